@@ -1,0 +1,58 @@
+# mobisess: the 4D MOBILE APP REFRESH SESSIONS engine outside 4D.
+# `make run` opens the console on the embedded sample; `make test` runs every test.
+
+GO        ?= go
+GOROOT    := $(shell $(GO) env GOROOT)
+WASM_EXEC := $(GOROOT)/lib/wasm/wasm_exec.js
+WASM_ENV  := PATH="$(GOROOT)/lib/wasm:$$PATH" GOOS=js GOARCH=wasm
+BUILD     := build
+ADDR      ?= 127.0.0.1:8080
+FUZZTIME  ?= 10m
+
+.PHONY: all build run check test vet test-unit test-race test-wasm test-e2e e2e-setup wasm fuzz bench clean
+
+all: build
+
+build: wasm
+	$(GO) build -o $(BUILD)/mobisess ./cmd/mobisess
+
+# The CLI on the embedded sample (exit 1 is expected: the sample holds broken files on purpose).
+check:
+	$(GO) run ./cmd/mobisess check || test $$? -eq 1
+
+run: check
+
+vet:
+	$(GO) vet ./...
+	$(WASM_ENV) $(GO) vet ./...
+
+# Every test: native (with the fuzz seed corpora), the registry under the race detector, the wasm build in Node,
+# and the browser tests in Chromium.
+test: vet test-unit test-race test-wasm test-e2e
+
+test-unit:
+	$(GO) test $$($(GO) list ./... | grep -v /e2e)
+
+test-race:
+	$(GO) test -race ./core/...
+
+test-wasm:
+	$(WASM_ENV) $(GO) test ./core/...
+
+e2e-setup:
+	bash e2e/setup.sh
+
+test-e2e: e2e-setup
+	$(GO) test ./e2e/...
+
+# Longer fuzzing campaigns, one target at a time: make fuzz FUZZTIME=10m
+fuzz:
+	$(GO) test ./core -run '^$$' -fuzz '^FuzzDecodeToken$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./core -run '^$$' -fuzz '^FuzzCheckBytes$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./core -run '^$$' -fuzz '^FuzzImportZip$$' -fuzztime $(FUZZTIME)
+
+bench:
+	bash bench/run.sh
+
+clean:
+	rm -rf $(BUILD)

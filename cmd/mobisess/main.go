@@ -1,0 +1,272 @@
+// Command mobisess checks a 4D MobileApps folder (or a .zip of one) as MOBILE APP REFRESH SESSIONS does, and
+// shows what a refresh would do between two states of a folder.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+
+	"github.com/spf13/afero"
+
+	"github.com/mobisess/mobisess/core"
+	"github.com/mobisess/mobisess/core/report"
+	"github.com/mobisess/mobisess/core/sample"
+)
+
+// Exit codes.
+const (
+	exitOK     = 0
+	exitErrors = 1 // at least one mobi error
+	exitInput  = 2 // usage or input error
+)
+
+const usage = `mobisess checks 4D MobileApps session files as MOBILE APP REFRESH SESSIONS does.
+
+Usage:
+  mobisess check   [flags] [PATH]         check every session file of PATH
+  mobisess refresh [flags] BEFORE AFTER   load BEFORE as a server does at start, refresh against AFTER
+  mobisess version
+
+PATH, BEFORE and AFTER are MobileApps folders or .zip files of one. Without PATH, check runs on the
+embedded sample.
+
+Flags:
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, afero.NewOsFs())
+	stop()
+	os.Exit(code)
+}
+
+type options struct {
+	format      report.Format
+	lang        core.Lang
+	checker     *core.Checker
+	zipLimits   core.ZipLimits
+	color       bool
+	progress    bool
+	positionals []string
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, fsys afero.Fs) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		newFlags(stderr, &options{}).PrintDefaults()
+		return exitInput
+	}
+	cmd, args := args[0], args[1:]
+	switch cmd {
+	case "version":
+		fmt.Fprintln(stdout, "mobisess", version())
+		return exitOK
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		newFlags(stdout, &options{}).PrintDefaults()
+		return exitOK
+	case "check", "refresh":
+	default:
+		fmt.Fprintf(stderr, "mobisess: unknown command %q (want check, refresh or version)\n", cmd)
+		return exitInput
+	}
+	o, err := parseFlags(args, stderr, fsys)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		fmt.Fprintln(stderr, "mobisess:", err)
+		return exitInput
+	}
+	o.color = isTerminal(stdout) && os.Getenv("NO_COLOR") == ""
+	o.progress = isTerminal(stderr)
+	if cmd == "check" {
+		return check(ctx, o, stdout, stderr, fsys)
+	}
+	return refresh(ctx, o, stdout, stderr, fsys)
+}
+
+func newFlags(out io.Writer, o *options) *flag.FlagSet {
+	fl := flag.NewFlagSet("mobisess", flag.ContinueOnError)
+	fl.SetOutput(out)
+	return fl
+}
+
+func parseFlags(args []string, stderr io.Writer, fsys afero.Fs) (*options, error) {
+	o := &options{zipLimits: core.DefaultZipLimits}
+	fl := newFlags(stderr, o)
+	format := fl.String("format", "text", "output: text, json, junit, sarif or github")
+	schemaFile := fl.String("schema", "", "validate against this JSON schema file instead of the embedded one\n(for instance 4D's Resources/JSONSchemas/mobileSessionSchema.json)")
+	lang := fl.String("lang", defaultLang(), "language of messages: en, fr or es (default from MOBISESS_LANG or LANG)")
+	maxFile := fl.Int64("max-file-size", core.DefaultLimits.MaxFileSize, "a larger session file fails as not well formed (bytes)")
+	maxEntries := fl.Int("zip-max-entries", core.DefaultZipLimits.MaxEntries, "a zip with more entries is refused")
+	maxZipFile := fl.Int64("zip-max-file-size", core.DefaultZipLimits.MaxFileSize, "a zip entry that expands to more is refused (bytes)")
+	maxZipTotal := fl.Int64("zip-max-total-size", core.DefaultZipLimits.MaxTotalSize, "a zip that expands to more in all is refused (bytes)")
+	// Flags may come after the paths, as people type them.
+	var positionals []string
+	for {
+		if err := fl.Parse(args); err != nil {
+			return nil, err
+		}
+		if fl.NArg() == 0 {
+			break
+		}
+		positionals = append(positionals, fl.Arg(0))
+		args = fl.Args()[1:]
+	}
+	o.positionals = positionals
+	var err error
+	if o.format, err = report.ParseFormat(*format); err != nil {
+		return nil, err
+	}
+	if o.lang, err = core.ParseLang(*lang); err != nil {
+		return nil, err
+	}
+	o.checker = &core.Checker{Lang: o.lang, Limits: core.Limits{MaxFileSize: *maxFile}}
+	o.zipLimits = core.ZipLimits{MaxEntries: *maxEntries, MaxFileSize: *maxZipFile, MaxTotalSize: *maxZipTotal}
+	if *schemaFile != "" {
+		data, err := afero.ReadFile(fsys, *schemaFile)
+		if err != nil {
+			return nil, fmt.Errorf("cannot read the schema: %w", err)
+		}
+		if o.checker.Schema, err = core.CompileSchema(*schemaFile, data); err != nil {
+			return nil, err
+		}
+	}
+	return o, nil
+}
+
+// defaultLang follows the user's locale when it is one of ours.
+func defaultLang() string {
+	for _, env := range []string{"MOBISESS_LANG", "LC_ALL", "LC_MESSAGES", "LANG"} {
+		if v := os.Getenv(env); v != "" {
+			if l, err := core.ParseLang(v); err == nil {
+				return string(l)
+			}
+		}
+	}
+	return string(core.English)
+}
+
+// open opens a folder or zip named on the command line; "" is the embedded sample.
+func open(fsys afero.Fs, path string, o *options) (afero.Fs, string, error) {
+	if path == "" {
+		return sample.Open()
+	}
+	return core.OpenPath(fsys, path, o.zipLimits)
+}
+
+func (o *options) renderOptions(path string) report.Options {
+	prefix := ""
+	if path != "" && !strings.HasSuffix(strings.ToLower(path), ".zip") {
+		prefix = strings.TrimSuffix(strings.ReplaceAll(path, `\`, "/"), "/")
+	}
+	return report.Options{Lang: o.lang, Color: o.color, FilePrefix: prefix}
+}
+
+// withProgress shows a progress line on a terminal while a large folder is read.
+func (o *options) withProgress(stderr io.Writer, verb string) func() {
+	if !o.progress {
+		return func() {}
+	}
+	shown := false
+	o.checker.Progress = func(done, total int) {
+		if total < 2000 {
+			return
+		}
+		shown = true
+		fmt.Fprintf(stderr, "\r%s %d/%d", verb, done, total)
+	}
+	return func() {
+		if shown {
+			fmt.Fprint(stderr, "\r\x1b[K")
+		}
+	}
+}
+
+func check(ctx context.Context, o *options, stdout, stderr io.Writer, fsys afero.Fs) int {
+	if len(o.positionals) > 1 {
+		fmt.Fprintln(stderr, "mobisess: check takes one folder or .zip")
+		return exitInput
+	}
+	path := ""
+	if len(o.positionals) == 1 {
+		path = o.positionals[0]
+	}
+	src, root, err := open(fsys, path, o)
+	if err != nil {
+		fmt.Fprintln(stderr, "mobisess:", err)
+		return exitInput
+	}
+	done := o.withProgress(stderr, "checking")
+	rep, err := o.checker.Check(ctx, src, root, core.CheckOptions{})
+	done()
+	if err != nil {
+		fmt.Fprintln(stderr, "mobisess:", err)
+		return exitInput
+	}
+	if err := report.Check(stdout, o.format, rep, o.renderOptions(path)); err != nil {
+		fmt.Fprintln(stderr, "mobisess:", err)
+		return exitInput
+	}
+	if len(rep.Errors) > 0 {
+		return exitErrors
+	}
+	return exitOK
+}
+
+func refresh(ctx context.Context, o *options, stdout, stderr io.Writer, fsys afero.Fs) int {
+	if len(o.positionals) != 2 {
+		fmt.Fprintln(stderr, "mobisess: refresh takes two folders or .zip files: BEFORE AFTER")
+		return exitInput
+	}
+	before, after := o.positionals[0], o.positionals[1]
+	beforeFs, beforeRoot, err := open(fsys, before, o)
+	if err != nil {
+		fmt.Fprintln(stderr, "mobisess:", err)
+		return exitInput
+	}
+	afterFs, afterRoot, err := open(fsys, after, o)
+	if err != nil {
+		fmt.Fprintln(stderr, "mobisess:", err)
+		return exitInput
+	}
+	done := o.withProgress(stderr, "loading")
+	reg := core.NewRegistry(o.checker)
+	_, err = reg.Load(ctx, beforeFs, beforeRoot, core.CheckOptions{})
+	done()
+	if err != nil {
+		fmt.Fprintln(stderr, "mobisess:", err)
+		return exitInput
+	}
+	done = o.withProgress(stderr, "refreshing")
+	rep, err := reg.Refresh(ctx, afterFs, afterRoot, core.CheckOptions{})
+	done()
+	if err != nil {
+		fmt.Fprintln(stderr, "mobisess:", err)
+		return exitInput
+	}
+	if err := report.Refresh(stdout, o.format, rep, o.renderOptions(after)); err != nil {
+		fmt.Fprintln(stderr, "mobisess:", err)
+		return exitInput
+	}
+	if len(rep.Errors) > 0 {
+		return exitErrors
+	}
+	return exitOK
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	info, err := f.Stat()
+	return err == nil && info.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,145 @@
+package core
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+)
+
+// Component is the 4D component name of every error the engine raises, as in 4D's error stack.
+const Component = "mobi"
+
+// Code is a mobi error code, as documented for MOBILE APP REFRESH SESSIONS.
+type Code int
+
+const (
+	CodeLocation  Code = 1 // the file's location does not match its content
+	CodeMalformed Code = 2 // the file is not well formed JSON (or cannot be read)
+	CodeSchema    Code = 3 // the file does not validate the JSON schema
+	CodeToken     Code = 4 // the connection token does not match the session
+)
+
+// Error is the one error type of the engine: a failed check of one session file.
+// Every front end (CLI formats, HTTP, wasm, console) renders this same value.
+type Error struct {
+	Component string `json:"component"`
+	Code      Code   `json:"code"`
+	Path      string `json:"path"`
+	Message   string `json:"message"`
+	Line      int    `json:"line,omitempty"`
+	Column    int    `json:"column,omitempty"`
+	// Cause is one sentence on what exactly failed (syntax detail, read failure, token decoding).
+	Cause      string      `json:"cause,omitempty"`
+	Violations []Violation `json:"violations,omitempty"`
+	Expected   *Expected   `json:"expected,omitempty"`
+	Mismatches []Mismatch  `json:"mismatches,omitempty"`
+}
+
+// Violation is one schema violation, placed in the file.
+type Violation struct {
+	Pointer string `json:"pointer"`
+	Line    int    `json:"line,omitempty"`
+	Column  int    `json:"column,omitempty"`
+	Message string `json:"message"`
+}
+
+// Expected is where a file should be, given its content (mobi 1).
+type Expected struct {
+	Folder string `json:"folder"`
+	File   string `json:"file"`
+}
+
+// Mismatch is one field of the connection token that differs from the file (mobi 4).
+type Mismatch struct {
+	Field    string `json:"field"`
+	Property string `json:"property"`
+	Token    string `json:"token"`
+	File     string `json:"file"`
+}
+
+func (e *Error) Error() string {
+	s := fmt.Sprintf("%s %d: %s", e.Component, e.Code, e.Path)
+	if e.Line > 0 {
+		s += fmt.Sprintf(":%d:%d", e.Line, e.Column)
+	}
+	s += ": " + e.Message
+	if e.Cause != "" {
+		s += ": " + e.Cause
+	}
+	return s
+}
+
+// ErrorHandler is called with each error as it is raised, in path order (4D's ON ERR CALL).
+type ErrorHandler func(*Error)
+
+// ErrorStack collects the errors of one check or refresh, like 4D's Last errors.
+// It is safe for concurrent use.
+type ErrorStack struct {
+	mu      sync.Mutex
+	errors  []*Error
+	handler ErrorHandler
+}
+
+// NewErrorStack returns an empty stack that calls handler (which may be nil) on each push.
+func NewErrorStack(handler ErrorHandler) *ErrorStack {
+	return &ErrorStack{handler: handler}
+}
+
+// Push raises err: appends it and calls the handler.
+func (s *ErrorStack) Push(err *Error) {
+	s.mu.Lock()
+	s.errors = append(s.errors, err)
+	h := s.handler
+	s.mu.Unlock()
+	if h != nil {
+		h(err)
+	}
+}
+
+// Errors returns the errors raised so far, oldest first.
+func (s *ErrorStack) Errors() []*Error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]*Error{}, s.errors...)
+}
+
+// Kind classifies the errors of operations (not of checks), so that each front end maps them once:
+// to an HTTP status, an exit code, a worker error.
+type Kind string
+
+const (
+	KindInput    Kind = "input"    // bad zip, bad path, bad request
+	KindConflict Kind = "conflict" // the file changed since the caller read it
+	KindNotFound Kind = "notfound"
+	KindReadonly Kind = "readonly"
+	KindInternal Kind = "internal"
+)
+
+// OpError is an operation that was refused or failed, naming the file concerned.
+type OpError struct {
+	Kind Kind
+	Path string
+	Msg  string
+}
+
+func (e *OpError) Error() string {
+	if e.Path == "" {
+		return e.Msg
+	}
+	return e.Path + ": " + e.Msg
+}
+
+// KindOf says which kind an operation's error is.
+func KindOf(err error) Kind {
+	var op *OpError
+	var ze *ZipError
+	switch {
+	case err == nil:
+		return ""
+	case errors.As(err, &op):
+		return op.Kind
+	case errors.As(err, &ze):
+		return KindInput
+	}
+	return KindInternal
+}

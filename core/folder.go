@@ -1,0 +1,175 @@
+package core
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/spf13/afero"
+)
+
+// SkipKind says why an entry of the folder is not a session file.
+type SkipKind string
+
+const (
+	SkipRootFile   SkipKind = "root-file"
+	SkipExtension  SkipKind = "extension"
+	SkipHidden     SkipKind = "hidden"
+	SkipNotHex     SkipKind = "not-hex"
+	SkipNested     SkipKind = "nested"
+	SkipLink       SkipKind = "link"
+	SkipNotRegular SkipKind = "not-regular"
+	SkipJunk       SkipKind = "junk"
+	// SkipUnreadable is an app folder whose listing failed: its sessions are unknown, not gone.
+	SkipUnreadable SkipKind = "unreadable"
+)
+
+// Skipped is an entry that is not a session file, listed with its reason rather than dropped.
+type Skipped struct {
+	Path   string   `json:"path"`
+	Reason string   `json:"reason"`
+	Kind   SkipKind `json:"kind"`
+}
+
+// SessionFile is a file that the folder rules say is a session file: it gets the four checks.
+type SessionFile struct {
+	Path string // relative to the root, with '/'
+	App  string // the app folder's name
+	Name string // the file name, which should be the session id
+}
+
+// Listing is the result of reading the folder structure, before any file content is read.
+type Listing struct {
+	Files   []SessionFile
+	Skipped []Skipped
+	Apps    []string
+	// Unreadable holds app folders that could not be listed: their sessions must not be taken as deleted.
+	Unreadable map[string]bool
+	// Missing is true when the root itself does not exist, which SPEC treats as "no sessions", not an error.
+	Missing bool
+}
+
+// IsSessionName is the rule for a session file's name: no dot, not hidden, hexadecimal.
+func IsSessionName(name string) bool {
+	return name != "" && isHex(name)
+}
+
+func isHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
+// classify says whether name, a non-directory entry inside an app folder, is a session file.
+func classify(name string, mode fs.FileMode) (SkipKind, bool) {
+	switch {
+	case mode&fs.ModeSymlink != 0:
+		return SkipLink, false
+	case strings.HasPrefix(name, "._"):
+		return SkipJunk, false
+	case strings.HasPrefix(name, "."):
+		return SkipHidden, false
+	case strings.Contains(name, "."):
+		return SkipExtension, false
+	case !mode.IsRegular():
+		return SkipNotRegular, false
+	case !IsSessionName(name):
+		return SkipNotHex, false
+	}
+	return "", true
+}
+
+// List reads the folder structure under root: app folders and their session files, in name order, and every
+// skipped entry with its reason. A missing root is an empty listing; a root that cannot be read is an error.
+func List(fsys afero.Fs, root string, lang Lang) (*Listing, error) {
+	l := &Listing{Unreadable: map[string]bool{}}
+	entries, err := readDir(fsys, root)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			l.Missing = true
+			return l, nil
+		}
+		return nil, fmt.Errorf("cannot read the folder %s: %w", root, err)
+	}
+	skip := func(path string, kind SkipKind) {
+		l.Skipped = append(l.Skipped, Skipped{Path: path, Reason: lang.Sprintf(skipMessages[kind]), Kind: kind})
+	}
+	for _, app := range entries {
+		name := app.Name()
+		switch {
+		case app.Mode()&fs.ModeSymlink != 0:
+			skip(name, SkipLink)
+			continue
+		case name == "__MACOSX" || strings.HasPrefix(name, "._"):
+			skip(name, SkipJunk)
+			continue
+		case !app.IsDir():
+			skip(name, SkipRootFile)
+			continue
+		case strings.HasPrefix(name, "."):
+			skip(name, SkipHidden)
+			continue
+		}
+		files, err := readDir(fsys, filepath.Join(root, name))
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				continue // deleted while we read: it has no sessions now
+			}
+			l.Unreadable[name] = true
+			l.Skipped = append(l.Skipped, Skipped{Path: name, Reason: lang.Sprintf(msgUnreadable, err), Kind: SkipUnreadable})
+			continue
+		}
+		l.Apps = append(l.Apps, name)
+		for _, f := range files {
+			path := name + "/" + f.Name()
+			if f.IsDir() {
+				skip(path, SkipNested)
+				continue
+			}
+			if kind, ok := classify(f.Name(), f.Mode()); !ok {
+				skip(path, kind)
+				continue
+			}
+			l.Files = append(l.Files, SessionFile{Path: path, App: name, Name: f.Name()})
+		}
+	}
+	return l, nil
+}
+
+// readDir lists a directory sorted by name, without following links (os.File.Readdir uses lstat).
+func readDir(fsys afero.Fs, dir string) ([]os.FileInfo, error) {
+	f, err := fsys.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !st.IsDir() {
+		return nil, fmt.Errorf("%s is not a folder", dir)
+	}
+	entries, err := f.Readdir(-1)
+	if err != nil {
+		return nil, err
+	}
+	sort.Slice(entries, func(i, j int) bool { return entries[i].Name() < entries[j].Name() })
+	return entries, nil
+}
+
+// fsPath turns a report path ("app/file") into a path of the filesystem under root.
+func fsPath(root, rel string) string {
+	if rel == "" {
+		return root
+	}
+	return filepath.Join(root, filepath.FromSlash(rel))
+}

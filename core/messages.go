@@ -1,0 +1,116 @@
+package core
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Lang is a language of the engine's messages.
+type Lang string
+
+const (
+	English Lang = "en"
+	French  Lang = "fr"
+	Spanish Lang = "es"
+)
+
+// Langs lists the supported languages, the default first.
+var Langs = []Lang{English, French, Spanish}
+
+// ParseLang accepts "en", "fr", "es" and locale forms such as "fr_FR" or "es-419".
+func ParseLang(s string) (Lang, error) {
+	base := strings.ToLower(s)
+	if i := strings.IndexAny(base, "_-."); i >= 0 {
+		base = base[:i]
+	}
+	for _, l := range Langs {
+		if string(l) == base {
+			return l, nil
+		}
+	}
+	return English, fmt.Errorf("unknown language %q (want en, fr or es)", s)
+}
+
+// Msg is one message in every language, as a fmt format.
+type Msg struct{ En, Fr, Es string }
+
+// Sprintf renders m in lang l.
+func (l Lang) Sprintf(m Msg, args ...any) string {
+	format := m.En
+	switch l {
+	case French:
+		format = m.Fr
+	case Spanish:
+		format = m.Es
+	}
+	return fmt.Sprintf(format, args...)
+}
+
+// The four mobi messages: the wording of 4D's documentation in each language.
+var codeMessages = map[Code]Msg{
+	CodeLocation: {
+		"The JSON file's location does not match its content",
+		"L'emplacement du fichier json ne correspond pas à son contenu",
+		"La ubicación del archivo json no corresponde a su contenido",
+	},
+	CodeMalformed: {
+		"The JSON file is not well formed",
+		"Le fichier json n'est pas correctement formé",
+		"El archivo json no está bien formado",
+	},
+	CodeSchema: {
+		"The JSON file does not validate the JSON schema",
+		"Le fichier json ne valide pas le schéma json",
+		"El archivo json no valida el esquema json",
+	},
+	CodeToken: {
+		"The connection token does not match the current information",
+		"Le jeton de connexion n'est pas conforme aux informations courantes",
+		"El token de conexión no corresponde a la información actual",
+	},
+}
+
+// Causes: what exactly failed, one sentence each.
+var (
+	msgEmpty        = Msg{"the file is empty", "le fichier est vide", "el archivo está vacío"}
+	msgSyntax       = Msg{"syntax error: %s", "erreur de syntaxe : %s", "error de sintaxis: %s"}
+	msgNotObject    = Msg{"the root is %s, not an object", "la racine est %s, pas un objet", "la raíz es %s, no un objeto"}
+	msgTrailing     = Msg{"unexpected data after the object", "données inattendues après l'objet", "datos inesperados después del objeto"}
+	msgTooLarge     = Msg{"the file is %s, over the %s limit", "le fichier fait %s, au-delà de la limite de %s", "el archivo tiene %s, más que el límite de %s"}
+	msgUnreadable   = Msg{"the file cannot be read: %s", "le fichier ne peut pas être lu : %s", "el archivo no se puede leer: %s"}
+	msgInvalidUTF8  = Msg{"invalid UTF-8 byte", "octet UTF-8 invalide", "byte UTF-8 no válido"}
+	msgUTF16        = Msg{"the file is UTF-16; session files are UTF-8", "le fichier est en UTF-16 ; les fichiers de session sont en UTF-8", "el archivo está en UTF-16; los archivos de sesión están en UTF-8"}
+	msgTooDeep      = Msg{"nesting deeper than %d levels", "imbrication de plus de %d niveaux", "anidamiento de más de %d niveles"}
+	msgWrongFolder  = Msg{"the file should be in folder %q", "le fichier devrait être dans le dossier %q", "el archivo debería estar en la carpeta %q"}
+	msgWrongName    = Msg{"the file should be named %q (session.id)", "le fichier devrait s'appeler %q (session.id)", "el archivo debería llamarse %q (session.id)"}
+	msgTokenDecode  = Msg{"the token is not base64: %s", "le jeton n'est pas en base64 : %s", "el token no está en base64: %s"}
+	msgTokenJSON    = Msg{"the decoded token is not a JSON object of strings", "le jeton décodé n'est pas un objet JSON de chaînes", "el token decodificado no es un objeto JSON de cadenas"}
+	msgTokenDiffers = Msg{"token %s is %q, file has %q", "le jeton a %s = %q, le fichier a %q", "el token tiene %s = %q, el archivo tiene %q"}
+	msgDeleted      = Msg{"deleted", "supprimé", "eliminado"}
+)
+
+// Schema violations, by the keyword that failed.
+var (
+	msgRequired  = Msg{"missing required property %s", "propriété obligatoire %s absente", "falta la propiedad obligatoria %s"}
+	msgType      = Msg{"must be %s, not %s", "doit être de type %s, pas %s", "debe ser de tipo %s, no %s"}
+	msgEnum      = Msg{"must be one of %s", "doit valoir %s", "debe ser uno de %s"}
+	msgPattern   = Msg{"does not match the pattern %s", "ne correspond pas au motif %s", "no corresponde al patrón %s"}
+	msgMinLength = Msg{"must not be empty", "ne doit pas être vide", "no debe estar vacío"}
+)
+
+// Skip reasons, by kind.
+var skipMessages = map[SkipKind]Msg{
+	SkipRootFile:   {"a file at the root is not a session", "un fichier à la racine n'est pas une session", "un archivo en la raíz no es una sesión"},
+	SkipExtension:  {"a file with an extension is not a session", "un fichier avec une extension n'est pas une session", "un archivo con extensión no es una sesión"},
+	SkipHidden:     {"hidden file", "fichier caché", "archivo oculto"},
+	SkipNotHex:     {"the name is not hexadecimal, so not a session id", "le nom n'est pas hexadécimal : ce n'est pas un id de session", "el nombre no es hexadecimal: no es un id de sesión"},
+	SkipNested:     {"a folder inside an app folder is not read", "un dossier dans un dossier d'app n'est pas lu", "una carpeta dentro de una carpeta de app no se lee"},
+	SkipLink:       {"a link is not followed", "un lien n'est pas suivi", "un enlace no se sigue"},
+	SkipNotRegular: {"not a regular file", "pas un fichier ordinaire", "no es un archivo normal"},
+	SkipJunk:       {"macOS metadata", "métadonnées macOS", "metadatos de macOS"},
+}
+
+// ErrorMessage is the message of a mobi code in lang.
+func ErrorMessage(lang Lang, code Code) string {
+	return lang.Sprintf(codeMessages[code])
+}

@@ -1,0 +1,251 @@
+package core
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"sort"
+	"sync"
+
+	"github.com/spf13/afero"
+)
+
+// Registry is the server's memory of sessions, keyed by path (app folder and file name).
+// Refreshes are serialised; readers see the memory before or after a refresh, never half of one.
+type Registry struct {
+	checker   *Checker
+	refreshMu sync.Mutex // one Load or Refresh at a time
+	mu        sync.RWMutex
+	memory    map[string]*memorySession // replaced whole, never mutated once published
+}
+
+type memorySession struct {
+	hash    Hash   // of the file bytes it was loaded from: same bytes, no new parse
+	doc     []byte // the parsed content, compact: what a changed file is compared with
+	session *Session
+}
+
+// NewRegistry returns an empty memory whose checks are run by c.
+func NewRegistry(c *Checker) *Registry {
+	if c == nil {
+		c = &Checker{}
+	}
+	return &Registry{checker: c, memory: map[string]*memorySession{}}
+}
+
+// Checker is the checker the registry runs.
+func (r *Registry) Checker() *Checker { return r.checker }
+
+// RefreshReport is what one refresh did: the JSON of `mobisess refresh --format json`.
+type RefreshReport struct {
+	Updated   []Updated  `json:"updated"`
+	Unchanged []PathOnly `json:"unchanged"`
+	NotLoaded []PathOnly `json:"notLoaded"`
+	Loaded    []PathOnly `json:"loaded,omitempty"` // only when RefreshLoadsNewFiles
+	Removed   []Removed  `json:"removed"`
+	Errors    []*Error   `json:"errors"`
+}
+
+// Updated is a session whose file changed, with each change.
+type Updated struct {
+	Path    string   `json:"path"`
+	Changes []Change `json:"changes"`
+}
+
+// PathOnly names a session file.
+type PathOnly struct {
+	Path string `json:"path"`
+}
+
+// Removed is a session dropped from memory: its file is gone ("deleted") or fails a check ("invalid").
+type Removed struct {
+	Path    string `json:"path"`
+	Reason  string `json:"reason"`
+	Code    Code   `json:"code,omitempty"`
+	Message string `json:"message"`
+}
+
+// Removal reasons.
+const (
+	ReasonDeleted = "deleted"
+	ReasonInvalid = "invalid"
+)
+
+// Sessions returns the sessions in memory, in path order.
+func (r *Registry) Sessions() []*Session {
+	r.mu.RLock()
+	mem := r.memory
+	r.mu.RUnlock()
+	out := make([]*Session, 0, len(mem))
+	for _, m := range mem {
+		out = append(out, m.session)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out
+}
+
+// Len is the number of sessions in memory.
+func (r *Registry) Len() int {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return len(r.memory)
+}
+
+func (r *Registry) snapshot() map[string]*memorySession {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return r.memory
+}
+
+func (r *Registry) publish(mem map[string]*memorySession) {
+	r.mu.Lock()
+	r.memory = mem
+	r.mu.Unlock()
+}
+
+// Load replaces the memory with every session file under root that passes all checks, as a server does at
+// start, and returns the check report of the folder.
+func (r *Registry) Load(ctx context.Context, fsys afero.Fs, root string, opts CheckOptions) (*Report, error) {
+	r.refreshMu.Lock()
+	defer r.refreshMu.Unlock()
+	c := r.checker
+	listing, err := List(fsys, root, c.lang())
+	if err != nil {
+		return nil, err
+	}
+	rep := newReport(listing)
+	mem := make(map[string]*memorySession, len(listing.Files))
+	stack := NewErrorStack(opts.OnError)
+	err = c.checkAll(ctx, fsys, root, listing.Files, nil, func(res FileResult) {
+		switch {
+		case res.Gone:
+		case res.Err != nil:
+			stack.Push(res.Err)
+		default:
+			rep.Sessions = append(rep.Sessions, res.Session)
+			if LoadAtStart {
+				mem[res.File.Path] = newMemorySession(res)
+			}
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	rep.Errors = stack.Errors()
+	rep.summarize(listing)
+	r.publish(mem)
+	return rep, nil
+}
+
+func newMemorySession(res FileResult) *memorySession {
+	doc, _ := json.Marshal(res.Doc) // a decoded document always encodes
+	return &memorySession{hash: res.Hash, doc: doc, session: res.Session}
+}
+
+// Refresh is MOBILE APP REFRESH SESSIONS: it checks every file under root against the memory, updates the
+// sessions whose files changed, drops those whose files are invalid or gone, and raises the errors.
+func (r *Registry) Refresh(ctx context.Context, fsys afero.Fs, root string, opts CheckOptions) (*RefreshReport, error) {
+	r.refreshMu.Lock()
+	defer r.refreshMu.Unlock()
+	rep, _, mem, err := r.refresh(ctx, fsys, root, opts.OnError)
+	if err != nil {
+		return nil, err
+	}
+	r.publish(mem)
+	return rep, nil
+}
+
+// Preview tells what a refresh would do now, without changing the memory, and the check report of the folder,
+// in one pass: files whose bytes are those in memory are not parsed again.
+func (r *Registry) Preview(ctx context.Context, fsys afero.Fs, root string) (*RefreshReport, *Report, error) {
+	rep, disk, _, err := r.refresh(ctx, fsys, root, nil)
+	return rep, disk, err
+}
+
+func (r *Registry) refresh(ctx context.Context, fsys afero.Fs, root string, onError ErrorHandler) (*RefreshReport, *Report, map[string]*memorySession, error) {
+	c := r.checker
+	old := r.snapshot()
+	listing, err := List(fsys, root, c.lang())
+	if err != nil {
+		return nil, nil, nil, err // an unreadable root changes nothing: better stale than wrongly empty
+	}
+	disk := newReport(listing)
+	rep := &RefreshReport{Updated: []Updated{}, Unchanged: []PathOnly{}, NotLoaded: []PathOnly{}, Removed: []Removed{}}
+	mem := make(map[string]*memorySession, len(old))
+	stack := NewErrorStack(onError)
+	seen := make(map[string]bool, len(listing.Files))
+	known := func(f SessionFile, h Hash) bool {
+		m := old[f.Path]
+		return m != nil && m.hash == h
+	}
+	lang := c.lang()
+	err = c.checkAll(ctx, fsys, root, listing.Files, known, func(res FileResult) {
+		path := res.File.Path
+		prev := old[path]
+		if res.Gone {
+			return // counted with the deleted below
+		}
+		seen[path] = true
+		switch {
+		case res.Err != nil:
+			stack.Push(res.Err)
+			if prev != nil {
+				rep.Removed = append(rep.Removed, Removed{Path: path, Reason: ReasonInvalid, Code: res.Err.Code, Message: res.Err.Message})
+			}
+		case res.Session == nil: // same bytes as in memory
+			mem[path] = prev
+			disk.Sessions = append(disk.Sessions, prev.session)
+			rep.Unchanged = append(rep.Unchanged, PathOnly{path})
+		case prev == nil:
+			disk.Sessions = append(disk.Sessions, res.Session)
+			if RefreshLoadsNewFiles {
+				mem[path] = newMemorySession(res)
+				rep.Loaded = append(rep.Loaded, PathOnly{path})
+			} else {
+				rep.NotLoaded = append(rep.NotLoaded, PathOnly{path})
+			}
+		default:
+			disk.Sessions = append(disk.Sessions, res.Session)
+			next := newMemorySession(res)
+			prevDoc := decodeDoc(prev.doc)
+			if SameContent(prevDoc, any(res.Doc)) {
+				next.doc = prev.doc
+				rep.Unchanged = append(rep.Unchanged, PathOnly{path})
+			} else {
+				rep.Updated = append(rep.Updated, Updated{Path: path, Changes: Diff(prevDoc, any(res.Doc))})
+			}
+			mem[path] = next
+		}
+	})
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	var gone []string
+	for path, m := range old {
+		if seen[path] {
+			continue
+		}
+		if listing.Unreadable[m.session.App] {
+			mem[path] = m // its folder could not be read: unknown, not deleted
+			continue
+		}
+		gone = append(gone, path)
+	}
+	sort.Strings(gone)
+	for _, path := range gone {
+		rep.Removed = append(rep.Removed, Removed{Path: path, Reason: ReasonDeleted, Message: lang.Sprintf(msgDeleted)})
+	}
+	sort.SliceStable(rep.Removed, func(i, j int) bool { return rep.Removed[i].Path < rep.Removed[j].Path })
+	rep.Errors = stack.Errors()
+	disk.Errors = rep.Errors
+	disk.summarize(listing)
+	return rep, disk, mem, nil
+}
+
+func decodeDoc(data []byte) any {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var v any
+	_ = dec.Decode(&v) // memory holds only documents that decoded before
+	return v
+}

@@ -1,0 +1,166 @@
+// Package report renders the engine's reports for people and for tools: text, JSON, JUnit XML, SARIF 2.1.0
+// and GitHub workflow annotations. Every front end prints through it; none formats a report of its own.
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/mobisess/mobisess/core"
+)
+
+// Format is an output format.
+type Format string
+
+const (
+	Text   Format = "text"
+	JSON   Format = "json"
+	JUnit  Format = "junit"
+	SARIF  Format = "sarif"
+	GitHub Format = "github"
+)
+
+// Formats lists the formats, the default first.
+var Formats = []Format{Text, JSON, JUnit, SARIF, GitHub}
+
+// ParseFormat reads a --format value.
+func ParseFormat(s string) (Format, error) {
+	for _, f := range Formats {
+		if string(f) == s {
+			return f, nil
+		}
+	}
+	return "", fmt.Errorf("unknown format %q (want text, json, junit, sarif or github)", s)
+}
+
+// Options tune rendering.
+type Options struct {
+	Lang  core.Lang
+	Color bool // ANSI colours, for a terminal
+	// FilePrefix is joined before report paths where a format names files for a tool (SARIF, GitHub), so that
+	// they point into the repository: the folder as given on the command line.
+	FilePrefix string
+}
+
+// Check renders the report of a check.
+func Check(w io.Writer, f Format, r *core.Report, o Options) error {
+	switch f {
+	case JSON:
+		return writeJSON(w, r)
+	case JUnit:
+		return junit(w, "mobisess check", r.Errors, checkedFiles(r), o)
+	case SARIF:
+		return sarif(w, r.Errors, o)
+	case GitHub:
+		return github(w, r.Errors, o)
+	}
+	return checkText(w, r, o)
+}
+
+// Refresh renders the report of a refresh.
+func Refresh(w io.Writer, f Format, r *core.RefreshReport, o Options) error {
+	switch f {
+	case JSON:
+		return writeJSON(w, r)
+	case JUnit:
+		return junit(w, "mobisess refresh", r.Errors, refreshedFiles(r), o)
+	case SARIF:
+		return sarif(w, r.Errors, o)
+	case GitHub:
+		return github(w, r.Errors, o)
+	}
+	return refreshText(w, r, o)
+}
+
+// writeJSON is the one JSON encoding of reports: the documented contract of --format json.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// checkedFiles lists every session file a check looked at, in path order.
+func checkedFiles(r *core.Report) []string {
+	var files []string
+	for _, s := range r.Sessions {
+		files = append(files, s.Path)
+	}
+	for _, e := range r.Errors {
+		files = append(files, e.Path)
+	}
+	sort.Strings(files)
+	return files
+}
+
+func refreshedFiles(r *core.RefreshReport) []string {
+	var files []string
+	for _, u := range r.Updated {
+		files = append(files, u.Path)
+	}
+	for _, p := range append(append(r.Unchanged, r.NotLoaded...), r.Loaded...) {
+		files = append(files, p.Path)
+	}
+	for _, e := range r.Errors {
+		files = append(files, e.Path)
+	}
+	sort.Strings(files)
+	return dedupe(files)
+}
+
+func dedupe(sorted []string) []string {
+	out := sorted[:0]
+	for i, s := range sorted {
+		if i == 0 || s != sorted[i-1] {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func appOf(p string) string {
+	app, _, _ := strings.Cut(p, "/")
+	return app
+}
+
+func filePath(o Options, rel string) string {
+	if o.FilePrefix == "" {
+		return rel
+	}
+	return path.Join(o.FilePrefix, rel)
+}
+
+// details are the lines under an error that say how to fix it.
+func details(e *core.Error) []string {
+	var out []string
+	if e.Cause != "" {
+		out = append(out, e.Cause)
+	}
+	for _, v := range e.Violations {
+		out = append(out, fmt.Sprintf("%s (%d:%d): %s", pointerOrRoot(v.Pointer), v.Line, v.Column, v.Message))
+	}
+	if e.Expected != nil && e.Cause == "" {
+		out = append(out, fmt.Sprintf("expected %s/%s", e.Expected.Folder, e.Expected.File))
+	}
+	for _, m := range e.Mismatches[min(1, len(e.Mismatches)):] { // the first is the cause already
+		out = append(out, fmt.Sprintf("token %s = %q, %s = %q", m.Field, m.Token, m.Property, m.File))
+	}
+	return out
+}
+
+func pointerOrRoot(p string) string {
+	if p == "" {
+		return "/"
+	}
+	return p
+}
+
+// oneLine is an error as one line, for formats that have room for one message.
+func oneLine(e *core.Error) string {
+	parts := append([]string{e.Message}, details(e)...)
+	return strings.Join(parts, "; ")
+}

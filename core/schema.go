@@ -1,0 +1,124 @@
+package core
+
+import (
+	"bytes"
+	_ "embed"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/santhosh-tekuri/jsonschema/v5"
+)
+
+// SchemaJSON is the project's own schema of a session file (4D's is shipped inside 4D and not published).
+//
+//go:embed session.schema.json
+var SchemaJSON []byte
+
+// Schema is a compiled session schema.
+type Schema struct {
+	Name     string // where it came from: "embedded" or the user's file name
+	compiled *jsonschema.Schema
+}
+
+// schemaURL is absolute because relative names need getwd, which js/wasm lacks.
+const schemaURL = "mem:///session.schema.json"
+
+var (
+	defaultSchema     *Schema
+	defaultSchemaErr  error
+	defaultSchemaOnce sync.Once
+)
+
+// DefaultSchema returns the embedded schema, compiled once per process.
+func DefaultSchema() *Schema {
+	defaultSchemaOnce.Do(func() {
+		defaultSchema, defaultSchemaErr = CompileSchema("embedded", SchemaJSON)
+	})
+	if defaultSchemaErr != nil {
+		panic(fmt.Sprintf("the embedded schema does not compile: %v", defaultSchemaErr))
+	}
+	return defaultSchema
+}
+
+// CompileSchema compiles a user-supplied schema, such as 4D's own mobileSessionSchema.json.
+func CompileSchema(name string, data []byte) (*Schema, error) {
+	c := jsonschema.NewCompiler()
+	c.LoadURL = func(url string) (io.ReadCloser, error) {
+		return nil, fmt.Errorf("the schema refers to %s: external references are not loaded", url)
+	}
+	if err := c.AddResource(schemaURL, bytes.NewReader(data)); err != nil {
+		return nil, fmt.Errorf("schema %s: %w", name, err)
+	}
+	compiled, err := c.Compile(schemaURL)
+	if err != nil {
+		return nil, fmt.Errorf("schema %s: %w", name, err)
+	}
+	return &Schema{Name: name, compiled: compiled}, nil
+}
+
+// validate checks a decoded document (json.Decoder with UseNumber) and returns its violations, in pointer order.
+func (s *Schema) validate(doc any, lang Lang) []Violation {
+	err := s.compiled.Validate(doc)
+	if err == nil {
+		return nil
+	}
+	var ve *jsonschema.ValidationError
+	if !errors.As(err, &ve) {
+		return []Violation{{Pointer: "", Message: err.Error()}}
+	}
+	var out []Violation
+	var walk func(*jsonschema.ValidationError)
+	walk = func(e *jsonschema.ValidationError) {
+		if len(e.Causes) == 0 {
+			out = append(out, leafViolations(e, lang)...)
+			return
+		}
+		for _, c := range e.Causes {
+			walk(c)
+		}
+	}
+	walk(ve)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Pointer < out[j].Pointer })
+	return out
+}
+
+// leafViolations turns one failed keyword into violations in lang. A missing property is placed at its
+// own pointer, which says what to add better than its parent's.
+func leafViolations(e *jsonschema.ValidationError, lang Lang) []Violation {
+	keyword := e.KeywordLocation[strings.LastIndexByte(e.KeywordLocation, '/')+1:]
+	at := func(m string) []Violation { return []Violation{{Pointer: e.InstanceLocation, Message: m}} }
+	switch keyword {
+	case "required":
+		if list, ok := strings.CutPrefix(e.Message, "missing properties: "); ok {
+			var out []Violation
+			for _, q := range strings.Split(list, ", ") {
+				name := strings.Trim(q, `"`)
+				out = append(out, Violation{Pointer: e.InstanceLocation + "/" + escapePointer(name), Message: lang.Sprintf(msgRequired, q)})
+			}
+			return out
+		}
+	case "type":
+		if want, got, ok := strings.Cut(strings.TrimPrefix(e.Message, "expected "), ", but got "); ok {
+			return at(lang.Sprintf(msgType, want, got))
+		}
+	case "enum":
+		if list, ok := strings.CutPrefix(e.Message, "value must be one of "); ok {
+			return at(lang.Sprintf(msgEnum, list))
+		}
+	case "pattern":
+		if p, ok := strings.CutPrefix(e.Message, "does not match pattern "); ok {
+			return at(lang.Sprintf(msgPattern, p))
+		}
+	case "minLength":
+		return at(lang.Sprintf(msgMinLength))
+	}
+	return at(e.Message)
+}
+
+func escapePointer(s string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
+}

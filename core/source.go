@@ -1,0 +1,65 @@
+package core
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"strings"
+
+	"github.com/spf13/afero"
+)
+
+// OpenPath opens what a user names on a command line: a MobileApps folder, used in place, or a .zip of one,
+// imported into memory. It returns the filesystem and the root of the sessions in it.
+func OpenPath(fsys afero.Fs, path string, limits ZipLimits) (afero.Fs, string, error) {
+	info, err := fsys.Stat(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, "", &OpError{Kind: KindInput, Path: path, Msg: "no such file or folder"}
+		}
+		return nil, "", &OpError{Kind: KindInput, Path: path, Msg: unwrapPathError(err).Error()}
+	}
+	if info.IsDir() {
+		return fsys, path, nil
+	}
+	if !strings.HasSuffix(strings.ToLower(path), ".zip") {
+		return nil, "", &OpError{Kind: KindInput, Path: path, Msg: "not a folder or a .zip file"}
+	}
+	if info.Size() > limits.MaxTotalSize {
+		return nil, "", &OpError{Kind: KindInput, Path: path, Msg: fmt.Sprintf("the zip is %s, over the %s limit", formatSize(info.Size()), formatSize(limits.MaxTotalSize))}
+	}
+	data, err := afero.ReadFile(fsys, path)
+	if err != nil {
+		return nil, "", &OpError{Kind: KindInput, Path: path, Msg: unwrapPathError(err).Error()}
+	}
+	mem, root, err := ImportZip(bytes.NewReader(data), int64(len(data)), limits)
+	if err != nil {
+		return nil, "", fmt.Errorf("%s: %w", path, err)
+	}
+	return mem, root, nil
+}
+
+// CopyFS copies a read-only tree (such as an embedded folder) into an editable in-memory filesystem, under
+// ZipRoot like an imported zip.
+func CopyFS(src fs.FS, dir string) (afero.Fs, string, error) {
+	mem := afero.NewMemMapFs()
+	err := fs.WalkDir(src, dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		target := ZipRoot + strings.TrimPrefix(p, dir)
+		if d.IsDir() {
+			return mem.MkdirAll(target, 0o755)
+		}
+		data, err := fs.ReadFile(src, p)
+		if err != nil {
+			return err
+		}
+		return afero.WriteFile(mem, target, data, 0o644)
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	return mem, ZipRoot, nil
+}

@@ -1,0 +1,109 @@
+package core
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"strings"
+)
+
+// Token is the decoded connection token of a session.
+type Token struct {
+	AppNameID string `json:"appNameID"`
+	ID        string `json:"id"`
+	TeamID    string `json:"teamID"`
+}
+
+// EncodeToken writes a token as 4D does: base64url without padding of the compact JSON, keys in this order.
+func EncodeToken(t Token) string {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(t) // a struct of strings always encodes
+	return base64.RawURLEncoding.EncodeToString(bytes.TrimSuffix(b.Bytes(), []byte("\n")))
+}
+
+var errTokenNotObject = errors.New("not a JSON object of strings")
+
+// DecodeToken reads a token in either base64 alphabet, padded or not. A field absent from the token is "".
+// The error is a base64 error, or errTokenNotObject when the decoded bytes are not an object of strings.
+func DecodeToken(s string) (Token, error) {
+	raw := strings.TrimRight(s, "=")
+	enc := base64.RawURLEncoding
+	if strings.ContainsAny(raw, "+/") {
+		enc = base64.RawStdEncoding
+	}
+	data, err := enc.DecodeString(raw)
+	if err != nil {
+		return Token{}, err
+	}
+	var fields map[string]any
+	if err := json.Unmarshal(data, &fields); err != nil || fields == nil {
+		return Token{}, errTokenNotObject
+	}
+	var t Token
+	for key, dst := range map[string]*string{"appNameID": &t.AppNameID, "id": &t.ID, "teamID": &t.TeamID} {
+		v, present := fields[key]
+		if !present {
+			continue
+		}
+		str, ok := v.(string)
+		if !ok {
+			return Token{}, errTokenNotObject
+		}
+		*dst = str
+	}
+	return t, nil
+}
+
+// tokenField ties a token field to the file property it must equal.
+type tokenField struct {
+	field    string
+	property string // JSON pointer in the session file
+	token    func(Token) string
+	file     func(*Session) string
+}
+
+var tokenFields = []tokenField{
+	{"appNameID", "/application/id", func(t Token) string { return t.AppNameID }, func(s *Session) string { return s.ApplicationID }},
+	{"id", "/session/id", func(t Token) string { return t.ID }, func(s *Session) string { return s.ID }},
+	{"teamID", "/team/id", func(t Token) string { return t.TeamID }, func(s *Session) string { return s.TeamID }},
+}
+
+// TokenField is one row of the token inspector: a token field beside the file's property.
+type TokenField struct {
+	Field    string `json:"field"`
+	Property string `json:"property"`
+	Token    string `json:"token"`
+	File     string `json:"file"`
+	Match    bool   `json:"match"`
+}
+
+// TokenInspection is the decoded token of a file beside the file's own fields.
+type TokenInspection struct {
+	Raw     string       `json:"raw"`
+	Decoded *Token       `json:"decoded,omitempty"`
+	Error   string       `json:"error,omitempty"`
+	Fields  []TokenField `json:"fields,omitempty"`
+}
+
+// InspectToken compares s's token with its fields. It is the rule of mobi 4, used by the check and the console.
+func InspectToken(s *Session, lang Lang) TokenInspection {
+	in := TokenInspection{Raw: s.Token}
+	t, err := DecodeToken(s.Token)
+	if err != nil {
+		if errors.Is(err, errTokenNotObject) {
+			in.Error = lang.Sprintf(msgTokenJSON)
+		} else {
+			in.Error = lang.Sprintf(msgTokenDecode, err)
+		}
+		return in
+	}
+	in.Decoded = &t
+	for _, f := range tokenFields {
+		tv, fv := f.token(t), f.file(s)
+		in.Fields = append(in.Fields, TokenField{Field: f.field, Property: f.property, Token: tv, File: fv, Match: tv == fv})
+	}
+	return in
+}

@@ -1,0 +1,210 @@
+package core
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"sync"
+
+	"github.com/spf13/afero"
+)
+
+// Workspace is a MobileApps folder as the console works on it: the files on disk, the server's memory of them,
+// and the edits a developer makes. The wasm module and the dev server both drive one; neither decides a rule.
+// Operations are serialised.
+type Workspace struct {
+	mu       sync.Mutex
+	fs       afero.Fs
+	root     string
+	source   string
+	mode     string
+	readonly bool
+	checker  *Checker
+	registry *Registry
+}
+
+// WorkspaceOptions describe where a workspace comes from and how it is driven.
+type WorkspaceOptions struct {
+	Source   string // shown to the user: "sample", a zip's name, a directory
+	Mode     string // "browser" or "server"
+	Readonly bool   // refuse every write
+}
+
+// NewWorkspace opens the folder at root of fsys and loads the memory from it, as a server does at start.
+func NewWorkspace(ctx context.Context, fsys afero.Fs, root string, c *Checker, opts WorkspaceOptions) (*Workspace, error) {
+	if c == nil {
+		c = &Checker{}
+	}
+	w := &Workspace{fs: fsys, root: root, source: opts.Source, mode: opts.Mode, readonly: opts.Readonly, checker: c, registry: NewRegistry(c)}
+	if _, err := w.registry.Load(ctx, fsys, root, CheckOptions{}); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+// OpenZip imports a zipped MobileApps folder into memory and opens it.
+func OpenZip(ctx context.Context, data []byte, name string, c *Checker, limits ZipLimits) (*Workspace, error) {
+	fsys, root, err := ImportZip(bytes.NewReader(data), int64(len(data)), limits)
+	if err != nil {
+		return nil, err
+	}
+	return NewWorkspace(ctx, fsys, root, c, WorkspaceOptions{Source: name, Mode: "browser"})
+}
+
+// Fs and Root say where the workspace's files are.
+func (w *Workspace) Fs() afero.Fs      { return w.fs }
+func (w *Workspace) Root() string      { return w.root }
+func (w *Workspace) Checker() *Checker { return w.checker }
+
+// State is everything the console shows.
+type State struct {
+	Lang     Lang           `json:"lang"`
+	Source   string         `json:"source"`
+	Mode     string         `json:"mode"`
+	Readonly bool           `json:"readonly"`
+	Disk     *Report        `json:"disk"`
+	Memory   []*Session     `json:"memory"`
+	Pending  *RefreshReport `json:"pending"`
+	Apps     []App          `json:"apps"`
+}
+
+// File is one file opened in the editor, with what the engine says of it.
+type File struct {
+	Path    string           `json:"path"`
+	Content string           `json:"content"`
+	ETag    string           `json:"etag"`
+	Token   *TokenInspection `json:"token,omitempty"`
+	Error   *Error           `json:"error,omitempty"`
+}
+
+// State computes what the console shows, in one pass over the folder.
+func (w *Workspace) State(ctx context.Context) (*State, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.state(ctx)
+}
+
+func (w *Workspace) state(ctx context.Context) (*State, error) {
+	pending, disk, err := w.registry.Preview(ctx, w.fs, w.root)
+	if err != nil {
+		return nil, err
+	}
+	return &State{
+		Lang: w.checker.lang(), Source: w.source, Mode: w.mode, Readonly: w.readonly,
+		Disk: disk, Memory: w.registry.Sessions(), Pending: pending, Apps: disk.Apps,
+	}, nil
+}
+
+// SetLang changes the language of messages.
+func (w *Workspace) SetLang(lang Lang) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.checker.Lang = lang
+}
+
+// Read opens one session file.
+func (w *Workspace) Read(rel string) (*File, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.read(rel)
+}
+
+func (w *Workspace) read(rel string) (*File, error) {
+	data, etag, err := ReadFile(w.fs, w.root, rel, w.checker.limits().MaxFileSize)
+	if err != nil {
+		return nil, err
+	}
+	app, name, _ := sessionPath(rel)
+	f := &File{Path: rel, Content: string(data), ETag: etag}
+	sf := SessionFile{Path: rel, App: app, Name: name}
+	if !IsSessionName(name) {
+		return f, nil
+	}
+	_, _, f.Error = w.checker.CheckBytes(sf, data)
+	body := bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF"))
+	if doc, perr := w.checker.parse(sf, body); perr == nil {
+		if s := sessionFromDoc(rel, app, doc); s.Token != "" {
+			in := InspectToken(s, w.checker.lang())
+			f.Token = &in
+		}
+	}
+	return f, nil
+}
+
+func (w *Workspace) writable() error {
+	if w.readonly {
+		return &OpError{Kind: KindReadonly, Msg: "this folder is open read-only"}
+	}
+	return nil
+}
+
+// Write saves a file's content; see WriteOptions for the ETag rule.
+func (w *Workspace) Write(rel string, content []byte, opts WriteOptions) (*File, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if err := w.writable(); err != nil {
+		return nil, err
+	}
+	if _, err := WriteFile(w.fs, w.root, rel, content, opts); err != nil {
+		return nil, err
+	}
+	return w.read(rel)
+}
+
+// Remove deletes a session file, an app folder, or everything ("").
+func (w *Workspace) Remove(rel, ifMatch string) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if err := w.writable(); err != nil {
+		return err
+	}
+	return Delete(w.fs, w.root, rel, ifMatch)
+}
+
+// SetStatus accepts a pending session or puts one back to pending.
+func (w *Workspace) SetStatus(rel, status, ifMatch string) (*File, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if err := w.writable(); err != nil {
+		return nil, err
+	}
+	if _, err := SetStatus(w.fs, w.root, rel, status, ifMatch); err != nil {
+		return nil, err
+	}
+	return w.read(rel)
+}
+
+// Create writes a new test session file.
+func (w *Workspace) Create(n NewSession) (*File, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if err := w.writable(); err != nil {
+		return nil, err
+	}
+	rel, err := CreateSession(w.fs, w.root, n)
+	if err != nil {
+		return nil, err
+	}
+	return w.read(rel)
+}
+
+// Refresh runs MOBILE APP REFRESH SESSIONS on the folder.
+func (w *Workspace) Refresh(ctx context.Context, onError ErrorHandler) (*RefreshReport, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.registry.Refresh(ctx, w.fs, w.root, CheckOptions{OnError: onError})
+}
+
+// Restart reloads the memory from the folder, as a server restart does.
+func (w *Workspace) Restart(ctx context.Context) (*Report, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.registry.Load(ctx, w.fs, w.root, CheckOptions{})
+}
+
+// Download writes the folder as a zip.
+func (w *Workspace) Download(out io.Writer) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return ExportZip(w.fs, w.root, out)
+}

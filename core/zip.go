@@ -1,0 +1,274 @@
+package core
+
+import (
+	"archive/zip"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/spf13/afero"
+)
+
+// ZipLimits bound what a zip may expand to, so that a zip bomb gets an error instead of the machine's memory.
+type ZipLimits struct {
+	MaxEntries   int
+	MaxFileSize  int64 // uncompressed, per entry
+	MaxTotalSize int64 // uncompressed, all entries
+}
+
+// DefaultZipLimits fit a folder of 100k sessions with room to spare.
+var DefaultZipLimits = ZipLimits{MaxEntries: 250_000, MaxFileSize: 64 << 20, MaxTotalSize: 1 << 30}
+
+// ZipRoot is where an imported zip's MobileApps folder sits in the in-memory filesystem.
+const ZipRoot = "/MobileApps"
+
+// ZipError is a zip that is refused, naming the entry at fault when there is one.
+type ZipError struct {
+	Entry  string
+	Reason string
+}
+
+func (e *ZipError) Error() string {
+	if e.Entry == "" {
+		return "zip: " + e.Reason
+	}
+	return fmt.Sprintf("zip entry %q: %s", e.Entry, e.Reason)
+}
+
+func isMacJunk(name string) bool {
+	return name == "__MACOSX" || strings.HasPrefix(name, "__MACOSX/") || strings.HasPrefix(path.Base(name), "._")
+}
+
+// entryName validates a zip entry's name and returns it cleaned, without a trailing slash.
+func entryName(raw string) (string, error) {
+	bad := func(reason string) error { return &ZipError{Entry: raw, Reason: reason} }
+	switch {
+	case raw == "":
+		return "", bad("empty name")
+	case !utf8.ValidString(raw):
+		return "", bad("the name is not valid UTF-8")
+	case strings.ContainsRune(raw, 0):
+		return "", bad("the name contains a NUL character")
+	case strings.Contains(raw, `\`):
+		return "", bad(`the name contains a backslash: not a portable path`)
+	case strings.HasPrefix(raw, "/"):
+		return "", bad("absolute names are refused")
+	case len(raw) >= 2 && raw[1] == ':':
+		return "", bad("names with a drive letter are refused")
+	}
+	name := strings.TrimSuffix(raw, "/")
+	for _, seg := range strings.Split(name, "/") {
+		if seg == ".." {
+			return "", bad("names with '..' would escape the folder")
+		}
+	}
+	clean := path.Clean(name)
+	if clean == "." {
+		return "", bad("empty name")
+	}
+	return clean, nil
+}
+
+// ImportZip reads a zip of a MobileApps folder into memory and returns the filesystem and its root. The root is
+// the zip's root or, when every entry sits under one top-level MobileApps folder, that folder. Everything that
+// is wrong with the archive is an error, before anything is used.
+func ImportZip(r io.ReaderAt, size int64, limits ZipLimits) (afero.Fs, string, error) {
+	zr, err := zip.NewReader(r, size)
+	if err != nil {
+		return nil, "", &ZipError{Reason: "not a readable zip archive (" + err.Error() + ")"}
+	}
+	if len(zr.File) > limits.MaxEntries {
+		return nil, "", &ZipError{Reason: fmt.Sprintf("%d entries, over the limit of %d", len(zr.File), limits.MaxEntries)}
+	}
+	type entry struct {
+		name string
+		file *zip.File
+	}
+	entries := make([]entry, 0, len(zr.File))
+	names := make(map[string]bool, len(zr.File))
+	dirs := map[string]bool{}
+	underMobileApps := true
+	for _, f := range zr.File {
+		name, err := entryName(f.Name)
+		if err != nil {
+			return nil, "", err
+		}
+		mode := f.Mode()
+		switch {
+		case mode&fs.ModeSymlink != 0:
+			return nil, "", &ZipError{Entry: f.Name, Reason: "links are refused"}
+		case f.Flags&0x1 != 0:
+			return nil, "", &ZipError{Entry: f.Name, Reason: "encrypted entries cannot be read"}
+		case !f.FileInfo().IsDir() && !mode.IsRegular():
+			return nil, "", &ZipError{Entry: f.Name, Reason: "not a regular file"}
+		}
+		isDir := f.FileInfo().IsDir()
+		if isDir {
+			dirs[name] = true
+		} else {
+			if names[name] {
+				return nil, "", &ZipError{Entry: f.Name, Reason: "the name appears twice in the archive"}
+			}
+			names[name] = true
+		}
+		if !isMacJunk(name) && name != "MobileApps" && !strings.HasPrefix(name, "MobileApps/") {
+			underMobileApps = false
+		}
+		entries = append(entries, entry{name, f})
+	}
+	for name := range names {
+		if dirs[name] {
+			return nil, "", &ZipError{Entry: name, Reason: "the name is both a file and a folder"}
+		}
+		for dir := path.Dir(name); dir != "."; dir = path.Dir(dir) {
+			if names[dir] {
+				return nil, "", &ZipError{Entry: name, Reason: fmt.Sprintf("its folder %q is also a file", dir)}
+			}
+		}
+	}
+	strip := ""
+	if underMobileApps && len(entries) > 0 {
+		strip = "MobileApps"
+	}
+	mem := afero.NewMemMapFs()
+	if err := mem.MkdirAll(ZipRoot, 0o755); err != nil {
+		return nil, "", err
+	}
+	var total int64
+	for _, e := range entries {
+		rel := e.name
+		if strip != "" {
+			if rel == strip {
+				continue
+			}
+			if !strings.HasPrefix(rel, strip+"/") {
+				continue // macOS junk beside the MobileApps folder
+			}
+			rel = strings.TrimPrefix(rel, strip+"/")
+		}
+		target := path.Join(ZipRoot, rel)
+		if e.file.FileInfo().IsDir() {
+			if err := mem.MkdirAll(target, 0o755); err != nil {
+				return nil, "", err
+			}
+			continue
+		}
+		if e.file.UncompressedSize64 > uint64(limits.MaxFileSize) {
+			return nil, "", &ZipError{Entry: e.file.Name, Reason: fmt.Sprintf("expands to %s, over the %s limit per file", formatSize(int64(min(e.file.UncompressedSize64, 1<<62))), formatSize(limits.MaxFileSize))}
+		}
+		data, err := readEntry(e.file, limits.MaxFileSize)
+		if err != nil {
+			return nil, "", err
+		}
+		total += int64(len(data))
+		if total > limits.MaxTotalSize {
+			return nil, "", &ZipError{Reason: fmt.Sprintf("expands to more than %s in all, over the limit", formatSize(limits.MaxTotalSize))}
+		}
+		if err := mem.MkdirAll(path.Dir(target), 0o755); err != nil {
+			return nil, "", err
+		}
+		if err := afero.WriteFile(mem, target, data, 0o644); err != nil {
+			return nil, "", err
+		}
+		if !e.file.Modified.IsZero() {
+			_ = mem.Chtimes(target, e.file.Modified, e.file.Modified)
+		}
+	}
+	return mem, ZipRoot, nil
+}
+
+// readEntry reads one entry, trusting the bytes that come out rather than the size the header declares.
+func readEntry(f *zip.File, limit int64) ([]byte, error) {
+	rc, err := f.Open()
+	if err != nil {
+		return nil, &ZipError{Entry: f.Name, Reason: err.Error()}
+	}
+	defer rc.Close()
+	var buf bytes.Buffer
+	n, err := buf.ReadFrom(io.LimitReader(rc, limit+1))
+	if err != nil {
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			return nil, &ZipError{Entry: f.Name, Reason: "the archive is truncated"}
+		}
+		return nil, &ZipError{Entry: f.Name, Reason: err.Error()}
+	}
+	if n > limit {
+		return nil, &ZipError{Entry: f.Name, Reason: fmt.Sprintf("expands to more than %s, over the limit per file", formatSize(limit))}
+	}
+	return buf.Bytes(), nil
+}
+
+// ExportZip writes the folder under root to w as a zip whose top folder is MobileApps/, so that importing it
+// again gives the same folder. Entries come in name order; links are left out.
+func ExportZip(fsys afero.Fs, root string, w io.Writer) error {
+	zw := zip.NewWriter(w)
+	var paths []string
+	err := afero.Walk(fsys, root, func(p string, info fs.FileInfo, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil // gone while walking
+			}
+			return err
+		}
+		paths = append(paths, p)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("cannot read the folder: %w", err)
+	}
+	sort.Strings(paths)
+	for _, p := range paths {
+		info, err := lstat(fsys, p)
+		if err != nil {
+			continue
+		}
+		rel, err := filepath.Rel(root, p)
+		if err != nil {
+			return err
+		}
+		name := "MobileApps"
+		if rel != "." {
+			name += "/" + filepath.ToSlash(rel)
+		}
+		if info.IsDir() {
+			name += "/"
+		} else if !info.Mode().IsRegular() {
+			continue
+		}
+		hdr := &zip.FileHeader{Name: name, Method: zip.Deflate, Modified: info.ModTime()}
+		if info.IsDir() {
+			hdr.Method = zip.Store
+		}
+		hdr.SetMode(info.Mode())
+		out, err := zw.CreateHeader(hdr)
+		if err != nil {
+			return err
+		}
+		if info.IsDir() {
+			continue
+		}
+		data, err := afero.ReadFile(fsys, p)
+		if err != nil {
+			return fmt.Errorf("cannot read %s: %w", rel, err)
+		}
+		if _, err := out.Write(data); err != nil {
+			return err
+		}
+	}
+	return zw.Close()
+}
+
+func lstat(fsys afero.Fs, name string) (fs.FileInfo, error) {
+	if l, ok := fsys.(afero.Lstater); ok {
+		info, _, err := l.LstatIfPossible(name)
+		return info, err
+	}
+	return fsys.Stat(name)
+}

@@ -1,0 +1,123 @@
+// The two ways the console reaches the engine (docs/api.md): the wasm engine in a Web Worker (browser mode)
+// or the dev server's HTTP API (server mode). Both expose call(method, params) → the same JSON documents.
+
+/** An error answered by the engine: kind is input, conflict, notfound (or forbidden, internal). */
+export class EngineError extends Error {
+  constructor(message, kind = 'internal') {
+    super(message);
+    this.kind = kind;
+  }
+}
+
+export function createTransport(mode, token) {
+  return mode === 'server' ? new ServerTransport(token) : new WorkerTransport();
+}
+
+class WorkerTransport {
+  mode = 'browser';
+  #worker = new Worker(new URL('./worker.js', import.meta.url));
+  #seq = 0;
+  #pending = new Map();
+  #progress = () => {};
+
+  constructor() {
+    this.#worker.onmessage = ({ data }) => {
+      if (data.progress) return this.#progress(data.progress);
+      const p = this.#pending.get(data.id);
+      if (!p) return;
+      this.#pending.delete(data.id);
+      if (data.error) p.reject(new EngineError(data.error.message, data.error.kind));
+      else p.resolve(data.result);
+    };
+    this.#worker.onerror = (e) => {
+      e.preventDefault();
+      const err = new EngineError(e.message || 'the engine worker failed', 'internal');
+      for (const p of this.#pending.values()) p.reject(err);
+      this.#pending.clear();
+    };
+  }
+
+  onProgress(fn) { this.#progress = fn; }
+  onDisk() {} // the browser engine works on an in-memory copy: nothing changes behind its back
+
+  call(method, params = {}) {
+    const id = ++this.#seq;
+    const transfer = params.bytes instanceof ArrayBuffer ? [params.bytes] : [];
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      this.#worker.postMessage({ id, method, params }, transfer);
+    });
+  }
+}
+
+const KIND_BY_STATUS = { 400: 'input', 403: 'forbidden', 404: 'notfound', 409: 'conflict', 412: 'conflict' };
+
+class ServerTransport {
+  mode = 'server';
+  #token;
+  #events = null;
+
+  constructor(token) { this.#token = token; }
+
+  onProgress() {} // the HTTP API reports no progress: the page shows an indeterminate bar
+
+  /** fn(paths) on every `disk` Server-Sent Event. */
+  onDisk(fn, onState) {
+    this.#events = new EventSource('/api/events');
+    this.#events.addEventListener('disk', (e) => {
+      let paths = [];
+      try { paths = JSON.parse(e.data).paths ?? []; } catch { /* a malformed event still means "changed" */ }
+      fn(paths);
+    });
+    if (onState) {
+      this.#events.onopen = () => onState(true);
+      this.#events.onerror = () => onState(false);
+    }
+  }
+
+  async call(method, params = {}) {
+    const q = (p) => `?path=${encodeURIComponent(p ?? '')}`;
+    switch (method) {
+      case 'state': return this.#fetch('GET', '/api/state');
+      case 'read': return this.#fetch('GET', '/api/file' + q(params.path));
+      case 'remove': return this.#fetch('DELETE', '/api/file' + q(params.path));
+      case 'write': {
+        // etag absent: force (If-Match: *); "" : create only (If-None-Match: *).
+        const headers = { 'Content-Type': 'application/octet-stream' };
+        if (params.etag === undefined) headers['If-Match'] = '*';
+        else if (params.etag === '') headers['If-None-Match'] = '*';
+        else headers['If-Match'] = `"${params.etag}"`;
+        return this.#fetch('PUT', '/api/file' + q(params.path), params.content, headers);
+      }
+      case 'download': {
+        const res = await this.#fetch('GET', '/api/download', undefined, {}, true);
+        const cd = res.headers.get('Content-Disposition') ?? '';
+        const name = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(cd)?.[1] ?? 'MobileApps.zip';
+        return { name: decodeURIComponent(name), bytes: await res.arrayBuffer() };
+      }
+      case 'openZip': {
+        const url = `/api/openZip?name=${encodeURIComponent(params.name)}&lang=${encodeURIComponent(params.lang ?? '')}`;
+        return this.#fetch('POST', url, params.bytes, { 'Content-Type': 'application/zip' });
+      }
+      default:
+        return this.#fetch('POST', `/api/${method}`, JSON.stringify(params), { 'Content-Type': 'application/json' });
+    }
+  }
+
+  async #fetch(verb, url, body, headers = {}, raw = false) {
+    if (verb !== 'GET') headers['X-Mobisess-Token'] = this.#token;
+    let res;
+    try {
+      res = await fetch(url, { method: verb, body, headers, credentials: 'same-origin', cache: 'no-store' });
+    } catch (e) {
+      throw new EngineError(`the dev server cannot be reached (${e.message})`, 'internal');
+    }
+    if (!res.ok) {
+      let err = {};
+      try { err = (await res.json()).error ?? {}; } catch { /* not JSON: use the status */ }
+      throw new EngineError(err.message || `HTTP ${res.status} ${res.statusText}`,
+        err.kind || KIND_BY_STATUS[res.status] || 'internal');
+    }
+    return raw ? res : res.json();
+  }
+}

@@ -1,0 +1,224 @@
+// Rendering of the engine's documents (docs/api.md). Pure functions of their inputs: every rule comes from
+// the engine; these only lay its reports out.
+
+import { h, arr, baseName, icon } from './dom.js';
+import { t, plural } from './i18n.js';
+
+export const statusChip = (status) =>
+  h('span', { class: `chip st-${status === 'accepted' ? 'ok' : status === 'pending' ? 'warn' : 'muted'}` },
+    status === 'accepted' || status === 'pending' ? t(`status.${status}`) : status || '?');
+
+export const codeChip = (code) => h('span', { class: 'chip danger mono', title: t(`code.${code}`) }, `mobi ${code}`);
+
+const pos = (line, column) => (line ? `${line}:${column || 1}` : '');
+
+/** JSON value as one short line ("(added)" when absent). */
+export function formatValue(change, key) {
+  if (!(key in change)) return h('span', { class: 'muted' }, t(key === 'old' ? 'report.absentOld' : 'report.absentNew'));
+  let s = JSON.stringify(change[key]);
+  if (s.length > 160) s = s.slice(0, 157) + '…';
+  return h('code', { class: 'val' }, s);
+}
+
+/** The badge that says how a disk file differs from memory (state.pending), or its plain memory state. */
+export function memoryCell(path, idx) {
+  const p = idx.pending.get(path);
+  if (p) {
+    const title = p.kind === 'updated'
+      ? p.changes.map((c) => c.pointer).join(', ')
+      : p.kind === 'removed' ? removedReason(p) : t('badge.notLoaded.title');
+    return h('span', { class: `badge b-${p.kind}`, 'data-testid': 'differs-badge', 'data-kind': p.kind, title },
+      t(`badge.${p.kind}`) + (p.kind === 'updated' ? ` ${p.changes.length}` : ''));
+  }
+  if (idx.memory.has(path)) return h('span', { class: 'badge b-same', title: t('badge.same.title') }, t('badge.same'));
+  return h('span', { class: 'muted' }, '—');
+}
+
+export function removedReason(r) {
+  if (r.reason === 'deleted') return t('reason.deleted');
+  if (r.reason === 'invalid') return t('reason.invalid', { code: r.code ?? '?' });
+  return r.reason ?? '';
+}
+
+const cell = (content, cls = '', title) => h('span', { class: `cell ${cls}`, role: 'gridcell', title }, content);
+
+/** One row of the disk tree: an app header, a session, an error file or a skipped entry. */
+export function diskRow(item, ctx) {
+  const { idx } = ctx;
+  if (item.type === 'app') {
+    const open = !ctx.collapsed.has(item.name);
+    const counts = [plural('n.sessions', item.sessions)];
+    if (item.errors) counts.push(plural('n.errors', item.errors));
+    if (item.skipped) counts.push(plural('n.skipped', item.skipped));
+    if (item.differs) counts.push(plural('n.differ', item.differs));
+    return h('div', {
+      class: 'row row-app', role: 'row', 'data-app': item.name, 'aria-expanded': String(open),
+    },
+    cell([h('span', { class: `chev${open ? ' open' : ''}` }, icon('chevron')),
+      h('span', { class: 'app-name mono' }, item.name || t('tree.root')),
+      h('span', { class: 'app-counts' }, counts.join(' · '))], 'span-all'));
+  }
+  const path = item.type === 'session' ? item.s.path : item.type === 'error' ? item.e.path : item.k.path;
+  const common = { role: 'row', 'data-path': path, 'aria-selected': String(ctx.selected === path) };
+  const sel = ctx.selected === path ? ' selected' : '';
+  if (item.type === 'session') {
+    const s = item.s;
+    return h('div', { ...common, class: `row row-session${sel}`, 'data-testid': 'session-row', 'data-status': s.status },
+      cell(statusChip(s.status)),
+      cell(s.id, 'mono', s.path),
+      cell(s.email || h('span', { class: 'muted' }, t('guest')), '', s.email),
+      cell(s.device ?? '', '', s.deviceId),
+      cell([s.os, s.osVersion].filter(Boolean).join(' ')),
+      cell(s.simulator ? h('span', { class: 'sim', title: t('col.simulator') }, 'sim') : ''),
+      cell(s.language ?? '', 'mono'),
+      cell(s.ip ?? '', 'mono', s.ip),
+      cell(memoryCell(s.path, idx)));
+  }
+  if (item.type === 'error') {
+    const e = item.e;
+    return h('div', { ...common, class: `row row-error${sel}`, 'data-code': e.code },
+      cell(codeChip(e.code)),
+      cell(baseName(e.path), 'mono', e.path),
+      cell([e.message, e.line ? h('span', { class: 'mono muted' }, ` (${pos(e.line, e.column)})`) : ''], 'span-msg', e.cause || e.message),
+      cell(memoryCell(e.path, idx)));
+  }
+  const k = item.k;
+  return h('div', { ...common, class: `row row-skipped${sel}` },
+    cell(h('span', { class: 'chip muted' }, t('skipped'))),
+    cell(baseName(k.path), 'mono', k.path),
+    cell([k.reason, ' ', h('span', { class: 'kind mono' }, k.kind)], 'span-msg muted', k.reason),
+    cell(''));
+}
+
+/** One session in memory. */
+export function memoryRow(m, ctx) {
+  const p = ctx.idx.pending.get(m.path);
+  const onDisk = ctx.idx.sessions.has(m.path) || ctx.idx.errors.has(m.path);
+  return h('div', {
+    class: `row row-mem${ctx.selected === m.path ? ' selected' : ''}${onDisk ? '' : ' gone'}`, role: 'row',
+    'data-testid': 'memory-row', 'data-path': m.path, 'data-status': m.status,
+  },
+  cell(statusChip(m.status)),
+  cell([h('span', { class: 'muted' }, m.app + '/'), m.id], 'mono', m.path),
+  cell(m.email || h('span', { class: 'muted' }, t('guest'))),
+  cell(p ? memoryCell(m.path, ctx.idx) : ''));
+}
+
+/** The details that tell how to fix an error: cause, violations, expected location, token mismatches. */
+export function errorDetails(e, onGo) {
+  const parts = [];
+  if (e.cause) parts.push(h('div', { class: 'cause' }, e.cause));
+  if (arr(e.violations).length) {
+    parts.push(h('ul', { class: 'violations', 'aria-label': t('err.violations') },
+      arr(e.violations).map((v) => h('li', {},
+        h('button', {
+          type: 'button', class: 'link mono', title: t('err.goto'),
+          onclick: (ev) => { ev.stopPropagation(); onGo(e.path, v.line, v.column); },
+        }, `${v.pointer || '/'}${v.line ? ` ${pos(v.line, v.column)}` : ''}`),
+        ' ', v.message))));
+  }
+  if (e.expected) {
+    parts.push(h('div', { class: 'expected' },
+      t('err.expected'), ' ', h('code', {}, `${e.expected.folder}/${e.expected.file}`),
+      ' ', t('err.actual'), ' ', h('code', {}, e.path)));
+  }
+  if (arr(e.mismatches).length) {
+    parts.push(h('table', { class: 'mini' },
+      h('thead', {}, h('tr', {}, ['tok.field', 'tok.property', 'tok.token', 'tok.file'].map((k) => h('th', { scope: 'col' }, t(k))))),
+      h('tbody', {}, arr(e.mismatches).map((m) => h('tr', { class: 'mismatch' },
+        h('td', { class: 'mono' }, m.field), h('td', { class: 'mono' }, m.property),
+        h('td', { class: 'mono' }, JSON.stringify(m.token ?? '')), h('td', { class: 'mono' }, JSON.stringify(m.file ?? '')))))));
+  }
+  return parts;
+}
+
+/** The errors panel: one error-row per error (paged: `limit` rows, then a "more" button). */
+export function renderErrors(container, errors, { limit, onOpen, onMore }) {
+  if (!errors.length) {
+    container.replaceChildren(h('p', { class: 'empty-note' }, t('errors.none')));
+    return;
+  }
+  const rows = errors.slice(0, limit).map((e) => h('div', {
+    class: 'err-row', 'data-testid': 'error-row', 'data-path': e.path, 'data-code': e.code, tabindex: '0',
+    role: 'button', 'aria-label': `mobi ${e.code} ${e.path} ${e.message}`,
+    onclick: () => onOpen(e.path, e.line, e.column),
+    onkeydown: (ev) => { if (ev.key === 'Enter' || ev.key === ' ') { ev.preventDefault(); onOpen(e.path, e.line, e.column); } },
+  },
+  h('div', { class: 'err-head' },
+    codeChip(e.code),
+    h('span', { class: 'err-msg' }, e.message),
+    h('span', { class: 'err-path mono' }, e.path),
+    h('span', { class: 'err-pos mono' }, pos(e.line, e.column))),
+  h('div', { class: 'err-details' }, errorDetails(e, onOpen))));
+  if (errors.length > limit) {
+    rows.push(h('button', { type: 'button', class: 'btn more', onclick: onMore },
+      t('more', { shown: limit, total: errors.length })));
+  }
+  container.replaceChildren(...rows);
+}
+
+/** The refresh report (or, before any refresh, the dry run in state.pending). */
+export function renderReport(container, report, { at, preview, onOpen }) {
+  if (!report) {
+    container.replaceChildren(h('p', { class: 'empty-note' }, t('report.none')));
+    return;
+  }
+  const upd = arr(report.updated), rem = arr(report.removed), nl = arr(report.notLoaded);
+  const unch = arr(report.unchanged), errs = arr(report.errors);
+  const link = (path) => h('button', { type: 'button', class: 'link mono', onclick: () => onOpen(path) }, path);
+  const head = h('div', { class: 'report-head' },
+    h('strong', {}, preview ? t('report.preview') : t('report.done', { time: at.toLocaleTimeString() })),
+    h('span', { class: 'counts' },
+      h('span', { class: 'badge b-updated' }, plural('n.updated', upd.length)),
+      h('span', { class: 'badge b-removed' }, plural('n.removed', rem.length)),
+      h('span', { class: 'badge b-notLoaded' }, plural('n.notLoaded', nl.length)),
+      h('span', { class: 'badge b-same' }, plural('n.unchanged', unch.length)),
+      h('span', { class: `badge ${errs.length ? 'b-error' : 'b-same'}` }, plural('n.errors', errs.length))));
+  const sections = [head];
+  const section = (key, n, body) => sections.push(h('section', { class: 'rep-sec', 'data-section': key },
+    h('h3', {}, `${t(`report.${key}`)} (${n})`), body));
+  if (upd.length) {
+    section('updated', upd.length, upd.map((u) => h('div', { class: 'rep-item' }, link(u.path),
+      h('table', { class: 'mini changes' },
+        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('report.pointer')), h('th', { scope: 'col' }, t('report.old')), h('th', { scope: 'col' }, t('report.new')))),
+        h('tbody', {}, arr(u.changes).map((c) => h('tr', { 'data-pointer': c.pointer },
+          h('td', { class: 'mono' }, c.pointer), h('td', {}, formatValue(c, 'old')), h('td', {}, formatValue(c, 'new')))))))));
+  }
+  if (rem.length) {
+    section('removed', rem.length, h('ul', { class: 'plain' }, rem.map((r) => h('li', {},
+      h('span', { class: 'mono' }, r.path), ' — ', removedReason(r)))));
+  }
+  if (nl.length) section('notLoaded', nl.length, h('ul', { class: 'plain' }, nl.map((n) => h('li', {}, link(n.path)))));
+  if (errs.length) {
+    section('errors', errs.length, h('ul', { class: 'plain' }, errs.map((e) => h('li', {},
+      codeChip(e.code), ' ', link(e.path), ' ', e.message))));
+  }
+  if (unch.length) {
+    sections.push(h('details', { class: 'rep-sec' }, h('summary', {}, `${t('report.unchanged')} (${unch.length})`),
+      h('ul', { class: 'plain mono' }, unch.slice(0, 500).map((u) => h('li', {}, u.path)))));
+  }
+  if (sections.length === 1) sections.push(h('p', { class: 'empty-note' }, t('report.nothing')));
+  container.replaceChildren(...sections);
+}
+
+/** The token inspector: file.token.fields as a table, mismatches highlighted. */
+export function renderToken(container, file) {
+  const tok = file?.token;
+  if (!file) { container.replaceChildren(h('p', { class: 'empty-note' }, t('tok.noFile'))); return; }
+  if (!tok) { container.replaceChildren(h('p', { class: 'empty-note' }, t('tok.none'))); return; }
+  const fields = arr(tok.fields);
+  const bad = fields.filter((f) => !f.match).length;
+  container.replaceChildren(
+    h('div', { class: 'tok-raw' },
+      h('span', { class: `badge ${tok.error || bad ? 'b-error' : 'b-same'}` },
+        tok.error ? t('tok.undecodable') : bad ? plural('n.mismatches', bad) : t('tok.ok')),
+      h('code', { class: 'mono', title: tok.raw }, tok.raw || '""')),
+    tok.error ? h('p', { class: 'tok-error' }, tok.error) : '',
+    fields.length ? h('table', { class: 'mini tok-table' },
+      h('thead', {}, h('tr', {}, ['tok.field', 'tok.property', 'tok.token', 'tok.file', 'tok.match'].map((k) => h('th', { scope: 'col' }, t(k))))),
+      h('tbody', {}, fields.map((f) => h('tr', { class: f.match ? '' : 'mismatch', 'data-field': f.field, 'data-match': String(!!f.match) },
+        h('td', { class: 'mono' }, f.field), h('td', { class: 'mono' }, f.property),
+        h('td', { class: 'mono' }, JSON.stringify(f.token ?? '')), h('td', { class: 'mono' }, JSON.stringify(f.file ?? '')),
+        h('td', { class: 'match' }, f.match ? icon('check') : icon('close'),
+          h('span', { class: 'sr-only' }, f.match ? t('tok.yes') : t('tok.no'))))))) : '');
+}
