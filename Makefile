@@ -15,6 +15,13 @@ all: build
 
 build: wasm
 	$(GO) build -o $(BUILD)/mobisess ./cmd/mobisess
+	$(GO) build -o $(BUILD)/devserver ./cmd/devserver
+
+# The engine as WebAssembly, with the wasm_exec.js of the same toolchain, for the console.
+wasm:
+	mkdir -p $(BUILD)/web
+	GOOS=js GOARCH=wasm $(GO) build -ldflags='-s -w' -o $(BUILD)/web/mobisess.wasm ./wasm
+	cp $(WASM_EXEC) $(BUILD)/web/wasm_exec.js
 
 # The CLI on the embedded sample (exit 1 is expected: the sample holds broken files on purpose).
 check:
@@ -37,7 +44,7 @@ test-race:
 	$(GO) test -race ./core/...
 
 test-wasm:
-	$(WASM_ENV) $(GO) test ./core/...
+	$(WASM_ENV) $(GO) test ./core/... ./wasm/...
 
 e2e-setup:
 	bash e2e/setup.sh

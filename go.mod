@@ -6,6 +6,7 @@ require (
 	github.com/playwright-community/playwright-go v0.5200.1
 	github.com/santhosh-tekuri/jsonschema/v5 v5.3.1
 	github.com/spf13/afero v1.15.0
+	golang.org/x/tools v0.52.0
 )
 
 require (

@@ -113,10 +113,11 @@ func (c *Checker) parse(f SessionFile, data []byte) (map[string]any, *Error) {
 	if err := dec.Decode(&v); err != nil {
 		var se *json.SyntaxError
 		if errors.As(err, &se) {
-			return nil, fail(int(se.Offset), lang.Sprintf(msgSyntax, se.Error()))
+			// Offset counts the byte at fault: the place to show is the byte before it.
+			return nil, fail(max(int(se.Offset)-1, 0), syntaxCause(lang, se.Error()))
 		}
 		// io.ErrUnexpectedEOF: the text stops inside a value.
-		return nil, fail(len(data), lang.Sprintf(msgSyntax, "unexpected end of JSON input"))
+		return nil, fail(len(data), syntaxCause(lang, "unexpected end of JSON input"))
 	}
 	if rest := skipSpace(data, int(dec.InputOffset())); rest < len(data) {
 		return nil, fail(rest, lang.Sprintf(msgTrailing))

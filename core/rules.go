@@ -74,5 +74,8 @@ func sameNumber(a, b json.Number) bool {
 	}
 	x, _, errx := big.ParseFloat(string(a), 10, 1024, big.ToNearestEven)
 	y, _, erry := big.ParseFloat(string(b), 10, 1024, big.ToNearestEven)
-	return errx == nil && erry == nil && x.Cmp(y) == 0
+	if errx != nil || erry != nil || x.IsInf() || y.IsInf() {
+		return false // past big.Float's exponent range both would be Inf: different spellings count as different
+	}
+	return x.Cmp(y) == 0
 }

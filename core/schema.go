@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -50,12 +51,16 @@ func CompileSchema(name string, data []byte) (*Schema, error) {
 	c.LoadURL = func(url string) (io.ReadCloser, error) {
 		return nil, fmt.Errorf("the schema refers to %s: external references are not loaded", url)
 	}
+	// The errors speak of the URL the schema was registered under; the user knows it by its file name.
+	named := func(err error) error {
+		return fmt.Errorf("schema %s: %s", name, strings.ReplaceAll(err.Error(), schemaURL, name))
+	}
 	if err := c.AddResource(schemaURL, bytes.NewReader(data)); err != nil {
-		return nil, fmt.Errorf("schema %s: %w", name, err)
+		return nil, named(err)
 	}
 	compiled, err := c.Compile(schemaURL)
 	if err != nil {
-		return nil, fmt.Errorf("schema %s: %w", name, err)
+		return nil, named(err)
 	}
 	return &Schema{Name: name, compiled: compiled}, nil
 }
@@ -96,7 +101,7 @@ func leafViolations(e *jsonschema.ValidationError, lang Lang) []Violation {
 		if list, ok := strings.CutPrefix(e.Message, "missing properties: "); ok {
 			var out []Violation
 			for _, q := range strings.Split(list, ", ") {
-				name := strings.Trim(q, `"`)
+				name := unquoteName(q)
 				out = append(out, Violation{Pointer: e.InstanceLocation + "/" + escapePointer(name), Message: lang.Sprintf(msgRequired, q)})
 			}
 			return out
@@ -117,6 +122,16 @@ func leafViolations(e *jsonschema.ValidationError, lang Lang) []Violation {
 		return at(lang.Sprintf(msgMinLength))
 	}
 	return at(e.Message)
+}
+
+// unquoteName reverses how jsonschema quotes a property name: 'name' with Go escapes, " bare and ' escaped.
+func unquoteName(q string) string {
+	inner := strings.TrimSuffix(strings.TrimPrefix(q, "'"), "'")
+	inner = strings.ReplaceAll(strings.ReplaceAll(inner, `\'`, `'`), `"`, `\"`)
+	if name, err := strconv.Unquote(`"` + inner + `"`); err == nil {
+		return name
+	}
+	return inner
 }
 
 func escapePointer(s string) string {

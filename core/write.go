@@ -235,7 +235,7 @@ func withStatus(data []byte, status string) ([]byte, error) {
 	body := bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF"))
 	bom := data[:len(data)-len(body)]
 	var doc map[string]json.RawMessage
-	if err := json.Unmarshal(body, &doc); err != nil {
+	if err := json.Unmarshal(body, &doc); err != nil || doc == nil { // null decodes to a nil map
 		return nil, errors.New("the file is not a JSON object: fix it in the editor first")
 	}
 	value, _ := json.Marshal(status)

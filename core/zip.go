@@ -169,7 +169,7 @@ func ImportZip(r io.ReaderAt, size int64, limits ZipLimits) (afero.Fs, string, e
 		}
 		total += int64(len(data))
 		if total > limits.MaxTotalSize {
-			return nil, "", &ZipError{Reason: fmt.Sprintf("expands to more than %s in all, over the limit", formatSize(limits.MaxTotalSize))}
+			return nil, "", &ZipError{Entry: e.file.Name, Reason: fmt.Sprintf("the archive expands to more than %s in all, over the limit", formatSize(limits.MaxTotalSize))}
 		}
 		if err := mem.MkdirAll(path.Dir(target), 0o755); err != nil {
 			return nil, "", err
@@ -196,6 +196,9 @@ func readEntry(f *zip.File, limit int64) ([]byte, error) {
 	if err != nil {
 		if errors.Is(err, io.ErrUnexpectedEOF) {
 			return nil, &ZipError{Entry: f.Name, Reason: "the archive is truncated"}
+		}
+		if errors.Is(err, zip.ErrFormat) || errors.Is(err, zip.ErrChecksum) {
+			return nil, &ZipError{Entry: f.Name, Reason: "the data does not match the size or checksum its header declares"}
 		}
 		return nil, &ZipError{Entry: f.Name, Reason: err.Error()}
 	}

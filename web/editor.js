@@ -45,8 +45,8 @@ export class Editor {
       class: 'ed-text', 'data-testid': 'editor', spellcheck: 'false', autocomplete: 'off', autocapitalize: 'off',
       wrap: 'off', 'aria-label': label, readonly: true,
     });
-    root.classList.add('ed');
-    root.append(h('div', { class: 'ed-gutter' }, this.#gutterInner), h('div', { class: 'ed-body' }, this.#layer, this.#ta));
+    root.append(h('div', { class: 'ed' },
+      h('div', { class: 'ed-gutter' }, this.#gutterInner), h('div', { class: 'ed-body' }, this.#layer, this.#ta)));
 
     this.#ta.addEventListener('scroll', () => this.#syncScroll());
     this.#ta.addEventListener('input', () => { this.#goto = 0; this.#paint(); this.#onInput(); this.#cursor(); });
@@ -73,6 +73,7 @@ export class Editor {
     this.#ta.setSelectionRange(0, 0);
     this.#paint();
     this.#syncScroll();
+    this.#cursor();
   }
 
   /** Replace the text and keep the caret where it was (after a save that rewrote the file). */

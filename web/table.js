@@ -5,12 +5,14 @@ export class VirtualList {
   #viewport; #spacer; #rows; #render; #rowHeight; #overscan;
   #items = [];
   #frame = 0;
+  #height = 0;     // the viewport's height, from the ResizeObserver (reading it would force a layout)
+  #range = '';     // the rows drawn, as "first:last"; redrawn only when it changes
 
   /**
    * @param {HTMLElement} viewport a scrollable element (overflow: auto)
    * @param {{rowHeight: number, render: (item, index) => HTMLElement, overscan?: number}} opts
    */
-  constructor(viewport, { rowHeight, render, overscan = 12 }) {
+  constructor(viewport, { rowHeight, render, overscan = 8 }) {
     this.#viewport = viewport;
     this.#rowHeight = rowHeight;
     this.#render = render;
@@ -23,7 +25,7 @@ export class VirtualList {
     this.#spacer.append(this.#rows);
     viewport.append(this.#spacer);
     viewport.addEventListener('scroll', () => this.#schedule(), { passive: true });
-    new ResizeObserver(() => this.#schedule()).observe(viewport);
+    new ResizeObserver(([entry]) => { this.#height = entry.contentRect.height; this.#schedule(); }).observe(viewport);
   }
 
   get items() { return this.#items; }
@@ -32,7 +34,7 @@ export class VirtualList {
     this.#items = items;
     this.#spacer.style.height = `${items.length * this.#rowHeight}px`;
     this.#viewport.setAttribute('aria-rowcount', String(items.length));
-    this.draw();
+    this.draw(true);
   }
 
   /** Scroll just enough to show row i. */
@@ -43,20 +45,26 @@ export class VirtualList {
     else if (top + this.#rowHeight > vp.scrollTop + vp.clientHeight) {
       vp.scrollTop = top + this.#rowHeight - vp.clientHeight;
     }
-    this.draw();
+    this.draw(true);
   }
 
   #schedule() {
     if (this.#frame) return;
-    this.#frame = requestAnimationFrame(() => { this.#frame = 0; this.draw(); });
+    this.#frame = requestAnimationFrame(() => { this.#frame = 0; this.draw(false); });
   }
 
-  draw() {
+  /** Draw the rows in view. Without force, nothing happens until the view leaves the rows already drawn. */
+  draw(force = true) {
     const vp = this.#viewport;
     const rh = this.#rowHeight;
-    const height = vp.clientHeight || 600; // before layout, draw one screen's worth
-    const first = Math.max(0, Math.floor(vp.scrollTop / rh) - this.#overscan);
-    const last = Math.min(this.#items.length, Math.ceil((vp.scrollTop + height) / rh) + this.#overscan);
+    const height = this.#height || 800; // before the first layout, draw a screen's worth
+    const block = this.#overscan;
+    const top = Math.floor(vp.scrollTop / rh);
+    const first = Math.max(0, Math.floor((top - block) / block) * block);
+    const last = Math.min(this.#items.length, (Math.ceil((top + height / rh + block) / block) + 1) * block);
+    const range = `${first}:${last}`;
+    if (!force && range === this.#range) return;
+    this.#range = range;
     const frag = document.createDocumentFragment();
     for (let i = first; i < last; i++) {
       const el = this.#render(this.#items[i], i);

@@ -19,6 +19,7 @@ class WorkerTransport {
   #seq = 0;
   #pending = new Map();
   #progress = () => {};
+  #dead = null; // set when the worker script itself failed (e.g. wasm_exec.js missing): later calls fail at once
 
   constructor() {
     this.#worker.onmessage = ({ data }) => {
@@ -31,16 +32,18 @@ class WorkerTransport {
     };
     this.#worker.onerror = (e) => {
       e.preventDefault();
-      const err = new EngineError(e.message || 'the engine worker failed', 'internal');
+      const err = new EngineError(e.message || 'the engine worker failed to start', 'internal');
+      this.#dead = err;
       for (const p of this.#pending.values()) p.reject(err);
       this.#pending.clear();
     };
   }
 
   onProgress(fn) { this.#progress = fn; }
-  onDisk() {} // the browser engine works on an in-memory copy: nothing changes behind its back
+  onEvents() {} // the browser engine works on an in-memory copy: nothing changes behind its back
 
   call(method, params = {}) {
+    if (this.#dead) return Promise.reject(this.#dead);
     const id = ++this.#seq;
     const transfer = params.bytes instanceof ArrayBuffer ? [params.bytes] : [];
     return new Promise((resolve, reject) => {
@@ -61,18 +64,20 @@ class ServerTransport {
 
   onProgress() {} // the HTTP API reports no progress: the page shows an indeterminate bar
 
-  /** fn(paths) on every `disk` Server-Sent Event. */
-  onDisk(fn, onState) {
+  /**
+   * The dev server's Server-Sent Events: disk({paths, resync}) when files change on disk (resync: events were
+   * missed, reload everything); refresh(RefreshReport) when the server refreshed memory itself (-auto-refresh).
+   */
+  onEvents({ disk, refresh }) {
     this.#events = new EventSource('/api/events');
     this.#events.addEventListener('disk', (e) => {
-      let paths = [];
-      try { paths = JSON.parse(e.data).paths ?? []; } catch { /* a malformed event still means "changed" */ }
-      fn(paths);
+      let data = { paths: [], resync: true }; // a malformed event still means "something changed"
+      try { data = JSON.parse(e.data); } catch { /* keep the resync */ }
+      disk({ paths: data.paths ?? [], resync: !!data.resync });
     });
-    if (onState) {
-      this.#events.onopen = () => onState(true);
-      this.#events.onerror = () => onState(false);
-    }
+    this.#events.addEventListener('refresh', (e) => {
+      try { refresh(JSON.parse(e.data)); } catch { refresh(null); }
+    });
   }
 
   async call(method, params = {}) {

@@ -2,7 +2,7 @@
 // the engine; these only lay its reports out.
 
 import { h, arr, baseName, icon } from './dom.js';
-import { t, plural } from './i18n.js';
+import { t, plural, lang } from './i18n.js';
 
 export const statusChip = (status) =>
   h('span', { class: `chip st-${status === 'accepted' ? 'ok' : status === 'pending' ? 'warn' : 'muted'}` },
@@ -20,14 +20,17 @@ export function formatValue(change, key) {
   return h('code', { class: 'val' }, s);
 }
 
-/** The badge that says how a disk file differs from memory (state.pending), or its plain memory state. */
-export function memoryCell(path, idx) {
+/**
+ * The badge that says how a disk file differs from memory (state.pending), or its plain memory state.
+ * onRow: the badge sits on a disk row, the only place that carries the differs-badge test id.
+ */
+export function memoryCell(path, idx, onRow = false) {
   const p = idx.pending.get(path);
   if (p) {
     const title = p.kind === 'updated'
       ? p.changes.map((c) => c.pointer).join(', ')
       : p.kind === 'removed' ? removedReason(p) : t('badge.notLoaded.title');
-    return h('span', { class: `badge b-${p.kind}`, 'data-testid': 'differs-badge', 'data-kind': p.kind, title },
+    return h('span', { class: `badge b-${p.kind}`, 'data-testid': onRow ? 'differs-badge' : null, 'data-kind': p.kind, title },
       t(`badge.${p.kind}`) + (p.kind === 'updated' ? ` ${p.changes.length}` : ''));
   }
   if (idx.memory.has(path)) return h('span', { class: 'badge b-same', title: t('badge.same.title') }, t('badge.same'));
@@ -72,7 +75,7 @@ export function diskRow(item, ctx) {
       cell(s.simulator ? h('span', { class: 'sim', title: t('col.simulator') }, 'sim') : ''),
       cell(s.language ?? '', 'mono'),
       cell(s.ip ?? '', 'mono', s.ip),
-      cell(memoryCell(s.path, idx)));
+      cell(memoryCell(s.path, idx, true)));
   }
   if (item.type === 'error') {
     const e = item.e;
@@ -80,7 +83,7 @@ export function diskRow(item, ctx) {
       cell(codeChip(e.code)),
       cell(baseName(e.path), 'mono', e.path),
       cell([e.message, e.line ? h('span', { class: 'mono muted' }, ` (${pos(e.line, e.column)})`) : ''], 'span-msg', e.cause || e.message),
-      cell(memoryCell(e.path, idx)));
+      cell(memoryCell(e.path, idx, true)));
   }
   const k = item.k;
   return h('div', { ...common, class: `row row-skipped${sel}` },
@@ -99,13 +102,16 @@ export function memoryRow(m, ctx) {
     'data-testid': 'memory-row', 'data-path': m.path, 'data-status': m.status,
   },
   cell(statusChip(m.status)),
-  cell([h('span', { class: 'muted' }, m.app + '/'), m.id], 'mono', m.path),
+  cell([m.id, h('span', { class: 'muted app-suffix' }, ` ${m.app}`)], 'mono', m.path),
   cell(m.email || h('span', { class: 'muted' }, t('guest'))),
   cell(p ? memoryCell(m.path, ctx.idx) : ''));
 }
 
-/** The details that tell how to fix an error: cause, violations, expected location, token mismatches. */
-export function errorDetails(e, onGo) {
+/**
+ * The details that tell how to fix an error: cause, violations, expected location, token mismatches.
+ * withToken false leaves the mismatches out (the editor shows them in the token inspector).
+ */
+export function errorDetails(e, onGo, withToken = true) {
   const parts = [];
   if (e.cause) parts.push(h('div', { class: 'cause' }, e.cause));
   if (arr(e.violations).length) {
@@ -122,7 +128,7 @@ export function errorDetails(e, onGo) {
       t('err.expected'), ' ', h('code', {}, `${e.expected.folder}/${e.expected.file}`),
       ' ', t('err.actual'), ' ', h('code', {}, e.path)));
   }
-  if (arr(e.mismatches).length) {
+  if (withToken && arr(e.mismatches).length) {
     parts.push(h('table', { class: 'mini' },
       h('thead', {}, h('tr', {}, ['tok.field', 'tok.property', 'tok.token', 'tok.file'].map((k) => h('th', { scope: 'col' }, t(k))))),
       h('tbody', {}, arr(e.mismatches).map((m) => h('tr', { class: 'mismatch' },
@@ -146,10 +152,9 @@ export function renderErrors(container, errors, { limit, onOpen, onMore }) {
   },
   h('div', { class: 'err-head' },
     codeChip(e.code),
-    h('span', { class: 'err-msg' }, e.message),
-    h('span', { class: 'err-path mono' }, e.path),
+    h('span', { class: 'err-msg', title: e.message }, e.message),
     h('span', { class: 'err-pos mono' }, pos(e.line, e.column))),
-  h('div', { class: 'err-details' }, errorDetails(e, onOpen))));
+  h('div', { class: 'err-details' }, h('div', { class: 'err-path mono', title: e.path }, e.path), errorDetails(e, onOpen))));
   if (errors.length > limit) {
     rows.push(h('button', { type: 'button', class: 'btn more', onclick: onMore },
       t('more', { shown: limit, total: errors.length })));
@@ -160,20 +165,21 @@ export function renderErrors(container, errors, { limit, onOpen, onMore }) {
 /** The refresh report (or, before any refresh, the dry run in state.pending). */
 export function renderReport(container, report, { at, preview, onOpen }) {
   if (!report) {
-    container.replaceChildren(h('p', { class: 'empty-note' }, t('report.none')));
+    container.replaceChildren(h('p', { class: 'empty-note' }, t('nothingOpen')));
     return;
   }
   const upd = arr(report.updated), rem = arr(report.removed), nl = arr(report.notLoaded);
   const unch = arr(report.unchanged), errs = arr(report.errors);
+  const count = (cls, key, n) => h('span', { class: `badge ${n ? cls : 'b-same'}` }, plural(key, n));
   const link = (path) => h('button', { type: 'button', class: 'link mono', onclick: () => onOpen(path) }, path);
   const head = h('div', { class: 'report-head' },
-    h('strong', {}, preview ? t('report.preview') : t('report.done', { time: at.toLocaleTimeString() })),
+    h('strong', {}, preview ? t('report.preview') : t('report.done', { time: at.toLocaleTimeString(lang()) })),
     h('span', { class: 'counts' },
-      h('span', { class: 'badge b-updated' }, plural('n.updated', upd.length)),
-      h('span', { class: 'badge b-removed' }, plural('n.removed', rem.length)),
-      h('span', { class: 'badge b-notLoaded' }, plural('n.notLoaded', nl.length)),
-      h('span', { class: 'badge b-same' }, plural('n.unchanged', unch.length)),
-      h('span', { class: `badge ${errs.length ? 'b-error' : 'b-same'}` }, plural('n.errors', errs.length))));
+      count('b-updated', 'n.updated', upd.length),
+      count('b-removed', 'n.removed', rem.length),
+      count('b-notLoaded', 'n.notLoaded', nl.length),
+      count('b-same', 'n.unchanged', unch.length),
+      count('b-error', 'n.errors', errs.length)));
   const sections = [head];
   const section = (key, n, body) => sections.push(h('section', { class: 'rep-sec', 'data-section': key },
     h('h3', {}, `${t(`report.${key}`)} (${n})`), body));
@@ -217,8 +223,9 @@ export function renderToken(container, file) {
     fields.length ? h('table', { class: 'mini tok-table' },
       h('thead', {}, h('tr', {}, ['tok.field', 'tok.property', 'tok.token', 'tok.file', 'tok.match'].map((k) => h('th', { scope: 'col' }, t(k))))),
       h('tbody', {}, fields.map((f) => h('tr', { class: f.match ? '' : 'mismatch', 'data-field': f.field, 'data-match': String(!!f.match) },
-        h('td', { class: 'mono' }, f.field), h('td', { class: 'mono' }, f.property),
-        h('td', { class: 'mono' }, JSON.stringify(f.token ?? '')), h('td', { class: 'mono' }, JSON.stringify(f.file ?? '')),
+        h('td', { class: 'mono', title: f.field }, f.field), h('td', { class: 'mono', title: f.property }, f.property),
+        h('td', { class: 'mono', title: JSON.stringify(f.token ?? '') }, JSON.stringify(f.token ?? '')),
+        h('td', { class: 'mono', title: JSON.stringify(f.file ?? '') }, JSON.stringify(f.file ?? '')),
         h('td', { class: 'match' }, f.match ? icon('check') : icon('close'),
           h('span', { class: 'sr-only' }, f.match ? t('tok.yes') : t('tok.no'))))))) : '');
 }

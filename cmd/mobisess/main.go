@@ -36,6 +36,9 @@ Usage:
 PATH, BEFORE and AFTER are MobileApps folders or .zip files of one. Without PATH, check runs on the
 embedded sample.
 
+Exit status: 0 when every session file passes, 1 when one fails a check (a mobi error), 2 when the
+command line or its input cannot be used.
+
 Flags:
 `
 
@@ -58,8 +61,7 @@ type options struct {
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, fsys afero.Fs) int {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
-		newFlags(stderr, &options{}).PrintDefaults()
+		printUsage(stderr)
 		return exitInput
 	}
 	cmd, args := args[0], args[1:]
@@ -67,18 +69,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, fsys afer
 	case "version":
 		fmt.Fprintln(stdout, "mobisess", version())
 		return exitOK
-	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
-		newFlags(stdout, &options{}).PrintDefaults()
+	case "help", "-h", "-help", "--help":
+		printUsage(stdout)
 		return exitOK
 	case "check", "refresh":
 	default:
 		fmt.Fprintf(stderr, "mobisess: unknown command %q (want check, refresh or version)\n", cmd)
 		return exitInput
 	}
-	o, err := parseFlags(args, stderr, fsys)
+	o, err := parseFlags(args, fsys)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			printUsage(stdout)
 			return exitOK
 		}
 		fmt.Fprintln(stderr, "mobisess:", err)
@@ -92,22 +94,41 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, fsys afer
 	return refresh(ctx, o, stdout, stderr, fsys)
 }
 
-func newFlags(out io.Writer, o *options) *flag.FlagSet {
-	fl := flag.NewFlagSet("mobisess", flag.ContinueOnError)
-	fl.SetOutput(out)
-	return fl
+// flagValues are the flags of check and refresh, as parsed.
+type flagValues struct {
+	format, schema, lang    *string
+	maxFile                 *int64
+	maxEntries              *int
+	maxZipFile, maxZipTotal *int64
 }
 
-func parseFlags(args []string, stderr io.Writer, fsys afero.Fs) (*options, error) {
-	o := &options{zipLimits: core.DefaultZipLimits}
-	fl := newFlags(stderr, o)
-	format := fl.String("format", "text", "output: text, json, junit, sarif or github")
-	schemaFile := fl.String("schema", "", "validate against this JSON schema file instead of the embedded one\n(for instance 4D's Resources/JSONSchemas/mobileSessionSchema.json)")
-	lang := fl.String("lang", defaultLang(), "language of messages: en, fr or es (default from MOBISESS_LANG or LANG)")
-	maxFile := fl.Int64("max-file-size", core.DefaultLimits.MaxFileSize, "a larger session file fails as not well formed (bytes)")
-	maxEntries := fl.Int("zip-max-entries", core.DefaultZipLimits.MaxEntries, "a zip with more entries is refused")
-	maxZipFile := fl.Int64("zip-max-file-size", core.DefaultZipLimits.MaxFileSize, "a zip entry that expands to more is refused (bytes)")
-	maxZipTotal := fl.Int64("zip-max-total-size", core.DefaultZipLimits.MaxTotalSize, "a zip that expands to more in all is refused (bytes)")
+// newFlags defines the flags once, for parsing and for the usage text alike. The flag package prints nothing:
+// run reports a parse error in one line and prints the usage on request only.
+func newFlags() (*flag.FlagSet, *flagValues) {
+	fl := flag.NewFlagSet("mobisess", flag.ContinueOnError)
+	fl.SetOutput(io.Discard)
+	v := &flagValues{
+		format:      fl.String("format", "text", "output: text, json, junit, sarif or github"),
+		schema:      fl.String("schema", "", "validate against this JSON schema file instead of the embedded one\n(for instance 4D's Resources/JSONSchemas/mobileSessionSchema.json)"),
+		lang:        fl.String("lang", defaultLang(), "language of messages: en, fr or es; the default follows\nMOBISESS_LANG, LC_ALL, LC_MESSAGES or LANG"),
+		maxFile:     fl.Int64("max-file-size", core.DefaultLimits.MaxFileSize, "a larger session file fails as not well formed (bytes)"),
+		maxEntries:  fl.Int("zip-max-entries", core.DefaultZipLimits.MaxEntries, "a zip with more entries is refused"),
+		maxZipFile:  fl.Int64("zip-max-file-size", core.DefaultZipLimits.MaxFileSize, "a zip entry that expands to more is refused (bytes)"),
+		maxZipTotal: fl.Int64("zip-max-total-size", core.DefaultZipLimits.MaxTotalSize, "a zip that expands to more in all is refused (bytes)"),
+	}
+	return fl, v
+}
+
+func printUsage(w io.Writer) {
+	fmt.Fprint(w, usage)
+	fl, _ := newFlags()
+	fl.SetOutput(w)
+	fl.PrintDefaults()
+}
+
+func parseFlags(args []string, fsys afero.Fs) (*options, error) {
+	o := &options{}
+	fl, v := newFlags()
 	// Flags may come after the paths, as people type them.
 	var positionals []string
 	for {
@@ -122,20 +143,20 @@ func parseFlags(args []string, stderr io.Writer, fsys afero.Fs) (*options, error
 	}
 	o.positionals = positionals
 	var err error
-	if o.format, err = report.ParseFormat(*format); err != nil {
+	if o.format, err = report.ParseFormat(*v.format); err != nil {
 		return nil, err
 	}
-	if o.lang, err = core.ParseLang(*lang); err != nil {
+	if o.lang, err = core.ParseLang(*v.lang); err != nil {
 		return nil, err
 	}
-	o.checker = &core.Checker{Lang: o.lang, Limits: core.Limits{MaxFileSize: *maxFile}}
-	o.zipLimits = core.ZipLimits{MaxEntries: *maxEntries, MaxFileSize: *maxZipFile, MaxTotalSize: *maxZipTotal}
-	if *schemaFile != "" {
-		data, err := afero.ReadFile(fsys, *schemaFile)
+	o.checker = &core.Checker{Lang: o.lang, Limits: core.Limits{MaxFileSize: *v.maxFile}}
+	o.zipLimits = core.ZipLimits{MaxEntries: *v.maxEntries, MaxFileSize: *v.maxZipFile, MaxTotalSize: *v.maxZipTotal}
+	if *v.schema != "" {
+		data, err := afero.ReadFile(fsys, *v.schema)
 		if err != nil {
 			return nil, fmt.Errorf("cannot read the schema: %w", err)
 		}
-		if o.checker.Schema, err = core.CompileSchema(*schemaFile, data); err != nil {
+		if o.checker.Schema, err = core.CompileSchema(*v.schema, data); err != nil {
 			return nil, err
 		}
 	}
@@ -162,9 +183,11 @@ func open(fsys afero.Fs, path string, o *options) (afero.Fs, string, error) {
 	return core.OpenPath(fsys, path, o.zipLimits)
 }
 
-func (o *options) renderOptions(path string) report.Options {
+// renderOptions names files, for the formats read by tools, from where they are: under the folder as given on
+// the command line; a zip's or the sample's files have no place on disk, so only their path inside.
+func (o *options) renderOptions(fsys afero.Fs, path string) report.Options {
 	prefix := ""
-	if path != "" && !strings.HasSuffix(strings.ToLower(path), ".zip") {
+	if info, err := fsys.Stat(path); path != "" && err == nil && info.IsDir() {
 		prefix = strings.TrimSuffix(strings.ReplaceAll(path, `\`, "/"), "/")
 	}
 	return report.Options{Lang: o.lang, Color: o.color, FilePrefix: prefix}
@@ -211,7 +234,7 @@ func check(ctx context.Context, o *options, stdout, stderr io.Writer, fsys afero
 		fmt.Fprintln(stderr, "mobisess:", err)
 		return exitInput
 	}
-	if err := report.Check(stdout, o.format, rep, o.renderOptions(path)); err != nil {
+	if err := report.Check(stdout, o.format, rep, o.renderOptions(fsys, path)); err != nil {
 		fmt.Fprintln(stderr, "mobisess:", err)
 		return exitInput
 	}
@@ -252,7 +275,7 @@ func refresh(ctx context.Context, o *options, stdout, stderr io.Writer, fsys afe
 		fmt.Fprintln(stderr, "mobisess:", err)
 		return exitInput
 	}
-	if err := report.Refresh(stdout, o.format, rep, o.renderOptions(after)); err != nil {
+	if err := report.Refresh(stdout, o.format, rep, o.renderOptions(fsys, after)); err != nil {
 		fmt.Fprintln(stderr, "mobisess:", err)
 		return exitInput
 	}

@@ -134,22 +134,31 @@ func filePath(o Options, rel string) string {
 	return path.Join(o.FilePrefix, rel)
 }
 
-// details are the lines under an error that say how to fix it.
-func details(e *core.Error) []string {
+// details are the lines under an error that say how to fix it, in the report's language.
+func details(e *core.Error, lang core.Lang) []string {
 	var out []string
-	if e.Cause != "" {
+	// For a token mismatch the engine's cause repeats the first mismatch: list every mismatch alike instead.
+	if e.Cause != "" && len(e.Mismatches) == 0 {
 		out = append(out, e.Cause)
 	}
 	for _, v := range e.Violations {
 		out = append(out, fmt.Sprintf("%s (%d:%d): %s", pointerOrRoot(v.Pointer), v.Line, v.Column, v.Message))
 	}
-	if e.Expected != nil && e.Cause == "" {
-		out = append(out, fmt.Sprintf("expected %s/%s", e.Expected.Folder, e.Expected.File))
+	if e.Expected != nil {
+		out = append(out, lang.Sprintf(msgExpected, e.Expected.Folder+"/"+e.Expected.File))
 	}
-	for _, m := range e.Mismatches[min(1, len(e.Mismatches)):] { // the first is the cause already
-		out = append(out, fmt.Sprintf("token %s = %q, %s = %q", m.Field, m.Token, m.Property, m.File))
+	for _, m := range e.Mismatches {
+		out = append(out, lang.Sprintf(msgMismatch, m.Field, m.Token, m.Property, m.File))
 	}
 	return out
+}
+
+// location is an error's path, with line and column when the error has a place.
+func location(e *core.Error) string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d:%d", e.Path, e.Line, e.Column)
+	}
+	return e.Path
 }
 
 func pointerOrRoot(p string) string {
@@ -160,7 +169,7 @@ func pointerOrRoot(p string) string {
 }
 
 // oneLine is an error as one line, for formats that have room for one message.
-func oneLine(e *core.Error) string {
-	parts := append([]string{e.Message}, details(e)...)
+func oneLine(e *core.Error, lang core.Lang) string {
+	parts := append([]string{e.Message}, details(e, lang)...)
 	return strings.Join(parts, "; ")
 }

@@ -4,22 +4,57 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/mobisess/mobisess/core"
 )
 
 var (
-	msgSummary        = core.Msg{En: "%d apps, %d session files: %d valid, %d errors, %d skipped", Fr: "%d apps, %d fichiers de session : %d valides, %d erreurs, %d ignorés", Es: "%d apps, %d archivos de sesión: %d válidos, %d errores, %d omitidos"}
-	msgRefreshSummary = core.Msg{En: "refresh: %d updated, %d unchanged, %d not loaded, %d removed, %d errors", Fr: "actualisation : %d mises à jour, %d inchangées, %d non chargées, %d supprimées, %d erreurs", Es: "actualización: %d actualizadas, %d sin cambios, %d no cargadas, %d eliminadas, %d errores"}
-	msgSkipped        = core.Msg{En: "skipped", Fr: "ignoré", Es: "omitido"}
-	msgUpdated        = core.Msg{En: "updated", Fr: "mise à jour", Es: "actualizada"}
-	msgNotLoaded      = core.Msg{En: "not loaded", Fr: "non chargée", Es: "no cargada"}
-	msgLoaded         = core.Msg{En: "loaded", Fr: "chargée", Es: "cargada"}
-	msgRemoved        = core.Msg{En: "removed", Fr: "supprimée", Es: "eliminada"}
-	msgRootLabel      = core.Msg{En: "(root)", Fr: "(racine)", Es: "(raíz)"}
-	msgNoSessions     = core.Msg{En: "no session files", Fr: "aucun fichier de session", Es: "ningún archivo de sesión"}
+	msgSkipped    = core.Msg{En: "skipped: %s", Fr: "ignoré : %s", Es: "omitido: %s"}
+	msgRootLabel  = core.Msg{En: "(root)", Fr: "(racine)", Es: "(raíz)"}
+	msgNoSessions = core.Msg{En: "no session files", Fr: "aucun fichier de session", Es: "ningún archivo de sesión"}
+	msgSimulator  = core.Msg{En: "simulator", Fr: "simulateur", Es: "simulador"}
+	msgAbsent     = core.Msg{En: "(absent)", Fr: "(absent)", Es: "(ausente)"}
+	msgExpected   = core.Msg{En: "expected location: %s", Fr: "emplacement attendu : %s", Es: "ubicación esperada: %s"}
+	msgMismatch   = core.Msg{En: "token %s = %q, file %s = %q", Fr: "jeton %s = %q, fichier %s = %q", Es: "token %s = %q, archivo %s = %q"}
+	msgUpdated    = core.Msg{En: "updated", Fr: "mise à jour", Es: "actualizada"}
+	msgNotLoaded  = core.Msg{En: "not loaded", Fr: "non chargée", Es: "no cargada"}
+	msgLoaded     = core.Msg{En: "loaded", Fr: "chargée", Es: "cargada"}
+	msgRemoved    = core.Msg{En: "removed", Fr: "supprimée", Es: "eliminada"}
+	// French puts a space before ':' and ';'.
+	msgSummary        = core.Msg{En: "%s, %s: %s, %s", Fr: "%s, %s : %s, %s", Es: "%s, %s: %s, %s"}
+	msgSummarySkipped = core.Msg{En: "; %s", Fr: " ; %s", Es: "; %s"}
+	msgRefresh        = core.Msg{En: "refresh: %s", Fr: "actualisation : %s", Es: "actualización: %s"}
 )
+
+// The summaries count things: each count has a singular and a plural form.
+var (
+	countApps     = counted{core.Msg{En: "%d app", Fr: "%d app", Es: "%d app"}, core.Msg{En: "%d apps", Fr: "%d apps", Es: "%d apps"}}
+	countFiles    = counted{core.Msg{En: "%d session file", Fr: "%d fichier de session", Es: "%d archivo de sesión"}, core.Msg{En: "%d session files", Fr: "%d fichiers de session", Es: "%d archivos de sesión"}}
+	countValid    = counted{core.Msg{En: "%d valid", Fr: "%d valide", Es: "%d válido"}, core.Msg{En: "%d valid", Fr: "%d valides", Es: "%d válidos"}}
+	countInvalid  = counted{core.Msg{En: "%d invalid", Fr: "%d invalide", Es: "%d inválido"}, core.Msg{En: "%d invalid", Fr: "%d invalides", Es: "%d inválidos"}}
+	countSkipped  = counted{core.Msg{En: "%d other entry skipped", Fr: "%d autre entrée ignorée", Es: "%d otra entrada omitida"}, core.Msg{En: "%d other entries skipped", Fr: "%d autres entrées ignorées", Es: "%d otras entradas omitidas"}}
+	countUpdated  = counted{core.Msg{En: "%d updated", Fr: "%d mise à jour", Es: "%d actualizada"}, core.Msg{En: "%d updated", Fr: "%d mises à jour", Es: "%d actualizadas"}}
+	countSame     = counted{core.Msg{En: "%d unchanged", Fr: "%d inchangée", Es: "%d sin cambios"}, core.Msg{En: "%d unchanged", Fr: "%d inchangées", Es: "%d sin cambios"}}
+	countNotLoad  = counted{core.Msg{En: "%d not loaded", Fr: "%d non chargée", Es: "%d no cargada"}, core.Msg{En: "%d not loaded", Fr: "%d non chargées", Es: "%d no cargadas"}}
+	countLoaded   = counted{core.Msg{En: "%d loaded", Fr: "%d chargée", Es: "%d cargada"}, core.Msg{En: "%d loaded", Fr: "%d chargées", Es: "%d cargadas"}}
+	countRemoved  = counted{core.Msg{En: "%d removed", Fr: "%d supprimée", Es: "%d eliminada"}, core.Msg{En: "%d removed", Fr: "%d supprimées", Es: "%d eliminadas"}}
+	countErrors   = counted{core.Msg{En: "%d error", Fr: "%d erreur", Es: "%d error"}, core.Msg{En: "%d errors", Fr: "%d erreurs", Es: "%d errores"}}
+	refreshCounts = []counted{countUpdated, countSame, countNotLoad, countRemoved, countErrors}
+)
+
+type counted struct{ one, many core.Msg }
+
+// of renders n with the form its language wants: French counts 0 as singular, English and Spanish as plural.
+func (c counted) of(lang core.Lang, n int) string {
+	if n == 1 || (n == 0 && lang == core.French) {
+		return lang.Sprintf(c.one, n)
+	}
+	return lang.Sprintf(c.many, n)
+}
 
 type painter struct{ on bool }
 
@@ -35,76 +70,140 @@ func (p painter) yellow(s string) string { return p.paint("33", s) }
 func (p painter) dim(s string) string    { return p.paint("2", s) }
 func (p painter) bold(s string) string   { return p.paint("1", s) }
 
-// checkText prints a check for people: by app, each session, each error at path:line:col with what to fix,
-// each skipped entry with its reason, then a summary line.
+// pad right-pads s to width characters (not bytes: names and labels may hold accents).
+func pad(s string, width int) string {
+	if n := utf8.RuneCountInString(s); n < width {
+		return s + strings.Repeat(" ", width-n)
+	}
+	return s
+}
+
+// printable escapes control characters, so that a file name or a message cannot move the cursor, clear the
+// screen or break a line of the report: a folder may hold any name.
+func printable(s string) string {
+	if !strings.ContainsFunc(s, unicode.IsControl) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case unicode.IsControl(r) && r < 0x100:
+			fmt.Fprintf(&b, `\x%02x`, r)
+		case unicode.IsControl(r):
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// line is one row under an app: a session, an error or a skipped entry, named relative to its app folder.
+type line struct {
+	name    string // the file name, with :line:col for an error that has a place
+	session *core.Session
+	err     *core.Error
+	skipped *core.Skipped
+}
+
+// checkText prints a check for people: by app folder, each session file in name order (valid, or its error at
+// name:line:col with what to fix), then each skipped entry with its reason, then a summary line.
 func checkText(w io.Writer, r *core.Report, o Options) error {
 	bw := bufio.NewWriter(w)
 	p := painter{o.Color}
 	lang := o.Lang
-	type group struct {
-		sessions []*core.Session
-		errors   []*core.Error
-		skipped  []core.Skipped
-	}
-	groups := map[string]*group{}
+	groups := map[string][]line{}
 	var order []string
-	get := func(app string) *group {
-		g, ok := groups[app]
-		if !ok {
-			g = &group{}
-			groups[app] = g
+	add := func(app string, l line) {
+		if _, ok := groups[app]; !ok {
 			order = append(order, app)
 		}
-		return g
+		groups[app] = append(groups[app], l)
 	}
-	for _, s := range r.Skipped {
-		if !strings.Contains(s.Path, "/") {
-			get("").skipped = append(get("").skipped, s)
+	// Entries at the root (no '/') come first, under "(root)"; then every app folder, even an empty one.
+	for i := range r.Skipped {
+		if s := &r.Skipped[i]; !strings.Contains(s.Path, "/") {
+			add("", line{name: printable(s.Path), skipped: s})
 		}
 	}
 	for _, a := range r.Apps {
-		get(a.Name)
+		if _, ok := groups[a.Name]; !ok {
+			order = append(order, a.Name)
+			groups[a.Name] = nil
+		}
 	}
+	var files []line
 	for _, s := range r.Sessions {
-		get(s.App).sessions = append(get(s.App).sessions, s)
+		files = append(files, line{name: s.Path, session: s})
 	}
 	for _, e := range r.Errors {
-		get(appOf(e.Path)).errors = append(get(appOf(e.Path)).errors, e)
+		files = append(files, line{name: e.Path, err: e})
 	}
-	for _, s := range r.Skipped {
-		if strings.Contains(s.Path, "/") {
-			get(appOf(s.Path)).skipped = append(get(appOf(s.Path)).skipped, s)
+	sort.SliceStable(files, func(i, j int) bool { return files[i].name < files[j].name })
+	for _, l := range files {
+		app, name, _ := strings.Cut(l.name, "/")
+		if l.err != nil && l.err.Line > 0 {
+			name = fmt.Sprintf("%s:%d:%d", name, l.err.Line, l.err.Column)
+		}
+		l.name = printable(name)
+		add(app, l)
+	}
+	for i := range r.Skipped {
+		if s := &r.Skipped[i]; strings.Contains(s.Path, "/") {
+			app, name, _ := strings.Cut(s.Path, "/")
+			add(app, line{name: printable(name), skipped: s})
 		}
 	}
-	for _, app := range order {
-		g := groups[app]
-		name := app
-		if name == "" {
-			name = lang.Sprintf(msgRootLabel)
+
+	for i, app := range order {
+		if i > 0 {
+			fmt.Fprintln(bw)
 		}
-		fmt.Fprintln(bw, p.bold(name))
-		for _, s := range g.sessions {
-			fmt.Fprintf(bw, "  %s %s  %s\n", p.green("✓"), s.Path, p.dim(describe(s)))
+		lines := groups[app]
+		title := printable(app)
+		if app == "" {
+			title = lang.Sprintf(msgRootLabel)
 		}
-		for _, e := range g.errors {
-			loc := e.Path
-			if e.Line > 0 {
-				loc = fmt.Sprintf("%s:%d:%d", e.Path, e.Line, e.Column)
+		fmt.Fprintln(bw, p.bold(title))
+		if len(lines) == 0 {
+			fmt.Fprintf(bw, "  %s\n", p.dim(lang.Sprintf(msgNoSessions)))
+		}
+		width := 0
+		for _, l := range lines {
+			width = max(width, utf8.RuneCountInString(l.name))
+		}
+		for _, l := range lines {
+			switch {
+			case l.session != nil:
+				fmt.Fprintf(bw, "  %s %s  %s\n", p.green("✓"), pad(l.name, width), describe(l.session, lang, p))
+			case l.err != nil:
+				fmt.Fprintf(bw, "  %s %s  %s  %s\n", p.red("✗"), pad(l.name, width), p.red(fmt.Sprintf("mobi %d", l.err.Code)), printable(l.err.Message))
+				for _, d := range details(l.err, lang) {
+					fmt.Fprintf(bw, "      %s\n", printable(d))
+				}
+			default:
+				fmt.Fprintf(bw, "  %s\n", p.dim("- "+pad(l.name, width)+"  "+lang.Sprintf(msgSkipped, printable(l.skipped.Reason))))
 			}
-			fmt.Fprintf(bw, "  %s %s  %s %s\n", p.red("✗"), loc, p.red(fmt.Sprintf("mobi %d", e.Code)), e.Message)
-			for _, d := range details(e) {
-				fmt.Fprintf(bw, "      %s\n", d)
-			}
-		}
-		for _, s := range g.skipped {
-			fmt.Fprintf(bw, "  %s %s  %s\n", p.dim("-"), p.dim(s.Path), p.dim(lang.Sprintf(msgSkipped)+": "+s.Reason))
 		}
 	}
-	if r.Summary.Files == 0 && len(r.Skipped) == 0 {
+	if len(order) == 0 {
 		fmt.Fprintln(bw, lang.Sprintf(msgNoSessions))
+	} else {
+		fmt.Fprintln(bw)
 	}
-	sum := lang.Sprintf(msgSummary, r.Summary.Apps, r.Summary.Files, r.Summary.Sessions, r.Summary.Errors, r.Summary.Skipped)
-	if r.Summary.Errors > 0 {
+	s := r.Summary
+	sum := lang.Sprintf(msgSummary, countApps.of(lang, s.Apps), countFiles.of(lang, s.Files),
+		countValid.of(lang, s.Sessions), countInvalid.of(lang, s.Errors))
+	if s.Skipped > 0 {
+		sum += lang.Sprintf(msgSummarySkipped, countSkipped.of(lang, s.Skipped))
+	}
+	if s.Errors > 0 {
 		sum = p.red(sum)
 	} else {
 		sum = p.green(sum)
@@ -113,9 +212,14 @@ func checkText(w io.Writer, r *core.Report, o Options) error {
 	return bw.Flush()
 }
 
-// describe is a session's status, who and what device, in one short line.
-func describe(s *core.Session) string {
-	parts := []string{s.Status}
+// describe is a session's status, who and what device, in one short line. The status is padded so that the
+// devices line up; a pending session (waiting for a manual validation) stands out.
+func describe(s *core.Session, lang core.Lang, p painter) string {
+	status := pad(printable(s.Status), len(core.StatusAccepted))
+	if s.Status == core.StatusPending {
+		status = p.yellow(status)
+	}
+	parts := []string{status}
 	if s.Email != "" {
 		parts = append(parts, s.Email)
 	}
@@ -124,7 +228,7 @@ func describe(s *core.Session) string {
 		device = strings.TrimSpace(device + " (" + strings.TrimSpace(s.OS+" "+s.OSVersion) + ")")
 	}
 	if s.Simulator != nil && *s.Simulator {
-		device += " simulator"
+		device = strings.TrimSpace(device + " " + lang.Sprintf(msgSimulator))
 	}
 	if device != "" {
 		parts = append(parts, device)
@@ -132,51 +236,61 @@ func describe(s *core.Session) string {
 	if s.Language != "" {
 		parts = append(parts, s.Language)
 	}
-	return strings.Join(parts, "  ")
+	for i := 1; i < len(parts); i++ {
+		parts[i] = printable(parts[i])
+	}
+	return strings.TrimRight(strings.Join(parts, "  "), " ")
 }
 
+// refreshText prints what a refresh did: each updated session with its changes, each session loaded, not
+// loaded or removed, then each error with what to fix, then a summary line. Unchanged sessions are counted only.
 func refreshText(w io.Writer, r *core.RefreshReport, o Options) error {
 	bw := bufio.NewWriter(w)
 	p := painter{o.Color}
 	lang := o.Lang
-	label := func(m core.Msg) string { return fmt.Sprintf("%-12s", lang.Sprintf(m)) }
+	const width = 12
+	indent := strings.Repeat(" ", width+1)
+	label := func(m core.Msg) string { return pad(lang.Sprintf(m), width) }
+	value := func(v []byte) string {
+		if v == nil {
+			return lang.Sprintf(msgAbsent)
+		}
+		return string(v)
+	}
 	for _, u := range r.Updated {
-		fmt.Fprintf(bw, "%s %s\n", p.yellow(label(msgUpdated)), u.Path)
+		fmt.Fprintf(bw, "%s %s\n", p.yellow(label(msgUpdated)), printable(u.Path))
 		for _, c := range u.Changes {
-			old, new := "∅", "∅"
-			if c.Old != nil {
-				old = string(c.Old)
-			}
-			if c.New != nil {
-				new = string(c.New)
-			}
-			fmt.Fprintf(bw, "             %s: %s → %s\n", pointerOrRoot(c.Pointer), old, new)
+			fmt.Fprintf(bw, "%s%s: %s → %s\n", indent, printable(pointerOrRoot(c.Pointer)), printable(value(c.Old)), printable(value(c.New)))
 		}
 	}
 	for _, l := range r.Loaded {
-		fmt.Fprintf(bw, "%s %s\n", p.green(label(msgLoaded)), l.Path)
+		fmt.Fprintf(bw, "%s %s\n", p.green(label(msgLoaded)), printable(l.Path))
 	}
 	for _, n := range r.NotLoaded {
-		fmt.Fprintf(bw, "%s %s\n", p.dim(label(msgNotLoaded)), n.Path)
+		fmt.Fprintf(bw, "%s %s\n", p.dim(label(msgNotLoaded)), printable(n.Path))
 	}
 	for _, rm := range r.Removed {
 		reason := rm.Message
 		if rm.Code != 0 {
 			reason = fmt.Sprintf("mobi %d", rm.Code)
 		}
-		fmt.Fprintf(bw, "%s %s (%s)\n", p.red(label(msgRemoved)), rm.Path, reason)
+		fmt.Fprintf(bw, "%s %s (%s)\n", p.red(label(msgRemoved)), printable(rm.Path), printable(reason))
 	}
 	for _, e := range r.Errors {
-		loc := e.Path
-		if e.Line > 0 {
-			loc = fmt.Sprintf("%s:%d:%d", e.Path, e.Line, e.Column)
-		}
-		fmt.Fprintf(bw, "%s %s %s\n", p.red(fmt.Sprintf("%-12s", fmt.Sprintf("mobi %d", e.Code))), loc, e.Message)
-		for _, d := range details(e) {
-			fmt.Fprintf(bw, "             %s\n", d)
+		fmt.Fprintf(bw, "%s %s  %s\n", p.red(pad(fmt.Sprintf("mobi %d", e.Code), width)), printable(location(e)), printable(e.Message))
+		for _, d := range details(e, lang) {
+			fmt.Fprintf(bw, "%s%s\n", indent, printable(d))
 		}
 	}
-	sum := lang.Sprintf(msgRefreshSummary, len(r.Updated), len(r.Unchanged), len(r.NotLoaded), len(r.Removed), len(r.Errors))
+	counts := []int{len(r.Updated), len(r.Unchanged), len(r.NotLoaded), len(r.Removed), len(r.Errors)}
+	var parts []string
+	for i, c := range refreshCounts {
+		parts = append(parts, c.of(lang, counts[i]))
+		if i == 1 && len(r.Loaded) > 0 { // only when the engine loads new files: say so beside "unchanged"
+			parts = append(parts, countLoaded.of(lang, len(r.Loaded)))
+		}
+	}
+	sum := lang.Sprintf(msgRefresh, strings.Join(parts, ", "))
 	if len(r.Errors) > 0 {
 		sum = p.red(sum)
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"net/url"
 	"strings"
 
 	"github.com/mobisess/mobisess/core"
@@ -52,10 +53,8 @@ func junit(w io.Writer, name string, errs []*core.Error, files []string, o Optio
 		s := &doc.Suites[i]
 		tc := testcase{Name: f, Classname: app}
 		if e := byPath[f]; e != nil {
-			body := e.Error()
-			if d := details(e); len(d) > 0 {
-				body += "\n" + strings.Join(d, "\n")
-			}
+			// Not e.Error(): it ends with the cause, which the details list already.
+			body := strings.Join(append([]string{fmt.Sprintf("mobi %d: %s: %s", e.Code, location(e), e.Message)}, details(e, o.Lang)...), "\n")
 			tc.Failure = &failure{Message: e.Message, Type: fmt.Sprintf("mobi %d", e.Code), Body: body}
 			s.Failures++
 			doc.Failures++
@@ -116,7 +115,8 @@ func sarif(w io.Writer, errs []*core.Error, o Options) error {
 		Tool struct {
 			Driver driver `json:"driver"`
 		} `json:"tool"`
-		Results []result `json:"results"`
+		ColumnKind string   `json:"columnKind"`
+		Results    []result `json:"results"`
 	}
 	type log struct {
 		Schema  string `json:"$schema"`
@@ -132,18 +132,24 @@ func sarif(w io.Writer, errs []*core.Error, o Options) error {
 			ShortDescription: message{core.ErrorMessage(o.Lang, code)},
 		})
 	}
+	r.ColumnKind = "unicodeCodePoints" // the engine counts columns in characters
 	r.Results = []result{}
 	for _, e := range errs {
-		loc := location{PhysicalLocation: physicalLocation{ArtifactLocation: artifactLocation{URI: filePath(o, e.Path)}}}
+		loc := location{PhysicalLocation: physicalLocation{ArtifactLocation: artifactLocation{URI: fileURI(o, e.Path)}}}
 		if e.Line > 0 {
 			loc.PhysicalLocation.Region = &region{StartLine: e.Line, StartColumn: e.Column}
 		}
 		r.Results = append(r.Results, result{
 			RuleID: fmt.Sprintf("mobi%d", e.Code), RuleIndex: int(e.Code) - 1, Level: "error",
-			Message: message{oneLine(e)}, Locations: []location{loc},
+			Message: message{oneLine(e, o.Lang)}, Locations: []location{loc},
 		})
 	}
 	return writeJSON(w, log{Schema: "https://json.schemastore.org/sarif-2.1.0.json", Version: "2.1.0", Runs: []run{r}})
+}
+
+// fileURI is a report path as a relative URI reference: a folder named "My Apps" must become My%20Apps.
+func fileURI(o Options, rel string) string {
+	return (&url.URL{Path: filePath(o, rel)}).String()
 }
 
 // github writes workflow commands that GitHub Actions shows as annotations on the files.
@@ -154,7 +160,7 @@ func github(w io.Writer, errs []*core.Error, o Options) error {
 			props += fmt.Sprintf(",line=%d,col=%d", e.Line, e.Column)
 		}
 		props += ",title=" + escapeProperty(fmt.Sprintf("mobi %d", e.Code))
-		if _, err := fmt.Fprintf(w, "::error %s::%s\n", props, escapeData(oneLine(e))); err != nil {
+		if _, err := fmt.Fprintf(w, "::error %s::%s\n", props, escapeData(oneLine(e, o.Lang))); err != nil {
 			return err
 		}
 	}

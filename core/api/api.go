@@ -1,0 +1,329 @@
+// Package api is the console's one entry point to the engine: a method name and JSON parameters in, JSON out.
+// The wasm module and the dev server both call it, so the browser and server modes behave alike; it decides
+// no rule itself, it only maps calls to core.Workspace. The methods are documented in docs/api.md.
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/mobisess/mobisess/core"
+	"github.com/mobisess/mobisess/core/sample"
+)
+
+// Result is what a call returns: a JSON document, and bytes for the calls that produce a file (download).
+type Result struct {
+	JSON  []byte
+	Bytes []byte
+}
+
+// Error is a refused or failed call, as the console shows it.
+type Error struct {
+	Message string    `json:"message"`
+	Kind    core.Kind `json:"kind"`
+}
+
+func (e *Error) Error() string { return e.Message }
+
+// Progress reports long work: phase is "import", "check" or "refresh".
+type Progress func(phase string, done, total int)
+
+// API holds the workspace the console works on.
+type API struct {
+	mu        sync.Mutex // a call at a time: the workspace changes under open calls
+	ws        *core.Workspace
+	lang      core.Lang
+	schema    *core.Schema
+	zipLimits core.ZipLimits
+	// canOpen allows openZip and openSample, which replace the workspace (browser mode only).
+	canOpen  bool
+	progress Progress
+}
+
+// Options configure an API.
+type Options struct {
+	Lang      core.Lang
+	Schema    *core.Schema // nil: the embedded schema
+	ZipLimits core.ZipLimits
+	CanOpen   bool
+	Progress  Progress
+}
+
+// New returns an API over ws (nil until openZip or openSample when CanOpen).
+func New(ws *core.Workspace, o Options) *API {
+	if o.Lang == "" {
+		o.Lang = core.English
+	}
+	if o.ZipLimits.MaxEntries == 0 {
+		o.ZipLimits = core.DefaultZipLimits
+	}
+	a := &API{ws: ws, lang: o.Lang, schema: o.Schema, zipLimits: o.ZipLimits, canOpen: o.CanOpen, progress: o.Progress}
+	if ws != nil {
+		a.watchProgress(ws.Checker(), "check")
+	}
+	return a
+}
+
+// NewChecker returns a checker set as the API's calls expect, for a workspace made outside (server mode).
+func NewChecker(lang core.Lang, schema *core.Schema) *core.Checker {
+	return &core.Checker{Lang: lang, Schema: schema}
+}
+
+func (a *API) watchProgress(c *core.Checker, phase string) {
+	if a.progress == nil {
+		c.Progress = nil
+		return
+	}
+	c.Progress = func(done, total int) { a.progress(phase, done, total) }
+}
+
+// Call runs one method. data carries the bytes of openZip.
+func (a *API) Call(ctx context.Context, method string, params []byte, data []byte) (res Result, err error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	defer func() {
+		// A panic is a bug, but the console must show it rather than die with it.
+		if p := recover(); p != nil {
+			err = &Error{Message: fmt.Sprintf("internal error in %s: %v", method, p), Kind: core.KindInternal}
+		}
+	}()
+	if len(bytes.TrimSpace(params)) == 0 {
+		params = []byte("{}")
+	}
+	var v any
+	switch method {
+	case "openZip":
+		v, err = a.openZip(ctx, params, data)
+	case "openSample":
+		v, err = a.openSample(ctx, params)
+	case "download":
+		return a.download()
+	default:
+		if a.ws == nil {
+			return Result{}, &Error{Message: "no folder is open", Kind: core.KindInput}
+		}
+		v, err = a.call(ctx, method, params)
+	}
+	if err != nil {
+		return Result{}, toError(err)
+	}
+	out, err := json.Marshal(v)
+	if err != nil {
+		return Result{}, toError(err)
+	}
+	return Result{JSON: out}, nil
+}
+
+func toError(err error) *Error {
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return &Error{Message: err.Error(), Kind: core.KindOf(err)}
+}
+
+func decode(params []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(params))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return &Error{Message: "bad parameters: " + err.Error(), Kind: core.KindInput}
+	}
+	return nil
+}
+
+type langParams struct {
+	Lang string `json:"lang"`
+}
+
+func (a *API) setLang(s string) error {
+	if s == "" {
+		return nil
+	}
+	l, err := core.ParseLang(s)
+	if err != nil {
+		return &Error{Message: err.Error(), Kind: core.KindInput}
+	}
+	a.lang = l
+	return nil
+}
+
+func (a *API) open(ctx context.Context, open func(*core.Checker) (*core.Workspace, error)) (*core.State, error) {
+	if !a.canOpen {
+		return nil, &Error{Message: "this console works on its server's folder; it cannot open another", Kind: core.KindInput}
+	}
+	c := NewChecker(a.lang, a.schema)
+	a.watchProgress(c, "check")
+	ws, err := open(c)
+	if err != nil {
+		return nil, err
+	}
+	a.ws = ws
+	return ws.State(ctx)
+}
+
+func (a *API) openZip(ctx context.Context, params, data []byte) (*core.State, error) {
+	var p struct {
+		Name string `json:"name"`
+		Lang string `json:"lang"`
+	}
+	if err := decode(params, &p); err != nil {
+		return nil, err
+	}
+	if err := a.setLang(p.Lang); err != nil {
+		return nil, err
+	}
+	if len(data) == 0 {
+		return nil, &Error{Message: p.Name + ": the file is empty", Kind: core.KindInput}
+	}
+	if a.progress != nil {
+		a.progress("import", 0, 1)
+	}
+	return a.open(ctx, func(c *core.Checker) (*core.Workspace, error) {
+		ws, err := core.OpenZip(ctx, data, p.Name, c, a.zipLimits)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", p.Name, err)
+		}
+		return ws, nil
+	})
+}
+
+func (a *API) openSample(ctx context.Context, params []byte) (*core.State, error) {
+	var p langParams
+	if err := decode(params, &p); err != nil {
+		return nil, err
+	}
+	if err := a.setLang(p.Lang); err != nil {
+		return nil, err
+	}
+	return a.open(ctx, func(c *core.Checker) (*core.Workspace, error) {
+		fsys, root, err := sample.Open()
+		if err != nil {
+			return nil, err
+		}
+		return core.NewWorkspace(ctx, fsys, root, c, core.WorkspaceOptions{Source: "sample", Mode: "browser"})
+	})
+}
+
+// fileAndState is the answer of the calls that change one file.
+type fileAndState struct {
+	File  *core.File  `json:"file"`
+	State *core.State `json:"state"`
+}
+
+func (a *API) withState(ctx context.Context, f *core.File, err error) (any, error) {
+	if err != nil {
+		return nil, err
+	}
+	st, err := a.ws.State(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return fileAndState{File: f, State: st}, nil
+}
+
+func (a *API) call(ctx context.Context, method string, params []byte) (any, error) {
+	ws := a.ws
+	switch method {
+	case "state":
+		return ws.State(ctx)
+	case "setLang":
+		var p langParams
+		if err := decode(params, &p); err != nil {
+			return nil, err
+		}
+		if err := a.setLang(p.Lang); err != nil {
+			return nil, err
+		}
+		ws.SetLang(a.lang)
+		return ws.State(ctx)
+	case "read":
+		var p struct {
+			Path string `json:"path"`
+		}
+		if err := decode(params, &p); err != nil {
+			return nil, err
+		}
+		return ws.Read(p.Path)
+	case "write":
+		var p struct {
+			Path    string  `json:"path"`
+			Content string  `json:"content"`
+			ETag    *string `json:"etag"`
+		}
+		if err := decode(params, &p); err != nil {
+			return nil, err
+		}
+		opts := core.WriteOptions{Force: p.ETag == nil}
+		if p.ETag != nil {
+			opts.IfMatch = *p.ETag
+		}
+		f, err := ws.Write(p.Path, []byte(p.Content), opts)
+		return a.withState(ctx, f, err)
+	case "remove":
+		var p struct {
+			Path string `json:"path"`
+			ETag string `json:"etag"`
+		}
+		if err := decode(params, &p); err != nil {
+			return nil, err
+		}
+		if err := ws.Remove(p.Path, p.ETag); err != nil {
+			return nil, err
+		}
+		return ws.State(ctx)
+	case "setStatus":
+		var p struct {
+			Path   string `json:"path"`
+			Status string `json:"status"`
+			ETag   string `json:"etag"`
+		}
+		if err := decode(params, &p); err != nil {
+			return nil, err
+		}
+		f, err := ws.SetStatus(p.Path, p.Status, p.ETag)
+		return a.withState(ctx, f, err)
+	case "create":
+		var p core.NewSession
+		if err := decode(params, &p); err != nil {
+			return nil, err
+		}
+		f, err := ws.Create(p)
+		return a.withState(ctx, f, err)
+	case "refresh":
+		a.watchProgress(ws.Checker(), "refresh")
+		defer a.watchProgress(ws.Checker(), "check")
+		rep, err := ws.Refresh(ctx, nil)
+		if err != nil {
+			return nil, err
+		}
+		st, err := ws.State(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return struct {
+			Report *core.RefreshReport `json:"report"`
+			State  *core.State         `json:"state"`
+		}{rep, st}, nil
+	case "restart":
+		if _, err := ws.Restart(ctx); err != nil {
+			return nil, err
+		}
+		return ws.State(ctx)
+	}
+	return nil, &Error{Message: fmt.Sprintf("unknown method %q", method), Kind: core.KindInput}
+}
+
+func (a *API) download() (Result, error) {
+	if a.ws == nil {
+		return Result{}, &Error{Message: "no folder is open", Kind: core.KindInput}
+	}
+	var buf bytes.Buffer
+	if err := a.ws.Download(&buf); err != nil {
+		return Result{}, toError(err)
+	}
+	return Result{JSON: []byte(`{"name":"MobileApps.zip"}`), Bytes: buf.Bytes()}, nil
+}

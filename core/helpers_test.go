@@ -1,0 +1,324 @@
+package core
+
+import (
+	"archive/zip"
+	"bytes"
+	"errors"
+	"flag"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spf13/afero"
+	"golang.org/x/tools/txtar"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files and seed corpora under testdata")
+
+// root is where every in-memory test tree keeps its sessions, as an imported zip does.
+const root = ZipRoot
+
+// The session file of 4D's documentation, one property a line, as SPEC.md quotes it.
+const (
+	exampleApp   = "UTT7VDX8W5.com.contactApp.Contact"
+	exampleID    = "7023d9205074199d1c16fc00d24354e778137675"
+	examplePath  = exampleApp + "/" + exampleID
+	exampleToken = "eyJhcHBOYW1lSUQiOiJjb20uY29udGFjdEFwcC5Db250YWN0IiwiaWQiOiI3MDIzZDkyMDUwNzQxOTlkMWMxNmZjMDBkMjQzNTRlNzc4MTM3Njc1IiwidGVhbUlEIjoiVVRUN1ZEWDhXNSJ9"
+	example      = `{
+	"application": {"id": "com.contactApp.Contact", "name": "Contact", "version": "1.0.0"},
+	"team": {"id": "UTT7VDX8W5"},
+	"language": {"id": "en_US", "code": "en", "region": "US"},
+	"email": "",
+	"device": {"description": "iPhone X", "version": "11.3", "id": "0DC5132E-1EF4-407C-A832-5FE33D818AF3", "simulator": true},
+	"send": "link",
+	"session": {"id": "7023d9205074199d1c16fc00d24354e778137675", "ip": "::ffff:192.168.5.4"},
+	"status": "accepted",
+	"token": "` + exampleToken + `"
+}
+`
+)
+
+// exampleFile is the SessionFile of the example, in its right place.
+var exampleFile = SessionFile{Path: examplePath, App: exampleApp, Name: exampleID}
+
+// edit replaces old by new in s, once, and fails the test when old is not there: a row that edits nothing
+// would test the unedited file.
+func edit(t testing.TB, s, old, new string) string {
+	t.Helper()
+	if strings.Count(s, old) != 1 {
+		t.Fatalf("edit: %q occurs %d times, want once", old, strings.Count(s, old))
+	}
+	return strings.Replace(s, old, new, 1)
+}
+
+// session returns a compact, valid session file for team (may be "") and application id.
+func session(team, app, id, status string) string {
+	tok := EncodeToken(Token{AppNameID: app, ID: id, TeamID: team})
+	teamPart := ""
+	if team != "" {
+		teamPart = `"team":{"id":"` + team + `"},`
+	}
+	return `{"application":{"id":"` + app + `"},` + teamPart + `"session":{"id":"` + id + `"},"status":"` + status + `","token":"` + tok + `"}`
+}
+
+// memTree builds an in-memory MobileApps folder under root. A name ending in "/" is an empty folder.
+func memTree(t testing.TB, files map[string]string) afero.Fs {
+	t.Helper()
+	fsys := afero.NewMemMapFs()
+	if err := fsys.MkdirAll(root, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, content := range files {
+		writeTree(t, fsys, root, name, []byte(content))
+	}
+	return fsys
+}
+
+func writeTree(t testing.TB, fsys afero.Fs, dir, name string, data []byte) {
+	t.Helper()
+	p := path.Join(dir, name)
+	if strings.HasSuffix(name, "/") {
+		if err := fsys.MkdirAll(p, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	if err := fsys.MkdirAll(path.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := afero.WriteFile(fsys, p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// txtarTree builds the tree of the archive's files under prefix (such as "MobileApps/") at root. When no file
+// has the prefix, the root does not exist. A name ending in "/" is an empty folder.
+func txtarTree(t testing.TB, a *txtar.Archive, prefix string) afero.Fs {
+	t.Helper()
+	fsys := afero.NewMemMapFs()
+	for _, f := range a.Files {
+		rel, ok := strings.CutPrefix(f.Name, prefix)
+		if !ok {
+			continue
+		}
+		if rel == "" {
+			if err := fsys.MkdirAll(root, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		writeTree(t, fsys, root, rel, f.Data)
+	}
+	return fsys
+}
+
+// tree lists every file under dir of fsys with its content, paths relative to dir with '/'; folders end in '/'.
+func tree(t testing.TB, fsys afero.Fs, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := afero.Walk(fsys, dir, func(p string, info fs.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		rel = filepath.ToSlash(rel)
+		switch {
+		case rel == ".":
+		case info.IsDir():
+			out[rel+"/"] = ""
+		default:
+			data, err := afero.ReadFile(fsys, p)
+			if err != nil {
+				return err
+			}
+			out[rel] = string(data)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// golden compares got with the file at name, or rewrites the file with -update.
+func golden(t testing.TB, name string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(name, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatalf("%v (run go test ./core -run %s -update to create it)", err, t.Name())
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from what the engine says now (go test ./core -run %s -update rewrites it):\n%s",
+			name, t.Name(), firstDiff(string(want), string(got)))
+	}
+}
+
+func firstDiff(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	for i := 0; i < len(w) || i < len(g); i++ {
+		var wl, gl string
+		if i < len(w) {
+			wl = w[i]
+		}
+		if i < len(g) {
+			gl = g[i]
+		}
+		if wl != gl {
+			return "line " + strconv.Itoa(i+1) + ":\n  want: " + wl + "\n  got:  " + gl
+		}
+	}
+	return "(same lines, different bytes)"
+}
+
+// zipEntry is one entry of a zip built by a test; Raw entries are written as given, sizes included.
+type zipEntry struct {
+	Name   string
+	Data   string
+	Mode   fs.FileMode // 0 for a regular file
+	Flags  uint16
+	Header *zip.FileHeader // when set, written with CreateRaw: Data is the already compressed data
+}
+
+// fixedTime keeps test zips byte-stable.
+var fixedTime = time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)
+
+func makeZip(t testing.TB, entries ...zipEntry) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	for _, e := range entries {
+		if e.Header != nil {
+			w, err := zw.CreateRaw(e.Header)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := w.Write([]byte(e.Data)); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		h := &zip.FileHeader{Name: e.Name, Method: zip.Deflate, Modified: fixedTime, Flags: e.Flags}
+		if strings.HasSuffix(e.Name, "/") {
+			h.Method = zip.Store
+		}
+		if e.Mode != 0 {
+			h.SetMode(e.Mode)
+		}
+		w, err := zw.CreateHeader(h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Write([]byte(e.Data)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// sortedKeys returns m's keys in order.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// faultyFs wraps an Fs to make chosen operations fail, as a real disk does now and then.
+type faultyFs struct {
+	afero.Fs
+	readDirErr map[string]error       // folder → error of listing it
+	openErr    map[string]error       // file → error of opening it (after it was listed)
+	modes      map[string]fs.FileMode // entry → the type a listing reports for it (a device, a pipe)
+	renameErr  error
+	writeErr   error
+}
+
+func (f *faultyFs) Open(name string) (afero.File, error) {
+	name = filepath.ToSlash(filepath.Clean(name))
+	if err := f.openErr[name]; err != nil {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
+	}
+	file, err := f.Fs.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	return &faultyFile{File: file, dir: name, fs: f}, nil
+}
+
+func (f *faultyFs) OpenFile(name string, flag int, perm os.FileMode) (afero.File, error) {
+	file, err := f.Fs.OpenFile(name, flag, perm)
+	if err != nil || f.writeErr == nil {
+		return file, err
+	}
+	return &faultyFile{File: file, writeErr: f.writeErr}, nil
+}
+
+func (f *faultyFs) Rename(oldname, newname string) error {
+	if f.renameErr != nil {
+		return f.renameErr
+	}
+	return f.Fs.Rename(oldname, newname)
+}
+
+type faultyFile struct {
+	afero.File
+	dir      string
+	fs       *faultyFs
+	writeErr error
+}
+
+func (f *faultyFile) Readdir(n int) ([]os.FileInfo, error) {
+	if f.fs == nil {
+		return f.File.Readdir(n)
+	}
+	if err := f.fs.readDirErr[f.dir]; err != nil {
+		return nil, err
+	}
+	infos, err := f.File.Readdir(n)
+	for i, info := range infos {
+		if mode, ok := f.fs.modes[path.Join(f.dir, info.Name())]; ok {
+			infos[i] = modeInfo{info, mode}
+		}
+	}
+	return infos, err
+}
+
+type modeInfo struct {
+	fs.FileInfo
+	mode fs.FileMode
+}
+
+func (m modeInfo) Mode() fs.FileMode { return m.mode }
+func (m modeInfo) IsDir() bool       { return m.mode.IsDir() }
+
+func (f *faultyFile) Write(p []byte) (int, error) {
+	if f.writeErr != nil {
+		// Half the bytes reach the disk, as when it fills up.
+		n, _ := f.File.Write(p[:len(p)/2])
+		return n, f.writeErr
+	}
+	return f.File.Write(p)
+}
+
+var errDisk = errors.New("input/output error")

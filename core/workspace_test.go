@@ -1,0 +1,348 @@
+package core_test
+
+import (
+	"bytes"
+	"context"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/spf13/afero"
+
+	"github.com/mobisess/mobisess/core"
+	"github.com/mobisess/mobisess/core/sample"
+)
+
+// The sample's files, by what they are.
+const (
+	contact   = "UTT7VDX8W5.com.contactApp.Contact"
+	tasks     = "FAKETEAMID.com.4d.tasks"
+	android   = "com.sample.myappname"
+	accepted  = contact + "/7023d9205074199d1c16fc00d24354e778137675"
+	pending   = contact + "/9f1c3e0a5b7d4c2e8a6f0b1d3c5e7a9b2d4f6a8c"
+	malformed = contact + "/4e2d9c8b7a6f5e4d3c2b1a0f9e8d7c6b5a4f3e2d" // mobi 2: a comma is missing
+	badToken  = contact + "/c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00" // mobi 4: teamID
+	misplaced = tasks + "/1234567890abcdef1234567890abcdef12345678"   // mobi 1: com.4d.notes
+	badStatus = android + "/D41D8CD98F00B204E9800998ECF8427E"         // mobi 3: "Accepted"
+)
+
+// The sample's sessions at start: every file that passes the four checks.
+var sampleMemory = []string{
+	tasks + "/5a5b5c5d5e5f60616263646566676869707172ab",
+	accepted,
+	pending,
+	android + "/3C81A8D7AFE64C2E9CCFFCDC35DC52F5",
+	android + "/8B2F0E6A1C4D4F3A9E5B7C6D2A1F0E9D",
+}
+
+// TestGoldenSample keeps the check report of the embedded sample (`go test ./core -run TestGolden -update`).
+func TestGoldenSample(t *testing.T) {
+	fsys, dir, err := sample.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := (&core.Checker{}).Check(context.Background(), fsys, dir, core.CheckOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	core.Golden(t, "testdata/sample.golden.json", core.MarshalGolden(t, rep))
+}
+
+func openSample(t *testing.T, opts core.WorkspaceOptions) *core.Workspace {
+	t.Helper()
+	fsys, dir, err := sample.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws, err := core.NewWorkspace(context.Background(), fsys, dir, nil, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ws
+}
+
+func paths[T any](list []T, path func(T) string) []string {
+	out := []string{}
+	for _, x := range list {
+		out = append(out, path(x))
+	}
+	return out
+}
+
+func sessionPaths(s []*core.Session) []string {
+	return paths(s, func(s *core.Session) string { return s.Path })
+}
+
+func state(t *testing.T, ws *core.Workspace) *core.State {
+	t.Helper()
+	st, err := ws.State(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+func wantKind(t *testing.T, err error, kind core.Kind) {
+	t.Helper()
+	if core.KindOf(err) != kind {
+		t.Fatalf("got %v (kind %q), want %q", err, core.KindOf(err), kind)
+	}
+}
+
+// At start the memory holds the sample's valid sessions, the disk report its four broken files, and a refresh
+// would change nothing.
+func TestWorkspaceState(t *testing.T) {
+	ws := openSample(t, core.WorkspaceOptions{Source: "sample", Mode: "browser"})
+	st := state(t, ws)
+	if st.Source != "sample" || st.Mode != "browser" || st.Readonly || st.Lang != core.English {
+		t.Errorf("state header %+v", st)
+	}
+	if got := sessionPaths(st.Memory); !reflect.DeepEqual(got, sampleMemory) {
+		t.Errorf("memory %q", got)
+	}
+	errs := paths(st.Disk.Errors, func(e *core.Error) string { return e.Path + " " + string(rune('0'+e.Code)) })
+	want := []string{misplaced + " 1", malformed + " 2", badToken + " 4", badStatus + " 3"}
+	if !reflect.DeepEqual(errs, want) {
+		t.Errorf("disk errors %q, want %q", errs, want)
+	}
+	p := st.Pending
+	if len(p.Updated)+len(p.NotLoaded)+len(p.Removed) != 0 || len(p.Unchanged) != len(sampleMemory) || len(p.Errors) != 4 {
+		t.Errorf("pending %+v", p)
+	}
+	if got := paths(st.Apps, func(a core.App) string { return a.Name }); !reflect.DeepEqual(got, []string{tasks, contact, android}) {
+		t.Errorf("apps %q", got)
+	}
+}
+
+// Read opens a file with its ETag, its error and its token beside the file's fields.
+func TestWorkspaceRead(t *testing.T) {
+	ws := openSample(t, core.WorkspaceOptions{})
+	f, err := ws.Read(pending)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Error != nil || f.Token == nil || f.Token.Error != "" || len(f.Token.Fields) != 3 || f.ETag != core.ETag([]byte(f.Content)) {
+		t.Errorf("a valid file: %+v", f)
+	}
+	for _, field := range f.Token.Fields {
+		if !field.Match {
+			t.Errorf("field %+v", field)
+		}
+	}
+	if f, err = ws.Read(badToken); err != nil || f.Error == nil || f.Error.Code != core.CodeToken || f.Token == nil {
+		t.Fatalf("the bad token: %+v, %v", f, err)
+	}
+	if team := f.Token.Fields[2]; team.Field != "teamID" || team.Match || team.Token != "FAKETEAMID" || team.File != "UTT7VDX8W5" {
+		t.Errorf("the token's teamID: %+v", team)
+	}
+	if f, err = ws.Read(malformed); err != nil || f.Error == nil || f.Error.Code != core.CodeMalformed || f.Error.Line != 29 || f.Error.Column != 2 {
+		t.Errorf("the malformed file: %+v, %v", f.Error, err)
+	}
+	if f, err = ws.Read(contact + "/manifest.json"); err != nil || f.Error != nil || f.Token != nil || !strings.Contains(f.Content, "Contact") {
+		t.Errorf("a file that is not a session is read, not checked: %+v, %v", f, err)
+	}
+	_, err = ws.Read(contact + "/0000")
+	wantKind(t, err, core.KindNotFound)
+	_, err = ws.Read("../etc/passwd")
+	wantKind(t, err, core.KindInput)
+}
+
+// What a developer does by hand, in one step, then a refresh: accept, fix, create, reset.
+func TestWorkspaceEdits(t *testing.T) {
+	ctx := context.Background()
+	ws := openSample(t, core.WorkspaceOptions{})
+
+	before, err := ws.Read(pending)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := ws.SetStatus(pending, core.StatusAccepted, before.ETag)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Content != strings.Replace(before.Content, `"status": "pending"`, `"status": "accepted"`, 1) || f.ETag == before.ETag {
+		t.Errorf("after SetStatus:\n%s", f.Content)
+	}
+	_, err = ws.SetStatus(pending, core.StatusPending, before.ETag)
+	wantKind(t, err, core.KindConflict)
+	if up := state(t, ws).Pending.Updated; len(up) != 1 || up[0].Path != pending || len(up[0].Changes) != 1 ||
+		up[0].Changes[0].Pointer != "/status" || string(up[0].Changes[0].Old) != `"pending"` || string(up[0].Changes[0].New) != `"accepted"` {
+		t.Errorf("pending updates %+v", up)
+	}
+
+	broken, err := ws.Read(malformed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fixed := strings.Replace(broken.Content, `"status": "accepted"`, `"status": "accepted",`, 1)
+	_, err = ws.Write(malformed, []byte(fixed), core.WriteOptions{IfMatch: core.ETag([]byte("stale"))})
+	wantKind(t, err, core.KindConflict)
+	if f, err = ws.Write(malformed, []byte(fixed), core.WriteOptions{IfMatch: broken.ETag}); err != nil || f.Error != nil {
+		t.Fatalf("the fixed file: %+v, %v", f, err)
+	}
+	created, err := ws.Create(core.NewSession{ApplicationID: "com.4d.tasks", TeamID: "FAKETEAMID"})
+	if err != nil || created.Error != nil || !strings.HasPrefix(created.Path, tasks+"/") {
+		t.Fatalf("created %+v, %v", created, err)
+	}
+
+	var raised []string
+	rep, err := ws.Refresh(ctx, func(e *core.Error) { raised = append(raised, e.Path) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := paths(rep.Updated, func(u core.Updated) string { return u.Path }); !reflect.DeepEqual(got, []string{pending}) {
+		t.Errorf("updated %q", got)
+	}
+	notLoaded := paths(rep.NotLoaded, func(p core.PathOnly) string { return p.Path })
+	if len(notLoaded) != 2 || !contains(notLoaded, malformed) || !contains(notLoaded, created.Path) {
+		t.Errorf("not loaded %q", notLoaded)
+	}
+	if !reflect.DeepEqual(raised, []string{misplaced, badToken, badStatus}) {
+		t.Errorf("raised %q", raised)
+	}
+	if len(state(t, ws).Memory) != len(sampleMemory) {
+		t.Errorf("a refresh loaded new files")
+	}
+
+	if _, err := ws.Restart(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := state(t, ws).Memory; len(got) != len(sampleMemory)+2 {
+		t.Errorf("after a restart: %q", sessionPaths(got))
+	}
+
+	if err := ws.Remove(android, ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := ws.Remove(accepted, ""); err != nil {
+		t.Fatal(err)
+	}
+	if rep, err = ws.Refresh(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	removed := paths(rep.Removed, func(r core.Removed) string { return r.Path + " " + r.Reason })
+	want := []string{accepted + " deleted", android + "/3C81A8D7AFE64C2E9CCFFCDC35DC52F5 deleted", android + "/8B2F0E6A1C4D4F3A9E5B7C6D2A1F0E9D deleted"}
+	if !reflect.DeepEqual(removed, want) {
+		t.Errorf("removed %q, want %q", removed, want)
+	}
+
+	if err := ws.Remove("", ""); err != nil {
+		t.Fatal(err)
+	}
+	if rep, err = ws.Refresh(ctx, nil); err != nil || len(rep.Errors) != 0 || len(rep.Removed) != 4 {
+		t.Errorf("the root deleted: %+v, %v", rep, err)
+	}
+	if st := state(t, ws); len(st.Memory) != 0 || st.Disk.Summary != (core.Summary{}) {
+		t.Errorf("after all is reset: %+v", st)
+	}
+	err = ws.Remove(android, "")
+	wantKind(t, err, core.KindNotFound)
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// A read-only workspace refuses every write and changes no file.
+func TestWorkspaceReadonly(t *testing.T) {
+	ws := openSample(t, core.WorkspaceOptions{Readonly: true})
+	f, err := ws.Read(pending)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var zipBefore bytes.Buffer
+	if err := ws.Download(&zipBefore); err != nil {
+		t.Fatal(err)
+	}
+	_, err = ws.Write(pending, []byte("{}"), core.WriteOptions{IfMatch: f.ETag})
+	wantKind(t, err, core.KindReadonly)
+	_, err = ws.SetStatus(pending, core.StatusAccepted, f.ETag)
+	wantKind(t, err, core.KindReadonly)
+	_, err = ws.Create(core.NewSession{ApplicationID: "com.a"})
+	wantKind(t, err, core.KindReadonly)
+	wantKind(t, ws.Remove(pending, ""), core.KindReadonly)
+	wantKind(t, ws.Remove("", ""), core.KindReadonly)
+	if _, err := ws.Refresh(context.Background(), nil); err != nil {
+		t.Errorf("a refresh writes nothing and is allowed: %v", err)
+	}
+	var zipAfter bytes.Buffer
+	if err := ws.Download(&zipAfter); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(zipBefore.Bytes(), zipAfter.Bytes()) {
+		t.Errorf("the folder changed")
+	}
+	if !state(t, ws).Readonly {
+		t.Errorf("the state does not say read-only")
+	}
+}
+
+// Messages come in the language set, and change with it.
+func TestWorkspaceSetLang(t *testing.T) {
+	ws := openSample(t, core.WorkspaceOptions{})
+	want := map[core.Lang][3]string{
+		core.English: {"The JSON file's location does not match its content", "a file at the root is not a session", "deleted"},
+		core.French:  {"L'emplacement du fichier json ne correspond pas à son contenu", "un fichier à la racine n'est pas une session", "supprimé"},
+		core.Spanish: {"La ubicación del archivo json no corresponde a su contenido", "un archivo en la raíz no es una sesión", "eliminado"},
+	}
+	for _, lang := range []core.Lang{core.French, core.Spanish, core.English} {
+		ws.SetLang(lang)
+		st := state(t, ws)
+		var rootFile string
+		for _, s := range st.Disk.Skipped {
+			if s.Kind == core.SkipRootFile {
+				rootFile = s.Reason
+			}
+		}
+		if st.Lang != lang || st.Disk.Errors[0].Message != want[lang][0] || st.Pending.Errors[0].Message != want[lang][0] || rootFile != want[lang][1] {
+			t.Errorf("%s: %q, %q", lang, st.Disk.Errors[0].Message, rootFile)
+		}
+		f, err := ws.Read(misplaced)
+		if err != nil || f.Error.Message != want[lang][0] {
+			t.Errorf("%s: read %+v, %v", lang, f.Error, err)
+		}
+	}
+	ws.SetLang(core.French)
+	if err := ws.Remove(accepted, ""); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := ws.Refresh(context.Background(), nil)
+	if err != nil || len(rep.Removed) != 1 || rep.Removed[0].Message != want[core.French][2] {
+		t.Errorf("removed %+v, %v", rep.Removed, err)
+	}
+}
+
+// Download gives a zip that opens as the same folder: the same report, the same memory.
+func TestWorkspaceDownload(t *testing.T) {
+	ctx := context.Background()
+	ws := openSample(t, core.WorkspaceOptions{})
+	var zip bytes.Buffer
+	if err := ws.Download(&zip); err != nil {
+		t.Fatal(err)
+	}
+	back, err := core.OpenZip(ctx, zip.Bytes(), "MobileApps.zip", nil, core.DefaultZipLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := state(t, ws), state(t, back)
+	if !bytes.Equal(core.MarshalGolden(t, a.Disk), core.MarshalGolden(t, b.Disk)) || !reflect.DeepEqual(sessionPaths(a.Memory), sessionPaths(b.Memory)) {
+		t.Errorf("the downloaded zip opens differently")
+	}
+	if b.Source != "MobileApps.zip" || b.Mode != "browser" {
+		t.Errorf("opened zip: source %q, mode %q", b.Source, b.Mode)
+	}
+	for _, p := range []string{accepted, malformed, android + "/3C81A8D7AFE64C2E9CCFFCDC35DC52F5"} {
+		x, _ := afero.ReadFile(ws.Fs(), ws.Root()+"/"+p)
+		y, _ := afero.ReadFile(back.Fs(), back.Root()+"/"+p)
+		if len(x) == 0 || !bytes.Equal(x, y) {
+			t.Errorf("%s differs after the round trip", p)
+		}
+	}
+	_, err = core.OpenZip(ctx, []byte("not a zip"), "x.zip", nil, core.DefaultZipLimits)
+	wantKind(t, err, core.KindInput)
+}

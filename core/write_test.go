@@ -1,0 +1,309 @@
+package core
+
+import (
+	"context"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/spf13/afero"
+)
+
+func wantKind(t *testing.T, err error, kind Kind) {
+	t.Helper()
+	if KindOf(err) != kind {
+		t.Fatalf("got %v (kind %q), want kind %q", err, KindOf(err), kind)
+	}
+}
+
+func TestCleanPath(t *testing.T) {
+	tests := []struct {
+		path string
+		ok   bool
+	}{
+		{"", true},
+		{"com.a", true},
+		{"com.a/abcd", true},
+		{"..", false},
+		{"com.a/..", false},
+		{"../com.a/abcd", false},
+		{".", false},
+		{"com.a/./x", false},
+		{"/com.a/abcd", false},
+		{"/", false},
+		{`com.a\abcd`, false},
+		{`..\..\x`, false},
+		{"C:/x", false},
+		{"c:x", false},
+		{"com.a/ab\x00cd", false},
+		{"com.a/abcd/deeper", false},
+		{"com.a/", false},
+		{"com.a//abcd", false},
+	}
+	for _, tt := range tests {
+		got, err := CleanPath(tt.path)
+		switch {
+		case tt.ok && (err != nil || got != tt.path):
+			t.Errorf("CleanPath(%q) = %q, %v; want it accepted as is", tt.path, got, err)
+		case !tt.ok && KindOf(err) != KindInput:
+			t.Errorf("CleanPath(%q) = %q, %v; want an input error", tt.path, got, err)
+		}
+	}
+}
+
+// assertTree fails when the folder holds anything but want: a write that left a temporary file fails it.
+func assertTree(t *testing.T, fsys afero.Fs, want map[string]string) {
+	t.Helper()
+	if got := tree(t, fsys, root); !reflect.DeepEqual(got, want) {
+		t.Errorf("the folder holds\n%q\nwant\n%q", got, want)
+	}
+}
+
+func TestWriteFile(t *testing.T) {
+	const p = "com.a/abcd"
+	fsys := memTree(t, nil)
+
+	etag, err := WriteFile(fsys, root, p, []byte("one"), WriteOptions{})
+	if err != nil || etag != ETag([]byte("one")) {
+		t.Fatalf("create: %q, %v", etag, err)
+	}
+	assertTree(t, fsys, map[string]string{"com.a/": "", p: "one"})
+
+	_, err = WriteFile(fsys, root, p, []byte("two"), WriteOptions{})
+	wantKind(t, err, KindConflict) // creating a file that exists
+	_, err = WriteFile(fsys, root, p, []byte("two"), WriteOptions{IfMatch: ETag([]byte("stale"))})
+	wantKind(t, err, KindConflict) // a stale ETag
+	assertTree(t, fsys, map[string]string{"com.a/": "", p: "one"})
+
+	if etag, err = WriteFile(fsys, root, p, []byte("two, longer"), WriteOptions{IfMatch: etag}); err != nil {
+		t.Fatal(err)
+	}
+	assertTree(t, fsys, map[string]string{"com.a/": "", p: "two, longer"})
+	if etag, err = WriteFile(fsys, root, p, []byte("3"), WriteOptions{IfMatch: etag}); err != nil {
+		t.Fatal(err)
+	}
+	assertTree(t, fsys, map[string]string{"com.a/": "", p: "3"})
+
+	if err := fsys.Remove(root + "/" + p); err != nil {
+		t.Fatal(err)
+	}
+	_, err = WriteFile(fsys, root, p, []byte("4"), WriteOptions{IfMatch: etag})
+	wantKind(t, err, KindConflict) // deleted since it was read
+	assertTree(t, fsys, map[string]string{"com.a/": ""})
+
+	if _, err = WriteFile(fsys, root, p, []byte("5"), WriteOptions{IfMatch: "whatever", Force: true}); err != nil {
+		t.Fatal(err)
+	}
+	assertTree(t, fsys, map[string]string{"com.a/": "", p: "5"})
+
+	for _, bad := range []string{"com.a", "../x/abcd", "com.a/abcd/x", `com.a\abcd`} {
+		_, err := WriteFile(fsys, root, bad, []byte("x"), WriteOptions{Force: true})
+		wantKind(t, err, KindInput)
+	}
+	assertTree(t, fsys, map[string]string{"com.a/": "", p: "5"})
+}
+
+// A write that fails halfway leaves the old file whole and no temporary file behind.
+func TestWriteFileFailsWhole(t *testing.T) {
+	const p = "com.a/abcd"
+	for name, fsys := range map[string]*faultyFs{
+		"disk full":     {writeErr: errDisk},
+		"rename fails":  {renameErr: errDisk},
+		"both, at once": {writeErr: errDisk, renameErr: errDisk},
+	} {
+		t.Run(name, func(t *testing.T) {
+			fsys.Fs = memTree(t, map[string]string{p: "old content"})
+			_, err := WriteFile(fsys, root, p, []byte("new content, a bit longer"), WriteOptions{IfMatch: ETag([]byte("old content"))})
+			if err == nil || KindOf(err) != KindInternal || !strings.Contains(err.Error(), errDisk.Error()) {
+				t.Fatalf("got %v, want the disk error", err)
+			}
+			assertTree(t, fsys.Fs, map[string]string{"com.a/": "", p: "old content"})
+		})
+	}
+}
+
+func TestReadFile(t *testing.T) {
+	fsys := memTree(t, map[string]string{"com.a/abcd": "content", "com.a/big": strings.Repeat("x", 100)})
+	data, etag, err := ReadFile(fsys, root, "com.a/abcd", 1<<20)
+	if err != nil || string(data) != "content" || etag != ETag([]byte("content")) {
+		t.Errorf("ReadFile = %q, %q, %v", data, etag, err)
+	}
+	_, _, err = ReadFile(fsys, root, "com.a/missing", 1<<20)
+	wantKind(t, err, KindNotFound)
+	_, _, err = ReadFile(fsys, root, "com.a", 1<<20)
+	wantKind(t, err, KindInput)
+	_, _, err = ReadFile(fsys, root, "com.a/big", 99)
+	wantKind(t, err, KindInput)
+}
+
+// SetStatus changes the value of status and nothing else of the text: byte-order mark, line breaks,
+// indentation and key order stay as they were. A file without status gets one.
+func TestSetStatus(t *testing.T) {
+	crlf := "\xEF\xBB\xBF" + strings.ReplaceAll(example, "\n", "\r\n")
+	crlf = edit(t, crlf, `"accepted"`, `"pending"`)
+	tests := []struct {
+		name   string
+		before string
+		status string
+		after  string
+	}{
+		{"BOM, CRLF and tabs kept", crlf, "accepted", edit(t, crlf, `"status": "pending"`, `"status": "accepted"`)},
+		{"back to pending", example, "pending", edit(t, example, `"status": "accepted"`, `"status": "pending"`)},
+		{"the same status rewrites the same bytes", example, "accepted", example},
+		{"spaces around the value kept", `{ "status" :  "pending"  , "a": 1 }`, "accepted", `{ "status" :  "accepted"  , "a": 1 }`},
+		{"a nested status is not the status", `{"device": {"status": "pending"}, "status": "pending"}`, "accepted", `{"device": {"status": "pending"}, "status": "accepted"}`},
+		{"a status of another type is replaced", `{"status": 1}`, "accepted", `{"status": "accepted"}`},
+		{"absent: added first", "{\n\t\"a\": 1\n}\n", "accepted", "{\"status\":\"accepted\",\n\t\"a\": 1\n}\n"},
+		{"absent from an empty object", "{}", "pending", `{"status":"pending"}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			const p = "com.a/abcd"
+			fsys := memTree(t, map[string]string{p: tt.before})
+			etag, err := SetStatus(fsys, root, p, tt.status, ETag([]byte(tt.before)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, _ := afero.ReadFile(fsys, root+"/"+p)
+			if string(got) != tt.after {
+				t.Errorf("got\n%q\nwant\n%q", got, tt.after)
+			}
+			if etag != ETag(got) {
+				t.Errorf("returned ETag %s is not the new file's", etag)
+			}
+			assertTree(t, fsys, map[string]string{"com.a/": "", p: tt.after})
+		})
+	}
+	t.Run("the example stays valid", func(t *testing.T) {
+		fsys := memTree(t, map[string]string{examplePath: crlf})
+		if _, err := SetStatus(fsys, root, examplePath, StatusAccepted, ""); err != nil {
+			t.Fatal(err)
+		}
+		rep, err := (&Checker{}).Check(context.Background(), fsys, root, CheckOptions{})
+		if err != nil || len(rep.Errors) != 0 || len(rep.Sessions) != 1 || rep.Sessions[0].Status != StatusAccepted {
+			t.Errorf("after SetStatus: %+v, %v", rep, err)
+		}
+	})
+	for _, tt := range []struct {
+		name, content, status, ifMatch string
+		kind                           Kind
+	}{
+		{"a stale ETag", example, "accepted", ETag([]byte("stale")), KindConflict},
+		{"a status 4D does not know", example, "Accepted", "", KindInput},
+		{"not JSON", "{", "accepted", "", KindInput},
+		{"an array", "[1]", "accepted", "", KindInput},
+		{"null", "null", "accepted", "", KindInput},
+	} {
+		t.Run("refused: "+tt.name, func(t *testing.T) {
+			const p = "com.a/abcd"
+			fsys := memTree(t, map[string]string{p: tt.content})
+			_, err := SetStatus(fsys, root, p, tt.status, tt.ifMatch)
+			wantKind(t, err, tt.kind)
+			assertTree(t, fsys, map[string]string{"com.a/": "", p: tt.content})
+		})
+	}
+	t.Run("refused: no such file", func(t *testing.T) {
+		_, err := SetStatus(memTree(t, nil), root, "com.a/abcd", "accepted", "")
+		wantKind(t, err, KindNotFound)
+	})
+}
+
+// Delete resets one session (its file), an app's sessions (its folder) or all of them (the root).
+func TestDelete(t *testing.T) {
+	files := map[string]string{"com.a/01": "a1", "com.a/02": "a2", "com.b/03": "b3"}
+	tests := []struct {
+		name, path, ifMatch string
+		kind                Kind // "" when the delete happens
+		left                map[string]string
+	}{
+		{"a file", "com.a/01", "", "", map[string]string{"com.a/": "", "com.a/02": "a2", "com.b/": "", "com.b/03": "b3"}},
+		{"a file, ETag matches", "com.a/01", ETag([]byte("a1")), "", map[string]string{"com.a/": "", "com.a/02": "a2", "com.b/": "", "com.b/03": "b3"}},
+		{"an app folder", "com.a", "", "", map[string]string{"com.b/": "", "com.b/03": "b3"}},
+		{"a file, stale ETag", "com.a/01", ETag([]byte("old")), KindConflict, nil},
+		{"a missing file", "com.a/09", "", KindNotFound, nil},
+		{"a missing folder", "com.c", "", KindNotFound, nil},
+		{"escaping", "..", "", KindInput, nil},
+		{"absolute", "/MobileApps", "", KindInput, nil},
+		{"backslash", `com.a\01`, "", KindInput, nil},
+		{"NUL", "com.a/0\x001", "", KindInput, nil},
+		{"deeper", "com.a/01/x", "", KindInput, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fsys := memTree(t, files)
+			err := Delete(fsys, root, tt.path, tt.ifMatch)
+			if tt.kind != "" {
+				wantKind(t, err, tt.kind)
+				assertTree(t, fsys, map[string]string{"com.a/": "", "com.a/01": "a1", "com.a/02": "a2", "com.b/": "", "com.b/03": "b3"})
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			assertTree(t, fsys, tt.left)
+		})
+	}
+	t.Run("the root", func(t *testing.T) {
+		fsys := memTree(t, files)
+		if err := Delete(fsys, root, "", ""); err != nil {
+			t.Fatal(err)
+		}
+		if ok, _ := afero.Exists(fsys, root); ok {
+			t.Errorf("the root is still there: %q", tree(t, fsys, root))
+		}
+	})
+}
+
+// CreateSession writes what 4D writes after a login, and the file passes all four checks where it is.
+func TestCreateSession(t *testing.T) {
+	tests := []struct {
+		n      NewSession
+		folder string
+		status string
+	}{
+		{NewSession{ApplicationID: "com.contactApp.Contact", TeamID: "UTT7VDX8W5", Status: "accepted", Email: "a@b.c"}, "UTT7VDX8W5.com.contactApp.Contact", "accepted"},
+		{NewSession{ApplicationID: "com.sample.myappname"}, "com.sample.myappname", "pending"},
+		{NewSession{ApplicationID: "com.4d.tasks", TeamID: "FAKETEAMID", Status: "pending"}, "FAKETEAMID.com.4d.tasks", "pending"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.folder, func(t *testing.T) {
+			fsys := memTree(t, nil)
+			rel, err := CreateSession(fsys, root, tt.n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			app, name, _ := strings.Cut(rel, "/")
+			if app != tt.folder || len(name) != 40 || !IsSessionName(name) {
+				t.Errorf("created %s", rel)
+			}
+			rep, err := (&Checker{}).Check(context.Background(), fsys, root, CheckOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rep.Errors) != 0 || len(rep.Skipped) != 0 || len(rep.Sessions) != 1 {
+				t.Fatalf("the created file: %+v", rep)
+			}
+			s := rep.Sessions[0]
+			if s.Path != rel || s.Status != tt.status || s.ApplicationID != tt.n.ApplicationID || s.TeamID != tt.n.TeamID || s.Email != tt.n.Email {
+				t.Errorf("created %+v", s)
+			}
+			if second, err := CreateSession(fsys, root, tt.n); err != nil || second == rel {
+				t.Errorf("a second session: %q, %v", second, err)
+			}
+		})
+	}
+	for _, bad := range []NewSession{
+		{},
+		{ApplicationID: "com.a", Status: "Accepted"},
+		{ApplicationID: "a/b"},
+		{ApplicationID: ".."},
+		{ApplicationID: `a\b`},
+		{ApplicationID: "com.a", TeamID: "x/y"},
+		{ApplicationID: "com.a\x00"},
+	} {
+		fsys := memTree(t, nil)
+		_, err := CreateSession(fsys, root, bad)
+		wantKind(t, err, KindInput)
+		assertTree(t, fsys, map[string]string{})
+	}
+}

@@ -1,0 +1,303 @@
+package core
+
+import (
+	"archive/zip"
+	"bytes"
+	"compress/flate"
+	"context"
+	"errors"
+	"hash/crc32"
+	"io/fs"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/spf13/afero"
+)
+
+func importZip(t *testing.T, data []byte, limits ZipLimits) (afero.Fs, error) {
+	t.Helper()
+	fsys, dir, err := ImportZip(bytes.NewReader(data), int64(len(data)), limits)
+	if err == nil && dir != ZipRoot {
+		t.Fatalf("ImportZip's root is %q, want %q", dir, ZipRoot)
+	}
+	return fsys, err
+}
+
+// The root of an imported zip is the zip's root, or its one top-level MobileApps folder. Zips without
+// directory entries work; macOS junk is skipped.
+func TestImportZip(t *testing.T) {
+	const id = "7023d9205074199d1c16fc00d24354e778137675"
+	s := session("", "com.a", id, "accepted")
+	tests := []struct {
+		name    string
+		entries []zipEntry
+		want    map[string]string
+	}{
+		{"no directory entries", []zipEntry{{Name: "com.a/" + id, Data: s}, {Name: "key.mobileapp", Data: "k"}},
+			map[string]string{"com.a/": "", "com.a/" + id: s, "key.mobileapp": "k"}},
+		{"with directory entries", []zipEntry{{Name: "com.a/"}, {Name: "com.a/" + id, Data: s}, {Name: "com.b/"}},
+			map[string]string{"com.a/": "", "com.a/" + id: s, "com.b/": ""}},
+		{"one MobileApps top folder", []zipEntry{{Name: "MobileApps/"}, {Name: "MobileApps/com.a/"}, {Name: "MobileApps/com.a/" + id, Data: s}},
+			map[string]string{"com.a/": "", "com.a/" + id: s}},
+		{"one MobileApps top folder, no directory entries", []zipEntry{{Name: "MobileApps/com.a/" + id, Data: s}, {Name: "MobileApps/key.mobileapp", Data: "k"}},
+			map[string]string{"com.a/": "", "com.a/" + id: s, "key.mobileapp": "k"}},
+		{"MobileApps with macOS junk beside it", []zipEntry{
+			{Name: "MobileApps/com.a/" + id, Data: s},
+			{Name: "__MACOSX/"},
+			{Name: "__MACOSX/MobileApps/com.a/._" + id, Data: "fork"},
+			{Name: "MobileApps/com.a/._" + id, Data: "fork"},
+		}, map[string]string{"com.a/": "", "com.a/" + id: s, "com.a/._" + id: "fork"}},
+		{"macOS junk at the zip's root", []zipEntry{{Name: "com.a/" + id, Data: s}, {Name: "__MACOSX/com.a/._" + id, Data: "fork"}},
+			map[string]string{"com.a/": "", "com.a/" + id: s, "__MACOSX/": "", "__MACOSX/com.a/": "", "__MACOSX/com.a/._" + id: "fork"}},
+		{"a top folder of another name is an app folder", []zipEntry{{Name: "Sessions/com.a/" + id, Data: s}},
+			map[string]string{"Sessions/": "", "Sessions/com.a/": "", "Sessions/com.a/" + id: s}},
+		{"MobileApps and something beside it", []zipEntry{{Name: "MobileApps/com.a/" + id, Data: s}, {Name: "notes.txt", Data: "n"}},
+			map[string]string{"MobileApps/": "", "MobileApps/com.a/": "", "MobileApps/com.a/" + id: s, "notes.txt": "n"}},
+		{"empty", nil, map[string]string{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fsys, err := importZip(t, makeZip(t, tt.entries...), DefaultZipLimits)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := tree(t, fsys, root); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("imported\n%q\nwant\n%q", got, tt.want)
+			}
+		})
+	}
+	t.Run("junk is skipped, never checked", func(t *testing.T) {
+		fsys, err := importZip(t, makeZip(t, tests[4].entries...), DefaultZipLimits)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, err := (&Checker{}).Check(context.Background(), fsys, root, CheckOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rep.Sessions) != 1 || len(rep.Errors) != 0 || len(rep.Skipped) != 1 || rep.Skipped[0].Kind != SkipJunk {
+			t.Errorf("report %+v", rep)
+		}
+	})
+}
+
+// Exporting then importing gives the same folder; the export's top folder is MobileApps/, entries in order.
+func TestExportImport(t *testing.T) {
+	files := map[string]string{
+		"key.mobileapp":                       "k",
+		exampleApp + "/" + exampleID:          example,
+		exampleApp + "/manifest.json":         "{}",
+		"com.sample.myappname/3C81A8D7AFE6":   "\xEF\xBB\xBF{\r\n}\r\n",
+		"com.sample.myappname/sub/":           "",
+		"com.empty/":                          "",
+		"com.sample.myappname/.hidden":        "h",
+		"com.sample.myappname/binary\x7f\x01": "\x00\x01\x02",
+	}
+	fsys := memTree(t, files)
+	var buf bytes.Buffer
+	if err := ExportZip(fsys, root, &buf); err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, f := range zr.File {
+		if !strings.HasPrefix(f.Name, "MobileApps/") {
+			t.Errorf("entry %q is not under MobileApps/", f.Name)
+		}
+		names = append(names, f.Name)
+	}
+	assertSorted(t, "entries", len(names), func(i int) string { return names[i] })
+	back, err := importZip(t, buf.Bytes(), DefaultZipLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := tree(t, back, root), tree(t, fsys, root); !reflect.DeepEqual(got, want) {
+		t.Errorf("re-imported\n%q\nwant\n%q", got, want)
+	}
+}
+
+// deflate compresses data, to build entries whose header says what the test wants.
+func deflate(t *testing.T, data []byte) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	w, err := flate.NewWriter(&b, flate.BestCompression)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Write(data); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// rawEntry is an entry written as is: compressed data and a header that may lie about it.
+func rawEntry(name string, compressed []byte, crc uint32, size uint64) zipEntry {
+	return zipEntry{Name: name, Data: string(compressed), Header: &zip.FileHeader{
+		Name: name, Method: zip.Deflate, Modified: fixedTime,
+		CRC32: crc, CompressedSize64: uint64(len(compressed)), UncompressedSize64: size,
+	}}
+}
+
+// hostileZips are archives that are refused, each with an error that names the entry at fault (when one is).
+// They also seed FuzzImportZip.
+func hostileZips(t *testing.T) []struct {
+	name   string
+	data   []byte
+	limits ZipLimits
+	entry  string
+	reason string
+} {
+	small := ZipLimits{MaxEntries: 3, MaxFileSize: 1 << 20, MaxTotalSize: 1 << 20}
+	zeros := make([]byte, 2<<20)
+	bomb := deflate(t, zeros)
+	third := make([]byte, 400<<10)
+	thirdZ := deflate(t, third)
+	ok := zipEntry{Name: "MobileApps/com.a/abcd", Data: "{}"}
+	valid := makeZip(t, ok, zipEntry{Name: "MobileApps/com.a/ef01", Data: strings.Repeat("session ", 100)})
+	return []struct {
+		name   string
+		data   []byte
+		limits ZipLimits
+		entry  string
+		reason string
+	}{
+		{"dot-dot", makeZip(t, ok, zipEntry{Name: "MobileApps/../../evil", Data: "x"}), DefaultZipLimits, "MobileApps/../../evil", "'..'"},
+		{"dot-dot at the top", makeZip(t, zipEntry{Name: "../evil", Data: "x"}), DefaultZipLimits, "../evil", "'..'"},
+		{"absolute", makeZip(t, zipEntry{Name: "/etc/evil", Data: "x"}), DefaultZipLimits, "/etc/evil", "absolute"},
+		{"backslash", makeZip(t, zipEntry{Name: `MobileApps\com.a\abcd`, Data: "x"}), DefaultZipLimits, `MobileApps\com.a\abcd`, "backslash"},
+		{"backslash dot-dot", makeZip(t, zipEntry{Name: `..\evil`, Data: "x"}), DefaultZipLimits, `..\evil`, "backslash"},
+		{"drive letter", makeZip(t, zipEntry{Name: "C:/evil", Data: "x"}), DefaultZipLimits, "C:/evil", "drive letter"},
+		{"drive letter, relative", makeZip(t, zipEntry{Name: "c:evil", Data: "x"}), DefaultZipLimits, "c:evil", "drive letter"},
+		{"NUL", makeZip(t, zipEntry{Name: "com.a/ab\x00cd", Data: "x"}), DefaultZipLimits, "com.a/ab\x00cd", "NUL"},
+		{"not UTF-8", makeZip(t, zipEntry{Name: "com.a/\xff", Data: "x"}), DefaultZipLimits, "com.a/\xff", "UTF-8"},
+		{"symlink", makeZip(t, ok, zipEntry{Name: "MobileApps/com.a/link", Data: "/etc/passwd", Mode: fs.ModeSymlink | 0o777}), DefaultZipLimits, "MobileApps/com.a/link", "links"},
+		{"device", makeZip(t, zipEntry{Name: "com.a/dev", Mode: fs.ModeDevice | 0o644}), DefaultZipLimits, "com.a/dev", "not a regular file"},
+		{"duplicate names", makeZip(t, ok, ok), DefaultZipLimits, ok.Name, "twice"},
+		{"duplicate names once cleaned", makeZip(t, ok, zipEntry{Name: "MobileApps/com.a/./abcd", Data: "x"}), DefaultZipLimits, "MobileApps/com.a/./abcd", "twice"},
+		{"a file and a folder of one name", makeZip(t, zipEntry{Name: "com.a", Data: "x"}, zipEntry{Name: "com.a/"}), DefaultZipLimits, "com.a", "both a file and a folder"},
+		{"a file inside a file", makeZip(t, zipEntry{Name: "com.a", Data: "x"}, zipEntry{Name: "com.a/abcd", Data: "x"}), DefaultZipLimits, "com.a/abcd", "also a file"},
+		{"too many entries", makeZip(t, zipEntry{Name: "a/"}, zipEntry{Name: "a/1", Data: "x"}, zipEntry{Name: "a/2", Data: "x"}, zipEntry{Name: "a/3", Data: "x"}), small, "", "4 entries, over the limit of 3"},
+		{"a bomb: a few KB that expand past the limit per file", makeZip(t, rawEntry("MobileApps/com.a/abcd", bomb, crc32.ChecksumIEEE(zeros), uint64(len(zeros)))), small, "MobileApps/com.a/abcd", "expands to 2.0 MiB, over the 1.0 MiB limit per file"},
+		{"a bomb whose header says it is small", makeZip(t, rawEntry("MobileApps/com.a/abcd", bomb, crc32.ChecksumIEEE(zeros), 100)), small, "MobileApps/com.a/abcd", "does not match the size or checksum"},
+		{"a header that claims more than the data", makeZip(t, rawEntry("MobileApps/com.a/abcd", deflate(t, []byte("{}")), crc32.ChecksumIEEE([]byte("{}")), 1000)), small, "MobileApps/com.a/abcd", "truncated"},
+		{"a wrong checksum", makeZip(t, rawEntry("MobileApps/com.a/abcd", deflate(t, []byte("{}")), 1234, 2)), small, "MobileApps/com.a/abcd", "checksum"},
+		{"past the total size", makeZip(t, rawEntry("a/1", thirdZ, crc32.ChecksumIEEE(third), uint64(len(third))),
+			rawEntry("a/2", thirdZ, crc32.ChecksumIEEE(third), uint64(len(third))), rawEntry("a/3", thirdZ, crc32.ChecksumIEEE(third), uint64(len(third)))),
+			small, "a/3", "more than 1.0 MiB in all"},
+		{"encrypted", makeZip(t, zipEntry{Name: "com.a/abcd", Data: "x", Flags: 0x1}), DefaultZipLimits, "com.a/abcd", "encrypted"},
+		{"truncated", valid[:len(valid)/2], DefaultZipLimits, "", "not a readable zip"},
+		{"truncated inside an entry's data", truncateData(t, valid), DefaultZipLimits, "MobileApps/com.a/ef01", "corrupt"},
+		{"not a zip", []byte("hello, I am not a zip"), DefaultZipLimits, "", "not a readable zip"},
+		{"empty file", nil, DefaultZipLimits, "", "not a readable zip"},
+	}
+}
+
+// truncateData keeps the central directory but cuts the data of the last entry short, as a download that
+// lost bytes in the middle.
+func truncateData(t *testing.T, data []byte) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := zr.File[len(zr.File)-1]
+	start, err := last.DataOffset()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := int(start) + int(last.CompressedSize64)/2
+	end := int(start) + int(last.CompressedSize64)
+	out := append([]byte{}, data[:cut]...)
+	out = append(out, make([]byte, end-cut)...) // zeros where the data was: same offsets, broken stream
+	return append(out, data[end:]...)
+}
+
+func TestImportZipHostile(t *testing.T) {
+	for _, tt := range hostileZips(t) {
+		t.Run(tt.name, func(t *testing.T) {
+			fsys, err := importZip(t, tt.data, tt.limits)
+			if err == nil {
+				t.Fatalf("imported: %q", tree(t, fsys, root))
+			}
+			var ze *ZipError
+			if !errors.As(err, &ze) || KindOf(err) != KindInput || fsys != nil {
+				t.Fatalf("got %v (%T), want a *ZipError and no filesystem", err, err)
+			}
+			t.Log(err)
+			if ze.Entry != tt.entry || !strings.Contains(ze.Reason, tt.reason) {
+				t.Errorf("got entry %q: %q; want entry %q: ...%s...", ze.Entry, ze.Reason, tt.entry, tt.reason)
+			}
+			if tt.entry != "" && !strings.Contains(err.Error(), strconv.Quote(tt.entry)) {
+				t.Errorf("the message %q does not name the entry", err)
+			}
+		})
+	}
+	t.Run("the bomb is a few KB", func(t *testing.T) {
+		for _, tt := range hostileZips(t) {
+			if strings.HasPrefix(tt.name, "a bomb") && len(tt.data) > 8<<10 {
+				t.Errorf("%s: %d bytes", tt.name, len(tt.data))
+			}
+		}
+	})
+}
+
+// fuzzLimits are small enough that the fuzzer can reach every limit.
+var fuzzLimits = ZipLimits{MaxEntries: 20, MaxFileSize: 16 << 10, MaxTotalSize: 64 << 10}
+
+func FuzzImportZip(f *testing.F) {
+	f.Add(makeZip(f, zipEntry{Name: "MobileApps/com.a/abcd", Data: "{}"}))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fsys, dir, err := ImportZip(bytes.NewReader(data), int64(len(data)), fuzzLimits)
+		if err != nil {
+			if fsys != nil || KindOf(err) != KindInput {
+				t.Fatalf("error %v (kind %s) with a filesystem %v", err, KindOf(err), fsys)
+			}
+			return
+		}
+		if dir != ZipRoot {
+			t.Fatalf("root %q", dir)
+		}
+		var entries int
+		var total int64
+		err = afero.Walk(fsys, "/", func(p string, info fs.FileInfo, err error) error {
+			if err != nil {
+				return err
+			}
+			if p != "/" && p != ZipRoot && !strings.HasPrefix(p, ZipRoot+"/") {
+				t.Errorf("wrote %q, outside %s", p, ZipRoot)
+			}
+			if info.Mode()&fs.ModeSymlink != 0 {
+				t.Errorf("wrote a link %q", p)
+			}
+			entries++
+			if !info.IsDir() {
+				if info.Size() > fuzzLimits.MaxFileSize {
+					t.Errorf("%s: %d bytes, over the limit", p, info.Size())
+				}
+				total += info.Size()
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if total > fuzzLimits.MaxTotalSize {
+			t.Errorf("%d bytes in all, over the limit", total)
+		}
+		// Folders that the zip only implies add to its entries; each is the parent of a file, so at most twice.
+		if entries > 2*fuzzLimits.MaxEntries+2 {
+			t.Errorf("%d files and folders from at most %d entries", entries, fuzzLimits.MaxEntries)
+		}
+		if _, err := (&Checker{}).Check(context.Background(), fsys, dir, CheckOptions{}); err != nil {
+			t.Errorf("an imported zip cannot be checked: %v", err)
+		}
+	})
+}

@@ -1,0 +1,184 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"syscall/js"
+	"testing"
+
+	"github.com/mobisess/mobisess/core"
+)
+
+type outcome struct {
+	json  string
+	bytes []byte
+	err   string // the rejection's message: a JSON {"message","kind"}
+}
+
+// invoke calls mobisess.call as the worker does and waits for the Promise.
+func invoke(t *testing.T, engine js.Value, method, params string, data []byte) outcome {
+	t.Helper()
+	args := []any{method, params}
+	if data != nil {
+		b := js.Global().Get("Uint8Array").New(len(data))
+		js.CopyBytesToJS(b, data)
+		args = append(args, b)
+	}
+	done := make(chan outcome, 1)
+	onOK := js.FuncOf(func(_ js.Value, v []js.Value) any {
+		o := outcome{json: v[0].Get("json").String()}
+		if b := v[0].Get("bytes"); b.Truthy() {
+			o.bytes = make([]byte, b.Get("length").Int())
+			js.CopyBytesToGo(o.bytes, b)
+		}
+		done <- o
+		return nil
+	})
+	onErr := js.FuncOf(func(_ js.Value, v []js.Value) any {
+		done <- outcome{err: v[0].Get("message").String()}
+		return nil
+	})
+	defer onOK.Release()
+	defer onErr.Release()
+	engine.Call("call", args...).Call("then", onOK, onErr)
+	return <-done
+}
+
+func newEngine(t *testing.T) js.Value {
+	holder := js.Global().Get("Object").New()
+	return register(holder)
+}
+
+func zipOf(t *testing.T, files map[string]string) []byte {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for name, content := range files {
+		w, err := zw.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write([]byte(content))
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func session(app, team, id, status string) string {
+	tok := core.EncodeToken(core.Token{AppNameID: app, ID: id, TeamID: team})
+	return fmt.Sprintf(`{"application":{"id":%q},"team":{"id":%q},"session":{"id":%q},"status":%q,"token":%q}`, app, team, id, status, tok)
+}
+
+func TestOpenSampleReturnsState(t *testing.T) {
+	engine := newEngine(t)
+	o := invoke(t, engine, "openSample", `{"lang":"fr"}`, nil)
+	if o.err != "" {
+		t.Fatal(o.err)
+	}
+	var st core.State
+	if err := json.Unmarshal([]byte(o.json), &st); err != nil {
+		t.Fatal(err)
+	}
+	if st.Lang != core.French || len(st.Disk.Sessions) == 0 || len(st.Disk.Errors) != 4 || len(st.Memory) != len(st.Disk.Sessions) {
+		t.Fatalf("state: lang %s, %d sessions, %d errors, %d in memory", st.Lang, len(st.Disk.Sessions), len(st.Disk.Errors), len(st.Memory))
+	}
+	if !strings.HasPrefix(st.Disk.Errors[0].Message, "L'emplacement") {
+		t.Errorf("messages are not in French: %q", st.Disk.Errors[0].Message)
+	}
+}
+
+func TestOpenZipEditRefreshDownload(t *testing.T) {
+	engine := newEngine(t)
+	const app, team, id = "com.example.app", "TEAM123456", "abcdef0123456789abcdef0123456789abcdef01"
+	path := team + "." + app + "/" + id
+	data := zipOf(t, map[string]string{"MobileApps/" + path: session(app, team, id, "pending")})
+
+	var progress []string
+	engine.Set("onProgress", js.FuncOf(func(_ js.Value, v []js.Value) any {
+		progress = append(progress, v[0].String())
+		return nil
+	}))
+	o := invoke(t, engine, "openZip", `{"name":"sessions.zip","lang":"en"}`, data)
+	if o.err != "" {
+		t.Fatal(o.err)
+	}
+	if !strings.Contains(o.json, `"status":"pending"`) || len(progress) == 0 {
+		t.Fatalf("openZip: %s; progress %v", o.json, progress)
+	}
+
+	o = invoke(t, engine, "read", fmt.Sprintf(`{"path":%q}`, path), nil)
+	var f core.File
+	if err := json.Unmarshal([]byte(o.json), &f); err != nil || f.ETag == "" {
+		t.Fatalf("read: %v %s %s", err, o.json, o.err)
+	}
+	o = invoke(t, engine, "setStatus", fmt.Sprintf(`{"path":%q,"status":"accepted","etag":%q}`, path, f.ETag), nil)
+	if o.err != "" {
+		t.Fatal(o.err)
+	}
+	o = invoke(t, engine, "refresh", `{}`, nil)
+	var refreshed struct {
+		Report core.RefreshReport `json:"report"`
+	}
+	if err := json.Unmarshal([]byte(o.json), &refreshed); err != nil {
+		t.Fatal(err, o.err)
+	}
+	if len(refreshed.Report.Updated) != 1 || refreshed.Report.Updated[0].Changes[0].Pointer != "/status" {
+		t.Fatalf("refresh report: %s", o.json)
+	}
+
+	o = invoke(t, engine, "download", `{}`, nil)
+	zr, err := zip.NewReader(bytes.NewReader(o.bytes), int64(len(o.bytes)))
+	if err != nil {
+		t.Fatalf("download is not a zip: %v (%s)", err, o.err)
+	}
+	found := false
+	for _, zf := range zr.File {
+		if zf.Name == "MobileApps/"+path {
+			rc, _ := zf.Open()
+			var b bytes.Buffer
+			b.ReadFrom(rc)
+			found = strings.Contains(b.String(), `"status":"accepted"`)
+		}
+	}
+	if !found {
+		t.Fatal("the downloaded zip does not hold the accepted session")
+	}
+}
+
+func TestErrorsRejectWithKind(t *testing.T) {
+	engine := newEngine(t)
+	cases := []struct {
+		method, params, kind, contains string
+		data                           []byte
+	}{
+		{"openZip", `{"name":"photo.zip"}`, "input", "photo.zip", []byte("this is not a zip")},
+		{"state", `{}`, "input", "no folder is open", nil},
+		{"openSample", `{"lang":"de"}`, "input", "unknown language", nil},
+		{"openSample", `{"bogus":1}`, "input", "bad parameters", nil},
+	}
+	for _, c := range cases {
+		o := invoke(t, engine, c.method, c.params, c.data)
+		var e struct{ Message, Kind string }
+		if err := json.Unmarshal([]byte(o.err), &e); err != nil {
+			t.Fatalf("%s: rejection is not JSON: %q (result %s)", c.method, o.err, o.json)
+		}
+		if e.Kind != c.kind || !strings.Contains(e.Message, c.contains) {
+			t.Errorf("%s %s: got %+v, want kind %s and %q", c.method, c.params, e, c.kind, c.contains)
+		}
+	}
+	invoke(t, engine, "openSample", `{}`, nil)
+	o := invoke(t, engine, "read", `{"path":"../etc/passwd"}`, nil)
+	if !strings.Contains(o.err, `"kind":"input"`) {
+		t.Errorf("a path out of the folder: %q", o.err)
+	}
+	o = invoke(t, engine, "frobnicate", `{}`, nil)
+	if !strings.Contains(o.err, "unknown method") {
+		t.Errorf("unknown method: %q", o.err)
+	}
+}
