@@ -60,12 +60,15 @@ func BenchmarkCheckBytes(b *testing.B) {
 		})
 	}
 	b.Run("mix", func(b *testing.B) {
+		sfs := make([]core.SessionFile, len(files))
+		for i, f := range files {
+			sfs[i] = sessionFile(f)
+		}
 		b.SetBytes(int64(size / len(files)))
 		b.ReportAllocs()
 		i := 0
 		for b.Loop() {
-			f := files[i%len(files)]
-			c.CheckBytes(sessionFile(f), f.Data)
+			c.CheckBytes(sfs[i%len(files)], files[i%len(files)].Data)
 			i++
 		}
 	})

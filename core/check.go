@@ -9,8 +9,10 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/spf13/afero"
@@ -62,9 +64,10 @@ type FileResult struct {
 	File    SessionFile
 	Hash    Hash
 	Gone    bool     // the file vanished between listing and reading
+	Same    bool     // the bytes are those the memory (or its last check) already knew: not checked again
 	Session *Session // set when the file passes every check
-	Doc     map[string]any
-	Err     *Error // set when a check fails
+	Data    []byte   // the file's bytes without BOM, when it passes: what memory keeps to compare with later
+	Err     *Error   // set when a check fails
 }
 
 func (c *Checker) newError(code Code, path string) *Error {
@@ -100,6 +103,10 @@ func (c *Checker) parse(f SessionFile, data []byte) (map[string]any, *Error) {
 	}
 	if bytes.HasPrefix(data, []byte{0xFF, 0xFE}) || bytes.HasPrefix(data, []byte{0xFE, 0xFF}) {
 		return nil, fail(-1, lang.Sprintf(msgUTF16))
+	}
+	// JSON text starts with ASCII: in UTF-16 without a byte-order mark, one of its first two bytes is NUL.
+	if len(data) >= 2 && (data[0] == 0) != (data[1] == 0) {
+		return nil, fail(-1, lang.Sprintf(msgUTF16NoBOM))
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, fail(-1, lang.Sprintf(msgEmpty))
@@ -216,29 +223,68 @@ func (c *Checker) checkToken(f SessionFile, data []byte, _ map[string]any, s *Se
 	return e
 }
 
+// errNotRegular is an entry that is no longer a regular file when it is read (a folder, a device, a pipe).
+var errNotRegular = errors.New("not a regular file")
+
 // readFile reads one session file within the size limit. A file over the limit is refused before it is read.
+// The buffer is sized from the file's size, so that what memory keeps of it holds no slack.
 func readFile(fsys afero.Fs, name string, limit int64) ([]byte, error) {
+	// Only regular files are opened: opening a named pipe would wait for a writer, forever.
+	if info, err := lstat(fsys, name); err != nil {
+		return nil, err
+	} else if !info.Mode().IsRegular() {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: errNotRegular}
+	}
 	f, err := fsys.Open(name)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	size := int64(512)
-	if st, err := f.Stat(); err == nil {
-		if st.Size() > limit {
-			return nil, &tooLargeError{size: st.Size(), limit: limit}
-		}
-		size = st.Size() + 1 // +1 so that a file that grew is still seen to end
+	return readOpened(f, name, limit)
+}
+
+// readListedFile reads a file that the listing has just seen as regular, sparing readFile's lstat: on a real
+// disk it opens without blocking and without following a link, so that an entry replaced since by a pipe or a
+// link is refused rather than waited on.
+func readListedFile(fsys afero.Fs, name string, limit int64) ([]byte, error) {
+	if _, ok := fsys.(*afero.OsFs); !ok {
+		return readFile(fsys, name, limit)
 	}
-	buf := bytes.NewBuffer(make([]byte, 0, size))
-	n, err := buf.ReadFrom(io.LimitReader(f, limit+1))
+	f, err := fsys.OpenFile(name, openListedFlags, 0)
 	if err != nil {
 		return nil, err
 	}
-	if n > limit {
-		return nil, &tooLargeError{size: n, limit: limit}
+	return readOpened(f, name, limit)
+}
+
+func readOpened(f afero.File, name string, limit int64) ([]byte, error) {
+	defer f.Close()
+	size := int64(512)
+	if st, err := f.Stat(); err == nil {
+		if !st.Mode().IsRegular() { // replaced since it was listed
+			return nil, &fs.PathError{Op: "read", Path: name, Err: errNotRegular}
+		}
+		if st.Size() > limit {
+			return nil, &tooLargeError{size: st.Size(), limit: limit}
+		}
+		size = st.Size() + 1 // +1 so that the end of the file is seen without growing the buffer
 	}
-	return buf.Bytes(), nil
+	buf := make([]byte, 0, size)
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)] // the file grew since its size was read
+		}
+		n, err := f.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if int64(len(buf)) > limit {
+			return nil, &tooLargeError{size: int64(len(buf)), limit: limit}
+		}
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
 }
 
 type tooLargeError struct{ size, limit int64 }
@@ -259,11 +305,15 @@ func formatSize(n int64) string {
 	return fmt.Sprintf("%d B", n)
 }
 
-// checkFile reads and checks one file. known, when set, says whether bytes of this hash need no new check:
-// it then returns a result with only the hash set (and Session nil, Err nil).
-func (c *Checker) checkFile(fsys afero.Fs, root string, f SessionFile, known func(SessionFile, Hash) bool) FileResult {
+// knownBytes says whether bytes of this hash were seen at this path before, and with which error (nil: the
+// session in memory).
+type knownBytes func(SessionFile, Hash) (*Error, bool)
+
+// checkFile reads and checks one file. With hash, it hashes the bytes for a memory to compare with; when known
+// knows them, the result is Same, with the error they had, and they are not checked again.
+func (c *Checker) checkFile(fsys afero.Fs, root string, f SessionFile, hash bool, known knownBytes) FileResult {
 	r := FileResult{File: f}
-	data, err := readFile(fsys, fsPath(root, f.Path), c.limits().MaxFileSize)
+	data, err := readListedFile(fsys, fsPath(root, f.Path), c.limits().MaxFileSize)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			r.Gone = true
@@ -278,11 +328,26 @@ func (c *Checker) checkFile(fsys afero.Fs, root string, f SessionFile, known fun
 		}
 		return r
 	}
-	r.Hash = sha256.Sum256(data)
-	if known != nil && known(f, r.Hash) {
-		return r
+	if hash {
+		r.Hash = sha256.Sum256(data)
+		if known != nil {
+			if err, ok := known(f, r.Hash); ok {
+				r.Same, r.Err = true, err
+				return r
+			}
+		}
 	}
-	r.Session, r.Doc, r.Err = c.CheckBytes(f, data)
+	body := bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF"))
+	if c.Schema == nil {
+		if s, ok := quickCheck(f, body); ok {
+			r.Session, r.Data = s, body
+			return r
+		}
+	}
+	r.Session, _, r.Err = c.CheckBytes(f, data)
+	if r.Err == nil {
+		r.Data = body
+	}
 	return r
 }
 
@@ -292,63 +357,75 @@ func unwrapPathError(err error) error {
 	if errors.As(err, &pe) {
 		return pe.Err
 	}
+	var le *os.LinkError // a rename: its paths are those of a temporary file
+	if errors.As(err, &le) {
+		return le.Err
+	}
 	return err
 }
 
 // checkAll checks files in parallel and hands each result to emit in listing order, so that error handlers
-// and reports see a stable order whatever the scheduling.
+// and reports see a stable order whatever the scheduling. Workers take files in chunks: one synchronisation
+// per chunk, not per file.
 func (c *Checker) checkAll(ctx context.Context, fsys afero.Fs, root string, files []SessionFile,
-	known func(SessionFile, Hash) bool, emit func(FileResult)) error {
-	workers := runtime.GOMAXPROCS(0)
-	if workers > len(files) {
-		workers = len(files)
+	hash bool, known knownBytes, emit func(FileResult)) error {
+	if err := ctx.Err(); err != nil {
+		return err // a deadline already past stops before any file is read, whatever the scheduling
 	}
+	const chunk = 64
+	chunks := (len(files) + chunk - 1) / chunk
+	workers := min(runtime.GOMAXPROCS(0), chunks)
 	results := make([]FileResult, len(files))
-	done := make([]chan struct{}, len(files))
+	done := make([]chan struct{}, chunks)
 	for i := range done {
 		done[i] = make(chan struct{})
 	}
-	next := make(chan int)
+	var next atomic.Int64
+	stop := make(chan struct{})
 	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
+	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := range next {
-				results[i] = c.checkFile(fsys, root, files[i], known)
-				close(done[i])
+			for k := int(next.Add(1) - 1); k < chunks; k = int(next.Add(1) - 1) {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				for i := k * chunk; i < min((k+1)*chunk, len(files)); i++ {
+					results[i] = c.checkFile(fsys, root, files[i], hash, known)
+				}
+				close(done[k])
 			}
 		}()
 	}
-	go func() {
-		defer close(next)
-		for i := range files {
-			select {
-			case next <- i:
-			case <-ctx.Done():
-				return
-			}
+	wait := true
+	defer func() {
+		if wait {
+			wg.Wait()
 		}
 	}()
-	var err error
+	defer close(stop)
 	step := progressStep(len(files))
-	for i := range files {
+	for k := range chunks {
 		select {
-		case <-done[i]:
+		case <-done[k]:
 		case <-ctx.Done():
-			err = ctx.Err()
+			// Do not wait for the workers: one may be stuck in a read that never returns (a dead network
+			// share), and the deadline is there to stop waiting. They take no more files.
+			wait = false
+			return ctx.Err()
 		}
-		if err != nil {
-			break
-		}
-		emit(results[i])
-		results[i] = FileResult{} // let the report own what it kept
-		if c.Progress != nil && ((i+1)%step == 0 || i+1 == len(files)) {
-			c.Progress(i+1, len(files))
+		for i := k * chunk; i < min((k+1)*chunk, len(files)); i++ {
+			emit(results[i])
+			results[i] = FileResult{} // let the report own what it kept
+			if c.Progress != nil && ((i+1)%step == 0 || i+1 == len(files)) {
+				c.Progress(i+1, len(files))
+			}
 		}
 	}
-	wg.Wait()
-	return err
+	return nil
 }
 
 func progressStep(total int) int {

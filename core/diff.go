@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"sort"
 	"strconv"
+	"strings"
 )
 
 // Change is one difference between a session in memory and its file, at the deepest property that differs.
@@ -14,15 +15,31 @@ type Change struct {
 	New     json.RawMessage `json:"new,omitempty"`
 }
 
-// Diff lists the changes from old to new (decoded JSON values), in pointer order.
+// maxDiffPointers bounds the bytes of the pointers a diff lists. Two valid files of a few MB can differ in
+// hundreds of thousands of places thousands of levels deep: naming each change by its full pointer would take
+// gigabytes. Past the bound the difference is one change at the root, with both whole documents.
+const maxDiffPointers = 1 << 20
+
+// Diff lists the changes from old to new (decoded JSON values), in pointer order. It walks each value once:
+// comparing every subtree before descending into it would take the square of the depth.
 func Diff(old, new any) []Change {
-	var out []Change
-	diffAt("", old, new, &out)
-	return out
+	d := &differ{}
+	d.at(old, new)
+	if d.overflow {
+		return []Change{{Pointer: "", Old: rawJSON(old), New: rawJSON(new)}}
+	}
+	return d.out
 }
 
-func diffAt(pointer string, old, new any, out *[]Change) {
-	if SameContent(old, new) {
+type differ struct {
+	path     []string // the escaped reference tokens of the values being compared
+	out      []Change
+	size     int // bytes of the pointers in out
+	overflow bool
+}
+
+func (d *differ) at(old, new any) {
+	if d.overflow {
 		return
 	}
 	switch o := old.(type) {
@@ -41,35 +58,51 @@ func diffAt(pointer string, old, new any, out *[]Change) {
 			for _, k := range keys {
 				ov, inOld := o[k]
 				nv, inNew := n[k]
-				p := pointer + "/" + escapePointer(k)
+				d.path = append(d.path, escapePointer(k))
 				switch {
 				case !inOld:
-					*out = append(*out, Change{Pointer: p, New: rawJSON(nv)})
+					d.add(Change{New: rawJSON(nv)})
 				case !inNew:
-					*out = append(*out, Change{Pointer: p, Old: rawJSON(ov)})
+					d.add(Change{Old: rawJSON(ov)})
 				default:
-					diffAt(p, ov, nv, out)
+					d.at(ov, nv)
 				}
+				d.path = d.path[:len(d.path)-1]
 			}
 			return
 		}
 	case []any:
 		if n, ok := new.([]any); ok {
 			for i := 0; i < len(o) || i < len(n); i++ {
-				p := pointer + "/" + strconv.Itoa(i)
+				d.path = append(d.path, strconv.Itoa(i))
 				switch {
 				case i >= len(o):
-					*out = append(*out, Change{Pointer: p, New: rawJSON(n[i])})
+					d.add(Change{New: rawJSON(n[i])})
 				case i >= len(n):
-					*out = append(*out, Change{Pointer: p, Old: rawJSON(o[i])})
+					d.add(Change{Old: rawJSON(o[i])})
 				default:
-					diffAt(p, o[i], n[i], out)
+					d.at(o[i], n[i])
 				}
+				d.path = d.path[:len(d.path)-1]
 			}
 			return
 		}
 	}
-	*out = append(*out, Change{Pointer: pointer, Old: rawJSON(old), New: rawJSON(new)})
+	if !SameContent(old, new) { // scalars, or values of two kinds: no walk
+		d.add(Change{Old: rawJSON(old), New: rawJSON(new)})
+	}
+}
+
+// add lists c at the current path.
+func (d *differ) add(c Change) {
+	if len(d.path) > 0 {
+		c.Pointer = "/" + strings.Join(d.path, "/")
+	}
+	if d.size += len(c.Pointer); d.size > maxDiffPointers {
+		d.overflow = true
+		return
+	}
+	d.out = append(d.out, c)
 }
 
 func rawJSON(v any) json.RawMessage {

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 
 	"github.com/spf13/afero"
 )
@@ -105,7 +106,7 @@ func List(fsys afero.Fs, root string, lang Lang) (*Listing, error) {
 	for _, app := range entries {
 		name := app.Name()
 		switch {
-		case app.Mode()&fs.ModeSymlink != 0:
+		case app.Type()&fs.ModeSymlink != 0:
 			skip(name, SkipLink)
 			continue
 		case name == "__MACOSX" || strings.HasPrefix(name, "._"):
@@ -123,6 +124,10 @@ func List(fsys afero.Fs, root string, lang Lang) (*Listing, error) {
 			if errors.Is(err, fs.ErrNotExist) {
 				continue // deleted while we read: it has no sessions now
 			}
+			if errors.Is(err, syscall.ENOTDIR) {
+				skip(name, SkipRootFile) // replaced by a file while we read: what the next listing will say
+				continue
+			}
 			l.Unreadable[name] = true
 			l.Skipped = append(l.Skipped, Skipped{Path: name, Reason: lang.Sprintf(msgUnreadable, err), Kind: SkipUnreadable})
 			continue
@@ -134,7 +139,7 @@ func List(fsys afero.Fs, root string, lang Lang) (*Listing, error) {
 				skip(path, SkipNested)
 				continue
 			}
-			if kind, ok := classify(f.Name(), f.Mode()); !ok {
+			if kind, ok := classify(f.Name(), f.Type()); !ok {
 				skip(path, kind)
 				continue
 			}
@@ -144,8 +149,9 @@ func List(fsys afero.Fs, root string, lang Lang) (*Listing, error) {
 	return l, nil
 }
 
-// readDir lists a directory sorted by name, without following links (os.File.Readdir uses lstat).
-func readDir(fsys afero.Fs, dir string) ([]os.FileInfo, error) {
+// readDir lists a directory sorted by name, without following links. It reads the entries' types from the
+// directory itself where the filesystem can (os.File.ReadDir), sparing a stat per file.
+func readDir(fsys afero.Fs, dir string) ([]fs.DirEntry, error) {
 	f, err := fsys.Open(dir)
 	if err != nil {
 		return nil, err
@@ -156,9 +162,20 @@ func readDir(fsys afero.Fs, dir string) ([]os.FileInfo, error) {
 		return nil, err
 	}
 	if !st.IsDir() {
-		return nil, fmt.Errorf("%s is not a folder", dir)
+		return nil, &fs.PathError{Op: "readdir", Path: dir, Err: syscall.ENOTDIR}
 	}
-	entries, err := f.Readdir(-1)
+	var entries []fs.DirEntry
+	if rd, ok := f.(interface {
+		ReadDir(int) ([]fs.DirEntry, error)
+	}); ok {
+		entries, err = rd.ReadDir(-1)
+	} else {
+		var infos []os.FileInfo
+		infos, err = f.Readdir(-1)
+		for _, info := range infos {
+			entries = append(entries, fs.FileInfoToDirEntry(info))
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -168,8 +185,11 @@ func readDir(fsys afero.Fs, dir string) ([]os.FileInfo, error) {
 
 // fsPath turns a report path ("app/file") into a path of the filesystem under root.
 func fsPath(root, rel string) string {
-	if rel == "" {
+	switch {
+	case rel == "":
 		return root
+	case os.PathSeparator == '/' && !strings.HasSuffix(root, "/"):
+		return root + "/" + rel // listed paths are clean already: no Clean per file
 	}
 	return filepath.Join(root, filepath.FromSlash(rel))
 }

@@ -59,6 +59,15 @@ func fuzzSeeds(t *testing.T) map[string][][]any {
 		"only-bom":        "\xEF\xBB\xBF",
 		"non-ascii-line":  "{\n\t\"é\": \"✓\", \"status\": 1\n}",
 		"status-not-text": edit(t, example, `"status": "accepted"`, `"status": ["accepted"]`),
+		// The hostile JSON of hostile_test.go.
+		"utf16le-no-bom":   "{\x00\"\x00a\x00\"\x00:\x001\x00}\x00",
+		"utf16be-no-bom":   "\x00{\x00\"\x00a\x00\"\x00:\x001\x00}",
+		"nul-raw":          edit(t, example, `"email": ""`, "\"email\": \"a\x00b\""),
+		"nul-escaped":      edit(t, example, `"email": ""`, `"email": "a\u0000b"`),
+		"beyond-float64":   edit(t, example, `"email": ""`, `"email": "", "parameters": {"big": 1`+strings.Repeat("0", 400)+`1, "tiny": 1e-400, "huge": 1e400}`),
+		"duplicate-nested": edit(t, example, `"email": ""`, `"email": "", "parameters": {"a": [{"k": 1, "\u006b": 2}], "a": {}}`),
+		"overlong-utf8":    "{\"a\": \"\xc0\xaf\"}",
+		"deep-unclosed":    strings.Repeat(`{"a":[`, 10001),
 	} {
 		add("FuzzCheckBytes", name, exampleApp, exampleID, []byte(text))
 	}
@@ -78,6 +87,9 @@ func fuzzSeeds(t *testing.T) map[string][][]any {
 	}
 
 	for _, z := range hostileZips(t) {
+		add("FuzzImportZip", "hostile-"+z.name, z.data)
+	}
+	for _, z := range moreHostileZips(t) {
 		add("FuzzImportZip", "hostile-"+z.name, z.data)
 	}
 	mem, dir, err := CopyFS(os.DirFS("sample"), "MobileApps")

@@ -80,6 +80,7 @@ var (
 	msgUnreadable   = Msg{"the file cannot be read: %s", "le fichier ne peut pas être lu : %s", "el archivo no se puede leer: %s"}
 	msgInvalidUTF8  = Msg{"invalid UTF-8 byte", "octet UTF-8 invalide", "byte UTF-8 no válido"}
 	msgUTF16        = Msg{"the file is UTF-16; session files are UTF-8", "le fichier est en UTF-16 ; les fichiers de session sont en UTF-8", "el archivo está en UTF-16; los archivos de sesión están en UTF-8"}
+	msgUTF16NoBOM   = Msg{"the file looks like UTF-16 without a byte-order mark (a NUL byte beside each character); session files are UTF-8", "le fichier semble être en UTF-16 sans marque d'ordre des octets (un octet NUL à côté de chaque caractère) ; les fichiers de session sont en UTF-8", "el archivo parece estar en UTF-16 sin marca de orden de bytes (un byte NUL junto a cada carácter); los archivos de sesión están en UTF-8"}
 	msgWrongFolder  = Msg{"the file should be in folder %q", "le fichier devrait être dans le dossier %q", "el archivo debería estar en la carpeta %q"}
 	msgWrongName    = Msg{"the file should be named %q (session.id)", "le fichier devrait s'appeler %q (session.id)", "el archivo debería llamarse %q (session.id)"}
 	msgTokenDecode  = Msg{"the token is not base64: %s", "le jeton n'est pas en base64 : %s", "el token no está en base64: %s"}

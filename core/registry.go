@@ -17,6 +17,16 @@ type Registry struct {
 	refreshMu sync.Mutex // one Load or Refresh at a time
 	mu        sync.RWMutex
 	memory    map[string]*memorySession // replaced whole, never mutated once published
+	// failed remembers the files that failed a check, by path: the same bytes under the same language and schema
+	// raise the same error without being checked again. Replaced with memory.
+	failed map[string]failedFile
+}
+
+type failedFile struct {
+	hash   Hash
+	err    *Error
+	lang   Lang
+	schema *Schema
 }
 
 type memorySession struct {
@@ -91,16 +101,23 @@ func (r *Registry) Len() int {
 	return len(r.memory)
 }
 
-func (r *Registry) snapshot() map[string]*memorySession {
+func (r *Registry) snapshot() (map[string]*memorySession, map[string]failedFile) {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
-	return r.memory
+	return r.memory, r.failed
 }
 
-func (r *Registry) publish(mem map[string]*memorySession) {
+func (r *Registry) publish(mem map[string]*memorySession, failed map[string]failedFile) {
 	r.mu.Lock()
-	r.memory = mem
+	r.memory, r.failed = mem, failed
 	r.mu.Unlock()
+}
+
+// remember adds a failed file to failed, when its error came from its bytes (not from reading them).
+func (r *Registry) remember(failed map[string]failedFile, res FileResult) {
+	if res.Hash != (Hash{}) {
+		failed[res.File.Path] = failedFile{hash: res.Hash, err: res.Err, lang: r.checker.lang(), schema: r.checker.Schema}
+	}
 }
 
 // Load replaces the memory with every session file under root that passes all checks, as a server does at
@@ -115,12 +132,14 @@ func (r *Registry) Load(ctx context.Context, fsys afero.Fs, root string, opts Ch
 	}
 	rep := newReport(listing)
 	mem := make(map[string]*memorySession, len(listing.Files))
+	failed := map[string]failedFile{}
 	stack := NewErrorStack(opts.OnError)
-	err = c.checkAll(ctx, fsys, root, listing.Files, nil, func(res FileResult) {
+	err = c.checkAll(ctx, fsys, root, listing.Files, true, nil, func(res FileResult) {
 		switch {
 		case res.Gone:
 		case res.Err != nil:
 			stack.Push(res.Err)
+			r.remember(failed, res)
 		default:
 			rep.Sessions = append(rep.Sessions, res.Session)
 			if LoadAtStart {
@@ -133,13 +152,12 @@ func (r *Registry) Load(ctx context.Context, fsys afero.Fs, root string, opts Ch
 	}
 	rep.Errors = stack.Errors()
 	rep.summarize(listing)
-	r.publish(mem)
+	r.publish(mem, failed)
 	return rep, nil
 }
 
 func newMemorySession(res FileResult) *memorySession {
-	doc, _ := json.Marshal(res.Doc) // a decoded document always encodes
-	return &memorySession{hash: res.Hash, doc: doc, session: res.Session}
+	return &memorySession{hash: res.Hash, doc: res.Data, session: res.Session}
 }
 
 // Refresh is MOBILE APP REFRESH SESSIONS: it checks every file under root against the memory, updates the
@@ -147,39 +165,45 @@ func newMemorySession(res FileResult) *memorySession {
 func (r *Registry) Refresh(ctx context.Context, fsys afero.Fs, root string, opts CheckOptions) (*RefreshReport, error) {
 	r.refreshMu.Lock()
 	defer r.refreshMu.Unlock()
-	rep, _, mem, err := r.refresh(ctx, fsys, root, opts.OnError)
+	rep, _, mem, failed, err := r.refresh(ctx, fsys, root, opts.OnError)
 	if err != nil {
 		return nil, err
 	}
-	r.publish(mem)
+	r.publish(mem, failed)
 	return rep, nil
 }
 
 // Preview tells what a refresh would do now, without changing the memory, and the check report of the folder,
 // in one pass: files whose bytes are those in memory are not parsed again.
 func (r *Registry) Preview(ctx context.Context, fsys afero.Fs, root string) (*RefreshReport, *Report, error) {
-	rep, disk, _, err := r.refresh(ctx, fsys, root, nil)
+	rep, disk, _, _, err := r.refresh(ctx, fsys, root, nil)
 	return rep, disk, err
 }
 
-func (r *Registry) refresh(ctx context.Context, fsys afero.Fs, root string, onError ErrorHandler) (*RefreshReport, *Report, map[string]*memorySession, error) {
+func (r *Registry) refresh(ctx context.Context, fsys afero.Fs, root string, onError ErrorHandler) (*RefreshReport, *Report, map[string]*memorySession, map[string]failedFile, error) {
 	c := r.checker
-	old := r.snapshot()
+	old, oldFailed := r.snapshot()
 	listing, err := List(fsys, root, c.lang())
 	if err != nil {
-		return nil, nil, nil, err // an unreadable root changes nothing: better stale than wrongly empty
+		return nil, nil, nil, nil, err // an unreadable root changes nothing: better stale than wrongly empty
 	}
 	disk := newReport(listing)
 	rep := &RefreshReport{Updated: []Updated{}, Unchanged: []PathOnly{}, NotLoaded: []PathOnly{}, Removed: []Removed{}}
 	mem := make(map[string]*memorySession, len(old))
 	stack := NewErrorStack(onError)
 	seen := make(map[string]bool, len(listing.Files))
-	known := func(f SessionFile, h Hash) bool {
-		m := old[f.Path]
-		return m != nil && m.hash == h
+	failed := map[string]failedFile{}
+	lang, schema := c.lang(), c.Schema
+	known := func(f SessionFile, h Hash) (*Error, bool) {
+		if m := old[f.Path]; m != nil && m.hash == h {
+			return nil, true
+		}
+		if ff, ok := oldFailed[f.Path]; ok && ff.hash == h && ff.lang == lang && ff.schema == schema {
+			return ff.err, true
+		}
+		return nil, false
 	}
-	lang := c.lang()
-	err = c.checkAll(ctx, fsys, root, listing.Files, known, func(res FileResult) {
+	err = c.checkAll(ctx, fsys, root, listing.Files, true, known, func(res FileResult) {
 		path := res.File.Path
 		prev := old[path]
 		if res.Gone {
@@ -189,10 +213,11 @@ func (r *Registry) refresh(ctx context.Context, fsys afero.Fs, root string, onEr
 		switch {
 		case res.Err != nil:
 			stack.Push(res.Err)
+			r.remember(failed, res)
 			if prev != nil {
 				rep.Removed = append(rep.Removed, Removed{Path: path, Reason: ReasonInvalid, Code: res.Err.Code, Message: res.Err.Message})
 			}
-		case res.Session == nil: // same bytes as in memory
+		case res.Same: // same bytes as in memory
 			mem[path] = prev
 			disk.Sessions = append(disk.Sessions, prev.session)
 			rep.Unchanged = append(rep.Unchanged, PathOnly{path})
@@ -207,18 +232,17 @@ func (r *Registry) refresh(ctx context.Context, fsys afero.Fs, root string, onEr
 		default:
 			disk.Sessions = append(disk.Sessions, res.Session)
 			next := newMemorySession(res)
-			prevDoc := decodeDoc(prev.doc)
-			if SameContent(prevDoc, any(res.Doc)) {
-				next.doc = prev.doc
+			prevDoc, doc := decodeDoc(prev.doc), decodeDoc(res.Data)
+			if SameContent(prevDoc, doc) {
 				rep.Unchanged = append(rep.Unchanged, PathOnly{path})
 			} else {
-				rep.Updated = append(rep.Updated, Updated{Path: path, Changes: Diff(prevDoc, any(res.Doc))})
+				rep.Updated = append(rep.Updated, Updated{Path: path, Changes: Diff(prevDoc, doc)})
 			}
 			mem[path] = next
 		}
 	})
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	var gone []string
 	for path, m := range old {
@@ -239,7 +263,7 @@ func (r *Registry) refresh(ctx context.Context, fsys afero.Fs, root string, onEr
 	rep.Errors = stack.Errors()
 	disk.Errors = rep.Errors
 	disk.summarize(listing)
-	return rep, disk, mem, nil
+	return rep, disk, mem, failed, nil
 }
 
 func decodeDoc(data []byte) any {

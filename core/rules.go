@@ -2,7 +2,8 @@ package core
 
 import (
 	"encoding/json"
-	"math/big"
+	"strconv"
+	"strings"
 )
 
 // The rules that 4D does not publish and that SPEC.md marks as inferred live here, so that each can change in
@@ -66,16 +67,58 @@ func SameContent(a, b any) bool {
 	}
 }
 
-// sameNumber compares two JSON numbers by value, well beyond float64 precision. big.Float rather than big.Rat:
-// an exponent such as 1e999999999 must not allocate its digits.
+// sameNumber compares two JSON numbers by value, exactly and in time linear in their length: 1.0, 1 and 10e-1
+// are the same, while two 400-digit numbers that differ in their last digit are not (float64, or any fixed
+// precision, would round them together). Numbers whose exponent has more than 18 digits are compared by spelling.
 func sameNumber(a, b json.Number) bool {
 	if a == b {
 		return true
 	}
-	x, _, errx := big.ParseFloat(string(a), 10, 1024, big.ToNearestEven)
-	y, _, erry := big.ParseFloat(string(b), 10, 1024, big.ToNearestEven)
-	if errx != nil || erry != nil || x.IsInf() || y.IsInf() {
-		return false // past big.Float's exponent range both would be Inf: different spellings count as different
+	x, okx := canonicalNumber(string(a))
+	y, oky := canonicalNumber(string(b))
+	return okx && oky && x == y
+}
+
+// canonicalNumber writes a JSON number as sign, significant digits and the exponent of 0.DIGITS, so that
+// numbers of equal value have equal forms. It reports false for what is not a JSON number or has a huge exponent.
+func canonicalNumber(s string) (string, bool) {
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	mant, exp, hasExp := strings.Cut(strings.ToLower(s), "e")
+	whole, frac, _ := strings.Cut(mant, ".")
+	if whole == "" || !allDigits(whole) || !allDigits(frac) {
+		return "", false
 	}
-	return x.Cmp(y) == 0
+	e := int64(0)
+	if hasExp {
+		digits := strings.TrimLeft(strings.TrimLeft(exp, "+-"), "0")
+		if len(digits) > 18 {
+			return "", false
+		}
+		var err error
+		if e, err = strconv.ParseInt(strings.TrimPrefix(exp, "+"), 10, 64); err != nil {
+			return "", false
+		}
+	}
+	digits := whole + frac
+	lead := len(digits) - len(strings.TrimLeft(digits, "0"))
+	digits = strings.TrimRight(digits[lead:], "0")
+	if digits == "" {
+		return "0", true // -0 is 0
+	}
+	e += int64(len(whole) - lead)
+	sign := ""
+	if neg {
+		sign = "-"
+	}
+	return sign + "0." + digits + "e" + strconv.FormatInt(e, 10), true
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }

@@ -1,7 +1,6 @@
 package core
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -29,11 +28,13 @@ func OpenPath(fsys afero.Fs, path string, limits ZipLimits) (afero.Fs, string, e
 	if info.Size() > limits.MaxTotalSize {
 		return nil, "", &OpError{Kind: KindInput, Path: path, Msg: fmt.Sprintf("the zip is %s, over the %s limit", formatSize(info.Size()), formatSize(limits.MaxTotalSize))}
 	}
-	data, err := afero.ReadFile(fsys, path)
+	// Read where the zip's reader needs, not whole: the archive need not sit in memory beside what it expands to.
+	f, err := fsys.Open(path)
 	if err != nil {
 		return nil, "", &OpError{Kind: KindInput, Path: path, Msg: unwrapPathError(err).Error()}
 	}
-	mem, root, err := ImportZip(bytes.NewReader(data), int64(len(data)), limits)
+	defer f.Close()
+	mem, root, err := ImportZip(f, info.Size(), limits)
 	if err != nil {
 		return nil, "", fmt.Errorf("%s: %w", path, err)
 	}

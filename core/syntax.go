@@ -42,6 +42,12 @@ var syntaxMessages = []struct {
 		"anidamiento de más de 10000 niveles (en %s)"}},
 }
 
+var msgExpectedKey = Msg{
+	"expected a property name in double quotes, found %s",
+	"nom de propriété entre guillemets attendu, %s trouvé",
+	"se esperaba un nombre de propiedad entre comillas, se encontró %s",
+}
+
 var msgUnexpectedEnd = Msg{
 	"the file ends before the JSON is complete: a '}', ']' or '\"' is missing",
 	"le fichier se termine avant la fin du JSON : il manque un '}', ']' ou '\"'",
@@ -56,6 +62,9 @@ func syntaxCause(lang Lang, message string) string {
 	if rest, ok := strings.CutPrefix(message, "invalid character "); ok {
 		if char, context, ok := strings.Cut(rest, "' "); ok {
 			char += "'"
+			if context == "looking for beginning of object key string" && char != "'}'" {
+				return lang.Sprintf(msgExpectedKey, char) // the hint on a trailing comma would mislead
+			}
 			for _, m := range syntaxMessages {
 				if context == m.context {
 					return lang.Sprintf(m.msg, char)

@@ -11,9 +11,9 @@ import (
 
 // Workspace is a MobileApps folder as the console works on it: the files on disk, the server's memory of them,
 // and the edits a developer makes. The wasm module and the dev server both drive one; neither decides a rule.
-// Operations are serialised.
+// Changes are serialised; reads run side by side.
 type Workspace struct {
-	mu       sync.Mutex
+	mu       sync.RWMutex // readers (state, read, download) share; every change is alone
 	fs       afero.Fs
 	root     string
 	source   string
@@ -75,12 +75,15 @@ type File struct {
 	ETag    string           `json:"etag"`
 	Token   *TokenInspection `json:"token,omitempty"`
 	Error   *Error           `json:"error,omitempty"`
+	// Duplicates are the pointers of properties given twice or more in one object: the last value is the one
+	// that counts, as when 4D decodes the file, and the console should say so.
+	Duplicates []string `json:"duplicates,omitempty"`
 }
 
 // State computes what the console shows, in one pass over the folder.
 func (w *Workspace) State(ctx context.Context) (*State, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
+	w.mu.RLock()
+	defer w.mu.RUnlock()
 	return w.state(ctx)
 }
 
@@ -104,8 +107,8 @@ func (w *Workspace) SetLang(lang Lang) {
 
 // Read opens one session file.
 func (w *Workspace) Read(rel string) (*File, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
+	w.mu.RLock()
+	defer w.mu.RUnlock()
 	return w.read(rel)
 }
 
@@ -123,6 +126,7 @@ func (w *Workspace) read(rel string) (*File, error) {
 	_, _, f.Error = w.checker.CheckBytes(sf, data)
 	body := bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF"))
 	if doc, perr := w.checker.parse(sf, body); perr == nil {
+		f.Duplicates = duplicateKeys(body)
 		if s := sessionFromDoc(rel, app, doc); s.Token != "" {
 			in := InspectToken(s, w.checker.lang())
 			f.Token = &in
@@ -145,6 +149,7 @@ func (w *Workspace) Write(rel string, content []byte, opts WriteOptions) (*File,
 	if err := w.writable(); err != nil {
 		return nil, err
 	}
+	opts.MaxFileSize = w.checker.limits().MaxFileSize
 	if _, err := WriteFile(w.fs, w.root, rel, content, opts); err != nil {
 		return nil, err
 	}
@@ -204,7 +209,7 @@ func (w *Workspace) Restart(ctx context.Context) (*Report, error) {
 
 // Download writes the folder as a zip.
 func (w *Workspace) Download(out io.Writer) error {
-	w.mu.Lock()
-	defer w.mu.Unlock()
+	w.mu.RLock()
+	defer w.mu.RUnlock()
 	return ExportZip(w.fs, w.root, out)
 }

@@ -12,6 +12,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"github.com/spf13/afero"
 )
@@ -77,12 +78,15 @@ func ReadFile(fsys afero.Fs, root, rel string, limit int64) ([]byte, string, err
 }
 
 func opError(rel string, err error) error {
-	if errors.Is(err, fs.ErrNotExist) {
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) { // ENOTDIR: a part of the path is a file
 		return &OpError{Kind: KindNotFound, Path: rel, Msg: "no such file"}
 	}
 	var tl *tooLargeError
 	if errors.As(err, &tl) {
 		return &OpError{Kind: KindInput, Path: rel, Msg: "the file is " + tl.Error()}
+	}
+	if errors.Is(err, errNotRegular) {
+		return &OpError{Kind: KindInput, Path: rel, Msg: "not a regular file"}
 	}
 	return &OpError{Kind: KindInternal, Path: rel, Msg: unwrapPathError(err).Error()}
 }
@@ -109,6 +113,9 @@ type WriteOptions struct {
 	// "" means the file must not exist yet. Force skips the check.
 	IfMatch string
 	Force   bool
+	// MaxFileSize is the largest file the caller could have read (0: DefaultLimits.MaxFileSize). A larger file
+	// on disk cannot match IfMatch, and is not read to find out.
+	MaxFileSize int64
 }
 
 // WriteFile writes a session file atomically: a reader sees the old content or the new, never a mix, and a
@@ -122,12 +129,24 @@ func WriteFile(fsys afero.Fs, root, rel string, data []byte, opts WriteOptions) 
 		return "", err
 	}
 	target := fsPath(root, rel)
+	if info, err := lstat(fsys, fsPath(root, app)); err == nil && !info.IsDir() {
+		return "", &OpError{Kind: KindInput, Path: rel, Msg: app + " is a file, not an app folder"}
+	}
+	if info, err := lstat(fsys, target); err == nil && !info.Mode().IsRegular() {
+		return "", &OpError{Kind: KindInput, Path: rel, Msg: "not a regular file"}
+	}
 	if !opts.Force {
-		current, err := readFile(fsys, target, 1<<62)
+		limit := opts.MaxFileSize
+		if limit <= 0 {
+			limit = DefaultLimits.MaxFileSize
+		}
+		current, err := readFile(fsys, target, limit)
+		var tl *tooLargeError
+		exists := err == nil || errors.As(err, &tl) // a file over the limit was never read, so never matched
 		switch {
-		case err == nil && opts.IfMatch == "":
+		case exists && opts.IfMatch == "":
 			return "", &OpError{Kind: KindConflict, Path: rel, Msg: "the file already exists"}
-		case err == nil && ETag(current) != opts.IfMatch:
+		case exists && (tl != nil || ETag(current) != opts.IfMatch):
 			return "", &OpError{Kind: KindConflict, Path: rel, Msg: "the file changed on disk since it was read"}
 		case errors.Is(err, fs.ErrNotExist) && opts.IfMatch != "":
 			return "", &OpError{Kind: KindConflict, Path: rel, Msg: "the file was deleted since it was read"}
@@ -191,11 +210,12 @@ func Delete(fsys afero.Fs, root, rel, ifMatch string) error {
 	}
 	if strings.Contains(rel, "/") {
 		if ifMatch != "" {
-			current, err := readFile(fsys, target, 1<<62)
-			if err != nil {
+			current, err := readFile(fsys, target, DefaultLimits.MaxFileSize)
+			var tl *tooLargeError
+			if err != nil && !errors.As(err, &tl) {
 				return opError(rel, err)
 			}
-			if ETag(current) != ifMatch {
+			if tl != nil || ETag(current) != ifMatch { // a file over the limit was never read, so never matched
 				return &OpError{Kind: KindConflict, Path: rel, Msg: "the file changed on disk since it was read"}
 			}
 		}

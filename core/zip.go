@@ -80,9 +80,16 @@ func entryName(raw string) (string, error) {
 // the zip's root or, when every entry sits under one top-level MobileApps folder, that folder. Everything that
 // is wrong with the archive is an error, before anything is used.
 func ImportZip(r io.ReaderAt, size int64, limits ZipLimits) (afero.Fs, string, error) {
+	if n := countEntryHeaders(r, size, limits.MaxEntries); n > limits.MaxEntries {
+		return nil, "", &ZipError{Reason: fmt.Sprintf("%d entries, over the limit of %d", n, limits.MaxEntries)}
+	}
 	zr, err := zip.NewReader(r, size)
 	if err != nil {
-		return nil, "", &ZipError{Reason: "not a readable zip archive (" + err.Error() + ")"}
+		why := strings.TrimPrefix(err.Error(), "zip: ")
+		if errors.Is(err, zip.ErrFormat) {
+			why = "it is not a zip, or it is cut short"
+		}
+		return nil, "", &ZipError{Reason: "not a readable zip archive (" + why + ")"}
 	}
 	if len(zr.File) > limits.MaxEntries {
 		return nil, "", &ZipError{Reason: fmt.Sprintf("%d entries, over the limit of %d", len(zr.File), limits.MaxEntries)}
@@ -184,6 +191,25 @@ func ImportZip(r io.ReaderAt, size int64, limits ZipLimits) (afero.Fs, string, e
 	return mem, ZipRoot, nil
 }
 
+// countEntryHeaders counts the central-directory signatures of the archive, stopping past stop. zip.NewReader
+// reads every entry header it finds, whatever count the archive declares, at about 200 bytes of memory each:
+// without this bound, a 1 GiB archive of empty entries would take gigabytes before the limit on entries is
+// even looked at. The count is an upper bound of the entries: a zip stored uncompressed inside counts its own.
+func countEntryHeaders(r io.ReaderAt, size int64, stop int) int {
+	sig := []byte("PK\x01\x02")
+	buf := make([]byte, max(min(size, 1<<20), 0))
+	n := 0
+	for off := int64(0); off < size && n <= stop; {
+		k, err := r.ReadAt(buf, off)
+		n += bytes.Count(buf[:k], sig)
+		if err != nil || off+int64(k) >= size || k < len(sig) {
+			break // what cannot be read, zip.NewReader reports
+		}
+		off += int64(k - (len(sig) - 1)) // a signature across two reads is counted in the second
+	}
+	return n
+}
+
 // readEntry reads one entry, trusting the bytes that come out rather than the size the header declares.
 func readEntry(f *zip.File, limit int64) ([]byte, error) {
 	rc, err := f.Open()
@@ -257,7 +283,13 @@ func ExportZip(fsys afero.Fs, root string, w io.Writer) error {
 		if info.IsDir() {
 			continue
 		}
-		data, err := afero.ReadFile(fsys, p)
+		// A file larger than an import accepts would make a zip that cannot be opened again, at the cost of
+		// reading it whole: refuse it, unread.
+		data, err := readFile(fsys, p, DefaultZipLimits.MaxFileSize)
+		var tl *tooLargeError
+		if errors.As(err, &tl) {
+			return &OpError{Kind: KindInput, Path: filepath.ToSlash(rel), Msg: "the file is " + tl.Error() + " of a zip entry: move it out of the folder"}
+		}
 		if err != nil {
 			return fmt.Errorf("cannot read %s: %w", rel, err)
 		}

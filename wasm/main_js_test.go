@@ -157,7 +157,7 @@ func TestErrorsRejectWithKind(t *testing.T) {
 		method, params, kind, contains string
 		data                           []byte
 	}{
-		{"openZip", `{"name":"photo.zip"}`, "input", "photo.zip", []byte("this is not a zip")},
+		{"openZip", `{"name":"photo.zip"}`, "input", "not a readable zip archive", []byte("this is not a zip")},
 		{"state", `{}`, "input", "no folder is open", nil},
 		{"openSample", `{"lang":"de"}`, "input", "unknown language", nil},
 		{"openSample", `{"bogus":1}`, "input", "bad parameters", nil},

@@ -78,7 +78,7 @@ function indexState(st) {
 // ---- elements
 const el = {
   sourceName: $('#source-name'), modeBadge: $('#mode-badge'), roBadge: $('#ro-badge'),
-  zipInput: $('[data-testid="zip-input"]'), sample: $('[data-testid="open-sample"]'),
+  zipInput: $('[data-testid="zip-input"]'), openZip: $('.file-btn'), openSep: $('.actions .sep'), sample: $('[data-testid="open-sample"]'),
   refresh: $('[data-testid="refresh"]'), restart: $('[data-testid="restart"]'), download: $('[data-testid="download"]'),
   create: $('[data-testid="create-session"]'), deleteAll: $('[data-testid="delete-all"]'),
   autoWrap: $('#auto-refresh-wrap'), auto: $('[data-testid="auto-refresh"]'),
@@ -99,8 +99,11 @@ const el = {
   report: $('[data-testid="refresh-report"]'), reportBody: $('#report-body'),
   confirm: $('#confirm-dialog'), confirmText: $('#confirm-text'), confirmOk: $('[data-testid="confirm-ok"]'),
   createDialog: $('#create-dialog'), createForm: $('#create-form'),
-  overlay: $('#drop-overlay'), toasts: $('#toasts'),
+  overlay: $('#drop-overlay'), toasts: $('#toasts'), dropTarget: $('.drop-target'), emptyServer: $('#empty-server'),
 };
+
+/** What the panels say before anything is open: a zip or the sample in browser mode, the dev server's folder. */
+const nothingOpen = () => t(MODE === 'browser' ? 'nothingOpen' : 'empty.server');
 
 const editor = new Editor(el.editorBox, {
   label: t('editor.label'),
@@ -206,6 +209,10 @@ function renderHeader() {
   el.modeBadge.textContent = t(`mode.${MODE}`);
   el.roBadge.hidden = !ro;
   el.sample.hidden = MODE !== 'browser';
+  el.openZip.hidden = MODE !== 'browser'; // the dev server works on its folder: it refuses every zip
+  el.openSep.hidden = MODE !== 'browser';
+  el.dropTarget.hidden = MODE !== 'browser';
+  el.emptyServer.hidden = MODE === 'browser';
   el.refresh.disabled = !opened;
   el.restart.disabled = !opened;
   el.download.disabled = !opened;
@@ -345,10 +352,11 @@ function renderLists() {
   el.errorsCount.textContent = errs.length === allErrs ? String(allErrs) : `${errs.length}/${allErrs}`;
   el.errorsCount.classList.toggle('zero', allErrs === 0);
   if (!ui.state) {
-    el.errorsBody.replaceChildren(h('p', { class: 'empty-note' }, t('nothingOpen')));
+    el.errorsBody.replaceChildren(h('p', { class: 'empty-note' }, nothingOpen()));
     return;
   }
   V.renderErrors(el.errorsBody, errs, {
+    total: allErrs, // none shown is not none at all: the filters may hide them
     limit: ui.errLimit,
     onOpen: (path, line, column) => openFile(path, line, column),
     onMore: () => { ui.errLimit += 200; renderLists(); },
@@ -359,7 +367,7 @@ function renderReport() {
   const preview = !ui.report;
   const report = ui.report ?? ui.state?.pending ?? null;
   el.report.classList.toggle('preview', preview);
-  V.renderReport(el.reportBody, report, { at: ui.reportAt, preview, onOpen: (p) => openFile(p) });
+  V.renderReport(el.reportBody, report, { at: ui.reportAt, preview, empty: nothingOpen(), onOpen: (p) => openFile(p) });
 }
 
 // ---- the editor side
@@ -424,8 +432,13 @@ function renderEditorChrome() {
   editor.setReadOnly(!f || ro);
   editor.setLabel(f ? t('editor.labelFile', { path: f.path }) : t('editor.label'));
   el.save.disabled = !f || !ui.dirty || ro;
-  el.accept.disabled = !f || ro || session?.status === 'accepted';
-  el.setPending.disabled = !f || ro || session?.status === 'pending';
+  // setStatus fixes a file that fails mobi 1, 3 or 4 (a status "Accepted" is mobi 3), but the engine cannot
+  // edit a file that is not well-formed JSON: say why rather than offer a call that fails
+  const malformed = err?.code === 2;
+  el.accept.disabled = !f || ro || malformed || session?.status === 'accepted';
+  el.setPending.disabled = !f || ro || malformed || session?.status === 'pending';
+  el.accept.title = malformed ? t('tip.malformed') : t('tip.accept');
+  el.setPending.title = malformed ? t('tip.malformed') : t('tip.pending');
   el.deleteSession.disabled = !f || ro;
   const app = currentApp();
   el.deleteApp.disabled = !app || ro;
@@ -486,7 +499,7 @@ function select(key, scroll = true) {
 }
 
 async function openZipFile(file) {
-  if (!file) return;
+  if (!file || MODE !== 'browser') return;
   if (!/\.zip$/i.test(file.name)) {
     showError({ message: t('err.notZip', { name: file.name }), kind: 'input' });
     return;
@@ -511,6 +524,7 @@ async function openSample() {
 }
 
 function resetForNewSource() {
+  own.left.clear();
   ui.report = null;
   ui.reportAt = null;
   ui.selected = '';
@@ -528,7 +542,7 @@ async function save(force = false) {
   const params = { path, content };
   if (!force) params.etag = ui.file.etag;
   await run(async () => {
-    const r = await withConflict(() => call('write', params), () => save(true));
+    const r = await withConflict(() => ownWrite(() => call('write', params), (res) => wrote(path, res.file.etag)), () => save(true));
     if (!r) return;
     ui.changed.delete(path);
     loadFile(r.file, true);
@@ -544,7 +558,8 @@ async function setStatus(status, force = false) {
   const params = { path, status };
   if (!force) params.etag = ui.file.etag;
   await run(async () => {
-    const r = await withConflict(() => call('setStatus', params), () => setStatus(status, true));
+    const r = await withConflict(() => ownWrite(() => call('setStatus', params), (res) => wrote(path, res.file.etag)),
+      () => setStatus(status, true));
     if (!r) return;
     loadFile(r.file);
     setState(r.state);
@@ -583,7 +598,7 @@ async function removePath(path) {
   } else text = t('confirm.deleteSession', { path });
   if (!(await confirmDialog(text, t('btn.delete')))) return;
   await run(async () => {
-    const next = await call('remove', { path });
+    const next = await ownWrite(() => call('remove', { path }), () => deleted(path));
     if (ui.file && (path === '' || ui.file.path === path || ui.file.path.startsWith(`${path}/`))) {
       ui.dirty = false;
       closeFile();
@@ -614,7 +629,7 @@ async function createSession() {
   };
   if (!(await confirmDiscard())) return;
   await run(async () => {
-    const r = await call('create', params);
+    const r = await ownWrite(() => call('create', params), (res) => wrote(res.file.path, res.file.etag));
     setState(r.state);
     loadFile(r.file);
     select(r.file.path);
@@ -668,24 +683,136 @@ async function changeLang(code) {
   render();
   renderEditorStatus();
   if (!ui.state) return;
+  if (!el.diskBanner.hidden) renderDiskBanner();
+  if (!el.conflict.hidden) $('#conflict-msg').textContent = t('conflict.msg');
   await run(async () => {
     setState(await call('setLang', { lang: code }));
-    if (ui.file && !ui.dirty) loadFile(await call('read', { path: ui.file.path }), true);
+    if (!ui.file) return;
+    // the file's error and token came from the engine in the old language: read them again (the status bar's
+    // marker follows, as the editor reports the caret again when its markers change)
+    const file = await call('read', { path: ui.file.path });
+    if (file.path !== ui.file?.path) return; // another file was opened meanwhile
+    if (!ui.dirty) loadFile(file, true);
+    else if (file.etag === ui.file.etag) {
+      ui.file = { ...ui.file, error: file.error, token: file.token };
+      renderEditorChrome();
+    }
   }, t('err.lang'));
 }
 
-// server mode: the dev server tells when files change on disk
-function diskChanged({ paths, resync }) {
+// ---- server mode: the dev server tells when files change on disk
+// The watcher also sees the page's own writes, and its `disk` event may come after the write's answer: that
+// is no news to this page. The page remembers the state each of its writes left and drops an event for a path
+// still in that state. The filter is this page's own: another page is still told.
+const own = {
+  left: new Map(), // path → the etag the page's write left, or null: the page deleted it (file, app folder, "" = all)
+  writing: 0,      // own writes under way: a disk event waits for their answers, or it could not be told apart
+  queue: [],       // disk events waiting
+  draining: false,
+};
+
+/** Runs one of the page's own writes; left(result) records what it left on disk. */
+async function ownWrite(send, left) {
+  own.writing++;
+  try {
+    const r = await send();
+    if (r) left(r);
+    return r;
+  } finally {
+    own.writing--;
+    drainDisk();
+  }
+}
+
+const covers = (k, p) => k === '' || p === k || p.startsWith(`${k}/`);
+
+function wrote(path, etag) {
+  // a write inside what the page deleted before: that deletion no longer tells what the disk holds there
+  for (const [k, v] of own.left) if (v === null && covers(k, path)) own.left.delete(k);
+  own.left.set(path, etag);
+}
+
+function deleted(path) {
+  for (const k of own.left.keys()) if (covers(path, k)) own.left.delete(k);
+  own.left.set(path, null);
+}
+
+/** Someone else changed path: what the page wrote there, or deleted around it, is past. */
+function forget(path) {
+  for (const [k, v] of own.left) if (covers(path, k) || (v === null && covers(k, path))) own.left.delete(k);
+}
+
+function diskChanged(event) {
+  own.queue.push(event);
+  drainDisk();
+}
+
+async function drainDisk() {
+  if (own.draining) return;
+  own.draining = true;
+  try {
+    while (own.queue.length && !own.writing) {
+      const { paths, resync } = own.queue.shift();
+      announce({ paths: await notOwn(paths), resync });
+    }
+  } finally {
+    own.draining = false;
+  }
+}
+
+/** The paths of a disk event, less those still as the page's own writes left them. */
+async function notOwn(paths) {
+  if (!own.left.size) return paths;
+  const out = [];
+  let fresh = null; // a State read now, once per event, when a path needs it
+  const state = async () => (fresh ??= await call('state'));
+  for (const p of paths) {
+    let mine = false;
+    try { mine = await isOwn(p, state); } catch { /* cannot tell: announce it */ }
+    if (!mine) {
+      forget(p);
+      out.push(p);
+    }
+  }
+  return out;
+}
+
+const etagNow = (path) => call('read', { path }).then((f) => f.etag,
+  (err) => { if (err.kind === 'notfound') return null; throw err; }); // null: gone
+
+async function isOwn(p, state) {
+  const etag = own.left.get(p);
+  if (etag) return (await etagNow(p)) === etag; // a file the page wrote
+  // Else what is now at p (a file, an app folder that appeared or vanished) must be files the page wrote, as
+  // it left them, or nothing where the page deleted. The State tells what is there without a 404 to log.
+  const deletedHere = [...own.left].some(([k, v]) => v === null && covers(k, p));
+  if (!deletedHere && ![...own.left.keys()].some((k) => covers(p, k))) return false;
+  const st = await state();
+  const now = [...arr(st.disk?.sessions), ...arr(st.disk?.errors), ...arr(st.disk?.skipped)]
+    .map((x) => x.path).filter((x) => covers(p, x));
+  if (!now.length) return deletedHere && !arr(st.apps).some((a) => a.name === p);
+  for (const f of now) {
+    const left = own.left.get(f);
+    if (!left || (await etagNow(f)) !== left) return false;
+  }
+  return true;
+}
+
+function announce({ paths, resync }) {
   for (const p of paths) ui.changed.add(p);
   if (resync) ui.resync = true;
   if (!ui.changed.size && !ui.resync) return;
   if (el.auto.checked) { reloadView(); return; }
+  renderDiskBanner();
+  el.diskBanner.hidden = false;
+  renderEditorStatus();
+}
+
+function renderDiskBanner() {
   const list = [...ui.changed];
   el.diskBannerMsg.replaceChildren(
     h('strong', {}, list.length ? plural('disk.changed', list.length) : t('disk.resync')), ' ',
     h('span', { class: 'mono' }, list.slice(0, 6).join(', ') + (list.length > 6 ? ', …' : '')));
-  el.diskBanner.hidden = false;
-  renderEditorStatus();
 }
 
 // server mode, -auto-refresh: the server refreshed memory itself; show its report
@@ -871,9 +998,24 @@ function wire() {
     if (fileChanged && next.file && ui.state) openFile(next.file);
   });
 
-  // the whole window accepts a dropped .zip
-  let depth = 0;
+  wireDrop();
+  window.addEventListener('resize', fitHeader);
+  const main = $('main');
+  splitter($('#split-v'), '--right-w', { axis: 'x', min: 320, max: () => main.clientWidth - 360, invert: true });
+  splitter($('#split-h'), '--dock-h', { axis: 'y', min: 90, max: () => innerHeight * 0.7, invert: true });
+}
+
+// The whole window accepts a dropped .zip, in browser mode. The dev server refuses zips: there a drop is only
+// kept from replacing the page with the dropped file.
+function wireDrop() {
   const hasFiles = (e) => [...(e.dataTransfer?.types ?? [])].includes('Files');
+  if (MODE !== 'browser') {
+    for (const type of ['dragover', 'drop']) {
+      window.addEventListener(type, (e) => { if (hasFiles(e)) { e.preventDefault(); e.dataTransfer.dropEffect = 'none'; } });
+    }
+    return;
+  }
+  let depth = 0;
   window.addEventListener('dragenter', (e) => { if (hasFiles(e)) { e.preventDefault(); depth++; el.overlay.hidden = false; } });
   window.addEventListener('dragover', (e) => { if (hasFiles(e)) { e.preventDefault(); e.dataTransfer.dropEffect = 'copy'; } });
   window.addEventListener('dragleave', (e) => { if (hasFiles(e) && --depth <= 0) { depth = 0; el.overlay.hidden = true; } });
@@ -885,11 +1027,6 @@ function wire() {
     const files = [...e.dataTransfer.files];
     openZipFile(files.find((f) => /\.zip$/i.test(f.name)) ?? files[0]);
   });
-
-  window.addEventListener('resize', fitHeader);
-  const main = $('main');
-  splitter($('#split-v'), '--right-w', { axis: 'x', min: 320, max: () => main.clientWidth - 360, invert: true });
-  splitter($('#split-h'), '--dock-h', { axis: 'y', min: 90, max: () => innerHeight * 0.7, invert: true });
 }
 
 function activateRow(key) {

@@ -91,6 +91,7 @@ export class Editor {
   setMarkers(markers) {
     this.#marks = markers.filter((m) => m.line > 0);
     this.#paint();
+    this.#cursor(); // the marker under the caret may have changed (fixed, or its message re-rendered in another language)
   }
 
   /** Put the caret at line:column, scroll it to the middle and mark the line. */

@@ -43,7 +43,9 @@ export function removedReason(r) {
   return r.reason ?? '';
 }
 
-const cell = (content, cls = '', title) => h('span', { class: `cell ${cls}`, role: 'gridcell', title }, content);
+// title: the whole value, for a cell cut short with an ellipsis. c-os, c-sim, c-lang, c-ip: columns a narrow
+// disk pane hides (style.css)
+const cell = (content, cls = '', title) => h('span', { class: `cell ${cls}`, role: 'gridcell', title: title || null }, content);
 
 /** One row of the disk tree: an app header, a session, an error file or a skipped entry. */
 export function diskRow(item, ctx) {
@@ -59,22 +61,23 @@ export function diskRow(item, ctx) {
     },
     cell([h('span', { class: `chev${open ? ' open' : ''}` }, icon('chevron')),
       h('span', { class: 'app-name mono' }, item.name || t('tree.root')),
-      h('span', { class: 'app-counts' }, counts.join(' · '))], 'span-all'));
+      h('span', { class: 'app-counts', title: counts.join(' · ') }, counts.join(' · '))], 'span-all'));
   }
   const path = item.type === 'session' ? item.s.path : item.type === 'error' ? item.e.path : item.k.path;
   const common = { role: 'row', 'data-path': path, 'aria-selected': String(ctx.selected === path) };
   const sel = ctx.selected === path ? ' selected' : '';
   if (item.type === 'session') {
     const s = item.s;
+    const os = [s.os, s.osVersion].filter(Boolean).join(' ');
     return h('div', { ...common, class: `row row-session${sel}`, 'data-testid': 'session-row', 'data-status': s.status },
       cell(statusChip(s.status)),
       cell(s.id, 'mono', s.path),
       cell(s.email || h('span', { class: 'muted' }, t('guest')), '', s.email),
-      cell(s.device ?? '', '', s.deviceId),
-      cell([s.os, s.osVersion].filter(Boolean).join(' ')),
-      cell(s.simulator ? h('span', { class: 'sim', title: t('col.simulator') }, 'sim') : ''),
-      cell(s.language ?? '', 'mono'),
-      cell(s.ip ?? '', 'mono', s.ip),
+      cell(s.device ?? '', '', [s.device, s.deviceId].filter(Boolean).join(' · ')),
+      cell(os, 'c-os', os),
+      cell(s.simulator ? h('span', { class: 'sim', title: t('col.simulator') }, 'sim') : '', 'c-sim'),
+      cell(s.language ?? '', 'mono c-lang', s.language),
+      cell(s.ip ?? '', 'mono c-ip', s.ip),
       cell(memoryCell(s.path, idx, true)));
   }
   if (item.type === 'error') {
@@ -138,10 +141,11 @@ export function errorDetails(e, onGo, withToken = true) {
   return parts;
 }
 
-/** The errors panel: one error-row per error (paged: `limit` rows, then a "more" button). */
-export function renderErrors(container, errors, { limit, onOpen, onMore }) {
+/** The errors panel: one error-row per error (paged: `limit` rows, then a "more" button); total counts the
+ * errors before the search and filters. */
+export function renderErrors(container, errors, { total = errors.length, limit, onOpen, onMore }) {
   if (!errors.length) {
-    container.replaceChildren(h('p', { class: 'empty-note' }, t('errors.none')));
+    container.replaceChildren(h('p', { class: 'empty-note' }, t(total ? 'errors.noMatch' : 'errors.none')));
     return;
   }
   const rows = errors.slice(0, limit).map((e) => h('div', {
@@ -163,9 +167,9 @@ export function renderErrors(container, errors, { limit, onOpen, onMore }) {
 }
 
 /** The refresh report (or, before any refresh, the dry run in state.pending). */
-export function renderReport(container, report, { at, preview, onOpen }) {
+export function renderReport(container, report, { at, preview, empty = t('nothingOpen'), onOpen }) {
   if (!report) {
-    container.replaceChildren(h('p', { class: 'empty-note' }, t('nothingOpen')));
+    container.replaceChildren(h('p', { class: 'empty-note' }, empty));
     return;
   }
   const upd = arr(report.updated), rem = arr(report.removed), nl = arr(report.notLoaded);

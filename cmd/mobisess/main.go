@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"time"
 
 	"github.com/spf13/afero"
 
@@ -25,6 +26,10 @@ const (
 	exitErrors = 1 // at least one mobi error
 	exitInput  = 2 // usage or input error
 )
+
+// defaultTimeout bounds a check or refresh: 100k sessions take seconds on a local disk, so this only ever stops
+// a folder that cannot be read (a dead network share), instead of a CI job that hangs until its own limit.
+const defaultTimeout = 10 * time.Minute
 
 const usage = `mobisess checks 4D MobileApps session files as MOBILE APP REFRESH SESSIONS does.
 
@@ -54,6 +59,7 @@ type options struct {
 	lang        core.Lang
 	checker     *core.Checker
 	zipLimits   core.ZipLimits
+	timeout     time.Duration
 	color       bool
 	progress    bool
 	positionals []string
@@ -86,6 +92,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, fsys afer
 		fmt.Fprintln(stderr, "mobisess:", err)
 		return exitInput
 	}
+	if o.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, o.timeout)
+		defer cancel()
+	}
 	o.color = isTerminal(stdout) && os.Getenv("NO_COLOR") == ""
 	o.progress = isTerminal(stderr)
 	if cmd == "check" {
@@ -100,6 +111,7 @@ type flagValues struct {
 	maxFile                 *int64
 	maxEntries              *int
 	maxZipFile, maxZipTotal *int64
+	timeout                 *time.Duration
 }
 
 // newFlags defines the flags once, for parsing and for the usage text alike. The flag package prints nothing:
@@ -115,6 +127,7 @@ func newFlags() (*flag.FlagSet, *flagValues) {
 		maxEntries:  fl.Int("zip-max-entries", core.DefaultZipLimits.MaxEntries, "a zip with more entries is refused"),
 		maxZipFile:  fl.Int64("zip-max-file-size", core.DefaultZipLimits.MaxFileSize, "a zip entry that expands to more is refused (bytes)"),
 		maxZipTotal: fl.Int64("zip-max-total-size", core.DefaultZipLimits.MaxTotalSize, "a zip that expands to more in all is refused (bytes)"),
+		timeout:     fl.Duration("timeout", defaultTimeout, "stop reading the folder after this long, as on a stuck network share (0: no limit)"),
 	}
 	return fl, v
 }
@@ -151,6 +164,9 @@ func parseFlags(args []string, fsys afero.Fs) (*options, error) {
 	}
 	o.checker = &core.Checker{Lang: o.lang, Limits: core.Limits{MaxFileSize: *v.maxFile}}
 	o.zipLimits = core.ZipLimits{MaxEntries: *v.maxEntries, MaxFileSize: *v.maxZipFile, MaxTotalSize: *v.maxZipTotal}
+	if o.timeout = *v.timeout; o.timeout < 0 {
+		return nil, fmt.Errorf("--timeout %v: want a duration of 0 or more", o.timeout)
+	}
 	if *v.schema != "" {
 		data, err := afero.ReadFile(fsys, *v.schema)
 		if err != nil {
@@ -231,7 +247,7 @@ func check(ctx context.Context, o *options, stdout, stderr io.Writer, fsys afero
 	rep, err := o.checker.Check(ctx, src, root, core.CheckOptions{})
 	done()
 	if err != nil {
-		fmt.Fprintln(stderr, "mobisess:", err)
+		fmt.Fprintln(stderr, "mobisess:", o.explain(err))
 		return exitInput
 	}
 	if err := report.Check(stdout, o.format, rep, o.renderOptions(fsys, path)); err != nil {
@@ -265,14 +281,14 @@ func refresh(ctx context.Context, o *options, stdout, stderr io.Writer, fsys afe
 	_, err = reg.Load(ctx, beforeFs, beforeRoot, core.CheckOptions{})
 	done()
 	if err != nil {
-		fmt.Fprintln(stderr, "mobisess:", err)
+		fmt.Fprintln(stderr, "mobisess:", o.explain(err))
 		return exitInput
 	}
 	done = o.withProgress(stderr, "refreshing")
 	rep, err := reg.Refresh(ctx, afterFs, afterRoot, core.CheckOptions{})
 	done()
 	if err != nil {
-		fmt.Fprintln(stderr, "mobisess:", err)
+		fmt.Fprintln(stderr, "mobisess:", o.explain(err))
 		return exitInput
 	}
 	if err := report.Refresh(stdout, o.format, rep, o.renderOptions(fsys, after)); err != nil {
@@ -283,6 +299,14 @@ func refresh(ctx context.Context, o *options, stdout, stderr io.Writer, fsys afe
 		return exitErrors
 	}
 	return exitOK
+}
+
+// explain says which limit stopped the work, when one did.
+func (o *options) explain(err error) error {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("stopped after --timeout %v, before every file was read (raise it, or 0 for no limit)", o.timeout)
+	}
+	return err
 }
 
 func isTerminal(w io.Writer) bool {

@@ -34,7 +34,7 @@ type Progress func(phase string, done, total int)
 
 // API holds the workspace the console works on.
 type API struct {
-	mu        sync.Mutex // a call at a time: the workspace changes under open calls
+	mu        sync.RWMutex // reads share it; calls that change the workspace, its language or progress are alone
 	ws        *core.Workspace
 	lang      core.Lang
 	schema    *core.Schema
@@ -81,10 +81,18 @@ func (a *API) watchProgress(c *core.Checker, phase string) {
 	c.Progress = func(done, total int) { a.progress(phase, done, total) }
 }
 
+// readOnlyMethods change nothing, so they run side by side: a slow refresh does not hold up every read.
+var readOnlyMethods = map[string]bool{"state": true, "read": true, "download": true}
+
 // Call runs one method. data carries the bytes of openZip.
 func (a *API) Call(ctx context.Context, method string, params []byte, data []byte) (res Result, err error) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
+	if readOnlyMethods[method] {
+		a.mu.RLock()
+		defer a.mu.RUnlock()
+	} else {
+		a.mu.Lock()
+		defer a.mu.Unlock()
+	}
 	defer func() {
 		// A panic is a bug, but the console must show it rather than die with it.
 		if p := recover(); p != nil {
@@ -183,11 +191,7 @@ func (a *API) openZip(ctx context.Context, params, data []byte) (*core.State, er
 		a.progress("import", 0, 1)
 	}
 	return a.open(ctx, func(c *core.Checker) (*core.Workspace, error) {
-		ws, err := core.OpenZip(ctx, data, p.Name, c, a.zipLimits)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", p.Name, err)
-		}
-		return ws, nil
+		return core.OpenZip(ctx, data, p.Name, c, a.zipLimits) // the page names the file already
 	})
 }
 

@@ -1,0 +1,260 @@
+#!/usr/bin/env bash
+# make bench: generate MobileApps folders, measure mobisess against its floors in one process (bench/floor), run
+# mobisess and the peer validators side by side (hyperfine; peak RSS with /usr/bin/time), and write the tables.
+#
+#   BENCH_SIZES=1k,10k,100k   sizes to run (a k suffix multiplies by 1000); default 1k,10k,100k
+#   BENCH_QUICK=1             smoke run: 1k unless BENCH_SIZES says otherwise, 2 runs of everything
+#   BENCH_SEED=1              the generator's seed
+#   BENCH_OUT=FILE            where the tables go; default BENCHMARKS.md for the full default run,
+#                             bench/out/BENCHMARKS.md otherwise, so that a partial run never replaces the table
+#
+# Peers are installed into bench/peers/ and data and results go to bench/out/ (both ignored by git). A peer that
+# cannot be installed or run is reported as "not available: why"; it never stops the run.
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+REPO=$PWD
+OUT=bench/out
+RES=$OUT/results
+BIN=$OUT/bin
+PEERS=bench/peers
+LOGS=$OUT/logs
+SCHEMA=$REPO/core/session.schema.json
+
+die() { echo "bench/run.sh: $*" >&2; exit 1; }
+say() { echo "bench: $*" >&2; }
+
+quick=${BENCH_QUICK:-}
+[ "$quick" = 0 ] && quick=
+sizes=${BENCH_SIZES:-}
+if [ -z "$sizes" ]; then
+	if [ -n "$quick" ]; then sizes=1k; else sizes=1k,10k,100k; fi
+fi
+seed=${BENCH_SEED:-1}
+out_md=${BENCH_OUT:-}
+if [ -z "$out_md" ]; then
+	if [ -z "$quick" ] && [ "$sizes" = 1k,10k,100k ]; then out_md=BENCHMARKS.md; else out_md=$OUT/BENCHMARKS.md; fi
+fi
+
+# The command as the user typed it, for the table: the BENCH_ variables that were set, then make or bash.
+cmdline=""
+for v in BENCH_SIZES BENCH_QUICK BENCH_SEED BENCH_OUT; do
+	[ -n "${!v:-}" ] && cmdline+="$v=${!v} "
+done
+if [ -n "${MAKELEVEL:-}" ]; then cmdline+="make bench"; else cmdline+="bash bench/run.sh"; fi
+
+procs=$(nproc)
+started=$(date +%s)
+rm -rf "$RES" "$LOGS"
+mkdir -p "$RES" "$BIN" "$LOGS" "$PEERS/bin"
+
+say "building mobisess and the bench tools"
+go build -o "$BIN/mobisess" ./cmd/mobisess || die "cannot build mobisess"
+for t in gen floor report; do
+	go build -o "$BIN/$t" "./bench/$t" || die "cannot build bench/$t"
+done
+command -v hyperfine >/dev/null || die "hyperfine is missing: apt-get install -y hyperfine"
+
+# Peak RSS comes from GNU time. Debian's package is "time".
+TIME=/usr/bin/time
+if [ ! -x "$TIME" ] && [ "$(id -u)" -eq 0 ]; then
+	say "installing GNU time from Debian"
+	{ apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends time; } >"$LOGS/apt.log" 2>&1
+fi
+[ -x "$TIME" ] || { say "no /usr/bin/time: peak RSS is not measured"; TIME=; }
+
+# --- peers: installed once into bench/peers/, each checked by running it ---------------------------------------
+: >"$RES/peers.tsv"
+peer() { printf '%s\t%s\t%s\n' "$1" "$2" "$3" >>"$RES/peers.tsv"; } # id, version, "ok" or "not available: why"
+last_line() { tail -n 1 "$1" 2>/dev/null | tr '\t' ' ' | cut -c1-160; }
+
+NM=$PEERS/node_modules
+npm_error=
+if [ ! -f "$NM/ajv-cli/dist/index.js" ] || [ ! -f "$NM/ajv-formats/package.json" ] || [ ! -f "$NM/@sourcemeta/jsonschema/package.json" ]; then
+	say "installing the npm peers into $PEERS"
+	if ! command -v npm >/dev/null; then
+		npm_error="npm is not installed"
+	elif ! npm install --prefix "$PEERS" --no-audit --no-fund ajv-cli@5.0.0 ajv-formats@3.0.1 @sourcemeta/jsonschema@16.11.0 >"$LOGS/npm.log" 2>&1; then
+		npm_error="npm install failed: $(last_line "$LOGS/npm.log")"
+	fi
+fi
+npm_version() { node -p "require('./$NM/$1/package.json').version" 2>/dev/null; }
+
+AJV=$REPO/$NM/ajv-cli/dist/index.js
+if [ -n "$npm_error" ] && [ ! -f "$AJV" ]; then
+	peer ajv "" "not available: $npm_error"
+elif ! node "$AJV" help >"$LOGS/ajv-help.log" 2>&1; then
+	peer ajv "" "not available: ajv-cli does not run: $(last_line "$LOGS/ajv-help.log")"
+else
+	peer ajv "ajv-cli $(npm_version ajv-cli), ajv $(npm_version ajv), ajv-formats $(npm_version ajv-formats)" ok
+fi
+
+# The npm package's bin is a Node script that spawns a native binary; the binary is called directly, so that
+# no Node start-up is counted against it.
+case "$(uname -m)" in
+x86_64 | amd64) arch=x86_64 ;;
+aarch64 | arm64) arch=arm64 ;;
+*) arch=$(uname -m) ;;
+esac
+SM=$REPO/$NM/@sourcemeta/jsonschema/build/github-releases/jsonschema-linux-$arch
+if [ ! -x "$SM" ]; then
+	peer sourcemeta "" "not available: ${npm_error:-no native binary for linux-$arch in the npm package}"
+elif ! "$SM" version >"$LOGS/sourcemeta-version.log" 2>&1; then
+	peer sourcemeta "" "not available: the binary does not run: $(last_line "$LOGS/sourcemeta-version.log")"
+else
+	peer sourcemeta "@sourcemeta/jsonschema $(npm_version @sourcemeta/jsonschema)" ok
+fi
+
+# jv v0.7.0: `go install …@latest` gives an ancient v1.2.4, so build the tagged module from the module cache.
+JV=$REPO/$PEERS/bin/jv
+if [ ! -x "$JV" ]; then
+	say "building jv v0.7.0 into $PEERS/bin"
+	jv_dir=$(cd "${TMPDIR:-/tmp}" && go mod download -json github.com/santhosh-tekuri/jsonschema/cmd/jv@v0.7.0 2>"$LOGS/jv.log" |
+		sed -n 's/^[[:space:]]*"Dir": "\(.*\)",*$/\1/p')
+	if [ -z "$jv_dir" ]; then
+		echo "go mod download failed" >>"$LOGS/jv.log"
+	else
+		(cd "$jv_dir" && go build -o "$JV" .) >>"$LOGS/jv.log" 2>&1
+	fi
+fi
+if [ -x "$JV" ] && "$JV" --version >"$LOGS/jv-version.log" 2>&1; then
+	peer jv "jv v0.7.0 ($(grep -o 'jsonschema/v6 v[0-9.]*' "$LOGS/jv-version.log" | cut -d' ' -f2 | sed 's/^/jsonschema\/v6 /'))" ok
+else
+	peer jv "" "not available: cannot build jv v0.7.0: $(last_line "$LOGS/jv.log")"
+fi
+peer_ok() { grep -q "^$1	.*	ok\$" "$RES/peers.tsv"; }
+
+# --- machine facts ---------------------------------------------------------------------------------------------
+{
+	printf 'date\t%s\n' "$(date -u '+%Y-%m-%d %H:%M UTC')"
+	printf 'command\t%s\n' "$cmdline"
+	printf 'cpu\t%s\n' "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
+	printf 'cores\t%s\n' "$procs"
+	printf 'memory\t%s\n' "$(awk '/^MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
+	printf 'os\t%s\n' "$(. /etc/os-release 2>/dev/null && echo "$PRETTY_NAME"), Linux $(uname -r)"
+	printf 'filesystem\t%s\n' "$(df -T "$OUT" | awk 'NR==2 {print $2}')"
+	printf 'go\t%s\n' "$(go env GOVERSION)"
+	printf 'node\t%s\n' "$(node --version 2>/dev/null || echo none)"
+	printf 'hyperfine\t%s\n' "$(hyperfine --version)"
+	printf 'mobisess\t%s\n' "$(git rev-parse --short HEAD 2>/dev/null)$(git diff --quiet HEAD -- core cmd 2>/dev/null || echo ' + uncommitted changes')"
+	printf 'load at start\t%s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
+} >"$RES/machine.tsv"
+
+# --- one size --------------------------------------------------------------------------------------------------
+gen_stamp=$(cat bench/corpus/corpus.go bench/gen/main.go | sha256sum | cut -c1-16)
+
+# dataset LABEL N: bench/out/data/LABEL, made again when the generator, the seed or N changed, or when an
+# interrupted floor run left changed files behind.
+dataset() {
+	local dir=$OUT/data/$1 stamp="gen $gen_stamp seed $seed n $2"
+	if [ -f "$dir/stamp" ] && [ "$(cat "$dir/stamp")" = "$stamp" ] && [ ! -e "$dir/floor.dirty" ]; then
+		return 0
+	fi
+	say "generating $1 ($2 sessions)"
+	rm -rf "$dir"
+	"$BIN/gen" -n "$2" -seed "$seed" -out "$dir" >"$LOGS/gen-$1.log" || return 1
+	echo "$stamp" >"$dir/stamp"
+}
+
+# count_verdict ID LOG: "files<TAB>invalid" as the tool reported them.
+count_verdict() {
+	local log=$2
+	case $1 in
+	mobisess-dir | mobisess-zip)
+		printf '%s\t%s\n' "$(grep -oE '[0-9]+ session files' "$log" | tail -n 1 | cut -d' ' -f1)" \
+			"$(grep -oE '[0-9]+ invalid' "$log" | tail -n 1 | cut -d' ' -f1)" ;;
+	floor-valid)
+		printf '%s\t%s\n' "$(grep -oE '^[0-9]+ files' "$log" | cut -d' ' -f1)" "$(grep -oE '[0-9]+ not valid' "$log" | cut -d' ' -f1)" ;;
+	floor-read)
+		printf '%s\t\n' "$(grep -oE '^[0-9]+ files' "$log" | cut -d' ' -f1)" ;;
+	ajv)
+		printf '%s\t%s\n' "$(grep -cE ' (valid|invalid)$' "$log")" "$(grep -c ' invalid$' "$log")" ;;
+	jv)
+		printf '%s\t%s\n' "$(grep -cE '^instance .*: (ok|failed)$' "$log")" "$(grep -c '^instance .*: failed$' "$log")" ;;
+	sourcemeta) # its batches print at once and their lines can mix: count from each batch's summary line
+		printf '%s\t%s\n' "$(grep -oE '[0-9]+ validated' "$log" | awk '{s+=$1} END {print s+0}')" \
+			"$(grep -oE '[0-9]+ failed' "$log" | awk '{s+=$1} END {print s+0}')" ;;
+	esac
+}
+
+# tool LABEL ID RUNS DESCRIPTION COMMAND: one verdict run (its output kept, its peak RSS taken; it also warms
+# the cache), then RUNS timed runs under hyperfine. Exit codes are not failures: finding errors is the job.
+tool() {
+	local label=$1 id=$2 runs=$3 desc=$4 cmd=$5 dir=$RES/$1
+	say "$label: $id"
+	printf '%s\t%s\t%s\n' "$id" "$desc" "$cmd" >>"$dir/tools.tsv"
+	if [ -n "$TIME" ]; then
+		"$TIME" -f '%M' -o "$dir/$id.rss" bash -c "$cmd" >"$LOGS/$label-$id.out" 2>&1
+	else
+		bash -c "$cmd" >"$LOGS/$label-$id.out" 2>&1
+	fi
+	echo $? >"$dir/$id.exit"
+	count_verdict "$id" "$LOGS/$label-$id.out" >"$dir/$id.verdict"
+	hyperfine --style basic -i --runs "$runs" --export-json "$dir/$id.json" --command-name "$id" "$cmd" \
+		>>"$LOGS/hyperfine-$label.log" 2>&1 || echo "hyperfine failed" >"$dir/$id.error"
+}
+
+run_size() {
+	local label=$1 n runs rounds batch data
+	case $label in
+	*k) n=$((${label%k} * 1000)) ;;
+	*) n=$label ;;
+	esac
+	[[ $n =~ ^[0-9]+$ ]] && [ "$n" -gt 0 ] || die "bad size $label in BENCH_SIZES"
+	if [ -n "$quick" ]; then
+		runs=2 rounds=2
+	elif [ "$n" -le 1000 ]; then
+		runs=10 rounds=15
+	elif [ "$n" -le 10000 ]; then
+		runs=5 rounds=9
+	else
+		runs=3 rounds=5
+	fi
+	mkdir -p "$RES/$label"
+	dataset "$label" "$n" || die "cannot generate $label"
+	data=$REPO/$OUT/data/$label
+	cp "$data/summary.json" "$RES/$label/data.json"
+	printf 'runs\t%s\nrounds\t%s\n' "$runs" "$rounds" >"$RES/$label/settings.tsv"
+
+	say "$label: in-process phases, $rounds rounds"
+	"$BIN/floor" run -root "$data/MobileApps" -rounds "$rounds" -out "$RES/$label/floor.json" 2>"$LOGS/floor-$label.log" ||
+		say "$label: bench/floor failed: $(last_line "$LOGS/floor-$label.log")"
+
+	tool "$label" floor-read "$runs" "\`floor read\`: list the app folders, read every file; $procs workers" \
+		"$REPO/$BIN/floor read -root $data/MobileApps"
+	tool "$label" floor-valid "$runs" "\`floor valid\`: the same plus \`json.Valid\` on each file" \
+		"$REPO/$BIN/floor valid -root $data/MobileApps"
+	tool "$label" mobisess-dir "$runs" "\`mobisess check --lang en DIR\`, text report to /dev/null" \
+		"$REPO/$BIN/mobisess check --lang en $data/MobileApps"
+	tool "$label" mobisess-zip "$runs" "\`mobisess check --lang en DIR.zip\` (zip without directory entries)" \
+		"$REPO/$BIN/mobisess check --lang en $data/MobileApps.zip"
+
+	# The peers validate file lists: $procs xargs batches in parallel (the cores mobisess uses), at most 10000
+	# files per process (argv limits), from the peers/ folder so that names are short.
+	local peers_n
+	peers_n=$(wc -l <"$data/peers.list")
+	batch=$(((peers_n + procs - 1) / procs))
+	[ "$batch" -gt 10000 ] && batch=10000
+	local xargs="cd $data/peers && tr '\\n' '\\0' <../peers.list | xargs -0 -P $procs -n $batch -s 1500000"
+	if peer_ok ajv; then
+		tool "$label" ajv "$runs" "\`ajv validate --spec=draft7 -c ajv-formats -s SCHEMA -d F1 -d F2 …\` in batches" \
+			"$xargs $REPO/bench/ajv-files.sh $AJV $SCHEMA"
+	fi
+	if peer_ok jv; then
+		tool "$label" jv "$runs" "\`jv SCHEMA F1 F2 …\` in batches" "$xargs $JV $SCHEMA"
+	fi
+	if peer_ok sourcemeta; then
+		tool "$label" sourcemeta "$runs" "\`jsonschema validate --continue SCHEMA F1 F2 …\` (native binary) in batches" \
+			"$xargs $SM validate --continue $SCHEMA"
+	fi
+	printf 'batch\t%s\n' "$batch" >>"$RES/$label/settings.tsv"
+}
+
+IFS=, read -r -a size_list <<<"$sizes"
+for s in "${size_list[@]}"; do
+	run_size "$s"
+done
+
+printf 'seconds\t%s\n' "$(($(date +%s) - started))" >>"$RES/machine.tsv"
+printf 'load at end\t%s\n' "$(cut -d' ' -f1-3 /proc/loadavg)" >>"$RES/machine.tsv"
+"$BIN/report" -results "$RES" -sizes "$sizes" -repo "$REPO" -out "$out_md" || die "cannot write $out_md"
+say "wrote $out_md in $(($(date +%s) - started)) s"

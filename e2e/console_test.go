@@ -1,0 +1,492 @@
+//go:build !js && !wasip1
+
+package e2e
+
+import (
+	"encoding/json"
+	"fmt"
+	"math/rand"
+	"os"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/playwright-community/playwright-go"
+
+	"github.com/mobisess/mobisess/core"
+)
+
+// Paths in the embedded sample (core/sample/MobileApps).
+const (
+	contactApp      = "UTT7VDX8W5.com.contactApp.Contact"
+	acceptedSession = contactApp + "/7023d9205074199d1c16fc00d24354e778137675" // accepted, guest
+	pendingSession  = contactApp + "/9f1c3e0a5b7d4c2e8a6f0b1d3c5e7a9b2d4f6a8c" // pending, marie.dupont@example.com
+	androidApp      = "com.sample.myappname"
+	crlfSession     = androidApp + "/3C81A8D7AFE64C2E9CCFFCDC35DC52F5" // BOM + CRLF
+	schemaError     = androidApp + "/D41D8CD98F00B204E9800998ECF8427E" // mobi 3 at /status
+)
+
+// TestConsole is the console in browser mode: the engine runs as WebAssembly in the page's Web Worker, on
+// the embedded sample or an uploaded zip. The state lives in each page, so one dev server serves every
+// subtest, each in its own browser context.
+func TestConsole(t *testing.T) {
+	srv := startDevserver(t, "")
+	for _, tc := range []struct {
+		name string
+		run  func(*testing.T, *devserver)
+	}{
+		{"OpensOnSample", testOpensOnSample},
+		{"UploadZip", testUploadZip},
+		{"ErrorOpensAtItsLine", testErrorOpensAtItsLine},
+		{"EditSaveRefresh", testEditSaveRefresh},
+		{"DeleteAcceptDownload", testDeleteAcceptDownload},
+		{"CreateSession", testCreateSession},
+		{"BadZips", testBadZips},
+		{"Languages", testLanguages},
+		{"Theme", testTheme},
+		{"SearchAndHashSurviveReload", testSearchAndHash},
+	} {
+		t.Run(tc.name, func(t *testing.T) { tc.run(t, srv) })
+	}
+}
+
+// The page opens on the sample and shows what the engine finds in it: every session with its status, the
+// four errors (one per mobi code) in the engine's order, the sessions loaded in memory.
+func testOpensOnSample(t *testing.T, srv *devserver) {
+	page := newPage(t)
+	srv.open(t, page, "")
+	want := engineSample(t, "en")
+
+	rows := byTestID(page, "session-row")
+	must(t, expect.Locator(rows).ToHaveCount(len(want.Disk.Sessions)), "one row per session file")
+	paths := attrs(t, rows, "data-path")
+	sort.Strings(paths)
+	if !slices.Equal(paths, sessionPaths(want)) {
+		t.Errorf("session rows %v, want %v", paths, sessionPaths(want))
+	}
+	for _, s := range want.Disk.Sessions {
+		must(t, expect.Locator(sessionRow(page, s.Path)).ToHaveAttribute("data-status", s.Status), s.Path+" status")
+	}
+
+	errs := byTestID(page, "error-row")
+	must(t, expect.Locator(errs).ToHaveCount(4), "the sample's four errors")
+	var wantPaths, wantCodes []string
+	for _, e := range want.Disk.Errors {
+		wantPaths = append(wantPaths, e.Path)
+		wantCodes = append(wantCodes, fmt.Sprint(int(e.Code)))
+	}
+	if got := attrs(t, errs, "data-path"); !slices.Equal(got, wantPaths) {
+		t.Errorf("error rows %v, want %v (the engine's order)", got, wantPaths)
+	}
+	codes := attrs(t, errs, "data-code")
+	if !slices.Equal(codes, wantCodes) {
+		t.Errorf("error codes %v, want %v", codes, wantCodes)
+	}
+	if sorted := slices.Sorted(slices.Values(codes)); !slices.Equal(sorted, []string{"1", "2", "3", "4"}) {
+		t.Errorf("the sample should hold one error per mobi code, got %v", codes)
+	}
+	for i, e := range want.Disk.Errors {
+		must(t, expect.Locator(errs.Nth(i).Locator(".err-msg")).ToHaveText(e.Message), e.Path+" message")
+	}
+	must(t, expect.Locator(page.Locator("#errors-count")).ToHaveText("4"), "the error count")
+	must(t, expect.Locator(byTestID(page, "memory-row")).ToHaveCount(len(want.Memory)), "the sessions in memory")
+	must(t, expect.Locator(page.Locator("#summary")).ToContainText(
+		fmt.Sprintf("%d apps", want.Disk.Summary.Apps)), "the summary")
+	must(t, expect.Locator(byTestID(page, "error-banner")).ToBeHidden(), "no error banner")
+	shot(t, page, "browser-sample")
+}
+
+// Uploading a zip replaces the sample with its folder: rows, errors and memory are the zip's.
+func testUploadZip(t *testing.T, srv *devserver) {
+	page := newPage(t)
+	srv.open(t, page, "")
+
+	// The sample exported as a zip (top folder MobileApps/) reads exactly as the sample.
+	want := engineSample(t, "en")
+	must(t, byTestID(page, "zip-input").SetInputFiles(playwright.InputFile{Name: "sample-copy.zip", MimeType: "application/zip", Buffer: sampleZip(t)}), "uploading the sample as a zip")
+	waitLoaded(t, page, "sample-copy.zip")
+	must(t, expect.Locator(byTestID(page, "session-row")).ToHaveCount(len(want.Disk.Sessions)), "the sample's sessions")
+	paths := attrs(t, byTestID(page, "session-row"), "data-path")
+	sort.Strings(paths)
+	if !slices.Equal(paths, sessionPaths(want)) {
+		t.Errorf("session rows %v, want %v", paths, sessionPaths(want))
+	}
+	must(t, expect.Locator(byTestID(page, "error-row")).ToHaveCount(len(want.Disk.Errors)), "the sample's errors")
+	must(t, expect.Locator(page.Locator("#summary")).ToContainText(fmt.Sprintf("%d skipped", want.Disk.Summary.Skipped)), "the skipped entries")
+
+	const shop, android = "com.e2e.shop", "com.e2e.android"
+	ids := []string{"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", "0123456789ABCDEF0123456789ABCDEF"}
+	shopDir := appFolder(shop, "ABCDE12345")
+	files := map[string]string{
+		shopDir + "/" + ids[0]:    sessionFile(shop, "ABCDE12345", ids[0], "accepted", "ann@example.com"),
+		shopDir + "/" + ids[1]:    sessionFile(shop, "ABCDE12345", ids[1], "pending", ""),
+		android + "/" + ids[2]:    sessionFile(android, "", ids[2], "accepted", "bob@example.com"),
+		android + "/cccccccccccc": "{\n\t\"status\": \"pending\",\n\t\"token\" \"x\"\n}\n", // mobi 2 at line 3
+		android + "/notes.txt":    "not a session",
+	}
+	data := zipTree(t, files)
+	must(t, byTestID(page, "zip-input").SetInputFiles(playwright.InputFile{Name: "e2e-upload.zip", MimeType: "application/zip", Buffer: data}), "uploading the zip")
+	waitLoaded(t, page, "e2e-upload.zip")
+
+	rows := byTestID(page, "session-row")
+	must(t, expect.Locator(rows).ToHaveCount(3), "the zip's three sessions")
+	must(t, expect.Locator(sessionRow(page, shopDir+"/"+ids[0])).ToHaveAttribute("data-status", "accepted"), "accepted session")
+	must(t, expect.Locator(sessionRow(page, shopDir+"/"+ids[1])).ToHaveAttribute("data-status", "pending"), "pending session")
+	must(t, expect.Locator(sessionRow(page, android+"/"+ids[2])).ToHaveAttribute("data-status", "accepted"), "android session")
+	errs := byTestID(page, "error-row")
+	must(t, expect.Locator(errs).ToHaveCount(1), "the zip's one error")
+	must(t, expect.Locator(errorRow(page, android+"/cccccccccccc")).ToHaveAttribute("data-code", "2"), "the broken file is mobi 2")
+	must(t, expect.Locator(diskRow(page, android+"/notes.txt")).ToContainText("extension"), "notes.txt is listed as skipped")
+	must(t, expect.Locator(byTestID(page, "memory-row")).ToHaveCount(3), "the valid sessions are loaded in memory")
+	for _, p := range []string{acceptedSession, pendingSession} {
+		must(t, expect.Locator(sessionRow(page, p)).ToHaveCount(0), "the sample is gone: "+p)
+	}
+
+	// The uploaded zip's error opens at its line too.
+	must(t, errorRow(page, android+"/cccccccccccc").Click(), "clicking the error")
+	must(t, expect.Locator(page.Locator("#file-path")).ToHaveText(android+"/cccccccccccc"), "the broken file opens")
+	eventually(t, "the caret on the syntax error's line", func() (bool, string) {
+		line, _ := caretPosition(t, page)
+		return line == 3, fmt.Sprintf("caret on line %d", line)
+	})
+	shot(t, page, "browser-uploaded-zip")
+}
+
+// Clicking an error in the errors panel opens its file with the caret at the error's line and column, the
+// line marked and scrolled into view, and the file's error shown above the editor.
+func testErrorOpensAtItsLine(t *testing.T, srv *devserver) {
+	page := newPage(t)
+	srv.open(t, page, "")
+	want := engineSample(t, "en")
+	if len(want.Disk.Errors) != 4 {
+		t.Fatalf("the sample has %d errors, want 4", len(want.Disk.Errors))
+	}
+	for _, e := range want.Disk.Errors {
+		if e.Line == 0 {
+			t.Fatalf("%s: the engine gives no line for mobi %d", e.Path, e.Code)
+		}
+		must(t, errorRow(page, e.Path).Click(), "clicking the error of "+e.Path)
+		must(t, expect.Locator(page.Locator("#file-path")).ToHaveText(e.Path), "the editor opens "+e.Path)
+		eventually(t, e.Path+": caret at the error", func() (bool, string) {
+			line, col := caretPosition(t, page)
+			return line == e.Line && col == e.Column, fmt.Sprintf("caret at %d:%d, error at %d:%d", line, col, e.Line, e.Column)
+		})
+		marked, inView := markedLine(t, page)
+		if marked != e.Line || !inView {
+			t.Errorf("%s: marked line %d (in view: %v), want line %d in view", e.Path, marked, inView, e.Line)
+		}
+		fileErr := byTestID(page, "file-error")
+		must(t, expect.Locator(fileErr).ToBeVisible(), "the file's error is shown")
+		must(t, expect.Locator(fileErr).ToContainText(fmt.Sprintf("mobi %d", e.Code)), "the file's error code")
+		must(t, expect.Locator(fileErr).ToContainText(e.Message), "the file's error message")
+		must(t, expect.Locator(page.Locator("#editor-status")).ToContainText(fmt.Sprintf("Ln %d, Col %d", e.Line, e.Column)), "the status bar position")
+		if e.Code == core.CodeSchema {
+			must(t, expect.Locator(fileErr).ToContainText(e.Violations[0].Pointer), "the violation's pointer")
+			shot(t, page, "browser-error-in-editor")
+		}
+	}
+	// The token inspector names the mismatching field of the mobi 4 file.
+	for _, e := range want.Disk.Errors {
+		if e.Code != core.CodeToken {
+			continue
+		}
+		must(t, errorRow(page, e.Path).Click(), "clicking the token error")
+		must(t, expect.Locator(page.Locator("#file-path")).ToHaveText(e.Path), "the editor opens "+e.Path)
+		bad := byTestID(page, "token-inspector").Locator(`tr[data-match="false"]`)
+		must(t, expect.Locator(bad).ToHaveCount(len(e.Mismatches)), "one mismatching row per mismatch")
+		must(t, expect.Locator(bad.First()).ToHaveAttribute("data-field", e.Mismatches[0].Field), "the mismatching field")
+	}
+}
+
+// Edit a file in the editor, save with Ctrl+S, refresh with Ctrl+Enter: the report lists the file as updated
+// with each changed property (the deepest pointer) and its old and new values.
+func testEditSaveRefresh(t *testing.T, srv *devserver) {
+	page := newPage(t)
+	srv.open(t, page, "")
+	openInEditor(t, page, acceptedSession)
+	before := editorValue(t, page)
+	edited := replaceOnce(t, before, `"email": ""`, `"email": "e2e@example.com"`)
+	edited = replaceOnce(t, edited, `"version": "11.3"`, `"version": "12.1"`)
+	setEditor(t, page, edited)
+	must(t, expect.Locator(page.Locator("#editor-status")).ToContainText("modified"), "the status bar says modified")
+
+	saveWithKeys(t, page)
+	must(t, expect.Locator(byTestID(page, "save")).ToBeDisabled(), "saved: nothing left to save")
+	must(t, expect.Locator(page.Locator("#editor-status")).Not().ToContainText("modified"), "saved: not modified")
+	if got := editorValue(t, page); got != edited {
+		t.Errorf("after the save the editor holds:\n%s\nwant:\n%s", got, edited)
+	}
+	badge := sessionRow(page, acceptedSession).Locator(`[data-testid="differs-badge"]`)
+	must(t, expect.Locator(badge).ToHaveAttribute("data-kind", "updated"), "the file now differs from memory")
+	must(t, expect.Locator(sessionRow(page, acceptedSession)).ToContainText("e2e@example.com"), "the row shows the new email")
+
+	must(t, page.Keyboard().Press("Control+Enter"), "Ctrl+Enter")
+	report := byTestID(page, "refresh-report")
+	must(t, expect.Locator(report).ToContainText("Refresh done at"), "the refresh ran")
+	must(t, expect.Locator(report).Not().ToHaveClass(regexp.MustCompile(`\bpreview\b`)), "the report is the refresh's, not the preview")
+	expectChange(t, page, acceptedSession, "/email", `""`, `"e2e@example.com"`)
+	expectChange(t, page, acceptedSession, "/device/version", `"11.3"`, `"12.1"`)
+	must(t, expect.Locator(report.Locator(".rep-sec[data-section=updated] .rep-item")).ToHaveCount(1), "only that file was updated")
+	must(t, expect.Locator(badge).ToHaveCount(0), "after the refresh memory matches the file")
+	must(t, expect.Locator(page.Locator(fmt.Sprintf(`[data-testid="memory-row"][data-path=%q]`, acceptedSession))).
+		ToContainText("e2e@example.com"), "memory holds the new email")
+	shot(t, page, "browser-refresh-report")
+}
+
+// Delete a session (confirmed) and an app, accept a pending session, refresh, then download: the zip has the
+// accepted status and lacks what was deleted.
+func testDeleteAcceptDownload(t *testing.T, srv *devserver) {
+	page := newPage(t)
+	srv.open(t, page, "")
+	want := engineSample(t, "en")
+	memRow := func(p string) playwright.Locator {
+		return page.Locator(fmt.Sprintf(`[data-testid="memory-row"][data-path=%q]`, p))
+	}
+
+	openInEditor(t, page, acceptedSession)
+	must(t, byTestID(page, "delete-session").Click(), "Delete")
+	confirm(t, page, acceptedSession)
+	must(t, expect.Locator(sessionRow(page, acceptedSession)).ToHaveCount(0), "the deleted row is gone")
+	must(t, expect.Locator(page.Locator("#file-path")).ToHaveText("no file open"), "the editor closed the deleted file")
+	must(t, expect.Locator(memRow(acceptedSession)).ToHaveCount(1), "memory keeps the session until a refresh")
+
+	// Cancelling a deletion keeps the file.
+	openInEditor(t, page, crlfSession)
+	must(t, byTestID(page, "delete-app").Click(), "Delete app")
+	must(t, expect.Locator(page.Locator("#confirm-text")).ToContainText(androidApp), "the dialog names the app")
+	must(t, byTestID(page, "confirm-cancel").Click(), "cancelling")
+	must(t, expect.Locator(sessionRow(page, crlfSession)).ToHaveCount(1), "a cancelled deletion keeps the file")
+	must(t, byTestID(page, "delete-app").Click(), "Delete app")
+	confirm(t, page, androidApp)
+	must(t, expect.Locator(page.Locator(fmt.Sprintf(`#disk-list [data-path^="%s/"]`, androidApp))).ToHaveCount(0), "the app's files are gone")
+	must(t, expect.Locator(errorRow(page, schemaError)).ToHaveCount(0), "the app's error is gone")
+
+	openInEditor(t, page, pendingSession)
+	must(t, byTestID(page, "accept").Click(), "Accept")
+	must(t, expect.Locator(sessionRow(page, pendingSession)).ToHaveAttribute("data-status", "accepted"), "the row is accepted")
+	must(t, expect.Locator(byTestID(page, "accept")).ToBeDisabled(), "Accept is done")
+	must(t, expect.Locator(sessionRow(page, pendingSession).Locator(`[data-testid="differs-badge"]`)).ToHaveAttribute("data-kind", "updated"), "the file differs from memory")
+	must(t, expect.Locator(memRow(pendingSession)).ToHaveAttribute("data-status", "pending"), "memory is pending until a refresh")
+
+	must(t, byTestID(page, "refresh").Click(), "Refresh")
+	report := byTestID(page, "refresh-report")
+	must(t, expect.Locator(report.Locator(".rep-sec[data-section=removed]")).ToContainText(acceptedSession), "the report removes the deleted session")
+	must(t, expect.Locator(report.Locator(".rep-sec[data-section=removed]")).ToContainText(crlfSession), "the report removes the deleted app's session")
+	expectChange(t, page, pendingSession, "/status", `"pending"`, `"accepted"`)
+	must(t, expect.Locator(memRow(acceptedSession)).ToHaveCount(0), "the deleted session left memory")
+	must(t, expect.Locator(memRow(pendingSession)).ToHaveAttribute("data-status", "accepted"), "memory is accepted")
+
+	dl, err := page.ExpectDownload(func() error { return byTestID(page, "download").Click() })
+	must(t, err, "downloading")
+	if name := dl.SuggestedFilename(); !strings.HasSuffix(name, ".zip") {
+		t.Errorf("the download is named %q, want a .zip", name)
+	}
+	path, err := dl.Path()
+	must(t, err, "the downloaded file")
+	data, err := os.ReadFile(path)
+	must(t, err, "reading the download")
+	files := unzip(t, data)
+	var doc struct {
+		Status string `json:"status"`
+	}
+	content, ok := files["MobileApps/"+pendingSession]
+	if !ok {
+		t.Fatalf("the zip lacks %s; it holds %v", pendingSession, keys(files))
+	}
+	must(t, json.Unmarshal([]byte(content), &doc), "the accepted session is JSON")
+	if doc.Status != "accepted" {
+		t.Errorf("the downloaded %s has status %q, want accepted", pendingSession, doc.Status)
+	}
+	for p := range files {
+		if p == "MobileApps/"+acceptedSession || strings.HasPrefix(p, "MobileApps/"+androidApp+"/") {
+			t.Errorf("the zip still holds the deleted %s", p)
+		}
+	}
+	// Everything else of the sample is still there: 13 files, less the session and the app's 4 files.
+	if want := want.Disk.Summary.Files + want.Disk.Summary.Skipped - 1 - 4; len(files) != want {
+		t.Errorf("the zip holds %d files, want %d: %v", len(files), want, keys(files))
+	}
+}
+
+// New session: the dialog writes a well-formed session file (generated id and matching token).
+func testCreateSession(t *testing.T, srv *devserver) {
+	page := newPage(t)
+	srv.open(t, page, "")
+	must(t, byTestID(page, "create-session").Click(), "New session")
+	must(t, expect.Locator(page.Locator("#create-dialog")).ToBeVisible(), "the dialog opens")
+	must(t, byTestID(page, "create-application-id").Fill("com.e2e.created"), "application id")
+	must(t, byTestID(page, "create-team-id").Fill("TEAM123456"), "team id")
+	_, err := byTestID(page, "create-status").SelectOption(playwright.SelectOptionValues{Values: &[]string{"accepted"}})
+	must(t, err, "status")
+	must(t, byTestID(page, "create-email").Fill("new@example.com"), "email")
+	must(t, byTestID(page, "create-submit").Click(), "Create")
+
+	row := page.Locator(`[data-testid="session-row"][data-path^="TEAM123456.com.e2e.created/"]`)
+	must(t, expect.Locator(row).ToHaveCount(1), "the new session is listed in its app folder")
+	must(t, expect.Locator(row).ToHaveAttribute("data-status", "accepted"), "with the chosen status")
+	must(t, expect.Locator(row).ToContainText("new@example.com"), "and email")
+	must(t, expect.Locator(page.Locator("#file-path")).ToHaveText(regexp.MustCompile(`^TEAM123456\.com\.e2e\.created/[0-9a-fA-F]+$`)), "the editor opens it")
+	must(t, expect.Locator(byTestID(page, "token-inspector").Locator(`tr[data-match="true"]`)).ToHaveCount(3), "its token matches on all three fields")
+	must(t, expect.Locator(row.Locator(`[data-testid="differs-badge"]`)).ToHaveAttribute("data-kind", "notLoaded"), "a refresh creates no session")
+	must(t, expect.Locator(byTestID(page, "error-row")).ToHaveCount(4), "no new error")
+}
+
+// A file that is not a zip, and a zip with an entry escaping the folder, are refused with the engine's reason
+// in the error banner; the folder open before stays.
+func testBadZips(t *testing.T, srv *devserver) {
+	page := newPage(t)
+	srv.open(t, page, "")
+	rows := byTestID(page, "session-row")
+	must(t, expect.Locator(rows).ToHaveCount(5), "the sample")
+	banner := byTestID(page, "error-banner")
+
+	junk := make([]byte, 4096)
+	rand.New(rand.NewSource(1)).Read(junk)
+	must(t, byTestID(page, "zip-input").SetInputFiles(playwright.InputFile{Name: "x.zip", MimeType: "application/zip", Buffer: junk}), "uploading junk")
+	must(t, expect.Locator(banner).ToBeVisible(), "the banner shows")
+	must(t, expect.Locator(banner).ToContainText(`Cannot open "x.zip":`), "the banner names the file")
+	must(t, expect.Locator(banner).ToContainText("not a readable zip archive"), "the banner says why")
+	shot(t, page, "browser-bad-zip")
+	must(t, expect.Locator(byTestID(page, "source")).ToHaveText("sample"), "the sample stays open")
+	must(t, expect.Locator(rows).ToHaveCount(5), "its rows stay")
+
+	evil := rawZip(t, [][2]string{
+		{"MobileApps/com.e2e.app/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", sessionFile("com.e2e.app", "", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "accepted", "")},
+		{"MobileApps/../escape", "outside"},
+	})
+	must(t, byTestID(page, "zip-input").SetInputFiles(playwright.InputFile{Name: "evil.zip", MimeType: "application/zip", Buffer: evil}), "uploading the escaping zip")
+	must(t, expect.Locator(banner).ToContainText(`Cannot open "evil.zip":`), "the banner names the second file")
+	must(t, expect.Locator(banner).ToContainText("../escape"), "the banner names the entry")
+	must(t, expect.Locator(banner).ToContainText("'..'"), "the banner says why")
+	must(t, expect.Locator(byTestID(page, "source")).ToHaveText("sample"), "the sample stays open")
+
+	must(t, page.Locator("#error-banner-close").Click(), "closing the banner")
+	must(t, expect.Locator(banner).ToBeHidden(), "the banner closes")
+}
+
+// Switching the language re-renders the engine's messages (errors, violations) and the page's own text.
+func testLanguages(t *testing.T, srv *devserver) {
+	page := newPage(t)
+	srv.open(t, page, "")
+	openInEditor(t, page, schemaError)
+	for _, tc := range []struct{ lang, refresh string }{
+		{"fr", "Actualiser les sessions"},
+		{"es", "Actualizar sesiones"},
+		{"en", "Refresh sessions"},
+	} {
+		want := engineSample(t, tc.lang)
+		_, err := byTestID(page, "lang-select").SelectOption(playwright.SelectOptionValues{Values: &[]string{tc.lang}})
+		must(t, err, "choosing "+tc.lang)
+		must(t, expect.Locator(page.Locator("html")).ToHaveAttribute("lang", tc.lang), "the page's language")
+		must(t, expect.Locator(byTestID(page, "refresh")).ToContainText(tc.refresh), tc.lang+": the page's own text")
+		var msgs []string
+		var violation string
+		for _, e := range want.Disk.Errors {
+			msgs = append(msgs, e.Message)
+			if e.Path == schemaError {
+				violation = e.Violations[0].Message
+			}
+		}
+		must(t, expect.Locator(byTestID(page, "error-row").Locator(".err-msg")).ToHaveText(msgs), tc.lang+": the engine's messages")
+		must(t, expect.Locator(byTestID(page, "file-error")).ToContainText(violation), tc.lang+": the open file's violation")
+		waitIdle(t, page)
+		if tc.lang == "fr" {
+			shot(t, page, "browser-lang-fr")
+		}
+	}
+	if fr, en := engineSample(t, "fr").Disk.Errors[0].Message, engineSample(t, "en").Disk.Errors[0].Message; fr == en {
+		t.Errorf("the engine's French message equals the English one: %q", fr)
+	}
+}
+
+// The theme button switches between light and dark, and the choice survives a reload.
+func testTheme(t *testing.T, srv *devserver) {
+	page := newPage(t)
+	srv.open(t, page, "")
+	html := page.Locator("html")
+	toggle := byTestID(page, "theme-toggle")
+	bg := func() string {
+		v, err := page.Evaluate(`() => getComputedStyle(document.body).backgroundColor`)
+		must(t, err, "reading the background")
+		return v.(string)
+	}
+	darkNow, err := page.Evaluate(`() => matchMedia('(prefers-color-scheme: dark)').matches`)
+	must(t, err, "reading the preferred scheme")
+	first, second := "dark", "light"
+	if darkNow.(bool) {
+		first, second = "light", "dark"
+	}
+	before := bg()
+
+	must(t, toggle.Click(), "toggling the theme")
+	must(t, expect.Locator(html).ToHaveAttribute("data-theme", first), "the theme switches to "+first)
+	must(t, expect.Locator(toggle).ToHaveAttribute("aria-pressed", fmt.Sprint(first == "dark")), "the button's state")
+	eventually(t, "the background changes with the theme", func() (bool, string) {
+		now := bg()
+		return now != before, "background still " + now
+	})
+	shot(t, page, "browser-theme-"+first)
+
+	_, err = page.Reload()
+	must(t, err, "reloading")
+	waitLoaded(t, page, srv.Source)
+	must(t, expect.Locator(html).ToHaveAttribute("data-theme", first), "the theme survives a reload")
+
+	must(t, toggle.Click(), "toggling back")
+	must(t, expect.Locator(html).ToHaveAttribute("data-theme", second), "the theme switches back")
+	eventually(t, "the background is back", func() (bool, string) {
+		now := bg()
+		return now == before, "background " + now + ", want " + before
+	})
+}
+
+// The search box filters the rows; the view (search, open file) is kept in the URL hash, so a reload shows
+// the same view.
+func testSearchAndHash(t *testing.T, srv *devserver) {
+	page := newPage(t)
+	srv.open(t, page, "")
+	rows := byTestID(page, "session-row")
+	must(t, expect.Locator(rows).ToHaveCount(5), "all sessions")
+
+	must(t, byTestID(page, "search").Fill("marie.dupont"), "searching")
+	must(t, expect.Locator(rows).ToHaveCount(1), "one session matches")
+	must(t, expect.Locator(rows).ToHaveAttribute("data-path", pendingSession), "the matching session")
+	must(t, expect.Locator(byTestID(page, "error-row")).ToHaveCount(0), "no error matches")
+	must(t, expect.Locator(byTestID(page, "memory-row")).ToHaveCount(1), "memory is filtered too")
+	must(t, expect.Page(page).ToHaveURL(regexp.MustCompile(`#.*q=marie\.dupont`)), "the search is in the URL")
+
+	must(t, byTestID(page, "search").Fill("mobi 3"), "searching an error code")
+	must(t, expect.Locator(rows).ToHaveCount(0), "no session matches")
+	must(t, expect.Locator(byTestID(page, "error-row")).ToHaveCount(1), "one error matches")
+	must(t, expect.Locator(byTestID(page, "error-row")).ToHaveAttribute("data-path", schemaError), "the mobi 3 error")
+
+	must(t, byTestID(page, "search").Fill("marie.dupont"), "searching again")
+	must(t, expect.Locator(rows).ToHaveCount(1), "one session matches")
+	openInEditor(t, page, pendingSession)
+	must(t, expect.Page(page).ToHaveURL(regexp.MustCompile(`#.*file=`)), "the open file is in the URL")
+
+	_, err := page.Reload()
+	must(t, err, "reloading")
+	waitLoaded(t, page, srv.Source)
+	must(t, expect.Locator(byTestID(page, "search")).ToHaveValue("marie.dupont"), "the search survives the reload")
+	must(t, expect.Locator(rows).ToHaveCount(1), "the filter survives the reload")
+	must(t, expect.Locator(page.Locator("#file-path")).ToHaveText(pendingSession), "the open file survives the reload")
+	must(t, expect.Locator(byTestID(page, "editor")).ToHaveValue(regexp.MustCompile(`"marie\.dupont@example\.com"`)), "with its content")
+	shot(t, page, "browser-search-after-reload")
+
+	// Escape clears the search.
+	must(t, byTestID(page, "search").Press("Escape"), "Escape")
+	must(t, expect.Locator(rows).ToHaveCount(5), "all sessions again")
+	must(t, expect.Page(page).Not().ToHaveURL(regexp.MustCompile(`q=`)), "the search left the URL")
+}
+
+func keys(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
