@@ -9,7 +9,7 @@ BUILD     := build
 ADDR      ?= 127.0.0.1:8080
 FUZZTIME  ?= 10m
 
-.PHONY: all build run check test vet test-unit test-race test-wasm test-e2e e2e-setup wasm fuzz bench clean
+.PHONY: all build run check test vet test-unit test-race test-wasm test-e2e e2e-setup wasm fuzz bench loadtest clean
 
 all: build
 
@@ -27,7 +27,9 @@ wasm:
 check:
 	$(GO) run ./cmd/mobisess check || test $$? -eq 1
 
-run: check
+# The console on the embedded sample, at http://$(ADDR)/ (the engine runs in the page as WebAssembly).
+run: wasm
+	$(GO) run ./cmd/devserver -addr $(ADDR) -wasm-dir $(BUILD)/web
 
 vet:
 	$(GO) vet ./...
@@ -41,7 +43,7 @@ test-unit:
 	$(GO) test $$($(GO) list ./... | grep -v /e2e)
 
 test-race:
-	$(GO) test -race ./core/...
+	$(GO) test -race ./core/... ./cmd/devserver/...
 
 test-wasm:
 	$(WASM_ENV) $(GO) test ./core/... ./wasm/...
@@ -49,17 +51,23 @@ test-wasm:
 e2e-setup:
 	bash e2e/setup.sh
 
-test-e2e: e2e-setup
-	$(GO) test ./e2e/...
+test-e2e: e2e-setup wasm
+	MOBISESS_WASM_DIR=$(BUILD)/web $(GO) test ./e2e/...
 
 # Longer fuzzing campaigns, one target at a time: make fuzz FUZZTIME=10m
 fuzz:
 	$(GO) test ./core -run '^$$' -fuzz '^FuzzDecodeToken$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./core -run '^$$' -fuzz '^FuzzCheckBytes$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./core -run '^$$' -fuzz '^FuzzImportZip$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./cmd/devserver -run '^$$' -fuzz '^FuzzHandler$$' -fuzztime $(FUZZTIME)
 
 bench:
 	bash bench/run.sh
+
+# 50 clients, 10k requests against the dev server on loopback; results in bench/loadtest.md.
+loadtest:
+	$(GO) build -o $(BUILD)/devserver ./cmd/devserver
+	$(GO) run ./cmd/devserver/loadtest -devserver $(BUILD)/devserver -out bench/loadtest.md
 
 clean:
 	rm -rf $(BUILD)

@@ -8,6 +8,9 @@
 #   BENCH_OUT=FILE            where the tables go; default BENCHMARKS.md for the full default run,
 #                             bench/out/BENCHMARKS.md otherwise, so that a partial run never replaces the table
 #
+# Last, bench/browser times the wasm engine in Chromium (through the console) and in Node against native, on the
+# 10k zip (1k with BENCH_QUICK), and appends its section; it needs e2e/setup.sh (Chromium + the Playwright driver).
+#
 # Peers are installed into bench/peers/ and data and results go to bench/out/ (both ignored by git). A peer that
 # cannot be installed or run is reported as "not available: why"; it never stops the run.
 set -uo pipefail
@@ -257,4 +260,34 @@ done
 printf 'seconds\t%s\n' "$(($(date +%s) - started))" >>"$RES/machine.tsv"
 printf 'load at end\t%s\n' "$(cut -d' ' -f1-3 /proc/loadavg)" >>"$RES/machine.tsv"
 "$BIN/report" -results "$RES" -sizes "$sizes" -repo "$REPO" -out "$out_md" || die "cannot write $out_md"
+
+# --- the engine in the browser: wasm in Chromium (through the console) and in Node, against native ---------------
+# On the 10k zip (1k in BENCH_QUICK mode). A failure is reported in the section; it never stops the run.
+browser_section() {
+	local label=10k runs=5 why=
+	[ -n "$quick" ] && label=1k runs=2
+	local zip=$OUT/data/$label/MobileApps.zip web=$OUT/web
+	mkdir -p "$web"
+	if ! dataset "$label" "$((${label%k} * 1000))"; then
+		why="cannot generate the $label data"
+	elif ! GOOS=js GOARCH=wasm go build -ldflags='-s -w' -o "$web/mobisess.wasm" ./wasm >"$LOGS/browser-wasm.log" 2>&1; then
+		why="cannot build the wasm: $(last_line "$LOGS/browser-wasm.log")"
+	elif ! cp "$(go env GOROOT)/lib/wasm/wasm_exec.js" "$web/" 2>>"$LOGS/browser-wasm.log"; then
+		why="cannot copy wasm_exec.js: $(last_line "$LOGS/browser-wasm.log")"
+	elif ! go build -o "$BIN/browser" ./bench/browser >"$LOGS/browser-build.log" 2>&1; then
+		why="cannot build bench/browser: $(last_line "$LOGS/browser-build.log")"
+	elif ! "$BIN/browser" -zip "$zip" -wasm-dir "$web" -runs "$runs" >"$RES/browser.md" 2>"$LOGS/browser.log"; then
+		why=$(last_line "$LOGS/browser.log")
+	fi
+	if [ -z "$why" ]; then
+		printf '\n' >>"$out_md"
+		cat "$RES/browser.md" >>"$out_md"
+	else
+		say "browser: not available: $why"
+		printf '\n## The engine in the browser\n\nnot available: %s\n' "${why:-unknown error}" >>"$out_md"
+	fi
+}
+say "the engine in the browser"
+browser_section
+
 say "wrote $out_md in $(($(date +%s) - started)) s"

@@ -249,11 +249,36 @@ func readListedFile(fsys afero.Fs, name string, limit int64) ([]byte, error) {
 	if _, ok := fsys.(*afero.OsFs); !ok {
 		return readFile(fsys, name, limit)
 	}
-	f, err := fsys.OpenFile(name, openListedFlags, 0)
+	f, err := OpenRegular(fsys, name)
 	if err != nil {
 		return nil, err
 	}
 	return readOpened(f, name, limit)
+}
+
+// OpenRegular opens a file for reading only when it is a regular file, never waiting on a named pipe and never
+// following a link, for readers outside core (the dev server's watcher) that must not hang either.
+func OpenRegular(fsys afero.Fs, name string) (afero.File, error) {
+	var f afero.File
+	var err error
+	if _, ok := fsys.(*afero.OsFs); ok {
+		f, err = fsys.OpenFile(name, openListedFlags, 0)
+	} else {
+		if info, lerr := lstat(fsys, name); lerr != nil {
+			return nil, lerr
+		} else if !info.Mode().IsRegular() {
+			return nil, &fs.PathError{Op: "open", Path: name, Err: errNotRegular}
+		}
+		f, err = fsys.Open(name)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
+		f.Close()
+		return nil, &fs.PathError{Op: "open", Path: name, Err: errNotRegular}
+	}
+	return f, nil
 }
 
 func readOpened(f afero.File, name string, limit int64) ([]byte, error) {

@@ -34,7 +34,7 @@ type Progress func(phase string, done, total int)
 
 // API holds the workspace the console works on.
 type API struct {
-	mu        sync.RWMutex // reads share it; calls that change the workspace, its language or progress are alone
+	mu        sync.RWMutex // held shared by sharedMethods, alone by the calls that change the fields below
 	ws        *core.Workspace
 	lang      core.Lang
 	schema    *core.Schema
@@ -81,12 +81,15 @@ func (a *API) watchProgress(c *core.Checker, phase string) {
 	c.Progress = func(done, total int) { a.progress(phase, done, total) }
 }
 
-// readOnlyMethods change nothing, so they run side by side: a slow refresh does not hold up every read.
-var readOnlyMethods = map[string]bool{"state": true, "read": true, "download": true}
+// sharedMethods leave the API's own fields alone (the workspace, the language, progress), so they run side by
+// side; the workspace serialises the changes among them. A save then does not wait behind every state.
+var sharedMethods = map[string]bool{
+	"state": true, "read": true, "download": true, "write": true, "remove": true, "setStatus": true, "create": true,
+}
 
 // Call runs one method. data carries the bytes of openZip.
 func (a *API) Call(ctx context.Context, method string, params []byte, data []byte) (res Result, err error) {
-	if readOnlyMethods[method] {
+	if sharedMethods[method] {
 		a.mu.RLock()
 		defer a.mu.RUnlock()
 	} else {

@@ -1,0 +1,636 @@
+// Command browser measures the engine where the console runs it: compiled to WebAssembly, in Chromium through the
+// real console (the dev server in browser mode, the page, its Web Worker), in Node (the engine alone), and natively
+// in this process, on the same zip. It also measures what the wasm costs to download. It prints a markdown section
+// ("## The engine in the browser") on stdout; progress goes to stderr.
+//
+//	go run ./bench/browser -zip bench/out/data/10k/MobileApps.zip -wasm-dir bench/out/web
+//
+// The wasm dir holds mobisess.wasm and wasm_exec.js:
+//
+//	GOOS=js GOARCH=wasm go build -ldflags='-s -w' -o DIR/mobisess.wasm ./wasm
+//	cp "$(go env GOROOT)/lib/wasm/wasm_exec.js" DIR/
+//
+// In Chromium, each run is a fresh browser context (no cache shared with earlier runs): the page is loaded, and
+// the time to a usable console is navigation start → the first session row of the sample in the DOM. Then the zip
+// is given to the console's file input. An init script (web/ is not changed) wraps the page's Worker to note when
+// the openZip request is posted and when its answer comes back, and a MutationObserver notes when the console
+// shows the new zip (its name as the source, the progress bar hidden, session rows present). All times are the
+// page's performance.now().
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/playwright-community/playwright-go"
+
+	"github.com/mobisess/mobisess/core"
+	"github.com/mobisess/mobisess/core/api"
+	"github.com/mobisess/mobisess/e2e/browser"
+)
+
+// Targets.
+const (
+	targetChromiumMS = 3000            // import + check of a 10k-session zip in Chromium, through the console
+	targetRatio      = 4.0             // wasm in Chromium ÷ native
+	targetTransfer   = 2_500_000       // compressed wasm (bytes, as served)
+	targetMinFiles   = 9_000           // the Chromium time target is for a 10k-session zip
+	waitTimeout      = 5 * 60 * 1000.0 // ms, for each wait in the page
+)
+
+// initScript runs in the page before its own scripts.
+const initScript = `(() => {
+  const B = window.__bench = { firstRow: 0, change: 0, sent: 0, answered: 0, shown: 0, want: '', openId: -1, error: '' };
+  const W = window.Worker;
+  window.Worker = class extends W {
+    constructor(...a) {
+      super(...a);
+      this.addEventListener('message', (e) => {
+        const d = e.data;
+        if (d && !d.progress && d.id === B.openId) {
+          B.answered = performance.now();
+          if (d.error) B.error = String(d.error.message || 'error');
+          check();
+        }
+      });
+    }
+    postMessage(m, t) {
+      if (m && m.method === 'openZip') { B.openId = m.id; B.sent = performance.now(); }
+      return super.postMessage(m, t);
+    }
+  };
+  document.addEventListener('change', (e) => {
+    if (e.target && e.target.matches && e.target.matches('[data-testid="zip-input"]')) B.change = performance.now();
+  }, true);
+  function check() {
+    if (!B.firstRow && document.querySelector('[data-testid="session-row"]')) B.firstRow = performance.now();
+    if (B.want && B.answered && !B.shown) {
+      const s = document.querySelector('[data-testid="source"]');
+      const p = document.querySelector('[data-testid="progress"]');
+      if (s && s.textContent === B.want && p && p.hidden && document.querySelector('[data-testid="session-row"]')) {
+        B.shown = performance.now();
+      }
+    }
+  }
+  new MutationObserver(check).observe(document, { childList: true, subtree: true, attributes: true, characterData: true });
+})();`
+
+type pageTimes struct {
+	FirstRow float64 `json:"firstRow"`
+	Change   float64 `json:"change"`
+	Sent     float64 `json:"sent"`
+	Answered float64 `json:"answered"`
+	Shown    float64 `json:"shown"`
+	Error    string  `json:"error"`
+}
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "bench/browser:", err)
+		os.Exit(1)
+	}
+}
+
+func logf(format string, a ...any) { fmt.Fprintf(os.Stderr, "bench/browser: "+format+"\n", a...) }
+
+func run() error {
+	zipPath := flag.String("zip", "bench/out/data/10k/MobileApps.zip", "the zipped MobileApps folder to open")
+	wasmDir := flag.String("wasm-dir", "bench/out/web", "the folder holding mobisess.wasm and wasm_exec.js")
+	runs := flag.Int("runs", 5, "runs of each measurement")
+	flag.Parse()
+	if *runs < 1 {
+		return errors.New("-runs must be at least 1")
+	}
+	root, err := browser.RepoRoot()
+	if err != nil {
+		return err
+	}
+	zipAbs, err := filepath.Abs(*zipPath)
+	if err != nil {
+		return err
+	}
+	wasmAbs, err := filepath.Abs(*wasmDir)
+	if err != nil {
+		return err
+	}
+	for _, f := range []string{zipAbs, filepath.Join(wasmAbs, "mobisess.wasm"), filepath.Join(wasmAbs, "wasm_exec.js")} {
+		if _, err := os.Stat(f); err != nil {
+			return err
+		}
+	}
+	zipData, err := os.ReadFile(zipAbs)
+	if err != nil {
+		return err
+	}
+	cmdline := "go run ./bench/browser " + strings.Join(os.Args[1:], " ")
+	loadStart := loadavg()
+
+	// Native first: it also says how many files the zip holds.
+	logf("native openZip, %d runs", *runs)
+	nat, err := native(zipData, *runs, 0)
+	if err != nil {
+		return fmt.Errorf("native: %w", err)
+	}
+	nat1, err := native(zipData, *runs, 1)
+	if err != nil {
+		return fmt.Errorf("native (1 thread): %w", err)
+	}
+	coreTimes, err := nativeCore(zipData, *runs)
+	if err != nil {
+		return fmt.Errorf("native core.OpenZip: %w", err)
+	}
+
+	logf("node, %d runs", *runs)
+	nodeTimes, nodeVersion, nodeErr := node(root, wasmAbs, zipAbs, *runs)
+	if nodeErr != nil {
+		logf("node: %v", nodeErr)
+	}
+
+	logf("building and starting the dev server")
+	srv, err := startDevserver(root, wasmAbs)
+	if err != nil {
+		return err
+	}
+	defer srv.stop()
+
+	tr, err := transfer(srv.url, filepath.Join(wasmAbs, "mobisess.wasm"))
+	if err != nil {
+		return fmt.Errorf("transfer size: %w", err)
+	}
+
+	logf("chromium, %d runs", *runs)
+	pages, chromeVersion, err := chromium(srv.url, zipAbs, *runs)
+	if err != nil {
+		return fmt.Errorf("chromium: %w", err)
+	}
+
+	var load, console, worker []float64
+	for _, p := range pages {
+		load = append(load, p.FirstRow)
+		console = append(console, p.Shown-p.Change)
+		worker = append(worker, p.Answered-p.Sent)
+	}
+
+	// --- the section ---
+	var b strings.Builder
+	w := func(format string, a ...any) { fmt.Fprintf(&b, format, a...) }
+	rel := func(p string) string {
+		if r, err := filepath.Rel(root, p); err == nil && !strings.HasPrefix(r, "..") {
+			return r
+		}
+		return p
+	}
+	w("## The engine in the browser\n\n")
+	w("`%s` — %s (%s, %s files, %s sessions, %s errors), wasm from `%s` (%s, %s). %d runs of each; median (min–max), ms.\n\n",
+		cmdline, "`"+rel(zipAbs)+"`", mb(int64(len(zipData))), num(nat.files), num(nat.sessions), num(nat.errors),
+		rel(wasmAbs), runtime.Version(), "`-ldflags='-s -w'`", *runs)
+	w("| What | Time (ms) | Notes |\n|---|---:|---|\n")
+	w("| Page load to a usable console | %s | navigation start → the sample's first `session-row` in the DOM; fresh context (cold cache) each run: fetch + compile the wasm, start the engine, open the sample |\n", stat(load))
+	w("| Import + check in Chromium, through the console | %s | the file input's `change` → the console shows the zip (source name, progress bar hidden, rows drawn) |\n", stat(console))
+	w("| — of which the worker's openZip round trip | %s | openZip posted to the Web Worker → its answer (the State) back in the page |\n", stat(worker))
+	if nodeErr == nil {
+		w("| Import + check in Node, engine only | %s | `mobisess.call('openZip', …)` (bench/browser/node_open.js, %s); fresh engine each run, the first run includes V8's tier-up |\n", stat(nodeTimes), nodeVersion)
+	} else {
+		w("| Import + check in Node, engine only | not available: %s | |\n", oneLine(nodeErr.Error()))
+	}
+	w("| Import + check native (this process) | %s | `api.Call(\"openZip\")`, GOMAXPROCS=%d |\n", stat(nat.ms), runtime.NumCPU())
+	w("| Import + check native, one thread | %s | the same, GOMAXPROCS=1 (the wasm build runs on one thread) |\n", stat(nat1.ms))
+	w("| `core.OpenZip` native | %s | without building and encoding the State |\n", stat(coreTimes))
+	w("\n")
+
+	chromeRatio := median(worker) / median(nat.ms)
+	w("| Ratio | Value |\n|---|---:|\n")
+	w("| wasm in Chromium ÷ native (worker round trip ÷ native openZip) | %.1fx |\n", chromeRatio)
+	w("| wasm in Chromium ÷ native, one thread | %.1fx |\n", median(worker)/median(nat1.ms))
+	w("| console in Chromium ÷ native (change → rows shown) | %.1fx |\n", median(console)/median(nat.ms))
+	if nodeErr == nil {
+		w("| Node ÷ native | %.1fx |\n", median(nodeTimes)/median(nat.ms))
+	}
+	w("\n")
+
+	w("| Transfer of mobisess.wasm | Bytes |\n|---|---:|\n")
+	w("| raw | %s (%s) |\n", num(int(tr.raw)), mb(tr.raw))
+	w("| gzip, as the dev server serves it (`Accept-Encoding: gzip`) | %s (%s) |\n", num(int(tr.served)), mb(tr.served))
+	w("| gzip -9 | %s (%s) |\n", num(int(tr.gzip9)), mb(tr.gzip9))
+	if tr.brotliErr == nil {
+		w("| brotli -q 11 | %s (%s) |\n", num(int(tr.brotli)), mb(tr.brotli))
+	} else {
+		w("| brotli | not available: %s |\n", oneLine(tr.brotliErr.Error()))
+	}
+	w("\n")
+
+	mark := func(ok bool) string {
+		if ok {
+			return "✅"
+		}
+		return "❌"
+	}
+	w("| Target | Measured | |\n|---|---:|:-:|\n")
+	if nat.files >= targetMinFiles {
+		w("| import + check of a 10k-session zip in Chromium (through the console) under %.0f s | %.2f s | %s |\n",
+			targetChromiumMS/1000.0, median(console)/1000, mark(median(console) < targetChromiumMS))
+	} else {
+		w("| import + check of a 10k-session zip in Chromium under %.0f s | %.2f s for %s files | not judged (the target is for 10k) |\n",
+			targetChromiumMS/1000.0, median(console)/1000, num(nat.files))
+	}
+	w("| wasm in Chromium within %.0fx of native | %.1fx | %s |\n", targetRatio, chromeRatio, mark(chromeRatio <= targetRatio))
+	w("| wasm transfer under %.1f MB compressed (gzip, as served) | %s | %s |\n", float64(targetTransfer)/1e6, mb(tr.served), mark(tr.served < targetTransfer))
+	w("\n")
+	w("Chromium: %s, headless (Debian package, through playwright-go). Machine: %d cores; load average %s at the start, %s at the end.",
+		chromeVersion, runtime.NumCPU(), loadStart, loadavg())
+	if tr.brotliErr == nil {
+		w(" Brotli is only measured: the dev server serves gzip.")
+	}
+	w("\n")
+	fmt.Print(b.String())
+	return nil
+}
+
+// --- native ---
+
+type nativeResult struct {
+	ms                      []float64
+	files, sessions, errors int
+}
+
+// native times api.Call("openZip") — what the wasm build runs — with GOMAXPROCS procs (0: unchanged).
+func native(data []byte, runs, procs int) (nativeResult, error) {
+	var r nativeResult
+	if procs > 0 {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+	}
+	ctx := context.Background()
+	params := []byte(`{"name":"MobileApps.zip"}`)
+	for i := 0; i < runs+1; i++ { // one warm-up run
+		runtime.GC()
+		a := api.New(nil, api.Options{CanOpen: true})
+		t := time.Now()
+		res, err := a.Call(ctx, "openZip", params, data)
+		ms := float64(time.Since(t).Microseconds()) / 1000
+		if err != nil {
+			return r, err
+		}
+		if i == 0 {
+			var st core.State
+			if err := json.Unmarshal(res.JSON, &st); err != nil {
+				return r, err
+			}
+			if st.Disk != nil {
+				r.files, r.sessions, r.errors = st.Disk.Summary.Files, st.Disk.Summary.Sessions, st.Disk.Summary.Errors
+			}
+			continue
+		}
+		r.ms = append(r.ms, ms)
+	}
+	return r, nil
+}
+
+func nativeCore(data []byte, runs int) ([]float64, error) {
+	ctx := context.Background()
+	var out []float64
+	for i := 0; i < runs+1; i++ {
+		runtime.GC()
+		t := time.Now()
+		_, err := core.OpenZip(ctx, data, "MobileApps.zip", api.NewChecker(core.English, nil), core.DefaultZipLimits)
+		ms := float64(time.Since(t).Microseconds()) / 1000
+		if err != nil {
+			return nil, err
+		}
+		if i > 0 {
+			out = append(out, ms)
+		}
+	}
+	return out, nil
+}
+
+// --- node ---
+
+func node(root, wasmDir, zip string, runs int) ([]float64, string, error) {
+	nodeBin, err := exec.LookPath("node")
+	if err != nil {
+		return nil, "", errors.New("node is not installed")
+	}
+	version, _ := exec.Command(nodeBin, "--version").Output()
+	cmd := exec.Command(nodeBin, filepath.Join(root, "bench", "browser", "node_open.js"), wasmDir, zip, strconv.Itoa(runs))
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, "", fmt.Errorf("%v: %s", err, lastLine(stderr.String()))
+	}
+	var ms []float64
+	for _, line := range strings.Split(string(out), "\n") {
+		if v, ok := strings.CutPrefix(line, "openZip "); ok {
+			f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+			if err != nil {
+				return nil, "", fmt.Errorf("node_open.js printed %q", line)
+			}
+			ms = append(ms, f)
+		}
+	}
+	if len(ms) == 0 {
+		return nil, "", errors.New("node_open.js printed no time")
+	}
+	return ms, "Node " + strings.TrimSpace(string(version)), nil
+}
+
+// --- the dev server ---
+
+type devserver struct {
+	cmd  *exec.Cmd
+	url  string
+	done chan struct{}
+}
+
+func startDevserver(root, wasmDir string) (*devserver, error) {
+	bin := filepath.Join(root, "bench", "out", "bin", "devserver")
+	build := exec.Command("go", "build", "-o", bin, "./cmd/devserver")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("building the dev server: %v: %s", err, lastLine(string(out)))
+	}
+	cmd := exec.Command(bin, "-addr", "127.0.0.1:0", "-wasm-dir", wasmDir)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	s := &devserver{cmd: cmd, done: make(chan struct{})}
+	found := make(chan string, 1)
+	go func() {
+		re := regexp.MustCompile(`listening on (http://\S+)`)
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if m := re.FindStringSubmatch(sc.Text()); m != nil {
+				select {
+				case found <- m[1]:
+				default:
+				}
+			}
+		}
+		_ = cmd.Wait()
+		close(s.done)
+	}()
+	select {
+	case s.url = <-found:
+		return s, nil
+	case <-s.done:
+		return nil, fmt.Errorf("the dev server exited: %s", lastLine(stderr.String()))
+	case <-time.After(30 * time.Second):
+		s.stop()
+		return nil, errors.New("the dev server did not print its address in 30 s")
+	}
+}
+
+func (s *devserver) stop() {
+	_ = s.cmd.Process.Signal(os.Interrupt)
+	select {
+	case <-s.done:
+	case <-time.After(5 * time.Second):
+		_ = s.cmd.Process.Kill()
+		<-s.done
+	}
+}
+
+// --- transfer size ---
+
+type transferSizes struct {
+	raw, served, gzip9, brotli int64
+	brotliErr                  error
+}
+
+func transfer(baseURL, wasmPath string) (transferSizes, error) {
+	var t transferSizes
+	data, err := os.ReadFile(wasmPath)
+	if err != nil {
+		return t, err
+	}
+	t.raw = int64(len(data))
+
+	// As served: Go's client would decompress on its own unless the header is set by hand.
+	req, err := http.NewRequest(http.MethodGet, baseURL+"mobisess.wasm", nil)
+	if err != nil {
+		return t, err
+	}
+	req.Header.Set("Accept-Encoding", "gzip")
+	res, err := (&http.Client{Transport: &http.Transport{DisableCompression: true}, Timeout: time.Minute}).Do(req)
+	if err != nil {
+		return t, err
+	}
+	n, err := io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	if err != nil {
+		return t, err
+	}
+	if res.StatusCode != http.StatusOK {
+		return t, fmt.Errorf("GET mobisess.wasm: %s", res.Status)
+	}
+	if res.Header.Get("Content-Encoding") != "gzip" {
+		return t, fmt.Errorf("the dev server did not gzip mobisess.wasm (Content-Encoding %q)", res.Header.Get("Content-Encoding"))
+	}
+	t.served = n
+
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	if _, err := zw.Write(data); err != nil {
+		return t, err
+	}
+	if err := zw.Close(); err != nil {
+		return t, err
+	}
+	t.gzip9 = int64(buf.Len())
+
+	if _, err := exec.LookPath("brotli"); err != nil {
+		t.brotliErr = errors.New("`brotli` is not installed (apt-get install -y brotli)")
+	} else {
+		out, err := exec.Command("brotli", "-q", "11", "-c", wasmPath).Output()
+		if err != nil {
+			t.brotliErr = fmt.Errorf("brotli failed: %v", err)
+		} else {
+			t.brotli = int64(len(out))
+		}
+	}
+	return t, nil
+}
+
+// --- chromium ---
+
+func chromium(url, zipPath string, runs int) ([]pageTimes, string, error) {
+	// The console shows the file's name as the source: give the zip a name the sample does not have.
+	tmp, err := os.MkdirTemp("", "mobisess-bench-browser-")
+	if err != nil {
+		return nil, "", err
+	}
+	defer os.RemoveAll(tmp)
+	name := "bench-" + filepath.Base(filepath.Dir(zipPath)) + ".zip"
+	upload := filepath.Join(tmp, name)
+	if err := os.Link(zipPath, upload); err != nil {
+		data, err := os.ReadFile(zipPath)
+		if err != nil {
+			return nil, "", err
+		}
+		if err := os.WriteFile(upload, data, 0o644); err != nil {
+			return nil, "", err
+		}
+	}
+
+	b, err := browser.Launch()
+	if err != nil {
+		return nil, "", err
+	}
+	defer b.Close()
+	version := b.Browser.Version()
+
+	var out []pageTimes
+	for i := 0; i < runs; i++ {
+		p, err := chromiumRun(b, url, upload, name)
+		if err != nil {
+			return nil, "", fmt.Errorf("run %d: %w", i+1, err)
+		}
+		logf("chromium run %d: load %.0f ms, console %.0f ms, worker %.0f ms", i+1, p.FirstRow, p.Shown-p.Change, p.Answered-p.Sent)
+		out = append(out, p)
+	}
+	return out, version, nil
+}
+
+func chromiumRun(b *browser.Browser, url, upload, name string) (pageTimes, error) {
+	var p pageTimes
+	ctx, err := b.Browser.NewContext()
+	if err != nil {
+		return p, err
+	}
+	defer ctx.Close()
+	if err := ctx.AddInitScript(playwright.Script{Content: playwright.String(initScript)}); err != nil {
+		return p, err
+	}
+	page, err := ctx.NewPage()
+	if err != nil {
+		return p, err
+	}
+	var pageErrs []string
+	page.OnPageError(func(err error) { pageErrs = append(pageErrs, err.Error()) })
+	wait := func(what, expr string) error {
+		if _, err := page.WaitForFunction(expr, nil, playwright.PageWaitForFunctionOptions{Timeout: playwright.Float(waitTimeout)}); err != nil {
+			return fmt.Errorf("waiting for %s: %w (page errors: %v)", what, err, pageErrs)
+		}
+		return nil
+	}
+	if _, err := page.Goto(url); err != nil {
+		return p, err
+	}
+	if err := wait("the sample's rows", `() => window.__bench.firstRow > 0`); err != nil {
+		return p, err
+	}
+	if _, err := page.Evaluate(`(n) => { window.__bench.want = n; }`, name); err != nil {
+		return p, err
+	}
+	if err := page.Locator(`[data-testid="zip-input"]`).SetInputFiles(upload); err != nil {
+		return p, err
+	}
+	if err := wait("the zip's rows", `() => window.__bench.shown > 0 || window.__bench.error !== ''`); err != nil {
+		return p, err
+	}
+	v, err := page.Evaluate(`() => window.__bench`)
+	if err != nil {
+		return p, err
+	}
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return p, err
+	}
+	if err := json.Unmarshal(raw, &p); err != nil {
+		return p, err
+	}
+	if p.Error != "" {
+		return p, fmt.Errorf("the console could not open the zip: %s", p.Error)
+	}
+	if p.Change == 0 || p.Sent == 0 {
+		return p, fmt.Errorf("the hooks missed the upload (change %.0f, sent %.0f)", p.Change, p.Sent)
+	}
+	return p, nil
+}
+
+// --- formatting ---
+
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+func stat(xs []float64) string {
+	if len(xs) == 0 {
+		return "—"
+	}
+	return fmt.Sprintf("%s (%s–%s)", ms(median(xs)), ms(slices.Min(xs)), ms(slices.Max(xs)))
+}
+
+func ms(v float64) string {
+	if v >= 100 {
+		return num(int(v + 0.5))
+	}
+	return strconv.FormatFloat(v, 'f', 1, 64)
+}
+
+func num(n int) string {
+	s := strconv.Itoa(n)
+	var out []byte
+	for i, c := range []byte(s) {
+		if i > 0 && (len(s)-i)%3 == 0 && s[0] != '-' {
+			out = append(out, ',')
+		}
+		out = append(out, c)
+	}
+	return string(out)
+}
+
+func mb(n int64) string { return fmt.Sprintf("%.2f MB", float64(n)/1e6) }
+
+// loadavg is the 1-minute load average, or "?".
+func loadavg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(b)); err == nil && len(f) > 0 {
+		return f[0]
+	}
+	return "?"
+}
+
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return oneLine(lines[len(lines)-1])
+}
+
+func oneLine(s string) string {
+	s = strings.ReplaceAll(strings.ReplaceAll(s, "\n", " "), "|", "\\|")
+	if len(s) > 200 {
+		s = s[:200] + "…"
+	}
+	return s
+}

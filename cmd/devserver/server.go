@@ -1,0 +1,299 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/afero"
+
+	"github.com/mobisess/mobisess/core"
+	"github.com/mobisess/mobisess/core/api"
+)
+
+// Config is what the command line decides.
+type Config struct {
+	Dir         string // the MobileApps folder (server mode); "" for browser mode
+	WasmDir     string // where `make wasm` put mobisess.wasm and wasm_exec.js (browser mode only)
+	AllowHosts  []string
+	Readonly    bool
+	AutoRefresh bool
+	Lang        core.Lang
+	Schema      *core.Schema
+	Poll        time.Duration
+	MaxBody     int64
+	MaxStreams  int
+	Timeouts    Timeouts
+	Token       string // generated when empty
+	Log         io.Writer
+}
+
+// Timeouts of the HTTP server. There is no server-wide WriteTimeout: it would cut the event streams, so each
+// request gets its own write deadline (Write; the streams set one per event).
+type Timeouts struct {
+	ReadHeader, Read, Idle, Write, Shutdown time.Duration
+}
+
+// Defaults for what the command line leaves unset.
+var (
+	defaultTimeouts = Timeouts{ReadHeader: 5 * time.Second, Read: 30 * time.Second, Idle: 2 * time.Minute,
+		Write: time.Minute, Shutdown: 5 * time.Second}
+	defaultMaxBody    int64 = 8 << 20
+	defaultMaxStreams       = 16
+	maxHeaderBytes          = 64 << 10
+)
+
+// Server is the console's web server: static files in both modes, the HTTP API and the watcher in server
+// mode.
+type Server struct {
+	cfg    Config
+	mode   string
+	token  string
+	assets map[string]*asset
+	api    *api.API // nil in browser mode
+	hub    *hub
+	watch  *watcher
+	hosts  map[string]bool // the Host headers that name this server; set when it listens
+}
+
+// NewServer prepares a server: it loads the console and, with a folder, the engine's memory of it.
+func NewServer(ctx context.Context, cfg Config) (*Server, error) {
+	if cfg.Log == nil {
+		cfg.Log = os.Stderr
+	}
+	if cfg.MaxBody <= 0 {
+		cfg.MaxBody = defaultMaxBody
+	}
+	if cfg.MaxStreams <= 0 {
+		cfg.MaxStreams = defaultMaxStreams
+	}
+	if cfg.Poll <= 0 {
+		cfg.Poll = 500 * time.Millisecond
+	}
+	cfg.Timeouts = withDefaults(cfg.Timeouts)
+	s := &Server{cfg: cfg, mode: "browser", token: cfg.Token, hub: newHub(cfg.MaxStreams)}
+	meta := pageMeta{Mode: "browser", Autoload: "sample"}
+	if cfg.Dir != "" {
+		s.mode = "server"
+		if s.token == "" {
+			var b [32]byte
+			if _, err := rand.Read(b[:]); err != nil {
+				return nil, err
+			}
+			s.token = hex.EncodeToString(b[:])
+		}
+		meta = pageMeta{Mode: "server", Token: s.token}
+		fsys := afero.NewOsFs()
+		checker := api.NewChecker(cfg.Lang, cfg.Schema)
+		ws, err := core.NewWorkspace(ctx, fsys, cfg.Dir, checker,
+			core.WorkspaceOptions{Source: cfg.Dir, Mode: "server", Readonly: cfg.Readonly})
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", cfg.Dir, err)
+		}
+		s.api = api.New(ws, api.Options{Lang: cfg.Lang, Schema: cfg.Schema, CanOpen: false})
+		s.watch = &watcher{fs: fsys, root: cfg.Dir, interval: cfg.Poll, onChange: s.diskChanged, logf: s.logf}
+	}
+	var err error
+	if s.assets, err = loadAssets(meta, cfg.WasmDir, s.mode == "browser"); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func withDefaults(t Timeouts) Timeouts {
+	d := defaultTimeouts
+	for _, p := range []struct{ v, def *time.Duration }{
+		{&t.ReadHeader, &d.ReadHeader}, {&t.Read, &d.Read}, {&t.Idle, &d.Idle}, {&t.Write, &d.Write}, {&t.Shutdown, &d.Shutdown},
+	} {
+		if *p.v <= 0 {
+			*p.v = *p.def
+		}
+	}
+	return t
+}
+
+func (s *Server) logf(format string, args ...any) {
+	fmt.Fprintf(s.cfg.Log, "devserver: "+format+"\n", args...)
+}
+
+// diskChanged is the watcher's callback: with -auto-refresh it runs a refresh first, so that a page reloading
+// on the `disk` event already sees the refreshed memory; then it tells every page.
+func (s *Server) diskChanged(paths []string) {
+	var report []byte
+	if s.cfg.AutoRefresh {
+		res, err := s.api.Call(context.Background(), "refresh", nil, nil)
+		if err != nil {
+			s.logf("auto-refresh: %v", err)
+		} else {
+			var out struct {
+				Report json.RawMessage `json:"report"`
+			}
+			if err := json.Unmarshal(res.JSON, &out); err == nil {
+				report = out.Report
+			}
+		}
+	}
+	s.hub.publish("disk", diskEvent{Paths: paths})
+	if report != nil {
+		s.hub.publishRaw("refresh", report)
+	}
+}
+
+// bind records the addresses that name this server, for the Host check. A browser tricked by DNS rebinding
+// sends the attacker's host name, which is not among them.
+func (s *Server) bind(addr net.Addr) {
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return
+	}
+	names := []string{"localhost", "127.0.0.1", "::1"}
+	ip := net.ParseIP(host)
+	if ip != nil && ip.IsUnspecified() {
+		// Bound to every interface (-allow-remote): the machine's own addresses and name.
+		if addrs, err := net.InterfaceAddrs(); err == nil {
+			for _, a := range addrs {
+				if n, ok := a.(*net.IPNet); ok {
+					names = append(names, n.IP.String())
+				}
+			}
+		}
+		if h, err := os.Hostname(); err == nil {
+			names = append(names, h)
+		}
+	} else {
+		names = append(names, host)
+	}
+	names = append(names, s.cfg.AllowHosts...)
+	s.hosts = map[string]bool{}
+	for _, n := range names {
+		n = strings.ToLower(strings.Trim(n, "[]"))
+		s.hosts[net.JoinHostPort(n, port)] = true
+		if port == "80" {
+			s.hosts[hostForm(n)] = true // browsers leave the default port out
+		}
+	}
+}
+
+func hostForm(h string) string {
+	if strings.Contains(h, ":") {
+		return "[" + h + "]"
+	}
+	return h
+}
+
+// ServeHTTP checks who is asking, then routes.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Referrer-Policy", "same-origin")
+	h.Set("Cross-Origin-Resource-Policy", "same-origin")
+	if !s.hosts[strings.ToLower(r.Host)] {
+		writeError(w, refuse(http.StatusMisdirectedRequest, kindForbidden,
+			fmt.Sprintf("this server does not answer for host %q", r.Host)), false)
+		return
+	}
+	if !safeMethod(r.Method) {
+		if err := s.checkSameOrigin(r); err != nil {
+			writeError(w, err, false)
+			return
+		}
+	}
+	if r.URL.Path != "/api/events" {
+		http.NewResponseController(w).SetWriteDeadline(time.Now().Add(s.cfg.Timeouts.Write))
+	}
+	if r.URL.Path == "/api" || strings.HasPrefix(r.URL.Path, "/api/") {
+		s.serveAPI(w, r)
+		return
+	}
+	s.serveAsset(w, r)
+}
+
+func safeMethod(m string) bool {
+	return m == http.MethodGet || m == http.MethodHead
+}
+
+// checkSameOrigin refuses a mutating request unless it carries the run's token (only the page has it) and
+// comes from the server's own origin (so another site cannot make a browser send it).
+func (s *Server) checkSameOrigin(r *http.Request) error {
+	if s.token == "" {
+		return refuse(http.StatusForbidden, kindForbidden, "this server accepts no changes (browser mode)")
+	}
+	if subtle.ConstantTimeCompare([]byte(r.Header.Get("X-Mobisess-Token")), []byte(s.token)) != 1 {
+		return refuse(http.StatusForbidden, kindForbidden, "missing or wrong X-Mobisess-Token: reload the page")
+	}
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		origin = r.Header.Get("Referer")
+	}
+	u, err := url.Parse(origin)
+	if origin == "" || err != nil || u.Scheme != "http" || !strings.EqualFold(u.Host, r.Host) || u.User != nil {
+		return refuse(http.StatusForbidden, kindForbidden, "the request does not come from this server's page (Origin)")
+	}
+	return nil
+}
+
+// httpServer is the server with its limits.
+func (s *Server) httpServer() *http.Server {
+	t := s.cfg.Timeouts
+	return &http.Server{
+		Handler:           s,
+		ReadHeaderTimeout: t.ReadHeader,
+		ReadTimeout:       t.Read,
+		IdleTimeout:       t.Idle,
+		MaxHeaderBytes:    maxHeaderBytes,
+		ErrorLog:          log.New(s.cfg.Log, "devserver: http: ", 0),
+	}
+}
+
+// Serve answers on ln until ctx ends, then shuts down gracefully: event streams are ended, requests under
+// way finish (within Timeouts.Shutdown), the watcher stops.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	s.bind(ln.Addr())
+	hs := s.httpServer()
+	hs.RegisterOnShutdown(s.hub.close)
+	wctx, stopWatch := context.WithCancel(context.Background())
+	watched := make(chan struct{})
+	if s.watch != nil {
+		go func() {
+			defer close(watched)
+			s.watch.run(wctx)
+		}()
+	} else {
+		close(watched)
+	}
+	defer func() {
+		stopWatch()
+		<-watched
+	}()
+	served := make(chan error, 1)
+	go func() { served <- hs.Serve(ln) }()
+	select {
+	case err := <-served:
+		s.hub.close()
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), s.cfg.Timeouts.Shutdown)
+	defer cancel()
+	err := hs.Shutdown(sctx)
+	if errors.Is(err, context.DeadlineExceeded) {
+		hs.Close()
+	}
+	if serr := <-served; serr != nil && !errors.Is(serr, http.ErrServerClosed) {
+		return serr
+	}
+	return err
+}

@@ -1,0 +1,381 @@
+package main
+
+import (
+	"github.com/mobisess/mobisess/core"
+
+	"context"
+	"errors"
+	"hash/fnv"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/spf13/afero"
+)
+
+// The watcher polls: every interval it lists the root and each app folder (lstat only, no reads) and compares
+// the result with the previous listing. Why not fsnotify:
+//   - it watches directories, not trees: each app folder 4D creates later needs its own watch, added after a
+//     race with the files written into it, and a deleted-and-recreated root needs a watch on its parent;
+//   - on macOS (where 4D developers work) kqueue holds a file descriptor per watched file, so a folder of
+//     thousands of sessions exhausts the default limit of 256;
+//   - inotify sees nothing of changes made by another machine on a shared folder (SMB, NFS, a VM's mount),
+//     which is where a 4D Server's MobileApps folder often sits.
+// Polling has none of these: a new app folder, a vanished or recreated root, a network share are all just
+// the next listing. Its cost grows with the folder: one readdir per app folder and one lstat per file, about
+// 7 ms per 1000 sessions on a busy 2-core machine (BenchmarkScan), so polling every 500 ms costs 1-2% of a
+// core per 1000 sessions and keeps a change within the second.
+
+// watchWindow is how recent a modification time must be for the watcher to also hash the file: two writes
+// within a file system's timestamp granularity (1 s on HFS+, 2 s on FAT) can leave size and mtime equal.
+const watchWindow = 3 * time.Second
+
+// maxHashed bounds what the watcher reads of a recently modified file; session files are about 1 KB.
+const maxHashed = 8 << 20
+
+// stamp is what the watcher remembers of one entry.
+type stamp struct {
+	dir    bool
+	mode   fs.FileMode
+	size   int64
+	mtime  int64
+	hashed bool
+	sum    uint64
+}
+
+func (a stamp) same(b stamp) bool {
+	if a.dir || b.dir {
+		// A folder's own mtime changes with every file written in it; its files are compared one by one.
+		return a.dir == b.dir
+	}
+	if a.mode != b.mode || a.size != b.size || a.mtime != b.mtime {
+		return false
+	}
+	return !a.hashed || !b.hashed || a.sum == b.sum
+}
+
+// snapshot maps the paths under the root ("app", "app/file", "root-file") to their stamps.
+type snapshot map[string]stamp
+
+type watcher struct {
+	fs       afero.Fs
+	root     string
+	interval time.Duration
+	now      func() time.Time
+	onChange func(paths []string)
+	logf     func(format string, args ...any)
+
+	prev    snapshot // the last good scan, nil until one succeeds; only run's goroutine touches it
+	failing bool
+
+	// The changes the API makes are no news from the disk: the page that made one has its result. mu guards
+	// what the watcher knows of them; it is never held across a scan or an engine call.
+	mu       sync.Mutex
+	inflight map[int][]touch        // changes under way: what they may touch
+	lastID   int                    // of the last change begun
+	gen      uint64                 // counts the changes ended
+	expect   map[string]expectation // the state each change left, until a scan begun after it is compared
+}
+
+// touch is a path a change under way may alter: the path itself, or everything under it too.
+type touch struct {
+	path    string
+	subtree bool
+}
+
+func (t touch) covers(p string) bool {
+	return p == t.path || t.subtree && (t.path == "" || strings.HasPrefix(p, t.path+"/"))
+}
+
+// expectation is the state a path is in after a change made through the API: a poll that finds exactly
+// that does not report it. Gone covers the path and everything under it ("" is the root).
+type expectation struct {
+	gen  uint64
+	gone bool
+	st   stamp
+}
+
+// run polls until ctx ends. onChange runs in this goroutine, so a slow handler (an auto-refresh) delays the
+// next poll rather than piling up.
+func (w *watcher) run(ctx context.Context) {
+	w.poll()
+	t := time.NewTicker(w.interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if paths := w.poll(); len(paths) > 0 {
+			w.onChange(paths)
+		}
+	}
+}
+
+// poll scans the folder and returns what changed since the last poll, less the API's own changes. A path
+// that a change under way may touch is held back: compared again at the next poll, when that change has
+// said what it left.
+func (w *watcher) poll() []string {
+	w.mu.Lock()
+	begun := w.gen
+	w.mu.Unlock()
+	next, err := w.scan(w.prev)
+	if err != nil {
+		if !w.failing {
+			w.logf("watching %s: %v (retrying)", w.root, err)
+		}
+		w.failing = true
+		return nil // unknown is not deleted: keep the last good listing
+	}
+	if w.failing {
+		w.logf("watching %s again", w.root)
+		w.failing = false
+	}
+	prev := w.prev
+	w.prev = next
+	if prev == nil {
+		return nil
+	}
+	changed := changedPaths(prev, next)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for p := range changed {
+		switch {
+		case w.held(p):
+			delete(changed, p)
+			if st, ok := prev[p]; ok {
+				next[p] = st
+			} else {
+				delete(next, p)
+			}
+		case w.expected(p, next):
+			delete(changed, p)
+		}
+	}
+	// This scan began after these changes ended, so it saw what they left: their expectations are spent,
+	// unless their path was held back for a change still under way (it was not compared).
+	for p, e := range w.expect {
+		if e.gen <= begun && !w.held(p) {
+			delete(w.expect, p)
+		}
+	}
+	return collapse(changed)
+}
+
+func (w *watcher) held(p string) bool {
+	for _, touches := range w.inflight {
+		for _, t := range touches {
+			if t.covers(p) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// expected says whether a path's state in next is the one an API change left.
+func (w *watcher) expected(p string, next snapshot) bool {
+	st, present := next[p]
+	if e, ok := w.expect[p]; ok && e.gone != present && (e.gone || e.st.same(st)) {
+		return true
+	}
+	if present {
+		return false
+	}
+	for k, e := range w.expect {
+		if e.gone && (touch{path: k, subtree: true}).covers(p) {
+			return true
+		}
+	}
+	return false
+}
+
+// begin announces a change made through the API that may touch these paths; end says which paths it did
+// change (none when it failed).
+func (w *watcher) begin(touches []touch) int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.inflight == nil {
+		w.inflight = map[int][]touch{}
+	}
+	w.lastID++
+	w.inflight[w.lastID] = touches
+	return w.lastID
+}
+
+func (w *watcher) end(id int, paths []string) {
+	// What the change left is read before taking the lock: it is on disk already.
+	type result struct {
+		path string
+		e    expectation
+	}
+	var results []result
+	recent := w.clock().Add(-watchWindow).UnixNano()
+	for _, p := range paths {
+		for _, q := range []string{p, parentOf(p)} {
+			if q == "" && p != "" {
+				continue
+			}
+			full := filepath.Join(w.root, filepath.FromSlash(q))
+			info, err := lstat(w.fs, full)
+			switch {
+			case errors.Is(err, fs.ErrNotExist):
+				results = append(results, result{q, expectation{gone: true}})
+			case err == nil && q != "":
+				results = append(results, result{q, expectation{st: w.stampOf(full, info, recent)}})
+			}
+		}
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	delete(w.inflight, id)
+	w.gen++
+	if w.expect == nil {
+		w.expect = map[string]expectation{}
+	}
+	for _, r := range results {
+		r.e.gen = w.gen
+		w.expect[r.path] = r.e
+	}
+}
+
+func parentOf(p string) string {
+	app, _, _ := strings.Cut(p, "/")
+	return app
+}
+
+func (w *watcher) clock() time.Time {
+	if w.now != nil {
+		return w.now()
+	}
+	return time.Now()
+}
+
+func lstat(fsys afero.Fs, name string) (fs.FileInfo, error) {
+	if l, ok := fsys.(afero.Lstater); ok {
+		info, _, err := l.LstatIfPossible(name)
+		return info, err
+	}
+	return fsys.Stat(name)
+}
+
+// scan lists the root and its app folders. A missing root is an empty snapshot (it may come back); a root
+// that cannot be read is an error. An app folder that cannot be read keeps its previous entries.
+func (w *watcher) scan(prev snapshot) (snapshot, error) {
+	snap := snapshot{}
+	entries, err := readDirInfo(w.fs, w.root)
+	if errors.Is(err, fs.ErrNotExist) {
+		return snap, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	recent := w.clock().Add(-watchWindow).UnixNano()
+	for _, e := range entries {
+		if hidden(e.Name()) {
+			continue
+		}
+		name := e.Name()
+		snap[name] = w.stampOf(filepath.Join(w.root, name), e, recent)
+		if !snap[name].dir {
+			continue
+		}
+		files, err := readDirInfo(w.fs, filepath.Join(w.root, name))
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			delete(snap, name) // gone between the two reads: the next poll sees it gone
+			continue
+		case err != nil:
+			for p, st := range prev {
+				if strings.HasPrefix(p, name+"/") {
+					snap[p] = st
+				}
+			}
+			continue
+		}
+		for _, f := range files {
+			if hidden(f.Name()) {
+				continue
+			}
+			snap[name+"/"+f.Name()] = w.stampOf(filepath.Join(w.root, name, f.Name()), f, recent)
+		}
+	}
+	return snap, nil
+}
+
+// hidden entries are never sessions, and they churn: the temporary files of atomic writes, .DS_Store.
+func hidden(name string) bool { return strings.HasPrefix(name, ".") }
+
+func (w *watcher) stampOf(full string, info fs.FileInfo, recent int64) stamp {
+	st := stamp{dir: info.IsDir(), mode: info.Mode(), size: info.Size(), mtime: info.ModTime().UnixNano()}
+	if st.mode.IsRegular() && st.mtime >= recent {
+		if sum, ok := hashFile(w.fs, full); ok {
+			st.hashed, st.sum = true, sum
+		}
+	}
+	return st
+}
+
+func hashFile(fsys afero.Fs, name string) (uint64, bool) {
+	f, err := core.OpenRegular(fsys, name) // a pipe swapped in must not block the watcher
+	if err != nil {
+		return 0, false
+	}
+	defer f.Close()
+	h := fnv.New64a()
+	if _, err := io.Copy(h, io.LimitReader(f, maxHashed)); err != nil {
+		return 0, false
+	}
+	return h.Sum64(), true
+}
+
+// readDirInfo lists a directory without following links (os.File.Readdir uses lstat).
+func readDirInfo(fsys afero.Fs, dir string) ([]os.FileInfo, error) {
+	f, err := fsys.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return f.Readdir(-1)
+}
+
+// diffSnapshots names what changed, in path order.
+func diffSnapshots(prev, next snapshot) []string {
+	return collapse(changedPaths(prev, next))
+}
+
+// changedPaths are the paths added, removed or changed.
+func changedPaths(prev, next snapshot) map[string]bool {
+	changed := map[string]bool{}
+	for p, a := range prev {
+		if b, ok := next[p]; !ok || !a.same(b) {
+			changed[p] = true
+		}
+	}
+	for p := range next {
+		if _, ok := prev[p]; !ok {
+			changed[p] = true
+		}
+	}
+	return changed
+}
+
+// collapse sorts the changed paths; a folder that appeared or vanished is named alone, not with each of its
+// files.
+func collapse(changed map[string]bool) []string {
+	paths := make([]string, 0, len(changed))
+	for p := range changed {
+		if app, _, nested := strings.Cut(p, "/"); nested && changed[app] {
+			continue
+		}
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	return paths
+}

@@ -1,0 +1,177 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/spf13/afero"
+
+	"github.com/mobisess/mobisess/core"
+)
+
+func TestDiffSnapshots(t *testing.T) {
+	file := func(size, mtime int64) stamp { return stamp{mode: 0o644, size: size, mtime: mtime} }
+	dir := stamp{dir: true, mode: os.ModeDir | 0o755}
+	for _, c := range []struct {
+		name       string
+		prev, next snapshot
+		want       []string
+	}{
+		{"nothing", snapshot{"a": dir, "a/1": file(1, 1)}, snapshot{"a": dir, "a/1": file(1, 1)}, []string{}},
+		{"edited (size)", snapshot{"a": dir, "a/1": file(1, 1)}, snapshot{"a": dir, "a/1": file(2, 1)}, []string{"a/1"}},
+		{"edited (mtime)", snapshot{"a": dir, "a/1": file(1, 1)}, snapshot{"a": dir, "a/1": file(1, 2)}, []string{"a/1"}},
+		{"edited (same stat, other bytes)",
+			snapshot{"a/1": {mode: 0o644, size: 1, mtime: 1, hashed: true, sum: 1}}, snapshot{"a/1": {mode: 0o644, size: 1, mtime: 1, hashed: true, sum: 2}}, []string{"a/1"}},
+		{"hash aged out", snapshot{"a/1": {mode: 0o644, size: 1, mtime: 1, hashed: true, sum: 1}}, snapshot{"a/1": file(1, 1)}, []string{}},
+		{"a folder's mtime is not a change", snapshot{"a": dir}, snapshot{"a": {dir: true, mtime: 5}}, []string{}},
+		{"file added", snapshot{"a": dir}, snapshot{"a": dir, "a/2": file(1, 1)}, []string{"a/2"}},
+		{"file removed", snapshot{"a": dir, "a/2": file(1, 1)}, snapshot{"a": dir}, []string{"a/2"}},
+		{"folder added with files", snapshot{}, snapshot{"b": dir, "b/1": file(1, 1), "b/2": file(1, 1)}, []string{"b"}},
+		{"folder removed with files", snapshot{"b": dir, "b/1": file(1, 1), "c": file(1, 1)}, snapshot{}, []string{"b", "c"}},
+		{"file became folder", snapshot{"a": file(1, 1)}, snapshot{"a": dir}, []string{"a"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := diffSnapshots(c.prev, c.next); !reflect.DeepEqual(got, c.want) {
+				t.Fatalf("got %v, want %v", got, c.want)
+			}
+		})
+	}
+}
+
+// Two writes of the same size within the file system's timestamp granularity leave the same stat: the watcher
+// hashes recently modified files to tell them apart.
+func TestScanSameStat(t *testing.T) {
+	root := t.TempDir()
+	name := filepath.Join(root, "app", "abc")
+	os.MkdirAll(filepath.Dir(name), 0o755)
+	when := time.Now().Truncate(time.Second)
+	os.WriteFile(name, []byte("version-1"), 0o644)
+	os.Chtimes(name, when, when)
+	w := &watcher{fs: afero.NewOsFs(), root: root, now: func() time.Time { return when.Add(500 * time.Millisecond) }}
+	before, err := w.scan(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(name, []byte("version-2"), 0o644)
+	os.Chtimes(name, when, when)
+	after, err := w.scan(before)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := diffSnapshots(before, after); !reflect.DeepEqual(got, []string{"app/abc"}) {
+		t.Fatalf("got %v", got)
+	}
+}
+
+// Hidden entries (atomic-write temporaries, .DS_Store) and links are not followed nor reported; a missing
+// root is an empty listing.
+func TestScanSkips(t *testing.T) {
+	root := filepath.Join(t.TempDir(), "MobileApps")
+	w := &watcher{fs: afero.NewOsFs(), root: root}
+	snap, err := w.scan(nil)
+	if err != nil || len(snap) != 0 {
+		t.Fatalf("missing root: %v %v", snap, err)
+	}
+	os.MkdirAll(filepath.Join(root, "app"), 0o755)
+	os.WriteFile(filepath.Join(root, "app", ".abc.tmp-123"), nil, 0o644)
+	os.WriteFile(filepath.Join(root, ".DS_Store"), nil, 0o644)
+	outside := t.TempDir()
+	os.WriteFile(filepath.Join(outside, "abc"), nil, 0o644)
+	os.Symlink(outside, filepath.Join(root, "link"))
+	snap, err = w.scan(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(snap) != 2 || !snap["app"].dir || snap["link"].dir {
+		t.Fatalf("snapshot %v", snap)
+	}
+}
+
+// BenchmarkScan measures one poll of a folder of 1000 sessions in 10 app folders.
+func BenchmarkScan(b *testing.B) {
+	root := b.TempDir()
+	fsys := afero.NewOsFs()
+	for i := 0; i < 1000; i++ {
+		if _, err := core.CreateSession(fsys, root, core.NewSession{ApplicationID: fmt.Sprintf("com.example.app%d", i%10), Status: "accepted"}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	// Age the files so that the poll does not hash them, as for a folder at rest.
+	old := time.Now().Add(-time.Hour)
+	filepath.Walk(root, func(p string, _ os.FileInfo, _ error) error { return os.Chtimes(p, old, old) })
+	w := &watcher{fs: fsys, root: root}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := w.scan(nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// The API's own changes are held back while under way and not reported once done; a change on disk right
+// after one is.
+func TestWatcherOwnChanges(t *testing.T) {
+	root := t.TempDir()
+	file := filepath.Join(root, "app", "abc")
+	os.MkdirAll(filepath.Dir(file), 0o755)
+	os.WriteFile(file, []byte("v0"), 0o644)
+	w := &watcher{fs: afero.NewOsFs(), root: root, logf: t.Logf}
+	poll := func(want ...string) {
+		t.Helper()
+		if got := w.poll(); (len(got) > 0 || len(want) > 0) && !reflect.DeepEqual(got, want) {
+			t.Fatalf("poll: %v, want %v", got, want)
+		}
+	}
+	poll()
+	ours := []touch{{path: "app/abc"}, {path: "app"}}
+
+	// Seen while under way: held back; then expected.
+	id := w.begin(ours)
+	os.WriteFile(file, []byte("v1-ours"), 0o644)
+	poll()
+	w.end(id, []string{"app/abc"})
+	poll()
+
+	// A poll between the start of a change and its write, then the write.
+	id = w.begin(ours)
+	poll()
+	os.WriteFile(file, []byte("v2-ours"), 0o644)
+	w.end(id, []string{"app/abc"})
+	poll()
+
+	// Ours, then someone else's: reported.
+	id = w.begin(ours)
+	os.WriteFile(file, []byte("v3-ours"), 0o644)
+	w.end(id, []string{"app/abc"})
+	os.WriteFile(file, []byte("v4-theirs"), 0o644)
+	poll("app/abc")
+
+	// A failed change leaves no expectation; a change on disk during it is reported after it.
+	id = w.begin(ours)
+	os.WriteFile(file, []byte("v5-theirs"), 0o644)
+	poll()
+	w.end(id, nil)
+	poll("app/abc")
+
+	// Two saves of one file at once: the first lands, a poll holds the file back while the second is under
+	// way, the second fails (412). The first's result is still not news.
+	a := w.begin(ours)
+	b := w.begin(ours)
+	os.WriteFile(file, []byte("v6-ours-a"), 0o644)
+	w.end(a, []string{"app/abc"})
+	poll()
+	w.end(b, nil)
+	poll()
+
+	// A folder removed through the API, one created on disk.
+	id = w.begin([]touch{{path: "app", subtree: true}})
+	os.RemoveAll(filepath.Join(root, "app"))
+	os.MkdirAll(filepath.Join(root, "other"), 0o755)
+	w.end(id, []string{"app"})
+	poll("other")
+	poll()
+}
