@@ -1,3 +1,5 @@
+//go:build !js && !wasip1
+
 // Command browser measures the engine where the console runs it: compiled to WebAssembly, in Chromium through the
 // real console (the dev server in browser mode, the page, its Web Worker), in Node (the engine alone), and natively
 // in this process, on the same zip. It also measures what the wasm costs to download. It prints a markdown section

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	"github.com/mobisess/mobisess/core"
 	"github.com/mobisess/mobisess/core/sample"
@@ -42,6 +43,7 @@ type API struct {
 	// canOpen allows openZip and openSample, which replace the workspace (browser mode only).
 	canOpen  bool
 	progress Progress
+	phase    atomic.Value // the phase progress is reported under: "check" or "refresh"
 }
 
 // Options configure an API.
@@ -63,7 +65,7 @@ func New(ws *core.Workspace, o Options) *API {
 	}
 	a := &API{ws: ws, lang: o.Lang, schema: o.Schema, zipLimits: o.ZipLimits, canOpen: o.CanOpen, progress: o.Progress}
 	if ws != nil {
-		a.watchProgress(ws.Checker(), "check")
+		a.watchProgress(ws.Checker())
 	}
 	return a
 }
@@ -73,18 +75,21 @@ func NewChecker(lang core.Lang, schema *core.Schema) *core.Checker {
 	return &core.Checker{Lang: lang, Schema: schema}
 }
 
-func (a *API) watchProgress(c *core.Checker, phase string) {
+func (a *API) watchProgress(c *core.Checker) {
+	a.phase.Store("check")
 	if a.progress == nil {
 		c.Progress = nil
 		return
 	}
-	c.Progress = func(done, total int) { a.progress(phase, done, total) }
+	c.Progress = func(done, total int) { a.progress(a.phase.Load().(string), done, total) }
 }
 
-// sharedMethods leave the API's own fields alone (the workspace, the language, progress), so they run side by
-// side; the workspace serialises the changes among them. A save then does not wait behind every state.
+// sharedMethods leave the API's own fields alone (the workspace, the language), so they run side by side; the
+// workspace serialises the changes among them, and the registry its refreshes. A save or a refresh then does not
+// wait behind every state.
 var sharedMethods = map[string]bool{
 	"state": true, "read": true, "download": true, "write": true, "remove": true, "setStatus": true, "create": true,
+	"refresh": true, "restart": true,
 }
 
 // Call runs one method. data carries the bytes of openZip.
@@ -167,7 +172,7 @@ func (a *API) open(ctx context.Context, open func(*core.Checker) (*core.Workspac
 		return nil, &Error{Message: "this console works on its server's folder; it cannot open another", Kind: core.KindInput}
 	}
 	c := NewChecker(a.lang, a.schema)
-	a.watchProgress(c, "check")
+	a.watchProgress(c)
 	ws, err := open(c)
 	if err != nil {
 		return nil, err
@@ -301,8 +306,8 @@ func (a *API) call(ctx context.Context, method string, params []byte) (any, erro
 		f, err := ws.Create(p)
 		return a.withState(ctx, f, err)
 	case "refresh":
-		a.watchProgress(ws.Checker(), "refresh")
-		defer a.watchProgress(ws.Checker(), "check")
+		a.phase.Store("refresh")
+		defer a.phase.Store("check")
 		rep, err := ws.Refresh(ctx, nil)
 		if err != nil {
 			return nil, err

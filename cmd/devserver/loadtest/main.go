@@ -614,7 +614,7 @@ func (lt *loadTest) report(elapsed time.Duration, sessions int, size int64, load
 	table(&b, lt.lat)
 	if len(lt.base) > 0 {
 		fmt.Fprintf(&b, "\nBefore the load, one client alone (%d requests, same mix): the time to serve each request, without waiting for others. "+
-			"The engine serves one call at a time, so under load a request waits for those ahead of it.\n\n", lt.o.baseline)
+			"Reads run side by side, but a change to the folder (a save, a refresh) runs alone, so under load a request waits for the changes ahead of it.\n\n", lt.o.baseline)
 		table(&b, lt.base)
 	}
 	fmt.Fprintf(&b, "\nEdits: %d saved, %d clean 412 conflicts retried (at most %d tries for one edit); "+
