@@ -37,7 +37,7 @@ func diskTree(t *testing.T, files map[string]string) string {
 func symlink(t *testing.T, target, link string) {
 	t.Helper()
 	if err := os.Symlink(target, link); err != nil {
-		t.Skipf("this system cannot make links: %v", err)
+		t.Fatalf("cannot make a link (these tests run where links exist): %v", err)
 	}
 }
 

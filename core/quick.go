@@ -276,19 +276,11 @@ func (sc *quickScanner) ws() {
 // object reads an object, calling member with each key once the scanner stands on its value; member must read
 // the value.
 func (sc *quickScanner) object(member func(key []byte) bool) bool {
-	if sc.i >= len(sc.data) || sc.data[sc.i] != '{' {
+	if sc.peek() != '{' {
 		return false
 	}
-	sc.depth++
-	if sc.depth > maxQuickDepth {
-		return false
-	}
-	sc.i++
-	sc.ws()
-	if sc.i < len(sc.data) && sc.data[sc.i] == '}' {
-		sc.i++
-		sc.depth--
-		return true
+	if empty, ok := sc.enter('}'); !ok || empty {
+		return ok
 	}
 	for {
 		key, ok := sc.rawString()
@@ -296,7 +288,7 @@ func (sc *quickScanner) object(member func(key []byte) bool) bool {
 			return false
 		}
 		sc.ws()
-		if sc.i >= len(sc.data) || sc.data[sc.i] != ':' {
+		if sc.peek() != ':' {
 			return false
 		}
 		sc.i++
@@ -304,22 +296,42 @@ func (sc *quickScanner) object(member func(key []byte) bool) bool {
 		if !member(key) {
 			return false
 		}
-		sc.ws()
-		if sc.i >= len(sc.data) {
-			return false
-		}
-		switch sc.data[sc.i] {
-		case ',':
-			sc.i++
-			sc.ws()
-		case '}':
-			sc.i++
-			sc.depth--
-			return true
-		default:
-			return false
+		if more, ok := sc.next('}'); !ok || !more {
+			return ok
 		}
 	}
+}
+
+// enter steps into the object or array at the scanner; empty is true when it closes at once (and is left).
+func (sc *quickScanner) enter(close byte) (empty, ok bool) {
+	sc.depth++
+	if sc.depth > maxQuickDepth {
+		return false, false
+	}
+	sc.i++
+	sc.ws()
+	if sc.peek() == close {
+		sc.i++
+		sc.depth--
+		return true, true
+	}
+	return false, true
+}
+
+// next steps past what follows a member or element: more after a comma, not after close (which is left).
+func (sc *quickScanner) next(close byte) (more, ok bool) {
+	sc.ws()
+	switch sc.peek() {
+	case ',':
+		sc.i++
+		sc.ws()
+		return true, true
+	case close:
+		sc.i++
+		sc.depth--
+		return false, true
+	}
+	return false, false
 }
 
 // rawString reads a string without escapes and returns its bytes; a string with escapes is left to the full
@@ -373,35 +385,15 @@ func (sc *quickScanner) value() bool {
 	case c == '{':
 		return sc.object(func([]byte) bool { return sc.value() })
 	case c == '[':
-		sc.depth++
-		if sc.depth > maxQuickDepth {
-			return false
-		}
-		sc.i++
-		sc.ws()
-		if sc.i < len(sc.data) && sc.data[sc.i] == ']' {
-			sc.i++
-			sc.depth--
-			return true
+		if empty, ok := sc.enter(']'); !ok || empty {
+			return ok
 		}
 		for {
 			if !sc.value() {
 				return false
 			}
-			sc.ws()
-			if sc.i >= len(sc.data) {
-				return false
-			}
-			switch sc.data[sc.i] {
-			case ',':
-				sc.i++
-				sc.ws()
-			case ']':
-				sc.i++
-				sc.depth--
-				return true
-			default:
-				return false
+			if more, ok := sc.next(']'); !ok || !more {
+				return ok
 			}
 		}
 	case c == '"':

@@ -217,7 +217,8 @@ func readEntry(f *zip.File, limit int64) ([]byte, error) {
 		return nil, &ZipError{Entry: f.Name, Reason: err.Error()}
 	}
 	defer rc.Close()
-	var buf bytes.Buffer
+	// Sized from the header so that a session file is read in one allocation; capped, since a header can lie.
+	buf := bytes.NewBuffer(make([]byte, 0, min(int64(min(f.UncompressedSize64, 1<<20)), limit)+bytes.MinRead))
 	n, err := buf.ReadFrom(io.LimitReader(rc, limit+1))
 	if err != nil {
 		if errors.Is(err, io.ErrUnexpectedEOF) {

@@ -34,7 +34,7 @@ import (
 // Bounds on waiting. Nothing here sleeps for correctness: every wait is a Playwright auto-waiting assertion,
 // a locator wait or a bounded poll, and these only cap how long a broken page takes to fail.
 const (
-	waitMS       = 15_000
+	waitMS       = 60_000 // a cold wasm compile on a busy 2-core machine takes seconds; this only caps a failure
 	serverStart  = 30 * time.Second
 	serverStop   = 5 * time.Second
 	pollInterval = 25 * time.Millisecond
