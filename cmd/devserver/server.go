@@ -96,6 +96,10 @@ func NewServer(ctx context.Context, cfg Config) (*Server, error) {
 		}
 		meta = pageMeta{Mode: "server", Token: s.token}
 		fsys := afero.NewOsFs()
+		// The watcher's first look comes before the load: a change made after the load is never missed (one
+		// made between the two is announced though the load saw it, which costs a needless reload at most).
+		s.watch = &watcher{fs: fsys, root: cfg.Dir, interval: cfg.Poll, onChange: s.diskChanged, logf: s.logf}
+		s.watch.poll()
 		checker := api.NewChecker(cfg.Lang, cfg.Schema)
 		ws, err := core.NewWorkspace(ctx, fsys, cfg.Dir, checker,
 			core.WorkspaceOptions{Source: cfg.Dir, Mode: "server", Readonly: cfg.Readonly})
@@ -103,7 +107,6 @@ func NewServer(ctx context.Context, cfg Config) (*Server, error) {
 			return nil, fmt.Errorf("%s: %w", cfg.Dir, err)
 		}
 		s.api = api.New(ws, api.Options{Lang: cfg.Lang, Schema: cfg.Schema, CanOpen: false})
-		s.watch = &watcher{fs: fsys, root: cfg.Dir, interval: cfg.Poll, onChange: s.diskChanged, logf: s.logf}
 	}
 	var err error
 	if s.assets, err = loadAssets(meta, cfg.WasmDir, s.mode == "browser"); err != nil {

@@ -102,8 +102,8 @@ type expectation struct {
 
 // run polls until ctx ends. onChange runs in this goroutine, so a slow handler (an auto-refresh) delays the
 // next poll rather than piling up.
+// The first look at the folder is taken before run, when the server starts.
 func (w *watcher) run(ctx context.Context) {
-	w.poll()
 	t := time.NewTicker(w.interval)
 	defer t.Stop()
 	for {
