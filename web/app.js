@@ -427,7 +427,7 @@ function renderEditorChrome() {
   el.filePath.title = f?.path ?? '';
   el.fileBadges.replaceChildren(
     session ? V.statusChip(session.status) : '',
-    err ? V.codeChip(err.code) : '',
+    err ? V.codeChip(err) : '',
     f && (ui.idx.pending.has(f.path) || ui.idx.memory.has(f.path)) ? V.memoryCell(f.path, ui.idx) : '');
   editor.setReadOnly(!f || ro);
   editor.setLabel(f ? t('editor.labelFile', { path: f.path }) : t('editor.label'));
@@ -449,7 +449,7 @@ function renderEditorChrome() {
   if (err) {
     const m = markersFor(err)[0];
     el.fileError.replaceChildren(
-      h('div', { class: 'fe-head' }, V.codeChip(err.code), ' ', h('strong', {}, err.message),
+      h('div', { class: 'fe-head' }, V.codeChip(err), ' ', h('strong', {}, err.message),
         m ? h('button', { type: 'button', class: 'link mono', onclick: () => editor.goTo(m.line, m.column) }, `${m.line}:${m.column || 1}`) : ''),
       ...V.errorDetails(err, (_p, line, column) => editor.goTo(line, column), false));
   }

@@ -8,7 +8,8 @@ export const statusChip = (status) =>
   h('span', { class: `chip st-${status === 'accepted' ? 'ok' : status === 'pending' ? 'warn' : 'muted'}` },
     status === 'accepted' || status === 'pending' ? t(`status.${status}`) : status || '?');
 
-export const codeChip = (code) => h('span', { class: 'chip danger mono', title: t(`code.${code}`) }, `mobi ${code}`);
+// The tooltip is the engine's message for the error: the page keeps no wording of the mobi codes of its own.
+export const codeChip = (e) => h('span', { class: 'chip danger mono', title: e.message ?? '' }, `mobi ${e.code}`);
 
 const pos = (line, column) => (line ? `${line}:${column || 1}` : '');
 
@@ -83,7 +84,7 @@ export function diskRow(item, ctx) {
   if (item.type === 'error') {
     const e = item.e;
     return h('div', { ...common, class: `row row-error${sel}`, 'data-code': e.code },
-      cell(codeChip(e.code)),
+      cell(codeChip(e)),
       cell(baseName(e.path), 'mono', e.path),
       cell([e.message, e.line ? h('span', { class: 'mono muted' }, ` (${pos(e.line, e.column)})`) : ''], 'span-msg', e.cause || e.message),
       cell(memoryCell(e.path, idx, true)));
@@ -155,7 +156,7 @@ export function renderErrors(container, errors, { total = errors.length, limit, 
     onkeydown: (ev) => { if (ev.key === 'Enter' || ev.key === ' ') { ev.preventDefault(); onOpen(e.path, e.line, e.column); } },
   },
   h('div', { class: 'err-head' },
-    codeChip(e.code),
+    codeChip(e),
     h('span', { class: 'err-msg', title: e.message }, e.message),
     h('span', { class: 'err-pos mono' }, pos(e.line, e.column))),
   h('div', { class: 'err-details' }, h('div', { class: 'err-path mono', title: e.path }, e.path), errorDetails(e, onOpen))));
@@ -201,7 +202,7 @@ export function renderReport(container, report, { at, preview, empty = t('nothin
   if (nl.length) section('notLoaded', nl.length, h('ul', { class: 'plain' }, nl.map((n) => h('li', {}, link(n.path)))));
   if (errs.length) {
     section('errors', errs.length, h('ul', { class: 'plain' }, errs.map((e) => h('li', {},
-      codeChip(e.code), ' ', link(e.path), ' ', e.message))));
+      codeChip(e), ' ', link(e.path), ' ', e.message))));
   }
   if (unch.length) {
     sections.push(h('details', { class: 'rep-sec' }, h('summary', {}, `${t('report.unchanged')} (${unch.length})`),
