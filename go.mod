@@ -3,6 +3,7 @@ module github.com/mobisess/mobisess
 go 1.26.0
 
 require (
+	github.com/klauspost/compress v1.20.3
 	github.com/playwright-community/playwright-go v0.5200.1
 	github.com/santhosh-tekuri/jsonschema/v5 v5.3.1
 	github.com/spf13/afero v1.15.0

@@ -123,14 +123,22 @@ func (r *Registry) remember(failed map[string]failedFile, res FileResult) {
 // Load replaces the memory with every session file under root that passes all checks, as a server does at
 // start, and returns the check report of the folder.
 func (r *Registry) Load(ctx context.Context, fsys afero.Fs, root string, opts CheckOptions) (*Report, error) {
+	rep, _, err := r.load(ctx, fsys, root, opts)
+	return rep, err
+}
+
+// load is Load, also returning what Preview would say right after it if the folder did not change: a caller
+// that alone changes the folder (a zip opened in the browser) need not read it a second time to know.
+func (r *Registry) load(ctx context.Context, fsys afero.Fs, root string, opts CheckOptions) (*Report, *RefreshReport, error) {
 	r.refreshMu.Lock()
 	defer r.refreshMu.Unlock()
 	c := r.checker
 	listing, err := List(fsys, root, c.lang())
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	rep := newReport(listing)
+	pending := &RefreshReport{Updated: []Updated{}, Unchanged: []PathOnly{}, NotLoaded: []PathOnly{}, Removed: []Removed{}}
 	mem := make(map[string]*memorySession, len(listing.Files))
 	failed := map[string]failedFile{}
 	stack := NewErrorStack(opts.OnError)
@@ -144,16 +152,20 @@ func (r *Registry) Load(ctx context.Context, fsys afero.Fs, root string, opts Ch
 			rep.Sessions = append(rep.Sessions, res.Session)
 			if LoadAtStart {
 				mem[res.File.Path] = newMemorySession(res)
+				pending.Unchanged = append(pending.Unchanged, PathOnly{res.File.Path})
+			} else {
+				pending.NotLoaded = append(pending.NotLoaded, PathOnly{res.File.Path})
 			}
 		}
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	rep.Errors = stack.Errors()
+	pending.Errors = rep.Errors
 	rep.summarize(listing)
 	r.publish(mem, failed)
-	return rep, nil
+	return rep, pending, nil
 }
 
 func newMemorySession(res FileResult) *memorySession {

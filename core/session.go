@@ -22,6 +22,19 @@ type Session struct {
 	Token              string `json:"-"`
 }
 
+// Equal says whether two sessions have the same fields.
+func (s *Session) Equal(o *Session) bool {
+	if s == o {
+		return true
+	}
+	a, b := *s, *o
+	if (a.Simulator == nil) != (b.Simulator == nil) || a.Simulator != nil && *a.Simulator != *b.Simulator {
+		return false
+	}
+	a.Simulator, b.Simulator = nil, nil
+	return a == b
+}
+
 // The values of status.
 const (
 	StatusAccepted = "accepted"

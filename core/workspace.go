@@ -21,6 +21,17 @@ type Workspace struct {
 	readonly bool
 	checker  *Checker
 	registry *Registry
+	// exclusive: nothing but this workspace changes its files (a zip or the sample, in memory), so what it last
+	// read of them stays true until it changes them itself.
+	exclusive bool
+	// loaded is what the last load found (the disk, and the preview of a refresh), while it stays true: kept
+	// only when exclusive, dropped by every change.
+	loaded *loadedState
+}
+
+type loadedState struct {
+	disk    *Report
+	pending *RefreshReport
 }
 
 // WorkspaceOptions describe where a workspace comes from and how it is driven.
@@ -28,6 +39,9 @@ type WorkspaceOptions struct {
 	Source   string // shown to the user: "sample", a zip's name, a directory
 	Mode     string // "browser" or "server"
 	Readonly bool   // refuse every write
+	// Exclusive says that only this workspace changes the files (an in-memory copy): the state after opening
+	// then comes from the load itself, without reading every file again.
+	Exclusive bool
 }
 
 // NewWorkspace opens the folder at root of fsys and loads the memory from it, as a server does at start.
@@ -35,11 +49,25 @@ func NewWorkspace(ctx context.Context, fsys afero.Fs, root string, c *Checker, o
 	if c == nil {
 		c = &Checker{}
 	}
-	w := &Workspace{fs: fsys, root: root, source: opts.Source, mode: opts.Mode, readonly: opts.Readonly, checker: c, registry: NewRegistry(c)}
-	if _, err := w.registry.Load(ctx, fsys, root, CheckOptions{}); err != nil {
+	w := &Workspace{fs: fsys, root: root, source: opts.Source, mode: opts.Mode, readonly: opts.Readonly,
+		checker: c, registry: NewRegistry(c), exclusive: opts.Exclusive}
+	if _, err := w.load(ctx); err != nil {
 		return nil, err
 	}
 	return w, nil
+}
+
+// load loads the memory from the folder and, when the workspace is exclusive, keeps what it found.
+func (w *Workspace) load(ctx context.Context) (*Report, error) {
+	w.loaded = nil
+	disk, pending, err := w.registry.load(ctx, w.fs, w.root, CheckOptions{})
+	if err != nil {
+		return nil, err
+	}
+	if w.exclusive {
+		w.loaded = &loadedState{disk, pending}
+	}
+	return disk, nil
 }
 
 // OpenZip imports a zipped MobileApps folder into memory and opens it.
@@ -48,7 +76,7 @@ func OpenZip(ctx context.Context, data []byte, name string, c *Checker, limits Z
 	if err != nil {
 		return nil, err
 	}
-	return NewWorkspace(ctx, fsys, root, c, WorkspaceOptions{Source: name, Mode: "browser"})
+	return NewWorkspace(ctx, fsys, root, c, WorkspaceOptions{Source: name, Mode: "browser", Exclusive: true})
 }
 
 // Fs and Root say where the workspace's files are.
@@ -63,9 +91,35 @@ type State struct {
 	Mode     string         `json:"mode"`
 	Readonly bool           `json:"readonly"`
 	Disk     *Report        `json:"disk"`
-	Memory   []*Session     `json:"memory"`
+	Memory   MemoryView     `json:"memory"`
 	Pending  *RefreshReport `json:"pending"`
 	Apps     []App          `json:"apps"`
+}
+
+// MemoryView is the memory as the console shows it beside the disk. Most sessions in memory are, field for
+// field, the disk's session at the same path: those are named, not repeated, which halves a state's size.
+type MemoryView struct {
+	Count int `json:"count"` // sessions in memory
+	// SameAsDisk are the paths whose session in memory is the one in disk.sessions.
+	SameAsDisk []string `json:"sameAsDisk"`
+	// Sessions are the others, in path order: the memory of files that changed, fail a check, or are gone.
+	Sessions []*Session `json:"sessions"`
+}
+
+func memoryView(memory []*Session, disk []*Session) MemoryView {
+	onDisk := make(map[string]*Session, len(disk))
+	for _, s := range disk {
+		onDisk[s.Path] = s
+	}
+	v := MemoryView{Count: len(memory), SameAsDisk: make([]string, 0, len(memory)), Sessions: []*Session{}}
+	for _, m := range memory {
+		if d := onDisk[m.Path]; d != nil && d.Equal(m) {
+			v.SameAsDisk = append(v.SameAsDisk, m.Path)
+		} else {
+			v.Sessions = append(v.Sessions, m)
+		}
+	}
+	return v
 }
 
 // File is one file opened in the editor, with what the engine says of it.
@@ -88,13 +142,19 @@ func (w *Workspace) State(ctx context.Context) (*State, error) {
 }
 
 func (w *Workspace) state(ctx context.Context) (*State, error) {
-	pending, disk, err := w.registry.Preview(ctx, w.fs, w.root)
-	if err != nil {
-		return nil, err
+	var disk *Report
+	var pending *RefreshReport
+	if w.loaded != nil {
+		disk, pending = w.loaded.disk, w.loaded.pending
+	} else {
+		var err error
+		if pending, disk, err = w.registry.Preview(ctx, w.fs, w.root); err != nil {
+			return nil, err
+		}
 	}
 	return &State{
 		Lang: w.checker.lang(), Source: w.source, Mode: w.mode, Readonly: w.readonly,
-		Disk: disk, Memory: w.registry.Sessions(), Pending: pending, Apps: disk.Apps,
+		Disk: disk, Memory: memoryView(w.registry.Sessions(), disk.Sessions), Pending: pending, Apps: disk.Apps,
 	}, nil
 }
 
@@ -102,6 +162,7 @@ func (w *Workspace) state(ctx context.Context) (*State, error) {
 func (w *Workspace) SetLang(lang Lang) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	w.loaded = nil
 	w.checker.Lang = lang
 }
 
@@ -146,6 +207,7 @@ func (w *Workspace) writable() error {
 func (w *Workspace) Write(rel string, content []byte, opts WriteOptions) (*File, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	w.loaded = nil
 	if err := w.writable(); err != nil {
 		return nil, err
 	}
@@ -160,6 +222,7 @@ func (w *Workspace) Write(rel string, content []byte, opts WriteOptions) (*File,
 func (w *Workspace) Remove(rel, ifMatch string) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	w.loaded = nil
 	if err := w.writable(); err != nil {
 		return err
 	}
@@ -170,6 +233,7 @@ func (w *Workspace) Remove(rel, ifMatch string) error {
 func (w *Workspace) SetStatus(rel, status, ifMatch string) (*File, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	w.loaded = nil
 	if err := w.writable(); err != nil {
 		return nil, err
 	}
@@ -183,6 +247,7 @@ func (w *Workspace) SetStatus(rel, status, ifMatch string) (*File, error) {
 func (w *Workspace) Create(n NewSession) (*File, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	w.loaded = nil
 	if err := w.writable(); err != nil {
 		return nil, err
 	}
@@ -197,6 +262,7 @@ func (w *Workspace) Create(n NewSession) (*File, error) {
 func (w *Workspace) Refresh(ctx context.Context, onError ErrorHandler) (*RefreshReport, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	w.loaded = nil
 	return w.registry.Refresh(ctx, w.fs, w.root, CheckOptions{OnError: onError})
 }
 
@@ -204,7 +270,7 @@ func (w *Workspace) Refresh(ctx context.Context, onError ErrorHandler) (*Refresh
 func (w *Workspace) Restart(ctx context.Context) (*Report, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return w.registry.Load(ctx, w.fs, w.root, CheckOptions{})
+	return w.load(ctx)
 }
 
 // Download writes the folder as a zip.

@@ -3,7 +3,9 @@ package core_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -73,6 +75,27 @@ func sessionPaths(s []*core.Session) []string {
 	return paths(s, func(s *core.Session) string { return s.Path })
 }
 
+// memorySessions is the whole memory a state describes, as the console puts it together.
+func memorySessions(t *testing.T, st *core.State) []*core.Session {
+	t.Helper()
+	onDisk := map[string]*core.Session{}
+	for _, s := range st.Disk.Sessions {
+		onDisk[s.Path] = s
+	}
+	out := slices.Clone(st.Memory.Sessions)
+	for _, p := range st.Memory.SameAsDisk {
+		if onDisk[p] == nil {
+			t.Fatalf("memory names %s as the disk's session, and the disk has none", p)
+		}
+		out = append(out, onDisk[p])
+	}
+	slices.SortFunc(out, func(a, b *core.Session) int { return strings.Compare(a.Path, b.Path) })
+	if len(out) != st.Memory.Count {
+		t.Fatalf("memory counts %d sessions and describes %d", st.Memory.Count, len(out))
+	}
+	return out
+}
+
 func state(t *testing.T, ws *core.Workspace) *core.State {
 	t.Helper()
 	st, err := ws.State(context.Background())
@@ -97,7 +120,7 @@ func TestWorkspaceState(t *testing.T) {
 	if st.Source != "sample" || st.Mode != "browser" || st.Readonly || st.Lang != core.English {
 		t.Errorf("state header %+v", st)
 	}
-	if got := sessionPaths(st.Memory); !reflect.DeepEqual(got, sampleMemory) {
+	if got := sessionPaths(memorySessions(t, st)); !reflect.DeepEqual(got, sampleMemory) {
 		t.Errorf("memory %q", got)
 	}
 	errs := paths(st.Disk.Errors, func(e *core.Error) string { return e.Path + " " + string(rune('0'+e.Code)) })
@@ -200,14 +223,14 @@ func TestWorkspaceEdits(t *testing.T) {
 	if !reflect.DeepEqual(raised, []string{misplaced, badToken, badStatus}) {
 		t.Errorf("raised %q", raised)
 	}
-	if len(state(t, ws).Memory) != len(sampleMemory) {
+	if state(t, ws).Memory.Count != len(sampleMemory) {
 		t.Errorf("a refresh loaded new files")
 	}
 
 	if _, err := ws.Restart(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if got := state(t, ws).Memory; len(got) != len(sampleMemory)+2 {
+	if got := memorySessions(t, state(t, ws)); len(got) != len(sampleMemory)+2 {
 		t.Errorf("after a restart: %q", sessionPaths(got))
 	}
 
@@ -232,7 +255,7 @@ func TestWorkspaceEdits(t *testing.T) {
 	if rep, err = ws.Refresh(ctx, nil); err != nil || len(rep.Errors) != 0 || len(rep.Removed) != 4 {
 		t.Errorf("the root deleted: %+v, %v", rep, err)
 	}
-	if st := state(t, ws); len(st.Memory) != 0 || st.Disk.Summary != (core.Summary{}) {
+	if st := state(t, ws); st.Memory.Count != 0 || st.Disk.Summary != (core.Summary{}) {
 		t.Errorf("after all is reset: %+v", st)
 	}
 	err = ws.Remove(android, "")
@@ -330,7 +353,7 @@ func TestWorkspaceDownload(t *testing.T) {
 		t.Fatal(err)
 	}
 	a, b := state(t, ws), state(t, back)
-	if !bytes.Equal(core.MarshalGolden(t, a.Disk), core.MarshalGolden(t, b.Disk)) || !reflect.DeepEqual(sessionPaths(a.Memory), sessionPaths(b.Memory)) {
+	if !bytes.Equal(core.MarshalGolden(t, a.Disk), core.MarshalGolden(t, b.Disk)) || !reflect.DeepEqual(sessionPaths(memorySessions(t, a)), sessionPaths(memorySessions(t, b))) {
 		t.Errorf("the downloaded zip opens differently")
 	}
 	if b.Source != "MobileApps.zip" || b.Mode != "browser" {
@@ -345,4 +368,123 @@ func TestWorkspaceDownload(t *testing.T) {
 	}
 	_, err = core.OpenZip(ctx, []byte("not a zip"), "x.zip", nil, core.DefaultZipLimits)
 	wantKind(t, err, core.KindInput)
+}
+
+// A workspace that alone changes its files answers the first state from its load, and every later one from the
+// folder: after each change its state is the one a workspace that reads the folder every time gives.
+func TestExclusiveWorkspaceStateIsTheFolders(t *testing.T) {
+	ctx := context.Background()
+	exclusive := openSample(t, core.WorkspaceOptions{Source: "sample", Mode: "browser", Exclusive: true})
+	reading := openSample(t, core.WorkspaceOptions{Source: "sample", Mode: "browser"})
+	edited, err := afero.ReadFile(reading.Fs(), reading.Root()+"/"+accepted)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited = bytes.Replace(edited, []byte(`"status"`), []byte(`"email": "changed@example.com", "status"`), 1)
+	steps := []struct {
+		name   string
+		change func(ws *core.Workspace) error
+	}{
+		{"opened", func(*core.Workspace) error { return nil }},
+		{"a file edited", func(ws *core.Workspace) error {
+			_, err := ws.Write(accepted, edited, core.WriteOptions{Force: true})
+			return err
+		}},
+		{"a session accepted", func(ws *core.Workspace) error {
+			_, err := ws.SetStatus(pending, core.StatusAccepted, "")
+			return err
+		}},
+		{"a file added", func(ws *core.Workspace) error {
+			_, err := ws.Write(contact+"/00000000000000000000000000000000000000aa", edited, core.WriteOptions{Force: true})
+			return err
+		}},
+		{"refreshed", func(ws *core.Workspace) error { _, err := ws.Refresh(ctx, nil); return err }},
+		{"a session deleted", func(ws *core.Workspace) error { return ws.Remove(android+"/3C81A8D7AFE64C2E9CCFFCDC35DC52F5", "") }},
+		{"the language changed", func(ws *core.Workspace) error { ws.SetLang(core.French); return nil }},
+		{"restarted", func(ws *core.Workspace) error { _, err := ws.Restart(ctx); return err }},
+		{"everything deleted", func(ws *core.Workspace) error { return ws.Remove("", "") }},
+	}
+	for _, step := range steps {
+		for _, ws := range []*core.Workspace{exclusive, reading} {
+			if err := step.change(ws); err != nil {
+				t.Fatalf("%s: %v", step.name, err)
+			}
+		}
+		got, want := state(t, exclusive), state(t, reading)
+		if !bytes.Equal(mustJSON(t, got), mustJSON(t, want)) {
+			t.Errorf("%s: the exclusive workspace's state\n%s\nwant\n%s", step.name, mustJSON(t, got), mustJSON(t, want))
+		}
+		memorySessions(t, got) // the memory it describes adds up
+	}
+}
+
+// After a create, the state shows the new file: nothing kept from the load hides it.
+func TestExclusiveWorkspaceSeesCreate(t *testing.T) {
+	ws := openSample(t, core.WorkspaceOptions{Exclusive: true})
+	state(t, ws)
+	f, err := ws.Create(core.NewSession{ApplicationID: "com.4d.tasks", TeamID: "FAKETEAMID"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := state(t, ws)
+	if !slices.Contains(sessionPaths(st.Disk.Sessions), f.Path) || !slices.ContainsFunc(st.Pending.NotLoaded, func(p core.PathOnly) bool { return p.Path == f.Path }) {
+		t.Errorf("the created %s is not in the state: %+v", f.Path, st.Pending)
+	}
+}
+
+// Memory names the sessions that are the disk's and gives the others whole: the old version of an edited file,
+// the session of a deleted one.
+func TestStateMemoryView(t *testing.T) {
+	ctx := context.Background()
+	ws := openSample(t, core.WorkspaceOptions{Exclusive: true})
+	if m := state(t, ws).Memory; len(m.Sessions) != 0 || !reflect.DeepEqual(m.SameAsDisk, sampleMemory) || m.Count != len(sampleMemory) {
+		t.Fatalf("at start, memory %+v", m)
+	}
+	if _, err := ws.SetStatus(accepted, core.StatusPending, ""); err != nil {
+		t.Fatal(err)
+	}
+	deleted := android + "/3C81A8D7AFE64C2E9CCFFCDC35DC52F5"
+	if err := ws.Remove(deleted, ""); err != nil {
+		t.Fatal(err)
+	}
+	m := state(t, ws).Memory
+	if got := sessionPaths(m.Sessions); !reflect.DeepEqual(got, []string{accepted, deleted}) {
+		t.Errorf("memory gives whole %q, want the edited and the deleted file", got)
+	}
+	if m.Sessions[0].Status != core.StatusAccepted || len(m.SameAsDisk) != len(sampleMemory)-2 || m.Count != len(sampleMemory) {
+		t.Errorf("memory %+v: it should keep the old status until a refresh", m)
+	}
+	if _, err := ws.Refresh(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	if m := state(t, ws).Memory; len(m.Sessions) != 0 || m.Count != len(sampleMemory)-1 {
+		t.Errorf("after a refresh, memory %+v", m)
+	}
+}
+
+func TestSessionEqual(t *testing.T) {
+	yes, no, alsoYes := true, false, true
+	a := core.Session{Path: "a/b", Status: "accepted", Simulator: &yes}
+	for _, tt := range []struct {
+		b    core.Session
+		want bool
+	}{
+		{core.Session{Path: "a/b", Status: "accepted", Simulator: &alsoYes}, true},
+		{core.Session{Path: "a/b", Status: "accepted", Simulator: &no}, false},
+		{core.Session{Path: "a/b", Status: "accepted"}, false},
+		{core.Session{Path: "a/b", Status: "pending", Simulator: &yes}, false},
+	} {
+		if got := a.Equal(&tt.b); got != tt.want {
+			t.Errorf("%+v equal to %+v: %v, want %v", a, tt.b, got, tt.want)
+		}
+	}
+}
+
+func mustJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

@@ -55,6 +55,10 @@ func TestImportZip(t *testing.T) {
 			map[string]string{"Sessions/": "", "Sessions/com.a/": "", "Sessions/com.a/" + id: s}},
 		{"MobileApps and something beside it", []zipEntry{{Name: "MobileApps/com.a/" + id, Data: s}, {Name: "notes.txt", Data: "n"}},
 			map[string]string{"MobileApps/": "", "MobileApps/com.a/": "", "MobileApps/com.a/" + id: s, "notes.txt": "n"}},
+		{"stored, not compressed", []zipEntry{storedEntry("com.a/"+id, s)},
+			map[string]string{"com.a/": "", "com.a/" + id: s}},
+		{"an entry too large to inflate from memory is streamed", []zipEntry{{Name: "com.a/big", Data: incompressible}, {Name: "com.a/" + id, Data: s}},
+			map[string]string{"com.a/": "", "com.a/big": incompressible, "com.a/" + id: s}},
 		{"empty", nil, map[string]string{}},
 	}
 	for _, tt := range tests {
@@ -81,6 +85,27 @@ func TestImportZip(t *testing.T) {
 			t.Errorf("report %+v", rep)
 		}
 	})
+}
+
+// An imported file keeps the time its entry gives, and is an ordinary readable file: exported again, it
+// extracts as one.
+func TestImportZipKeepsTimeAndMode(t *testing.T) {
+	fsys, err := importZip(t, makeZip(t, zipEntry{Name: "com.a/abcd", Data: "{}"}, storedEntry("com.a/ef01", "{}")), DefaultZipLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"abcd", "ef01"} {
+		info, err := fsys.Stat(root + "/com.a/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if info.Mode() != 0o644 {
+			t.Errorf("%s: mode %v, want -rw-r--r--", name, info.Mode())
+		}
+		if name == "abcd" && !info.ModTime().Equal(fixedTime) { // a raw entry, as the stored one is written, has no time
+			t.Errorf("%s: time %v, want %v", name, info.ModTime(), fixedTime)
+		}
+	}
 }
 
 // Exporting then importing gives the same folder; the export's top folder is MobileApps/, entries in order.
@@ -138,6 +163,27 @@ func deflate(t *testing.T, data []byte) []byte {
 	return b.Bytes()
 }
 
+// storedEntry is an entry kept uncompressed, as some zip tools write small files.
+func storedEntry(name, data string) zipEntry {
+	return zipEntry{Name: name, Data: data, Header: &zip.FileHeader{
+		Name: name, Method: zip.Store, Modified: fixedTime,
+		CRC32: crc32.ChecksumIEEE([]byte(data)), CompressedSize64: uint64(len(data)), UncompressedSize64: uint64(len(data)),
+	}}
+}
+
+// incompressible is more than rawInMemory bytes even deflated.
+var incompressible = func() string {
+	b := make([]byte, rawInMemory+rawInMemory/2)
+	x := uint64(0x9E3779B97F4A7C15)
+	for i := range b {
+		x ^= x << 13
+		x ^= x >> 7
+		x ^= x << 17
+		b[i] = byte(x)
+	}
+	return string(b)
+}()
+
 // rawEntry is an entry written as is: compressed data and a header that may lie about it.
 func rawEntry(name string, compressed []byte, crc uint32, size uint64) zipEntry {
 	return zipEntry{Name: name, Data: string(compressed), Header: &zip.FileHeader{
@@ -188,6 +234,9 @@ func hostileZips(t *testing.T) []struct {
 		{"a bomb: a few KB that expand past the limit per file", makeZip(t, rawEntry("MobileApps/com.a/abcd", bomb, crc32.ChecksumIEEE(zeros), uint64(len(zeros)))), small, "MobileApps/com.a/abcd", "expands to 2.0 MiB, over the 1.0 MiB limit per file"},
 		{"a bomb whose header says it is small", makeZip(t, rawEntry("MobileApps/com.a/abcd", bomb, crc32.ChecksumIEEE(zeros), 100)), small, "MobileApps/com.a/abcd", "does not match the size or checksum"},
 		{"a header that claims more than the data", makeZip(t, rawEntry("MobileApps/com.a/abcd", deflate(t, []byte("{}")), crc32.ChecksumIEEE([]byte("{}")), 1000)), small, "MobileApps/com.a/abcd", "truncated"},
+		{"an unknown compression method", makeZip(t, zipEntry{Name: "MobileApps/com.a/abcd", Data: "BZh", Header: &zip.FileHeader{
+			Name: "MobileApps/com.a/abcd", Method: 12, Modified: fixedTime, CompressedSize64: 3, UncompressedSize64: 3}}),
+			small, "MobileApps/com.a/abcd", "method 12, which cannot be read"},
 		{"a wrong checksum", makeZip(t, rawEntry("MobileApps/com.a/abcd", deflate(t, []byte("{}")), 1234, 2)), small, "MobileApps/com.a/abcd", "checksum"},
 		{"past the total size", makeZip(t, rawEntry("a/1", thirdZ, crc32.ChecksumIEEE(third), uint64(len(third))),
 			rawEntry("a/2", thirdZ, crc32.ChecksumIEEE(third), uint64(len(third))), rawEntry("a/3", thirdZ, crc32.ChecksumIEEE(third), uint64(len(third)))),

@@ -85,8 +85,8 @@ func TestOpenSampleReturnsState(t *testing.T) {
 	if err := json.Unmarshal([]byte(o.json), &st); err != nil {
 		t.Fatal(err)
 	}
-	if st.Lang != core.French || len(st.Disk.Sessions) == 0 || len(st.Disk.Errors) != 4 || len(st.Memory) != len(st.Disk.Sessions) {
-		t.Fatalf("state: lang %s, %d sessions, %d errors, %d in memory", st.Lang, len(st.Disk.Sessions), len(st.Disk.Errors), len(st.Memory))
+	if st.Lang != core.French || len(st.Disk.Sessions) == 0 || len(st.Disk.Errors) != 4 || st.Memory.Count != len(st.Disk.Sessions) || len(st.Memory.SameAsDisk) != st.Memory.Count {
+		t.Fatalf("state: lang %s, %d sessions, %d errors, memory %+v", st.Lang, len(st.Disk.Sessions), len(st.Disk.Errors), st.Memory)
 	}
 	if !strings.HasPrefix(st.Disk.Errors[0].Message, "L'emplacement") {
 		t.Errorf("messages are not in French: %q", st.Disk.Errors[0].Message)

@@ -65,12 +65,15 @@ function indexState(st) {
   }
   for (const e of arr(st?.disk?.errors)) add(e.path, e.path, e.message, e.cause, `mobi ${e.code}`);
   for (const k of arr(st?.disk?.skipped)) add(k.path, k.path, k.reason, k.kind);
-  const memHay = new Map(arr(st?.memory).map((m) => [m.path,
+  const sessions = new Map(arr(st?.disk?.sessions).map((s) => [s.path, s]));
+  // memory names the sessions that are the disk's rather than repeat them (docs/api.md)
+  const memory = new Map(arr(st?.memory?.sameAsDisk).map((p) => [p, sessions.get(p)]));
+  for (const m of arr(st?.memory?.sessions)) memory.set(m.path, m);
+  const memoryList = [...memory.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const memHay = new Map(memoryList.map((m) => [m.path,
     [m.path, m.email, m.device, m.os, m.language, m.ip, m.status].filter(Boolean).join('\u0000').toLowerCase()]));
   return {
-    pending, hay, memHay,
-    memory: new Map(arr(st?.memory).map((m) => [m.path, m])),
-    sessions: new Map(arr(st?.disk?.sessions).map((s) => [s.path, s])),
+    pending, hay, memHay, memory, memoryList, sessions,
     errors: new Map(arr(st?.disk?.errors).map((e) => [e.path, e])),
   };
 }
@@ -317,7 +320,7 @@ function diskItems() {
 
 function memoryItems() {
   const q = ui.view.q.trim().toLowerCase();
-  return arr(ui.state?.memory).filter((m) => (!ui.view.app || m.app === ui.view.app)
+  return ui.idx.memoryList.filter((m) => (!ui.view.app || m.app === ui.view.app)
     && (!ui.view.status || m.status === ui.view.status)
     && (!ui.view.differs || ui.idx.pending.has(m.path))
     && searchHit(q, ui.idx.memHay.get(m.path)));
@@ -344,7 +347,7 @@ function renderLists() {
 
   const mem = memoryItems();
   memList.setItems(mem);
-  const total = arr(ui.state?.memory).length;
+  const total = ui.idx.memoryList.length;
   el.memCount.textContent = mem.length === total ? plural('n.sessions', total) : t('n.shown', { shown: mem.length, total });
 
   const errs = errorItems();
@@ -656,7 +659,7 @@ async function restart() {
   if (!ui.state) return;
   await run(async () => {
     setState(await call('restart'));
-    toast(t('toast.restarted', { n: arr(ui.state.memory).length }));
+    toast(t('toast.restarted', { n: ui.idx.memoryList.length }));
   }, t('err.restart'));
 }
 

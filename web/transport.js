@@ -27,8 +27,15 @@ class WorkerTransport {
       const p = this.#pending.get(data.id);
       if (!p) return;
       this.#pending.delete(data.id);
-      if (data.error) p.reject(new EngineError(data.error.message, data.error.kind));
-      else p.resolve(data.result);
+      if (data.error) return p.reject(new EngineError(data.error.message, data.error.kind));
+      let result;
+      try {
+        result = JSON.parse(data.json);
+      } catch (err) {
+        return p.reject(new EngineError(`the engine answered what is not JSON: ${err.message}`, 'internal'));
+      }
+      if (data.bytes) result.bytes = data.bytes;
+      p.resolve(result);
     };
     this.#worker.onerror = (e) => {
       e.preventDefault();

@@ -23,8 +23,9 @@ type stateDoc struct {
 			Status string `json:"status"`
 		} `json:"sessions"`
 	} `json:"disk"`
-	Memory []struct {
-		Path string `json:"path"`
+	Memory struct {
+		Count      int      `json:"count"`
+		SameAsDisk []string `json:"sameAsDisk"`
 	} `json:"memory"`
 	Pending struct {
 		Updated []struct {
@@ -61,7 +62,7 @@ func TestAPIRoutes(t *testing.T) {
 	expect(t, res, body, 200, "")
 	var st stateDoc
 	decodeJSON(t, body, &st)
-	if st.Mode != "server" || st.Source != ts.dir || st.Readonly || len(st.Memory) == 0 {
+	if st.Mode != "server" || st.Source != ts.dir || st.Readonly || st.Memory.Count == 0 || len(st.Memory.SameAsDisk) != st.Memory.Count {
 		t.Fatalf("state: %+v", st)
 	}
 	if res.Header.Get("Cache-Control") != "no-store" {

@@ -216,7 +216,7 @@ func (a *API) openSample(ctx context.Context, params []byte) (*core.State, error
 		if err != nil {
 			return nil, err
 		}
-		return core.NewWorkspace(ctx, fsys, root, c, core.WorkspaceOptions{Source: "sample", Mode: "browser"})
+		return core.NewWorkspace(ctx, fsys, root, c, core.WorkspaceOptions{Source: "sample", Mode: "browser", Exclusive: true})
 	})
 }
 
