@@ -256,7 +256,15 @@ func readFile(fsys afero.Fs, name string, limit int64) ([]byte, error) {
 // disk it opens without blocking and without following a link, so that an entry replaced since by a pipe or a
 // link is refused rather than waited on.
 func readListedFile(fsys afero.Fs, name string, limit int64) ([]byte, error) {
-	if _, ok := fsys.(*afero.OsFs); !ok {
+	switch fsys.(type) {
+	case *afero.MemMapFs: // holds no pipes to wait on: readOpened's stat refuses what is not a regular file
+		f, err := fsys.Open(name)
+		if err != nil {
+			return nil, err
+		}
+		return readOpened(f, name, limit)
+	case *afero.OsFs:
+	default:
 		return readFile(fsys, name, limit)
 	}
 	f, err := OpenRegular(fsys, name)

@@ -167,7 +167,7 @@ func ImportZip(r io.ReaderAt, size int64, limits ZipLimits) (afero.Fs, string, e
 			}
 			rel = strings.TrimPrefix(rel, strip+"/")
 		}
-		target := path.Join(ZipRoot, rel)
+		target := ZipRoot + "/" + rel // rel is clean (entryName)
 		if e.file.FileInfo().IsDir() {
 			if err := mem.MkdirAll(target, 0o755); err != nil {
 				return nil, "", err
@@ -185,7 +185,7 @@ func ImportZip(r io.ReaderAt, size int64, limits ZipLimits) (afero.Fs, string, e
 		if total > limits.MaxTotalSize {
 			return nil, "", &ZipError{Entry: e.file.Name, Reason: fmt.Sprintf("the archive expands to more than %s in all, over the limit", formatSize(limits.MaxTotalSize))}
 		}
-		if dir := path.Dir(target); !made[dir] {
+		if dir := target[:strings.LastIndexByte(target, '/')]; !made[dir] {
 			if err := mem.MkdirAll(dir, 0o755); err != nil {
 				return nil, "", err
 			}
@@ -252,6 +252,7 @@ func countEntryHeaders(r io.ReaderAt, size int64, stop int) int {
 // one call into a reused buffer and inflated from memory (klauspost's inflater has a fast path for a
 // bytes.Reader that the standard library's lacks), which halves the import in WebAssembly.
 type entryReader struct {
+	out      bytes.Buffer // what read returns, reused: the caller copies it before the next read
 	r        io.ReaderAt
 	size     int64
 	raw      []byte
@@ -264,7 +265,7 @@ type entryReader struct {
 const rawInMemory = 1 << 20
 
 // read reads one entry, trusting the bytes that come out rather than the size the header declares, and checks
-// them against the header's size and CRC-32.
+// them against the header's size and CRC-32. What it returns is valid until the next read.
 func (er *entryReader) read(f *zip.File, limit int64) ([]byte, error) {
 	bad := func(reason string) error { return &ZipError{Entry: f.Name, Reason: reason} }
 	off, err := f.DataOffset()
@@ -304,7 +305,12 @@ func (er *entryReader) read(f *zip.File, limit int64) ([]byte, error) {
 		return nil, bad(fmt.Sprintf("compressed with method %d, which cannot be read: zip the folder again with the usual (deflate) compression", f.Method))
 	}
 	// Sized from the header so that a session file is read in one allocation; capped, since a header can lie.
-	buf := bytes.NewBuffer(make([]byte, 0, min(int64(min(f.UncompressedSize64, 1<<20)), limit)+bytes.MinRead))
+	buf := &er.out
+	buf.Reset()
+	if er.out.Cap() > 4<<20 {
+		er.out = bytes.Buffer{} // one large entry is not kept for the rest of the import
+	}
+	buf.Grow(int(min(int64(min(f.UncompressedSize64, 1<<20)), limit)) + bytes.MinRead)
 	// One byte past what the header declares is enough to know it lied: a bomb is not inflated further.
 	n, err := buf.ReadFrom(io.LimitReader(body, min(limit, int64(min(f.UncompressedSize64, 1<<62)))+1))
 	switch {
