@@ -164,8 +164,8 @@ func WriteFile(fsys afero.Fs, root, rel string, data []byte, opts WriteOptions) 
 	return ETag(data), nil
 }
 
-// atomicWrite writes a temporary file beside target, syncs it, and renames it over target. The temporary name
-// is hidden, so a scan that sees it skips it.
+// atomicWrite writes a temporary file beside target, syncs it, renames it over target and syncs the folder.
+// The temporary name is hidden, so a scan that sees it skips it.
 func atomicWrite(fsys afero.Fs, dir, target string, data []byte) error {
 	tmp, err := afero.TempFile(fsys, dir, "."+filepath.Base(target)+".tmp-*")
 	if err != nil {
@@ -191,7 +191,17 @@ func atomicWrite(fsys afero.Fs, dir, target string, data []byte) error {
 		fsys.Remove(name)
 		return err
 	}
+	syncDir(fsys, dir)
 	return nil
+}
+
+// syncDir makes a rename in dir durable across a power loss. It is best effort: the rename is done whatever
+// happens here, and some systems cannot sync a folder (Windows refuses to).
+func syncDir(fsys afero.Fs, dir string) {
+	if d, err := fsys.Open(dir); err == nil {
+		_ = d.Sync()
+		d.Close()
+	}
 }
 
 // Delete removes a session file ("app/file"), an app folder ("app") or the whole folder (""), as a developer

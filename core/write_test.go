@@ -2,6 +2,8 @@ package core
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -305,5 +307,57 @@ func TestCreateSession(t *testing.T) {
 		_, err := CreateSession(fsys, root, bad)
 		wantKind(t, err, KindInput)
 		assertTree(t, fsys, map[string]string{})
+	}
+}
+
+// syncLog records, in order, the names of the files and folders synced through it.
+type syncLog struct {
+	afero.Fs
+	synced []string
+}
+
+func (s *syncLog) Open(name string) (afero.File, error) {
+	f, err := s.Fs.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	return &syncLogFile{File: f, log: s}, nil
+}
+
+func (s *syncLog) OpenFile(name string, flag int, perm os.FileMode) (afero.File, error) {
+	f, err := s.Fs.OpenFile(name, flag, perm)
+	if err != nil {
+		return nil, err
+	}
+	return &syncLogFile{File: f, log: s}, nil
+}
+
+type syncLogFile struct {
+	afero.File
+	log *syncLog
+}
+
+func (f *syncLogFile) Sync() error {
+	f.log.synced = append(f.log.synced, f.Name())
+	return f.File.Sync()
+}
+
+// A save survives a power loss: the new content is synced before the rename, and the folder after it.
+func TestWriteFileSyncsFileThenFolder(t *testing.T) {
+	for name, base := range map[string]func() (afero.Fs, string){
+		"memory": func() (afero.Fs, string) { return memTree(t, nil), root },
+		"disk":   func() (afero.Fs, string) { return afero.NewOsFs(), t.TempDir() },
+	} {
+		t.Run(name, func(t *testing.T) {
+			fsys, dir := base()
+			log := &syncLog{Fs: fsys}
+			if _, err := WriteFile(log, dir, "com.a/abcd", []byte("{}"), WriteOptions{Force: true}); err != nil {
+				t.Fatal(err)
+			}
+			if len(log.synced) != 2 || !strings.HasPrefix(filepath.Base(log.synced[0]), ".abcd.tmp-") ||
+				filepath.Clean(log.synced[1]) != filepath.Join(dir, "com.a") {
+				t.Errorf("synced %q; want the temporary file, then %s", log.synced, filepath.Join(dir, "com.a"))
+			}
+		})
 	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"archive/zip"
 	"bytes"
+	"encoding/json"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -344,5 +345,40 @@ func TestLimits(t *testing.T) {
 	res, body = ts.do(req)
 	if res.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
 		t.Fatalf("a %d KiB header: status %d", maxHeaderBytes>>10, res.StatusCode)
+	}
+}
+
+// -max-file-size: a larger file on disk is an error (mobi 2, unread), and a save larger than that is refused
+// with the reason.
+func TestMaxFileSize(t *testing.T) {
+	ts := startFolder(t, Config{MaxFileSize: 100})
+	res, body := ts.send("GET", "/api/state", "")
+	expect(t, res, body, 200, "")
+	var st struct {
+		Disk struct {
+			Errors []struct {
+				Path  string `json:"path"`
+				Code  int    `json:"code"`
+				Cause string `json:"cause"`
+			} `json:"errors"`
+		} `json:"disk"`
+	}
+	if err := json.Unmarshal(body, &st); err != nil {
+		t.Fatal(err)
+	}
+	var tooLarge bool
+	for _, e := range st.Disk.Errors {
+		if e.Path == contactPath {
+			tooLarge = e.Code == 2 && strings.Contains(e.Cause, "over the 100 B limit")
+			t.Log(e.Cause)
+		}
+	}
+	if !tooLarge {
+		t.Errorf("%s (larger than 100 bytes) is not reported as too large: %s", contactPath, body)
+	}
+	res, body = ts.send("PUT", "/api/file?path="+contactPath, `{"status":"`+strings.Repeat("x", 200)+`"}`, "If-Match", "*")
+	expect(t, res, body, 400, "input")
+	if !strings.Contains(string(body), "over the 100 B limit") {
+		t.Errorf("the refused save does not say why: %s", body)
 	}
 }

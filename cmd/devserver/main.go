@@ -56,6 +56,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	lang := fl.String("lang", "en", "language of the engine's messages: en, fr or es")
 	schemaPath := fl.String("schema", "", "validate against this JSON schema file instead of the embedded one")
 	poll := fl.Duration("poll", 500*time.Millisecond, "how often the folder is checked for changes")
+	maxFileSize := fl.Int64("max-file-size", core.DefaultLimits.MaxFileSize, "server mode: a larger session file fails as not well formed, unread (bytes)")
 	if err := fl.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -70,7 +71,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "devserver: "+format+"\n", a...)
 		return 2
 	}
-	cfg := Config{WasmDir: *wasmDir, Readonly: *readonly, AutoRefresh: *autoRefresh, Poll: *poll, Log: stderr}
+	if *maxFileSize <= 0 {
+		return fail("-max-file-size must be positive")
+	}
+	cfg := Config{WasmDir: *wasmDir, Readonly: *readonly, AutoRefresh: *autoRefresh, Poll: *poll, MaxFileSize: *maxFileSize, Log: stderr}
 	var err error
 	if cfg.Lang, err = core.ParseLang(*lang); err != nil {
 		return fail("%v", err)

@@ -33,7 +33,8 @@ type Config struct {
 	Lang        core.Lang
 	Schema      *core.Schema
 	Poll        time.Duration
-	MaxBody     int64
+	MaxFileSize int64 // a larger session file fails as not well formed, unread (0: core.DefaultLimits)
+	MaxBody     int64 // 0: room for the largest file a save may write
 	MaxStreams  int
 	Timeouts    Timeouts
 	Token       string // generated when empty
@@ -73,8 +74,11 @@ func NewServer(ctx context.Context, cfg Config) (*Server, error) {
 	if cfg.Log == nil {
 		cfg.Log = os.Stderr
 	}
+	if cfg.MaxFileSize <= 0 {
+		cfg.MaxFileSize = core.DefaultLimits.MaxFileSize
+	}
 	if cfg.MaxBody <= 0 {
-		cfg.MaxBody = defaultMaxBody
+		cfg.MaxBody = max(defaultMaxBody, cfg.MaxFileSize+1<<20) // a save carries one file
 	}
 	if cfg.MaxStreams <= 0 {
 		cfg.MaxStreams = defaultMaxStreams
@@ -101,6 +105,7 @@ func NewServer(ctx context.Context, cfg Config) (*Server, error) {
 		s.watch = &watcher{fs: fsys, root: cfg.Dir, interval: cfg.Poll, onChange: s.diskChanged, logf: s.logf}
 		s.watch.poll()
 		checker := api.NewChecker(cfg.Lang, cfg.Schema)
+		checker.Limits = core.Limits{MaxFileSize: cfg.MaxFileSize}
 		ws, err := core.NewWorkspace(ctx, fsys, cfg.Dir, checker,
 			core.WorkspaceOptions{Source: cfg.Dir, Mode: "server", Readonly: cfg.Readonly})
 		if err != nil {
