@@ -6,6 +6,8 @@ package core_test
 //	go test ./core -run '^$' -bench . -benchmem
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
 	"path"
 	"runtime"
@@ -171,4 +173,37 @@ func BenchmarkLoad(b *testing.B) {
 	runtime.GC()
 	runtime.ReadMemStats(&without)
 	b.ReportMetric(float64(int64(with.HeapAlloc)-int64(without.HeapAlloc))/float64(sessions), "heap-B/session")
+}
+
+// BenchmarkOpenZip is what the console does with a dropped zip: import 10,000 generated sessions into memory,
+// load them and compute the State. To profile: add -cpuprofile cpu.out (docs/wasm-performance.md for wasm).
+func BenchmarkOpenZip(b *testing.B) {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	err := corpus.Generate(corpus.Options{Sessions: 10_000, Seed: 1}, func(f corpus.File) error {
+		w, err := zw.Create("MobileApps/" + f.Path)
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(f.Data)
+		return err
+	})
+	if err == nil {
+		err = zw.Close()
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	b.SetBytes(int64(buf.Len()))
+	for b.Loop() {
+		ws, err := core.OpenZip(ctx, buf.Bytes(), "MobileApps.zip", nil, core.DefaultZipLimits)
+		if err != nil {
+			b.Fatal(err)
+		}
+		st, err := ws.State(ctx)
+		if err != nil || st.Memory.Count == 0 {
+			b.Fatalf("state: %v, %d sessions in memory", err, st.Memory.Count)
+		}
+	}
 }

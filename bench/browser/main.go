@@ -279,6 +279,7 @@ func run() error {
 		w(" Brotli is only measured: the dev server serves gzip.")
 	}
 	w("\n")
+	w("\nWhere the time goes in WebAssembly, what was changed for it, and how to profile it: [docs/wasm-performance.md](docs/wasm-performance.md).\n")
 	fmt.Print(b.String())
 	return nil
 }
