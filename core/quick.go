@@ -58,7 +58,7 @@ func quickCheck(f SessionFile, data []byte) (*Session, bool) {
 	sc := quickScanner{data: data}
 	s := &Session{Path: f.Path, App: f.App}
 	var application, team, language, email, device, send, parameters, userInfo, session, status, token prop
-	var ignored string
+	var tokenBytes []byte
 	sc.ws()
 	if sc.peek() != '{' {
 		return nil, false
@@ -87,7 +87,7 @@ func quickCheck(f SessionFile, data []byte) (*Session, bool) {
 				case "id":
 					return sc.strProp(&s.TeamID, &id, nil)
 				case "name":
-					return sc.strProp(&ignored, &name, nil)
+					return sc.strProp(nil, &name, nil)
 				}
 				return sc.value()
 			}, func() bool { return id.ok(false) && name.ok(false) })
@@ -99,9 +99,9 @@ func quickCheck(f SessionFile, data []byte) (*Session, bool) {
 				case "id":
 					return sc.strProp(&s.Language, &id, nil)
 				case "code":
-					return sc.strProp(&ignored, &code, nil)
+					return sc.strProp(nil, &code, nil)
 				case "region":
-					return sc.strProp(&ignored, &region, nil)
+					return sc.strProp(nil, &region, nil)
 				}
 				return sc.value()
 			}, func() bool { return id.ok(false) && code.ok(false) && region.ok(false) })
@@ -121,7 +121,7 @@ func quickCheck(f SessionFile, data []byte) (*Session, bool) {
 				case "os":
 					return sc.strProp(&s.OS, &os, nil)
 				case "token":
-					return sc.strProp(&ignored, &pushToken, nil)
+					return sc.strProp(nil, &pushToken, nil)
 				case "simulator":
 					return sc.boolProp(&s.Simulator, &simulator)
 				case "jb":
@@ -134,7 +134,7 @@ func quickCheck(f SessionFile, data []byte) (*Session, bool) {
 					pushToken.ok(false) && simulator.ok(false) && jb.ok(false)
 			})
 		case "send":
-			return sc.strProp(&ignored, &send, sendValue)
+			return sc.strProp(nil, &send, sendValue)
 		case "parameters":
 			return sc.objectProp(&parameters, func([]byte) bool { return sc.value() }, func() bool { return true })
 		case "userInfo":
@@ -154,7 +154,14 @@ func quickCheck(f SessionFile, data []byte) (*Session, bool) {
 		case "status":
 			return sc.strProp(&s.Status, &status, statusValue)
 		case "token":
-			return sc.strProp(&s.Token, &token, nonEmpty)
+			start := sc.i
+			if !sc.strProp(&s.Token, &token, nonEmpty) {
+				return false
+			}
+			if token.valid { // a string without escapes: its bytes are those between the quotes
+				tokenBytes = sc.data[start+1 : sc.i-1]
+			}
+			return true
 		}
 		return sc.value()
 	})
@@ -169,7 +176,7 @@ func quickCheck(f SessionFile, data []byte) (*Session, bool) {
 	if f.App != ExpectedFolder(s.TeamID, s.ApplicationID) || f.Name != s.ID {
 		return nil, false
 	}
-	return s, quickTokenMatches(s)
+	return s, quickTokenMatches(s, tokenBytes)
 }
 
 func (sc *quickScanner) peek() byte {
@@ -182,11 +189,22 @@ func (sc *quickScanner) peek() byte {
 // strProp reads a property that must be a string (satisfying rule, when given). A value of another type is
 // read as absent, as the full checks read it, and marks the property invalid. The result is false only when
 // the quick path cannot read on.
+// A nil dst reads a property the session does not keep, without making a string of it.
 func (sc *quickScanner) strProp(dst *string, p *prop, rule func(string) bool) bool {
 	if sc.peek() != '"' {
-		*dst = ""
+		if dst != nil {
+			*dst = ""
+		}
 		p.set(false)
 		return sc.value()
+	}
+	if dst == nil {
+		b, ok := sc.rawString()
+		if !ok {
+			return false
+		}
+		p.set(rule == nil || rule(string(b)))
+		return true
 	}
 	v, ok := sc.str()
 	if !ok {
@@ -221,10 +239,10 @@ func (sc *quickScanner) objectProp(p *prop, member func(key []byte) bool, valid 
 	return true
 }
 
-// quickTokenMatches decodes the token and compares it with the JSON 4D writes for the session's fields. A
+// quickTokenMatches decodes the token (raw: its bytes, s.Token) and compares it with the JSON 4D writes for the
+// session's fields. A
 // token that decodes to anything else (other key order, a missing teamID, escapes) takes the full path.
-func quickTokenMatches(s *Session) bool {
-	raw := []byte(s.Token)
+func quickTokenMatches(s *Session, raw []byte) bool {
 	for len(raw) > 0 && raw[len(raw)-1] == '=' {
 		raw = raw[:len(raw)-1]
 	}

@@ -69,7 +69,7 @@ func entryName(raw string) (string, error) {
 		return "", bad("names with a drive letter are refused")
 	}
 	name := strings.TrimSuffix(raw, "/")
-	for _, seg := range strings.Split(name, "/") {
+	for seg := range strings.SplitSeq(name, "/") {
 		if seg == ".." {
 			return "", bad("names with '..' would escape the folder")
 		}
@@ -253,6 +253,7 @@ func countEntryHeaders(r io.ReaderAt, size int64, stop int) int {
 // bytes.Reader that the standard library's lacks), which halves the import in WebAssembly.
 type entryReader struct {
 	out      bytes.Buffer // what read returns, reused: the caller copies it before the next read
+	limited  io.LimitedReader
 	r        io.ReaderAt
 	size     int64
 	raw      []byte
@@ -312,7 +313,8 @@ func (er *entryReader) read(f *zip.File, limit int64) ([]byte, error) {
 	}
 	buf.Grow(int(min(int64(min(f.UncompressedSize64, 1<<20)), limit)) + bytes.MinRead)
 	// One byte past what the header declares is enough to know it lied: a bomb is not inflated further.
-	n, err := buf.ReadFrom(io.LimitReader(body, min(limit, int64(min(f.UncompressedSize64, 1<<62)))+1))
+	er.limited = io.LimitedReader{R: body, N: min(limit, int64(min(f.UncompressedSize64, 1<<62))) + 1}
+	n, err := buf.ReadFrom(&er.limited)
 	switch {
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return nil, bad("the archive is truncated")
