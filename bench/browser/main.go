@@ -271,6 +271,7 @@ func run() error {
 			targetChromiumMS/1000.0, median(console)/1000, num(nat.files))
 	}
 	w("| wasm in Chromium within %.0fx of native (both warm) | %.1fx | %s |\n", targetRatio, chromeRatio, mark(chromeRatio <= targetRatio))
+	w("| wasm in Chromium within %.0fx of native, first zip of a fresh page | %.1fx | %s |\n", targetRatio, median(ratioCold), mark(median(ratioCold) <= targetRatio))
 	w("| wasm transfer under %.1f MB compressed (gzip, as served) | %s | %s |\n", float64(targetTransfer)/1e6, mb(tr.served), mark(tr.served < targetTransfer))
 	w("\n")
 	w("Chromium: %s, headless (Debian package, through playwright-go). Machine: %d cores; load average %s at the start, %s at the end.",
