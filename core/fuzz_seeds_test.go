@@ -111,6 +111,7 @@ func fuzzSeeds(t *testing.T) map[string][][]any {
 	add("FuzzImportZip", "sample-export", buf.Bytes())
 	const id = "7023d9205074199d1c16fc00d24354e778137675"
 	add("FuzzImportZip", "no-directory-entries", makeZip(t, zipEntry{Name: "com.a/" + id, Data: session("", "com.a", id, "accepted")}, zipEntry{Name: "key.mobileapp", Data: "k"}))
+	add("FuzzImportZip", "stored", makeZip(t, storedEntry("MobileApps/com.a/"+id, session("", "com.a", id, "accepted")), zipEntry{Name: "MobileApps/key.mobileapp", Data: "k"}))
 	add("FuzzImportZip", "macos-junk", makeZip(t, zipEntry{Name: "MobileApps/com.a/" + id, Data: "{}"}, zipEntry{Name: "__MACOSX/MobileApps/com.a/._" + id, Data: "fork"}))
 	return seeds
 }
