@@ -376,12 +376,6 @@ func (sc *quickScanner) str() (string, bool) {
 	return string(b), ok
 }
 
-func (sc *quickScanner) strInto(dst *string) bool {
-	v, ok := sc.str()
-	*dst = v
-	return ok
-}
-
 func (sc *quickScanner) boolean() (bool, bool) {
 	switch {
 	case bytes.HasPrefix(sc.data[sc.i:], []byte("true")):

@@ -64,9 +64,10 @@ func TestQuickPathTakesRealFiles(t *testing.T) {
 		t.Fatalf("the quick path took %d of the sample's 5 valid files", quick)
 	}
 	for name, text := range map[string]string{
-		"duplicate status, last valid": edit(t, example, `"status": "accepted"`, `"status": "Accepted", "status": "accepted"`),
-		"application twice":            edit(t, example, `"application": {`, `"application": {"id": ""}, "application": {`),
-		"numbers and nesting":          edit(t, example, `"email": ""`, `"email": "", "parameters": {"n": [-0.5e+3, 0, 12, true, null, {"a": []}]}`),
+		"duplicate status, last valid":    edit(t, example, `"status": "accepted"`, `"status": "Accepted", "status": "accepted"`),
+		"application twice":               edit(t, example, `"application": {`, `"application": {"id": ""}, "application": {`),
+		"numbers and nesting":             edit(t, example, `"email": ""`, `"email": "", "parameters": {"n": [-0.5e+3, 0, 12, true, null, {"a": []}]}`),
+		"not a simulator, not jailbroken": edit(t, example, `"simulator": true`, `"simulator": false, "jb": false`),
 	} {
 		if !quickAgrees(t, exampleApp, exampleID, []byte(text)) {
 			t.Errorf("%s: the quick path should take it", name)
@@ -77,6 +78,7 @@ func TestQuickPathTakesRealFiles(t *testing.T) {
 		"escaped status":              edit(t, example, `"status": "accepted"`, `"status": "acc\u0065pted"`),
 		"bad number":                  edit(t, example, `"email": ""`, `"email": "", "n": 01`),
 		"trailing comma":              edit(t, example, `"email": ""`, `"email": "",`+"\n}, \"x\": {"),
+		"simulator not a boolean":     edit(t, example, `"simulator": true`, `"simulator": "yes"`),
 	} {
 		if quickAgrees(t, exampleApp, exampleID, []byte(text)) {
 			t.Errorf("%s: the quick path must leave it to the full checks", name)
