@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/spf13/afero"
 )
@@ -192,7 +193,33 @@ func atomicWrite(fsys afero.Fs, dir, target string, data []byte) error {
 		return err
 	}
 	syncDir(fsys, dir)
+	removeStaleTemps(fsys, dir, filepath.Base(target))
 	return nil
+}
+
+// staleTempAge is how old a temporary file of a save must be before a later save of the same file removes it:
+// a save takes milliseconds, so one this old was left by a save that was killed, not one under way.
+const staleTempAge = 10 * time.Minute
+
+// removeStaleTemps removes what killed saves of base left in dir (hidden, so every scan skips them anyway).
+// Best effort: a temporary file that cannot be removed stays.
+func removeStaleTemps(fsys afero.Fs, dir, base string) {
+	d, err := fsys.Open(dir)
+	if err != nil {
+		return
+	}
+	names, _ := d.Readdirnames(-1)
+	d.Close()
+	prefix := "." + base + ".tmp-"
+	for _, name := range names {
+		if !strings.HasPrefix(name, prefix) {
+			continue
+		}
+		p := filepath.Join(dir, name)
+		if info, err := lstat(fsys, p); err == nil && info.Mode().IsRegular() && time.Since(info.ModTime()) > staleTempAge {
+			_ = fsys.Remove(p)
+		}
+	}
 }
 
 // syncDir makes a rename in dir durable across a power loss. It is best effort: the rename is done whatever
