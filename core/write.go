@@ -193,33 +193,47 @@ func atomicWrite(fsys afero.Fs, dir, target string, data []byte) error {
 		return err
 	}
 	syncDir(fsys, dir)
-	removeStaleTemps(fsys, dir, filepath.Base(target))
 	return nil
 }
 
-// staleTempAge is how old a temporary file of a save must be before a later save of the same file removes it:
-// a save takes milliseconds, so one this old was left by a save that was killed, not one under way.
+// staleTempAge is how old a temporary file of a save must be before RemoveStaleTemps removes it: a save takes
+// milliseconds, so one this old was left by a save that was killed, not one under way.
 const staleTempAge = 10 * time.Minute
 
-// removeStaleTemps removes what killed saves of base left in dir (hidden, so every scan skips them anyway).
-// Best effort: a temporary file that cannot be removed stays.
-func removeStaleTemps(fsys afero.Fs, dir, base string) {
-	d, err := fsys.Open(dir)
+// RemoveStaleTemps removes the temporary files that saves killed mid-way left in the app folders under root
+// (hidden, so every scan skips them anyway), and returns how many it removed. A server calls it once at start,
+// when what a killed process left is there to find; doing it on each save would list the folder each time.
+// Best effort: a file that cannot be removed stays.
+func RemoveStaleTemps(fsys afero.Fs, root string) int {
+	apps, err := readDir(fsys, root)
 	if err != nil {
-		return
+		return 0
 	}
-	names, _ := d.Readdirnames(-1)
-	d.Close()
-	prefix := "." + base + ".tmp-"
-	for _, name := range names {
-		if !strings.HasPrefix(name, prefix) {
+	removed := 0
+	for _, app := range apps {
+		if !app.IsDir() {
 			continue
 		}
-		p := filepath.Join(dir, name)
-		if info, err := lstat(fsys, p); err == nil && info.Mode().IsRegular() && time.Since(info.ModTime()) > staleTempAge {
-			_ = fsys.Remove(p)
+		dir := filepath.Join(root, app.Name())
+		d, err := fsys.Open(dir)
+		if err != nil {
+			continue
+		}
+		names, _ := d.Readdirnames(-1)
+		d.Close()
+		for _, name := range names {
+			if !strings.HasPrefix(name, ".") || !strings.Contains(name, ".tmp-") { // atomicWrite's names
+				continue
+			}
+			p := filepath.Join(dir, name)
+			if info, err := lstat(fsys, p); err == nil && info.Mode().IsRegular() && time.Since(info.ModTime()) > staleTempAge {
+				if fsys.Remove(p) == nil {
+					removed++
+				}
+			}
 		}
 	}
+	return removed
 }
 
 // syncDir makes a rename in dir durable across a power loss. It is best effort: the rename is done whatever

@@ -363,31 +363,33 @@ func TestWriteFileSyncsFileThenFolder(t *testing.T) {
 	}
 }
 
-// A save removes what killed saves of the same file left behind, once they are old enough not to be a save under
-// way; other files' temporaries, and recent ones, stay.
-func TestWriteFileRemovesStaleTemps(t *testing.T) {
+// What killed saves left is removed once old enough not to be a save under way; recent temporaries, folders
+// and other hidden files stay.
+func TestRemoveStaleTemps(t *testing.T) {
 	fsys := memTree(t, map[string]string{
 		"com.a/abcd":                "{}",
 		"com.a/.abcd.tmp-111":       "left by a killed save",
 		"com.a/.abcd.tmp-222":       "a save under way",
-		"com.a/.ef01.tmp-333":       "another file's",
+		"com.b/.ef01.tmp-333":       "another app's, left too",
 		"com.a/.abcd.tmp-444/":      "",
+		"com.a/.hidden":             "not a temporary",
 		"com.a/.abcd.tmp-555-looks": "also stale",
 	})
 	old := time.Now().Add(-staleTempAge - time.Minute)
-	for _, name := range []string{".abcd.tmp-111", ".ef01.tmp-333", ".abcd.tmp-444", ".abcd.tmp-555-looks"} {
-		if err := fsys.Chtimes(root+"/com.a/"+name, old, old); err != nil {
+	for _, name := range []string{"com.a/.abcd.tmp-111", "com.b/.ef01.tmp-333", "com.a/.abcd.tmp-444", "com.a/.hidden", "com.a/.abcd.tmp-555-looks"} {
+		if err := fsys.Chtimes(root+"/"+name, old, old); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := WriteFile(fsys, root, "com.a/abcd", []byte(`{"a":1}`), WriteOptions{Force: true}); err != nil {
-		t.Fatal(err)
+	if n := RemoveStaleTemps(fsys, root); n != 3 {
+		t.Errorf("removed %d, want 3", n)
 	}
 	assertTree(t, fsys, map[string]string{
 		"com.a/":               "",
-		"com.a/abcd":           `{"a":1}`,
+		"com.b/":               "",
+		"com.a/abcd":           "{}",
 		"com.a/.abcd.tmp-222":  "a save under way",
-		"com.a/.ef01.tmp-333":  "another file's",
 		"com.a/.abcd.tmp-444/": "",
+		"com.a/.hidden":        "not a temporary",
 	})
 }

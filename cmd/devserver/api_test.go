@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mobisess/mobisess/core"
 )
@@ -380,5 +381,24 @@ func TestMaxFileSize(t *testing.T) {
 	expect(t, res, body, 400, "input")
 	if !strings.Contains(string(body), "over the 100 B limit") {
 		t.Errorf("the refused save does not say why: %s", body)
+	}
+}
+
+// At start the server removes what saves killed mid-way left (when it may write), and only that.
+func TestStartRemovesStaleTemps(t *testing.T) {
+	for _, readonly := range []bool{false, true} {
+		dir := copySample(t)
+		stale := filepath.Join(dir, contactApp, ".7023d9205074199d1c16fc00d24354e778137675.tmp-123")
+		if err := os.WriteFile(stale, []byte("half a save"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		old := time.Now().Add(-time.Hour)
+		if err := os.Chtimes(stale, old, old); err != nil {
+			t.Fatal(err)
+		}
+		startFolder(t, Config{Dir: dir, Readonly: readonly})
+		if _, err := os.Stat(stale); readonly != (err == nil) {
+			t.Errorf("readonly %v: stat of the stale temporary file after start: %v", readonly, err)
+		}
 	}
 }

@@ -100,6 +100,11 @@ func NewServer(ctx context.Context, cfg Config) (*Server, error) {
 		}
 		meta = pageMeta{Mode: "server", Token: s.token}
 		fsys := afero.NewOsFs()
+		if !cfg.Readonly { // before the watcher's first look, so that the removal is not announced as a change
+			if n := core.RemoveStaleTemps(fsys, cfg.Dir); n > 0 {
+				s.logf("removed %d temporary files left by saves that were interrupted", n)
+			}
+		}
 		// The watcher's first look comes before the load: a change made after the load is never missed (one
 		// made between the two is announced though the load saw it, which costs a needless reload at most).
 		s.watch = &watcher{fs: fsys, root: cfg.Dir, interval: cfg.Poll, onChange: s.diskChanged, logf: s.logf}
