@@ -108,24 +108,6 @@ func TestImportZipKeepsTimeAndMode(t *testing.T) {
 	}
 }
 
-// createFile sets mode and time through the filesystem when its files are not afero's in-memory ones.
-func TestCreateFileOnAnotherFs(t *testing.T) {
-	fsys := afero.NewBasePathFs(afero.NewMemMapFs(), "/base")
-	if err := fsys.MkdirAll("/com.a", 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := createFile(fsys, "/com.a/abcd", []byte("{}"), fixedTime); err != nil {
-		t.Fatal(err)
-	}
-	info, err := fsys.Stat("/com.a/abcd")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if info.Mode() != 0o644 || !info.ModTime().Equal(fixedTime) || info.Size() != 2 {
-		t.Errorf("mode %v, time %v, size %d; want -rw-r--r--, %v, 2", info.Mode(), info.ModTime(), info.Size(), fixedTime)
-	}
-}
-
 // Exporting then importing gives the same folder; the export's top folder is MobileApps/, entries in order.
 func TestExportImport(t *testing.T) {
 	files := map[string]string{
