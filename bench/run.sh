@@ -264,7 +264,7 @@ printf 'load at end\t%s\n' "$(cut -d' ' -f1-3 /proc/loadavg)" >>"$RES/machine.ts
 # --- the engine in the browser: wasm in Chromium (through the console) and in Node, against native ---------------
 # On the 10k zip (1k in BENCH_QUICK mode). A failure is reported in the section; it never stops the run.
 browser_section() {
-	local label=10k runs=5 why=
+	local label=10k runs=7 why=
 	[ -n "$quick" ] && label=1k runs=2
 	local zip=$OUT/data/$label/MobileApps.zip web=$OUT/web
 	mkdir -p "$web"

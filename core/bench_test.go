@@ -197,7 +197,7 @@ func BenchmarkOpenZip(b *testing.B) {
 	ctx := context.Background()
 	b.SetBytes(int64(buf.Len()))
 	for b.Loop() {
-		ws, err := core.OpenZip(ctx, buf.Bytes(), "MobileApps.zip", nil, core.DefaultZipLimits)
+		ws, err := core.OpenZip(ctx, buf.Bytes(), "MobileApps.zip", nil, core.DefaultZipLimits, nil)
 		if err != nil {
 			b.Fatal(err)
 		}

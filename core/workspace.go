@@ -70,9 +70,10 @@ func (w *Workspace) load(ctx context.Context) (*Report, error) {
 	return disk, nil
 }
 
-// OpenZip imports a zipped MobileApps folder into memory and opens it.
-func OpenZip(ctx context.Context, data []byte, name string, c *Checker, limits ZipLimits) (*Workspace, error) {
-	fsys, root, err := ImportZip(bytes.NewReader(data), int64(len(data)), limits)
+// OpenZip imports a zipped MobileApps folder into memory and opens it; helper, when not nil, inflates a share
+// of the files (ImportZipHelped).
+func OpenZip(ctx context.Context, data []byte, name string, c *Checker, limits ZipLimits, helper ZipHelper) (*Workspace, error) {
+	fsys, root, err := ImportZipHelped(data, limits, helper)
 	if err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bufio"
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"hash/crc32"
@@ -85,8 +86,88 @@ func entryName(raw string) (string, error) {
 // the zip's root or, when every entry sits under one top-level MobileApps folder, that folder. Everything that
 // is wrong with the archive is an error, before anything is used.
 func ImportZip(r io.ReaderAt, size int64, limits ZipLimits) (afero.Fs, string, error) {
+	return importZipWith(r, size, limits, nil)
+}
+
+// A ZipHelper inflates the helper's share of a zip (HelperShare) somewhere else, such as a second WebAssembly
+// engine in a second worker, while ImportZipHelped inflates the rest: the browser gives each engine one thread.
+// It is given the zip and returns a function that waits for the share, or nil when there is no helper. The
+// share is checked against the zip's sizes and checksums as it is used; when the helper fails or its share does
+// not match, the importer inflates those files itself, so that a helper can make an import faster but never
+// different.
+type ZipHelper func(zip []byte) (wait func() ([]byte, error))
+
+// minHelpedFiles is the number of files under which a helper is not asked: handing a share over costs more
+// than inflating a few files. A variable for the tests.
+var minHelpedFiles = 256
+
+// ImportZipHelped is ImportZip of a zip in memory, with the files of the helper's share inflated by helper.
+func ImportZipHelped(data []byte, limits ZipLimits, helper ZipHelper) (afero.Fs, string, error) {
+	r := bytes.NewReader(data)
+	if helper == nil {
+		return importZipWith(r, r.Size(), limits, nil)
+	}
+	return importZipWith(r, r.Size(), limits, func() (wait func() ([]byte, error)) { return helper(data) })
+}
+
+// HelperShare inflates the files of data's zip that fall to a helper (every second file the importer would
+// write), in order, each as a 4-byte little-endian length and the bytes. It refuses what ImportZip refuses.
+func HelperShare(data []byte, limits ZipLimits) ([]byte, error) {
+	r := bytes.NewReader(data)
+	plan, err := planZip(r, r.Size(), limits)
+	if err != nil {
+		return nil, err
+	}
+	_, helped := plan.shares()
+	var want int
+	for _, f := range helped {
+		want += 4 + int(f.zf.UncompressedSize64) // in all within MaxTotalSize: planZip checked
+	}
+	out := make([]byte, 0, want)
+	er := &entryReader{r: r, size: r.Size()}
+	for _, f := range helped {
+		content, err := er.read(f.zf, limits.MaxFileSize)
+		if err != nil {
+			return nil, err
+		}
+		out = binary.LittleEndian.AppendUint32(out, uint32(len(content)))
+		out = append(out, content...)
+	}
+	return out, nil
+}
+
+// zipPlan is what a zip will be once imported: its folders and its files, each under ZipRoot.
+type zipPlan struct {
+	dirs  []string
+	files []plannedFile
+}
+
+type plannedFile struct {
+	target string
+	zf     *zip.File
+}
+
+// shares splits the files between the importer and a helper: every second file to the helper, so that both get
+// about as many bytes.
+func (p *zipPlan) shares() (own, helped []plannedFile) {
+	own = make([]plannedFile, 0, (len(p.files)+1)/2)
+	helped = make([]plannedFile, 0, len(p.files)/2)
+	for i, f := range p.files {
+		if i%2 == 0 {
+			own = append(own, f)
+		} else {
+			helped = append(helped, f)
+		}
+	}
+	return own, helped
+}
+
+// planZip reads the zip's directory and refuses, before anything is inflated, an archive that is not readable,
+// has too many entries, a name that is unsafe or given twice, a link, an encrypted entry or a file over the size
+// limit.
+func planZip(r io.ReaderAt, size int64, limits ZipLimits) (*zipPlan, error) {
 	if n := countEntryHeaders(r, size, limits.MaxEntries); n > limits.MaxEntries {
-		return nil, "", &ZipError{Reason: fmt.Sprintf("%d entries, over the limit of %d", n, limits.MaxEntries)}
+		return nil, &ZipError{Reason: fmt.Sprintf("%d entries, over the limit of %d", n, limits.MaxEntries)}
 	}
 	zr, err := zip.NewReader(r, size)
 	if err != nil {
@@ -94,10 +175,10 @@ func ImportZip(r io.ReaderAt, size int64, limits ZipLimits) (afero.Fs, string, e
 		if errors.Is(err, zip.ErrFormat) {
 			why = "it is not a zip, or it is cut short"
 		}
-		return nil, "", &ZipError{Reason: "not a readable zip archive (" + why + ")"}
+		return nil, &ZipError{Reason: "not a readable zip archive (" + why + ")"}
 	}
 	if len(zr.File) > limits.MaxEntries {
-		return nil, "", &ZipError{Reason: fmt.Sprintf("%d entries, over the limit of %d", len(zr.File), limits.MaxEntries)}
+		return nil, &ZipError{Reason: fmt.Sprintf("%d entries, over the limit of %d", len(zr.File), limits.MaxEntries)}
 	}
 	type entry struct {
 		name string
@@ -110,23 +191,23 @@ func ImportZip(r io.ReaderAt, size int64, limits ZipLimits) (afero.Fs, string, e
 	for _, f := range zr.File {
 		name, err := entryName(f.Name)
 		if err != nil {
-			return nil, "", err
+			return nil, err
 		}
 		mode := f.Mode()
 		switch {
 		case mode&fs.ModeSymlink != 0:
-			return nil, "", &ZipError{Entry: f.Name, Reason: "links are refused"}
+			return nil, &ZipError{Entry: f.Name, Reason: "links are refused"}
 		case f.Flags&0x1 != 0:
-			return nil, "", &ZipError{Entry: f.Name, Reason: "encrypted entries cannot be read"}
+			return nil, &ZipError{Entry: f.Name, Reason: "encrypted entries cannot be read"}
 		case !f.FileInfo().IsDir() && !mode.IsRegular():
-			return nil, "", &ZipError{Entry: f.Name, Reason: "not a regular file"}
+			return nil, &ZipError{Entry: f.Name, Reason: "not a regular file"}
 		}
 		isDir := f.FileInfo().IsDir()
 		if isDir {
 			dirs[name] = true
 		} else {
 			if names[name] {
-				return nil, "", &ZipError{Entry: f.Name, Reason: "the name appears twice in the archive"}
+				return nil, &ZipError{Entry: f.Name, Reason: "the name appears twice in the archive"}
 			}
 			names[name] = true
 		}
@@ -137,11 +218,11 @@ func ImportZip(r io.ReaderAt, size int64, limits ZipLimits) (afero.Fs, string, e
 	}
 	for name := range names {
 		if dirs[name] {
-			return nil, "", &ZipError{Entry: name, Reason: "the name is both a file and a folder"}
+			return nil, &ZipError{Entry: name, Reason: "the name is both a file and a folder"}
 		}
 		for dir := path.Dir(name); dir != "."; dir = path.Dir(dir) {
 			if names[dir] {
-				return nil, "", &ZipError{Entry: name, Reason: fmt.Sprintf("its folder %q is also a file", dir)}
+				return nil, &ZipError{Entry: name, Reason: fmt.Sprintf("its folder %q is also a file", dir)}
 			}
 		}
 	}
@@ -149,13 +230,8 @@ func ImportZip(r io.ReaderAt, size int64, limits ZipLimits) (afero.Fs, string, e
 	if underMobileApps && len(entries) > 0 {
 		strip = "MobileApps"
 	}
-	mem := &afero.MemMapFs{} // what afero.NewMemMapFs makes, with its type
-	if err := mem.MkdirAll(ZipRoot, 0o755); err != nil {
-		return nil, "", err
-	}
+	plan := &zipPlan{files: make([]plannedFile, 0, len(names))}
 	var total int64
-	er := &entryReader{r: r, size: size}
-	made := map[string]bool{ZipRoot: true} // folders already made: MkdirAll walks the path each time
 	for _, e := range entries {
 		rel := e.name
 		if strip != "" {
@@ -169,33 +245,101 @@ func ImportZip(r io.ReaderAt, size int64, limits ZipLimits) (afero.Fs, string, e
 		}
 		target := ZipRoot + "/" + rel // rel is clean (entryName)
 		if e.file.FileInfo().IsDir() {
-			if err := mem.MkdirAll(target, 0o755); err != nil {
-				return nil, "", err
-			}
+			plan.dirs = append(plan.dirs, target)
 			continue
 		}
 		if e.file.UncompressedSize64 > uint64(limits.MaxFileSize) {
-			return nil, "", &ZipError{Entry: e.file.Name, Reason: fmt.Sprintf("expands to %s, over the %s limit per file", formatSize(int64(min(e.file.UncompressedSize64, 1<<62))), formatSize(limits.MaxFileSize))}
+			return nil, &ZipError{Entry: e.file.Name, Reason: fmt.Sprintf("expands to %s, over the %s limit per file", formatSize(int64(min(e.file.UncompressedSize64, 1<<62))), formatSize(limits.MaxFileSize))}
 		}
-		data, err := er.read(e.file, limits.MaxFileSize)
-		if err != nil {
+		// A file that inflates to other than its declared size is refused when read, so the declared sizes
+		// are what the import will hold: the total is judged here, before anything is inflated.
+		if total += int64(e.file.UncompressedSize64); total > limits.MaxTotalSize {
+			return nil, &ZipError{Entry: e.file.Name, Reason: fmt.Sprintf("the archive expands to more than %s in all, over the limit", formatSize(limits.MaxTotalSize))}
+		}
+		plan.files = append(plan.files, plannedFile{target, e.file})
+	}
+	return plan, nil
+}
+
+// importZipWith imports the zip; with startHelper, the helper's share is inflated by it while this inflates the rest.
+func importZipWith(r io.ReaderAt, size int64, limits ZipLimits, startHelper func() (wait func() ([]byte, error))) (afero.Fs, string, error) {
+	plan, err := planZip(r, size, limits)
+	if err != nil {
+		return nil, "", err
+	}
+	own, helped := plan.files, []plannedFile(nil)
+	var wait func() ([]byte, error)
+	if startHelper != nil && len(plan.files) >= minHelpedFiles {
+		if wait = startHelper(); wait != nil {
+			own, helped = plan.shares()
+		}
+	}
+	mem := &afero.MemMapFs{} // what afero.NewMemMapFs makes, with its type
+	if err := mem.MkdirAll(ZipRoot, 0o755); err != nil {
+		return nil, "", err
+	}
+	for _, dir := range plan.dirs {
+		if err := mem.MkdirAll(dir, 0o755); err != nil {
 			return nil, "", err
 		}
-		total += int64(len(data))
-		if total > limits.MaxTotalSize {
-			return nil, "", &ZipError{Entry: e.file.Name, Reason: fmt.Sprintf("the archive expands to more than %s in all, over the limit", formatSize(limits.MaxTotalSize))}
-		}
-		if dir := target[:strings.LastIndexByte(target, '/')]; !made[dir] {
+	}
+	made := map[string]bool{ZipRoot: true} // folders already made: MkdirAll walks the path each time
+	file := func(f plannedFile, content []byte) error {
+		if dir := f.target[:strings.LastIndexByte(f.target, '/')]; !made[dir] {
 			if err := mem.MkdirAll(dir, 0o755); err != nil {
-				return nil, "", err
+				return err
 			}
 			made[dir] = true
 		}
-		if err := createFile(mem, target, data, e.file.Modified); err != nil {
+		return createFile(mem, f.target, content, f.zf.Modified)
+	}
+	er := &entryReader{r: r, size: size}
+	for _, f := range own {
+		content, err := er.read(f.zf, limits.MaxFileSize)
+		if err != nil {
+			return nil, "", err
+		}
+		if err := file(f, content); err != nil {
+			return nil, "", err
+		}
+	}
+	if len(helped) == 0 {
+		return mem, ZipRoot, nil
+	}
+	share, err := wait()
+	if err != nil {
+		share = nil // inflated here instead
+	}
+	for _, f := range helped {
+		var content []byte
+		if content, share = nextInShare(share, f.zf); content == nil {
+			if content, err = er.read(f.zf, limits.MaxFileSize); err != nil {
+				return nil, "", err
+			}
+		}
+		if err := file(f, content); err != nil {
 			return nil, "", err
 		}
 	}
 	return mem, ZipRoot, nil
+}
+
+// nextInShare takes f's content from the front of a helper's share and returns it with the rest of the share.
+// A content that does not have the size and checksum the zip declares gives nil and an empty rest: from there
+// on, the importer inflates the files itself.
+func nextInShare(share []byte, f *zip.File) (content, rest []byte) {
+	if len(share) < 4 {
+		return nil, nil
+	}
+	n := uint64(binary.LittleEndian.Uint32(share))
+	if n != f.UncompressedSize64 || n > uint64(len(share)-4) {
+		return nil, nil
+	}
+	content = share[4 : 4+n]
+	if f.CRC32 != 0 && crc32.ChecksumIEEE(content) != f.CRC32 {
+		return nil, nil
+	}
+	return content, share[4+n:]
 }
 
 // createFile writes a new file of mem. Its mode and time are set on the file itself: through the filesystem,

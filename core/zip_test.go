@@ -303,8 +303,21 @@ var fuzzLimits = ZipLimits{MaxEntries: 20, MaxFileSize: 16 << 10, MaxTotalSize: 
 
 func FuzzImportZip(f *testing.F) {
 	f.Add(makeZip(f, zipEntry{Name: "MobileApps/com.a/abcd", Data: "{}"}))
+	defer func(n int) { minHelpedFiles = n }(minHelpedFiles)
+	minHelpedFiles = 0 // every zip handed to a helper
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fsys, dir, err := ImportZip(bytes.NewReader(data), int64(len(data)), fuzzLimits)
+		// With a helper, the same zip is refused, or imported as the same files (which fault is named first
+		// may differ when there are several: the importer reads its own share first).
+		helped, _, helpedErr := ImportZipHelped(data, fuzzLimits, func(d []byte) func() ([]byte, error) {
+			return func() ([]byte, error) { return HelperShare(d, fuzzLimits) }
+		})
+		switch {
+		case (err == nil) != (helpedErr == nil):
+			t.Fatalf("without a helper: %v; with one: %v", err, helpedErr)
+		case err == nil && !reflect.DeepEqual(records(t, fsys), records(t, helped)):
+			t.Fatalf("a helper changed what was imported")
+		}
 		if err != nil {
 			if fsys != nil || KindOf(err) != KindInput {
 				t.Fatalf("error %v (kind %s) with a filesystem %v", err, KindOf(err), fsys)

@@ -3,6 +3,7 @@
 package e2e
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"math/rand"
@@ -16,6 +17,7 @@ import (
 	"github.com/playwright-community/playwright-go"
 
 	"github.com/mobisess/mobisess/core"
+	"github.com/mobisess/mobisess/core/api"
 )
 
 // Paths in the embedded sample (core/sample/MobileApps).
@@ -44,6 +46,7 @@ func TestConsole(t *testing.T) {
 		{"DeleteAcceptDownload", testDeleteAcceptDownload},
 		{"CreateSession", testCreateSession},
 		{"BadZips", testBadZips},
+		{"LargeZipHalfInflatedByTheHelper", testLargeZipHelped},
 		{"Languages", testLanguages},
 		{"Theme", testTheme},
 		{"SearchAndHashSurviveReload", testSearchAndHash},
@@ -489,4 +492,65 @@ func keys(m map[string]string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// A zip of hundreds of files is inflated half by the page's engine and half by its helper, a second engine in a
+// worker of its own; the console shows what the engine finds in it alone, natively.
+func testLargeZipHelped(t *testing.T, srv *devserver) {
+	page := newPage(t)
+	srv.open(t, page, "")
+	engineWorker := func(name string) playwright.Worker {
+		for _, w := range page.Workers() {
+			if v, err := w.Evaluate(`() => self.name`); err == nil && v == name {
+				return w
+			}
+		}
+		return nil
+	}
+	eventually(t, "the page's engine has its helper", func() (bool, string) {
+		w := engineWorker("")
+		if w == nil {
+			return false, "no engine worker"
+		}
+		v, err := w.Evaluate(`() => typeof globalThis.mobisess?.zipHelper`)
+		return err == nil && v == "function", fmt.Sprintf("zipHelper: %v %v", v, err)
+	})
+	helper := engineWorker("mobisess-helper")
+	if helper == nil {
+		t.Fatal("no helper worker")
+	}
+
+	files := map[string]string{}
+	for i := range 700 {
+		app, team := fmt.Sprintf("com.e2e.large%d", i%4), "ABCDE12345"
+		id := fmt.Sprintf("%040x", i+1)
+		files[appFolder(app, team)+"/"+id] = sessionFile(app, team, id, []string{"accepted", "pending"}[i%2], "")
+	}
+	files[appFolder("com.e2e.large1", "ABCDE12345")+"/"+fmt.Sprintf("%040x", 9001)] = "{\n\t\"status\": \"pending\",\n\t\"token\" \"x\"\n}\n"
+	data := zipTree(t, files)
+	a := api.New(nil, api.Options{CanOpen: true})
+	res, err := a.Call(context.Background(), "openZip", []byte(`{"name":"large.zip","lang":"en"}`), data)
+	must(t, err, "the native engine opens the zip")
+	var want core.State
+	must(t, json.Unmarshal(res.JSON, &want), "decoding the State")
+
+	must(t, byTestID(page, "zip-input").SetInputFiles(playwright.InputFile{Name: "large.zip", MimeType: "application/zip", Buffer: data}), "uploading the zip")
+	waitLoaded(t, page, "large.zip")
+	must(t, expect.Locator(page.Locator("#summary")).ToContainText(fmt.Sprintf("%d sessions", want.Disk.Summary.Sessions)), "the zip's sessions")
+	must(t, expect.Locator(page.Locator("#errors-count")).ToHaveText(fmt.Sprint(len(want.Disk.Errors))), "the zip's errors")
+	var wantErrs []string
+	for _, e := range want.Disk.Errors {
+		wantErrs = append(wantErrs, fmt.Sprintf("%s %d", e.Path, e.Code))
+	}
+	var gotErrs []string
+	for i, p := range attrs(t, byTestID(page, "error-row"), "data-path") {
+		gotErrs = append(gotErrs, p+" "+attrs(t, byTestID(page, "error-row"), "data-code")[i])
+	}
+	if !slices.Equal(gotErrs, wantErrs) {
+		t.Errorf("errors %v, want %v", gotErrs, wantErrs)
+	}
+	if v, err := helper.Evaluate(`() => sharesAnswered`); err != nil || v != 1 {
+		t.Errorf("the helper answered %v shares (%v), want 1", v, err)
+	}
+	shot(t, page, "browser-large-zip")
 }

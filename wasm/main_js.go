@@ -1,15 +1,20 @@
 //go:build js && wasm
 
 // Command wasm is the engine for the browser console: the only file that imports syscall/js. It registers
-// globalThis.mobisess = {call(method, paramsJSON, bytes?) → Promise, onProgress}; the contract is in
-// web/worker.js and docs/api.md. Everything it does is core/api's, which is tested natively.
+// globalThis.mobisess = {call, warmUp, zipShare} and reads the onProgress and zipHelper the worker sets on it;
+// the contract is in web/worker.js and docs/api.md. Everything it does is core/api's, which is tested natively.
 package main
 
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"runtime"
+	"runtime/debug"
 	"syscall/js"
 
+	"github.com/mobisess/mobisess/core"
 	"github.com/mobisess/mobisess/core/api"
 )
 
@@ -22,7 +27,7 @@ func main() {
 func register(g js.Value) js.Value {
 	engine := js.Global().Get("Object").New()
 	var a *api.API
-	a = api.New(nil, api.Options{CanOpen: true, Progress: func(phase string, done, total int) {
+	a = api.New(nil, api.Options{CanOpen: true, ZipHelper: zipHelper(engine), Progress: func(phase string, done, total int) {
 		cb := engine.Get("onProgress")
 		if cb.Type() != js.TypeFunction {
 			return
@@ -37,11 +42,37 @@ func register(g js.Value) js.Value {
 	engine.Set("call", js.FuncOf(func(_ js.Value, args []js.Value) any {
 		return call(a, args)
 	}))
+	engine.Set("warmUp", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		times := 1
+		if len(args) > 0 && args[0].Type() == js.TypeNumber {
+			times = args[0].Int()
+		}
+		return promise(func() (js.Value, error) {
+			return js.Undefined(), api.WarmUp(context.Background(), times)
+		})
+	}))
+	// The helper engine's side of zipHelper: the share of a zip it inflates.
+	engine.Set("zipShare", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		var data []byte
+		if len(args) > 0 && args[0].Truthy() {
+			data = make([]byte, args[0].Get("length").Int())
+			js.CopyBytesToGo(data, args[0])
+		}
+		return promise(func() (js.Value, error) {
+			var share []byte
+			var err error
+			withCollectorHeldBack(len(data), func() { share, err = core.HelperShare(data, core.DefaultZipLimits) })
+			if err != nil {
+				return js.Value{}, err
+			}
+			return bytesToJS(share), nil
+		})
+	}))
 	g.Set("mobisess", engine)
 	return engine
 }
 
-// call returns a Promise; the work runs in a goroutine so that the JS caller is never blocked by Go.
+// call runs one core/api method and returns a Promise of {json, bytes?}.
 func call(a *api.API, args []js.Value) any {
 	var method, params string
 	var data []byte
@@ -55,25 +86,47 @@ func call(a *api.API, args []js.Value) any {
 		data = make([]byte, args[2].Get("length").Int())
 		js.CopyBytesToGo(data, args[2])
 	}
+	return promise(func() (js.Value, error) {
+		var res api.Result
+		var err *api.Error
+		if method == "openZip" {
+			withCollectorHeldBack(len(data), func() { res, err = safeCall(a, method, params, data) })
+		} else {
+			res, err = safeCall(a, method, params, data)
+		}
+		if err != nil {
+			msg, _ := json.Marshal(err)
+			return js.Value{}, errors.New(string(msg))
+		}
+		out := js.Global().Get("Object").New()
+		out.Set("json", string(res.JSON))
+		if res.Bytes != nil {
+			out.Set("bytes", bytesToJS(res.Bytes))
+		}
+		return out, nil
+	})
+}
+
+// promise runs work in a goroutine, so that the JS caller is never blocked by Go, and settles a Promise with its
+// value, or rejects it with an Error carrying the error's text.
+func promise(work func() (js.Value, error)) js.Value {
 	var executor js.Func
 	executor = js.FuncOf(func(_ js.Value, p []js.Value) any {
 		resolve, reject := p[0], p[1]
 		go func() {
 			defer executor.Release()
-			res, err := safeCall(a, method, params, data)
+			defer func() {
+				// A panic is a bug, but it must not take the engine, and the page's folder, down with it.
+				if p := recover(); p != nil {
+					reject.Invoke(js.Global().Get("Error").New(fmt.Sprintf(`{"message":"internal error: %v","kind":"internal"}`, p)))
+				}
+			}()
+			v, err := work()
 			if err != nil {
-				msg, _ := json.Marshal(err)
-				reject.Invoke(js.Global().Get("Error").New(string(msg)))
+				reject.Invoke(js.Global().Get("Error").New(err.Error()))
 				return
 			}
-			out := js.Global().Get("Object").New()
-			out.Set("json", string(res.JSON))
-			if res.Bytes != nil {
-				b := js.Global().Get("Uint8Array").New(len(res.Bytes))
-				js.CopyBytesToJS(b, res.Bytes)
-				out.Set("bytes", b)
-			}
-			resolve.Invoke(out)
+			resolve.Invoke(v)
 		}()
 		return nil
 	})
@@ -90,4 +143,83 @@ func safeCall(a *api.API, method, params string, data []byte) (api.Result, *api.
 		return res, &api.Error{Message: err.Error(), Kind: "internal"}
 	}
 	return res, nil
+}
+
+func bytesToJS(b []byte) js.Value {
+	arr := js.Global().Get("Uint8Array").New(len(b))
+	js.CopyBytesToJS(arr, b)
+	return arr
+}
+
+// maxHelpedZip is the largest zip handed to the helper: the helper holds a copy of the zip and its share, so a
+// larger one would cost more memory than the time it saves is worth.
+const maxHelpedZip = 256 << 20
+
+// zipHelper hands a share of each zip to engine.zipHelper, which the worker sets to a function that gives the
+// zip to a second engine in a second worker and returns a Promise of its share (engine.zipShare there). Without
+// it, or for a zip over maxHelpedZip, there is no helper and this engine inflates every file.
+func zipHelper(engine js.Value) core.ZipHelper {
+	return func(data []byte) (wait func() ([]byte, error)) {
+		hand := engine.Get("zipHelper")
+		if hand.Type() != js.TypeFunction || len(data) > maxHelpedZip {
+			return nil
+		}
+		type answer struct {
+			share []byte
+			err   error
+		}
+		answered := make(chan answer, 1)
+		onShare := js.FuncOf(func(_ js.Value, v []js.Value) any {
+			if len(v) == 0 || v[0].Type() != js.TypeObject || v[0].Get("length").Type() != js.TypeNumber {
+				answered <- answer{err: errors.New("the helper answered no bytes")}
+				return nil
+			}
+			share := make([]byte, v[0].Get("length").Int())
+			js.CopyBytesToGo(share, v[0])
+			answered <- answer{share: share}
+			return nil
+		})
+		onFailure := js.FuncOf(func(_ js.Value, v []js.Value) any {
+			answered <- answer{err: errors.New("the helper failed")}
+			return nil
+		})
+		release := func() { onShare.Release(); onFailure.Release() }
+		started := func() (err error) {
+			defer func() { // a worker that throws instead of rejecting: no helper this time
+				if p := recover(); p != nil {
+					err = fmt.Errorf("the helper could not start: %v", p)
+				}
+			}()
+			hand.Invoke(bytesToJS(data)).Call("then", onShare, onFailure)
+			return nil
+		}()
+		if started != nil {
+			release()
+			return nil
+		}
+		return func() ([]byte, error) {
+			a := <-answered // while Go waits, the worker's event loop runs and takes the helper's answer
+			release()
+			return a.share, a.err
+		}
+	}
+}
+
+// withCollectorHeldBack runs the opening (or the helper's share) of a zip of zipSize bytes with the garbage
+// collector held back until the heap has grown by four times the zip and 64 MiB. In WebAssembly the collector
+// runs on the engine's one thread (natively, on another core), and most of what an open allocates stays live
+// (the files, the sessions, the State), so collecting midway reclaims little for its time: 8-10% of an open of
+// 10k sessions. For that open the memory peak hardly moves (a collection is due near it anyway); a larger zip is
+// collected at the limit.
+func withCollectorHeldBack(zipSize int, work func()) {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	limit := int64(ms.HeapInuse) + 4*int64(zipSize) + 64<<20
+	percent := debug.SetGCPercent(-1)
+	previous := debug.SetMemoryLimit(limit)
+	defer func() {
+		debug.SetMemoryLimit(previous)
+		debug.SetGCPercent(percent)
+	}()
+	work()
 }

@@ -7,6 +7,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
+	"runtime/debug"
 	"strings"
 	"syscall/js"
 	"testing"
@@ -180,5 +182,92 @@ func TestErrorsRejectWithKind(t *testing.T) {
 	o = invoke(t, engine, "frobnicate", `{}`, nil)
 	if !strings.Contains(o.err, "unknown method") {
 		t.Errorf("unknown method: %q", o.err)
+	}
+}
+
+// warmUp works in an engine of its own: the folder the page has open is the same before and after.
+func TestWarmUpLeavesTheOpenFolderAlone(t *testing.T) {
+	engine := newEngine(t)
+	app, team, id := "com.example.warm", "TEAM1", "0123456789abcdef0123456789abcdef"
+	zipped := zipOf(t, map[string]string{"MobileApps/" + team + "." + app + "/" + id: session(app, team, id, "accepted")})
+	if o := invoke(t, engine, "openZip", `{"name":"mine.zip"}`, zipped); o.err != "" {
+		t.Fatal(o.err)
+	}
+	before := invoke(t, engine, "state", "", nil)
+
+	done := make(chan string, 1)
+	onOK := js.FuncOf(func(js.Value, []js.Value) any { done <- ""; return nil })
+	onErr := js.FuncOf(func(_ js.Value, v []js.Value) any { done <- v[0].Get("message").String(); return nil })
+	defer onOK.Release()
+	defer onErr.Release()
+	engine.Call("warmUp", 3).Call("then", onOK, onErr)
+	if msg := <-done; msg != "" {
+		t.Fatalf("warmUp rejected: %s", msg)
+	}
+
+	after := invoke(t, engine, "state", "", nil)
+	if before.err != "" || after.err != "" || before.json != after.json {
+		t.Errorf("the open folder changed with the warm-up:\nbefore %.300s (%s)\nafter  %.300s (%s)", before.json, before.err, after.json, after.err)
+	}
+	if !strings.Contains(after.json, `"source":"mine.zip"`) {
+		t.Errorf("the state is not the zip's: %.300s", after.json)
+	}
+}
+
+// bigZip has enough files for openZip to hand a share to the helper.
+func bigZip(t *testing.T) []byte {
+	files := map[string]string{}
+	for i := range 600 {
+		app, team, id := fmt.Sprintf("com.example.app%d", i%3), "TEAM1", fmt.Sprintf("%040x", i)
+		files["MobileApps/"+team+"."+app+"/"+id] = session(app, team, id, "accepted")
+	}
+	files["MobileApps/TEAM1.com.example.app0/"+fmt.Sprintf("%040x", 9999)] = `{"broken":`
+	return zipOf(t, files)
+}
+
+// The worker sets engine.zipHelper to a second engine's zipShare. Whatever that helper does (answers, rejects,
+// throws, answers garbage), openZip gives the state it gives without one.
+func TestOpenZipWithAHelper(t *testing.T) {
+	data := bigZip(t)
+	alone := invoke(t, newEngine(t), "openZip", `{"name":"big.zip"}`, data)
+	if alone.err != "" || !strings.Contains(alone.json, `"errors":[{`) {
+		t.Fatalf("without a helper: %.300s %s", alone.json, alone.err)
+	}
+	helperEngine := newEngine(t)
+	helpers := map[string]string{
+		"a second engine":  `(share) => (b) => { calls++; return share(b); }`,
+		"rejects":          `() => () => { calls++; return Promise.reject(new Error('gone')); }`,
+		"throws":           `() => () => { calls++; throw new Error('no worker'); }`,
+		"answers garbage":  `() => () => { calls++; return Promise.resolve(new Uint8Array([9, 9, 9, 9, 9])); }`,
+		"answers no bytes": `() => () => { calls++; return Promise.resolve('nothing'); }`,
+	}
+	for name, src := range helpers {
+		t.Run(name, func(t *testing.T) {
+			js.Global().Set("calls", 0)
+			build := js.Global().Call("eval", "(function(share) { return ("+src+")(share); })")
+			engine := newEngine(t)
+			engine.Set("zipHelper", build.Invoke(helperEngine.Get("zipShare")))
+			helped := invoke(t, engine, "openZip", `{"name":"big.zip"}`, data)
+			if helped.err != "" || helped.json != alone.json {
+				t.Errorf("with a helper that %s: %.200s %s, want the state of the engine alone", name, helped.json, helped.err)
+			}
+			if calls := js.Global().Get("calls").Int(); calls != 1 {
+				t.Errorf("the helper was asked %d times, want once", calls)
+			}
+		})
+	}
+}
+
+// The collector is held back while a zip opens, and only then: after openZip, failed or not, it is as before.
+func TestOpenZipRestoresTheCollector(t *testing.T) {
+	engine := newEngine(t)
+	for _, data := range [][]byte{bigZip(t), []byte("not a zip")} {
+		invoke(t, engine, "openZip", `{"name":"x.zip"}`, data)
+		if p := debug.SetGCPercent(100); p != 100 {
+			t.Errorf("GOGC after openZip: %d, want 100", p)
+		}
+		if l := debug.SetMemoryLimit(-1); l != math.MaxInt64 {
+			t.Errorf("memory limit after openZip: %d, want none", l)
+		}
 	}
 }

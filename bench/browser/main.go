@@ -14,7 +14,8 @@
 //
 // In Chromium, each run is a fresh browser context (no cache shared with earlier runs): the page is loaded, and
 // the time to a usable console is navigation start → the first session row of the sample in the DOM. Then the zip
-// is given to the console's file input. An init script (web/ is not changed) wraps the page's Worker to note when
+// is given to the console's file input: at once and again in one page, and after pickDelay in a second page. An
+// init script (web/ is not changed) wraps the page's Worker to note when
 // the openZip request is posted and when its answer comes back, and a MutationObserver notes when the console
 // shows the new zip (its name as the source, the progress bar hidden, session rows present). All times are the
 // page's performance.now().
@@ -189,11 +190,15 @@ func run() error {
 		return fmt.Errorf("chromium: %w", err)
 	}
 
-	var load, console, worker, consoleAgain, workerAgain, ratioWarm, ratioCold, nativeBefore []float64
+	var load, console, worker, consoleAgain, workerAgain, consolePicked, workerPicked []float64
+	var ratioWarm, ratioCold, ratioPicked, nativeBefore []float64
 	for _, p := range pages {
 		nativeBefore = append(nativeBefore, p.native)
 		ratioWarm = append(ratioWarm, (p.again.Answered-p.again.Sent)/p.native)
 		ratioCold = append(ratioCold, (p.first.Answered-p.first.Sent)/p.native)
+		ratioPicked = append(ratioPicked, (p.picked.Answered-p.picked.Sent)/p.native)
+		consolePicked = append(consolePicked, p.picked.Shown-p.picked.Change)
+		workerPicked = append(workerPicked, p.picked.Answered-p.picked.Sent)
 		load = append(load, p.first.FirstRow)
 		console = append(console, p.first.Shown-p.first.Change)
 		worker = append(worker, p.first.Answered-p.first.Sent)
@@ -216,8 +221,10 @@ func run() error {
 		rel(wasmAbs), runtime.Version(), "`-ldflags='-s -w'`", *runs)
 	w("| What | Time (ms) | Notes |\n|---|---:|---|\n")
 	w("| Page load to a usable console | %s | navigation start → the sample's first `session-row` in the DOM; fresh context (cold cache) each run: fetch + compile the wasm, start the engine, open the sample |\n", stat(load))
-	w("| Import + check in Chromium, through the console | %s | the file input's `change` → the console shows the zip (source name, progress bar hidden, rows drawn) |\n", stat(console))
+	w("| Import + check in Chromium, through the console | %s | the file input's `change` → the console shows the zip (source name, progress bar hidden, rows drawn); uploaded the moment the console is usable |\n", stat(console))
 	w("| — of which the worker's openZip round trip | %s | openZip posted to the Web Worker → its answer (the State) back in the page |\n", stat(worker))
+	w("| The zip picked %v after the console is usable, fresh page | %s | as a person picks a file: the worker has warmed the engine up meanwhile (web/worker.js) |\n", pickDelay, stat(consolePicked))
+	w("| — of which the worker's openZip round trip | %s | |\n", stat(workerPicked))
 	w("| The same zip again, in the same page | %s | the engine's code now optimised by V8, as native's is after its warm-up run |\n", stat(consoleAgain))
 	w("| — of which the worker's openZip round trip | %s | |\n", stat(workerAgain))
 	if nodeErr == nil {
@@ -237,7 +244,8 @@ func run() error {
 	chromeRatio := median(ratioWarm)
 	w("| Ratio (median of the runs' ratios, each over a native openZip timed just before its page) | Value |\n|---|---:|\n")
 	w("| wasm in Chromium ÷ native (worker round trip, second zip of the page ÷ native openZip) | %.1fx (%.1f–%.1f) |\n", chromeRatio, slices.Min(ratioWarm), slices.Max(ratioWarm))
-	w("| wasm in Chromium ÷ native, first zip of a fresh page (code not yet optimised) | %.1fx (%.1f–%.1f) |\n", median(ratioCold), slices.Min(ratioCold), slices.Max(ratioCold))
+	w("| wasm in Chromium ÷ native, first zip of a fresh page, picked %v after the console is usable | %.1fx (%.1f–%.1f) |\n", pickDelay, median(ratioPicked), slices.Min(ratioPicked), slices.Max(ratioPicked))
+	w("| wasm in Chromium ÷ native, first zip of a fresh page, the moment the console is usable (code not yet optimised) | %.1fx (%.1f–%.1f) |\n", median(ratioCold), slices.Min(ratioCold), slices.Max(ratioCold))
 	w("| wasm in Chromium ÷ native, one thread | %.1fx |\n", median(workerAgain)/median(nat1.ms))
 	w("| console in Chromium ÷ native (change → rows shown) | %.1fx |\n", median(console)/median(nat.ms))
 	if nodeErr == nil {
@@ -271,7 +279,8 @@ func run() error {
 			targetChromiumMS/1000.0, median(console)/1000, num(nat.files))
 	}
 	w("| wasm in Chromium within %.0fx of native (both warm) | %.1fx | %s |\n", targetRatio, chromeRatio, mark(chromeRatio <= targetRatio))
-	w("| wasm in Chromium within %.0fx of native, first zip of a fresh page | %.1fx | %s |\n", targetRatio, median(ratioCold), mark(median(ratioCold) <= targetRatio))
+	w("| wasm in Chromium within %.0fx of native, first zip of a fresh page (picked %v after the console is usable) | %.1fx | %s |\n", targetRatio, pickDelay, median(ratioPicked), mark(median(ratioPicked) <= targetRatio))
+	w("| wasm in Chromium within %.0fx of native, first zip of a fresh page, uploaded the moment the console is usable | %.1fx | %s |\n", targetRatio, median(ratioCold), mark(median(ratioCold) <= targetRatio))
 	w("| wasm transfer under %.1f MB compressed (gzip, as served) | %s | %s |\n", float64(targetTransfer)/1e6, mb(tr.served), mark(tr.served < targetTransfer))
 	w("\n")
 	w("Chromium: %s, headless (Debian package, through playwright-go). Machine: %d cores; load average %s at the start, %s at the end.",
@@ -330,7 +339,7 @@ func nativeCore(data []byte, runs int) ([]float64, error) {
 	for i := 0; i < runs+1; i++ {
 		runtime.GC()
 		t := time.Now()
-		_, err := core.OpenZip(ctx, data, "MobileApps.zip", api.NewChecker(core.English, nil), core.DefaultZipLimits)
+		_, err := core.OpenZip(ctx, data, "MobileApps.zip", api.NewChecker(core.English, nil), core.DefaultZipLimits, nil)
 		ms := float64(time.Since(t).Microseconds()) / 1000
 		if err != nil {
 			return nil, err
@@ -539,34 +548,63 @@ func chromium(url, zipPath string, runs int, nativeOnce func() (float64, error))
 			return nil, "", fmt.Errorf("run %d: %w", i+1, err)
 		}
 		p.native = nat
-		logf("chromium run %d: load %.0f ms, console %.0f ms, worker %.0f ms; again in the same page: console %.0f ms, worker %.0f ms",
-			i+1, p.first.FirstRow, p.first.Shown-p.first.Change, p.first.Answered-p.first.Sent, p.again.Shown-p.again.Change, p.again.Answered-p.again.Sent)
+		logf("chromium run %d: load %.0f ms, console %.0f ms, worker %.0f ms; again in the same page: console %.0f ms, worker %.0f ms; picked after %v in a fresh page: console %.0f ms, worker %.0f ms",
+			i+1, p.first.FirstRow, p.first.Shown-p.first.Change, p.first.Answered-p.first.Sent, p.again.Shown-p.again.Change, p.again.Answered-p.again.Sent,
+			pickDelay, p.picked.Shown-p.picked.Change, p.picked.Answered-p.picked.Sent)
 		out = append(out, p)
 	}
 	return out, version, nil
 }
 
-// pageRun is one fresh page: the zip uploaded once (the engine's code still cold: V8 compiles WebAssembly
-// with a baseline compiler first and optimises what runs hot), then again (optimised, as native is after its
-// warm-up run).
+// pageRun is two fresh pages. In the first, the zip is uploaded as soon as the console is usable (the engine's
+// code still cold: V8 compiles WebAssembly with a baseline compiler first and optimises what runs hot, and the
+// worker's warm-up has only begun), then again (optimised, as native is after its warm-up run). In the second,
+// the zip is uploaded pickDelay after the console is usable, as a person who picks a file does.
 type pageRun struct {
-	first, again pageTimes
-	native       float64 // native openZip, ms, timed just before the page
+	first, again, picked pageTimes
+	native               float64 // native openZip, ms, timed just before the pages
 }
+
+// pickDelay is how long the second page is left idle before its upload: a person needs longer than that to pick a
+// file in a dialog, and the worker's warm-up (web/worker.js) is done by then on this machine.
+const pickDelay = 3 * time.Second
 
 func chromiumRun(b *browser.Browser, url, dir, name, again string) (pageRun, error) {
 	var run pageRun
-	ctx, err := b.Browser.NewContext()
+	err := withPage(b, url, dir, func(upload func(string) (pageTimes, error)) error {
+		var err error
+		if run.first, err = upload(name); err != nil {
+			return err
+		}
+		run.again, err = upload(again)
+		return err
+	})
 	if err != nil {
 		return run, err
+	}
+	err = withPage(b, url, dir, func(upload func(string) (pageTimes, error)) error {
+		time.Sleep(pickDelay)
+		var err error
+		run.picked, err = upload(name)
+		return err
+	})
+	return run, err
+}
+
+// withPage opens the console in a fresh browser context (no cache shared with other pages), waits until it is
+// usable, and gives use a function that uploads a zip of dir and times it.
+func withPage(b *browser.Browser, url, dir string, use func(upload func(string) (pageTimes, error)) error) error {
+	ctx, err := b.Browser.NewContext()
+	if err != nil {
+		return err
 	}
 	defer ctx.Close()
 	if err := ctx.AddInitScript(playwright.Script{Content: playwright.String(initScript)}); err != nil {
-		return run, err
+		return err
 	}
 	page, err := ctx.NewPage()
 	if err != nil {
-		return run, err
+		return err
 	}
 	var pageErrs []string
 	page.OnPageError(func(err error) { pageErrs = append(pageErrs, err.Error()) })
@@ -577,10 +615,10 @@ func chromiumRun(b *browser.Browser, url, dir, name, again string) (pageRun, err
 		return nil
 	}
 	if _, err := page.Goto(url); err != nil {
-		return run, err
+		return err
 	}
 	if err := wait("the sample's rows", `() => window.__bench.firstRow > 0`); err != nil {
-		return run, err
+		return err
 	}
 	upload := func(name string) (pageTimes, error) {
 		var p pageTimes
@@ -612,11 +650,7 @@ func chromiumRun(b *browser.Browser, url, dir, name, again string) (pageRun, err
 		}
 		return p, nil
 	}
-	if run.first, err = upload(name); err != nil {
-		return run, err
-	}
-	run.again, err = upload(again)
-	return run, err
+	return use(upload)
 }
 
 // --- formatting ---

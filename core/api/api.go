@@ -40,6 +40,7 @@ type API struct {
 	lang      core.Lang
 	schema    *core.Schema
 	zipLimits core.ZipLimits
+	zipHelper core.ZipHelper
 	// canOpen allows openZip and openSample, which replace the workspace (browser mode only).
 	canOpen  bool
 	progress Progress
@@ -51,6 +52,8 @@ type Options struct {
 	Lang      core.Lang
 	Schema    *core.Schema // nil: the embedded schema
 	ZipLimits core.ZipLimits
+	// ZipHelper inflates a share of each zip that openZip opens (the browser's second engine); nil: none.
+	ZipHelper core.ZipHelper
 	CanOpen   bool
 	Progress  Progress
 }
@@ -63,7 +66,7 @@ func New(ws *core.Workspace, o Options) *API {
 	if o.ZipLimits.MaxEntries == 0 {
 		o.ZipLimits = core.DefaultZipLimits
 	}
-	a := &API{ws: ws, lang: o.Lang, schema: o.Schema, zipLimits: o.ZipLimits, canOpen: o.CanOpen, progress: o.Progress}
+	a := &API{ws: ws, lang: o.Lang, schema: o.Schema, zipLimits: o.ZipLimits, zipHelper: o.ZipHelper, canOpen: o.CanOpen, progress: o.Progress}
 	if ws != nil {
 		a.watchProgress(ws.Checker())
 	}
@@ -199,7 +202,7 @@ func (a *API) openZip(ctx context.Context, params, data []byte) (*core.State, er
 		a.progress("import", 0, 1)
 	}
 	return a.open(ctx, func(c *core.Checker) (*core.Workspace, error) {
-		return core.OpenZip(ctx, data, p.Name, c, a.zipLimits) // the page names the file already
+		return core.OpenZip(ctx, data, p.Name, c, a.zipLimits, a.zipHelper) // the page names the file already
 	})
 }
 

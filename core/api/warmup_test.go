@@ -1,0 +1,53 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/mobisess/mobisess/core"
+)
+
+func TestWarmUpOpensTheSampleZip(t *testing.T) {
+	if err := WarmUp(context.Background(), 2); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// The warm-up is only worth its time if it runs the code a real zip runs: the import, sessions that pass and
+// files that fail each check.
+func TestWarmUpZipTakesEveryPath(t *testing.T) {
+	data, err := sampleZip()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	ws, err := core.OpenZip(ctx, data, "MobileApps.zip", NewChecker(core.English, nil), core.DefaultZipLimits, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := ws.State(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(st.Disk.Sessions) == 0 || st.Memory.Count == 0 {
+		t.Errorf("%d sessions on disk, %d in memory: the valid path is not run", len(st.Disk.Sessions), st.Memory.Count)
+	}
+	codes := map[core.Code]bool{}
+	for _, e := range st.Disk.Errors {
+		codes[e.Code] = true
+	}
+	for _, c := range []core.Code{1, 2, 3, 4} {
+		if !codes[c] {
+			t.Errorf("no file fails with mobi %d: that check's failure path is not run (errors: %v)", c, codes)
+		}
+	}
+}
+
+func TestWarmUpStopsWhenCanceled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := WarmUp(ctx, 1000); !errors.Is(err, context.Canceled) {
+		t.Fatalf("WarmUp on a canceled context: %v, want context.Canceled", err)
+	}
+}
