@@ -261,7 +261,8 @@ func planZip(r io.ReaderAt, size int64, limits ZipLimits) (*zipPlan, error) {
 	return plan, nil
 }
 
-// importZipWith imports the zip; with startHelper, the helper's share is inflated by it while this inflates the rest.
+// importZipWith imports the zip; with startHelper, the helper's share is inflated by it while this inflates the
+// rest.
 func importZipWith(r io.ReaderAt, size int64, limits ZipLimits, startHelper func() (wait func() ([]byte, error))) (afero.Fs, string, error) {
 	plan, err := planZip(r, size, limits)
 	if err != nil {

@@ -191,12 +191,19 @@ func run() error {
 	}
 
 	var load, console, worker, consoleAgain, workerAgain, consolePicked, workerPicked []float64
-	var ratioWarm, ratioCold, ratioPicked, nativeBefore []float64
+	var ratioWarm, ratioCold, ratioPicked, nativeBefore, warmRounds, warmMS []float64
+	warmDone := 0
 	for _, p := range pages {
 		nativeBefore = append(nativeBefore, p.native)
 		ratioWarm = append(ratioWarm, (p.again.Answered-p.again.Sent)/p.native)
 		ratioCold = append(ratioCold, (p.first.Answered-p.first.Sent)/p.native)
-		ratioPicked = append(ratioPicked, (p.picked.Answered-p.picked.Sent)/p.native)
+		ratioPicked = append(ratioPicked, (p.picked.Answered-p.picked.Sent)/p.nativePicked)
+		nativeBefore = append(nativeBefore, p.nativePicked)
+		warmRounds = append(warmRounds, float64(p.warmUp.Rounds))
+		warmMS = append(warmMS, p.warmUp.MS)
+		if p.warmUp.Done {
+			warmDone++
+		}
 		consolePicked = append(consolePicked, p.picked.Shown-p.picked.Change)
 		workerPicked = append(workerPicked, p.picked.Answered-p.picked.Sent)
 		load = append(load, p.first.FirstRow)
@@ -225,6 +232,8 @@ func run() error {
 	w("| — of which the worker's openZip round trip | %s | openZip posted to the Web Worker → its answer (the State) back in the page |\n", stat(worker))
 	w("| The zip picked %v after the console is usable, fresh page | %s | as a person picks a file: the worker has warmed the engine up meanwhile (web/worker.js) |\n", pickDelay, stat(consolePicked))
 	w("| — of which the worker's openZip round trip | %s | |\n", stat(workerPicked))
+	w("| — the warm-up by then | %s | its rounds (%.0f, median; finished in %d of %d runs) timed in the worker: two opens of the sample each, %d in all |\n",
+		stat(warmMS), median(warmRounds), warmDone, len(pages), pages[0].warmUp.MaxRounds)
 	w("| The same zip again, in the same page | %s | the engine's code now optimised by V8, as native's is after its warm-up run |\n", stat(consoleAgain))
 	w("| — of which the worker's openZip round trip | %s | |\n", stat(workerAgain))
 	if nodeErr == nil {
@@ -233,7 +242,7 @@ func run() error {
 		w("| Import + check in Node, engine only | not available: %s | |\n", oneLine(nodeErr.Error()))
 	}
 	w("| Import + check native (this process) | %s | `api.Call(\"openZip\")`, GOMAXPROCS=%d |\n", stat(nat.ms), runtime.NumCPU())
-	w("| Import + check native, just before each page | %s | the same, one run (after a warm-up) before each Chromium run: what that run's ratio divides by |\n", stat(nativeBefore))
+	w("| Import + check native, just before each page | %s | the same, one run (after a warm-up) before each fresh page: what that page's ratios divide by |\n", stat(nativeBefore))
 	w("| Import + check native, one thread | %s | the same, GOMAXPROCS=1 (the wasm build runs on one thread) |\n", stat(nat1.ms))
 	w("| `core.OpenZip` native | %s | without building and encoding the State |\n", stat(coreTimes))
 	w("\n")
@@ -539,15 +548,10 @@ func chromium(url, zipPath string, runs int, nativeOnce func() (float64, error))
 
 	var out []pageRun
 	for i := 0; i < runs; i++ {
-		nat, err := nativeOnce()
-		if err != nil {
-			return nil, "", fmt.Errorf("run %d, native: %w", i+1, err)
-		}
-		p, err := chromiumRun(b, url, tmp, name, again)
+		p, err := chromiumRun(b, url, tmp, name, again, nativeOnce)
 		if err != nil {
 			return nil, "", fmt.Errorf("run %d: %w", i+1, err)
 		}
-		p.native = nat
 		logf("chromium run %d: load %.0f ms, console %.0f ms, worker %.0f ms; again in the same page: console %.0f ms, worker %.0f ms; picked after %v in a fresh page: console %.0f ms, worker %.0f ms",
 			i+1, p.first.FirstRow, p.first.Shown-p.first.Change, p.first.Answered-p.first.Sent, p.again.Shown-p.again.Change, p.again.Answered-p.again.Sent,
 			pickDelay, p.picked.Shown-p.picked.Change, p.picked.Answered-p.picked.Sent)
@@ -562,16 +566,30 @@ func chromium(url, zipPath string, runs int, nativeOnce func() (float64, error))
 // the zip is uploaded pickDelay after the console is usable, as a person who picks a file does.
 type pageRun struct {
 	first, again, picked pageTimes
-	native               float64 // native openZip, ms, timed just before the pages
+	native               float64 // native openZip, ms, timed just before the first page
+	nativePicked         float64 // the same, just before the second page
+	warmUp               warmUpStats
+}
+
+// warmUpStats is what the engine's warm-up (web/worker.js) had done when the zip was picked.
+type warmUpStats struct {
+	Rounds    int     `json:"rounds"`
+	MS        float64 `json:"ms"`
+	Done      bool    `json:"done"`
+	MaxRounds int     `json:"maxRounds"`
 }
 
 // pickDelay is how long the second page is left idle before its upload: a person needs longer than that to pick a
 // file in a dialog, and the worker's warm-up (web/worker.js) is done by then on this machine.
 const pickDelay = 3 * time.Second
 
-func chromiumRun(b *browser.Browser, url, dir, name, again string) (pageRun, error) {
+func chromiumRun(b *browser.Browser, url, dir, name, again string, nativeOnce func() (float64, error)) (pageRun, error) {
 	var run pageRun
-	err := withPage(b, url, dir, func(upload func(string) (pageTimes, error)) error {
+	var err error
+	if run.native, err = nativeOnce(); err != nil {
+		return run, fmt.Errorf("native: %w", err)
+	}
+	err = withPage(b, url, dir, func(_ playwright.Page, upload func(string) (pageTimes, error)) error {
 		var err error
 		if run.first, err = upload(name); err != nil {
 			return err
@@ -582,8 +600,14 @@ func chromiumRun(b *browser.Browser, url, dir, name, again string) (pageRun, err
 	if err != nil {
 		return run, err
 	}
-	err = withPage(b, url, dir, func(upload func(string) (pageTimes, error)) error {
+	if run.nativePicked, err = nativeOnce(); err != nil {
+		return run, fmt.Errorf("native: %w", err)
+	}
+	err = withPage(b, url, dir, func(page playwright.Page, upload func(string) (pageTimes, error)) error {
 		time.Sleep(pickDelay)
+		if err := readWarmUp(page, &run.warmUp); err != nil {
+			return err
+		}
 		var err error
 		run.picked, err = upload(name)
 		return err
@@ -591,9 +615,28 @@ func chromiumRun(b *browser.Browser, url, dir, name, again string) (pageRun, err
 	return run, err
 }
 
+// readWarmUp reads the warm-up's account from the page's engine worker (the one not named as the helper).
+func readWarmUp(page playwright.Page, into *warmUpStats) error {
+	for _, w := range page.Workers() {
+		if name, err := w.Evaluate(`() => self.name`); err != nil || name != "" {
+			continue
+		}
+		v, err := w.Evaluate(`() => warmUpStats`)
+		if err != nil {
+			return fmt.Errorf("reading the warm-up's account: %w", err)
+		}
+		raw, err := json.Marshal(v)
+		if err != nil {
+			return err
+		}
+		return json.Unmarshal(raw, into)
+	}
+	return errors.New("the page has no engine worker")
+}
+
 // withPage opens the console in a fresh browser context (no cache shared with other pages), waits until it is
 // usable, and gives use a function that uploads a zip of dir and times it.
-func withPage(b *browser.Browser, url, dir string, use func(upload func(string) (pageTimes, error)) error) error {
+func withPage(b *browser.Browser, url, dir string, use func(page playwright.Page, upload func(string) (pageTimes, error)) error) error {
 	ctx, err := b.Browser.NewContext()
 	if err != nil {
 		return err
@@ -650,7 +693,7 @@ func withPage(b *browser.Browser, url, dir string, use func(upload func(string) 
 		}
 		return p, nil
 	}
-	return use(upload)
+	return use(page, upload)
 }
 
 // --- formatting ---
