@@ -173,11 +173,12 @@ function startHelper(engine) {
 // The browser runs the engine first from a baseline compiler and optimises only the functions that have run hot,
 // so the first zip a person opens would take about 1.6 times as long as the next. Once the console has its first
 // answer (the sample), and only while no request waits, the engine opens its own sample in a workspace of its own
-// (api.WarmUp), in short rounds: a zip that arrives meanwhile waits for one round at most (on a 2-core test
-// machine, 0.2 s for the first round, whose work the first zip would otherwise do, then 10-40 ms). It takes
-// about as much work as opening 3,000 session files: fewer rounds left the first zip slower than the next.
-const WARM_UP_ROUNDS = 150;
-const WARM_UP_OPENS_PER_ROUND = 2;
+// (api.WarmUp: the sample with each session copied 25 times, ~110 files), one open a round: a zip that arrives
+// meanwhile waits for one round at most (on a 2-core test machine, 0.5 s for the first, on cold code, most of it
+// compiling functions that zip would compile anyway; then 10-90 ms). 30 rounds: about as much work as opening
+// 3,300 session files, which left the first zip as fast as the next in the benchmark.
+const WARM_UP_ROUNDS = 30;
+const WARM_UP_OPENS_PER_ROUND = 1;
 // What the warm-up did: the benchmark reads it.
 const warmUpStats = { rounds: 0, ms: 0, done: false, maxRounds: WARM_UP_ROUNDS };
 

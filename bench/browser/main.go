@@ -232,8 +232,8 @@ func run() error {
 	w("| — of which the worker's openZip round trip | %s | openZip posted to the Web Worker → its answer (the State) back in the page |\n", stat(worker))
 	w("| The zip picked %v after the console is usable, fresh page | %s | as a person picks a file: the worker has warmed the engine up meanwhile (web/worker.js) |\n", pickDelay, stat(consolePicked))
 	w("| — of which the worker's openZip round trip | %s | |\n", stat(workerPicked))
-	w("| — the warm-up by then | %s | its rounds (%.0f, median; finished in %d of %d runs) timed in the worker: two opens of the sample each, %d in all |\n",
-		stat(warmMS), median(warmRounds), warmDone, len(pages), pages[0].warmUp.MaxRounds)
+	w("| — the warm-up by then | %s | the engine's time in it, timed in the worker: %.0f rounds of %d (median), finished in %d of %d runs; each round opens the sample enlarged to ~110 files (api.WarmUp) |\n",
+		stat(warmMS), median(warmRounds), pages[0].warmUp.MaxRounds, warmDone, len(pages))
 	w("| The same zip again, in the same page | %s | the engine's code now optimised by V8, as native's is after its warm-up run |\n", stat(consoleAgain))
 	w("| — of which the worker's openZip round trip | %s | |\n", stat(workerAgain))
 	if nodeErr == nil {
