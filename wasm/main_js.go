@@ -118,7 +118,8 @@ func promise(work func() (js.Value, error)) js.Value {
 			defer func() {
 				// A panic is a bug, but it must not take the engine, and the page's folder, down with it.
 				if p := recover(); p != nil {
-					reject.Invoke(js.Global().Get("Error").New(fmt.Sprintf(`{"message":"internal error: %v","kind":"internal"}`, p)))
+					msg, _ := json.Marshal(api.Error{Message: fmt.Sprintf("internal error: %v", p), Kind: core.KindInternal})
+					reject.Invoke(js.Global().Get("Error").New(string(msg)))
 				}
 			}()
 			v, err := work()
