@@ -6,8 +6,6 @@ package core_test
 //	go test ./core -run '^$' -bench . -benchmem
 
 import (
-	"archive/zip"
-	"bytes"
 	"context"
 	"path"
 	"runtime"
@@ -178,26 +176,11 @@ func BenchmarkLoad(b *testing.B) {
 // BenchmarkOpenZip is what the console does with a dropped zip: import 10,000 generated sessions into memory,
 // load them and compute the State. To profile: add -cpuprofile cpu.out (docs/wasm-performance.md for wasm).
 func BenchmarkOpenZip(b *testing.B) {
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	err := corpus.Generate(corpus.Options{Sessions: 10_000, Seed: 1}, func(f corpus.File) error {
-		w, err := zw.Create("MobileApps/" + f.Path)
-		if err != nil {
-			return err
-		}
-		_, err = w.Write(f.Data)
-		return err
-	})
-	if err == nil {
-		err = zw.Close()
-	}
-	if err != nil {
-		b.Fatal(err)
-	}
+	data := corpusZip(b, corpus.Options{Sessions: 10_000, Seed: 1})
 	ctx := context.Background()
-	b.SetBytes(int64(buf.Len()))
+	b.SetBytes(int64(len(data)))
 	for b.Loop() {
-		ws, err := core.OpenZip(ctx, buf.Bytes(), "MobileApps.zip", nil, core.DefaultZipLimits, nil)
+		ws, err := core.OpenZip(ctx, data, "MobileApps.zip", nil, core.DefaultZipLimits, nil)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -86,7 +86,7 @@ func (c *Checker) newError(code Code, path string) *Error {
 
 // CheckBytes runs the four checks, in order, on the content of one session file. One error at most.
 func (c *Checker) CheckBytes(f SessionFile, data []byte) (*Session, map[string]any, *Error) {
-	data = bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF"))
+	data = withoutBOM(data)
 	doc, err := c.parse(f, data)
 	if err != nil {
 		return nil, nil, err
@@ -354,9 +354,19 @@ type knownBytes func(SessionFile, Hash) (*Error, bool)
 
 // checkFile reads and checks one file. With hash, it hashes the bytes for a memory to compare with; when known
 // knows them, the result is Same, with the error they had, and they are not checked again.
-func (c *Checker) checkFile(fsys afero.Fs, root string, f SessionFile, hash bool, known knownBytes) FileResult {
+//
+// pre, when not nil, is the file as an import has just filed it (and maybe checked it): its bytes are those of
+// the file, so they are not read back, and a verdict found then is not looked for again.
+func (c *Checker) checkFile(fsys afero.Fs, root string, f SessionFile, hash bool, known knownBytes, pre *importedFile) FileResult {
 	r := FileResult{File: f}
-	data, err := readListedFile(fsys, fsPath(root, f.Path), c.limits().MaxFileSize)
+	var data []byte
+	var err error
+	if limit := c.limits().MaxFileSize; pre != nil && int64(len(pre.data)) <= limit {
+		data = pre.data
+	} else {
+		pre = nil
+		data, err = readListedFile(fsys, fsPath(root, f.Path), limit)
+	}
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			r.Gone = true
@@ -380,19 +390,34 @@ func (c *Checker) checkFile(fsys afero.Fs, root string, f SessionFile, hash bool
 			}
 		}
 	}
-	body := bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF"))
-	if c.Schema == nil {
-		if s, ok := quickCheck(f, body); ok {
-			r.Session, r.Data = s, body
-			return r
+	if pre != nil && pre.checked {
+		r.Session, r.Err = pre.session, pre.err
+		if r.Err == nil {
+			r.Data = withoutBOM(data)
 		}
+		return r
 	}
-	r.Session, _, r.Err = c.CheckBytes(f, data)
-	if r.Err == nil {
-		r.Data = body
-	}
+	r.Session, r.Data, r.Err = c.checkContent(f, data)
 	return r
 }
+
+// checkContent is the verdict of the four checks on a session file's bytes, read within the size limit: the
+// session and the bytes memory keeps of it (without BOM), or the error.
+func (c *Checker) checkContent(f SessionFile, data []byte) (*Session, []byte, *Error) {
+	body := withoutBOM(data)
+	if c.Schema == nil {
+		if s, ok := quickCheck(f, body); ok {
+			return s, body, nil
+		}
+	}
+	s, _, err := c.CheckBytes(f, data)
+	if err != nil {
+		return nil, nil, err
+	}
+	return s, body, nil
+}
+
+func withoutBOM(data []byte) []byte { return bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF")) }
 
 // unwrapPathError drops the path from an fs error: the report names the file already.
 func unwrapPathError(err error) error {
@@ -411,7 +436,7 @@ func unwrapPathError(err error) error {
 // and reports see a stable order whatever the scheduling. Workers take files in chunks: one synchronisation
 // per chunk, not per file.
 func (c *Checker) checkAll(ctx context.Context, fsys afero.Fs, root string, files []SessionFile,
-	hash bool, known knownBytes, emit func(FileResult)) error {
+	hash bool, known knownBytes, pre imported, emit func(FileResult)) error {
 	if err := ctx.Err(); err != nil {
 		return err // a deadline already past stops before any file is read, whatever the scheduling
 	}
@@ -437,7 +462,7 @@ func (c *Checker) checkAll(ctx context.Context, fsys afero.Fs, root string, file
 				default:
 				}
 				for i := k * chunk; i < min((k+1)*chunk, len(files)); i++ {
-					results[i] = c.checkFile(fsys, root, files[i], hash, known)
+					results[i] = c.checkFile(fsys, root, files[i], hash, known, pre[files[i].Path])
 				}
 				close(done[k])
 			}

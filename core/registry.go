@@ -123,13 +123,14 @@ func (r *Registry) remember(failed map[string]failedFile, res FileResult) {
 // Load replaces the memory with every session file under root that passes all checks, as a server does at
 // start, and returns the check report of the folder.
 func (r *Registry) Load(ctx context.Context, fsys afero.Fs, root string, opts CheckOptions) (*Report, error) {
-	rep, _, err := r.load(ctx, fsys, root, opts)
+	rep, _, err := r.load(ctx, fsys, root, opts, nil)
 	return rep, err
 }
 
 // load is Load, also returning what Preview would say right after it if the folder did not change: a caller
-// that alone changes the folder (a zip opened in the browser) need not read it a second time to know.
-func (r *Registry) load(ctx context.Context, fsys afero.Fs, root string, opts CheckOptions) (*Report, *RefreshReport, error) {
+// that alone changes the folder (a zip opened in the browser) need not read it a second time to know. pre holds
+// the files an import has just filed, which need not be read back (checkFile).
+func (r *Registry) load(ctx context.Context, fsys afero.Fs, root string, opts CheckOptions, pre imported) (*Report, *RefreshReport, error) {
 	r.refreshMu.Lock()
 	defer r.refreshMu.Unlock()
 	c := r.checker
@@ -142,7 +143,7 @@ func (r *Registry) load(ctx context.Context, fsys afero.Fs, root string, opts Ch
 	mem := make(map[string]*memorySession, len(listing.Files))
 	failed := map[string]failedFile{}
 	stack := NewErrorStack(opts.OnError)
-	err = c.checkAll(ctx, fsys, root, listing.Files, true, nil, func(res FileResult) {
+	err = c.checkAll(ctx, fsys, root, listing.Files, true, nil, pre, func(res FileResult) {
 		switch {
 		case res.Gone:
 		case res.Err != nil:
@@ -215,7 +216,7 @@ func (r *Registry) refresh(ctx context.Context, fsys afero.Fs, root string, onEr
 		}
 		return nil, false
 	}
-	err = c.checkAll(ctx, fsys, root, listing.Files, true, known, func(res FileResult) {
+	err = c.checkAll(ctx, fsys, root, listing.Files, true, known, nil, func(res FileResult) {
 		path := res.File.Path
 		prev := old[path]
 		if res.Gone {

@@ -52,7 +52,7 @@ func (c *Checker) Check(ctx context.Context, fsys afero.Fs, root string, opts Ch
 func (c *Checker) checkListing(ctx context.Context, fsys afero.Fs, root string, listing *Listing, onError ErrorHandler) (*Report, error) {
 	r := newReport(listing)
 	stack := NewErrorStack(onError)
-	err := c.checkAll(ctx, fsys, root, listing.Files, false, nil, func(res FileResult) {
+	err := c.checkAll(ctx, fsys, root, listing.Files, false, nil, nil, func(res FileResult) {
 		switch {
 		case res.Gone:
 		case res.Err != nil:

@@ -42,6 +42,8 @@ type WorkspaceOptions struct {
 	// Exclusive says that only this workspace changes the files (an in-memory copy): the state after opening
 	// then comes from the load itself, without reading every file again.
 	Exclusive bool
+	// imported: the files an import has just filed in fsys (OpenZip), for the first load only.
+	imported imported
 }
 
 // NewWorkspace opens the folder at root of fsys and loads the memory from it, as a server does at start.
@@ -51,16 +53,17 @@ func NewWorkspace(ctx context.Context, fsys afero.Fs, root string, c *Checker, o
 	}
 	w := &Workspace{fs: fsys, root: root, source: opts.Source, mode: opts.Mode, readonly: opts.Readonly,
 		checker: c, registry: NewRegistry(c), exclusive: opts.Exclusive}
-	if _, err := w.load(ctx); err != nil {
+	if _, err := w.load(ctx, opts.imported); err != nil {
 		return nil, err
 	}
 	return w, nil
 }
 
-// load loads the memory from the folder and, when the workspace is exclusive, keeps what it found.
-func (w *Workspace) load(ctx context.Context) (*Report, error) {
+// load loads the memory from the folder and, when the workspace is exclusive, keeps what it found. pre: the
+// files an import has just filed, nil but at the start.
+func (w *Workspace) load(ctx context.Context, pre imported) (*Report, error) {
 	w.loaded = nil
-	disk, pending, err := w.registry.load(ctx, w.fs, w.root, CheckOptions{})
+	disk, pending, err := w.registry.load(ctx, w.fs, w.root, CheckOptions{}, pre)
 	if err != nil {
 		return nil, err
 	}
@@ -70,14 +73,17 @@ func (w *Workspace) load(ctx context.Context) (*Report, error) {
 	return disk, nil
 }
 
-// OpenZip imports a zipped MobileApps folder into memory and opens it; helper, when not nil, inflates a share
-// of the files (ImportZipHelped).
+// OpenZip imports a zipped MobileApps folder into memory and opens it; helper, when not nil, inflates and checks
+// a share of the files (ZipHelper).
 func OpenZip(ctx context.Context, data []byte, name string, c *Checker, limits ZipLimits, helper ZipHelper) (*Workspace, error) {
-	fsys, root, err := ImportZipHelped(data, limits, helper)
+	if c == nil {
+		c = &Checker{}
+	}
+	fsys, root, pre, err := importZipHelped(data, limits, helper, c)
 	if err != nil {
 		return nil, err
 	}
-	return NewWorkspace(ctx, fsys, root, c, WorkspaceOptions{Source: name, Mode: "browser", Exclusive: true})
+	return NewWorkspace(ctx, fsys, root, c, WorkspaceOptions{Source: name, Mode: "browser", Exclusive: true, imported: pre})
 }
 
 // Fs and Root say where the workspace's files are.
@@ -271,7 +277,7 @@ func (w *Workspace) Refresh(ctx context.Context, onError ErrorHandler) (*Refresh
 func (w *Workspace) Restart(ctx context.Context) (*Report, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return w.load(ctx)
+	return w.load(ctx, nil)
 }
 
 // Download writes the folder as a zip.

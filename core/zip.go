@@ -4,7 +4,6 @@ import (
 	"archive/zip"
 	"bufio"
 	"bytes"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"hash/crc32"
@@ -86,54 +85,8 @@ func entryName(raw string) (string, error) {
 // the zip's root or, when every entry sits under one top-level MobileApps folder, that folder. Everything that
 // is wrong with the archive is an error, before anything is used.
 func ImportZip(r io.ReaderAt, size int64, limits ZipLimits) (afero.Fs, string, error) {
-	return importZipWith(r, size, limits, nil)
-}
-
-// A ZipHelper inflates the helper's share of a zip (HelperShare) somewhere else, such as a second WebAssembly
-// engine in a second worker, while ImportZipHelped inflates the rest: the browser gives each engine one thread.
-// It is given the zip and returns a function that waits for the share, or nil when there is no helper. The
-// share is checked against the zip's sizes and checksums as it is used; when the helper fails or its share does
-// not match, the importer inflates those files itself, so that a helper can make an import faster but never
-// different.
-type ZipHelper func(zip []byte) (wait func() ([]byte, error))
-
-// minHelpedFiles is the number of files under which a helper is not asked: handing a share over costs more
-// than inflating a few files. A variable for the tests.
-var minHelpedFiles = 256
-
-// ImportZipHelped is ImportZip of a zip in memory, with the files of the helper's share inflated by helper.
-func ImportZipHelped(data []byte, limits ZipLimits, helper ZipHelper) (afero.Fs, string, error) {
-	r := bytes.NewReader(data)
-	if helper == nil {
-		return importZipWith(r, r.Size(), limits, nil)
-	}
-	return importZipWith(r, r.Size(), limits, func() (wait func() ([]byte, error)) { return helper(data) })
-}
-
-// HelperShare inflates the files of data's zip that fall to a helper (every second file the importer would
-// write), in order, each as a 4-byte little-endian length and the bytes. It refuses what ImportZip refuses.
-func HelperShare(data []byte, limits ZipLimits) ([]byte, error) {
-	r := bytes.NewReader(data)
-	plan, err := planZip(r, r.Size(), limits)
-	if err != nil {
-		return nil, err
-	}
-	_, helped := plan.shares()
-	var want int
-	for _, f := range helped {
-		want += 4 + int(f.zf.UncompressedSize64) // in all within MaxTotalSize: planZip checked
-	}
-	out := make([]byte, 0, want)
-	er := &entryReader{r: r, size: r.Size()}
-	for _, f := range helped {
-		content, err := er.read(f.zf, limits.MaxFileSize)
-		if err != nil {
-			return nil, err
-		}
-		out = binary.LittleEndian.AppendUint32(out, uint32(len(content)))
-		out = append(out, content...)
-	}
-	return out, nil
+	fsys, root, _, err := importZipWith(r, size, limits, nil, nil)
+	return fsys, root, err
 }
 
 // zipPlan is what a zip will be once imported: its folders and its files, each under ZipRoot.
@@ -147,20 +100,8 @@ type plannedFile struct {
 	zf     *zip.File
 }
 
-// shares splits the files between the importer and a helper: every second file to the helper, so that both get
-// about as many bytes.
-func (p *zipPlan) shares() (own, helped []plannedFile) {
-	own = make([]plannedFile, 0, (len(p.files)+1)/2)
-	helped = make([]plannedFile, 0, len(p.files)/2)
-	for i, f := range p.files {
-		if i%2 == 0 {
-			own = append(own, f)
-		} else {
-			helped = append(helped, f)
-		}
-	}
-	return own, helped
-}
+// rel is the file's path relative to ZipRoot, as a listing names it.
+func (f plannedFile) rel() string { return f.target[len(ZipRoot)+1:] }
 
 // planZip reads the zip's directory and refuses, before anything is inflated, an archive that is not readable,
 // has too many entries, a name that is unsafe or given twice, a link, an encrypted entry or a file over the size
@@ -261,27 +202,39 @@ func planZip(r io.ReaderAt, size int64, limits ZipLimits) (*zipPlan, error) {
 	return plan, nil
 }
 
-// importZipWith imports the zip; with startHelper, the helper's share is inflated by it while this inflates the
-// rest.
-func importZipWith(r io.ReaderAt, size int64, limits ZipLimits, startHelper func() (wait func() ([]byte, error))) (afero.Fs, string, error) {
+// importZipWith imports the zip. With startHelper, the helper's share of the files is inflated there while
+// this inflates the rest; and when c is given and the helper can check as c does, both check the session files
+// they inflate, so that the load that follows (given the returned imported) neither reads them back nor checks
+// them again: the engine and its helper then share the checks as they share the inflating.
+func importZipWith(r io.ReaderAt, size int64, limits ZipLimits, startHelper func(*ShareCheck) (wait func() ([]byte, error)), c *Checker) (afero.Fs, string, imported, error) {
 	plan, err := planZip(r, size, limits)
 	if err != nil {
-		return nil, "", err
+		return nil, "", nil, err
 	}
 	own, helped := plan.files, []plannedFile(nil)
 	var wait func() ([]byte, error)
+	var check *ShareCheck
 	if startHelper != nil && len(plan.files) >= minHelpedFiles {
-		if wait = startHelper(); wait != nil {
+		if c != nil {
+			check = shareCheckOf(c)
+		}
+		if wait = startHelper(check); wait != nil {
 			own, helped = plan.shares()
 		}
 	}
+	// Without a helper, the load's parallel workers read the files back and check them faster than this one
+	// thread would while importing.
+	var pre imported
+	if wait != nil {
+		pre = make(imported, len(plan.files))
+	}
 	mem := &afero.MemMapFs{} // what afero.NewMemMapFs makes, with its type
 	if err := mem.MkdirAll(ZipRoot, 0o755); err != nil {
-		return nil, "", err
+		return nil, "", nil, err
 	}
 	for _, dir := range plan.dirs {
 		if err := mem.MkdirAll(dir, 0o755); err != nil {
-			return nil, "", err
+			return nil, "", nil, err
 		}
 	}
 	made := map[string]bool{ZipRoot: true} // folders already made: MkdirAll walks the path each time
@@ -298,49 +251,42 @@ func importZipWith(r io.ReaderAt, size int64, limits ZipLimits, startHelper func
 	for _, f := range own {
 		content, err := er.read(f.zf, limits.MaxFileSize)
 		if err != nil {
-			return nil, "", err
+			return nil, "", nil, err
+		}
+		if pre != nil {
+			content = bytes.Clone(content) // er reuses its buffer
+			in := &importedFile{data: content}
+			if check != nil {
+				in.check(c, f.rel())
+			}
+			pre[f.rel()] = in
 		}
 		if err := file(f, content); err != nil {
-			return nil, "", err
+			return nil, "", nil, err
 		}
 	}
 	if len(helped) == 0 {
-		return mem, ZipRoot, nil
+		return mem, ZipRoot, pre, nil
 	}
 	share, err := wait()
 	if err != nil {
 		share = nil // inflated here instead
 	}
 	for _, f := range helped {
-		var content []byte
-		if content, share = nextInShare(share, f.zf); content == nil {
-			if content, err = er.read(f.zf, limits.MaxFileSize); err != nil {
-				return nil, "", err
+		var in *importedFile
+		if in, share = nextInShare(share, f, check != nil); in == nil {
+			content, err := er.read(f.zf, limits.MaxFileSize)
+			if err != nil {
+				return nil, "", nil, err
 			}
+			in = &importedFile{data: bytes.Clone(content)} // checked by the load
 		}
-		if err := file(f, content); err != nil {
-			return nil, "", err
+		pre[f.rel()] = in
+		if err := file(f, in.data); err != nil {
+			return nil, "", nil, err
 		}
 	}
-	return mem, ZipRoot, nil
-}
-
-// nextInShare takes f's content from the front of a helper's share and returns it with the rest of the share.
-// A content that does not have the size and checksum the zip declares gives nil and an empty rest: from there
-// on, the importer inflates the files itself.
-func nextInShare(share []byte, f *zip.File) (content, rest []byte) {
-	if len(share) < 4 {
-		return nil, nil
-	}
-	n := uint64(binary.LittleEndian.Uint32(share))
-	if n != f.UncompressedSize64 || n > uint64(len(share)-4) {
-		return nil, nil
-	}
-	content = share[4 : 4+n]
-	if f.CRC32 != 0 && crc32.ChecksumIEEE(content) != f.CRC32 {
-		return nil, nil
-	}
-	return content, share[4+n:]
+	return mem, ZipRoot, pre, nil
 }
 
 // createFile writes a new file of mem. Its mode and time are set on the file itself: through the filesystem,

@@ -64,8 +64,11 @@ func manyFilesZip(t *testing.T) []byte {
 }
 
 func helperOf(share func(data []byte) ([]byte, error), calls *int) ZipHelper {
-	return func(data []byte) func() ([]byte, error) {
+	return func(data []byte, check *ShareCheck) func() ([]byte, error) {
 		*calls++
+		if check != nil {
+			return func() ([]byte, error) { return nil, errors.New("ImportZipHelped asked for verdicts") }
+		}
 		return func() ([]byte, error) { return share(data) }
 	}
 }
@@ -79,7 +82,7 @@ func TestImportZipHelpedIsImportZip(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantRecords := records(t, want)
-	right, err := HelperShare(data, DefaultZipLimits)
+	right, err := HelperShare(data, DefaultZipLimits, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +92,7 @@ func TestImportZipHelpedIsImportZip(t *testing.T) {
 		return b
 	}
 	cases := map[string]func([]byte) ([]byte, error){
-		"right":           func(d []byte) ([]byte, error) { return HelperShare(d, DefaultZipLimits) },
+		"right":           func(d []byte) ([]byte, error) { return HelperShare(d, DefaultZipLimits, nil) },
 		"failed":          func([]byte) ([]byte, error) { return nil, errors.New("the helper is gone") },
 		"empty":           func([]byte) ([]byte, error) { return nil, nil },
 		"cut short":       func([]byte) ([]byte, error) { return right[:len(right)/2], nil },
@@ -124,7 +127,7 @@ func TestImportZipHelpedIsImportZip(t *testing.T) {
 func TestImportZipHelpedSmallZipIsNotHandedOver(t *testing.T) {
 	data := makeZip(t, zipEntry{Name: "MobileApps/com.a/abcd", Data: "{}"})
 	calls := 0
-	if _, _, err := ImportZipHelped(data, DefaultZipLimits, helperOf(func(d []byte) ([]byte, error) { return HelperShare(d, DefaultZipLimits) }, &calls)); err != nil {
+	if _, _, err := ImportZipHelped(data, DefaultZipLimits, helperOf(func(d []byte) ([]byte, error) { return HelperShare(d, DefaultZipLimits, nil) }, &calls)); err != nil {
 		t.Fatal(err)
 	}
 	if calls != 0 {
@@ -144,7 +147,7 @@ func TestImportZipHelpedHostile(t *testing.T) {
 				t.Fatal("ImportZip accepted it")
 			}
 			for helperName, share := range map[string]func([]byte) ([]byte, error){
-				"helper refuses it too":  func(d []byte) ([]byte, error) { return HelperShare(d, tt.limits) },
+				"helper refuses it too":  func(d []byte) ([]byte, error) { return HelperShare(d, tt.limits, nil) },
 				"helper answers nothing": func([]byte) ([]byte, error) { return nil, nil },
 			} {
 				calls := 0
@@ -154,5 +157,39 @@ func TestImportZipHelpedHostile(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// With a helper, every session file comes to the load checked, half by the importer and half by the helper, so
+// that the load neither reads nor checks any again; files that are not session files are not checked.
+func TestImportZipHelpedChecksEverySessionFile(t *testing.T) {
+	data := manyFilesZip(t)
+	helper := func(d []byte, check *ShareCheck) func() ([]byte, error) {
+		return func() ([]byte, error) { return HelperShare(d, DefaultZipLimits, check) }
+	}
+	fsys, root, pre, err := importZipHelped(data, DefaultZipLimits, helper, &Checker{Lang: French})
+	if err != nil {
+		t.Fatal(err)
+	}
+	listing, err := List(fsys, root, French)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range listing.Files {
+		in := pre[f.Path]
+		if in == nil || !in.checked {
+			t.Fatalf("%s: not checked by the import (%+v)", f.Path, in)
+		}
+		// Every file is in a folder its content does not name: a mobi 1, in the importer's language.
+		if in.session != nil || in.err == nil || in.err.Path != f.Path || in.err.Code != CodeLocation ||
+			in.err.Message != French.Sprintf(codeMessages[CodeLocation]) {
+			t.Errorf("%s: session %+v, error %v", f.Path, in.session, in.err)
+		}
+	}
+	if in := pre["com.app1/big.bin"]; in == nil || in.checked {
+		t.Errorf("big.bin, not a session file: %+v", in)
+	}
+	if len(listing.Files) < minHelpedFiles {
+		t.Errorf("%d session files listed", len(listing.Files))
 	}
 }

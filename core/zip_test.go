@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"compress/flate"
 	"context"
+	"encoding/json"
 	"errors"
 	"hash/crc32"
 	"io/fs"
@@ -309,8 +310,8 @@ func FuzzImportZip(f *testing.F) {
 		fsys, dir, err := ImportZip(bytes.NewReader(data), int64(len(data)), fuzzLimits)
 		// With a helper, the same zip is refused, or imported as the same files (which fault is named first
 		// may differ when there are several: the importer reads its own share first).
-		helped, _, helpedErr := ImportZipHelped(data, fuzzLimits, func(d []byte) func() ([]byte, error) {
-			return func() ([]byte, error) { return HelperShare(d, fuzzLimits) }
+		helped, _, helpedErr := ImportZipHelped(data, fuzzLimits, func(d []byte, check *ShareCheck) func() ([]byte, error) {
+			return func() ([]byte, error) { return HelperShare(d, fuzzLimits, check) }
 		})
 		switch {
 		case (err == nil) != (helpedErr == nil):
@@ -360,6 +361,27 @@ func FuzzImportZip(f *testing.F) {
 		}
 		if _, err := (&Checker{}).Check(context.Background(), fsys, dir, CheckOptions{}); err != nil {
 			t.Errorf("an imported zip cannot be checked: %v", err)
+		}
+		// Opened with a helper that checks its share, the zip gives the state the engine finds alone.
+		helper := func(d []byte, check *ShareCheck) func() ([]byte, error) {
+			return func() ([]byte, error) { return HelperShare(d, fuzzLimits, check) }
+		}
+		for _, c := range []*Checker{{}, {Lang: Spanish, Limits: Limits{MaxFileSize: 512}}} {
+			alone, err := OpenZip(context.Background(), data, "f.zip", c, fuzzLimits, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			helped, err := OpenZip(context.Background(), data, "f.zip", c, fuzzLimits, helper)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, _ := alone.State(context.Background())
+			got, _ := helped.State(context.Background())
+			wantJSON, _ := json.Marshal(want)
+			gotJSON, _ := json.Marshal(got)
+			if !bytes.Equal(wantJSON, gotJSON) {
+				t.Fatalf("a helper that checks changed the state:\n got %s\nwant %s", gotJSON, wantJSON)
+			}
 		}
 	})
 }

@@ -12,7 +12,9 @@ import (
 	"fmt"
 	"runtime"
 	"runtime/debug"
+	"sync"
 	"syscall/js"
+	"time"
 
 	"github.com/mobisess/mobisess/core"
 	"github.com/mobisess/mobisess/core/api"
@@ -42,26 +44,38 @@ func register(g js.Value) js.Value {
 	engine.Set("call", js.FuncOf(func(_ js.Value, args []js.Value) any {
 		return call(a, args)
 	}))
+	// warmUp(times) warms the engine up as the page's, warmUp(times, "share") as a helper (api.WarmUpShare).
 	engine.Set("warmUp", js.FuncOf(func(_ js.Value, args []js.Value) any {
 		times := 1
 		if len(args) > 0 && args[0].Type() == js.TypeNumber {
 			times = args[0].Int()
 		}
+		warmUp := api.WarmUp
+		if len(args) > 1 && args[1].Type() == js.TypeString && args[1].String() == "share" {
+			warmUp = api.WarmUpShare
+		}
 		return promise(func() (js.Value, error) {
-			return js.Undefined(), api.WarmUp(context.Background(), times)
+			return js.Undefined(), warmUp(context.Background(), times)
 		})
 	}))
-	// The helper engine's side of zipHelper: the share of a zip it inflates.
+	// The helper engine's side of zipHelper: the share of a zip it inflates, and checks when asked to (the
+	// second argument: a core.ShareCheck as JSON).
 	engine.Set("zipShare", js.FuncOf(func(_ js.Value, args []js.Value) any {
 		var data []byte
 		if len(args) > 0 && args[0].Truthy() {
 			data = make([]byte, args[0].Get("length").Int())
 			js.CopyBytesToGo(data, args[0])
 		}
+		var check *core.ShareCheck
+		if len(args) > 1 && args[1].Type() == js.TypeString {
+			check = &core.ShareCheck{}
+			if err := json.Unmarshal([]byte(args[1].String()), check); err != nil {
+				return js.Global().Get("Promise").Call("reject", js.Global().Get("Error").New("zipShare: "+err.Error()))
+			}
+		}
 		return promise(func() (js.Value, error) {
-			var share []byte
-			var err error
-			withCollectorHeldBack(len(data), func() { share, err = core.HelperShare(data, core.DefaultZipLimits) })
+			defer holdCollectorBack(len(data))()
+			share, err := core.HelperShare(data, core.DefaultZipLimits, check)
 			if err != nil {
 				return js.Value{}, err
 			}
@@ -90,7 +104,8 @@ func call(a *api.API, args []js.Value) any {
 		var res api.Result
 		var err *api.Error
 		if method == "openZip" {
-			withCollectorHeldBack(len(data), func() { res, err = safeCall(a, method, params, data) })
+			defer holdCollectorBack(len(data))()
+			res, err = safeCall(a, method, params, data)
 		} else {
 			res, err = safeCall(a, method, params, data)
 		}
@@ -157,10 +172,11 @@ func bytesToJS(b []byte) js.Value {
 const maxHelpedZip = 256 << 20
 
 // zipHelper hands a share of each zip to engine.zipHelper, which the worker sets to a function that gives the
-// zip to a second engine in a second worker and returns a Promise of its share (engine.zipShare there). Without
-// it, or for a zip over maxHelpedZip, there is no helper and this engine inflates every file.
+// zip (and how to check it, as JSON, or null) to a second engine in a second worker and returns a Promise of its
+// share (engine.zipShare there). Without it, or for a zip over maxHelpedZip, there is no helper and this engine
+// inflates and checks every file.
 func zipHelper(engine js.Value) core.ZipHelper {
-	return func(data []byte) (wait func() ([]byte, error)) {
+	return func(data []byte, check *core.ShareCheck) (wait func() ([]byte, error)) {
 		hand := engine.Get("zipHelper")
 		if hand.Type() != js.TypeFunction || len(data) > maxHelpedZip {
 			return nil
@@ -191,7 +207,15 @@ func zipHelper(engine js.Value) core.ZipHelper {
 					err = fmt.Errorf("the helper could not start: %v", p)
 				}
 			}()
-			hand.Invoke(bytesToJS(data)).Call("then", onShare, onFailure)
+			checkJSON := js.Null()
+			if check != nil {
+				text, err := json.Marshal(check)
+				if err != nil {
+					return err
+				}
+				checkJSON = js.ValueOf(string(text))
+			}
+			hand.Invoke(bytesToJS(data), checkJSON).Call("then", onShare, onFailure)
 			return nil
 		}()
 		if started != nil {
@@ -206,21 +230,48 @@ func zipHelper(engine js.Value) core.ZipHelper {
 	}
 }
 
-// withCollectorHeldBack runs the opening (or the helper's share) of a zip of zipSize bytes with the garbage
-// collector held back until the heap has grown by four times the zip and 64 MiB. In WebAssembly the collector
-// runs on the engine's one thread (natively, on another core), and most of what an open allocates stays live
-// (the files, the sessions, the State), so collecting midway reclaims little for its time: 8-10% of an open of
-// 10k sessions. For that open the memory peak hardly moves (a collection is due near it anyway); a larger zip is
+// holdCollectorBack holds the garbage collector back while a zip of zipSize bytes opens (or a helper makes its
+// share of one), until the heap has grown by four times the zip and 64 MiB. In WebAssembly the collector runs
+// on the engine's one thread (natively, on another core), and most of what an open allocates stays live (the
+// files, the sessions, the State), so collecting midway reclaims little for its time: 8-10% of an open of 10k
+// sessions. For that open the memory peak hardly moves (a collection is due near it anyway); a larger zip is
 // collected at the limit.
-func withCollectorHeldBack(zipSize int, work func()) {
+//
+// The function it returns lets the collector go, not at once but once the answer has been handed over: the
+// collection then due would otherwise run before the worker gets the answer, 30-80 ms for 10k sessions.
+func holdCollectorBack(zipSize int) (release func()) {
+	collector.Lock()
+	defer collector.Unlock()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	limit := int64(ms.HeapInuse) + 4*int64(zipSize) + 64<<20
-	percent := debug.SetGCPercent(-1)
-	previous := debug.SetMemoryLimit(limit)
-	defer func() {
-		debug.SetMemoryLimit(previous)
-		debug.SetGCPercent(percent)
-	}()
-	work()
+	if collector.holds == 0 {
+		collector.percent = debug.SetGCPercent(-1)
+		collector.limit = debug.SetMemoryLimit(limit)
+	} else {
+		debug.SetMemoryLimit(limit) // the heap has grown since the first hold, by what that one holds
+	}
+	collector.holds++
+	return sync.OnceFunc(func() {
+		time.AfterFunc(collectorReleaseDelay, func() {
+			collector.Lock()
+			defer collector.Unlock()
+			if collector.holds--; collector.holds == 0 {
+				debug.SetMemoryLimit(collector.limit)
+				debug.SetGCPercent(collector.percent)
+			}
+		})
+	})
+}
+
+// collectorReleaseDelay is how long the collector stays held after the answer: a timer fires from the
+// browser's event loop, after the answer's promise has settled and the worker has posted it.
+const collectorReleaseDelay = 10 * time.Millisecond
+
+// collector is what holdCollectorBack holds: the settings to restore once no open holds it any more.
+var collector struct {
+	sync.Mutex
+	holds   int
+	percent int
+	limit   int64
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"syscall/js"
 	"testing"
+	"time"
 
 	"github.com/mobisess/mobisess/core"
 )
@@ -235,7 +236,7 @@ func TestOpenZipWithAHelper(t *testing.T) {
 	}
 	helperEngine := newEngine(t)
 	helpers := map[string]string{
-		"a second engine":  `(share) => (b) => { calls++; return share(b); }`,
+		"a second engine":  `(share) => (b, check) => { calls++; asked = check; return share(b, check); }`,
 		"rejects":          `() => () => { calls++; return Promise.reject(new Error('gone')); }`,
 		"throws":           `() => () => { calls++; throw new Error('no worker'); }`,
 		"answers garbage":  `() => () => { calls++; return Promise.resolve(new Uint8Array([9, 9, 9, 9, 9])); }`,
@@ -244,6 +245,7 @@ func TestOpenZipWithAHelper(t *testing.T) {
 	for name, src := range helpers {
 		t.Run(name, func(t *testing.T) {
 			js.Global().Set("calls", 0)
+			js.Global().Set("asked", js.Undefined())
 			build := js.Global().Call("eval", "(function(share) { return ("+src+")(share); })")
 			engine := newEngine(t)
 			engine.Set("zipHelper", build.Invoke(helperEngine.Get("zipShare")))
@@ -254,20 +256,38 @@ func TestOpenZipWithAHelper(t *testing.T) {
 			if calls := js.Global().Get("calls").Int(); calls != 1 {
 				t.Errorf("the helper was asked %d times, want once", calls)
 			}
+			// The second engine is asked to check its share too, as this one checks.
+			if asked := js.Global().Get("asked"); name == "a second engine" && (asked.Type() != js.TypeString ||
+				asked.String() != `{"lang":"en","maxFileSize":4194304}`) {
+				t.Errorf("the helper was asked to check with %v", asked)
+			}
 		})
 	}
 }
 
-// The collector is held back while a zip opens, and only then: after openZip, failed or not, it is as before.
+// The collector is held back while a zip opens, and only then: once openZip has answered, failed or not, it is
+// as before, also after two opens at once.
 func TestOpenZipRestoresTheCollector(t *testing.T) {
 	engine := newEngine(t)
-	for _, data := range [][]byte{bigZip(t), []byte("not a zip")} {
-		invoke(t, engine, "openZip", `{"name":"x.zip"}`, data)
+	restored := func(when string) {
+		t.Helper()
+		time.Sleep(10 * collectorReleaseDelay) // the collector is let go by a timer after the answer
 		if p := debug.SetGCPercent(100); p != 100 {
-			t.Errorf("GOGC after openZip: %d, want 100", p)
+			t.Errorf("GOGC %s: %d, want 100", when, p)
 		}
 		if l := debug.SetMemoryLimit(-1); l != math.MaxInt64 {
-			t.Errorf("memory limit after openZip: %d, want none", l)
+			t.Errorf("memory limit %s: %d, want none", when, l)
 		}
 	}
+	for _, data := range [][]byte{bigZip(t), []byte("not a zip")} {
+		invoke(t, engine, "openZip", `{"name":"x.zip"}`, data)
+		restored("after openZip")
+	}
+	release := holdCollectorBack(1 << 20)
+	invoke(t, engine, "openZip", `{"name":"x.zip"}`, bigZip(t))
+	if p := debug.SetGCPercent(-1); p != -1 {
+		t.Errorf("GOGC while a second open holds the collector: %d, want -1", p)
+	}
+	release()
+	restored("after two opens")
 }

@@ -3,9 +3,11 @@
 // Go-facing glue contract (the Go side lives in wasm/; wasm_exec.js and mobisess.wasm are served beside this file):
 //   globalThis.mobisess = {
 //     call(method, paramsJSON, bytes?: Uint8Array) → Promise<string | {json: string, bytes?: Uint8Array}>,
-//     warmUp(times) → Promise: opens the embedded sample times, privately (see warmUp below),
-//     zipShare(zip: Uint8Array) → Promise<Uint8Array>: the helper's share of a zip (core.HelperShare),
-//     zipHelper: set here, in the page's engine, to (zip: Uint8Array) → Promise<Uint8Array>, the helper's zipShare,
+//     warmUp(times, as?) → Promise: opens the embedded sample times, privately, or with as = 'share' makes a helper's
+//       share of it times (see warmUp below),
+//     zipShare(zip: Uint8Array, check: string | null) → Promise<Uint8Array>: the helper's share of a zip, checked
+//       when check (a core.ShareCheck as JSON) is given (core.HelperShare),
+//     zipHelper: set here, in the page's engine, to (zip, check) → Promise<Uint8Array>, the helper's zipShare,
 //     onProgress: set here to (json) => void, json = '{"phase":"import|check|refresh","done":n,"total":n}',
 //   }
 // - The Go program registers the global before it blocks in main.
@@ -19,8 +21,9 @@
 importScripts('wasm_exec.js');
 
 // This script runs twice: as the page's engine, and as its helper, a second engine in a worker of its own (named
-// HELPER) that inflates half of the files of each zip the page opens while the first inflates the other half,
-// since the browser gives each engine one thread (core.ZipHelper; the engine checks what it is given).
+// HELPER) that inflates and checks half of the files of each zip the page opens while the first does the other
+// half, since the browser gives each engine one thread (core.ZipHelper; the engine checks the contents it is
+// given against the zip).
 const HELPER = 'mobisess-helper';
 let sharesAnswered = 0; // as the helper: the end-to-end test reads it
 
@@ -44,21 +47,28 @@ async function start(module) {
 }
 
 if (self.name === HELPER) {
-  // The helper: its first message is the page engine's compiled module (compiled once, optimised once for
-  // both), or null when it could not be passed; then {id, bytes} → {id, bytes: the share} or {id, error}.
+  // The helper: its first message is the page engine's compiled module (compiled once), or null when it could not
+  // be passed; then {id, bytes, check} → {id, bytes: the share} or {id, error}. Once started, it warms its engine
+  // up as the page's worker does (the browser optimises each worker's code apart), giving way to shares.
   let engine = null;
   self.onmessage = async ({ data }) => {
     if (engine === null) {
       engine = (async () => start(data.module ?? await compile()))();
-      engine.then(() => postMessage({ ready: true }), () => {}); // no helper then: the page's engine works alone
+      engine.then((e) => {
+        postMessage({ ready: true });
+        warmUp(e, 'share');
+      }, () => {}); // no helper then: the page's engine works alone
       return;
     }
+    waiting++;
     try {
-      const share = await (await engine).zipShare(new Uint8Array(data.bytes));
+      const share = await (await engine).zipShare(new Uint8Array(data.bytes), data.check ?? null);
       postMessage({ id: data.id, bytes: share.buffer }, [share.buffer]);
       sharesAnswered++;
     } catch (err) {
       postMessage({ id: data.id, error: String(err && err.message ? err.message : err) });
+    } finally {
+      waiting--;
     }
   };
 } else {
@@ -159,14 +169,14 @@ function startHelper(engine) {
   } catch {
     helper.postMessage({ module: null }); // a module that cannot be passed: the helper compiles its own
   }
-  const share = (bytes) => new Promise((resolve, reject) => {
+  const share = (bytes, check) => new Promise((resolve, reject) => {
     const id = ++seq;
     const timer = setTimeout(() => { pending.delete(id); reject(new Error('the helper did not answer')); }, HELPER_TIMEOUT_MS);
     pending.set(id, {
       resolve: (v) => { clearTimeout(timer); resolve(v); },
       reject: (e) => { clearTimeout(timer); reject(e); },
     });
-    helper.postMessage({ id, bytes: bytes.buffer }, [bytes.buffer]);
+    helper.postMessage({ id, bytes: bytes.buffer, check }, [bytes.buffer]);
   });
 }
 
@@ -176,13 +186,15 @@ function startHelper(engine) {
 // (api.WarmUp: the sample with each session copied 25 times, ~110 files), one open a round: a zip that arrives
 // meanwhile waits for one round at most (on a 2-core test machine, 0.5 s for the first, on cold code, most of it
 // compiling functions that zip would compile anyway; then 10-90 ms). 30 rounds: about as much work as opening
-// 3,300 session files, which left the first zip as fast as the next in the benchmark.
+// 3,300 session files, which left the first zip as fast as the next in the benchmark. The helper warms up the same
+// way on its own part of the work (as = 'share', api.WarmUpShare): the browser optimises each worker's code apart,
+// and a cold helper took 0.7-1 s over a share that takes it 0.45 s warm.
 const WARM_UP_ROUNDS = 30;
 const WARM_UP_OPENS_PER_ROUND = 1;
 // What the warm-up did: the benchmark reads it.
 const warmUpStats = { rounds: 0, ms: 0, done: false, maxRounds: WARM_UP_ROUNDS };
 
-async function warmUp(engine) {
+async function warmUp(engine, as) {
   while (warmUpStats.rounds < WARM_UP_ROUNDS) {
     // Through a macrotask, so that a request already posted is taken before the next round.
     await sleep(0);
@@ -190,7 +202,7 @@ async function warmUp(engine) {
     if (self.mobisessExited || typeof engine.warmUp !== 'function') return;
     const start = performance.now();
     try {
-      await engine.warmUp(WARM_UP_OPENS_PER_ROUND);
+      await engine.warmUp(WARM_UP_OPENS_PER_ROUND, as);
     } catch {
       return; // only speed is at stake: the requests report any real failure
     }

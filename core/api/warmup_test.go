@@ -12,6 +12,9 @@ func TestWarmUpOpensTheSampleZip(t *testing.T) {
 	if err := WarmUp(context.Background(), 2); err != nil {
 		t.Fatal(err)
 	}
+	if err := WarmUpShare(context.Background(), 2); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // The warm-up is only worth its time if it runs the code a real zip runs: the import, many sessions that pass,
@@ -51,5 +54,8 @@ func TestWarmUpStopsWhenCanceled(t *testing.T) {
 	cancel()
 	if err := WarmUp(ctx, 1000); !errors.Is(err, context.Canceled) {
 		t.Fatalf("WarmUp on a canceled context: %v, want context.Canceled", err)
+	}
+	if err := WarmUpShare(ctx, 1000); !errors.Is(err, context.Canceled) {
+		t.Fatalf("WarmUpShare on a canceled context: %v, want context.Canceled", err)
 	}
 }
