@@ -207,20 +207,26 @@ func planZip(r io.ReaderAt, size int64, limits ZipLimits) (*zipPlan, error) {
 // they inflate, so that the load that follows (given the returned imported) neither reads them back nor checks
 // them again: the engine and its helper then share the checks as they share the inflating.
 func importZipWith(r io.ReaderAt, size int64, limits ZipLimits, startHelper func(*ShareCheck) (wait func() ([]byte, error)), c *Checker) (afero.Fs, string, imported, error) {
-	plan, err := planZip(r, size, limits)
-	if err != nil {
-		return nil, "", nil, err
-	}
-	own, helped := plan.files, []plannedFile(nil)
+	// The helper is asked before the zip is planned, so that it plans it at the same time: the count of entry
+	// headers (an upper bound of the files, found without reading the directory) decides.
 	var wait func() ([]byte, error)
 	var check *ShareCheck
-	if startHelper != nil && len(plan.files) >= minHelpedFiles {
+	if startHelper != nil && countEntryHeaders(r, size, minHelpedFiles) >= minHelpedFiles {
 		if c != nil {
 			check = shareCheckOf(c)
 		}
-		if wait = startHelper(check); wait != nil {
-			own, helped = plan.shares()
+		wait = startHelper(check)
+	}
+	plan, err := planZip(r, size, limits)
+	if err != nil {
+		if wait != nil {
+			go wait() // the helper refuses the zip too; its answer is only waited for, not used
 		}
+		return nil, "", nil, err
+	}
+	own, helped := plan.files, []plannedFile(nil)
+	if wait != nil {
+		own, helped = plan.shares()
 	}
 	// Without a helper, the load's parallel workers read the files back and check them faster than this one
 	// thread would while importing.
