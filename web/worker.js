@@ -48,16 +48,20 @@ async function start(module) {
 
 if (self.name === HELPER) {
   // The helper: its first message is the page engine's compiled module (compiled once), or null when it could not
-  // be passed; then {id, bytes, check} → {id, bytes: the share} or {id, error}. Once started, it warms its engine
-  // up as the page's worker does (the browser optimises each worker's code apart), giving way to shares.
+  // be passed; then {id, bytes, check} → {id, bytes: the share} or {id, error}, and {warmUp: true} once the page has
+  // its first view: it then warms its engine up as the page's worker does (the browser optimises each worker's
+  // code apart), giving way to shares.
   let engine = null;
+  let warmUpAsked = false;
   self.onmessage = async ({ data }) => {
     if (engine === null) {
       engine = (async () => start(data.module ?? await compile()))();
-      engine.then((e) => {
-        postMessage({ ready: true });
-        warmUp(e, 'share');
-      }, () => {}); // no helper then: the page's engine works alone
+      engine.then(() => postMessage({ ready: true }), () => {}); // no helper then: the page's engine works alone
+      return;
+    }
+    if (data.warmUp) {
+      if (!warmUpAsked) engine.then((e) => warmUp(e, 'share'), () => {});
+      warmUpAsked = true;
       return;
     }
     waiting++;
@@ -75,10 +79,17 @@ if (self.name === HELPER) {
   self.onmessage = onRequest;
 }
 
-let compiled = null; // the page engine's module, passed on to the helper
+// The helper worker is created at once, so that its script loads while the module compiles (a nested worker
+// loads through this one, which is busy once its engine runs); it is given the module, and starts its engine,
+// once the page has its first view (afterFirstAnswer), so as not to compete with it for the machine.
+let helper = null;
+let compiling = null;
 const ready = self.name === HELPER ? null : (async () => {
-  compiled = await compile();
-  const engine = await start(compiled);
+  compiling = compile();
+  const engineStarted = compiling.then(start);
+  helper = startHelper(engineStarted);
+  engineStarted.catch(() => helper?.terminate()); // no engine: each request reports it, and no helper is needed
+  const engine = await engineStarted;
   engine.onProgress = (json) => {
     try { postMessage({ progress: typeof json === 'string' ? JSON.parse(json) : json }); } catch { /* ignore */ }
   };
@@ -120,14 +131,22 @@ async function onRequest({ data }) {
   }
 }
 
-// Once the console has its first answer (the sample), the helper is started and the engine warmed up: neither
-// delays the page's first view.
+// Once the console has its first answer (the sample), the helper is started and both engines warmed up: none of
+// it delays the page's first view.
 let started = false;
 function afterFirstAnswer() {
   if (started) return;
   started = true;
   ready.then((engine) => {
-    startHelper(engine);
+    compiling.then((module) => {
+      if (!helper) return;
+      try {
+        helper.postMessage({ module });
+      } catch {
+        helper.postMessage({ module: null }); // a module that cannot be passed: the helper compiles its own
+      }
+      helper.postMessage({ warmUp: true });
+    });
     warmUp(engine);
   }, () => {});
 }
@@ -135,12 +154,14 @@ function afterFirstAnswer() {
 // A helper that does not answer within this time is given up on for that zip: the engine inflates its share.
 const HELPER_TIMEOUT_MS = 120_000;
 
-function startHelper(engine) {
+// startHelper creates the helper worker and, once both engines run, gives the page's engine its zipHelper. It
+// returns the worker, or null when the browser has no nested workers.
+function startHelper(engineStarted) {
   let helper;
   try {
     helper = new Worker(self.location.href, { name: HELPER });
   } catch {
-    return; // no nested workers here: the engine inflates every file itself
+    return null; // no nested workers here: the engine inflates and checks every file itself
   }
   const pending = new Map();
   let seq = 0;
@@ -150,7 +171,8 @@ function startHelper(engine) {
   };
   helper.onmessage = ({ data }) => {
     if (data.ready) {
-      engine.zipHelper = share; // from now on: a zip opened before the helper has started is not kept waiting
+      // From then on: a zip opened before the helper has started is not kept waiting.
+      engineStarted.then((engine) => { engine.zipHelper = share; }, () => {});
       return;
     }
     const p = pending.get(data.id);
@@ -161,14 +183,9 @@ function startHelper(engine) {
   };
   helper.onerror = (e) => {
     e.preventDefault();
-    delete engine.zipHelper;
+    engineStarted.then((engine) => { delete engine.zipHelper; }, () => {});
     fail(e.message || 'the helper stopped');
   };
-  try {
-    helper.postMessage({ module: compiled });
-  } catch {
-    helper.postMessage({ module: null }); // a module that cannot be passed: the helper compiles its own
-  }
   const share = (bytes, check) => new Promise((resolve, reject) => {
     const id = ++seq;
     const timer = setTimeout(() => { pending.delete(id); reject(new Error('the helper did not answer')); }, HELPER_TIMEOUT_MS);
@@ -178,6 +195,7 @@ function startHelper(engine) {
     });
     helper.postMessage({ id, bytes: bytes.buffer, check }, [bytes.buffer]);
   });
+  return helper;
 }
 
 // The browser runs the engine first from a baseline compiler and optimises only the functions that have run hot,
