@@ -173,22 +173,24 @@ count_verdict() {
 		printf '%s\t%s\n' "$(grep -cE ' (valid|invalid)$' "$log")" "$(grep -c ' invalid$' "$log")" ;;
 	jv)
 		printf '%s\t%s\n' "$(grep -cE '^instance .*: (ok|failed)$' "$log")" "$(grep -c '^instance .*: failed$' "$log")" ;;
-	sourcemeta) # its batches print at once and their lines can mix: count from each batch's summary line
+	sourcemeta) # from each batch's summary line (its verdict run takes the batches one at a time: run at once, their
+		# lines mixed, and a summary could be cut in two)
 		printf '%s\t%s\n' "$(grep -oE '[0-9]+ validated' "$log" | awk '{s+=$1} END {print s+0}')" \
 			"$(grep -oE '[0-9]+ failed' "$log" | awk '{s+=$1} END {print s+0}')" ;;
 	esac
 }
 
-# tool LABEL ID RUNS DESCRIPTION COMMAND: one verdict run (its output kept, its peak RSS taken; it also warms
-# the cache), then RUNS timed runs under hyperfine. Exit codes are not failures: finding errors is the job.
+# tool LABEL ID RUNS DESCRIPTION COMMAND [VERDICT_COMMAND]: one verdict run (its output kept, its peak RSS taken;
+# it also warms the cache), with VERDICT_COMMAND when given, then RUNS timed runs of COMMAND under hyperfine. Exit
+# codes are not failures: finding errors is the job.
 tool() {
-	local label=$1 id=$2 runs=$3 desc=$4 cmd=$5 dir=$RES/$1
+	local label=$1 id=$2 runs=$3 desc=$4 cmd=$5 verdict_cmd=${6:-$5} dir=$RES/$1
 	say "$label: $id"
 	printf '%s\t%s\t%s\n' "$id" "$desc" "$cmd" >>"$dir/tools.tsv"
 	if [ -n "$TIME" ]; then
-		"$TIME" -f '%M' -o "$dir/$id.rss" bash -c "$cmd" >"$LOGS/$label-$id.out" 2>&1
+		"$TIME" -f '%M' -o "$dir/$id.rss" bash -c "$verdict_cmd" >"$LOGS/$label-$id.out" 2>&1
 	else
-		bash -c "$cmd" >"$LOGS/$label-$id.out" 2>&1
+		bash -c "$verdict_cmd" >"$LOGS/$label-$id.out" 2>&1
 	fi
 	echo $? >"$dir/$id.exit"
 	count_verdict "$id" "$LOGS/$label-$id.out" >"$dir/$id.verdict"
@@ -247,7 +249,7 @@ run_size() {
 	fi
 	if peer_ok sourcemeta; then
 		tool "$label" sourcemeta "$runs" "\`jsonschema validate --continue SCHEMA F1 F2 …\` (native binary) in batches" \
-			"$xargs $SM validate --continue $SCHEMA"
+			"$xargs $SM validate --continue $SCHEMA" "${xargs/-P $procs/-P 1} $SM validate --continue $SCHEMA"
 	fi
 	printf 'batch\t%s\n' "$batch" >>"$RES/$label/settings.tsv"
 }
