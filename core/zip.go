@@ -225,13 +225,11 @@ func importZipWith(r io.ReaderAt, size int64, limits ZipLimits, startHelper func
 		return nil, "", nil, err
 	}
 	own, helped := plan.files, []plannedFile(nil)
-	if wait != nil {
-		own, helped = plan.shares()
-	}
 	// Without a helper, the load's parallel workers read the files back and check them faster than this one
-	// thread would while importing.
+	// thread would while importing: the import keeps nothing for them.
 	var pre imported
 	if wait != nil {
+		own, helped = plan.shares()
 		pre = make(imported, len(plan.files))
 	}
 	mem := &afero.MemMapFs{} // what afero.NewMemMapFs makes, with its type
