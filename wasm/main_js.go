@@ -102,14 +102,10 @@ func call(a *api.API, args []js.Value) any {
 		js.CopyBytesToGo(data, args[2])
 	}
 	return promise(func() (js.Value, error) {
-		var res api.Result
-		var err *api.Error
 		if method == "openZip" {
 			defer holdCollectorBack(len(data))()
-			res, err = safeCall(a, method, params, data)
-		} else {
-			res, err = safeCall(a, method, params, data)
 		}
+		res, err := safeCall(a, method, params, data)
 		if err != nil {
 			msg, _ := json.Marshal(err)
 			return js.Value{}, errors.New(string(msg))
