@@ -1,6 +1,7 @@
 package core
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -192,4 +193,49 @@ func TestImportZipHelpedChecksEverySessionFile(t *testing.T) {
 	if len(listing.Files) < minHelpedFiles {
 		t.Errorf("%d session files listed", len(listing.Files))
 	}
+}
+
+// Whatever bytes come back as a helper's share with verdicts, the import files what the zip holds and the load
+// gives each session file a verdict, without a panic: contents are checked against the zip, verdicts are read
+// with bounds.
+func FuzzHelperShare(f *testing.F) {
+	defer func(n int) { minHelpedFiles = n }(minHelpedFiles)
+	minHelpedFiles = 0
+	var entries []zipEntry
+	for i := range 6 {
+		id := fmt.Sprintf("%040x", i)
+		entries = append(entries, zipEntry{Name: "MobileApps/TEAM.com.app/" + id, Data: session("TEAM", "com.app", id, "accepted")})
+	}
+	entries = append(entries, zipEntry{Name: "MobileApps/TEAM.com.app/" + fmt.Sprintf("%040x", 9), Data: `{"broken":`})
+	data := makeZip(f, entries...)
+	want, _, err := ImportZipHelped(data, DefaultZipLimits, nil)
+	if err != nil {
+		f.Fatal(err)
+	}
+	right, err := HelperShare(data, DefaultZipLimits, shareCheckOf(&Checker{}))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(right)
+	f.Add(right[:len(right)-1])
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, share []byte) {
+		helper := func([]byte, *ShareCheck) func() ([]byte, error) {
+			return func() ([]byte, error) { return share, nil }
+		}
+		ws, err := OpenZip(context.Background(), data, "f.zip", nil, DefaultZipLimits, helper)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(records(t, ws.Fs()), records(t, want)) {
+			t.Fatal("a share changed the files imported")
+		}
+		st, err := ws.State(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := len(st.Disk.Sessions) + len(st.Disk.Errors); n != len(entries) {
+			t.Fatalf("%d sessions and errors for %d session files", n, len(entries))
+		}
+	})
 }
