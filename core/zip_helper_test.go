@@ -64,11 +64,17 @@ func manyFilesZip(t *testing.T) []byte {
 	return makeZip(t, entries...)
 }
 
+// importHelped imports with a helper and no checker: the files as the import writes them.
+func importHelped(data []byte, limits ZipLimits, helper ZipHelper) (afero.Fs, string, error) {
+	fsys, root, _, err := importZipHelped(data, limits, helper, nil)
+	return fsys, root, err
+}
+
 func helperOf(share func(data []byte) ([]byte, error), calls *int) ZipHelper {
 	return func(data []byte, check *ShareCheck) func() ([]byte, error) {
 		*calls++
 		if check != nil {
-			return func() ([]byte, error) { return nil, errors.New("ImportZipHelped asked for verdicts") }
+			return func() ([]byte, error) { return nil, errors.New("an import without a checker asked for verdicts") }
 		}
 		return func() ([]byte, error) { return share(data) }
 	}
@@ -78,7 +84,7 @@ func helperOf(share func(data []byte) ([]byte, error), calls *int) ZipHelper {
 // makes on its own: a helper can make it faster, never different.
 func TestImportZipHelpedIsImportZip(t *testing.T) {
 	data := manyFilesZip(t)
-	want, _, err := ImportZipHelped(data, DefaultZipLimits, nil)
+	want, _, err := importHelped(data, DefaultZipLimits, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +110,7 @@ func TestImportZipHelpedIsImportZip(t *testing.T) {
 	for name, share := range cases {
 		t.Run(name, func(t *testing.T) {
 			calls := 0
-			got, root, err := ImportZipHelped(data, DefaultZipLimits, helperOf(share, &calls))
+			got, root, err := importHelped(data, DefaultZipLimits, helperOf(share, &calls))
 			if err != nil || root != ZipRoot {
 				t.Fatalf("root %q, error %v", root, err)
 			}
@@ -128,7 +134,7 @@ func TestImportZipHelpedIsImportZip(t *testing.T) {
 func TestImportZipHelpedSmallZipIsNotHandedOver(t *testing.T) {
 	data := makeZip(t, zipEntry{Name: "MobileApps/com.a/abcd", Data: "{}"})
 	calls := 0
-	if _, _, err := ImportZipHelped(data, DefaultZipLimits, helperOf(func(d []byte) ([]byte, error) { return HelperShare(d, DefaultZipLimits, nil) }, &calls)); err != nil {
+	if _, _, err := importHelped(data, DefaultZipLimits, helperOf(func(d []byte) ([]byte, error) { return HelperShare(d, DefaultZipLimits, nil) }, &calls)); err != nil {
 		t.Fatal(err)
 	}
 	if calls != 0 {
@@ -143,7 +149,7 @@ func TestImportZipHelpedHostile(t *testing.T) {
 	minHelpedFiles = 0
 	for _, tt := range hostileZips(t) {
 		t.Run(tt.name, func(t *testing.T) {
-			_, _, want := ImportZipHelped(tt.data, tt.limits, nil)
+			_, _, want := importHelped(tt.data, tt.limits, nil)
 			if want == nil {
 				t.Fatal("ImportZip accepted it")
 			}
@@ -152,7 +158,7 @@ func TestImportZipHelpedHostile(t *testing.T) {
 				"helper answers nothing": func([]byte) ([]byte, error) { return nil, nil },
 			} {
 				calls := 0
-				fsys, _, err := ImportZipHelped(tt.data, tt.limits, helperOf(share, &calls))
+				fsys, _, err := importHelped(tt.data, tt.limits, helperOf(share, &calls))
 				if err == nil || err.Error() != want.Error() || fsys != nil {
 					t.Errorf("%s: got %v (filesystem %v), want %v", helperName, err, fsys != nil, want)
 				}
@@ -208,7 +214,7 @@ func FuzzHelperShare(f *testing.F) {
 	}
 	entries = append(entries, zipEntry{Name: "MobileApps/TEAM.com.app/" + fmt.Sprintf("%040x", 9), Data: `{"broken":`})
 	data := makeZip(f, entries...)
-	want, _, err := ImportZipHelped(data, DefaultZipLimits, nil)
+	want, _, err := importHelped(data, DefaultZipLimits, nil)
 	if err != nil {
 		f.Fatal(err)
 	}

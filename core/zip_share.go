@@ -45,14 +45,8 @@ func (sc *ShareCheck) checker() *Checker {
 // than inflating a few files. A variable for the tests.
 var minHelpedFiles = 256
 
-// ImportZipHelped is ImportZip of a zip in memory, with the files of the helper's share inflated by helper.
-func ImportZipHelped(data []byte, limits ZipLimits, helper ZipHelper) (afero.Fs, string, error) {
-	fsys, root, _, err := importZipHelped(data, limits, helper, nil)
-	return fsys, root, err
-}
-
-// importZipHelped is ImportZipHelped that also checks the session files as c does, when a helper shares the
-// work (importZipWith).
+// importZipHelped is ImportZip of a zip in memory, with the files of the helper's share inflated by helper and,
+// when c is given, the session files checked as c does (importZipWith).
 func importZipHelped(data []byte, limits ZipLimits, helper ZipHelper, c *Checker) (afero.Fs, string, imported, error) {
 	r := bytes.NewReader(data)
 	if helper == nil {

@@ -310,7 +310,7 @@ func FuzzImportZip(f *testing.F) {
 		fsys, dir, err := ImportZip(bytes.NewReader(data), int64(len(data)), fuzzLimits)
 		// With a helper, the same zip is refused, or imported as the same files (which fault is named first
 		// may differ when there are several: the importer reads its own share first).
-		helped, _, helpedErr := ImportZipHelped(data, fuzzLimits, func(d []byte, check *ShareCheck) func() ([]byte, error) {
+		helped, _, helpedErr := importHelped(data, fuzzLimits, func(d []byte, check *ShareCheck) func() ([]byte, error) {
 			return func() ([]byte, error) { return HelperShare(d, fuzzLimits, check) }
 		})
 		switch {
