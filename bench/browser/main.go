@@ -117,6 +117,8 @@ func run() error {
 	zipPath := flag.String("zip", "bench/out/data/10k/MobileApps.zip", "the zipped MobileApps folder to open")
 	wasmDir := flag.String("wasm-dir", "bench/out/web", "the folder holding mobisess.wasm and wasm_exec.js")
 	runs := flag.Int("runs", 5, "runs of each measurement")
+	chromiumArgs := flag.String("chromium-args", "", "more command-line arguments for Chromium, space-separated: what V8 would do under\n"+
+		"other flags (--js-flags=--no-wasm-dynamic-tiering, say); the report names them")
 	flag.Parse()
 	if *runs < 1 {
 		return errors.New("-runs must be at least 1")
@@ -142,7 +144,14 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	cmdline := "go run ./bench/browser " + strings.Join(os.Args[1:], " ")
+	quoted := make([]string, len(os.Args)-1)
+	for i, a := range os.Args[1:] {
+		quoted[i] = a
+		if strings.ContainsAny(a, " \t'\"") {
+			quoted[i] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+		}
+	}
+	cmdline := "go run ./bench/browser " + strings.Join(quoted, " ")
 	loadStart := loadavg()
 
 	// Native first: it also says how many files the zip holds.
@@ -179,7 +188,7 @@ func run() error {
 	}
 
 	logf("chromium, %d runs", *runs)
-	pages, chromeVersion, err := chromium(srv.url, zipAbs, *runs, func() (float64, error) {
+	pages, chromeVersion, err := chromium(srv.url, zipAbs, *runs, strings.Fields(*chromiumArgs), func() (float64, error) {
 		r, err := native(zipData, nativeRunsPerPage, 0)
 		if err != nil {
 			return 0, err
@@ -292,8 +301,11 @@ func run() error {
 	w("| wasm in Chromium within %.0fx of native, first zip of a fresh page, uploaded the moment the console is usable | %.1fx | %s |\n", targetRatio, median(ratioCold), mark(median(ratioCold) <= targetRatio))
 	w("| wasm transfer under %.1f MB compressed (gzip, as served) | %s | %s |\n", float64(targetTransfer)/1e6, mb(tr.served), mark(tr.served < targetTransfer))
 	w("\n")
-	w("Chromium: %s, headless (Debian package, through playwright-go). Machine: %d cores; load average %s at the start, %s at the end.",
-		chromeVersion, runtime.NumCPU(), loadStart, loadavg())
+	w("Chromium: %s, headless (Debian package, through playwright-go)", chromeVersion)
+	if *chromiumArgs != "" {
+		w(", started with `%s`", *chromiumArgs)
+	}
+	w(". Machine: %d cores; load average %s at the start, %s at the end.", runtime.NumCPU(), loadStart, loadavg())
 	if tr.brotliErr == nil {
 		w(" Brotli is only measured: the dev server serves gzip.")
 	}
@@ -522,7 +534,7 @@ const nativeRunsPerPage = 3
 
 // chromium runs the pages; before each, nativeOnce times native openZip, so that each run's ratio compares
 // measurements taken a moment apart (this machine's speed drifts by more than the differences measured).
-func chromium(url, zipPath string, runs int, nativeOnce func() (float64, error)) ([]pageRun, string, error) {
+func chromium(url, zipPath string, runs int, extraArgs []string, nativeOnce func() (float64, error)) ([]pageRun, string, error) {
 	// The console shows the file's name as the source: give the zip a name the sample does not have.
 	tmp, err := os.MkdirTemp("", "mobisess-bench-browser-")
 	if err != nil {
@@ -543,7 +555,12 @@ func chromium(url, zipPath string, runs int, nativeOnce func() (float64, error))
 		}
 	}
 
-	b, err := browser.Launch()
+	cfg, err := browser.DefaultConfig()
+	if err != nil {
+		return nil, "", err
+	}
+	cfg.ExtraArgs = extraArgs
+	b, err := cfg.Launch()
 	if err != nil {
 		return nil, "", err
 	}

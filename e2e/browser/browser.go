@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"sync"
 	"testing"
 
@@ -52,6 +53,8 @@ type Config struct {
 	DriverDir    string
 	Chromium     string
 	ArtifactsDir string
+	// ExtraArgs are given to Chromium after its usual ones (the benchmark's -chromium-args: V8 flags, say).
+	ExtraArgs []string
 }
 
 // DefaultConfig resolves paths from the environment and the repository layout.
@@ -149,7 +152,7 @@ func (c Config) Launch() (*Browser, error) {
 	b, err := pw.Chromium.Launch(playwright.BrowserTypeLaunchOptions{
 		ExecutablePath: playwright.String(c.Chromium),
 		Headless:       playwright.Bool(true),
-		Args:           chromiumArgs,
+		Args:           append(slices.Clip(chromiumArgs), c.ExtraArgs...),
 	})
 	if err != nil {
 		_ = pw.Stop()
