@@ -144,14 +144,10 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	quoted := make([]string, len(os.Args)-1)
-	for i, a := range os.Args[1:] {
-		quoted[i] = a
-		if strings.ContainsAny(a, " \t'\"") {
-			quoted[i] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
-		}
+	cmdline := "go run ./bench/browser"
+	for _, a := range os.Args[1:] {
+		cmdline += " " + shellQuoted(a)
 	}
-	cmdline := "go run ./bench/browser " + strings.Join(quoted, " ")
 	loadStart := loadavg()
 
 	// Native first: it also says how many files the zip holds.
@@ -718,6 +714,15 @@ func withPage(b *browser.Browser, url, dir string, use func(page playwright.Page
 }
 
 // --- formatting ---
+
+// shellQuoted is a, quoted for a POSIX shell when it holds a space or a quote, so that the report's command can
+// be pasted as it is.
+func shellQuoted(a string) string {
+	if !strings.ContainsAny(a, " \t'\"") {
+		return a
+	}
+	return "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+}
 
 func median(xs []float64) float64 {
 	if len(xs) == 0 {
