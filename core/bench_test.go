@@ -6,6 +6,8 @@ package core_test
 //	go test ./core -run '^$' -bench . -benchmem
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
 	"path"
 	"runtime"
@@ -180,7 +182,7 @@ func BenchmarkOpenZip(b *testing.B) {
 	ctx := context.Background()
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
-		ws, err := core.OpenZip(ctx, data, "MobileApps.zip", nil, core.DefaultZipLimits, nil)
+		ws, err := core.OpenZip(ctx, data, "MobileApps.zip", nil, core.WorkspaceOptions{})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -189,4 +191,27 @@ func BenchmarkOpenZip(b *testing.B) {
 			b.Fatalf("state: %v, %d sessions in memory", err, st.Memory.Count)
 		}
 	}
+}
+
+// corpusZip is a zip of a generated MobileApps folder, without directory entries: every kind of broken file,
+// BOMs, CRLF, entries that are not sessions.
+func corpusZip(t testing.TB, opts corpus.Options) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	err := corpus.Generate(opts, func(f corpus.File) error {
+		w, err := zw.Create("MobileApps/" + f.Path)
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(f.Data)
+		return err
+	})
+	if err == nil {
+		err = zw.Close()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }

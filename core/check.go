@@ -7,9 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/maphash"
-	"io"
 	"io/fs"
-	"os"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -18,42 +16,80 @@ import (
 	"github.com/spf13/afero"
 )
 
-// Limits bound what the engine reads, so that a hostile folder cannot exhaust memory.
+// Limits bound what the engine reads, so that a hostile folder or zip cannot exhaust memory. They live in the
+// Checker, so that every read of one workspace (the checks, a save, a status change, a delete) applies the same.
 type Limits struct {
-	MaxFileSize int64 // a larger session file fails check 1 (mobi 2) without being read
+	MaxFileSize int64     // a larger session file fails check 1 (mobi 2) without being read, and is never saved
+	Zip         ZipLimits // what a zip may hold and expand to
 }
 
 // DefaultLimits suit real session files (about 1 KB) with a wide margin.
-var DefaultLimits = Limits{MaxFileSize: 4 << 20}
+var DefaultLimits = Limits{MaxFileSize: 4 << 20, Zip: DefaultZipLimits}
 
-// Checker runs the four checks. The zero value is usable: embedded schema, English, default limits.
+// withDefaults fills each limit left at zero (or below) with its default.
+func (l Limits) withDefaults() Limits {
+	if l.MaxFileSize <= 0 {
+		l.MaxFileSize = DefaultLimits.MaxFileSize
+	}
+	if l.Zip.MaxEntries <= 0 {
+		l.Zip.MaxEntries = DefaultZipLimits.MaxEntries
+	}
+	if l.Zip.MaxFileSize <= 0 {
+		l.Zip.MaxFileSize = DefaultZipLimits.MaxFileSize
+	}
+	if l.Zip.MaxTotalSize <= 0 {
+		l.Zip.MaxTotalSize = DefaultZipLimits.MaxTotalSize
+	}
+	return l
+}
+
+// Checker runs the four checks. It is immutable, so that one may be shared by every goroutine of a check and a
+// change of language is a new Checker (WithLang). The zero value is usable: embedded schema, English, default
+// limits.
 type Checker struct {
-	Schema *Schema
+	schema *Schema // nil: the embedded one, which the quick path implements
+	lang   Lang
+	limits Limits
+}
+
+// CheckerOptions say how a Checker checks; what is left zero takes its default.
+type CheckerOptions struct {
+	Schema *Schema // nil: the embedded schema
 	Lang   Lang
 	Limits Limits
-	// Progress, when set, is called from time to time during long work with the files done and the total.
-	Progress func(done, total int)
 }
 
-func (c *Checker) schema() *Schema {
-	if c.Schema == nil {
-		return DefaultSchema()
-	}
-	return c.Schema
+// NewChecker returns a Checker set as o says.
+func NewChecker(o CheckerOptions) *Checker {
+	return &Checker{schema: o.Schema, lang: o.Lang, limits: o.Limits}
 }
 
-func (c *Checker) lang() Lang {
-	if c.Lang == "" {
+// WithLang is c with messages in lang.
+func (c *Checker) WithLang(lang Lang) *Checker {
+	next := *c
+	next.lang = lang
+	return &next
+}
+
+// Lang is the language of the messages.
+func (c *Checker) Lang() Lang {
+	if c.lang == "" {
 		return English
 	}
-	return c.Lang
+	return c.lang
 }
 
-func (c *Checker) limits() Limits {
-	if c.Limits.MaxFileSize <= 0 {
-		return DefaultLimits
+// Limits are the limits of every read.
+func (c *Checker) Limits() Limits { return c.limits.withDefaults() }
+
+// UserSchema is the schema the checker was given, nil for the embedded one.
+func (c *Checker) UserSchema() *Schema { return c.schema }
+
+func (c *Checker) compiledSchema() *Schema {
+	if c.schema == nil {
+		return DefaultSchema()
 	}
-	return c.Limits
+	return c.schema
 }
 
 // Hash identifies a file's bytes within this process: unchanged bytes need no new check. It is compared, never
@@ -78,10 +114,14 @@ type FileResult struct {
 	Session *Session // set when the file passes every check
 	Data    []byte   // the file's bytes without BOM, when it passes: what memory keeps to compare with later
 	Err     *Error   // set when a check fails
+	broken  error    // the zip entry cannot be read as its archive declares it (a *ZipError): no verdict
 }
 
+// Progress is told from time to time during long work how many files are done, of how many.
+type Progress func(done, total int)
+
 func (c *Checker) newError(code Code, path string) *Error {
-	return &Error{Component: Component, Code: code, Path: path, Message: c.lang().Sprintf(codeMessages[code])}
+	return &Error{Component: Component, Code: code, Path: path, Message: c.Lang().Sprintf(codeMessages[code])}
 }
 
 // CheckBytes runs the four checks, in order, on the content of one session file. One error at most.
@@ -102,7 +142,7 @@ func (c *Checker) CheckBytes(f SessionFile, data []byte) (*Session, map[string]a
 
 // parse is check 1: the bytes are one JSON object, in UTF-8.
 func (c *Checker) parse(f SessionFile, data []byte) (map[string]any, *Error) {
-	lang := c.lang()
+	lang := c.Lang()
 	fail := func(offset int, cause string) *Error {
 		e := c.newError(CodeMalformed, f.Path)
 		e.Cause = cause
@@ -175,7 +215,7 @@ func jsonKind(v any) string {
 
 // checkSchema is check 2.
 func (c *Checker) checkSchema(f SessionFile, data []byte, doc map[string]any, _ *Session) *Error {
-	violations := c.schema().validate(doc, c.lang())
+	violations := c.compiledSchema().validate(doc, c.Lang())
 	if len(violations) == 0 {
 		return nil
 	}
@@ -198,10 +238,10 @@ func (c *Checker) checkLocation(f SessionFile, data []byte, _ map[string]any, s 
 	e.Expected = &Expected{Folder: folder, File: s.ID}
 	pointer := "/session/id"
 	if f.App != folder {
-		e.Cause = c.lang().Sprintf(msgWrongFolder, folder)
+		e.Cause = c.Lang().Sprintf(msgWrongFolder, folder)
 		pointer = "/application/id"
 	} else {
-		e.Cause = c.lang().Sprintf(msgWrongName, s.ID)
+		e.Cause = c.Lang().Sprintf(msgWrongName, s.ID)
 	}
 	e.Line, e.Column = lineCol(data, locate(data, pointer))
 	return e
@@ -209,7 +249,7 @@ func (c *Checker) checkLocation(f SessionFile, data []byte, _ map[string]any, s 
 
 // checkToken is check 4.
 func (c *Checker) checkToken(f SessionFile, data []byte, _ map[string]any, s *Session) *Error {
-	in := InspectToken(s, c.lang())
+	in := InspectToken(s, c.Lang())
 	if in.Error == "" {
 		var mismatches []Mismatch
 		for _, field := range in.Fields {
@@ -223,7 +263,7 @@ func (c *Checker) checkToken(f SessionFile, data []byte, _ map[string]any, s *Se
 		e := c.newError(CodeToken, f.Path)
 		e.Mismatches = mismatches
 		m := mismatches[0]
-		e.Cause = c.lang().Sprintf(msgTokenDiffers, m.Field, m.Token, m.File)
+		e.Cause = c.Lang().Sprintf(msgTokenDiffers, m.Field, m.Token, m.File)
 		e.Line, e.Column = lineCol(data, locate(data, "/token"))
 		return e
 	}
@@ -233,151 +273,30 @@ func (c *Checker) checkToken(f SessionFile, data []byte, _ map[string]any, s *Se
 	return e
 }
 
-// errNotRegular is an entry that is no longer a regular file when it is read (a folder, a device, a pipe).
-var errNotRegular = errors.New("not a regular file")
-
-// readFile reads one session file within the size limit. A file over the limit is refused before it is read.
-// The buffer is sized from the file's size, so that what memory keeps of it holds no slack.
-func readFile(fsys afero.Fs, name string, limit int64) ([]byte, error) {
-	// Only regular files are opened: opening a named pipe would wait for a writer, forever.
-	if info, err := lstat(fsys, name); err != nil {
-		return nil, err
-	} else if !info.Mode().IsRegular() {
-		return nil, &fs.PathError{Op: "open", Path: name, Err: errNotRegular}
-	}
-	f, err := fsys.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	return readOpened(f, name, limit)
-}
-
-// readListedFile reads a file that the listing has just seen as regular, sparing readFile's lstat: on a real
-// disk it opens without blocking and without following a link, so that an entry replaced since by a pipe or a
-// link is refused rather than waited on.
-func readListedFile(fsys afero.Fs, name string, limit int64) ([]byte, error) {
-	switch fsys.(type) {
-	case *afero.MemMapFs: // holds no pipes to wait on: readOpened's stat refuses what is not a regular file
-		f, err := fsys.Open(name)
-		if err != nil {
-			return nil, err
-		}
-		return readOpened(f, name, limit)
-	case *afero.OsFs:
-	default:
-		return readFile(fsys, name, limit)
-	}
-	f, err := OpenRegular(fsys, name)
-	if err != nil {
-		return nil, err
-	}
-	return readOpened(f, name, limit)
-}
-
-// OpenRegular opens a file for reading only when it is a regular file, never waiting on a named pipe and never
-// following a link, for readers outside core (the dev server's watcher) that must not hang either.
-func OpenRegular(fsys afero.Fs, name string) (afero.File, error) {
-	var f afero.File
-	var err error
-	if _, ok := fsys.(*afero.OsFs); ok {
-		f, err = fsys.OpenFile(name, openListedFlags, 0)
-	} else {
-		if info, lerr := lstat(fsys, name); lerr != nil {
-			return nil, lerr
-		} else if !info.Mode().IsRegular() {
-			return nil, &fs.PathError{Op: "open", Path: name, Err: errNotRegular}
-		}
-		f, err = fsys.Open(name)
-	}
-	if err != nil {
-		return nil, err
-	}
-	if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
-		f.Close()
-		return nil, &fs.PathError{Op: "open", Path: name, Err: errNotRegular}
-	}
-	return f, nil
-}
-
-func readOpened(f afero.File, name string, limit int64) ([]byte, error) {
-	defer f.Close()
-	size := int64(512)
-	if st, err := f.Stat(); err == nil {
-		if !st.Mode().IsRegular() { // replaced since it was listed
-			return nil, &fs.PathError{Op: "read", Path: name, Err: errNotRegular}
-		}
-		if st.Size() > limit {
-			return nil, &tooLargeError{size: st.Size(), limit: limit}
-		}
-		size = st.Size() + 1 // +1 so that the end of the file is seen without growing the buffer
-	}
-	buf := make([]byte, 0, size)
-	for {
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)] // the file grew since its size was read
-		}
-		n, err := f.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if int64(len(buf)) > limit {
-			return nil, &tooLargeError{size: int64(len(buf)), limit: limit}
-		}
-		if err == io.EOF {
-			return buf, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-	}
-}
-
-type tooLargeError struct{ size, limit int64 }
-
-func (e *tooLargeError) Error() string {
-	return fmt.Sprintf("%s, over the %s limit", formatSize(e.size), formatSize(e.limit))
-}
-
-func formatSize(n int64) string {
-	switch {
-	case n >= 1<<30:
-		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d B", n)
-}
-
 // knownBytes says whether bytes of this hash were seen at this path before, and with which error (nil: the
 // session in memory).
 type knownBytes func(SessionFile, Hash) (*Error, bool)
 
 // checkFile reads and checks one file. With hash, it hashes the bytes for a memory to compare with; when known
 // knows them, the result is Same, with the error they had, and they are not checked again.
-//
-// pre, when not nil, is the file as an import has just filed it (and maybe checked it): its bytes are those of
-// the file, so they are not read back, and a verdict found then is not looked for again.
-func (c *Checker) checkFile(fsys afero.Fs, root string, f SessionFile, hash bool, known knownBytes, pre *importedFile) FileResult {
+func (c *Checker) checkFile(fsys afero.Fs, root string, f SessionFile, hash bool, known knownBytes) FileResult {
 	r := FileResult{File: f}
-	var data []byte
-	var err error
-	if limit := c.limits().MaxFileSize; pre != nil && int64(len(pre.data)) <= limit {
-		data = pre.data
-	} else {
-		pre = nil
-		data, err = readListedFile(fsys, fsPath(root, f.Path), limit)
-	}
+	data, err := readListedFile(fsys, fsPath(root, f.Path), c.Limits().MaxFileSize)
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
+		var ze *ZipError
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
 			r.Gone = true
-			return r
-		}
-		r.Err = c.newError(CodeMalformed, f.Path)
-		var tl *tooLargeError
-		if errors.As(err, &tl) {
-			r.Err.Cause = c.lang().Sprintf(msgTooLarge, formatSize(tl.size), formatSize(tl.limit))
-		} else {
-			r.Err.Cause = c.lang().Sprintf(msgUnreadable, unwrapPathError(err))
+		case errors.As(err, &ze):
+			r.broken = err // the archive itself is at fault, not the session file: the whole zip is refused
+		default:
+			r.Err = c.newError(CodeMalformed, f.Path)
+			var tl *tooLargeError
+			if errors.As(err, &tl) {
+				r.Err.Cause = c.Lang().Sprintf(msgTooLarge, formatSize(tl.size), formatSize(tl.limit))
+			} else {
+				r.Err.Cause = c.Lang().Sprintf(msgUnreadable, unwrapPathError(err))
+			}
 		}
 		return r
 	}
@@ -390,13 +309,6 @@ func (c *Checker) checkFile(fsys afero.Fs, root string, f SessionFile, hash bool
 			}
 		}
 	}
-	if pre != nil && pre.checked {
-		r.Session, r.Err = pre.session, pre.err
-		if r.Err == nil {
-			r.Data = withoutBOM(data)
-		}
-		return r
-	}
 	r.Session, r.Data, r.Err = c.checkContent(f, data)
 	return r
 }
@@ -405,7 +317,7 @@ func (c *Checker) checkFile(fsys afero.Fs, root string, f SessionFile, hash bool
 // session and the bytes memory keeps of it (without BOM), or the error.
 func (c *Checker) checkContent(f SessionFile, data []byte) (*Session, []byte, *Error) {
 	body := withoutBOM(data)
-	if c.Schema == nil {
+	if c.schema == nil {
 		if s, ok := quickCheck(f, body); ok {
 			return s, body, nil
 		}
@@ -419,24 +331,14 @@ func (c *Checker) checkContent(f SessionFile, data []byte) (*Session, []byte, *E
 
 func withoutBOM(data []byte) []byte { return bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF")) }
 
-// unwrapPathError drops the path from an fs error: the report names the file already.
-func unwrapPathError(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	var le *os.LinkError // a rename: its paths are those of a temporary file
-	if errors.As(err, &le) {
-		return le.Err
-	}
-	return err
-}
-
 // checkAll checks files in parallel and hands each result to emit in listing order, so that error handlers
 // and reports see a stable order whatever the scheduling. Workers take files in chunks: one synchronisation
 // per chunk, not per file.
+//
+// A file whose zip entry is broken stops the whole check with that error: the archive is refused, as it would
+// be had it been expanded first.
 func (c *Checker) checkAll(ctx context.Context, fsys afero.Fs, root string, files []SessionFile,
-	hash bool, known knownBytes, pre imported, emit func(FileResult)) error {
+	hash bool, known knownBytes, progress Progress, emit func(FileResult) error) error {
 	if err := ctx.Err(); err != nil {
 		return err // a deadline already past stops before any file is read, whatever the scheduling
 	}
@@ -462,7 +364,7 @@ func (c *Checker) checkAll(ctx context.Context, fsys afero.Fs, root string, file
 				default:
 				}
 				for i := k * chunk; i < min((k+1)*chunk, len(files)); i++ {
-					results[i] = c.checkFile(fsys, root, files[i], hash, known, pre[files[i].Path])
+					results[i] = c.checkFile(fsys, root, files[i], hash, known)
 				}
 				close(done[k])
 			}
@@ -486,10 +388,15 @@ func (c *Checker) checkAll(ctx context.Context, fsys afero.Fs, root string, file
 			return ctx.Err()
 		}
 		for i := k * chunk; i < min((k+1)*chunk, len(files)); i++ {
-			emit(results[i])
+			if err := results[i].broken; err != nil {
+				return err
+			}
+			if err := emit(results[i]); err != nil {
+				return err
+			}
 			results[i] = FileResult{} // let the report own what it kept
-			if c.Progress != nil && ((i+1)%step == 0 || i+1 == len(files)) {
-				c.Progress(i+1, len(files))
+			if progress != nil && ((i+1)%step == 0 || i+1 == len(files)) {
+				progress(i+1, len(files))
 			}
 		}
 	}

@@ -359,7 +359,7 @@ func TestCheckFolder(t *testing.T) {
 	}
 	fsys := memTree(t, files)
 	var raised []string
-	c := &Checker{Limits: Limits{MaxFileSize: 199}}
+	c := NewChecker(CheckerOptions{Limits: Limits{MaxFileSize: 199}})
 	rep, err := c.Check(context.Background(), fsys, root, CheckOptions{OnError: func(e *Error) { raised = append(raised, e.Path) }})
 	if err != nil {
 		t.Fatal(err)
@@ -433,7 +433,7 @@ func TestCheckLanguages(t *testing.T) {
 		Spanish: {"El archivo json no valida el esquema json", `debe ser uno de "accepted", "pending"`},
 	}
 	for _, lang := range Langs {
-		_, _, err := (&Checker{Lang: lang}).CheckBytes(exampleFile, []byte(text))
+		_, _, err := NewChecker(CheckerOptions{Lang: lang}).CheckBytes(exampleFile, []byte(text))
 		if err == nil || err.Message != want[lang][0] || err.Violations[0].Message != want[lang][1] {
 			t.Errorf("%s: got %+v", lang, err)
 		}
@@ -503,7 +503,7 @@ func TestUserSchema(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, _, e := (&Checker{Schema: s}).CheckBytes(exampleFile, []byte(example))
+	_, _, e := NewChecker(CheckerOptions{Schema: s}).CheckBytes(exampleFile, []byte(example))
 	if e == nil || e.Code != CodeSchema {
 		t.Fatalf("want mobi 3, got %v", e)
 	}

@@ -278,7 +278,7 @@ func TestRefreshUnderFaults(t *testing.T) {
 			var raised []*Error
 			// refresh rather than Refresh, to see the disk's report too; the memory it computes is then published,
 			// as Refresh does. The fault happens once: a second pass would not see it.
-			rep, disk, next, failed, err := reg.refresh(ctx, fsys, root, func(e *Error) { raised = append(raised, e) })
+			rep, disk, next, failed, err := reg.refresh(ctx, fsys, root, func(e *Error) { raised = append(raised, e) }, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -372,7 +372,7 @@ func TestWriteUnderFaults(t *testing.T) {
 	t.Run("a delete that is refused", func(t *testing.T) {
 		mem := memTree(t, map[string]string{p: old})
 		fsys := &faultFs{Fs: mem, fault: once(opRemove, root+"/"+p, fail(syscall.EACCES))}
-		err := Delete(fsys, root, p, "")
+		err := Delete(fsys, root, p, "", 0)
 		if KindOf(err) != KindInternal || err.Error() != p+": "+syscall.EACCES.Error() {
 			t.Errorf("got %v", err)
 		}

@@ -34,9 +34,11 @@ func eachArchive(t *testing.T, dir string, run func(*testing.T, *txtar.Archive, 
 			c := &Checker{}
 			for _, line := range strings.Split(string(a.Comment), "\n") {
 				if v, ok := strings.CutPrefix(line, "lang: "); ok {
-					if c.Lang, err = ParseLang(v); err != nil {
+					lang, err := ParseLang(v)
+					if err != nil {
 						t.Fatal(err)
 					}
+					c = c.WithLang(lang)
 				}
 			}
 			golden(t, strings.TrimSuffix(name, ".txtar")+".golden.json", marshalGolden(t, run(t, a, c)))

@@ -40,7 +40,7 @@ func TestHugeFileOnDisk(t *testing.T) {
 		wantKind(t, err, KindInput)
 		_, err = WriteFile(fsys, dir, p, []byte("{}"), WriteOptions{IfMatch: ETag(nil)})
 		wantKind(t, err, KindConflict)
-		wantKind(t, Delete(fsys, dir, p, ETag(nil)), KindConflict)
+		wantKind(t, Delete(fsys, dir, p, ETag(nil), 0), KindConflict)
 	})
 	if allocated > 64<<20 {
 		t.Errorf("%d MiB allocated: the file was read", allocated>>20)

@@ -183,7 +183,7 @@ func TestHugeFileIsNotRead(t *testing.T) {
 	wantKind(t, err, KindConflict)
 	_, err = WriteFile(fsys, root, p, []byte("{}"), WriteOptions{})
 	wantKind(t, err, KindConflict)
-	wantKind(t, Delete(fsys, root, p, ETag([]byte("anything"))), KindConflict)
+	wantKind(t, Delete(fsys, root, p, ETag([]byte("anything")), 0), KindConflict)
 	if _, err := fsys.Stat(root + "/" + p); err != nil {
 		t.Errorf("the file is gone: %v", err)
 	}
@@ -204,7 +204,7 @@ func TestExportRefusesHugeFile(t *testing.T) {
 func TestTenMegabyteString(t *testing.T) {
 	text := edit(t, example, `"email": ""`, `"email": "", "parameters": {"blob": "`+strings.Repeat("é", 5<<20)+`"}`)
 	fsys := memTree(t, map[string]string{examplePath: text})
-	raised := &Checker{Limits: Limits{MaxFileSize: 16 << 20}}
+	raised := NewChecker(CheckerOptions{Limits: Limits{MaxFileSize: 16 << 20}})
 	rep, err := raised.Check(context.Background(), fsys, root, CheckOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -570,7 +570,7 @@ func TestUTF16(t *testing.T) {
 		})
 	}
 	for _, lang := range []Lang{French, Spanish} {
-		err := (&Checker{Lang: lang}).parseErr(encode(example, false, false))
+		err := NewChecker(CheckerOptions{Lang: lang}).parseErr(encode(example, false, false))
 		if err == nil || !strings.Contains(err.Cause, "UTF-16") || err.Cause == noBOM {
 			t.Errorf("%s: %v", lang, err)
 		}

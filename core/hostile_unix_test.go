@@ -39,7 +39,7 @@ func TestNamedPipeIsNeverOpened(t *testing.T) {
 	wantKind(t, err, KindInput)
 	_, err = WriteFile(fsys, dir, p, []byte("{}"), WriteOptions{IfMatch: ETag(nil)})
 	wantKind(t, err, KindInput)
-	wantKind(t, Delete(fsys, dir, p, ETag(nil)), KindInput)
+	wantKind(t, Delete(fsys, dir, p, ETag(nil), 0), KindInput)
 	_, err = readFile(fsys, fifo, 1<<20)
 	if err == nil || err.Error() != "open "+fifo+": not a regular file" {
 		t.Errorf("readFile: %v", err)

@@ -92,11 +92,11 @@ func TestOperationsRefuseLinks(t *testing.T) {
 		wantKind(t, err, KindInput)
 		_, err = WriteFile(fsys, dir, p, []byte("{}"), WriteOptions{Force: true})
 		wantKind(t, err, KindInput)
-		_, err = SetStatus(fsys, dir, p, StatusPending, "")
+		_, err = SetStatus(fsys, dir, p, StatusPending, "", 0)
 		wantKind(t, err, KindInput)
-		wantKind(t, Delete(fsys, dir, p, ""), KindInput)
+		wantKind(t, Delete(fsys, dir, p, "", 0), KindInput)
 	}
-	wantKind(t, Delete(fsys, dir, "com.linked", ""), KindInput)
+	wantKind(t, Delete(fsys, dir, "com.linked", "", 0), KindInput)
 	if got, _ := os.ReadFile(secretPath); !bytes.Equal(got, secret) {
 		t.Errorf("the file outside the folder changed: %s", got)
 	}

@@ -118,7 +118,7 @@ func TestRefreshRemembersFailedFiles(t *testing.T) {
 	if rep.Errors[0] != loaded.Errors[0] {
 		t.Fatal("the unchanged broken file was checked again")
 	}
-	c.Lang = French
+	reg.UseChecker(c.WithLang(French))
 	rep, err = reg.Refresh(ctx, fsys, root, CheckOptions{})
 	if err != nil || len(rep.Errors) != 1 || rep.Errors[0] == loaded.Errors[0] || !strings.HasPrefix(rep.Errors[0].Message, "Le fichier json") {
 		t.Fatalf("after a change of language: %v, %+v", err, rep.Errors)

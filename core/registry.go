@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"sort"
 	"sync"
+	"sync/atomic"
 
 	"github.com/spf13/afero"
 )
@@ -13,7 +14,7 @@ import (
 // Registry is the server's memory of sessions, keyed by path (app folder and file name).
 // Refreshes are serialised; readers see the memory before or after a refresh, never half of one.
 type Registry struct {
-	checker   *Checker
+	checker   atomic.Pointer[Checker]
 	refreshMu sync.Mutex // one Load or Refresh at a time
 	mu        sync.RWMutex
 	memory    map[string]*memorySession // replaced whole, never mutated once published
@@ -40,11 +41,20 @@ func NewRegistry(c *Checker) *Registry {
 	if c == nil {
 		c = &Checker{}
 	}
-	return &Registry{checker: c, memory: map[string]*memorySession{}}
+	r := &Registry{memory: map[string]*memorySession{}}
+	r.checker.Store(c)
+	return r
 }
 
 // Checker is the checker the registry runs.
-func (r *Registry) Checker() *Checker { return r.checker }
+func (r *Registry) Checker() *Checker { return r.checker.Load() }
+
+// UseChecker has the next loads and refreshes run c (a change of language). What the memory holds stays.
+func (r *Registry) UseChecker(c *Checker) {
+	r.refreshMu.Lock()
+	defer r.refreshMu.Unlock()
+	r.checker.Store(c)
+}
 
 // RefreshReport is what one refresh did: the JSON of `mobisess refresh --format json`.
 type RefreshReport struct {
@@ -114,59 +124,64 @@ func (r *Registry) publish(mem map[string]*memorySession, failed map[string]fail
 }
 
 // remember adds a failed file to failed, when its error came from its bytes (not from reading them).
-func (r *Registry) remember(failed map[string]failedFile, res FileResult) {
+func remember(c *Checker, failed map[string]failedFile, res FileResult) {
 	if res.Hash != (Hash{}) {
-		failed[res.File.Path] = failedFile{hash: res.Hash, err: res.Err, lang: r.checker.lang(), schema: r.checker.Schema}
+		failed[res.File.Path] = failedFile{hash: res.Hash, err: res.Err, lang: c.Lang(), schema: c.schema}
 	}
 }
 
 // Load replaces the memory with every session file under root that passes all checks, as a server does at
 // start, and returns the check report of the folder.
 func (r *Registry) Load(ctx context.Context, fsys afero.Fs, root string, opts CheckOptions) (*Report, error) {
-	rep, _, err := r.load(ctx, fsys, root, opts, nil)
+	rep, _, err := r.load(ctx, fsys, root, opts)
 	return rep, err
 }
 
 // load is Load, also returning what Preview would say right after it if the folder did not change: a caller
-// that alone changes the folder (a zip opened in the browser) need not read it a second time to know. pre holds
-// the files an import has just filed, which need not be read back (checkFile).
-func (r *Registry) load(ctx context.Context, fsys afero.Fs, root string, opts CheckOptions, pre imported) (*Report, *RefreshReport, error) {
+// that alone changes the folder (a zip opened in the browser) need not read it a second time to know.
+func (r *Registry) load(ctx context.Context, fsys afero.Fs, root string, opts CheckOptions) (*Report, *RefreshReport, error) {
 	r.refreshMu.Lock()
 	defer r.refreshMu.Unlock()
-	c := r.checker
-	listing, err := List(fsys, root, c.lang())
+	c := r.Checker()
+	listing, err := List(fsys, root, c.Lang())
 	if err != nil {
 		return nil, nil, err
 	}
-	rep := newReport(listing)
-	pending := &RefreshReport{Updated: []Updated{}, Unchanged: []PathOnly{}, NotLoaded: []PathOnly{}, Removed: []Removed{}}
+	rep := &Report{}
+	rep.Begin(orEmpty(listing.Skipped), listing.Apps)
+	t := newTally(listing)
+	pending := newRefreshReport()
 	mem := make(map[string]*memorySession, len(listing.Files))
 	failed := map[string]failedFile{}
-	stack := NewErrorStack(opts.OnError)
-	err = c.checkAll(ctx, fsys, root, listing.Files, true, nil, pre, func(res FileResult) {
+	err = c.checkAll(ctx, fsys, root, listing.Files, true, nil, opts.Progress, func(res FileResult) error {
 		switch {
 		case res.Gone:
+			return nil
 		case res.Err != nil:
-			stack.Push(res.Err)
-			r.remember(failed, res)
-		default:
-			rep.Sessions = append(rep.Sessions, res.Session)
-			if LoadAtStart {
-				mem[res.File.Path] = newMemorySession(res)
-				pending.Unchanged = append(pending.Unchanged, PathOnly{res.File.Path})
-			} else {
-				pending.NotLoaded = append(pending.NotLoaded, PathOnly{res.File.Path})
+			if opts.OnError != nil {
+				opts.OnError(res.Err)
 			}
+			remember(c, failed, res)
+		case LoadAtStart:
+			mem[res.File.Path] = newMemorySession(res)
+			pending.Unchanged = append(pending.Unchanged, PathOnly{res.File.Path})
+		default:
+			pending.NotLoaded = append(pending.NotLoaded, PathOnly{res.File.Path})
 		}
+		t.count(res.File.Path, res.Err == nil)
+		return rep.File(res.Session, res.Err)
 	})
 	if err != nil {
 		return nil, nil, err
 	}
-	rep.Errors = stack.Errors()
+	rep.End(t.apps, t.summary)
 	pending.Errors = rep.Errors
-	rep.summarize(listing)
 	r.publish(mem, failed)
 	return rep, pending, nil
+}
+
+func newRefreshReport() *RefreshReport {
+	return &RefreshReport{Updated: []Updated{}, Unchanged: []PathOnly{}, NotLoaded: []PathOnly{}, Removed: []Removed{}, Errors: []*Error{}}
 }
 
 func newMemorySession(res FileResult) *memorySession {
@@ -178,7 +193,7 @@ func newMemorySession(res FileResult) *memorySession {
 func (r *Registry) Refresh(ctx context.Context, fsys afero.Fs, root string, opts CheckOptions) (*RefreshReport, error) {
 	r.refreshMu.Lock()
 	defer r.refreshMu.Unlock()
-	rep, _, mem, failed, err := r.refresh(ctx, fsys, root, opts.OnError)
+	rep, _, mem, failed, err := r.refresh(ctx, fsys, root, opts.OnError, opts.Progress)
 	if err != nil {
 		return nil, err
 	}
@@ -189,24 +204,29 @@ func (r *Registry) Refresh(ctx context.Context, fsys afero.Fs, root string, opts
 // Preview tells what a refresh would do now, without changing the memory, and the check report of the folder,
 // in one pass: files whose bytes are those in memory are not parsed again.
 func (r *Registry) Preview(ctx context.Context, fsys afero.Fs, root string) (*RefreshReport, *Report, error) {
-	rep, disk, _, _, err := r.refresh(ctx, fsys, root, nil)
+	return r.preview(ctx, fsys, root, nil)
+}
+
+func (r *Registry) preview(ctx context.Context, fsys afero.Fs, root string, progress Progress) (*RefreshReport, *Report, error) {
+	rep, disk, _, _, err := r.refresh(ctx, fsys, root, nil, progress)
 	return rep, disk, err
 }
 
-func (r *Registry) refresh(ctx context.Context, fsys afero.Fs, root string, onError ErrorHandler) (*RefreshReport, *Report, map[string]*memorySession, map[string]failedFile, error) {
-	c := r.checker
+func (r *Registry) refresh(ctx context.Context, fsys afero.Fs, root string, onError ErrorHandler, progress Progress) (*RefreshReport, *Report, map[string]*memorySession, map[string]failedFile, error) {
+	c := r.Checker()
 	old, oldFailed := r.snapshot()
-	listing, err := List(fsys, root, c.lang())
+	listing, err := List(fsys, root, c.Lang())
 	if err != nil {
 		return nil, nil, nil, nil, err // an unreadable root changes nothing: better stale than wrongly empty
 	}
-	disk := newReport(listing)
-	rep := &RefreshReport{Updated: []Updated{}, Unchanged: []PathOnly{}, NotLoaded: []PathOnly{}, Removed: []Removed{}}
+	disk := &Report{}
+	disk.Begin(orEmpty(listing.Skipped), listing.Apps)
+	t := newTally(listing)
+	rep := newRefreshReport()
 	mem := make(map[string]*memorySession, len(old))
-	stack := NewErrorStack(onError)
 	seen := make(map[string]bool, len(listing.Files))
 	failed := map[string]failedFile{}
-	lang, schema := c.lang(), c.Schema
+	lang, schema := c.Lang(), c.schema
 	known := func(f SessionFile, h Hash) (*Error, bool) {
 		if m := old[f.Path]; m != nil && m.hash == h {
 			return nil, true
@@ -216,26 +236,30 @@ func (r *Registry) refresh(ctx context.Context, fsys afero.Fs, root string, onEr
 		}
 		return nil, false
 	}
-	err = c.checkAll(ctx, fsys, root, listing.Files, true, known, nil, func(res FileResult) {
+	err = c.checkAll(ctx, fsys, root, listing.Files, true, known, progress, func(res FileResult) error {
 		path := res.File.Path
 		prev := old[path]
 		if res.Gone {
-			return // counted with the deleted below
+			return nil // counted with the deleted below
 		}
 		seen[path] = true
+		t.count(path, res.Err == nil)
 		switch {
 		case res.Err != nil:
-			stack.Push(res.Err)
-			r.remember(failed, res)
+			disk.File(nil, res.Err)
+			if onError != nil {
+				onError(res.Err)
+			}
+			remember(c, failed, res)
 			if prev != nil {
 				rep.Removed = append(rep.Removed, Removed{Path: path, Reason: ReasonInvalid, Code: res.Err.Code, Message: res.Err.Message})
 			}
 		case res.Same: // same bytes as in memory
 			mem[path] = prev
-			disk.Sessions = append(disk.Sessions, prev.session)
+			disk.File(prev.session, nil)
 			rep.Unchanged = append(rep.Unchanged, PathOnly{path})
 		case prev == nil:
-			disk.Sessions = append(disk.Sessions, res.Session)
+			disk.File(res.Session, nil)
 			if RefreshLoadsNewFiles {
 				mem[path] = newMemorySession(res)
 				rep.Loaded = append(rep.Loaded, PathOnly{path})
@@ -243,7 +267,7 @@ func (r *Registry) refresh(ctx context.Context, fsys afero.Fs, root string, onEr
 				rep.NotLoaded = append(rep.NotLoaded, PathOnly{path})
 			}
 		default:
-			disk.Sessions = append(disk.Sessions, res.Session)
+			disk.File(res.Session, nil)
 			next := newMemorySession(res)
 			prevDoc, doc := decodeDoc(prev.doc), decodeDoc(res.Data)
 			if SameContent(prevDoc, doc) {
@@ -253,6 +277,7 @@ func (r *Registry) refresh(ctx context.Context, fsys afero.Fs, root string, onEr
 			}
 			mem[path] = next
 		}
+		return nil
 	})
 	if err != nil {
 		return nil, nil, nil, nil, err
@@ -273,9 +298,8 @@ func (r *Registry) refresh(ctx context.Context, fsys afero.Fs, root string, onEr
 		rep.Removed = append(rep.Removed, Removed{Path: path, Reason: ReasonDeleted, Message: lang.Sprintf(msgDeleted)})
 	}
 	sort.SliceStable(rep.Removed, func(i, j int) bool { return rep.Removed[i].Path < rep.Removed[j].Path })
-	rep.Errors = stack.Errors()
-	disk.Errors = rep.Errors
-	disk.summarize(listing)
+	rep.Errors = disk.Errors
+	disk.End(t.apps, t.summary)
 	return rep, disk, mem, failed, nil
 }
 

@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"sort"
 	"strings"
 
 	"github.com/spf13/afero"
@@ -37,71 +38,170 @@ type Summary struct {
 type CheckOptions struct {
 	// OnError is called with each error as it is raised, in path order.
 	OnError ErrorHandler
+	// Progress, when set, is told from time to time how many files are done.
+	Progress Progress
 }
 
-// Check runs the four checks on every session file under root. The error is for input that cannot be read
-// at all (the root is unreadable, the context ended); problems of single files are in the report.
+// A ReportWriter takes a check's report as it is produced, so that a report of any size can be written out
+// without being held: the listing's part first, then each session file in path order (its session, or its
+// error), then the counts. Report is the ReportWriter that keeps everything; report.NewCheckWriter renders.
+type ReportWriter interface {
+	Begin(skipped []Skipped, apps []string) error
+	File(s *Session, e *Error) error
+	End(apps []App, summary Summary) error
+}
+
+// Check runs the four checks on every session file under root and returns the report. The error is for input
+// that cannot be read at all (the root is unreadable, a zip entry is broken, the context ended); problems of
+// single files are in the report.
 func (c *Checker) Check(ctx context.Context, fsys afero.Fs, root string, opts CheckOptions) (*Report, error) {
-	listing, err := List(fsys, root, c.lang())
-	if err != nil {
+	r := &Report{}
+	if err := c.CheckTo(ctx, fsys, root, opts, r); err != nil {
 		return nil, err
 	}
-	return c.checkListing(ctx, fsys, root, listing, opts.OnError)
-}
-
-func (c *Checker) checkListing(ctx context.Context, fsys afero.Fs, root string, listing *Listing, onError ErrorHandler) (*Report, error) {
-	r := newReport(listing)
-	stack := NewErrorStack(onError)
-	err := c.checkAll(ctx, fsys, root, listing.Files, false, nil, nil, func(res FileResult) {
-		switch {
-		case res.Gone:
-		case res.Err != nil:
-			stack.Push(res.Err)
-		default:
-			r.Sessions = append(r.Sessions, res.Session)
-		}
-	})
-	if err != nil {
-		return nil, err
-	}
-	r.Errors = stack.Errors()
-	r.summarize(listing)
 	return r, nil
 }
 
-func newReport(listing *Listing) *Report {
-	r := &Report{Sessions: []*Session{}, Skipped: listing.Skipped}
-	if r.Skipped == nil {
-		r.Skipped = []Skipped{}
+// CheckTo is Check, handing the report to w as it is produced rather than keeping it.
+func (c *Checker) CheckTo(ctx context.Context, fsys afero.Fs, root string, opts CheckOptions, w ReportWriter) error {
+	listing, err := List(fsys, root, c.Lang())
+	if err != nil {
+		return err
 	}
-	return r
+	if err := ctx.Err(); err != nil {
+		return err // before anything is written
+	}
+	if err := w.Begin(orEmpty(listing.Skipped), listing.Apps); err != nil {
+		return err
+	}
+	t := newTally(listing)
+	err = c.checkAll(ctx, fsys, root, listing.Files, false, nil, opts.Progress, func(res FileResult) error {
+		switch {
+		case res.Gone:
+			return nil
+		case res.Err != nil:
+			if opts.OnError != nil {
+				opts.OnError(res.Err)
+			}
+			t.count(res.File.Path, false)
+			return w.File(nil, res.Err)
+		}
+		t.count(res.File.Path, true)
+		return w.File(res.Session, nil)
+	})
+	if err != nil {
+		return err
+	}
+	return w.End(t.apps, t.summary)
 }
 
-// summarize fills the counts, per app and in all.
-func (r *Report) summarize(listing *Listing) {
-	index := make(map[string]int, len(listing.Apps))
-	r.Apps = make([]App, len(listing.Apps))
-	for i, name := range listing.Apps {
-		index[name] = i
-		r.Apps[i].Name = name
+func orEmpty[T any](s []T) []T {
+	if s == nil {
+		return []T{}
 	}
-	app := func(path string) *App {
-		name, _, _ := strings.Cut(path, "/")
-		if i, ok := index[name]; ok {
-			return &r.Apps[i]
-		}
-		return &App{} // an entry at the root: counted in the summary only
+	return s
+}
+
+// Begin, File and End make Report a ReportWriter that keeps everything.
+func (r *Report) Begin(skipped []Skipped, _ []string) error {
+	r.Sessions, r.Errors, r.Skipped = []*Session{}, []*Error{}, skipped
+	return nil
+}
+
+func (r *Report) File(s *Session, e *Error) error {
+	if e != nil {
+		r.Errors = append(r.Errors, e)
+	} else {
+		r.Sessions = append(r.Sessions, s)
 	}
+	return nil
+}
+
+func (r *Report) End(apps []App, summary Summary) error {
+	r.Apps, r.Summary = apps, summary
+	return nil
+}
+
+// Replay hands a kept report to w as CheckTo would have: the files app by app, in the order of r.Apps, and by
+// path within an app.
+func (r *Report) Replay(w ReportWriter) error {
+	apps := make([]string, len(r.Apps))
+	index := make(map[string]int, len(r.Apps))
+	for i, a := range r.Apps {
+		apps[i] = a.Name
+		index[a.Name] = i
+	}
+	type file struct {
+		path string
+		s    *Session
+		e    *Error
+	}
+	files := make([]file, 0, len(r.Sessions)+len(r.Errors))
 	for _, s := range r.Sessions {
-		app(s.Path).Sessions++
+		files = append(files, file{s.Path, s, nil})
 	}
 	for _, e := range r.Errors {
-		app(e.Path).Errors++
+		files = append(files, file{e.Path, nil, e})
 	}
-	for _, s := range r.Skipped {
-		if strings.Contains(s.Path, "/") {
-			app(s.Path).Skipped++
+	rank := func(p string) int {
+		app, _, _ := strings.Cut(p, "/")
+		if i, ok := index[app]; ok {
+			return i
+		}
+		return len(apps)
+	}
+	sort.SliceStable(files, func(i, j int) bool {
+		ri, rj := rank(files[i].path), rank(files[j].path)
+		return ri < rj || ri == rj && files[i].path < files[j].path
+	})
+	if err := w.Begin(orEmpty(r.Skipped), apps); err != nil {
+		return err
+	}
+	for _, f := range files {
+		if err := w.File(f.s, f.e); err != nil {
+			return err
 		}
 	}
-	r.Summary = Summary{Apps: len(listing.Apps), Files: len(listing.Files), Sessions: len(r.Sessions), Errors: len(r.Errors), Skipped: len(r.Skipped)}
+	return w.End(orEmpty(r.Apps), r.Summary)
+}
+
+// tally counts a report's files per app and in all, as they come.
+type tally struct {
+	index   map[string]int
+	apps    []App
+	summary Summary
+}
+
+func newTally(listing *Listing) *tally {
+	t := &tally{index: make(map[string]int, len(listing.Apps)), apps: make([]App, len(listing.Apps))}
+	for i, name := range listing.Apps {
+		t.index[name] = i
+		t.apps[i].Name = name
+	}
+	for _, s := range listing.Skipped {
+		if name, _, ok := strings.Cut(s.Path, "/"); ok {
+			if i, ok := t.index[name]; ok {
+				t.apps[i].Skipped++
+			}
+		}
+	}
+	t.summary = Summary{Apps: len(listing.Apps), Files: len(listing.Files), Skipped: len(listing.Skipped)}
+	return t
+}
+
+// count adds a session file that passes (valid) or fails.
+func (t *tally) count(path string, valid bool) {
+	name, _, _ := strings.Cut(path, "/")
+	i, ok := t.index[name]
+	if valid {
+		t.summary.Sessions++
+		if ok {
+			t.apps[i].Sessions++
+		}
+		return
+	}
+	t.summary.Errors++
+	if ok {
+		t.apps[i].Errors++
+	}
 }

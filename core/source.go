@@ -9,8 +9,9 @@ import (
 	"github.com/spf13/afero"
 )
 
-// OpenPath opens what a user names on a command line: a MobileApps folder, used in place, or a .zip of one,
-// imported into memory. It returns the filesystem and the root of the sessions in it.
+// OpenPath opens what a user names on a command line: a MobileApps folder, used in place, or a .zip of one, read
+// in place (ZipView) with its edits kept in memory. It returns the filesystem and the root of the sessions in
+// it. A zip's file stays open while the filesystem is in use.
 func OpenPath(fsys afero.Fs, path string, limits ZipLimits) (afero.Fs, string, error) {
 	info, err := fsys.Stat(path)
 	if err != nil {
@@ -28,17 +29,17 @@ func OpenPath(fsys afero.Fs, path string, limits ZipLimits) (afero.Fs, string, e
 	if info.Size() > limits.MaxTotalSize {
 		return nil, "", &OpError{Kind: KindInput, Path: path, Msg: fmt.Sprintf("the zip is %s, over the %s limit", formatSize(info.Size()), formatSize(limits.MaxTotalSize))}
 	}
-	// Read where the zip's reader needs, not whole: the archive need not sit in memory beside what it expands to.
+	// Read where the zip's reader needs, not whole: the archive need not sit in memory.
 	f, err := fsys.Open(path)
 	if err != nil {
 		return nil, "", &OpError{Kind: KindInput, Path: path, Msg: unwrapPathError(err).Error()}
 	}
-	defer f.Close()
-	mem, root, err := ImportZip(f, info.Size(), limits)
+	view, root, err := zipViewNamed(f, info.Size(), limits, path)
 	if err != nil {
-		return nil, "", fmt.Errorf("%s: %w", path, err)
+		f.Close()
+		return nil, "", err
 	}
-	return mem, root, nil
+	return newOverlay(view), root, nil
 }
 
 // CopyFS copies a read-only tree (such as an embedded folder) into an editable in-memory filesystem, under

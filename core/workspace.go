@@ -26,7 +26,8 @@ type Workspace struct {
 	exclusive bool
 	// loaded is what the last load found (the disk, and the preview of a refresh), while it stays true: kept
 	// only when exclusive, dropped by every change.
-	loaded *loadedState
+	loaded   *loadedState
+	progress func(phase string, done, total int)
 }
 
 type loadedState struct {
@@ -39,11 +40,11 @@ type WorkspaceOptions struct {
 	Source   string // shown to the user: "sample", a zip's name, a directory
 	Mode     string // "browser" or "server"
 	Readonly bool   // refuse every write
-	// Exclusive says that only this workspace changes the files (an in-memory copy): the state after opening
-	// then comes from the load itself, without reading every file again.
+	// Exclusive says that only this workspace changes the files (a zip or the sample, in memory): the state
+	// after opening then comes from the load itself, without reading every file again.
 	Exclusive bool
-	// imported: the files an import has just filed in fsys (OpenZip), for the first load only.
-	imported imported
+	// Progress, when set, is told how far the long work of a call (a load, a refresh, a state) has gone.
+	Progress func(phase string, done, total int)
 }
 
 // NewWorkspace opens the folder at root of fsys and loads the memory from it, as a server does at start.
@@ -52,18 +53,25 @@ func NewWorkspace(ctx context.Context, fsys afero.Fs, root string, c *Checker, o
 		c = &Checker{}
 	}
 	w := &Workspace{fs: fsys, root: root, source: opts.Source, mode: opts.Mode, readonly: opts.Readonly,
-		checker: c, registry: NewRegistry(c), exclusive: opts.Exclusive}
-	if _, err := w.load(ctx, opts.imported); err != nil {
+		checker: c, registry: NewRegistry(c), exclusive: opts.Exclusive, progress: opts.Progress}
+	if _, err := w.load(ctx); err != nil {
 		return nil, err
 	}
 	return w, nil
 }
 
-// load loads the memory from the folder and, when the workspace is exclusive, keeps what it found. pre: the
-// files an import has just filed, nil but at the start.
-func (w *Workspace) load(ctx context.Context, pre imported) (*Report, error) {
+// progressOf reports a phase of work to the workspace's Progress.
+func (w *Workspace) progressOf(phase string) Progress {
+	if w.progress == nil {
+		return nil
+	}
+	return func(done, total int) { w.progress(phase, done, total) }
+}
+
+// load loads the memory from the folder and, when the workspace is exclusive, keeps what it found.
+func (w *Workspace) load(ctx context.Context) (*Report, error) {
 	w.loaded = nil
-	disk, pending, err := w.registry.load(ctx, w.fs, w.root, CheckOptions{}, pre)
+	disk, pending, err := w.registry.load(ctx, w.fs, w.root, CheckOptions{Progress: w.progressOf("check")})
 	if err != nil {
 		return nil, err
 	}
@@ -73,17 +81,18 @@ func (w *Workspace) load(ctx context.Context, pre imported) (*Report, error) {
 	return disk, nil
 }
 
-// OpenZip imports a zipped MobileApps folder into memory and opens it; helper, when not nil, inflates and checks
-// a share of the files (ZipHelper).
-func OpenZip(ctx context.Context, data []byte, name string, c *Checker, limits ZipLimits, helper ZipHelper) (*Workspace, error) {
+// OpenZip opens a zipped MobileApps folder held in memory, within c's limits: the zip is read in place, and
+// the edits made to it are kept beside it (Download writes both as one zip).
+func OpenZip(ctx context.Context, data []byte, name string, c *Checker, opts WorkspaceOptions) (*Workspace, error) {
 	if c == nil {
 		c = &Checker{}
 	}
-	fsys, root, pre, err := importZipHelped(data, limits, helper, c)
+	view, root, err := ZipView(bytes.NewReader(data), int64(len(data)), c.Limits().Zip)
 	if err != nil {
 		return nil, err
 	}
-	return NewWorkspace(ctx, fsys, root, c, WorkspaceOptions{Source: name, Mode: "browser", Exclusive: true, imported: pre})
+	opts.Source, opts.Mode, opts.Exclusive = name, "browser", true
+	return NewWorkspace(ctx, newOverlay(view), root, c, opts)
 }
 
 // Fs and Root say where the workspace's files are.
@@ -155,12 +164,12 @@ func (w *Workspace) state(ctx context.Context) (*State, error) {
 		disk, pending = w.loaded.disk, w.loaded.pending
 	} else {
 		var err error
-		if pending, disk, err = w.registry.Preview(ctx, w.fs, w.root); err != nil {
+		if pending, disk, err = w.registry.preview(ctx, w.fs, w.root, w.progressOf("check")); err != nil {
 			return nil, err
 		}
 	}
 	return &State{
-		Lang: w.checker.lang(), Source: w.source, Mode: w.mode, Readonly: w.readonly,
+		Lang: w.checker.Lang(), Source: w.source, Mode: w.mode, Readonly: w.readonly,
 		Disk: disk, Memory: memoryView(w.registry.Sessions(), disk.Sessions), Pending: pending, Apps: disk.Apps,
 	}, nil
 }
@@ -170,7 +179,8 @@ func (w *Workspace) SetLang(lang Lang) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.loaded = nil
-	w.checker.Lang = lang
+	w.checker = w.checker.WithLang(lang)
+	w.registry.UseChecker(w.checker)
 }
 
 // Read opens one session file.
@@ -181,7 +191,7 @@ func (w *Workspace) Read(rel string) (*File, error) {
 }
 
 func (w *Workspace) read(rel string) (*File, error) {
-	data, etag, err := ReadFile(w.fs, w.root, rel, w.checker.limits().MaxFileSize)
+	data, etag, err := ReadFile(w.fs, w.root, rel, w.checker.Limits().MaxFileSize)
 	if err != nil {
 		return nil, err
 	}
@@ -196,7 +206,7 @@ func (w *Workspace) read(rel string) (*File, error) {
 	if doc, perr := w.checker.parse(sf, body); perr == nil {
 		f.Duplicates = duplicateKeys(body)
 		if s := sessionFromDoc(rel, app, doc); s.Token != "" {
-			in := InspectToken(s, w.checker.lang())
+			in := InspectToken(s, w.checker.Lang())
 			f.Token = &in
 		}
 	}
@@ -218,7 +228,7 @@ func (w *Workspace) Write(rel string, content []byte, opts WriteOptions) (*File,
 	if err := w.writable(); err != nil {
 		return nil, err
 	}
-	opts.MaxFileSize = w.checker.limits().MaxFileSize
+	opts.MaxFileSize = w.checker.Limits().MaxFileSize
 	if _, err := WriteFile(w.fs, w.root, rel, content, opts); err != nil {
 		return nil, err
 	}
@@ -233,7 +243,7 @@ func (w *Workspace) Remove(rel, ifMatch string) error {
 	if err := w.writable(); err != nil {
 		return err
 	}
-	return Delete(w.fs, w.root, rel, ifMatch)
+	return Delete(w.fs, w.root, rel, ifMatch, w.checker.Limits().MaxFileSize)
 }
 
 // SetStatus accepts a pending session or puts one back to pending.
@@ -244,7 +254,7 @@ func (w *Workspace) SetStatus(rel, status, ifMatch string) (*File, error) {
 	if err := w.writable(); err != nil {
 		return nil, err
 	}
-	if _, err := SetStatus(w.fs, w.root, rel, status, ifMatch); err != nil {
+	if _, err := SetStatus(w.fs, w.root, rel, status, ifMatch, w.checker.Limits().MaxFileSize); err != nil {
 		return nil, err
 	}
 	return w.read(rel)
@@ -270,14 +280,14 @@ func (w *Workspace) Refresh(ctx context.Context, onError ErrorHandler) (*Refresh
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.loaded = nil
-	return w.registry.Refresh(ctx, w.fs, w.root, CheckOptions{OnError: onError})
+	return w.registry.Refresh(ctx, w.fs, w.root, CheckOptions{OnError: onError, Progress: w.progressOf("refresh")})
 }
 
 // Restart reloads the memory from the folder, as a server restart does.
 func (w *Workspace) Restart(ctx context.Context) (*Report, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return w.load(ctx, nil)
+	return w.load(ctx)
 }
 
 // Download writes the folder as a zip.

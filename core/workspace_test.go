@@ -348,7 +348,7 @@ func TestWorkspaceDownload(t *testing.T) {
 	if err := ws.Download(&zip); err != nil {
 		t.Fatal(err)
 	}
-	back, err := core.OpenZip(ctx, zip.Bytes(), "MobileApps.zip", nil, core.DefaultZipLimits, nil)
+	back, err := core.OpenZip(ctx, zip.Bytes(), "MobileApps.zip", nil, core.WorkspaceOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -366,7 +366,7 @@ func TestWorkspaceDownload(t *testing.T) {
 			t.Errorf("%s differs after the round trip", p)
 		}
 	}
-	_, err = core.OpenZip(ctx, []byte("not a zip"), "x.zip", nil, core.DefaultZipLimits, nil)
+	_, err = core.OpenZip(ctx, []byte("not a zip"), "x.zip", nil, core.WorkspaceOptions{})
 	wantKind(t, err, core.KindInput)
 }
 

@@ -137,11 +137,7 @@ func WriteFile(fsys afero.Fs, root, rel string, data []byte, opts WriteOptions) 
 		return "", &OpError{Kind: KindInput, Path: rel, Msg: "not a regular file"}
 	}
 	if !opts.Force {
-		limit := opts.MaxFileSize
-		if limit <= 0 {
-			limit = DefaultLimits.MaxFileSize
-		}
-		current, err := readFile(fsys, target, limit)
+		current, err := readFile(fsys, target, orDefault(opts.MaxFileSize))
 		var tl *tooLargeError
 		exists := err == nil || errors.As(err, &tl) // a file over the limit was never read, so never matched
 		switch {
@@ -246,8 +242,9 @@ func syncDir(fsys afero.Fs, dir string) {
 }
 
 // Delete removes a session file ("app/file"), an app folder ("app") or the whole folder (""), as a developer
-// does to reset sessions. A file is only removed when its ETag matches ifMatch, unless ifMatch is empty.
-func Delete(fsys afero.Fs, root, rel, ifMatch string) error {
+// does to reset sessions. A file is only removed when its ETag matches ifMatch, unless ifMatch is empty; limit
+// is the largest file the caller could have read (0: DefaultLimits.MaxFileSize).
+func Delete(fsys afero.Fs, root, rel, ifMatch string, limit int64) error {
 	rel, err := CleanPath(rel)
 	if err != nil {
 		return err
@@ -261,7 +258,7 @@ func Delete(fsys afero.Fs, root, rel, ifMatch string) error {
 	}
 	if strings.Contains(rel, "/") {
 		if ifMatch != "" {
-			current, err := readFile(fsys, target, DefaultLimits.MaxFileSize)
+			current, err := readFile(fsys, target, orDefault(limit))
 			var tl *tooLargeError
 			if err != nil && !errors.As(err, &tl) {
 				return opError(rel, err)
@@ -282,12 +279,12 @@ func Delete(fsys afero.Fs, root, rel, ifMatch string) error {
 }
 
 // SetStatus sets a session file's status ("accepted" or "pending"), changing nothing else of the text: the
-// rest of the file keeps its formatting.
-func SetStatus(fsys afero.Fs, root, rel, status, ifMatch string) (string, error) {
+// rest of the file keeps its formatting. limit is the largest file it reads (0: DefaultLimits.MaxFileSize).
+func SetStatus(fsys afero.Fs, root, rel, status, ifMatch string, limit int64) (string, error) {
 	if status != StatusAccepted && status != StatusPending {
 		return "", &OpError{Kind: KindInput, Path: rel, Msg: fmt.Sprintf("status must be %q or %q", StatusAccepted, StatusPending)}
 	}
-	data, etag, err := ReadFile(fsys, root, rel, DefaultLimits.MaxFileSize)
+	data, etag, err := ReadFile(fsys, root, rel, orDefault(limit))
 	if err != nil {
 		return "", err
 	}
@@ -298,7 +295,15 @@ func SetStatus(fsys afero.Fs, root, rel, status, ifMatch string) (string, error)
 	if err != nil {
 		return "", &OpError{Kind: KindInput, Path: rel, Msg: err.Error()}
 	}
-	return WriteFile(fsys, root, rel, edited, WriteOptions{IfMatch: etag})
+	return WriteFile(fsys, root, rel, edited, WriteOptions{IfMatch: etag, MaxFileSize: limit})
+}
+
+// orDefault is limit, or the default file size limit when it is not set.
+func orDefault(limit int64) int64 {
+	if limit <= 0 {
+		return DefaultLimits.MaxFileSize
+	}
+	return limit
 }
 
 // withStatus replaces the value of the top-level "status" in a JSON object's text, or adds the property.

@@ -163,7 +163,7 @@ func TestSetStatus(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			const p = "com.a/abcd"
 			fsys := memTree(t, map[string]string{p: tt.before})
-			etag, err := SetStatus(fsys, root, p, tt.status, ETag([]byte(tt.before)))
+			etag, err := SetStatus(fsys, root, p, tt.status, ETag([]byte(tt.before)), 0)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -179,7 +179,7 @@ func TestSetStatus(t *testing.T) {
 	}
 	t.Run("the example stays valid", func(t *testing.T) {
 		fsys := memTree(t, map[string]string{examplePath: crlf})
-		if _, err := SetStatus(fsys, root, examplePath, StatusAccepted, ""); err != nil {
+		if _, err := SetStatus(fsys, root, examplePath, StatusAccepted, "", 0); err != nil {
 			t.Fatal(err)
 		}
 		rep, err := (&Checker{}).Check(context.Background(), fsys, root, CheckOptions{})
@@ -200,13 +200,13 @@ func TestSetStatus(t *testing.T) {
 		t.Run("refused: "+tt.name, func(t *testing.T) {
 			const p = "com.a/abcd"
 			fsys := memTree(t, map[string]string{p: tt.content})
-			_, err := SetStatus(fsys, root, p, tt.status, tt.ifMatch)
+			_, err := SetStatus(fsys, root, p, tt.status, tt.ifMatch, 0)
 			wantKind(t, err, tt.kind)
 			assertTree(t, fsys, map[string]string{"com.a/": "", p: tt.content})
 		})
 	}
 	t.Run("refused: no such file", func(t *testing.T) {
-		_, err := SetStatus(memTree(t, nil), root, "com.a/abcd", "accepted", "")
+		_, err := SetStatus(memTree(t, nil), root, "com.a/abcd", "accepted", "", 0)
 		wantKind(t, err, KindNotFound)
 	})
 }
@@ -234,7 +234,7 @@ func TestDelete(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			fsys := memTree(t, files)
-			err := Delete(fsys, root, tt.path, tt.ifMatch)
+			err := Delete(fsys, root, tt.path, tt.ifMatch, 0)
 			if tt.kind != "" {
 				wantKind(t, err, tt.kind)
 				assertTree(t, fsys, map[string]string{"com.a/": "", "com.a/01": "a1", "com.a/02": "a2", "com.b/": "", "com.b/03": "b3"})
@@ -248,7 +248,7 @@ func TestDelete(t *testing.T) {
 	}
 	t.Run("the root", func(t *testing.T) {
 		fsys := memTree(t, files)
-		if err := Delete(fsys, root, "", ""); err != nil {
+		if err := Delete(fsys, root, "", "", 0); err != nil {
 			t.Fatal(err)
 		}
 		if ok, _ := afero.Exists(fsys, root); ok {

@@ -18,7 +18,6 @@ import (
 
 	"github.com/klauspost/compress/flate"
 	"github.com/spf13/afero"
-	aferomem "github.com/spf13/afero/mem"
 )
 
 // ZipLimits bound what a zip may expand to, so that a zip bomb gets an error instead of the machine's memory.
@@ -31,20 +30,25 @@ type ZipLimits struct {
 // DefaultZipLimits fit a folder of 100k sessions with room to spare.
 var DefaultZipLimits = ZipLimits{MaxEntries: 250_000, MaxFileSize: 64 << 20, MaxTotalSize: 1 << 30}
 
-// ZipRoot is where an imported zip's MobileApps folder sits in the in-memory filesystem.
+// ZipRoot is where a zip's MobileApps folder sits in the filesystem that ZipView makes of it.
 const ZipRoot = "/MobileApps"
 
 // ZipError is a zip that is refused, naming the entry at fault when there is one.
 type ZipError struct {
-	Entry  string
-	Reason string
+	Archive string // the zip's file name, when it has one
+	Entry   string
+	Reason  string
 }
 
 func (e *ZipError) Error() string {
-	if e.Entry == "" {
-		return "zip: " + e.Reason
+	s := "zip: " + e.Reason
+	if e.Entry != "" {
+		s = fmt.Sprintf("zip entry %q: %s", e.Entry, e.Reason)
 	}
-	return fmt.Sprintf("zip entry %q: %s", e.Entry, e.Reason)
+	if e.Archive != "" {
+		s = e.Archive + ": " + s
+	}
+	return s
 }
 
 func isMacJunk(name string) bool {
@@ -81,27 +85,21 @@ func entryName(raw string) (string, error) {
 	return clean, nil
 }
 
-// ImportZip reads a zip of a MobileApps folder into memory and returns the filesystem and its root. The root is
-// the zip's root or, when every entry sits under one top-level MobileApps folder, that folder. Everything that
-// is wrong with the archive is an error, before anything is used.
-func ImportZip(r io.ReaderAt, size int64, limits ZipLimits) (afero.Fs, string, error) {
-	fsys, root, _, err := importZipWith(r, size, limits, nil, nil)
-	return fsys, root, err
-}
-
 // zipPlan is what a zip will be once imported: its folders and its files, each under ZipRoot.
 type zipPlan struct {
-	dirs  []string
+	dirs  []plannedDir
 	files []plannedFile
+}
+
+type plannedDir struct {
+	target   string
+	modified time.Time
 }
 
 type plannedFile struct {
 	target string
 	zf     *zip.File
 }
-
-// rel is the file's path relative to ZipRoot, as a listing names it.
-func (f plannedFile) rel() string { return f.target[len(ZipRoot)+1:] }
 
 // planZip reads the zip's directory and refuses, before anything is inflated, an archive that is not readable,
 // has too many entries, a name that is unsafe or given twice, a link, an encrypted entry or a file over the size
@@ -186,7 +184,7 @@ func planZip(r io.ReaderAt, size int64, limits ZipLimits) (*zipPlan, error) {
 		}
 		target := ZipRoot + "/" + rel // rel is clean (entryName)
 		if e.file.FileInfo().IsDir() {
-			plan.dirs = append(plan.dirs, target)
+			plan.dirs = append(plan.dirs, plannedDir{target, e.file.Modified})
 			continue
 		}
 		if e.file.UncompressedSize64 > uint64(limits.MaxFileSize) {
@@ -200,122 +198,6 @@ func planZip(r io.ReaderAt, size int64, limits ZipLimits) (*zipPlan, error) {
 		plan.files = append(plan.files, plannedFile{target, e.file})
 	}
 	return plan, nil
-}
-
-// importZipWith imports the zip. With startHelper, the helper's share of the files is inflated there while
-// this inflates the rest; and when c is given and the helper can check as c does, both check the session files
-// they inflate, so that the load that follows (given the returned imported) neither reads them back nor checks
-// them again: the engine and its helper then share the checks as they share the inflating.
-func importZipWith(r io.ReaderAt, size int64, limits ZipLimits, startHelper func(*ShareCheck) (wait func() ([]byte, error)), c *Checker) (afero.Fs, string, imported, error) {
-	// The helper is asked before the zip is planned, so that it plans it at the same time: the count of entry
-	// headers (an upper bound of the files, found without reading the directory) decides.
-	var wait func() ([]byte, error)
-	var check *ShareCheck
-	if startHelper != nil && countEntryHeaders(r, size, minHelpedFiles) >= minHelpedFiles {
-		if c != nil {
-			check = shareCheckOf(c)
-		}
-		wait = startHelper(check)
-	}
-	plan, err := planZip(r, size, limits)
-	if err != nil {
-		if wait != nil {
-			go wait() // the helper refuses the zip too; its answer is only waited for, not used
-		}
-		return nil, "", nil, err
-	}
-	own, helped := plan.files, []plannedFile(nil)
-	// Without a helper, the load's parallel workers read the files back and check them faster than this one
-	// thread would while importing: the import keeps nothing for them.
-	var pre imported
-	if wait != nil {
-		own, helped = plan.shares()
-		pre = make(imported, len(plan.files))
-	}
-	mem := &afero.MemMapFs{} // what afero.NewMemMapFs makes, with its type
-	if err := mem.MkdirAll(ZipRoot, 0o755); err != nil {
-		return nil, "", nil, err
-	}
-	for _, dir := range plan.dirs {
-		if err := mem.MkdirAll(dir, 0o755); err != nil {
-			return nil, "", nil, err
-		}
-	}
-	made := map[string]bool{ZipRoot: true} // folders already made: MkdirAll walks the path each time
-	file := func(f plannedFile, content []byte) error {
-		if dir := f.target[:strings.LastIndexByte(f.target, '/')]; !made[dir] {
-			if err := mem.MkdirAll(dir, 0o755); err != nil {
-				return err
-			}
-			made[dir] = true
-		}
-		return createFile(mem, f.target, content, f.zf.Modified)
-	}
-	er := &entryReader{r: r, size: size}
-	for _, f := range own {
-		content, err := er.read(f.zf, limits.MaxFileSize)
-		if err != nil {
-			return nil, "", nil, err
-		}
-		if pre != nil {
-			content = bytes.Clone(content) // er reuses its buffer
-			in := &importedFile{data: content}
-			if check != nil {
-				in.check(c, f.rel())
-			}
-			pre[f.rel()] = in
-		}
-		if err := file(f, content); err != nil {
-			return nil, "", nil, err
-		}
-	}
-	if len(helped) == 0 {
-		return mem, ZipRoot, pre, nil
-	}
-	share, err := wait()
-	if err != nil {
-		share = nil // inflated here instead
-	}
-	for _, f := range helped {
-		var in *importedFile
-		if in, share = nextInShare(share, f, check != nil); in == nil {
-			content, err := er.read(f.zf, limits.MaxFileSize)
-			if err != nil {
-				return nil, "", nil, err
-			}
-			in = &importedFile{data: bytes.Clone(content)} // checked by the load
-		}
-		pre[f.rel()] = in
-		if err := file(f, in.data); err != nil {
-			return nil, "", nil, err
-		}
-	}
-	return mem, ZipRoot, pre, nil
-}
-
-// createFile writes a new file of mem. Its mode and time are set on the file itself: through the filesystem,
-// each would look the name up again, which was a third of the import's filing cost.
-func createFile(mem *afero.MemMapFs, name string, data []byte, modified time.Time) error {
-	f, err := mem.Create(name)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil { // closing stamps the time: set it after
-		return err
-	}
-	mf, ok := f.(*aferomem.File) // what MemMapFs.Create returns
-	if !ok {
-		return fmt.Errorf("%s: the in-memory filesystem made a %T", name, f)
-	}
-	aferomem.SetMode(mf.Data(), 0o644)
-	if !modified.IsZero() {
-		aferomem.SetModTime(mf.Data(), modified)
-	}
-	return nil
 }
 
 // countEntryHeaders counts the central-directory signatures of the archive, stopping past stop. zip.NewReader

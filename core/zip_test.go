@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"compress/flate"
 	"context"
-	"encoding/json"
 	"errors"
 	"hash/crc32"
 	"io/fs"
@@ -17,13 +16,28 @@ import (
 	"github.com/spf13/afero"
 )
 
-func importZip(t *testing.T, data []byte, limits ZipLimits) (afero.Fs, error) {
+// importZip reads a zip as the engine does (ZipView) and then every one of its files, as a check and a download
+// would: the filesystem, or the first error met.
+func importZip(t testing.TB, data []byte, limits ZipLimits) (afero.Fs, error) {
 	t.Helper()
-	fsys, dir, err := ImportZip(bytes.NewReader(data), int64(len(data)), limits)
-	if err == nil && dir != ZipRoot {
-		t.Fatalf("ImportZip's root is %q, want %q", dir, ZipRoot)
+	fsys, dir, err := ZipView(bytes.NewReader(data), int64(len(data)), limits)
+	if err != nil {
+		return nil, err
 	}
-	return fsys, err
+	if dir != ZipRoot {
+		t.Fatalf("ZipView's root is %q, want %q", dir, ZipRoot)
+	}
+	err = afero.Walk(fsys, "/", func(p string, info fs.FileInfo, err error) error {
+		if err != nil || info.IsDir() {
+			return err
+		}
+		_, err = afero.ReadFile(fsys, p)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return fsys, nil
 }
 
 // The root of an imported zip is the zip's root, or its one top-level MobileApps folder. Zips without
@@ -304,29 +318,20 @@ var fuzzLimits = ZipLimits{MaxEntries: 20, MaxFileSize: 16 << 10, MaxTotalSize: 
 
 func FuzzImportZip(f *testing.F) {
 	f.Add(makeZip(f, zipEntry{Name: "MobileApps/com.a/abcd", Data: "{}"}))
-	defer func(n int) { minHelpedFiles = n }(minHelpedFiles)
-	minHelpedFiles = 0 // every zip handed to a helper
 	f.Fuzz(func(t *testing.T, data []byte) {
-		fsys, dir, err := ImportZip(bytes.NewReader(data), int64(len(data)), fuzzLimits)
-		// With a helper, the same zip is refused, or imported as the same files (which fault is named first
-		// may differ when there are several: the importer reads its own share first).
-		helped, _, helpedErr := importHelped(data, fuzzLimits, func(d []byte, check *ShareCheck) func() ([]byte, error) {
-			return func() ([]byte, error) { return HelperShare(d, fuzzLimits, check) }
-		})
-		switch {
-		case (err == nil) != (helpedErr == nil):
-			t.Fatalf("without a helper: %v; with one: %v", err, helpedErr)
-		case err == nil && !reflect.DeepEqual(records(t, fsys), records(t, helped)):
-			t.Fatalf("a helper changed what was imported")
-		}
+		fsys, err := importZip(t, data, fuzzLimits)
 		if err != nil {
 			if fsys != nil || KindOf(err) != KindInput {
 				t.Fatalf("error %v (kind %s) with a filesystem %v", err, KindOf(err), fsys)
 			}
+			// A check of the zip read in place meets the same fault, or none when it is in a file the check
+			// does not read (not a session file).
+			if view, dir, err := ZipView(bytes.NewReader(data), int64(len(data)), fuzzLimits); err == nil {
+				if _, err := (&Checker{}).Check(context.Background(), view, dir, CheckOptions{}); err != nil && KindOf(err) != KindInput {
+					t.Fatalf("a check of a broken zip: %v (kind %s)", err, KindOf(err))
+				}
+			}
 			return
-		}
-		if dir != ZipRoot {
-			t.Fatalf("root %q", dir)
 		}
 		var entries int
 		var total int64
@@ -359,28 +364,21 @@ func FuzzImportZip(f *testing.F) {
 		if entries > 2*fuzzLimits.MaxEntries+2 {
 			t.Errorf("%d files and folders from at most %d entries", entries, fuzzLimits.MaxEntries)
 		}
-		if _, err := (&Checker{}).Check(context.Background(), fsys, dir, CheckOptions{}); err != nil {
-			t.Errorf("an imported zip cannot be checked: %v", err)
+		if _, err := (&Checker{}).Check(context.Background(), fsys, ZipRoot, CheckOptions{}); err != nil {
+			t.Errorf("a zip read in place cannot be checked: %v", err)
 		}
-		// Opened with a helper that checks its share, the zip gives the state the engine finds alone.
-		helper := func(d []byte, check *ShareCheck) func() ([]byte, error) {
-			return func() ([]byte, error) { return HelperShare(d, fuzzLimits, check) }
-		}
-		for _, c := range []*Checker{{}, {Lang: Spanish, Limits: Limits{MaxFileSize: 512}}} {
-			alone, err := OpenZip(context.Background(), data, "f.zip", c, fuzzLimits, nil)
+		// Opened for editing, the zip shows the same files; exported, it is read back as the same files.
+		limits := Limits{Zip: fuzzLimits}
+		for _, c := range []*Checker{NewChecker(CheckerOptions{Limits: limits}), NewChecker(CheckerOptions{Lang: Spanish, Limits: Limits{MaxFileSize: 512, Zip: fuzzLimits}})} {
+			ws, err := OpenZip(context.Background(), data, "f.zip", c, WorkspaceOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
-			helped, err := OpenZip(context.Background(), data, "f.zip", c, fuzzLimits, helper)
-			if err != nil {
-				t.Fatal(err)
+			if !reflect.DeepEqual(tree(t, ws.Fs(), ZipRoot), tree(t, fsys, ZipRoot)) {
+				t.Fatal("the editable zip shows other files than the zip")
 			}
-			want, _ := alone.State(context.Background())
-			got, _ := helped.State(context.Background())
-			wantJSON, _ := json.Marshal(want)
-			gotJSON, _ := json.Marshal(got)
-			if !bytes.Equal(wantJSON, gotJSON) {
-				t.Fatalf("a helper that checks changed the state:\n got %s\nwant %s", gotJSON, wantJSON)
+			if _, err := ws.State(context.Background()); err != nil {
+				t.Fatal(err)
 			}
 		}
 	})

@@ -46,7 +46,7 @@ func TestConsole(t *testing.T) {
 		{"DeleteAcceptDownload", testDeleteAcceptDownload},
 		{"CreateSession", testCreateSession},
 		{"BadZips", testBadZips},
-		{"LargeZipHalfInflatedByTheHelper", testLargeZipHelped},
+		{"LargeZipAsNative", testLargeZip},
 		{"Languages", testLanguages},
 		{"Theme", testTheme},
 		{"SearchAndHashSurviveReload", testSearchAndHash},
@@ -494,31 +494,10 @@ func keys(m map[string]string) []string {
 	return out
 }
 
-// A zip of hundreds of files is inflated half by the page's engine and half by its helper, a second engine in a
-// worker of its own; the console shows what the engine finds in it alone, natively.
-func testLargeZipHelped(t *testing.T, srv *devserver) {
+// A zip of hundreds of files: the console shows what the engine finds in it natively.
+func testLargeZip(t *testing.T, srv *devserver) {
 	page := newPage(t)
 	srv.open(t, page, "")
-	engineWorker := func(name string) playwright.Worker {
-		for _, w := range page.Workers() {
-			if v, err := w.Evaluate(`() => self.name`); err == nil && v == name {
-				return w
-			}
-		}
-		return nil
-	}
-	eventually(t, "the page's engine has its helper", func() (bool, string) {
-		w := engineWorker("")
-		if w == nil {
-			return false, "no engine worker"
-		}
-		v, err := w.Evaluate(`() => typeof globalThis.mobisess?.zipHelper`)
-		return err == nil && v == "function", fmt.Sprintf("zipHelper: %v %v", v, err)
-	})
-	helper := engineWorker("mobisess-helper")
-	if helper == nil {
-		t.Fatal("no helper worker")
-	}
 
 	files := map[string]string{}
 	for i := range 700 {
@@ -548,9 +527,6 @@ func testLargeZipHelped(t *testing.T, srv *devserver) {
 	}
 	if !slices.Equal(gotErrs, wantErrs) {
 		t.Errorf("errors %v, want %v", gotErrs, wantErrs)
-	}
-	if v, err := helper.Evaluate(`() => sharesAnswered`); err != nil || v != 1 {
-		t.Errorf("the helper answered %v shares (%v), want 1", v, err)
 	}
 	shot(t, page, "browser-large-zip")
 }

@@ -1,7 +1,7 @@
 //go:build js && wasm
 
 // Command wasm is the engine for the browser console: the only file that imports syscall/js. It registers
-// globalThis.mobisess = {call, warmUp, zipShare} and reads the onProgress and zipHelper the worker sets on it;
+// globalThis.mobisess = {call, warmUp} and reads the onProgress the worker sets on it;
 // the contract is in web/worker.js and docs/api.md. Everything it does is core/api's, which is tested natively.
 package main
 
@@ -30,7 +30,7 @@ func main() {
 func register(g js.Value) js.Value {
 	engine := js.Global().Get("Object").New()
 	var a *api.API
-	a = api.New(nil, api.Options{CanOpen: true, ZipHelper: zipHelper(engine), Progress: func(phase string, done, total int) {
+	a = api.New(nil, api.Options{CanOpen: true, Progress: func(phase string, done, total int) {
 		cb := engine.Get("onProgress")
 		if cb.Type() != js.TypeFunction {
 			return
@@ -45,42 +45,14 @@ func register(g js.Value) js.Value {
 	engine.Set("call", js.FuncOf(func(_ js.Value, args []js.Value) any {
 		return call(a, args)
 	}))
-	// warmUp(times) warms the engine up as the page's, warmUp(times, "share") as a helper (api.WarmUpShare).
+	// warmUp(times) opens the enlarged sample times, privately (api.WarmUp).
 	engine.Set("warmUp", js.FuncOf(func(_ js.Value, args []js.Value) any {
 		times := 1
 		if len(args) > 0 && args[0].Type() == js.TypeNumber {
 			times = args[0].Int()
 		}
-		warmUp := api.WarmUp
-		if len(args) > 1 && args[1].Type() == js.TypeString && args[1].String() == "share" {
-			warmUp = api.WarmUpShare
-		}
 		return promise(func() (js.Value, error) {
-			return js.Undefined(), warmUp(context.Background(), times)
-		})
-	}))
-	// The helper engine's side of zipHelper: the share of a zip it inflates, and checks when asked to (the
-	// second argument: a core.ShareCheck as JSON).
-	engine.Set("zipShare", js.FuncOf(func(_ js.Value, args []js.Value) any {
-		var data []byte
-		if len(args) > 0 && args[0].Truthy() {
-			data = make([]byte, args[0].Get("length").Int())
-			js.CopyBytesToGo(data, args[0])
-		}
-		var check *core.ShareCheck
-		if len(args) > 1 && args[1].Type() == js.TypeString {
-			check = &core.ShareCheck{}
-			if err := json.Unmarshal([]byte(args[1].String()), check); err != nil {
-				return js.Global().Get("Promise").Call("reject", js.Global().Get("Error").New("zipShare: "+err.Error()))
-			}
-		}
-		return promise(func() (js.Value, error) {
-			defer holdCollectorBack(len(data))()
-			share, err := core.HelperShare(data, core.DefaultZipLimits, check)
-			if err != nil {
-				return js.Value{}, err
-			}
-			return bytesToJS(share), nil
+			return js.Undefined(), api.WarmUp(context.Background(), times)
 		})
 	}))
 	g.Set("mobisess", engine)
@@ -166,71 +138,7 @@ func bytesToJS(b []byte) js.Value {
 	return arr
 }
 
-// maxHelpedZip is the largest zip handed to the helper: the helper holds a copy of the zip and its share, so a
-// larger one would cost more memory than the time it saves is worth.
-const maxHelpedZip = 256 << 20
-
-// zipHelper hands a share of each zip to engine.zipHelper, which the worker sets to a function that gives the
-// zip (and how to check it, as JSON, or null) to a second engine in a second worker and returns a Promise of its
-// share (engine.zipShare there). Without it, or for a zip over maxHelpedZip, there is no helper and this engine
-// inflates and checks every file.
-func zipHelper(engine js.Value) core.ZipHelper {
-	return func(data []byte, check *core.ShareCheck) (wait func() ([]byte, error)) {
-		hand := engine.Get("zipHelper")
-		if hand.Type() != js.TypeFunction || len(data) > maxHelpedZip {
-			return nil
-		}
-		type answer struct {
-			share []byte
-			err   error
-		}
-		answered := make(chan answer, 1)
-		onShare := js.FuncOf(func(_ js.Value, v []js.Value) any {
-			if len(v) == 0 || v[0].Type() != js.TypeObject || v[0].Get("length").Type() != js.TypeNumber {
-				answered <- answer{err: errors.New("the helper answered no bytes")}
-				return nil
-			}
-			share := make([]byte, v[0].Get("length").Int())
-			js.CopyBytesToGo(share, v[0])
-			answered <- answer{share: share}
-			return nil
-		})
-		onFailure := js.FuncOf(func(_ js.Value, v []js.Value) any {
-			answered <- answer{err: errors.New("the helper failed")}
-			return nil
-		})
-		release := func() { onShare.Release(); onFailure.Release() }
-		started := func() (err error) {
-			defer func() { // a worker that throws instead of rejecting: no helper this time
-				if p := recover(); p != nil {
-					err = fmt.Errorf("the helper could not start: %v", p)
-				}
-			}()
-			checkJSON := js.Null()
-			if check != nil {
-				text, err := json.Marshal(check)
-				if err != nil {
-					return err
-				}
-				checkJSON = js.ValueOf(string(text))
-			}
-			hand.Invoke(bytesToJS(data), checkJSON).Call("then", onShare, onFailure)
-			return nil
-		}()
-		if started != nil {
-			release()
-			return nil
-		}
-		return func() ([]byte, error) {
-			a := <-answered // while Go waits, the worker's event loop runs and takes the helper's answer
-			release()
-			return a.share, a.err
-		}
-	}
-}
-
-// holdCollectorBack holds the garbage collector back while a zip of zipSize bytes opens (or a helper makes its
-// share of one), until the heap has grown by four times the zip and 64 MiB. In WebAssembly the collector runs
+// holdCollectorBack holds the garbage collector back while a zip of zipSize bytes opens, until the heap has grown by four times the zip and 64 MiB. In WebAssembly the collector runs
 // on the engine's one thread (natively, on another core), and most of what an open allocates stays live (the
 // files, the sessions, the State), so collecting midway reclaims little for its time: 8-10% of an open of 10k
 // sessions. For that open the memory peak hardly moves (a collection is due near it anyway); a larger zip is

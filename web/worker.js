@@ -3,11 +3,7 @@
 // Go-facing glue contract (the Go side lives in wasm/; wasm_exec.js and mobisess.wasm are served beside this file):
 //   globalThis.mobisess = {
 //     call(method, paramsJSON, bytes?: Uint8Array) → Promise<string | {json: string, bytes?: Uint8Array}>,
-//     warmUp(times, as?) → Promise: opens the embedded sample times, privately, or with as = 'share' makes a helper's
-//       share of it times (see warmUp below),
-//     zipShare(zip: Uint8Array, check: string | null) → Promise<Uint8Array>: the helper's share of a zip, checked
-//       when check (a core.ShareCheck as JSON) is given (core.HelperShare),
-//     zipHelper: set here, in the page's engine, to (zip, check) → Promise<Uint8Array>, the helper's zipShare,
+//     warmUp(times) → Promise: opens the embedded sample, enlarged, times, privately (see warmUp below),
 //     onProgress: set here to (json) => void, json = '{"phase":"import|check|refresh","done":n,"total":n}',
 //   }
 // - The Go program registers the global before it blocks in main.
@@ -19,13 +15,6 @@
 'use strict';
 
 importScripts('wasm_exec.js');
-
-// This script runs twice: as the page's engine, and as its helper, a second engine in a worker of its own (named
-// HELPER) that inflates and checks half of the files of each zip the page opens while the first does the other
-// half, since the browser gives each engine one thread (core.ZipHelper; the engine checks the contents it is
-// given against the zip).
-const HELPER = 'mobisess-helper';
-let sharesAnswered = 0; // as the helper: the end-to-end test reads it
 
 // compile fetches and compiles mobisess.wasm.
 async function compile() {
@@ -46,56 +35,16 @@ async function start(module) {
   return globalThis.mobisess;
 }
 
-if (self.name === HELPER) {
-  // The helper: its first message is the page engine's compiled module (compiled once), or null when it could not
-  // be passed; then {id, bytes, check} → {id, bytes: the share} or {id, error}, and {warmUp: true} once the page has
-  // its first view: it then warms its engine up as the page's worker does (the browser optimises each worker's
-  // code apart), giving way to shares.
-  let engine = null;
-  let warmUpAsked = false;
-  self.onmessage = async ({ data }) => {
-    if (engine === null) {
-      engine = (async () => start(data.module ?? await compile()))();
-      engine.then(() => postMessage({ ready: true }), () => {}); // no helper then: the page's engine works alone
-      return;
-    }
-    if (data.warmUp) {
-      if (!warmUpAsked) engine.then((e) => warmUp(e, 'share'), () => {});
-      warmUpAsked = true;
-      return;
-    }
-    waiting++;
-    try {
-      const share = await (await engine).zipShare(new Uint8Array(data.bytes), data.check ?? null);
-      postMessage({ id: data.id, bytes: share.buffer }, [share.buffer]);
-      sharesAnswered++;
-    } catch (err) {
-      postMessage({ id: data.id, error: String(err && err.message ? err.message : err) });
-    } finally {
-      waiting--;
-    }
-  };
-} else {
-  self.onmessage = onRequest;
-}
+self.onmessage = onRequest;
 
-// The helper worker is created at once, so that its script loads while the module compiles (a nested worker
-// loads through this one, which is busy once its engine runs); it is given the module, and starts its engine,
-// once the page has its first view (afterFirstAnswer), so as not to compete with it for the machine.
-let helper = null;
-let compiling = null;
-const ready = self.name === HELPER ? null : (async () => {
-  compiling = compile();
-  const engineStarted = compiling.then(start);
-  helper = startHelper(engineStarted);
-  engineStarted.catch(() => helper?.terminate()); // no engine: each request reports it, and no helper is needed
-  const engine = await engineStarted;
+const ready = (async () => {
+  const engine = await start(await compile());
   engine.onProgress = (json) => {
     try { postMessage({ progress: typeof json === 'string' ? JSON.parse(json) : json }); } catch { /* ignore */ }
   };
   return engine;
 })();
-ready?.catch(() => {}); // reported on each call instead
+ready.catch(() => {}); // reported on each call instead
 
 // Requests received and not yet answered: the warm-up below gives way to them.
 let waiting = 0;
@@ -131,71 +80,12 @@ async function onRequest({ data }) {
   }
 }
 
-// Once the console has its first answer (the sample), the helper is started and both engines warmed up: none of
-// it delays the page's first view.
+// Once the console has its first answer (the sample), the engine is warmed up: none of it delays the first view.
 let started = false;
 function afterFirstAnswer() {
   if (started) return;
   started = true;
-  ready.then((engine) => {
-    compiling.then((module) => {
-      if (!helper) return;
-      try {
-        helper.postMessage({ module });
-      } catch {
-        helper.postMessage({ module: null }); // a module that cannot be passed: the helper compiles its own
-      }
-      helper.postMessage({ warmUp: true });
-    });
-    warmUp(engine);
-  }, () => {});
-}
-
-// A helper that does not answer within this time is given up on for that zip: the engine inflates its share.
-const HELPER_TIMEOUT_MS = 120_000;
-
-// startHelper creates the helper worker and, once both engines run, gives the page's engine its zipHelper. It
-// returns the worker, or null when the browser has no nested workers.
-function startHelper(engineStarted) {
-  let helper;
-  try {
-    helper = new Worker(self.location.href, { name: HELPER });
-  } catch {
-    return null; // no nested workers here: the engine inflates and checks every file itself
-  }
-  const pending = new Map();
-  let seq = 0;
-  const fail = (why) => {
-    for (const p of pending.values()) p.reject(new Error(why));
-    pending.clear();
-  };
-  helper.onmessage = ({ data }) => {
-    if (data.ready) {
-      // From then on: a zip opened before the helper has started is not kept waiting.
-      engineStarted.then((engine) => { engine.zipHelper = share; }, () => {});
-      return;
-    }
-    const p = pending.get(data.id);
-    if (!p) return;
-    pending.delete(data.id);
-    if (data.error !== undefined) p.reject(new Error(data.error));
-    else p.resolve(new Uint8Array(data.bytes));
-  };
-  helper.onerror = (e) => {
-    e.preventDefault();
-    engineStarted.then((engine) => { delete engine.zipHelper; }, () => {});
-    fail(e.message || 'the helper stopped');
-  };
-  const share = (bytes, check) => new Promise((resolve, reject) => {
-    const id = ++seq;
-    const timer = setTimeout(() => { pending.delete(id); reject(new Error('the helper did not answer')); }, HELPER_TIMEOUT_MS);
-    pending.set(id, {
-      resolve: (v) => { clearTimeout(timer); resolve(v); },
-      reject: (e) => { clearTimeout(timer); reject(e); },
-    });
-    helper.postMessage({ id, bytes: bytes.buffer, check }, [bytes.buffer]);
-  });
-  return helper;
+  ready.then(warmUp, () => {});
 }
 
 // The browser runs the engine first from a baseline compiler and optimises only the functions that have run hot,
@@ -204,15 +94,13 @@ function startHelper(engineStarted) {
 // (api.WarmUp: the sample with each session copied 25 times, ~110 files), one open a round: a zip that arrives
 // meanwhile waits for one round at most (on a 2-core test machine, 0.5 s for the first, on cold code, most of it
 // compiling functions that zip would compile anyway; then 10-90 ms). 30 rounds: about as much work as opening
-// 3,300 session files, which left the first zip as fast as the next in the benchmark. The helper warms up the same
-// way on its own part of the work (as = 'share', api.WarmUpShare): the browser optimises each worker's code apart,
-// and a cold helper took 0.7-1 s over a share that takes it 0.45 s warm.
+// 3,300 session files, which left the first zip as fast as the next in the benchmark.
 const WARM_UP_ROUNDS = 30;
 const WARM_UP_OPENS_PER_ROUND = 1;
 // What the warm-up did: the benchmark reads it.
 const warmUpStats = { rounds: 0, ms: 0, done: false, maxRounds: WARM_UP_ROUNDS };
 
-async function warmUp(engine, as) {
+async function warmUp(engine) {
   while (warmUpStats.rounds < WARM_UP_ROUNDS) {
     // Through a macrotask, so that a request already posted is taken before the next round.
     await sleep(0);
@@ -220,7 +108,7 @@ async function warmUp(engine, as) {
     if (self.mobisessExited || typeof engine.warmUp !== 'function') return;
     const start = performance.now();
     try {
-      await engine.warmUp(WARM_UP_OPENS_PER_ROUND, as);
+      await engine.warmUp(WARM_UP_OPENS_PER_ROUND);
     } catch {
       return; // only speed is at stake: the requests report any real failure
     }

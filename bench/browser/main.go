@@ -356,7 +356,7 @@ func nativeCore(data []byte, runs int) ([]float64, error) {
 	for i := 0; i < runs+1; i++ {
 		runtime.GC()
 		t := time.Now()
-		_, err := core.OpenZip(ctx, data, "MobileApps.zip", api.NewChecker(core.English, nil), core.DefaultZipLimits, nil)
+		_, err := core.OpenZip(ctx, data, "MobileApps.zip", nil, core.WorkspaceOptions{})
 		ms := float64(time.Since(t).Microseconds()) / 1000
 		if err != nil {
 			return nil, err

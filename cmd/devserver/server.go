@@ -109,14 +109,13 @@ func NewServer(ctx context.Context, cfg Config) (*Server, error) {
 		// made between the two is announced though the load saw it, which costs a needless reload at most).
 		s.watch = &watcher{fs: fsys, root: cfg.Dir, interval: cfg.Poll, onChange: s.diskChanged, logf: s.logf}
 		s.watch.poll()
-		checker := api.NewChecker(cfg.Lang, cfg.Schema)
-		checker.Limits = core.Limits{MaxFileSize: cfg.MaxFileSize}
+		checker := core.NewChecker(core.CheckerOptions{Schema: cfg.Schema, Lang: cfg.Lang, Limits: core.Limits{MaxFileSize: cfg.MaxFileSize}})
 		ws, err := core.NewWorkspace(ctx, fsys, cfg.Dir, checker,
 			core.WorkspaceOptions{Source: cfg.Dir, Mode: "server", Readonly: cfg.Readonly})
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", cfg.Dir, err)
 		}
-		s.api = api.New(ws, api.Options{Lang: cfg.Lang, Schema: cfg.Schema, CanOpen: false})
+		s.api = api.New(ws, api.Options{CanOpen: false})
 	}
 	var err error
 	if s.assets, err = loadAssets(meta, cfg.WasmDir, s.mode == "browser"); err != nil {

@@ -58,7 +58,6 @@ type options struct {
 	format      report.Format
 	lang        core.Lang
 	checker     *core.Checker
-	zipLimits   core.ZipLimits
 	timeout     time.Duration
 	color       bool
 	progress    bool
@@ -162,20 +161,23 @@ func parseFlags(args []string, fsys afero.Fs) (*options, error) {
 	if o.lang, err = core.ParseLang(*v.lang); err != nil {
 		return nil, err
 	}
-	o.checker = &core.Checker{Lang: o.lang, Limits: core.Limits{MaxFileSize: *v.maxFile}}
-	o.zipLimits = core.ZipLimits{MaxEntries: *v.maxEntries, MaxFileSize: *v.maxZipFile, MaxTotalSize: *v.maxZipTotal}
 	if o.timeout = *v.timeout; o.timeout < 0 {
 		return nil, fmt.Errorf("--timeout %v: want a duration of 0 or more", o.timeout)
 	}
+	var schema *core.Schema
 	if *v.schema != "" {
 		data, err := afero.ReadFile(fsys, *v.schema)
 		if err != nil {
 			return nil, fmt.Errorf("cannot read the schema: %w", err)
 		}
-		if o.checker.Schema, err = core.CompileSchema(*v.schema, data); err != nil {
+		if schema, err = core.CompileSchema(*v.schema, data); err != nil {
 			return nil, err
 		}
 	}
+	o.checker = core.NewChecker(core.CheckerOptions{Schema: schema, Lang: o.lang, Limits: core.Limits{
+		MaxFileSize: *v.maxFile,
+		Zip:         core.ZipLimits{MaxEntries: *v.maxEntries, MaxFileSize: *v.maxZipFile, MaxTotalSize: *v.maxZipTotal},
+	}})
 	return o, nil
 }
 
@@ -196,7 +198,7 @@ func open(fsys afero.Fs, path string, o *options) (afero.Fs, string, error) {
 	if path == "" {
 		return sample.Open()
 	}
-	return core.OpenPath(fsys, path, o.zipLimits)
+	return core.OpenPath(fsys, path, o.checker.Limits().Zip)
 }
 
 // renderOptions names files, for the formats read by tools, from where they are: under the folder as given on
@@ -209,20 +211,21 @@ func (o *options) renderOptions(fsys afero.Fs, path string) report.Options {
 	return report.Options{Lang: o.lang, Color: o.color, FilePrefix: prefix}
 }
 
-// withProgress shows a progress line on a terminal while a large folder is read.
-func (o *options) withProgress(stderr io.Writer, verb string) func() {
+// withProgress shows a progress line on a terminal while a large folder is read: the options of a check that
+// report it, and what clears the line.
+func (o *options) withProgress(stderr io.Writer, verb string) (core.CheckOptions, func()) {
 	if !o.progress {
-		return func() {}
+		return core.CheckOptions{}, func() {}
 	}
 	shown := false
-	o.checker.Progress = func(done, total int) {
+	progress := func(done, total int) {
 		if total < 2000 {
 			return
 		}
 		shown = true
 		fmt.Fprintf(stderr, "\r%s %d/%d", verb, done, total)
 	}
-	return func() {
+	return core.CheckOptions{Progress: progress}, func() {
 		if shown {
 			fmt.Fprint(stderr, "\r\x1b[K")
 		}
@@ -243,18 +246,16 @@ func check(ctx context.Context, o *options, stdout, stderr io.Writer, fsys afero
 		fmt.Fprintln(stderr, "mobisess:", err)
 		return exitInput
 	}
-	done := o.withProgress(stderr, "checking")
-	rep, err := o.checker.Check(ctx, src, root, core.CheckOptions{})
+	opts, done := o.withProgress(stderr, "checking")
+	// The report is written as the files are checked; what was written before a failure stays written.
+	out := &counted{ReportWriter: report.NewCheckWriter(stdout, o.format, o.renderOptions(fsys, path))}
+	err = o.checker.CheckTo(ctx, src, root, opts, out)
 	done()
 	if err != nil {
 		fmt.Fprintln(stderr, "mobisess:", o.explain(err))
 		return exitInput
 	}
-	if err := report.Check(stdout, o.format, rep, o.renderOptions(fsys, path)); err != nil {
-		fmt.Fprintln(stderr, "mobisess:", err)
-		return exitInput
-	}
-	if len(rep.Errors) > 0 {
+	if out.errors > 0 {
 		return exitErrors
 	}
 	return exitOK
@@ -276,16 +277,16 @@ func refresh(ctx context.Context, o *options, stdout, stderr io.Writer, fsys afe
 		fmt.Fprintln(stderr, "mobisess:", err)
 		return exitInput
 	}
-	done := o.withProgress(stderr, "loading")
+	opts, done := o.withProgress(stderr, "loading")
 	reg := core.NewRegistry(o.checker)
-	_, err = reg.Load(ctx, beforeFs, beforeRoot, core.CheckOptions{})
+	_, err = reg.Load(ctx, beforeFs, beforeRoot, opts)
 	done()
 	if err != nil {
 		fmt.Fprintln(stderr, "mobisess:", o.explain(err))
 		return exitInput
 	}
-	done = o.withProgress(stderr, "refreshing")
-	rep, err := reg.Refresh(ctx, afterFs, afterRoot, core.CheckOptions{})
+	opts, done = o.withProgress(stderr, "refreshing")
+	rep, err := reg.Refresh(ctx, afterFs, afterRoot, opts)
 	done()
 	if err != nil {
 		fmt.Fprintln(stderr, "mobisess:", o.explain(err))
@@ -299,6 +300,19 @@ func refresh(ctx context.Context, o *options, stdout, stderr io.Writer, fsys afe
 		return exitErrors
 	}
 	return exitOK
+}
+
+// counted is a report writer that counts the errors it is given: the exit status.
+type counted struct {
+	core.ReportWriter
+	errors int
+}
+
+func (c *counted) File(s *core.Session, e *core.Error) error {
+	if e != nil {
+		c.errors++
+	}
+	return c.ReportWriter.File(s, e)
 }
 
 // explain says which limit stopped the work, when one did.

@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"sync"
-	"sync/atomic"
 
 	"github.com/mobisess/mobisess/core"
 	"github.com/mobisess/mobisess/core/sample"
@@ -35,56 +34,33 @@ type Progress func(phase string, done, total int)
 
 // API holds the workspace the console works on.
 type API struct {
-	mu        sync.RWMutex // held shared by sharedMethods, alone by the calls that change the fields below
-	ws        *core.Workspace
-	lang      core.Lang
-	schema    *core.Schema
-	zipLimits core.ZipLimits
-	zipHelper core.ZipHelper
+	mu      sync.RWMutex // held shared by sharedMethods, alone by the calls that change the fields below
+	ws      *core.Workspace
+	checker *core.Checker // what a zip or the sample is opened with; its language follows setLang
 	// canOpen allows openZip and openSample, which replace the workspace (browser mode only).
 	canOpen  bool
 	progress Progress
-	phase    atomic.Value // the phase progress is reported under: "check" or "refresh"
 }
 
 // Options configure an API.
 type Options struct {
-	Lang      core.Lang
-	Schema    *core.Schema // nil: the embedded schema
-	ZipLimits core.ZipLimits
-	// ZipHelper inflates a share of each zip that openZip opens (the browser's second engine); nil: none.
-	ZipHelper core.ZipHelper
-	CanOpen   bool
-	Progress  Progress
+	// Checker checks the folders that openZip and openSample open (nil: the embedded schema, English, the
+	// default limits).
+	Checker  *core.Checker
+	CanOpen  bool
+	Progress Progress
 }
 
 // New returns an API over ws (nil until openZip or openSample when CanOpen).
 func New(ws *core.Workspace, o Options) *API {
-	if o.Lang == "" {
-		o.Lang = core.English
+	switch {
+	case o.Checker != nil:
+	case ws != nil:
+		o.Checker = ws.Checker()
+	default:
+		o.Checker = &core.Checker{}
 	}
-	if o.ZipLimits.MaxEntries == 0 {
-		o.ZipLimits = core.DefaultZipLimits
-	}
-	a := &API{ws: ws, lang: o.Lang, schema: o.Schema, zipLimits: o.ZipLimits, zipHelper: o.ZipHelper, canOpen: o.CanOpen, progress: o.Progress}
-	if ws != nil {
-		a.watchProgress(ws.Checker())
-	}
-	return a
-}
-
-// NewChecker returns a checker set as the API's calls expect, for a workspace made outside (server mode).
-func NewChecker(lang core.Lang, schema *core.Schema) *core.Checker {
-	return &core.Checker{Lang: lang, Schema: schema}
-}
-
-func (a *API) watchProgress(c *core.Checker) {
-	a.phase.Store("check")
-	if a.progress == nil {
-		c.Progress = nil
-		return
-	}
-	c.Progress = func(done, total int) { a.progress(a.phase.Load().(string), done, total) }
+	return &API{ws: ws, checker: o.Checker, canOpen: o.CanOpen, progress: o.Progress}
 }
 
 // sharedMethods leave the API's own fields alone (the workspace, the language), so they run side by side; the
@@ -166,17 +142,15 @@ func (a *API) setLang(s string) error {
 	if err != nil {
 		return &Error{Message: err.Error(), Kind: core.KindInput}
 	}
-	a.lang = l
+	a.checker = a.checker.WithLang(l)
 	return nil
 }
 
-func (a *API) open(ctx context.Context, open func(*core.Checker) (*core.Workspace, error)) (*core.State, error) {
+func (a *API) open(ctx context.Context, open func(*core.Checker, core.WorkspaceOptions) (*core.Workspace, error)) (*core.State, error) {
 	if !a.canOpen {
 		return nil, &Error{Message: "this console works on its server's folder; it cannot open another", Kind: core.KindInput}
 	}
-	c := NewChecker(a.lang, a.schema)
-	a.watchProgress(c)
-	ws, err := open(c)
+	ws, err := open(a.checker, core.WorkspaceOptions{Progress: a.progress})
 	if err != nil {
 		return nil, err
 	}
@@ -201,8 +175,8 @@ func (a *API) openZip(ctx context.Context, params, data []byte) (*core.State, er
 	if a.progress != nil {
 		a.progress("import", 0, 1)
 	}
-	return a.open(ctx, func(c *core.Checker) (*core.Workspace, error) {
-		return core.OpenZip(ctx, data, p.Name, c, a.zipLimits, a.zipHelper) // the page names the file already
+	return a.open(ctx, func(c *core.Checker, o core.WorkspaceOptions) (*core.Workspace, error) {
+		return core.OpenZip(ctx, data, p.Name, c, o) // the page names the file already
 	})
 }
 
@@ -214,12 +188,13 @@ func (a *API) openSample(ctx context.Context, params []byte) (*core.State, error
 	if err := a.setLang(p.Lang); err != nil {
 		return nil, err
 	}
-	return a.open(ctx, func(c *core.Checker) (*core.Workspace, error) {
+	return a.open(ctx, func(c *core.Checker, o core.WorkspaceOptions) (*core.Workspace, error) {
 		fsys, root, err := sample.Open()
 		if err != nil {
 			return nil, err
 		}
-		return core.NewWorkspace(ctx, fsys, root, c, core.WorkspaceOptions{Source: "sample", Mode: "browser", Exclusive: true})
+		o.Source, o.Mode, o.Exclusive = "sample", "browser", true
+		return core.NewWorkspace(ctx, fsys, root, c, o)
 	})
 }
 
@@ -253,7 +228,7 @@ func (a *API) call(ctx context.Context, method string, params []byte) (any, erro
 		if err := a.setLang(p.Lang); err != nil {
 			return nil, err
 		}
-		ws.SetLang(a.lang)
+		ws.SetLang(a.checker.Lang())
 		return ws.State(ctx)
 	case "read":
 		var p struct {
@@ -309,8 +284,6 @@ func (a *API) call(ctx context.Context, method string, params []byte) (any, erro
 		f, err := ws.Create(p)
 		return a.withState(ctx, f, err)
 	case "refresh":
-		a.phase.Store("refresh")
-		defer a.phase.Store("check")
 		rep, err := ws.Refresh(ctx, nil)
 		if err != nil {
 			return nil, err

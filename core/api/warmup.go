@@ -76,7 +76,7 @@ func WarmUp(ctx context.Context, times int) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		ws, err := core.OpenZip(ctx, data, "MobileApps.zip", NewChecker(core.English, nil), core.DefaultZipLimits, nil)
+		ws, err := core.OpenZip(ctx, data, "MobileApps.zip", nil, core.WorkspaceOptions{})
 		if err != nil {
 			return err
 		}
@@ -85,26 +85,6 @@ func WarmUp(ctx context.Context, times int) error {
 			return err
 		}
 		if _, err := json.Marshal(st); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// WarmUpShare does what a helper engine does with a zip (core.HelperShare: inflate and check a share of its
-// files) on the same enlarged sample, times times. It is WarmUp for the browser's helper engine, which runs in a
-// worker of its own and whose code the browser optimises apart from the page engine's.
-func WarmUpShare(ctx context.Context, times int) error {
-	data, err := warmUpZip()
-	if err != nil {
-		return err
-	}
-	check := &core.ShareCheck{Lang: core.English, MaxFileSize: core.DefaultLimits.MaxFileSize}
-	for range times {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		if _, err := core.HelperShare(data, core.DefaultZipLimits, check); err != nil {
 			return err
 		}
 	}

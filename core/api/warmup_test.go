@@ -12,9 +12,6 @@ func TestWarmUpOpensTheSampleZip(t *testing.T) {
 	if err := WarmUp(context.Background(), 2); err != nil {
 		t.Fatal(err)
 	}
-	if err := WarmUpShare(context.Background(), 2); err != nil {
-		t.Fatal(err)
-	}
 }
 
 // The warm-up is only worth its time if it runs the code a real zip runs: the import, many sessions that pass,
@@ -25,7 +22,7 @@ func TestWarmUpZipTakesEveryPath(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	ws, err := core.OpenZip(ctx, data, "MobileApps.zip", NewChecker(core.English, nil), core.DefaultZipLimits, nil)
+	ws, err := core.OpenZip(ctx, data, "MobileApps.zip", nil, core.WorkspaceOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,8 +51,5 @@ func TestWarmUpStopsWhenCanceled(t *testing.T) {
 	cancel()
 	if err := WarmUp(ctx, 1000); !errors.Is(err, context.Canceled) {
 		t.Fatalf("WarmUp on a canceled context: %v, want context.Canceled", err)
-	}
-	if err := WarmUpShare(ctx, 1000); !errors.Is(err, context.Canceled) {
-		t.Fatalf("WarmUpShare on a canceled context: %v, want context.Canceled", err)
 	}
 }

@@ -3,6 +3,7 @@
 package report
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -46,19 +47,45 @@ type Options struct {
 	FilePrefix string
 }
 
-// Check renders the report of a check.
+// Check renders a kept report of a check, as NewCheckWriter renders one as it is produced. Text groups the
+// files by app folder and in name order within one, as a check produces them; the other formats list the
+// sessions and the errors each in the report's own order.
 func Check(w io.Writer, f Format, r *core.Report, o Options) error {
+	out := NewCheckWriter(w, f, o)
+	if f == Text {
+		return r.Replay(out)
+	}
+	apps := make([]string, len(r.Apps))
+	for i, a := range r.Apps {
+		apps[i] = a.Name
+	}
+	if err := out.Begin(orNone(r.Skipped), apps); err != nil {
+		return err
+	}
+	for _, s := range r.Sessions {
+		if err := out.File(s, nil); err != nil {
+			return err
+		}
+	}
+	for _, e := range r.Errors {
+		if err := out.File(nil, e); err != nil {
+			return err
+		}
+	}
+	return out.End(orNone(r.Apps), r.Summary)
+}
+
+// NewCheckWriter renders a check's report to w as the check produces it (core.Checker.CheckTo), so that a
+// report of any size is written without being held: JSON and text write each session as it comes (text keeps
+// one app's lines, to align them); the formats for tools keep the errors and the names of the files only.
+func NewCheckWriter(w io.Writer, f Format, o Options) core.ReportWriter {
 	switch f {
 	case JSON:
-		return writeJSON(w, r)
-	case JUnit:
-		return junit(w, "mobisess check", r.Errors, checkedFiles(r), o)
-	case SARIF:
-		return sarif(w, r.Errors, o)
-	case GitHub:
-		return github(w, r.Errors, o)
+		return &jsonCheck{w: bufio.NewWriterSize(w, 64<<10)}
+	case JUnit, SARIF, GitHub:
+		return &toolCheck{w: w, format: f, o: o}
 	}
-	return checkText(w, r, o)
+	return newTextCheck(w, o)
 }
 
 // Refresh renders the report of a refresh.
@@ -82,19 +109,6 @@ func writeJSON(w io.Writer, v any) error {
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
-}
-
-// checkedFiles lists every session file a check looked at, in path order.
-func checkedFiles(r *core.Report) []string {
-	var files []string
-	for _, s := range r.Sessions {
-		files = append(files, s.Path)
-	}
-	for _, e := range r.Errors {
-		files = append(files, e.Path)
-	}
-	sort.Strings(files)
-	return files
 }
 
 func refreshedFiles(r *core.RefreshReport) []string {

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -28,7 +29,7 @@ func sampleCheck(t *testing.T, lang core.Lang) *core.Report {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := (&core.Checker{Lang: lang}).Check(context.Background(), fsys, root, core.CheckOptions{})
+	r, err := core.NewChecker(core.CheckerOptions{Lang: lang}).Check(context.Background(), fsys, root, core.CheckOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +48,7 @@ func sampleRefresh(t *testing.T, lang core.Lang) *core.RefreshReport {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	reg := core.NewRegistry(&core.Checker{Lang: lang})
+	reg := core.NewRegistry(core.NewChecker(core.CheckerOptions{Lang: lang}))
 	if _, err := reg.Load(ctx, fsys, root, core.CheckOptions{}); err != nil {
 		t.Fatal(err)
 	}
@@ -539,6 +540,66 @@ func TestDetails(t *testing.T) {
 		got := details(&c.e, c.lang)
 		if strings.Join(got, "\n") != strings.Join(c.want, "\n") {
 			t.Errorf("%s: details = %q, want %q", c.name, got, c.want)
+		}
+	}
+}
+
+// checkedFiles lists every session file a check looked at, in path order.
+func checkedFiles(r *core.Report) []string {
+	var files []string
+	for _, s := range r.Sessions {
+		files = append(files, s.Path)
+	}
+	for _, e := range r.Errors {
+		files = append(files, e.Path)
+	}
+	sort.Strings(files)
+	return files
+}
+
+// A report written as the check produces it is, byte for byte, the report kept whole and then rendered, in every
+// format; and its JSON is the Report's own encoding.
+func TestStreamedIsKept(t *testing.T) {
+	fsys, root, err := sample.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// apps whose names sort apart from their paths ("a" before "a.b", but "a.b/x" before "a/x"), an empty app
+	for _, p := range []string{"a/0001", "a.b/0002", "a/notes.txt", "zz/", "00.txt"} {
+		if strings.HasSuffix(p, "/") {
+			fsys.MkdirAll(root+"/"+p, 0o755)
+			continue
+		}
+		afero.WriteFile(fsys, root+"/"+p, []byte(`{"broken":`), 0o644)
+	}
+	ctx := context.Background()
+	for _, lang := range core.Langs {
+		c := core.NewChecker(core.CheckerOptions{Lang: lang})
+		kept, err := c.Check(ctx, fsys, root, core.CheckOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range Formats {
+			o := Options{Lang: lang, FilePrefix: "ci"}
+			var streamed, whole bytes.Buffer
+			if err := c.CheckTo(ctx, fsys, root, core.CheckOptions{}, NewCheckWriter(&streamed, f, o)); err != nil {
+				t.Fatal(err)
+			}
+			if err := Check(&whole, f, kept, o); err != nil {
+				t.Fatal(err)
+			}
+			if streamed.String() != whole.String() {
+				t.Errorf("%s %s: streamed\n%s\nkept\n%s", lang, f, streamed.String(), whole.String())
+			}
+			if f == JSON {
+				var encoded bytes.Buffer
+				if err := writeJSON(&encoded, kept); err != nil {
+					t.Fatal(err)
+				}
+				if streamed.String() != encoded.String() {
+					t.Errorf("%s: the streamed JSON is not the Report's encoding:\n%s\nwant\n%s", lang, streamed.String(), encoded.String())
+				}
+			}
 		}
 	}
 }

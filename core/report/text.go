@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -104,100 +103,135 @@ func printable(s string) string {
 	return b.String()
 }
 
-// line is one row under an app: a session, an error or a skipped entry, named relative to its app folder.
+// line is one row under an app: a session, an error or a skipped entry, named relative to its app folder. A
+// session is kept as its description only: a report of any size is written without holding its sessions.
 type line struct {
-	name    string // the file name, with :line:col for an error that has a place
-	session *core.Session
-	err     *core.Error
-	skipped *core.Skipped
+	name     string // the file name, with :line:col for an error that has a place
+	describe string // of a session
+	err      *core.Error
+	skipped  *core.Skipped
 }
 
-// checkText prints a check for people: by app folder, each session file in name order (valid, or its error at
-// name:line:col with what to fix), then each skipped entry with its reason, then a summary line.
-func checkText(w io.Writer, r *core.Report, o Options) error {
-	bw := bufio.NewWriter(w)
-	p := painter{o.Color}
-	lang := o.Lang
-	groups := map[string][]line{}
-	var order []string
-	add := func(app string, l line) {
-		if _, ok := groups[app]; !ok {
-			order = append(order, app)
-		}
-		groups[app] = append(groups[app], l)
-	}
-	// Entries at the root (no '/') come first, under "(root)"; then every app folder, even an empty one.
-	for i := range r.Skipped {
-		if s := &r.Skipped[i]; !strings.Contains(s.Path, "/") {
-			add("", line{name: printable(s.Path), skipped: s})
-		}
-	}
-	for _, a := range r.Apps {
-		if _, ok := groups[a.Name]; !ok {
-			order = append(order, a.Name)
-			groups[a.Name] = nil
-		}
-	}
-	var files []line
-	for _, s := range r.Sessions {
-		files = append(files, line{name: s.Path, session: s})
-	}
-	for _, e := range r.Errors {
-		files = append(files, line{name: e.Path, err: e})
-	}
-	sort.SliceStable(files, func(i, j int) bool { return files[i].name < files[j].name })
-	for _, l := range files {
-		app, name, _ := strings.Cut(l.name, "/")
-		if l.err != nil && l.err.Line > 0 {
-			name = fmt.Sprintf("%s:%d:%d", name, l.err.Line, l.err.Column)
-		}
-		l.name = printable(name)
-		add(app, l)
-	}
-	for i := range r.Skipped {
-		if s := &r.Skipped[i]; strings.Contains(s.Path, "/") {
-			app, name, _ := strings.Cut(s.Path, "/")
-			add(app, line{name: printable(name), skipped: s})
-		}
-	}
+// textCheck prints a check for people as it comes: by app folder, each session file in name order (valid, or
+// its error at name:line:col with what to fix), then each skipped entry with its reason, then a summary line.
+// Entries at the root come first, under "(root)"; every app folder is shown, even an empty one. It keeps the
+// lines of one app at a time, to align their names.
+type textCheck struct {
+	w       *bufio.Writer
+	p       painter
+	lang    core.Lang
+	apps    []string
+	next    int // the index in apps of the next app folder to print
+	skipped map[string][]line
+	current string
+	lines   []line
+	groups  int // printed so far
+}
 
-	for i, app := range order {
-		if i > 0 {
-			fmt.Fprintln(bw)
-		}
-		lines := groups[app]
-		title := printable(app)
-		if app == "" {
-			title = lang.Sprintf(msgRootLabel)
-		}
-		fmt.Fprintln(bw, p.bold(title))
-		if len(lines) == 0 {
-			fmt.Fprintf(bw, "  %s\n", p.dim(lang.Sprintf(msgNoSessions)))
-		}
-		width := 0
-		for _, l := range lines {
-			width = max(width, utf8.RuneCountInString(l.name))
-		}
-		for _, l := range lines {
-			switch {
-			case l.session != nil:
-				fmt.Fprintf(bw, "  %s %s  %s\n", p.green("✓"), pad(l.name, width), describe(l.session, lang, p))
-			case l.err != nil:
-				fmt.Fprintf(bw, "  %s %s  %s  %s\n", p.red("✗"), pad(l.name, width), p.red(fmt.Sprintf("mobi %d", l.err.Code)), printable(l.err.Message))
-				for _, d := range details(l.err, lang) {
-					fmt.Fprintf(bw, "      %s\n", printable(d))
-				}
-			default:
-				fmt.Fprintf(bw, "  %s\n", p.dim("- "+pad(l.name, width)+"  "+lang.Sprintf(msgSkipped, printable(l.skipped.Reason))))
-			}
+func newTextCheck(w io.Writer, o Options) *textCheck {
+	return &textCheck{w: bufio.NewWriterSize(w, 64<<10), p: painter{o.Color}, lang: o.Lang}
+}
+
+func (t *textCheck) Begin(skipped []core.Skipped, apps []string) error {
+	t.apps = apps
+	t.skipped = map[string][]line{}
+	var root []line
+	for i := range skipped {
+		s := &skipped[i]
+		if app, name, ok := strings.Cut(s.Path, "/"); ok {
+			t.skipped[app] = append(t.skipped[app], line{name: printable(name), skipped: s})
+		} else {
+			root = append(root, line{name: printable(s.Path), skipped: s})
 		}
 	}
-	if len(order) == 0 {
+	if len(root) > 0 {
+		t.group("", root)
+	}
+	return nil
+}
+
+func (t *textCheck) File(s *core.Session, e *core.Error) error {
+	p := ""
+	if e != nil {
+		p = e.Path
+	} else {
+		p = s.Path
+	}
+	app, name, _ := strings.Cut(p, "/")
+	if app != t.current || t.lines == nil {
+		t.flushUntil(app)
+	}
+	if e != nil && e.Line > 0 {
+		name = fmt.Sprintf("%s:%d:%d", name, e.Line, e.Column)
+	}
+	l := line{name: printable(name), err: e}
+	if s != nil {
+		l.describe = describe(s, t.lang, t.p)
+	}
+	t.lines = append(t.lines, l)
+	return nil
+}
+
+// flushUntil prints the app folder being read and every folder before app, and starts app's lines.
+func (t *textCheck) flushUntil(app string) {
+	if t.lines != nil {
+		t.group(t.current, append(t.lines, t.skipped[t.current]...))
+		t.lines = nil
+	}
+	for t.next < len(t.apps) {
+		name := t.apps[t.next]
+		t.next++
+		if name == app {
+			t.current, t.lines = app, []line{}
+			return
+		}
+		t.group(name, t.skipped[name])
+	}
+	t.current, t.lines = app, []line{} // a file outside the listed folders: a group of its own
+}
+
+func (t *textCheck) group(app string, lines []line) {
+	p, lang, bw := t.p, t.lang, t.w
+	if t.groups > 0 {
+		fmt.Fprintln(bw)
+	}
+	t.groups++
+	title := printable(app)
+	if app == "" {
+		title = lang.Sprintf(msgRootLabel)
+	}
+	fmt.Fprintln(bw, p.bold(title))
+	if len(lines) == 0 {
+		fmt.Fprintf(bw, "  %s\n", p.dim(lang.Sprintf(msgNoSessions)))
+	}
+	width := 0
+	for _, l := range lines {
+		width = max(width, utf8.RuneCountInString(l.name))
+	}
+	for _, l := range lines {
+		switch {
+		case l.err != nil:
+			fmt.Fprintf(bw, "  %s %s  %s  %s\n", p.red("✗"), pad(l.name, width), p.red(fmt.Sprintf("mobi %d", l.err.Code)), printable(l.err.Message))
+			for _, d := range details(l.err, lang) {
+				fmt.Fprintf(bw, "      %s\n", printable(d))
+			}
+		case l.skipped != nil:
+			fmt.Fprintf(bw, "  %s\n", p.dim("- "+pad(l.name, width)+"  "+lang.Sprintf(msgSkipped, printable(l.skipped.Reason))))
+		default:
+			fmt.Fprintf(bw, "  %s %s  %s\n", p.green("✓"), pad(l.name, width), l.describe)
+		}
+	}
+}
+
+func (t *textCheck) End(_ []core.App, s core.Summary) error {
+	p, lang, bw := t.p, t.lang, t.w
+	t.flushUntil("\x00") // no app folder has this name: every one left is printed
+	t.lines = nil
+	if t.groups == 0 {
 		fmt.Fprintln(bw, lang.Sprintf(msgNoSessions))
 	} else {
 		fmt.Fprintln(bw)
 	}
-	s := r.Summary
 	sum := lang.Sprintf(msgSummary, countApps.of(lang, s.Apps), countFiles.of(lang, s.Files),
 		countValid.of(lang, s.Sessions), countInvalid.of(lang, s.Errors))
 	if s.Skipped > 0 {

@@ -1,0 +1,401 @@
+package core
+
+import (
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/spf13/afero"
+)
+
+// overlayFs makes a read-only filesystem (a zip read in place) editable: what is written goes to a small
+// in-memory layer over it, and what is deleted from the base is hidden, so that opening a zip copies nothing and
+// an edit costs what it writes. (afero's CopyOnWriteFs cannot delete a file of its base.)
+//
+// A path is the top layer's when the top has it; else the base's, unless it or a folder above it was deleted.
+// A folder shows the entries of both. Paths are taken absolute, as cleanName makes them.
+type overlayFs struct {
+	base afero.Fs
+	top  *afero.MemMapFs
+	// written turns true at the first write: until then every lookup goes straight to the base.
+	written atomic.Bool
+	mu      sync.RWMutex
+	deleted map[string]bool // paths of the base deleted, with everything under them
+}
+
+func newOverlay(base afero.Fs) *overlayFs {
+	return &overlayFs{base: base, top: &afero.MemMapFs{}, deleted: map[string]bool{}}
+}
+
+func (o *overlayFs) Name() string { return "overlay" }
+
+// hidden says whether the base's p was deleted, itself or with a folder above it.
+func (o *overlayFs) hidden(p string) bool {
+	if !o.written.Load() {
+		return false
+	}
+	o.mu.RLock()
+	defer o.mu.RUnlock()
+	for q := p; ; q, _ = splitLast(q) {
+		if o.deleted[q] {
+			return true
+		}
+		if q == "/" {
+			return false
+		}
+	}
+}
+
+func (o *overlayFs) inTop(p string) (fs.FileInfo, bool) {
+	if !o.written.Load() {
+		return nil, false
+	}
+	info, err := o.top.Stat(p)
+	return info, err == nil
+}
+
+// inBase is the base's p, when it is not hidden.
+func (o *overlayFs) inBase(p string) (fs.FileInfo, bool) {
+	if o.hidden(p) {
+		return nil, false
+	}
+	info, err := o.base.Stat(p)
+	return info, err == nil
+}
+
+func (o *overlayFs) Stat(name string) (fs.FileInfo, error) {
+	p := cleanName(name)
+	if info, ok := o.inTop(p); ok {
+		return info, nil
+	}
+	if info, ok := o.inBase(p); ok {
+		return info, nil
+	}
+	return nil, &fs.PathError{Op: "stat", Path: name, Err: fs.ErrNotExist}
+}
+
+// LstatIfPossible: neither layer holds links.
+func (o *overlayFs) LstatIfPossible(name string) (fs.FileInfo, bool, error) {
+	info, err := o.Stat(name)
+	return info, false, err
+}
+
+func (o *overlayFs) Open(name string) (afero.File, error) {
+	p := cleanName(name)
+	topInfo, inTop := o.inTop(p)
+	baseInfo, inBase := o.inBase(p)
+	switch {
+	case inTop && topInfo.IsDir() && inBase && baseInfo.IsDir():
+		return &overlayDir{o: o, path: p, name: name, info: topInfo}, nil
+	case inTop:
+		return o.top.Open(p)
+	case inBase && baseInfo.IsDir():
+		return &overlayDir{o: o, path: p, name: name, info: baseInfo}, nil // its entries may be hidden
+	case inBase:
+		return o.base.Open(p)
+	}
+	return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+}
+
+func (o *overlayFs) OpenFile(name string, flag int, perm os.FileMode) (afero.File, error) {
+	if flag&(os.O_WRONLY|os.O_RDWR|os.O_CREATE|os.O_TRUNC|os.O_APPEND) == 0 {
+		return o.Open(name)
+	}
+	p := cleanName(name)
+	if _, ok := o.inTop(p); !ok {
+		info, inBase := o.inBase(p)
+		switch {
+		case inBase && flag&os.O_EXCL != 0 && flag&os.O_CREATE != 0:
+			return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrExist}
+		case inBase && info.IsDir():
+			return nil, &fs.PathError{Op: "open", Path: name, Err: errors.New("is a directory")}
+		case inBase && flag&os.O_TRUNC == 0:
+			if err := o.copyUp(p); err != nil { // an edit in place keeps what the base holds
+				return nil, err
+			}
+		case !inBase && flag&os.O_CREATE == 0:
+			return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+		}
+		if err := o.parentInTop(p, name); err != nil {
+			return nil, err
+		}
+	}
+	o.written.Store(true)
+	return o.top.OpenFile(p, flag, perm)
+}
+
+// parentInTop makes in the top layer the folder that will hold p, when that folder can be seen.
+func (o *overlayFs) parentInTop(p, name string) error {
+	parent, _ := splitLast(p)
+	info, err := o.Stat(parent)
+	if err != nil {
+		return &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+	}
+	if !info.IsDir() {
+		return &fs.PathError{Op: "open", Path: name, Err: errors.New("not a directory")}
+	}
+	o.written.Store(true)
+	return o.top.MkdirAll(parent, 0o755)
+}
+
+// copyUp copies the base's file at p into the top layer, with its time.
+func (o *overlayFs) copyUp(p string) error {
+	data, err := afero.ReadFile(o.base, p)
+	if err != nil {
+		return err
+	}
+	info, err := o.base.Stat(p)
+	if err != nil {
+		return err
+	}
+	if err := o.parentInTop(p, p); err != nil {
+		return err
+	}
+	if err := afero.WriteFile(o.top, p, data, info.Mode().Perm()); err != nil {
+		return err
+	}
+	return o.top.Chtimes(p, info.ModTime(), info.ModTime())
+}
+
+func (o *overlayFs) Create(name string) (afero.File, error) {
+	return o.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o644)
+}
+
+func (o *overlayFs) Mkdir(name string, perm os.FileMode) error {
+	p := cleanName(name)
+	if _, err := o.Stat(p); err == nil {
+		return &fs.PathError{Op: "mkdir", Path: name, Err: fs.ErrExist}
+	}
+	if err := o.parentInTop(p, name); err != nil {
+		return err
+	}
+	return o.top.Mkdir(p, perm)
+}
+
+func (o *overlayFs) MkdirAll(name string, perm os.FileMode) error {
+	p := cleanName(name)
+	for q := p; q != "/"; q, _ = splitLast(q) {
+		if info, err := o.Stat(q); err == nil {
+			if !info.IsDir() {
+				return &fs.PathError{Op: "mkdir", Path: name, Err: errors.New("not a directory")}
+			}
+			if q == p {
+				return nil
+			}
+			break
+		}
+	}
+	o.written.Store(true)
+	return o.top.MkdirAll(p, perm)
+}
+
+func (o *overlayFs) Remove(name string) error {
+	p := cleanName(name)
+	info, err := o.Stat(p)
+	if err != nil {
+		return &fs.PathError{Op: "remove", Path: name, Err: fs.ErrNotExist}
+	}
+	if info.IsDir() {
+		if names, err := (&overlayDir{o: o, path: p}).names(); err != nil {
+			return err
+		} else if len(names) > 0 {
+			return &fs.PathError{Op: "remove", Path: name, Err: errors.New("directory not empty")}
+		}
+	}
+	return o.RemoveAll(name)
+}
+
+func (o *overlayFs) RemoveAll(name string) error {
+	p := cleanName(name)
+	if _, ok := o.inTop(p); ok {
+		if err := o.top.RemoveAll(p); err != nil {
+			return err
+		}
+	}
+	if _, ok := o.inBase(p); ok {
+		o.mu.Lock()
+		o.deleted[p] = true
+		o.mu.Unlock()
+		o.written.Store(true)
+	}
+	return nil
+}
+
+// Rename moves a file (atomic saves rename their temporary file over the target). A folder of the base is not
+// moved: nothing in the engine moves one.
+func (o *overlayFs) Rename(oldname, newname string) error {
+	from, to := cleanName(oldname), cleanName(newname)
+	info, err := o.Stat(from)
+	if err != nil {
+		return &os.LinkError{Op: "rename", Old: oldname, New: newname, Err: fs.ErrNotExist}
+	}
+	if info.IsDir() {
+		if _, inBase := o.inBase(from); inBase {
+			return &os.LinkError{Op: "rename", Old: oldname, New: newname, Err: errReadOnlyZip}
+		}
+	}
+	if _, ok := o.inTop(from); !ok {
+		if err := o.copyUp(from); err != nil {
+			return err
+		}
+	}
+	if err := o.parentInTop(to, newname); err != nil {
+		return err
+	}
+	if err := o.top.Rename(from, to); err != nil {
+		return err
+	}
+	if _, ok := o.inBase(from); ok {
+		o.mu.Lock()
+		o.deleted[from] = true
+		o.mu.Unlock()
+	}
+	return nil
+}
+
+// chattr changes what the top layer holds of p, copying a file of the base up first.
+func (o *overlayFs) chattr(name string, change func(p string) error) error {
+	p := cleanName(name)
+	if _, ok := o.inTop(p); !ok {
+		info, ok := o.inBase(p)
+		switch {
+		case !ok:
+			return &fs.PathError{Op: "chattr", Path: name, Err: fs.ErrNotExist}
+		case info.IsDir():
+			if err := o.MkdirAll(p, info.Mode().Perm()); err != nil {
+				return err
+			}
+		default:
+			if err := o.copyUp(p); err != nil {
+				return err
+			}
+		}
+	}
+	return change(p)
+}
+
+func (o *overlayFs) Chmod(name string, mode os.FileMode) error {
+	return o.chattr(name, func(p string) error { return o.top.Chmod(p, mode) })
+}
+
+func (o *overlayFs) Chown(name string, uid, gid int) error {
+	return o.chattr(name, func(p string) error { return o.top.Chown(p, uid, gid) })
+}
+
+func (o *overlayFs) Chtimes(name string, atime, mtime time.Time) error {
+	return o.chattr(name, func(p string) error { return o.top.Chtimes(p, atime, mtime) })
+}
+
+// overlayDir is a folder of the overlay: the entries of the top layer, and those of the base not hidden.
+type overlayDir struct {
+	o       *overlayFs
+	path    string
+	name    string
+	info    fs.FileInfo
+	entries []fs.DirEntry // read at the first listing
+	listed  bool
+	at      int
+}
+
+func (d *overlayDir) list() error {
+	if d.listed {
+		return nil
+	}
+	byName := map[string]fs.DirEntry{}
+	if _, ok := d.o.inBase(d.path); ok {
+		entries, err := readDirOf(d.o.base, d.path)
+		if err != nil {
+			return err
+		}
+		for _, e := range entries {
+			if !d.o.hidden(cleanName(d.path + "/" + e.Name())) {
+				byName[e.Name()] = e
+			}
+		}
+	}
+	if _, ok := d.o.inTop(d.path); ok {
+		entries, err := readDirOf(d.o.top, d.path)
+		if err != nil {
+			return err
+		}
+		for _, e := range entries {
+			byName[e.Name()] = e // the top's wins
+		}
+	}
+	d.entries = make([]fs.DirEntry, 0, len(byName))
+	for _, e := range byName {
+		d.entries = append(d.entries, e)
+	}
+	sort.Slice(d.entries, func(i, j int) bool { return d.entries[i].Name() < d.entries[j].Name() })
+	d.listed = true
+	return nil
+}
+
+func readDirOf(fsys afero.Fs, p string) ([]fs.DirEntry, error) {
+	f, err := fsys.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if rd, ok := f.(fs.ReadDirFile); ok {
+		return rd.ReadDir(-1)
+	}
+	infos, err := f.Readdir(-1)
+	entries := make([]fs.DirEntry, len(infos))
+	for i, info := range infos {
+		entries[i] = fs.FileInfoToDirEntry(info)
+	}
+	return entries, err
+}
+
+func (d *overlayDir) names() ([]string, error) {
+	if err := d.list(); err != nil {
+		return nil, err
+	}
+	names := make([]string, len(d.entries))
+	for i, e := range d.entries {
+		names[i] = e.Name()
+	}
+	return names, nil
+}
+
+func (d *overlayDir) ReadDir(count int) ([]fs.DirEntry, error) {
+	if err := d.list(); err != nil {
+		return nil, err
+	}
+	rest := d.entries[d.at:]
+	if count > 0 && len(rest) > count {
+		rest = rest[:count]
+	}
+	if count > 0 && len(rest) == 0 {
+		return nil, io.EOF
+	}
+	d.at += len(rest)
+	return rest, nil
+}
+
+func (d *overlayDir) Readdir(count int) ([]fs.FileInfo, error) { return infosOf(d.ReadDir(count)) }
+
+func (d *overlayDir) Readdirnames(count int) ([]string, error) { return namesOf(d.ReadDir(count)) }
+
+func (d *overlayDir) Stat() (fs.FileInfo, error) { return d.info, nil }
+func (d *overlayDir) Name() string               { return d.name }
+func (d *overlayDir) Close() error               { return nil }
+func (d *overlayDir) Sync() error                { return nil }
+
+func (d *overlayDir) Read([]byte) (int, error) {
+	return 0, &fs.PathError{Op: "read", Path: d.name, Err: errors.New("is a directory")}
+}
+func (d *overlayDir) ReadAt([]byte, int64) (int, error) { return d.Read(nil) }
+func (d *overlayDir) Seek(int64, int) (int64, error)    { return 0, nil }
+func (d *overlayDir) Write([]byte) (int, error) {
+	return 0, &fs.PathError{Op: "write", Path: d.name, Err: errors.New("is a directory")}
+}
+func (d *overlayDir) WriteAt([]byte, int64) (int, error) { return d.Write(nil) }
+func (d *overlayDir) WriteString(string) (int, error)    { return d.Write(nil) }
+func (d *overlayDir) Truncate(int64) error               { _, err := d.Write(nil); return err }

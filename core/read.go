@@ -1,0 +1,148 @@
+package core
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+
+	"github.com/spf13/afero"
+)
+
+// Reading a file of the folder within the size limit, without ever waiting on something that is not a regular
+// file: the folders come from servers and other people's machines.
+
+// errNotRegular is an entry that is no longer a regular file when it is read (a folder, a device, a pipe).
+var errNotRegular = errors.New("not a regular file")
+
+// readFile reads one session file within the size limit. A file over the limit is refused before it is read.
+// The buffer is sized from the file's size, so that what memory keeps of it holds no slack.
+func readFile(fsys afero.Fs, name string, limit int64) ([]byte, error) {
+	// Only regular files are opened: opening a named pipe would wait for a writer, forever.
+	if info, err := lstat(fsys, name); err != nil {
+		return nil, err
+	} else if !info.Mode().IsRegular() {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: errNotRegular}
+	}
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	return readOpened(f, name, limit)
+}
+
+// readListedFile reads a file that the listing has just seen as regular, sparing readFile's lstat: on a real
+// disk it opens without blocking and without following a link, so that an entry replaced since by a pipe or a
+// link is refused rather than waited on.
+func readListedFile(fsys afero.Fs, name string, limit int64) ([]byte, error) {
+	switch fsys.(type) {
+	case *afero.MemMapFs, *zipView, *overlayFs: // hold no pipes to wait on: readOpened's stat refuses what is not a regular file
+		f, err := fsys.Open(name)
+		if err != nil {
+			return nil, err
+		}
+		return readOpened(f, name, limit)
+	case *afero.OsFs:
+	default:
+		return readFile(fsys, name, limit)
+	}
+	f, err := OpenRegular(fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	return readOpened(f, name, limit)
+}
+
+// OpenRegular opens a file for reading only when it is a regular file, never waiting on a named pipe and never
+// following a link, for readers outside core (the dev server's watcher) that must not hang either.
+func OpenRegular(fsys afero.Fs, name string) (afero.File, error) {
+	var f afero.File
+	var err error
+	if _, ok := fsys.(*afero.OsFs); ok {
+		f, err = fsys.OpenFile(name, openListedFlags, 0)
+	} else {
+		if info, lerr := lstat(fsys, name); lerr != nil {
+			return nil, lerr
+		} else if !info.Mode().IsRegular() {
+			return nil, &fs.PathError{Op: "open", Path: name, Err: errNotRegular}
+		}
+		f, err = fsys.Open(name)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
+		f.Close()
+		return nil, &fs.PathError{Op: "open", Path: name, Err: errNotRegular}
+	}
+	return f, nil
+}
+
+// wholeFile is a file that hands its bytes over at once, in a buffer of their own (a zip entry, inflated).
+type wholeFile interface{ contents() ([]byte, error) }
+
+func readOpened(f afero.File, name string, limit int64) ([]byte, error) {
+	defer f.Close()
+	size := int64(512)
+	if st, err := f.Stat(); err == nil {
+		if !st.Mode().IsRegular() { // replaced since it was listed
+			return nil, &fs.PathError{Op: "read", Path: name, Err: errNotRegular}
+		}
+		if st.Size() > limit {
+			return nil, &tooLargeError{size: st.Size(), limit: limit}
+		}
+		size = st.Size() + 1 // +1 so that the end of the file is seen without growing the buffer
+		if w, ok := f.(wholeFile); ok {
+			return w.contents() // of the size Stat gave: a zip entry that inflates to more is refused
+		}
+	}
+	buf := make([]byte, 0, size)
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)] // the file grew since its size was read
+		}
+		n, err := f.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if int64(len(buf)) > limit {
+			return nil, &tooLargeError{size: int64(len(buf)), limit: limit}
+		}
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+}
+
+type tooLargeError struct{ size, limit int64 }
+
+func (e *tooLargeError) Error() string {
+	return fmt.Sprintf("%s, over the %s limit", formatSize(e.size), formatSize(e.limit))
+}
+
+func formatSize(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}
+
+// unwrapPathError drops the path from an fs error: the report names the file already.
+func unwrapPathError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	var le *os.LinkError // a rename: its paths are those of a temporary file
+	if errors.As(err, &le) {
+		return le.Err
+	}
+	return err
+}

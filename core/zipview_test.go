@@ -1,0 +1,185 @@
+package core
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"hash/crc32"
+	"io/fs"
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/spf13/afero"
+)
+
+// A zip read in place is checked as the same files in a folder are: same report, same errors, same order.
+func TestZipViewIsTheFolder(t *testing.T) {
+	files := map[string]string{
+		"key.mobileapp":                           "k",
+		"TEAM.com.a/" + strings.Repeat("a", 40):   session("TEAM", "com.a", strings.Repeat("a", 40), "accepted"),
+		"TEAM.com.a/" + strings.Repeat("b", 40):   "\xEF\xBB\xBF" + session("TEAM", "com.a", strings.Repeat("b", 40), "pending"),
+		"TEAM.com.a/" + strings.Repeat("c", 40):   `{"broken":`,
+		"TEAM.com.a/manifest.json":                "{}",
+		"com.b/" + strings.Repeat("d", 32):        session("", "com.b", strings.Repeat("e", 32), "accepted"),
+		"com.b/nested/" + strings.Repeat("f", 32): "{}",
+		"com.b/.hidden":                           "x",
+		"empty/":                                  "",
+	}
+	var entries []zipEntry
+	for _, name := range sortedKeys(files) {
+		entries = append(entries, zipEntry{Name: "MobileApps/" + name, Data: files[name]})
+	}
+	data := makeZip(t, entries...)
+	view, dir, err := ZipView(bytes.NewReader(data), int64(len(data)), DefaultZipLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range Langs {
+		c := NewChecker(CheckerOptions{Lang: lang})
+		fromZip, err := c.Check(context.Background(), view, dir, CheckOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		fromFolder, err := c.Check(context.Background(), memTree(t, files), root, CheckOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := json.Marshal(fromZip)
+		want, _ := json.Marshal(fromFolder)
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s:\nzip    %s\nfolder %s", lang, got, want)
+		}
+	}
+	if _, err := view.Create(dir + "/x"); err == nil {
+		t.Error("a zip read in place took a new file")
+	}
+}
+
+// An entry whose data does not match its header is found when it is read: the check stops with an error that
+// names the zip and the entry, as a zip refused before it was used would.
+func TestZipViewBrokenEntryStopsTheCheck(t *testing.T) {
+	id := strings.Repeat("a", 40)
+	data := makeZip(t, zipEntry{Name: "MobileApps/com.a/" + strings.Repeat("b", 40), Data: session("", "com.a", strings.Repeat("b", 40), "accepted")},
+		rawEntry("MobileApps/com.a/"+id, deflate(t, []byte("{}")), crc32.ChecksumIEEE([]byte("[]")), 2))
+	dir := t.TempDir()
+	zipPath := dir + "/broken.zip"
+	if err := os.WriteFile(zipPath, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fsys, root, err := OpenPath(afero.NewOsFs(), zipPath, DefaultZipLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = (&Checker{}).Check(context.Background(), fsys, root, CheckOptions{})
+	var ze *ZipError
+	if !errors.As(err, &ze) || KindOf(err) != KindInput || !strings.Contains(err.Error(), zipPath+`: zip entry "MobileApps/com.a/`+id+`"`) || !strings.Contains(err.Error(), "checksum") {
+		t.Fatalf("got %v, want the zip and the entry named, and its checksum", err)
+	}
+	if _, err := OpenZip(context.Background(), data, "broken.zip", nil, WorkspaceOptions{}); !errors.As(err, &ze) {
+		t.Fatalf("OpenZip: %v, want the zip refused", err)
+	}
+}
+
+// The edits made to a zip read in place are kept beside it: each change shows, the zip itself does not change,
+// and the download holds both.
+func TestOverlayEdits(t *testing.T) {
+	a, b, c := strings.Repeat("a", 40), strings.Repeat("b", 40), strings.Repeat("c", 40)
+	data := makeZip(t,
+		zipEntry{Name: "MobileApps/com.a/" + a, Data: session("", "com.a", a, "pending")},
+		zipEntry{Name: "MobileApps/com.a/" + b, Data: session("", "com.a", b, "accepted")},
+		zipEntry{Name: "MobileApps/com.b/" + c, Data: session("", "com.b", c, "accepted")},
+		zipEntry{Name: "MobileApps/key.mobileapp", Data: "k"})
+	before := append([]byte{}, data...)
+	ws, err := OpenZip(context.Background(), data, "x.zip", nil, WorkspaceOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := tree(t, ws.Fs(), ZipRoot)
+	step := func(what string, do func() error, change func()) {
+		t.Helper()
+		if err := do(); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		change()
+		if got := tree(t, ws.Fs(), ZipRoot); !reflect.DeepEqual(got, want) {
+			t.Fatalf("after %s:\n got %q\nwant %q", what, got, want)
+		}
+	}
+	file, err := ws.Read("com.a/" + a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	step("accepting a", func() error { _, err := ws.SetStatus("com.a/"+a, StatusAccepted, file.ETag); return err }, func() {
+		want["com.a/"+a] = strings.Replace(want["com.a/"+a], `"pending"`, `"accepted"`, 1)
+	})
+	step("deleting b", func() error { return ws.Remove("com.a/"+b, "") }, func() { delete(want, "com.a/"+b) })
+	step("deleting com.b", func() error { return ws.Remove("com.b", "") }, func() { delete(want, "com.b/"); delete(want, "com.b/"+c) })
+	var created string
+	step("creating a session in com.b again", func() error {
+		f, err := ws.Create(NewSession{ApplicationID: "com.b", Status: StatusAccepted})
+		if err == nil {
+			created = f.Path
+		}
+		return err
+	}, func() {
+		content, _ := afero.ReadFile(ws.Fs(), ZipRoot+"/"+created)
+		want["com.b/"] = ""
+		want[created] = string(content)
+	})
+	if st, err := ws.State(context.Background()); err != nil || st.Disk.Summary.Sessions != 2 || len(st.Disk.Errors) != 0 {
+		t.Fatalf("state: %v %+v", err, st.Disk.Summary)
+	}
+	var zip bytes.Buffer
+	if err := ws.Download(&zip); err != nil {
+		t.Fatal(err)
+	}
+	back, err := importZip(t, zip.Bytes(), DefaultZipLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := tree(t, back, ZipRoot); !reflect.DeepEqual(got, want) {
+		t.Errorf("downloaded:\n got %q\nwant %q", got, want)
+	}
+	if err := ws.Remove("", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ws.Fs().Stat(ZipRoot); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the root after deleting everything: %v", err)
+	}
+	if st, err := ws.State(context.Background()); err != nil || st.Disk.Summary.Files != 0 {
+		t.Fatalf("state of a deleted root: %v %+v", err, st)
+	}
+	if !bytes.Equal(data, before) {
+		t.Error("the zip's bytes changed")
+	}
+}
+
+// A workspace's size limit is the one of every read: a file under it is read, accepted and removed with the
+// ETag just read, whatever the default limit.
+func TestWorkspaceLimitIsEveryReadsLimit(t *testing.T) {
+	id := strings.Repeat("a", 40)
+	big := strings.Replace(session("", "com.a", id, "pending"), `"email"`, `"padding": "`+strings.Repeat("x", 5<<20)+`", "email"`, 1)
+	fsys := memTree(t, map[string]string{"com.a/" + id: big})
+	c := NewChecker(CheckerOptions{Limits: Limits{MaxFileSize: 16 << 20}})
+	ws, err := NewWorkspace(context.Background(), fsys, root, c, WorkspaceOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := ws.Read("com.a/" + id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Error != nil {
+		t.Fatalf("a 5 MiB file under a 16 MiB limit: %v", f.Error)
+	}
+	accepted, err := ws.SetStatus("com.a/"+id, StatusAccepted, f.ETag)
+	if err != nil {
+		t.Fatalf("SetStatus: %v", err)
+	}
+	if err := ws.Remove("com.a/"+id, accepted.ETag); err != nil {
+		t.Fatalf("Remove with the ETag just read: %v", err)
+	}
+}
