@@ -69,6 +69,9 @@ func (o *overlayFs) inBase(p string) (fs.FileInfo, bool) {
 }
 
 func (o *overlayFs) Stat(name string) (fs.FileInfo, error) {
+	if !o.written.Load() {
+		return o.base.Stat(name)
+	}
 	p := cleanName(name)
 	if info, ok := o.inTop(p); ok {
 		return info, nil
@@ -86,6 +89,9 @@ func (o *overlayFs) LstatIfPossible(name string) (fs.FileInfo, bool, error) {
 }
 
 func (o *overlayFs) Open(name string) (afero.File, error) {
+	if !o.written.Load() {
+		return o.base.Open(name) // as long as nothing is written, the base is the whole filesystem
+	}
 	p := cleanName(name)
 	topInfo, inTop := o.inTop(p)
 	baseInfo, inBase := o.inBase(p)

@@ -47,7 +47,12 @@ func zipViewNamed(r io.ReaderAt, size int64, limits ZipLimits, archive string) (
 	for _, f := range plan.files {
 		parent, name := splitLast(f.target)
 		d := v.dir(parent, time.Time{})
-		d.children = append(d.children, &zipNode{name: name, zf: f.zf})
+		n := &zipNode{name: name, zf: f.zf}
+		d.children = append(d.children, n)
+		if d.files == nil {
+			d.files = map[string]*zipNode{}
+		}
+		d.files[name] = n
 	}
 	for _, d := range v.dirs {
 		sort.Slice(d.children, func(i, j int) bool { return d.children[i].name < d.children[j].name })
@@ -55,8 +60,7 @@ func zipViewNamed(r io.ReaderAt, size int64, limits ZipLimits, archive string) (
 	return v, ZipRoot, nil
 }
 
-// zipView is the filesystem of ZipView. Its folders are kept by path; a file is found in its folder's sorted
-// children, so that a zip of many small entries costs one node each and no map entry.
+// zipView is the filesystem of ZipView. Its folders are kept by path, and each folder's files by name.
 type zipView struct {
 	r       io.ReaderAt
 	size    int64
@@ -68,9 +72,10 @@ type zipView struct {
 
 type zipNode struct {
 	name     string
-	zf       *zip.File // nil for a folder
-	modified time.Time // of a folder
-	children []*zipNode
+	zf       *zip.File           // nil for a folder
+	modified time.Time           // of a folder
+	children []*zipNode          // of a folder, in name order
+	files    map[string]*zipNode // of a folder, its files by name
 }
 
 func splitLast(p string) (dir, name string) {
@@ -102,6 +107,9 @@ func (v *zipView) dir(p string, modified time.Time) *zipNode {
 
 // cleanName turns a name given to the filesystem into the form of its paths: absolute, with '/'.
 func cleanName(name string) string {
+	if strings.HasPrefix(name, "/") && !strings.Contains(name, `\`) {
+		return path.Clean(name) // no copy of a name that is clean already: the checks' names are
+	}
 	return path.Clean("/" + strings.ReplaceAll(name, `\`, "/"))
 }
 
@@ -111,13 +119,10 @@ func (v *zipView) node(name string) (*zipNode, bool) {
 		return d, true
 	}
 	parent, base := splitLast(p)
-	d := v.dirs[parent]
-	if d == nil {
-		return nil, false
-	}
-	i := sort.Search(len(d.children), func(i int) bool { return d.children[i].name >= base })
-	if i < len(d.children) && d.children[i].name == base && d.children[i].zf != nil {
-		return d.children[i], true
+	if d := v.dirs[parent]; d != nil {
+		if n := d.files[base]; n != nil {
+			return n, true
+		}
 	}
 	return nil, false
 }
