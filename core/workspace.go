@@ -148,6 +148,16 @@ type File struct {
 	// Duplicates are the pointers of properties given twice or more in one object: the last value is the one
 	// that counts, as when 4D decodes the file, and the console should say so.
 	Duplicates []string `json:"duplicates,omitempty"`
+	// Actions are what the console may offer on the file, as the engine decides them.
+	Actions FileActions `json:"actions"`
+}
+
+// FileActions say which of the console's actions apply to a file.
+type FileActions struct {
+	Accept  bool `json:"accept"`  // setStatus "accepted" would change the file
+	Pending bool `json:"pending"` // setStatus "pending" would
+	// Blocked says, in the workspace's language, why the status cannot be set at all; "" when it can.
+	Blocked string `json:"blocked,omitempty"`
 }
 
 // State computes what the console shows, in one pass over the folder.
@@ -202,13 +212,24 @@ func (w *Workspace) read(rel string) (*File, error) {
 		return f, nil
 	}
 	_, _, f.Error = w.checker.CheckBytes(sf, data)
-	body := bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF"))
-	if doc, perr := w.checker.parse(sf, body); perr == nil {
+	lang := w.checker.Lang()
+	body := withoutBOM(data)
+	doc, perr := w.checker.parse(sf, body)
+	if perr == nil {
 		f.Duplicates = duplicateKeys(body)
 		if s := sessionFromDoc(rel, app, doc); s.Token != "" {
-			in := InspectToken(s, w.checker.Lang())
+			in := InspectToken(s, lang)
 			f.Token = &in
 		}
+	}
+	switch {
+	case w.readonly:
+		f.Actions.Blocked = lang.Sprintf(msgReadonlyFolder)
+	case perr != nil: // SetStatus edits the text of a JSON object, which this is not
+		f.Actions.Blocked = lang.Sprintf(msgStatusNeedsObject)
+	default:
+		status := str(doc, "status")
+		f.Actions.Accept, f.Actions.Pending = status != StatusAccepted, status != StatusPending
 	}
 	return f, nil
 }

@@ -488,3 +488,34 @@ func mustJSON(t *testing.T, v any) []byte {
 	}
 	return b
 }
+
+// The engine says which status changes apply to a file, and why none does: the console offers only those.
+func TestWorkspaceFileActions(t *testing.T) {
+	ws := openSample(t, core.WorkspaceOptions{})
+	fr := openSample(t, core.WorkspaceOptions{})
+	fr.SetLang(core.French)
+	ro := openSample(t, core.WorkspaceOptions{Readonly: true})
+	for _, tt := range []struct {
+		ws      *core.Workspace
+		path    string
+		want    core.FileActions
+		blocked string // part of the reason, when there is one
+	}{
+		{ws, accepted, core.FileActions{Pending: true}, ""},
+		{ws, pending, core.FileActions{Accept: true}, ""},
+		{ws, badStatus, core.FileActions{Accept: true, Pending: true}, ""}, // "Accepted" is neither: both fix it
+		{ws, badToken, core.FileActions{Pending: true}, ""},
+		{ws, malformed, core.FileActions{}, "not well-formed JSON"},
+		{fr, malformed, core.FileActions{}, "pas du JSON bien formé"},
+		{ro, pending, core.FileActions{}, "read-only"},
+	} {
+		f, err := tt.ws.Read(tt.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := f.Actions
+		if got.Accept != tt.want.Accept || got.Pending != tt.want.Pending || (tt.blocked == "") != (got.Blocked == "") || !strings.Contains(got.Blocked, tt.blocked) {
+			t.Errorf("%s: actions %+v, want %+v blocked %q", tt.path, got, tt.want, tt.blocked)
+		}
+	}
+}

@@ -56,7 +56,7 @@ function indexState(st) {
   const pending = new Map();
   for (const u of arr(st?.pending?.updated)) pending.set(u.path, { kind: 'updated', changes: arr(u.changes) });
   for (const n of arr(st?.pending?.notLoaded)) pending.set(n.path, { kind: 'notLoaded' });
-  for (const r of arr(st?.pending?.removed)) pending.set(r.path, { kind: 'removed', reason: r.reason, code: r.code });
+  for (const r of arr(st?.pending?.removed)) pending.set(r.path, { kind: 'removed', code: r.code, message: r.message });
   // what the search box matches, lower-cased once per State rather than on every keystroke
   const hay = new Map();
   const add = (path, ...fields) => hay.set(path, fields.filter((f) => f != null && f !== '').join('\u0000').toLowerCase());
@@ -435,13 +435,12 @@ function renderEditorChrome() {
   editor.setReadOnly(!f || ro);
   editor.setLabel(f ? t('editor.labelFile', { path: f.path }) : t('editor.label'));
   el.save.disabled = !f || !ui.dirty || ro;
-  // setStatus fixes a file that fails mobi 1, 3 or 4 (a status "Accepted" is mobi 3), but the engine cannot
-  // edit a file that is not well-formed JSON: say why rather than offer a call that fails
-  const malformed = err?.code === 2;
-  el.accept.disabled = !f || ro || malformed || session?.status === 'accepted';
-  el.setPending.disabled = !f || ro || malformed || session?.status === 'pending';
-  el.accept.title = malformed ? t('tip.malformed') : t('tip.accept');
-  el.setPending.title = malformed ? t('tip.malformed') : t('tip.pending');
+  // the engine says which status changes apply, and why none does (docs/api.md, File.actions)
+  const actions = f?.actions ?? {};
+  el.accept.disabled = !actions.accept;
+  el.setPending.disabled = !actions.pending;
+  el.accept.title = actions.blocked || t('tip.accept');
+  el.setPending.title = actions.blocked || t('tip.pending');
   el.deleteSession.disabled = !f || ro;
   const app = currentApp();
   el.deleteApp.disabled = !app || ro;
@@ -527,7 +526,6 @@ async function openSample() {
 }
 
 function resetForNewSource() {
-  own.left.clear();
   ui.report = null;
   ui.reportAt = null;
   ui.selected = '';
@@ -545,7 +543,7 @@ async function save(force = false) {
   const params = { path, content };
   if (!force) params.etag = ui.file.etag;
   await run(async () => {
-    const r = await withConflict(() => ownWrite(() => call('write', params), (res) => wrote(path, res.file.etag)), () => save(true));
+    const r = await withConflict(() => call('write', params), () => save(true));
     if (!r) return;
     ui.changed.delete(path);
     loadFile(r.file, true);
@@ -561,8 +559,7 @@ async function setStatus(status, force = false) {
   const params = { path, status };
   if (!force) params.etag = ui.file.etag;
   await run(async () => {
-    const r = await withConflict(() => ownWrite(() => call('setStatus', params), (res) => wrote(path, res.file.etag)),
-      () => setStatus(status, true));
+    const r = await withConflict(() => call('setStatus', params), () => setStatus(status, true));
     if (!r) return;
     loadFile(r.file);
     setState(r.state);
@@ -601,7 +598,7 @@ async function removePath(path) {
   } else text = t('confirm.deleteSession', { path });
   if (!(await confirmDialog(text, t('btn.delete')))) return;
   await run(async () => {
-    const next = await ownWrite(() => call('remove', { path }), () => deleted(path));
+    const next = await call('remove', { path });
     if (ui.file && (path === '' || ui.file.path === path || ui.file.path.startsWith(`${path}/`))) {
       ui.dirty = false;
       closeFile();
@@ -632,7 +629,7 @@ async function createSession() {
   };
   if (!(await confirmDiscard())) return;
   await run(async () => {
-    const r = await ownWrite(() => call('create', params), (res) => wrote(res.file.path, res.file.etag));
+    const r = await call('create', params);
     setState(r.state);
     loadFile(r.file);
     select(r.file.path);
@@ -697,109 +694,14 @@ async function changeLang(code) {
     if (file.path !== ui.file?.path) return; // another file was opened meanwhile
     if (!ui.dirty) loadFile(file, true);
     else if (file.etag === ui.file.etag) {
-      ui.file = { ...ui.file, error: file.error, token: file.token };
+      ui.file = { ...ui.file, error: file.error, token: file.token, actions: file.actions };
       renderEditorChrome();
     }
   }, t('err.lang'));
 }
 
-// ---- server mode: the dev server tells when files change on disk
-// The watcher also sees the page's own writes, and its `disk` event may come after the write's answer: that
-// is no news to this page. The page remembers the state each of its writes left and drops an event for a path
-// still in that state. The filter is this page's own: another page is still told.
-const own = {
-  left: new Map(), // path → the etag the page's write left, or null: the page deleted it (file, app folder, "" = all)
-  writing: 0,      // own writes under way: a disk event waits for their answers, or it could not be told apart
-  queue: [],       // disk events waiting
-  draining: false,
-};
-
-/** Runs one of the page's own writes; left(result) records what it left on disk. */
-async function ownWrite(send, left) {
-  own.writing++;
-  try {
-    const r = await send();
-    if (r) left(r);
-    return r;
-  } finally {
-    own.writing--;
-    drainDisk();
-  }
-}
-
-const covers = (k, p) => k === '' || p === k || p.startsWith(`${k}/`);
-
-function wrote(path, etag) {
-  // a write inside what the page deleted before: that deletion no longer tells what the disk holds there
-  for (const [k, v] of own.left) if (v === null && covers(k, path)) own.left.delete(k);
-  own.left.set(path, etag);
-}
-
-function deleted(path) {
-  for (const k of own.left.keys()) if (covers(path, k)) own.left.delete(k);
-  own.left.set(path, null);
-}
-
-/** Someone else changed path: what the page wrote there, or deleted around it, is past. */
-function forget(path) {
-  for (const [k, v] of own.left) if (covers(path, k) || (v === null && covers(k, path))) own.left.delete(k);
-}
-
-function diskChanged(event) {
-  own.queue.push(event);
-  drainDisk();
-}
-
-async function drainDisk() {
-  if (own.draining) return;
-  own.draining = true;
-  try {
-    while (own.queue.length && !own.writing) {
-      const { paths, resync } = own.queue.shift();
-      announce({ paths: await notOwn(paths), resync });
-    }
-  } finally {
-    own.draining = false;
-  }
-}
-
-/** The paths of a disk event, less those still as the page's own writes left them. */
-async function notOwn(paths) {
-  if (!own.left.size) return paths;
-  const out = [];
-  let fresh = null; // a State read now, once per event, when a path needs it
-  const state = async () => (fresh ??= await call('state'));
-  for (const p of paths) {
-    let mine = false;
-    try { mine = await isOwn(p, state); } catch { /* cannot tell: announce it */ }
-    if (!mine) {
-      forget(p);
-      out.push(p);
-    }
-  }
-  return out;
-}
-
-const etagNow = (path) => call('read', { path }).then((f) => f.etag,
-  (err) => { if (err.kind === 'notfound') return null; throw err; }); // null: gone
-
-async function isOwn(p, state) {
-  const etag = own.left.get(p);
-  if (etag) return (await etagNow(p)) === etag; // a file the page wrote
-  // Else what is now at p (a file, an app folder that appeared or vanished) must be files the page wrote, as
-  // it left them, or nothing where the page deleted. The State tells what is there without a 404 to log.
-  const deletedHere = [...own.left].some(([k, v]) => v === null && covers(k, p));
-  if (!deletedHere && ![...own.left.keys()].some((k) => covers(p, k))) return false;
-  const st = await state();
-  const now = [...arr(st.disk?.sessions), ...arr(st.disk?.errors), ...arr(st.disk?.skipped)]
-    .map((x) => x.path).filter((x) => covers(p, x));
-  if (!now.length) return deletedHere && !arr(st.apps).some((a) => a.name === p);
-  for (const f of now) {
-    const left = own.left.get(f);
-    if (!left || (await etagNow(f)) !== left) return false;
-  }
-  return true;
-}
+// ---- server mode: the dev server tells when files change on disk (not the changes of this tab: transport.js)
+function diskChanged(event) { announce(event); }
 
 function announce({ paths, resync }) {
   for (const p of paths) ui.changed.add(p);

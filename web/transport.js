@@ -66,20 +66,25 @@ class ServerTransport {
   mode = 'server';
   #token;
   #events = null;
+  // This tab, named on each change it asks for: the server tags the disk events of those changes with it, and
+  // the tab ignores them (it has their result); every other tab is told.
+  #tab = Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, '0')).join('');
 
   constructor(token) { this.#token = token; }
 
   onProgress() {} // the HTTP API reports no progress: the page shows an indeterminate bar
 
   /**
-   * The dev server's Server-Sent Events: disk({paths, resync}) when files change on disk (resync: events were
-   * missed, reload everything); refresh(RefreshReport) when the server refreshed memory itself (-auto-refresh).
+   * The dev server's Server-Sent Events: disk({paths, resync}) when files change on disk, but for the changes
+   * this tab made itself (resync: events were missed, reload everything); refresh(RefreshReport) when the server
+   * refreshed memory itself (-auto-refresh).
    */
   onEvents({ disk, refresh }) {
     this.#events = new EventSource('/api/events');
     this.#events.addEventListener('disk', (e) => {
       let data = { paths: [], resync: true }; // a malformed event still means "something changed"
       try { data = JSON.parse(e.data); } catch { /* keep the resync */ }
+      if (data.tab && data.tab === this.#tab) return;
       disk({ paths: data.paths ?? [], resync: !!data.resync });
     });
     this.#events.addEventListener('refresh', (e) => {
@@ -117,7 +122,10 @@ class ServerTransport {
   }
 
   async #fetch(verb, url, body, headers = {}, raw = false) {
-    if (verb !== 'GET') headers['X-Mobisess-Token'] = this.#token;
+    if (verb !== 'GET') {
+      headers['X-Mobisess-Token'] = this.#token;
+      headers['X-Mobisess-Tab'] = this.#tab;
+    }
     let res;
     try {
       res = await fetch(url, { method: verb, body, headers, credentials: 'same-origin', cache: 'no-store' });

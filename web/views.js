@@ -38,10 +38,9 @@ export function memoryCell(path, idx, onRow = false) {
   return h('span', { class: 'muted' }, '—');
 }
 
+/** Why a session is (or would be) removed from memory: the engine's message, with its mobi code when it has one. */
 export function removedReason(r) {
-  if (r.reason === 'deleted') return t('reason.deleted');
-  if (r.reason === 'invalid') return t('reason.invalid', { code: r.code ?? '?' });
-  return r.reason ?? '';
+  return r.code ? `mobi ${r.code}: ${r.message ?? ''}` : r.message ?? '';
 }
 
 // title: the whole value, for a cell cut short with an ellipsis. c-os, c-sim, c-lang, c-ip: columns a narrow

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -12,27 +14,28 @@ import (
 	"unicode/utf8"
 
 	"github.com/mobisess/mobisess/core"
+	"github.com/mobisess/mobisess/core/api"
 )
 
-// postMethods are the engine's methods reachable as POST /api/<method> with the params as a JSON body
-// (docs/api.md). openZip and openSample are answered too, with the engine's refusal: a server works on its
-// own folder.
-var postMethods = map[string]bool{
-	"state": true, "setLang": true, "read": true, "write": true, "remove": true, "setStatus": true,
-	"create": true, "refresh": true, "restart": true, "openZip": true, "openSample": true,
-}
-
-// serveAPI routes /api/…; every answer is JSON except the zip and the event stream.
+// serveAPI routes /api/…; every answer is JSON except the zip and the event stream. Each route reads its typed
+// parameters (api's, as the wasm module reads them) and calls the Workspace's methods.
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
-	if s.api == nil {
+	if s.ws == nil {
 		writeError(w, refuse(http.StatusNotFound, core.KindNotFound, "no HTTP API in browser mode: the engine runs in the page"), false)
 		return
 	}
+	defer func() {
+		// A panic is a bug, but the page must show it rather than lose its connection.
+		if p := recover(); p != nil {
+			s.logf("internal error in %s %s: %v", r.Method, r.URL.Path, p)
+			writeError(w, refuse(http.StatusInternalServerError, core.KindInternal, fmt.Sprintf("internal error in %s: %v", r.URL.Path, p)), false)
+		}
+	}()
 	name := strings.TrimPrefix(r.URL.Path, "/api/")
 	allow := ""
 	switch {
 	case name == "state" && safeMethod(r.Method):
-		s.answer(w, r, "state", nil, false)
+		s.answer(w, r, false, func(ctx context.Context) (any, error) { return s.ws.State(ctx) })
 	case name == "events" && r.Method == http.MethodGet:
 		s.serveEvents(w, r)
 	case name == "download" && safeMethod(r.Method):
@@ -48,9 +51,9 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		default:
 			allow = "GET, HEAD, PUT, DELETE"
 		}
-	case postMethods[name] && r.Method == http.MethodPost:
-		s.post(w, r, name)
-	case postMethods[name]:
+	case postMethods[name] != nil && r.Method == http.MethodPost:
+		s.post(w, r, postMethods[name])
+	case postMethods[name] != nil:
 		allow = "POST"
 	case name == "state" || name == "download":
 		allow = "GET, HEAD"
@@ -66,73 +69,220 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// call runs one engine method and answers its JSON.
-func (s *Server) call(w http.ResponseWriter, r *http.Request, method string, params []byte, precondition bool) ([]byte, bool) {
-	// Bounded like the response: a refresh stuck on a dead network share must not hold the engine forever.
-	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.Timeouts.Write)
+// A postMethod is POST /api/<name>: its JSON body decoded into its parameters, then the call. A method that
+// changes the folder names what it may touch, so that the watcher knows the change for the tab's.
+type postMethod func(s *Server, w http.ResponseWriter, r *http.Request, body []byte)
+
+// postMethods are the methods of docs/api.md reachable as POST /api/<name>. openZip and openSample are answered
+// too, with the engine's refusal: a server works on its own folder.
+var postMethods = map[string]postMethod{
+	"state": func(s *Server, w http.ResponseWriter, r *http.Request, body []byte) {
+		s.answer(w, r, false, func(ctx context.Context) (any, error) { return s.ws.State(ctx) })
+	},
+	"setLang": func(s *Server, w http.ResponseWriter, r *http.Request, body []byte) {
+		var p api.LangParams
+		s.answer(w, r, false, func(ctx context.Context) (any, error) {
+			if err := api.Decode(body, &p); err != nil {
+				return nil, err
+			}
+			lang, err := api.ParseLang(p.Lang)
+			if err != nil {
+				return nil, err
+			}
+			s.ws.SetLang(lang)
+			return s.ws.State(ctx)
+		})
+	},
+	"read": func(s *Server, w http.ResponseWriter, r *http.Request, body []byte) {
+		var p api.PathParams
+		s.answer(w, r, false, func(ctx context.Context) (any, error) {
+			if err := api.Decode(body, &p); err != nil {
+				return nil, err
+			}
+			return s.ws.Read(p.Path)
+		})
+	},
+	"write": func(s *Server, w http.ResponseWriter, r *http.Request, body []byte) {
+		var p api.WriteParams
+		if !s.decode(w, body, &p) {
+			return
+		}
+		s.write(w, r, p, false)
+	},
+	"remove": func(s *Server, w http.ResponseWriter, r *http.Request, body []byte) {
+		var p api.RemoveParams
+		if !s.decode(w, body, &p) {
+			return
+		}
+		s.remove(w, r, p, false)
+	},
+	"setStatus": func(s *Server, w http.ResponseWriter, r *http.Request, body []byte) {
+		var p api.StatusParams
+		if !s.decode(w, body, &p) {
+			return
+		}
+		s.changing(w, r, false, fileTouches(p.Path), func(ctx context.Context) (any, []string, error) {
+			f, err := s.ws.SetStatus(p.Path, p.Status, p.ETag)
+			return s.withState(ctx, f, err, p.Path)
+		})
+	},
+	"create": func(s *Server, w http.ResponseWriter, r *http.Request, body []byte) {
+		var p core.NewSession
+		if !s.decode(w, body, &p) {
+			return
+		}
+		s.changing(w, r, false, []touch{{path: core.ExpectedFolder(p.TeamID, p.ApplicationID), subtree: true}},
+			func(ctx context.Context) (any, []string, error) {
+				f, err := s.ws.Create(p)
+				if err != nil {
+					return nil, nil, err
+				}
+				return s.withState(ctx, f, nil, f.Path)
+			})
+	},
+	"refresh": func(s *Server, w http.ResponseWriter, r *http.Request, body []byte) {
+		s.answer(w, r, false, func(ctx context.Context) (any, error) {
+			if err := api.Decode(body, &struct{}{}); err != nil {
+				return nil, err
+			}
+			return s.refresh(ctx)
+		})
+	},
+	"restart": func(s *Server, w http.ResponseWriter, r *http.Request, body []byte) {
+		s.answer(w, r, false, func(ctx context.Context) (any, error) {
+			if err := api.Decode(body, &struct{}{}); err != nil {
+				return nil, err
+			}
+			if _, err := s.ws.Restart(ctx); err != nil {
+				return nil, err
+			}
+			return s.ws.State(ctx)
+		})
+	},
+	"openZip":    refuseOpen,
+	"openSample": refuseOpen,
+}
+
+func refuseOpen(s *Server, w http.ResponseWriter, r *http.Request, body []byte) {
+	writeError(w, api.ErrCannotOpen, false)
+}
+
+// decode reads a method's parameters, answering the error itself when they cannot be read.
+func (s *Server) decode(w http.ResponseWriter, body []byte, v any) bool {
+	if err := api.Decode(body, v); err != nil {
+		writeError(w, err, false)
+		return false
+	}
+	return true
+}
+
+// withCallTimeout bounds a call like its response: a refresh stuck on a dead network share must not hold the
+// engine forever.
+func (s *Server) withCallTimeout(r *http.Request) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(r.Context(), s.cfg.Timeouts.Write)
+}
+
+// answer runs a call that changes nothing on disk and answers its document.
+func (s *Server) answer(w http.ResponseWriter, r *http.Request, precondition bool, call func(context.Context) (any, error)) {
+	ctx, cancel := s.withCallTimeout(r)
 	defer cancel()
-	res, err := s.api.Call(ctx, method, params, nil)
+	v, err := call(ctx)
+	s.reply(w, v, err, precondition)
+}
+
+func (s *Server) reply(w http.ResponseWriter, v any, err error, precondition bool) {
 	if err != nil {
 		writeError(w, err, precondition)
-		return nil, false
+		return
 	}
-	return res.JSON, true
+	data, err := json.Marshal(v)
+	if err != nil {
+		writeError(w, err, false)
+		return
+	}
+	if f := fileOf(v); f != nil {
+		w.Header().Set("ETag", quote(f.ETag))
+	}
+	writeJSON(w, http.StatusOK, data)
 }
 
-func (s *Server) answer(w http.ResponseWriter, r *http.Request, method string, params []byte, precondition bool) {
-	if out, ok := s.call(w, r, method, params, precondition); ok {
-		writeJSON(w, http.StatusOK, out)
+// fileOf is the file an answer is about, whose ETag goes in the header too.
+func fileOf(v any) *core.File {
+	switch v := v.(type) {
+	case *core.File:
+		return v
+	case api.FileState:
+		return v.File
 	}
+	return nil
 }
 
-// changing is call for the methods that change the folder. The watcher is told what the call may touch
-// before it runs and what it did touch after, so that it does not announce the result as a change on disk.
-func (s *Server) changing(w http.ResponseWriter, r *http.Request, method string, params []byte, precondition bool) ([]byte, bool) {
-	if s.watch == nil {
-		return s.call(w, r, method, params, precondition)
-	}
-	var p struct {
-		Path *string `json:"path"`
-		core.NewSession
-	}
-	json.Unmarshal(params, &p)
-	var touches []touch
-	switch {
-	case method == "create":
-		touches = []touch{{path: core.ExpectedFolder(p.TeamID, p.ApplicationID), subtree: true}}
-	case p.Path == nil:
-	case method == "remove":
-		touches = []touch{{path: *p.Path, subtree: true}}
-	default:
-		touches = []touch{{path: *p.Path}, {path: parentOf(*p.Path)}}
-	}
-	id := s.watch.begin(touches)
-	out, ok := s.call(w, r, method, params, precondition)
-	var done []string
-	switch {
-	case !ok:
-	case method == "create":
-		var res struct {
-			File struct {
-				Path string `json:"path"`
-			} `json:"file"`
-		}
-		json.Unmarshal(out, &res)
-		done = []string{res.File.Path}
-	case p.Path != nil:
-		done = []string{*p.Path}
-	}
+// changing runs a call that changes the folder. The watcher is told what the call may touch before it runs and
+// what it did touch after, so that it announces the change as the tab's that asked for it
+// (X-Mobisess-Tab): that page has the result already, and ignores it.
+func (s *Server) changing(w http.ResponseWriter, r *http.Request, precondition bool, touches []touch, call func(context.Context) (any, []string, error)) {
+	ctx, cancel := s.withCallTimeout(r)
+	defer cancel()
+	id := s.watch.begin(touches, tabOf(r))
+	v, done, err := call(ctx)
 	s.watch.end(id, done)
-	return out, ok
+	s.reply(w, v, err, precondition)
 }
 
-// changes are the POST methods that change the folder.
-var changes = map[string]bool{"write": true, "remove": true, "setStatus": true, "create": true}
+// tabOf is the page's tab that sent r: its events are told apart from the others'.
+func tabOf(r *http.Request) string {
+	tab := r.Header.Get("X-Mobisess-Tab")
+	if len(tab) > 64 {
+		return "" // not one of ours: announced to every page
+	}
+	return tab
+}
+
+// fileTouches are what a change of one file may touch: the file and its app folder.
+func fileTouches(p string) []touch { return []touch{{path: p}, {path: parentOf(p)}} }
+
+func (s *Server) withState(ctx context.Context, f *core.File, err error, touched string) (any, []string, error) {
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := s.ws.State(ctx)
+	if err != nil {
+		return nil, []string{touched}, err
+	}
+	return api.FileState{File: f, State: st}, []string{touched}, nil
+}
+
+func (s *Server) write(w http.ResponseWriter, r *http.Request, p api.WriteParams, precondition bool) {
+	s.changing(w, r, precondition, fileTouches(p.Path), func(ctx context.Context) (any, []string, error) {
+		f, err := s.ws.Write(p.Path, []byte(p.Content), p.WriteOptions())
+		return s.withState(ctx, f, err, p.Path)
+	})
+}
+
+func (s *Server) remove(w http.ResponseWriter, r *http.Request, p api.RemoveParams, precondition bool) {
+	s.changing(w, r, precondition, []touch{{path: p.Path, subtree: true}}, func(ctx context.Context) (any, []string, error) {
+		if err := s.ws.Remove(p.Path, p.ETag); err != nil {
+			return nil, nil, err
+		}
+		st, err := s.ws.State(ctx)
+		return st, []string{p.Path}, err
+	})
+}
+
+// refresh runs MOBILE APP REFRESH SESSIONS on the folder and returns what it did with the state after it.
+func (s *Server) refresh(ctx context.Context) (api.Refreshed, error) {
+	rep, err := s.ws.Refresh(ctx, nil)
+	if err != nil {
+		return api.Refreshed{}, err
+	}
+	st, err := s.ws.State(ctx)
+	return api.Refreshed{Report: rep, State: st}, err
+}
 
 // post is POST /api/<method>: the body is the method's params.
-func (s *Server) post(w http.ResponseWriter, r *http.Request, method string) {
+func (s *Server) post(w http.ResponseWriter, r *http.Request, method postMethod) {
 	if ct := r.Header.Get("Content-Type"); ct != "" {
-		if mt, _, _ := mime.ParseMediaType(ct); mt != "application/json" && method != "openZip" {
+		if mt, _, _ := mime.ParseMediaType(ct); mt != "application/json" && !strings.HasSuffix(r.URL.Path, "/openZip") {
 			writeError(w, refuse(http.StatusUnsupportedMediaType, core.KindInput, "the body must be JSON (Content-Type: application/json)"), false)
 			return
 		}
@@ -142,17 +292,7 @@ func (s *Server) post(w http.ResponseWriter, r *http.Request, method string) {
 		writeError(w, err, false)
 		return
 	}
-	if method == "openZip" || method == "openSample" {
-		// The engine refuses both in server mode (api.Options.CanOpen is false); let it say so in its words.
-		method, body = "openSample", nil
-	}
-	if !changes[method] {
-		s.answer(w, r, method, body, false)
-		return
-	}
-	if out, ok := s.changing(w, r, method, body, false); ok {
-		writeJSON(w, http.StatusOK, out)
-	}
+	method(s, w, r, body)
 }
 
 func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
@@ -183,30 +323,6 @@ func queryPath(r *http.Request) (string, error) {
 	return core.CleanPath(p)
 }
 
-func pathParams(p string, extra map[string]any) []byte {
-	m := map[string]any{"path": p}
-	for k, v := range extra {
-		m[k] = v
-	}
-	data, _ := json.Marshal(m)
-	return data
-}
-
-// fileETag reads the etag of a File (or of {file: File}) answered by the engine.
-func fileETag(doc []byte) string {
-	var f struct {
-		ETag string `json:"etag"`
-		File *struct {
-			ETag string `json:"etag"`
-		} `json:"file"`
-	}
-	json.Unmarshal(doc, &f)
-	if f.File != nil {
-		return f.File.ETag
-	}
-	return f.ETag
-}
-
 func quote(etag string) string { return strconv.Quote(etag) }
 
 // readFile is GET /api/file?path=: the File, with its ETag as a header too.
@@ -216,18 +332,18 @@ func (s *Server) readFile(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err, false)
 		return
 	}
-	out, ok := s.call(w, r, "read", pathParams(p, nil), false)
-	if !ok {
+	f, err := s.ws.Read(p)
+	if err != nil {
+		writeError(w, err, false)
 		return
 	}
-	etag := quote(fileETag(out))
-	w.Header().Set("ETag", etag)
-	if etagListMatches(r.Header.Get("If-None-Match"), etag, true) {
+	if etag := quote(f.ETag); etagListMatches(r.Header.Get("If-None-Match"), etag, true) {
+		w.Header().Set("ETag", etag)
 		w.Header().Set("Cache-Control", "no-store")
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	writeJSON(w, http.StatusOK, out)
+	s.reply(w, f, nil, false)
 }
 
 // singleETag reads an If-Match header naming one strong ETag, quoted (or bare, as curl users type it).
@@ -293,16 +409,7 @@ func (s *Server) writeFile(w http.ResponseWriter, r *http.Request) {
 		writeError(w, refuse(http.StatusBadRequest, core.KindInput, "the content is not UTF-8 text"), false)
 		return
 	}
-	params := map[string]any{"content": string(body)}
-	if etag != nil {
-		params["etag"] = *etag
-	}
-	out, ok := s.changing(w, r, "write", pathParams(p, params), true)
-	if !ok {
-		return
-	}
-	w.Header().Set("ETag", quote(fileETag(out)))
-	writeJSON(w, http.StatusOK, out)
+	s.write(w, r, api.WriteParams{Path: p, Content: string(body), ETag: etag}, true)
 }
 
 // deleteFile is DELETE /api/file?path= (a session file, an app folder, or "" for everything). If-Match is
@@ -321,32 +428,24 @@ func (s *Server) deleteFile(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if out, ok := s.changing(w, r, "remove", pathParams(p, map[string]any{"etag": etag}), ifMatch != ""); ok {
-		writeJSON(w, http.StatusOK, out)
-	}
+	s.remove(w, r, api.RemoveParams{Path: p, ETag: etag}, ifMatch != "")
 }
 
 // download is GET /api/download: the folder as a zip.
 func (s *Server) download(w http.ResponseWriter, r *http.Request) {
-	res, err := s.api.Call(r.Context(), "download", nil, nil)
-	if err != nil {
+	// Built whole before the first byte is sent, so that a file that cannot be read is an error, not a cut zip.
+	var zip bytes.Buffer
+	if err := s.ws.Download(&zip); err != nil {
 		writeError(w, err, false)
 		return
 	}
-	var meta struct {
-		Name string `json:"name"`
-	}
-	json.Unmarshal(res.JSON, &meta)
-	if meta.Name == "" {
-		meta.Name = "MobileApps.zip"
-	}
 	h := w.Header()
 	h.Set("Content-Type", "application/zip")
-	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": meta.Name}))
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": "MobileApps.zip"}))
 	h.Set("Cache-Control", "no-store")
-	h.Set("Content-Length", strconv.Itoa(len(res.Bytes)))
+	h.Set("Content-Length", strconv.Itoa(zip.Len()))
 	if r.Method == http.MethodHead {
 		return
 	}
-	w.Write(res.Bytes)
+	w.Write(zip.Bytes())
 }

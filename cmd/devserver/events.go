@@ -141,10 +141,12 @@ func (h *hub) streams() int {
 	return len(h.subs)
 }
 
-// diskEvent is the data of a `disk` event: the paths (relative to the root) that changed on disk. Resync
-// says that events were missed: the page should reload everything.
+// diskEvent is the data of a `disk` event: the paths (relative to the root) that changed on disk, and the tab
+// of the page that changed them through the API, when one did: that page has the result already. Resync says
+// that events were missed: the page should reload everything.
 type diskEvent struct {
 	Paths  []string `json:"paths"`
+	Tab    string   `json:"tab,omitempty"`
 	Resync bool     `json:"resync,omitempty"`
 }
 

@@ -163,8 +163,8 @@ func waitFor(t *testing.T, cond func() bool) {
 	t.Fatal("condition not met within 5 s")
 }
 
-// Changes made through the API are not news from the disk: the page that made them has the result. A change
-// made on disk right after one of them still is.
+// Changes made through the API are no news to the tab that made them, which has the result: they come tagged with
+// that tab (hasPath, as a page, ignores them). A change made on disk right after one of them is news.
 func TestEventsOwnChanges(t *testing.T) {
 	ts := startFolder(t, Config{Poll: 20 * time.Millisecond})
 	ev := ts.openEvents()
@@ -186,16 +186,25 @@ func TestEventsOwnChanges(t *testing.T) {
 	// The watcher reports in the order it sees: once a later change on disk is announced, ours would have been.
 	sentinel := contactApp + "/sentinel.txt"
 	os.WriteFile(filepath.Join(ts.dir, sentinel), []byte("x"), 0o644)
+	tagged := map[string]bool{} // what other pages are told of the tab's changes
 	for {
 		got := ev.next(t, "disk", 2*time.Second, nil)
 		for _, own := range []string{contactPath, created.File.Path, "com.example.own", "com.sample.myappname"} {
 			if hasPath(own)(got.data) {
-				t.Fatalf("the API's own change %s was announced: %s", own, got.data)
+				t.Fatalf("the API's own change %s was announced as news to its tab: %s", own, got.data)
 			}
+		}
+		var d diskEvent
+		decodeJSON(t, []byte(got.data), &d)
+		for _, p := range d.Paths {
+			tagged[p] = tagged[p] || d.Tab == pageTab
 		}
 		if hasPath(sentinel)(got.data) {
 			break
 		}
+	}
+	if !tagged[contactPath] || !tagged["com.sample.myappname"] {
+		t.Errorf("the tab's changes were not told to other pages as its own: %v", tagged)
 	}
 
 	// Saved through the API, then changed on disk at once: announced.

@@ -36,20 +36,10 @@ type testServer struct {
 func copySample(t testing.TB) string {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "MobileApps")
-	err := fs.WalkDir(sample.FS(), sample.Root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		target := filepath.Join(dir, strings.TrimPrefix(p, sample.Root))
-		if d.IsDir() {
-			return os.MkdirAll(target, 0o755)
-		}
-		data, err := fs.ReadFile(sample.FS(), p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(target, data, 0o644)
-	})
+	sub, err := fs.Sub(sample.FS(), sample.Root)
+	if err == nil {
+		err = os.CopyFS(dir, sub)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +102,11 @@ func (l testLog) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// request builds a request that the page would send: mutating ones carry the token and the page's origin.
+// pageTab is the tab the test's requests come from, as the page's carry theirs.
+const pageTab = "page-tab"
+
+// request builds a request that the page would send: mutating ones carry the token, the page's origin and its
+// tab.
 func (ts *testServer) request(method, target string, body io.Reader, hdr ...string) *http.Request {
 	ts.t.Helper()
 	req, err := http.NewRequest(method, ts.url+target, body)
@@ -122,6 +116,7 @@ func (ts *testServer) request(method, target string, body io.Reader, hdr ...stri
 	if !safeMethod(method) {
 		req.Header.Set("X-Mobisess-Token", ts.srv.token)
 		req.Header.Set("Origin", ts.url)
+		req.Header.Set("X-Mobisess-Tab", pageTab)
 	}
 	for i := 0; i+1 < len(hdr); i += 2 {
 		if hdr[i+1] == "" {
@@ -247,8 +242,8 @@ func (r *sseReader) next(t *testing.T, name string, within time.Duration, ok fun
 func hasPath(paths ...string) func(string) bool {
 	return func(data string) bool {
 		var ev diskEvent
-		if json.Unmarshal([]byte(data), &ev) != nil {
-			return false
+		if json.Unmarshal([]byte(data), &ev) != nil || ev.Tab == pageTab {
+			return false // the tab's own changes are no news to it
 		}
 		for _, want := range paths {
 			found := false

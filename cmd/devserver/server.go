@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -20,7 +19,6 @@ import (
 	"github.com/spf13/afero"
 
 	"github.com/mobisess/mobisess/core"
-	"github.com/mobisess/mobisess/core/api"
 )
 
 // Config is what the command line decides.
@@ -63,7 +61,7 @@ type Server struct {
 	mode   string
 	token  string
 	assets map[string]*asset
-	api    *api.API // nil in browser mode
+	ws     *core.Workspace // nil in browser mode
 	hub    *hub
 	watch  *watcher
 	hosts  map[string]bool // the Host headers that name this server; set when it listens
@@ -115,7 +113,7 @@ func NewServer(ctx context.Context, cfg Config) (*Server, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", cfg.Dir, err)
 		}
-		s.api = api.New(ws, api.Options{CanOpen: false})
+		s.ws = ws
 	}
 	var err error
 	if s.assets, err = loadAssets(meta, cfg.WasmDir, s.mode == "browser"); err != nil {
@@ -140,26 +138,20 @@ func (s *Server) logf(format string, args ...any) {
 	fmt.Fprintf(s.cfg.Log, "devserver: "+format+"\n", args...)
 }
 
-// diskChanged is the watcher's callback: with -auto-refresh it runs a refresh first, so that a page reloading
-// on the `disk` event already sees the refreshed memory; then it tells every page.
-func (s *Server) diskChanged(paths []string) {
-	var report []byte
+// diskChanged is the watcher's callback, for changes made on disk (tab "") or through the API by a page's tab:
+// with -auto-refresh it runs a refresh first, so that a page reloading on the `disk` event already sees the
+// refreshed memory; then it tells every page, which ignores the changes of its own tab.
+func (s *Server) diskChanged(paths []string, tab string) {
+	var report *core.RefreshReport
 	if s.cfg.AutoRefresh {
-		res, err := s.api.Call(context.Background(), "refresh", nil, nil)
-		if err != nil {
+		var err error
+		if report, err = s.ws.Refresh(context.Background(), nil); err != nil {
 			s.logf("auto-refresh: %v", err)
-		} else {
-			var out struct {
-				Report json.RawMessage `json:"report"`
-			}
-			if err := json.Unmarshal(res.JSON, &out); err == nil {
-				report = out.Report
-			}
 		}
 	}
-	s.hub.publish("disk", diskEvent{Paths: paths})
+	s.hub.publish("disk", diskEvent{Paths: paths, Tab: tab})
 	if report != nil {
-		s.hub.publishRaw("refresh", report)
+		s.hub.publish("refresh", report)
 	}
 }
 

@@ -67,19 +67,26 @@ type watcher struct {
 	root     string
 	interval time.Duration
 	now      func() time.Time
-	onChange func(paths []string)
+	onChange func(paths []string, tab string)
 	logf     func(format string, args ...any)
 
 	prev    snapshot // the last good scan, nil until one succeeds; only run's goroutine touches it
 	failing bool
 
-	// The changes the API makes are no news from the disk: the page that made one has its result. mu guards
-	// what the watcher knows of them; it is never held across a scan or an engine call.
+	// The changes the API makes are announced as the changes of the tab that asked for them, which has their
+	// result and ignores them; every other page is told as of any change. mu guards what the watcher knows of
+	// them; it is never held across a scan or an engine call.
 	mu       sync.Mutex
-	inflight map[int][]touch        // changes under way: what they may touch
+	inflight map[int]apiChange      // changes under way
 	lastID   int                    // of the last change begun
 	gen      uint64                 // counts the changes ended
 	expect   map[string]expectation // the state each change left, until a scan begun after it is compared
+}
+
+// apiChange is a change made through the API, under way: what it may touch, and the tab that asked for it.
+type apiChange struct {
+	touches []touch
+	tab     string
 }
 
 // touch is a path a change under way may alter: the path itself, or everything under it too.
@@ -98,6 +105,7 @@ type expectation struct {
 	gen  uint64
 	gone bool
 	st   stamp
+	tab  string
 }
 
 // run polls until ctx ends. onChange runs in this goroutine, so a slow handler (an auto-refresh) delays the
@@ -112,16 +120,20 @@ func (w *watcher) run(ctx context.Context) {
 			return
 		case <-t.C:
 		}
-		if paths := w.poll(); len(paths) > 0 {
-			w.onChange(paths)
+		// The API's changes first, the disk's last: within one poll, a change made on disk is the newest news
+		// ("" sorts first, so the tabs are taken in reverse).
+		changes := w.poll()
+		tabs := sortedKeys(changes)
+		for i := len(tabs) - 1; i >= 0; i-- {
+			w.onChange(changes[tabs[i]], tabs[i])
 		}
 	}
 }
 
-// poll scans the folder and returns what changed since the last poll, less the API's own changes. A path
-// that a change under way may touch is held back: compared again at the next poll, when that change has
-// said what it left.
-func (w *watcher) poll() []string {
+// poll scans the folder and returns what changed since the last poll, by the tab whose API change made it (""
+// for a change made on disk). A path that a change under way may touch is held back: compared again at the
+// next poll, when that change has said what it left.
+func (w *watcher) poll() map[string][]string {
 	w.mu.Lock()
 	begun := w.gen
 	w.mu.Unlock()
@@ -143,20 +155,23 @@ func (w *watcher) poll() []string {
 		return nil
 	}
 	changed := changedPaths(prev, next)
+	byTab := map[string]map[string]bool{}
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	for p := range changed {
-		switch {
-		case w.held(p):
-			delete(changed, p)
+		if w.held(p) {
 			if st, ok := prev[p]; ok {
 				next[p] = st
 			} else {
 				delete(next, p)
 			}
-		case w.expected(p, next):
-			delete(changed, p)
+			continue
 		}
+		tab, _ := w.expected(p, next)
+		if byTab[tab] == nil {
+			byTab[tab] = map[string]bool{}
+		}
+		byTab[tab][p] = true
 	}
 	// This scan began after these changes ended, so it saw what they left: their expectations are spent,
 	// unless their path was held back for a change still under way (it was not compared).
@@ -165,12 +180,16 @@ func (w *watcher) poll() []string {
 			delete(w.expect, p)
 		}
 	}
-	return collapse(changed)
+	out := map[string][]string{}
+	for tab, paths := range byTab {
+		out[tab] = collapse(paths)
+	}
+	return out
 }
 
 func (w *watcher) held(p string) bool {
-	for _, touches := range w.inflight {
-		for _, t := range touches {
+	for _, c := range w.inflight {
+		for _, t := range c.touches {
 			if t.covers(p) {
 				return true
 			}
@@ -179,33 +198,33 @@ func (w *watcher) held(p string) bool {
 	return false
 }
 
-// expected says whether a path's state in next is the one an API change left.
-func (w *watcher) expected(p string, next snapshot) bool {
+// expected says whether a path's state in next is the one an API change left, and the tab that asked for it.
+func (w *watcher) expected(p string, next snapshot) (tab string, ok bool) {
 	st, present := next[p]
 	if e, ok := w.expect[p]; ok && e.gone != present && (e.gone || e.st.same(st)) {
-		return true
+		return e.tab, true
 	}
 	if present {
-		return false
+		return "", false
 	}
 	for k, e := range w.expect {
 		if e.gone && (touch{path: k, subtree: true}).covers(p) {
-			return true
+			return e.tab, true
 		}
 	}
-	return false
+	return "", false
 }
 
-// begin announces a change made through the API that may touch these paths; end says which paths it did
-// change (none when it failed).
-func (w *watcher) begin(touches []touch) int {
+// begin announces a change made through the API for a page's tab that may touch these paths; end says which
+// paths it did change (none when it failed).
+func (w *watcher) begin(touches []touch, tab string) int {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.inflight == nil {
-		w.inflight = map[int][]touch{}
+		w.inflight = map[int]apiChange{}
 	}
 	w.lastID++
-	w.inflight[w.lastID] = touches
+	w.inflight[w.lastID] = apiChange{touches, tab}
 	return w.lastID
 }
 
@@ -234,13 +253,14 @@ func (w *watcher) end(id int, paths []string) {
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	tab := w.inflight[id].tab
 	delete(w.inflight, id)
 	w.gen++
 	if w.expect == nil {
 		w.expect = map[string]expectation{}
 	}
 	for _, r := range results {
-		r.e.gen = w.gen
+		r.e.gen, r.e.tab = w.gen, tab
 		w.expect[r.path] = r.e
 	}
 }
@@ -378,4 +398,13 @@ func collapse(changed map[string]bool) []string {
 	}
 	sort.Strings(paths)
 	return paths
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

@@ -112,66 +112,68 @@ func BenchmarkScan(b *testing.B) {
 	}
 }
 
-// The API's own changes are held back while under way and not reported once done; a change on disk right
-// after one is.
+// The API's own changes are held back while under way, and once done told as the changes of the tab that asked
+// for them; a change on disk right after one is told as the disk's.
 func TestWatcherOwnChanges(t *testing.T) {
 	root := t.TempDir()
 	file := filepath.Join(root, "app", "abc")
 	os.MkdirAll(filepath.Dir(file), 0o755)
 	os.WriteFile(file, []byte("v0"), 0o644)
 	w := &watcher{fs: afero.NewOsFs(), root: root, logf: t.Logf}
-	poll := func(want ...string) {
+	poll := func(want map[string][]string) {
 		t.Helper()
 		if got := w.poll(); (len(got) > 0 || len(want) > 0) && !reflect.DeepEqual(got, want) {
 			t.Fatalf("poll: %v, want %v", got, want)
 		}
 	}
-	poll()
 	ours := []touch{{path: "app/abc"}, {path: "app"}}
+	byTab := func(paths ...string) map[string][]string { return map[string][]string{"tab1": paths} }
+	onDisk := func(paths ...string) map[string][]string { return map[string][]string{"": paths} }
+	poll(nil)
 
-	// Seen while under way: held back; then expected.
-	id := w.begin(ours)
+	// Seen while under way: held back; then the tab's.
+	id := w.begin(ours, "tab1")
 	os.WriteFile(file, []byte("v1-ours"), 0o644)
-	poll()
+	poll(nil)
 	w.end(id, []string{"app/abc"})
-	poll()
+	poll(byTab("app/abc"))
 
 	// A poll between the start of a change and its write, then the write.
-	id = w.begin(ours)
-	poll()
+	id = w.begin(ours, "tab1")
+	poll(nil)
 	os.WriteFile(file, []byte("v2-ours"), 0o644)
 	w.end(id, []string{"app/abc"})
-	poll()
+	poll(byTab("app/abc"))
 
-	// Ours, then someone else's: reported.
-	id = w.begin(ours)
+	// Ours, then someone else's: the disk's.
+	id = w.begin(ours, "tab1")
 	os.WriteFile(file, []byte("v3-ours"), 0o644)
 	w.end(id, []string{"app/abc"})
 	os.WriteFile(file, []byte("v4-theirs"), 0o644)
-	poll("app/abc")
+	poll(onDisk("app/abc"))
 
-	// A failed change leaves no expectation; a change on disk during it is reported after it.
-	id = w.begin(ours)
+	// A failed change leaves no expectation; a change on disk during it is the disk's, told after it.
+	id = w.begin(ours, "tab1")
 	os.WriteFile(file, []byte("v5-theirs"), 0o644)
-	poll()
+	poll(nil)
 	w.end(id, nil)
-	poll("app/abc")
+	poll(onDisk("app/abc"))
 
 	// Two saves of one file at once: the first lands, a poll holds the file back while the second is under
-	// way, the second fails (412). The first's result is still not news.
-	a := w.begin(ours)
-	b := w.begin(ours)
+	// way, the second fails (412). The first's result is the first's tab's.
+	a := w.begin(ours, "tab1")
+	b := w.begin(ours, "tab2")
 	os.WriteFile(file, []byte("v6-ours-a"), 0o644)
 	w.end(a, []string{"app/abc"})
-	poll()
+	poll(nil)
 	w.end(b, nil)
-	poll()
+	poll(byTab("app/abc"))
 
 	// A folder removed through the API, one created on disk.
-	id = w.begin([]touch{{path: "app", subtree: true}})
+	id = w.begin([]touch{{path: "app", subtree: true}}, "tab1")
 	os.RemoveAll(filepath.Join(root, "app"))
 	os.MkdirAll(filepath.Join(root, "other"), 0o755)
 	w.end(id, []string{"app"})
-	poll("other")
-	poll()
+	poll(map[string][]string{"": {"other"}, "tab1": {"app"}})
+	poll(nil)
 }

@@ -121,7 +121,12 @@ func toError(err error) *Error {
 	return &Error{Message: err.Error(), Kind: core.KindOf(err)}
 }
 
-func decode(params []byte, v any) error {
+// Decode reads a method's parameters strictly: a property the method does not take is an error, so that a typo
+// is not silently ignored. Empty parameters are {}.
+func Decode(params []byte, v any) error {
+	if len(bytes.TrimSpace(params)) == 0 {
+		params = []byte("{}")
+	}
 	dec := json.NewDecoder(bytes.NewReader(params))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
@@ -130,17 +135,72 @@ func decode(params []byte, v any) error {
 	return nil
 }
 
-type langParams struct {
-	Lang string `json:"lang"`
+func decode(params []byte, v any) error { return Decode(params, v) }
+
+// The parameters of the console's methods (docs/api.md), read alike by the wasm module and the dev server.
+type (
+	LangParams struct {
+		Lang string `json:"lang"`
+	}
+	PathParams struct {
+		Path string `json:"path"`
+	}
+	// WriteParams: ETag "" creates, nil forces.
+	WriteParams struct {
+		Path    string  `json:"path"`
+		Content string  `json:"content"`
+		ETag    *string `json:"etag"`
+	}
+	RemoveParams struct {
+		Path string `json:"path"`
+		ETag string `json:"etag"`
+	}
+	StatusParams struct {
+		Path   string `json:"path"`
+		Status string `json:"status"`
+		ETag   string `json:"etag"`
+	}
+)
+
+// WriteOptions are the write options that p asks for.
+func (p WriteParams) WriteOptions() core.WriteOptions {
+	if p.ETag == nil {
+		return core.WriteOptions{Force: true}
+	}
+	return core.WriteOptions{IfMatch: *p.ETag}
 }
+
+// FileState is the answer of the calls that change one file: the file as it now is, and what the console shows.
+type FileState struct {
+	File  *core.File  `json:"file"`
+	State *core.State `json:"state"`
+}
+
+// Refreshed is the answer of refresh.
+type Refreshed struct {
+	Report *core.RefreshReport `json:"report"`
+	State  *core.State         `json:"state"`
+}
+
+// ParseLang reads a language parameter; "" is none.
+func ParseLang(s string) (core.Lang, error) {
+	l, err := core.ParseLang(s)
+	if err != nil {
+		return "", &Error{Message: err.Error(), Kind: core.KindInput}
+	}
+	return l, nil
+}
+
+// ErrCannotOpen is openZip and openSample where the console works on a server's folder.
+var ErrCannotOpen = &Error{Message: "this console works on its server's folder; it cannot open another", Kind: core.KindInput}
 
 func (a *API) setLang(s string) error {
 	if s == "" {
 		return nil
 	}
-	l, err := core.ParseLang(s)
+	l, err := ParseLang(s)
 	if err != nil {
-		return &Error{Message: err.Error(), Kind: core.KindInput}
+		return err
 	}
 	a.checker = a.checker.WithLang(l)
 	return nil
@@ -148,7 +208,7 @@ func (a *API) setLang(s string) error {
 
 func (a *API) open(ctx context.Context, open func(*core.Checker, core.WorkspaceOptions) (*core.Workspace, error)) (*core.State, error) {
 	if !a.canOpen {
-		return nil, &Error{Message: "this console works on its server's folder; it cannot open another", Kind: core.KindInput}
+		return nil, ErrCannotOpen
 	}
 	ws, err := open(a.checker, core.WorkspaceOptions{Progress: a.progress})
 	if err != nil {
@@ -181,7 +241,7 @@ func (a *API) openZip(ctx context.Context, params, data []byte) (*core.State, er
 }
 
 func (a *API) openSample(ctx context.Context, params []byte) (*core.State, error) {
-	var p langParams
+	var p LangParams
 	if err := decode(params, &p); err != nil {
 		return nil, err
 	}
@@ -198,12 +258,6 @@ func (a *API) openSample(ctx context.Context, params []byte) (*core.State, error
 	})
 }
 
-// fileAndState is the answer of the calls that change one file.
-type fileAndState struct {
-	File  *core.File  `json:"file"`
-	State *core.State `json:"state"`
-}
-
 func (a *API) withState(ctx context.Context, f *core.File, err error) (any, error) {
 	if err != nil {
 		return nil, err
@@ -212,7 +266,7 @@ func (a *API) withState(ctx context.Context, f *core.File, err error) (any, erro
 	if err != nil {
 		return nil, err
 	}
-	return fileAndState{File: f, State: st}, nil
+	return FileState{File: f, State: st}, nil
 }
 
 func (a *API) call(ctx context.Context, method string, params []byte) (any, error) {
@@ -221,7 +275,7 @@ func (a *API) call(ctx context.Context, method string, params []byte) (any, erro
 	case "state":
 		return ws.State(ctx)
 	case "setLang":
-		var p langParams
+		var p LangParams
 		if err := decode(params, &p); err != nil {
 			return nil, err
 		}
@@ -231,33 +285,20 @@ func (a *API) call(ctx context.Context, method string, params []byte) (any, erro
 		ws.SetLang(a.checker.Lang())
 		return ws.State(ctx)
 	case "read":
-		var p struct {
-			Path string `json:"path"`
-		}
+		var p PathParams
 		if err := decode(params, &p); err != nil {
 			return nil, err
 		}
 		return ws.Read(p.Path)
 	case "write":
-		var p struct {
-			Path    string  `json:"path"`
-			Content string  `json:"content"`
-			ETag    *string `json:"etag"`
-		}
+		var p WriteParams
 		if err := decode(params, &p); err != nil {
 			return nil, err
 		}
-		opts := core.WriteOptions{Force: p.ETag == nil}
-		if p.ETag != nil {
-			opts.IfMatch = *p.ETag
-		}
-		f, err := ws.Write(p.Path, []byte(p.Content), opts)
+		f, err := ws.Write(p.Path, []byte(p.Content), p.WriteOptions())
 		return a.withState(ctx, f, err)
 	case "remove":
-		var p struct {
-			Path string `json:"path"`
-			ETag string `json:"etag"`
-		}
+		var p RemoveParams
 		if err := decode(params, &p); err != nil {
 			return nil, err
 		}
@@ -266,11 +307,7 @@ func (a *API) call(ctx context.Context, method string, params []byte) (any, erro
 		}
 		return ws.State(ctx)
 	case "setStatus":
-		var p struct {
-			Path   string `json:"path"`
-			Status string `json:"status"`
-			ETag   string `json:"etag"`
-		}
+		var p StatusParams
 		if err := decode(params, &p); err != nil {
 			return nil, err
 		}
@@ -292,10 +329,7 @@ func (a *API) call(ctx context.Context, method string, params []byte) (any, erro
 		if err != nil {
 			return nil, err
 		}
-		return struct {
-			Report *core.RefreshReport `json:"report"`
-			State  *core.State         `json:"state"`
-		}{rep, st}, nil
+		return Refreshed{rep, st}, nil
 	case "restart":
 		if _, err := ws.Restart(ctx); err != nil {
 			return nil, err
