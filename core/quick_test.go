@@ -129,3 +129,43 @@ func TestRefreshRemembersFailedFiles(t *testing.T) {
 		t.Fatalf("after the fix: %v, %+v", err, rep)
 	}
 }
+
+// BenchmarkQuickCheck is the quick path alone on the sample's valid files, the kind of file it is there for.
+func BenchmarkQuickCheck(b *testing.B) {
+	type file struct {
+		f    SessionFile
+		body []byte
+	}
+	var files []file
+	var size int
+	sampleFS := os.DirFS("sample/MobileApps")
+	err := fs.WalkDir(sampleFS, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.Contains(p, "/") {
+			return err
+		}
+		data, err := fs.ReadFile(sampleFS, p)
+		if err != nil {
+			return err
+		}
+		app, name := path.Split(p)
+		f := SessionFile{Path: p, App: strings.TrimSuffix(app, "/"), Name: name}
+		if _, ok := quickCheck(f, withoutBOM(data)); ok {
+			files = append(files, file{f, withoutBOM(data)})
+			size += len(data)
+		}
+		return nil
+	})
+	if err != nil || len(files) == 0 {
+		b.Fatalf("%d files: %v", len(files), err)
+	}
+	b.SetBytes(int64(size / len(files)))
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		f := files[i%len(files)]
+		if _, ok := quickCheck(f.f, f.body); !ok {
+			b.Fatal(f.f.Path)
+		}
+		i++
+	}
+}
