@@ -1,6 +1,8 @@
 package core
 
 import (
+	"bytes"
+	"fmt"
 	"io/fs"
 	"os"
 	"path"
@@ -9,24 +11,19 @@ import (
 	"testing"
 )
 
-// The quick path implements session.schema.json by hand: a change to the schema must come with a change to it.
-func TestQuickPathFollowsTheSchema(t *testing.T) {
-	if got := schemaSum(); got != quickSchemaSum {
-		t.Fatalf("session.schema.json changed (sha256 %s): update quickCheck to its rules, then quickSchemaSum", got)
-	}
-}
-
 // quickAgrees is the rule that keeps the quick path honest: what it accepts, the four checks accept, with the
 // same session.
 func quickAgrees(t *testing.T, app, name string, data []byte) bool {
 	t.Helper()
+	return quickAgreesUnder(t, embeddedQuickRules(), &Checker{}, app, name, data)
+}
+
+// quickAgreesUnder is quickAgrees for the quick path of rules beside the checks of c.
+func quickAgreesUnder(t *testing.T, rules *quickRule, c *Checker, app, name string, data []byte) bool {
+	t.Helper()
 	f := SessionFile{Path: app + "/" + name, App: app, Name: name}
-	body := data
-	if len(body) >= 3 && string(body[:3]) == "\xEF\xBB\xBF" {
-		body = body[3:]
-	}
-	quick, ok := quickCheck(f, body)
-	full, _, err := (&Checker{}).CheckBytes(f, data)
+	quick, ok := rules.check(f, withoutBOM(data))
+	full, _, err := c.CheckBytes(f, data)
 	if ok {
 		if err != nil {
 			t.Fatalf("%s: the quick path accepts what the checks refuse: %v\n%q", f.Path, err, data)
@@ -95,6 +92,119 @@ func FuzzQuickAgrees(f *testing.F) {
 	f.Fuzz(func(t *testing.T, app, name string, data []byte) {
 		quickAgrees(t, app, name, data)
 	})
+}
+
+// The quick path's rules are read from the schema: a schema that says otherwise changes what it accepts, and
+// one that uses what it does not implement turns it off. Each row is checked against the full checks under the
+// same schema.
+func TestQuickRulesFollowTheSchema(t *testing.T) {
+	schema := string(SchemaJSON)
+	refused := edit(t, example, `"status": "accepted"`, `"status": "refused"`)
+	noEmail := edit(t, example, `"email": "",`, ``)
+	for _, tt := range []struct {
+		name   string
+		schema string
+		take   []string // files the quick path takes under this schema
+		leave  []string // files it leaves to the full checks
+	}{
+		{name: "the embedded schema", schema: schema, take: []string{example, noEmail}, leave: []string{refused}},
+		{name: "a third status", schema: edit(t, schema, `"enum": ["accepted", "pending"]`, `"enum": ["accepted", "pending", "refused"]`),
+			take: []string{example, refused}},
+		{name: "email required", schema: edit(t, schema, `"required": ["application", "session", "status", "token"]`, `"required": ["application", "session", "status", "token", "email"]`),
+			take: []string{example}, leave: []string{noEmail}},
+		{name: "a required property the schema does not describe", schema: edit(t, schema, `"required": ["application", "session", "status", "token"]`, `"required": ["application", "session", "status", "token", "x-custom"]`),
+			take: []string{edit(t, example, `"email": ""`, `"email": "", "x-custom": [1]`)}, leave: []string{example}},
+		{name: "email a boolean", schema: edit(t, schema, `"email": {"type": "string"}`, `"email": {"type": "boolean"}`),
+			take: []string{edit(t, example, `"email": ""`, `"email": false`), noEmail}, leave: []string{example}},
+		{name: "a longer token", schema: edit(t, schema, `"token": {"type": "string", "minLength": 1}`, `"token": {"type": "string", "minLength": 125}`),
+			take: []string{example}, leave: []string{session("UTT7VDX8W5", "com.a", "ab", "accepted")}},
+		{name: "device described nowhere", schema: edit(t, schema, `"device": {`, `"unused": {`),
+			take: []string{example, edit(t, example, `"simulator": true`, `"simulator": "yes"`)}},
+		{name: "no type for send", schema: edit(t, schema, `"send": {"type": "string", "enum": ["link", "code"]}`, `"send": {"enum": ["link", "code"]}`),
+			take: []string{example}, leave: []string{edit(t, example, `"send": "link"`, `"send": 1`)}},
+		{name: "status the schema true", schema: edit(t, schema, `"status": {"type": "string", "enum": ["accepted", "pending"]}`, `"status": true`),
+			take: []string{refused, edit(t, example, `"status": "accepted"`, `"status": {}`)}},
+		{name: "send the schema false", schema: edit(t, schema, `"send": {"type": "string", "enum": ["link", "code"]}`, `"send": false`),
+			take: []string{edit(t, example, `"send": "link",`, ``)}, leave: []string{example}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			rules := quickRulesOf([]byte(tt.schema))
+			if rules == nil {
+				t.Fatal("the quick path is off")
+			}
+			compiled, err := CompileSchema(tt.name, []byte(tt.schema))
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := &Checker{Schema: compiled}
+			for i, text := range tt.take {
+				if !quickAgreesUnder(t, rules, c, exampleApp, exampleID, []byte(text)) {
+					t.Errorf("file %d: the quick path should take it", i)
+				}
+			}
+			for i, text := range tt.leave {
+				if quickAgreesUnder(t, rules, c, exampleApp, exampleID, []byte(text)) {
+					t.Errorf("file %d: the quick path must leave it to the full checks", i)
+				}
+			}
+		})
+	}
+	for name, modified := range map[string]string{
+		"an unknown keyword":         edit(t, schema, `"token": {"type": "string", "minLength": 1}`, `"token": {"type": "string", "minLength": 1, "maxLength": 500}`),
+		"a format":                   edit(t, schema, `"email": {"type": "string"}`, `"email": {"type": "string", "format": "email"}`),
+		"a reference":                edit(t, schema, `"email": {"type": "string"}`, `"email": {"$ref": "#/properties/status"}`),
+		"a number":                   edit(t, schema, `"email": {"type": "string"}`, `"email": {"type": "number"}`),
+		"a list of types":            edit(t, schema, `"email": {"type": "string"}`, `"email": {"type": ["string", "null"]}`),
+		"an unknown pattern":         edit(t, schema, `"pattern": "^[0-9A-Fa-f]+$"`, `"pattern": "^[0-9a-f]{40}$"`),
+		"an enum of other than text": edit(t, schema, `"enum": ["link", "code"]`, `"enum": ["link", "code", null]`),
+		"no other properties":        edit(t, schema, `"required": ["id"],`+"\n"+`      "properties": {`+"\n"+`        "id": {"type": "string", "pattern"`, `"required": ["id"], "additionalProperties": false,`+"\n"+`      "properties": {`+"\n"+`        "id": {"type": "string", "pattern"`),
+		"a fractional minLength":     edit(t, schema, `"minLength": 1}`+"\n  }", `"minLength": 1.5}`+"\n  }"),
+		"not JSON":                   schema[:len(schema)/2],
+	} {
+		if quickRulesOf([]byte(modified)) != nil {
+			t.Errorf("%s: the quick path should be off", name)
+		}
+	}
+}
+
+// filledFields and sessionFromDoc read the same properties into the same fields, and together every field of
+// Session but where the file is.
+func TestFilledFieldsAgree(t *testing.T) {
+	all := map[string]any{}
+	want := &Session{Path: "p", App: "a"}
+	for i, f := range filledFields {
+		doc := map[string]any{}
+		one := &Session{Path: "p", App: "a"}
+		var v any = fmt.Sprintf("v%d", i)
+		if f.flag != nil {
+			b := true
+			v, *f.flag(one), *f.flag(want) = true, &b, &b
+		} else {
+			*f.str(one), *f.str(want) = v.(string), v.(string)
+		}
+		for _, m := range []map[string]any{doc, all} {
+			keys := strings.Split(f.pointer[1:], "/")
+			for _, k := range keys[:len(keys)-1] {
+				if m[k] == nil {
+					m[k] = map[string]any{}
+				}
+				m = m[k].(map[string]any)
+			}
+			m[keys[len(keys)-1]] = v
+		}
+		if got := sessionFromDoc("p", "a", doc); !reflect.DeepEqual(got, one) {
+			t.Errorf("%s: sessionFromDoc fills %+v, filledFields %+v", f.pointer, got, one)
+		}
+	}
+	if got := sessionFromDoc("p", "a", all); !reflect.DeepEqual(got, want) {
+		t.Errorf("every property: sessionFromDoc fills %+v, filledFields %+v", got, want)
+	}
+	v := reflect.ValueOf(want).Elem()
+	for i := range v.NumField() {
+		if v.Field(i).IsZero() {
+			t.Errorf("no property fills Session.%s", v.Type().Field(i).Name)
+		}
+	}
 }
 
 // A file that failed and has not changed raises its error again without a new check; a new language makes the
@@ -167,5 +277,23 @@ func BenchmarkQuickCheck(b *testing.B) {
 			b.Fatal(f.f.Path)
 		}
 		i++
+	}
+}
+
+// plainRun reads eight bytes at a time: each byte value at each place of a word, and past it, stops it where
+// a byte-by-byte loop stops.
+func TestPlainRun(t *testing.T) {
+	for at := range 20 {
+		for c := range 256 {
+			b := bytes.Repeat([]byte("a"), 20)
+			b[at] = byte(c)
+			want := 0
+			for want < len(b) && b[want] >= 0x20 && b[want] != '"' && b[want] != '\\' && b[want] < 0x80 {
+				want++
+			}
+			if got := plainRun(b); got != want {
+				t.Fatalf("byte %#x at %d: %d, want %d", c, at, got, want)
+			}
+		}
 	}
 }
