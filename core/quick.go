@@ -2,7 +2,6 @@ package core
 
 import (
 	"bytes"
-	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
 	"math/bits"
@@ -452,42 +451,31 @@ func (sc *quickScanner) fill() {
 	}
 }
 
-// quickTokenMatches decodes the token and compares it with the JSON 4D writes for the session's fields. A
-// token that decodes to anything else (other key order, a missing teamID, escapes) takes the full path.
+// quickTokenMatches compares the token with the one 4D writes for the session's fields, without decoding it:
+// its '=' padding dropped and the standard alphabet read as the URL one, as DecodeToken reads them. A token
+// written any other way (other key order, escapes, spare bits) takes the full path, which decides.
 func quickTokenMatches(s *Session) bool {
 	raw := strings.TrimRight(s.Token, "=")
-	enc := base64.RawURLEncoding
-	if strings.ContainsAny(raw, "+/") {
-		enc = base64.RawStdEncoding
+	want := EncodeToken(Token{AppNameID: s.ApplicationID, ID: s.ID, TeamID: s.TeamID})
+	if raw == want || len(raw) != len(want) {
+		return raw == want
 	}
-	var buf [512]byte
-	if enc.DecodedLen(len(raw)) > len(buf) {
-		return false
-	}
-	n, err := enc.Decode(buf[:], []byte(raw))
-	if err != nil {
-		return false
-	}
-	var want [512]byte
-	w := want[:0]
-	w = append(w, `{"appNameID":"`...)
-	w = append(w, s.ApplicationID...)
-	w = append(w, `","id":"`...)
-	w = append(w, s.ID...)
-	w = append(w, `","teamID":"`...)
-	w = append(w, s.TeamID...)
-	w = append(w, `"}`...)
-	return plainJSONString(s.ApplicationID) && plainJSONString(s.TeamID) && bytes.Equal(buf[:n], w)
-}
-
-// plainJSONString says whether s is written in JSON as itself, between quotes.
-func plainJSONString(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c >= 0x80 {
+	var std, url bool
+	for i := 0; i < len(raw); i++ {
+		c := raw[i]
+		switch c {
+		case '+':
+			c, std = '-', true
+		case '/':
+			c, std = '_', true
+		case '-', '_':
+			url = true
+		}
+		if c != want[i] {
 			return false
 		}
 	}
-	return true
+	return !(std && url) // DecodeToken reads a token with '+' or '/' in the standard alphabet, where '-' and '_' are not
 }
 
 func (sc *quickScanner) peek() byte {

@@ -2,6 +2,7 @@ package core
 
 import (
 	"bytes"
+	"encoding/base64"
 	"fmt"
 	"io/fs"
 	"os"
@@ -204,6 +205,52 @@ func TestFilledFieldsAgree(t *testing.T) {
 		if v.Field(i).IsZero() {
 			t.Errorf("no property fills Session.%s", v.Type().Field(i).Name)
 		}
+	}
+}
+
+// The token is compared as EncodeToken writes it, padding dropped and either alphabet read, as DecodeToken reads
+// it; a token that decodes to the same fields but is written another way is left to the full checks.
+func TestQuickPathTokens(t *testing.T) {
+	// An application id whose token holds both '-' and '_' in the URL alphabet, and '=' once padded.
+	const app, id = "com.4d.app???>>>", exampleID
+	tok := EncodeToken(Token{AppNameID: app, ID: id})
+	data := []byte(`{"appNameID":"` + app + `","id":"` + id + `","teamID":""}`)
+	if !strings.ContainsAny(tok, "-") || !strings.ContainsAny(tok, "_") || len(data)%3 == 0 {
+		t.Fatalf("the token %s does not test both alphabets and padding", tok)
+	}
+	file := func(token string) []byte {
+		return []byte(edit(t, session("", app, id, "pending"), tok, token))
+	}
+	for _, tt := range []struct {
+		name  string
+		token string
+		quick bool // taken by the quick path
+		full  bool // accepted by the full checks
+	}{
+		{"unpadded URL alphabet", tok, true, true},
+		{"padded URL alphabet", base64.URLEncoding.EncodeToString(data), true, true},
+		{"unpadded standard alphabet", base64.RawStdEncoding.EncodeToString(data), true, true},
+		{"padded standard alphabet", base64.StdEncoding.EncodeToString(data), true, true},
+		{"more padding than needed", tok + "====", true, true},
+		{"both alphabets", strings.Replace(tok, "_", "/", 1), false, false},
+		{"padding inside", tok[:8] + "=" + tok[8:], false, false},
+		{"spare bits set", tok[:len(tok)-1] + string(tok[len(tok)-1]+1), false, true},
+		{"other key order", base64.RawURLEncoding.EncodeToString([]byte(`{"id":"` + id + `","appNameID":"` + app + `","teamID":""}`)), false, true},
+		{"no teamID", base64.RawURLEncoding.EncodeToString([]byte(`{"appNameID":"` + app + `","id":"` + id + `"}`)), false, true},
+		{"spaces", base64.RawURLEncoding.EncodeToString([]byte(`{"appNameID": "` + app + `", "id": "` + id + `", "teamID": ""}`)), false, true},
+		{"escaped", base64.RawURLEncoding.EncodeToString([]byte(`{"appNameID":"` + app[:3] + `\u002e` + app[4:] + `","id":"` + id + `","teamID":""}`)), false, true},
+		{"another session's", EncodeToken(Token{AppNameID: app, ID: "ab"}), false, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			text := file(tt.token)
+			_, _, err := (&Checker{}).CheckBytes(SessionFile{Path: app + "/" + id, App: app, Name: id}, text)
+			if full := err == nil; full != tt.full {
+				t.Fatalf("the full checks accept it: %v, want %v (%v)", full, tt.full, err)
+			}
+			if quick := quickAgrees(t, app, id, text); quick != tt.quick {
+				t.Errorf("the quick path takes it: %v, want %v", quick, tt.quick)
+			}
+		})
 	}
 }
 
