@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -93,6 +94,177 @@ func FuzzQuickAgrees(f *testing.F) {
 	f.Fuzz(func(t *testing.T, app, name string, data []byte) {
 		quickAgrees(t, app, name, data)
 	})
+}
+
+// quickSeeds are the stored corpus of FuzzQuickAgrees, in testdata/fuzz/FuzzQuickAgrees/ where plain `go test`
+// runs them: the sample's files, and each way a file can be written that the quick path must read right or
+// leave to the full checks.
+func quickSeeds(t *testing.T) map[string][]any {
+	seeds := map[string][]any{}
+	add := func(name, app, id string, data []byte) {
+		if seeds[name] != nil {
+			t.Fatalf("two seeds named %s", name)
+		}
+		seeds[name] = []any{app, id, data}
+	}
+	sampleFS := os.DirFS("sample/MobileApps")
+	err := fs.WalkDir(sampleFS, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.Contains(p, "/") {
+			return err
+		}
+		data, err := fs.ReadFile(sampleFS, p)
+		if err != nil {
+			return err
+		}
+		app, name := path.Split(p)
+		add("sample-"+p, strings.TrimSuffix(app, "/"), name, data)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// An application whose token holds '-' and '_', and needs padding: both alphabets and '=' are tried on it.
+	const app, id = "com.4d.app???>>>", exampleID
+	tok := EncodeToken(Token{AppNameID: app, ID: id})
+	tokenJSON := []byte(`{"appNameID":"` + app + `","id":"` + id + `","teamID":""}`)
+	compact := session("", app, id, "pending")
+	for name, token := range map[string]string{
+		"unpadded":        tok,
+		"padded":          base64.URLEncoding.EncodeToString(tokenJSON),
+		"std-unpadded":    base64.RawStdEncoding.EncodeToString(tokenJSON),
+		"std-padded":      base64.StdEncoding.EncodeToString(tokenJSON),
+		"std-escaped":     strings.ReplaceAll(base64.StdEncoding.EncodeToString(tokenJSON), "/", `\/`),
+		"mixed-alphabets": strings.Replace(tok, "_", "/", 1),
+		"extra-padding":   tok + "====",
+		"padding-inside":  tok[:8] + "=" + tok[8:],
+		"spare-bits":      tok[:len(tok)-1] + string(tok[len(tok)-1]+1),
+		"other-key-order": base64.RawURLEncoding.EncodeToString([]byte(`{"id":"` + id + `","appNameID":"` + app + `","teamID":""}`)),
+		"no-teamID":       base64.RawURLEncoding.EncodeToString([]byte(`{"appNameID":"` + app + `","id":"` + id + `"}`)),
+		"escaped-inside":  base64.RawURLEncoding.EncodeToString([]byte(`{"appNameID":"com\u002e4d.app???>>>","id":"` + id + `","teamID":""}`)),
+		"another-session": EncodeToken(Token{AppNameID: app, ID: "ab"}),
+		"empty":           "",
+		"not-base64":      "%%%",
+	} {
+		add("token-"+name, app, id, []byte(edit(t, compact, tok, token)))
+	}
+	add("token-a-number", app, id, []byte(edit(t, compact, `"`+tok+`"`, "12")))
+	add("token-example-padded", exampleApp, exampleID, []byte(edit(t, example, exampleToken, exampleToken+"==")))
+
+	noTeam := edit(t, edit(t, example, `"team": {"id": "UTT7VDX8W5"},`, ``), exampleToken, EncodeToken(Token{AppNameID: "com.contactApp.Contact", ID: exampleID}))
+	deep := func(n int) string { return strings.Repeat(`{"a":[`, n) + strings.Repeat("]}", n) }
+	for name, text := range map[string]string{
+		"example":                      example,
+		"status-wrong-case":            edit(t, example, `"accepted"`, `"Accepted"`),
+		"status-pending":               edit(t, example, `"accepted"`, `"pending"`),
+		"status-a-list":                edit(t, example, `"status": "accepted"`, `"status": ["accepted"]`),
+		"send-sms":                     edit(t, example, `"send": "link"`, `"send": "sms"`),
+		"send-code":                    edit(t, example, `"send": "link"`, `"send": "code"`),
+		"simulator-string":             edit(t, example, `"simulator": true`, `"simulator": "true"`),
+		"simulator-false-jb-true":      edit(t, example, `"simulator": true`, `"simulator": false, "jb": true`),
+		"jb-null":                      edit(t, example, `"simulator": true`, `"simulator": true, "jb": null`),
+		"duplicate-last-valid":         edit(t, example, `"status": "accepted"`, `"status": "Accepted", "status": "accepted"`),
+		"duplicate-last-invalid":       edit(t, example, `"status": "accepted"`, `"status": "accepted", "status": "Accepted"`),
+		"duplicate-object-last-valid":  edit(t, example, `"application": {`, `"application": {"id": "", "name": 1}, "application": {`),
+		"duplicate-object-last-fewer":  edit(t, example, `"device": {`, `"device": {"os": "iOS", "simulator": false}, "device": {`),
+		"duplicate-object-first-bad":   edit(t, example, `"send": "link",`, `"send": "link", "session": {"id": "ab"},`),
+		"duplicate-object-last-bad":    edit(t, example, `"status": "accepted",`, `"status": "accepted", "session": {"id": "`+exampleID+`", "ip": 1},`),
+		"duplicate-simulator":          edit(t, example, `"simulator": true`, `"simulator": true, "simulator": false`),
+		"duplicate-nested-unread":      edit(t, example, `"email": ""`, `"email": "", "parameters": {"a": 1, "a": {"b": 2, "b": [3]}}`),
+		"escaped-known-key":            edit(t, example, `"status": "accepted"`, `"st\u0061tus": "accepted"`),
+		"escaped-key-becomes-required": edit(t, withoutLine(t, example, `"status"`), `"email": ""`, `"email": "", "st\u0061tus": "accepted"`),
+		"escaped-unknown-key":          edit(t, example, `"email": ""`, `"email": "", "x\"y": 1`),
+		"escaped-status":               edit(t, example, `"status": "accepted"`, `"status": "acc\u0065pted"`),
+		"escaped-unread-value":         edit(t, example, `"language": {"id": "en_US", "code": "en"`, `"language": {"id": "en_US", "code": "e\u006e\n\t\\\/"`),
+		"escaped-in-parameters":        edit(t, example, `"email": ""`, `"email": "", "parameters": {"k\u00e9y": "v\ud83d\ude00", "\u0000": "\ud800"}`),
+		"escape-cut":                   edit(t, example, `"email": ""`, `"email": "", "parameters": {"k": "\u00e"}`),
+		"escape-unknown":               edit(t, example, `"email": ""`, `"email": "", "parameters": {"k": "\x41"}`),
+		"non-ascii-values":             edit(t, example, `"description": "iPhone X"`, `"description": "iPhone de José ✓ 😀"`),
+		"non-ascii-key":                edit(t, example, `"email": ""`, `"email": "", "clé": "é"`),
+		"invalid-utf8-value":           edit(t, example, `"description": "iPhone X"`, "\"description\": \"iPhone \xff\""),
+		"invalid-utf8-unread":          edit(t, example, `"email": ""`, "\"email\": \"\", \"x\": \"\xc0\xaf\""),
+		"invalid-utf8-outside":         edit(t, example, `"email": ""`, "\"email\": \"\"\xc3\xa9"),
+		"surrogate-utf8":               edit(t, example, `"email": ""`, "\"email\": \"\xed\xa0\x80\""),
+		"control-in-string":            edit(t, example, `"email": ""`, "\"email\": \"a\tb\""),
+		"bom":                          "\xEF\xBB\xBF" + example,
+		"bom-crlf":                     "\xEF\xBB\xBF" + strings.ReplaceAll(example, "\n", "\r\n"),
+		"cr":                           strings.ReplaceAll(example, "\n", "\r"),
+		"bom-twice":                    "\xEF\xBB\xBF\xEF\xBB\xBF" + example,
+		"compact":                      session("UTT7VDX8W5", "com.contactApp.Contact", exampleID, "accepted"),
+		"deep-within-limit":            edit(t, example, `"email": ""`, `"email": "", "parameters": `+deep(100)),
+		"deep-past-limit":              edit(t, example, `"email": ""`, `"email": "", "parameters": `+deep(5001)),
+		"deep-unclosed":                edit(t, example, `"email": ""`, `"email": "", "parameters": `+strings.Repeat(`{"a":[`, 200)),
+		"trailing-object":              example + "{}",
+		"trailing-garbage":             example + "x",
+		"trailing-space":               example + " \t\r\n",
+		"trailing-comma":               edit(t, example, `"email": ""`, `"email": "",`+"\n}, \"x\": {"),
+		"missing-closing":              strings.TrimSuffix(example, "}\n"),
+		"extra-properties":             edit(t, edit(t, example, `"simulator": true`, `"simulator": true, "model": "iPhone10,3", "jb": false, "token": "push"`), `"email": ""`, `"email": "", "userInfo": {"name": "x"}, "x-custom": [{"a": null}], "session2": {}`),
+		"extra-in-session":             edit(t, example, `"ip": "::ffff:192.168.5.4"`, `"ip": "::ffff:192.168.5.4", "created": 1700000000`),
+		"parameters-not-object":        edit(t, example, `"email": ""`, `"email": "", "parameters": []`),
+		"numbers":                      edit(t, example, `"email": ""`, `"email": "", "parameters": {"n": [0, -0, 1, -1, 12.5, -0.5e+3, 1e5, 1E+5, 1e-5, 0.0, -0.0E-0, 1`+strings.Repeat("0", 40)+`, 1e400, 1e-400, 123456789012345678901234567890.5]}`),
+		"number-leading-zero":          edit(t, example, `"email": ""`, `"email": "", "n": 01`),
+		"number-dot":                   edit(t, example, `"email": ""`, `"email": "", "n": 1.`),
+		"number-leading-dot":           edit(t, example, `"email": ""`, `"email": "", "n": .5`),
+		"number-plus":                  edit(t, example, `"email": ""`, `"email": "", "n": +1`),
+		"number-exponent-cut":          edit(t, example, `"email": ""`, `"email": "", "n": 1e`),
+		"number-exponent-sign-cut":     edit(t, example, `"email": ""`, `"email": "", "n": 1e+`),
+		"number-minus":                 edit(t, example, `"email": ""`, `"email": "", "n": -`),
+		"number-hex":                   edit(t, example, `"email": ""`, `"email": "", "n": 0x10`),
+		"number-nan":                   edit(t, example, `"email": ""`, `"email": "", "n": NaN`),
+		"email-a-number":               edit(t, example, `"email": ""`, `"email": 0`),
+		"literals":                     edit(t, example, `"email": ""`, `"email": "", "t": true, "f": false, "n": null`),
+		"literal-cut":                  edit(t, example, `"email": ""`, `"email": "", "t": tru`),
+		"literal-capital":              edit(t, example, `"email": ""`, `"email": "", "t": True`),
+		"missing-team":                 noTeam,
+		"team-a-string":                edit(t, example, `"team": {"id": "UTT7VDX8W5"}`, `"team": "UTT7VDX8W5"`),
+		"empty-application-id":         edit(t, example, `"id": "com.contactApp.Contact"`, `"id": ""`),
+		"application-id-a-number":      edit(t, example, `"id": "com.contactApp.Contact"`, `"id": 12`),
+		"missing-application-id":       edit(t, example, `"id": "com.contactApp.Contact", `, ``),
+		"missing-application":          withoutLine(t, example, `"application"`),
+		"missing-status":               withoutLine(t, example, `"status"`),
+		"missing-token":                withoutLine(t, example, `"token"`),
+		"session-id-not-hex":           edit(t, example, `"id": "7023d9205074199d1c16fc00d24354e778137675"`, `"id": "test_session"`),
+		"session-id-upper-case":        edit(t, example, `"id": "7023d9205074199d1c16fc00d24354e778137675"`, `"id": "7023D9205074199D1C16FC00D24354E778137675"`),
+		"session-id-empty":             edit(t, example, `"id": "7023d9205074199d1c16fc00d24354e778137675"`, `"id": ""`),
+		"empty-object":                 `{}`,
+		"empty":                        ``,
+		"only-space":                   " \n\t",
+		"array":                        `[` + example + `]`,
+		"null":                         `null`,
+		"string":                       `"` + exampleToken + `"`,
+		"utf16":                        "\xFF\xFE{\x00}\x00",
+	} {
+		add(name, exampleApp, exampleID, []byte(text))
+	}
+	add("missing-team-in-its-folder", "com.contactApp.Contact", exampleID, []byte(noTeam))
+	add("team-empty", "com.contactApp.Contact", exampleID, []byte(edit(t, noTeam, `"email": ""`, `"email": "", "team": {"id": ""}`)))
+	add("team-without-id", "com.contactApp.Contact", exampleID, []byte(edit(t, noTeam, `"email": ""`, `"email": "", "team": {"name": "Acme"}`)))
+	add("misplaced-folder", "com.contactApp.Contact", exampleID, []byte(example))
+	add("misplaced-name", exampleApp, strings.ToUpper(exampleID), []byte(example))
+	return seeds
+}
+
+// TestQuickSeedCorpus keeps FuzzQuickAgrees' stored corpus in step with quickSeeds; -update rewrites it. Files
+// the fuzzer found are kept beside them.
+func TestQuickSeedCorpus(t *testing.T) {
+	for name, args := range quickSeeds(t) {
+		file := filepath.Join("testdata", "fuzz", "FuzzQuickAgrees", unsafeName.ReplaceAllString(name, "_"))
+		want := corpusFile(args)
+		if *update {
+			if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(file, want, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		got, err := os.ReadFile(file)
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("%s is missing or stale (go test ./core -run TestQuickSeedCorpus -update): %v", file, err)
+		}
+	}
 }
 
 // The quick path's rules are read from the schema: a schema that says otherwise changes what it accepts, and
