@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
+	"maps"
 	"math/bits"
 	"slices"
 	"strconv"
@@ -153,13 +154,8 @@ func quickRuleOf(v any) (*quickRule, bool) {
 	if !ok {
 		return nil, false
 	}
-	names := make([]string, 0, len(m))
-	for name := range m {
-		names = append(names, name)
-	}
-	slices.Sort(names) // the same rules, in the same order, each time
 	var required []string
-	for _, name := range names {
+	for _, name := range slices.Sorted(maps.Keys(m)) { // the same rules, in the same order, each time
 		switch x := m[name]; name {
 		case "type":
 			switch x {
@@ -173,18 +169,10 @@ func quickRuleOf(v any) (*quickRule, bool) {
 				return nil, false
 			}
 		case "enum":
-			list, ok := x.([]any)
-			if !ok {
+			if r.enum, ok = stringList(x); !ok {
 				return nil, false
 			}
 			r.hasEnum = true
-			for _, e := range list {
-				s, ok := e.(string)
-				if !ok {
-					return nil, false
-				}
-				r.enum = append(r.enum, s)
-			}
 		case "minLength":
 			n, ok := x.(json.Number)
 			if !ok {
@@ -205,12 +193,7 @@ func quickRuleOf(v any) (*quickRule, bool) {
 			if !ok {
 				return nil, false
 			}
-			keys := make([]string, 0, len(props))
-			for key := range props {
-				keys = append(keys, key)
-			}
-			slices.Sort(keys)
-			for _, key := range keys {
+			for _, key := range slices.Sorted(maps.Keys(props)) {
 				rule, ok := quickRuleOf(props[key])
 				if !ok {
 					return nil, false
@@ -218,16 +201,8 @@ func quickRuleOf(v any) (*quickRule, bool) {
 				r.keys = append(r.keys, quickKey{name: key, rule: rule})
 			}
 		case "required":
-			list, ok := x.([]any)
-			if !ok {
+			if required, ok = stringList(x); !ok {
 				return nil, false
-			}
-			for _, e := range list {
-				s, ok := e.(string)
-				if !ok {
-					return nil, false
-				}
-				required = append(required, s)
 			}
 		case "additionalProperties":
 			if x != true { // the default: other properties are allowed
@@ -254,6 +229,23 @@ func quickRuleOf(v any) (*quickRule, bool) {
 		return nil, false
 	}
 	return r, true
+}
+
+// stringList reads a JSON array of strings.
+func stringList(x any) ([]string, bool) {
+	list, ok := x.([]any)
+	if !ok {
+		return nil, false
+	}
+	out := make([]string, 0, len(list))
+	for _, e := range list {
+		s, ok := e.(string)
+		if !ok {
+			return nil, false
+		}
+		out = append(out, s)
+	}
+	return out, true
 }
 
 // key is the index of name among r's keys, or -1. A short slice scanned in order costs less than a map here.

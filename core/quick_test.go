@@ -37,25 +37,38 @@ func quickAgreesUnder(t *testing.T, rules *quickRule, c *Checker, app, name stri
 	return ok
 }
 
-func TestQuickPathTakesRealFiles(t *testing.T) {
+// sampleFile is one file of an app folder of the sample, with its bytes.
+type sampleFile struct {
+	SessionFile
+	data []byte
+}
+
+// sampleFiles are the files of the sample's app folders, sessions or not.
+func sampleFiles(tb testing.TB) []sampleFile {
+	tb.Helper()
+	var files []sampleFile
 	sampleFS := os.DirFS("sample/MobileApps")
-	quick := 0
 	err := fs.WalkDir(sampleFS, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.Contains(p, "/") {
 			return err
 		}
 		data, err := fs.ReadFile(sampleFS, p)
-		if err != nil {
-			return err
-		}
 		app, name := path.Split(p)
-		if quickAgrees(t, strings.TrimSuffix(app, "/"), name, data) {
-			quick++
-		}
-		return nil
+		files = append(files, sampleFile{SessionFile{Path: p, App: strings.TrimSuffix(app, "/"), Name: name}, data})
+		return err
 	})
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
+	}
+	return files
+}
+
+func TestQuickPathTakesRealFiles(t *testing.T) {
+	quick := 0
+	for _, f := range sampleFiles(t) {
+		if quickAgrees(t, f.App, f.Name, f.data) {
+			quick++
+		}
 	}
 	// The sample's five valid sessions, BOM, CRLF, compact and padded token included; the padded token is
 	// compared after its '=' are dropped, so it takes the quick path too.
@@ -107,21 +120,8 @@ func quickSeeds(t *testing.T) map[string][]any {
 		}
 		seeds[name] = []any{app, id, data}
 	}
-	sampleFS := os.DirFS("sample/MobileApps")
-	err := fs.WalkDir(sampleFS, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.Contains(p, "/") {
-			return err
-		}
-		data, err := fs.ReadFile(sampleFS, p)
-		if err != nil {
-			return err
-		}
-		app, name := path.Split(p)
-		add("sample-"+p, strings.TrimSuffix(app, "/"), name, data)
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
+	for _, f := range sampleFiles(t) {
+		add("sample-"+f.Path, f.App, f.Name, f.data)
 	}
 
 	// An application whose token holds '-' and '_', and needs padding: both alphabets and '=' are tried on it.
@@ -249,21 +249,7 @@ func quickSeeds(t *testing.T) map[string][]any {
 // the fuzzer found are kept beside them.
 func TestQuickSeedCorpus(t *testing.T) {
 	for name, args := range quickSeeds(t) {
-		file := filepath.Join("testdata", "fuzz", "FuzzQuickAgrees", unsafeName.ReplaceAllString(name, "_"))
-		want := corpusFile(args)
-		if *update {
-			if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(file, want, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		got, err := os.ReadFile(file)
-		if err != nil || !bytes.Equal(got, want) {
-			t.Errorf("%s is missing or stale (go test ./core -run TestQuickSeedCorpus -update): %v", file, err)
-		}
+		golden(t, filepath.Join("testdata", "fuzz", "FuzzQuickAgrees", unsafeName.ReplaceAllString(name, "_")), corpusFile(args))
 	}
 }
 
@@ -461,39 +447,25 @@ func TestRefreshRemembersFailedFiles(t *testing.T) {
 
 // BenchmarkQuickCheck is the quick path alone on the sample's valid files, the kind of file it is there for.
 func BenchmarkQuickCheck(b *testing.B) {
-	type file struct {
-		f    SessionFile
-		body []byte
-	}
-	var files []file
+	var files []sampleFile
 	var size int
-	sampleFS := os.DirFS("sample/MobileApps")
-	err := fs.WalkDir(sampleFS, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.Contains(p, "/") {
-			return err
+	for _, f := range sampleFiles(b) {
+		f.data = withoutBOM(f.data)
+		if _, ok := quickCheck(f.SessionFile, f.data); ok {
+			files = append(files, f)
+			size += len(f.data)
 		}
-		data, err := fs.ReadFile(sampleFS, p)
-		if err != nil {
-			return err
-		}
-		app, name := path.Split(p)
-		f := SessionFile{Path: p, App: strings.TrimSuffix(app, "/"), Name: name}
-		if _, ok := quickCheck(f, withoutBOM(data)); ok {
-			files = append(files, file{f, withoutBOM(data)})
-			size += len(data)
-		}
-		return nil
-	})
-	if err != nil || len(files) == 0 {
-		b.Fatalf("%d files: %v", len(files), err)
+	}
+	if len(files) == 0 {
+		b.Fatal("the quick path takes none of the sample's files")
 	}
 	b.SetBytes(int64(size / len(files)))
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
 		f := files[i%len(files)]
-		if _, ok := quickCheck(f.f, f.body); !ok {
-			b.Fatal(f.f.Path)
+		if _, ok := quickCheck(f.SessionFile, f.data); !ok {
+			b.Fatal(f.Path)
 		}
 		i++
 	}
