@@ -448,9 +448,10 @@ func (sc *quickScanner) fill() {
 // written any other way (other key order, escapes, spare bits) takes the full path, which decides.
 func quickTokenMatches(s *Session) bool {
 	raw := strings.TrimRight(s.Token, "=")
-	want := EncodeToken(Token{AppNameID: s.ApplicationID, ID: s.ID, TeamID: s.TeamID})
-	if raw == want || len(raw) != len(want) {
-		return raw == want
+	var buf [256]byte
+	want := AppendToken(buf[:0], Token{AppNameID: s.ApplicationID, ID: s.ID, TeamID: s.TeamID})
+	if raw == string(want) || len(raw) != len(want) {
+		return raw == string(want)
 	}
 	var std, url bool
 	for i := 0; i < len(raw); i++ {

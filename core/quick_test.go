@@ -295,7 +295,7 @@ func TestQuickRulesFollowTheSchema(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			c := &Checker{Schema: compiled}
+			c := NewChecker(CheckerOptions{Schema: compiled})
 			for i, text := range tt.take {
 				if !quickAgreesUnder(t, rules, c, exampleApp, exampleID, []byte(text)) {
 					t.Errorf("file %d: the quick path should take it", i)

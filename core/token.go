@@ -17,11 +17,42 @@ type Token struct {
 
 // EncodeToken writes a token as 4D does: base64url without padding of the compact JSON, keys in this order.
 func EncodeToken(t Token) string {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(t) // a struct of strings always encodes
-	return base64.RawURLEncoding.EncodeToString(bytes.TrimSuffix(b.Bytes(), []byte("\n")))
+	var buf [256]byte
+	return string(AppendToken(buf[:0], t))
+}
+
+// AppendToken appends EncodeToken(t) to dst. Fields of printable ASCII without quotes or backslashes, as real
+// ids are, are written as they are, without an allocation (the quick check encodes a token per file); others
+// go through encoding/json, which escapes them.
+func AppendToken(dst []byte, t Token) []byte {
+	var buf [192]byte
+	js := buf[:0]
+	if plainASCII(t.AppNameID) && plainASCII(t.ID) && plainASCII(t.TeamID) {
+		js = append(js, `{"appNameID":"`...)
+		js = append(js, t.AppNameID...)
+		js = append(js, `","id":"`...)
+		js = append(js, t.ID...)
+		js = append(js, `","teamID":"`...)
+		js = append(js, t.TeamID...)
+		js = append(js, `"}`...)
+	} else {
+		var b bytes.Buffer
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false)
+		_ = enc.Encode(t) // a struct of strings always encodes
+		js = bytes.TrimSuffix(b.Bytes(), []byte("\n"))
+	}
+	return base64.RawURLEncoding.AppendEncode(dst, js)
+}
+
+// plainASCII says whether JSON writes s as itself between quotes, whichever encoder writes it.
+func plainASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
 }
 
 var errTokenNotObject = errors.New("not a JSON object of strings")

@@ -1,7 +1,9 @@
 package core
 
 import (
+	"bytes"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -135,4 +137,25 @@ func FuzzDecodeToken(f *testing.F) {
 			t.Fatalf("the std padded form %q decodes to %+v, %v; want %+v", std, got, err, tok)
 		}
 	})
+}
+
+// AppendToken writes what encoding/json would: with escapes where a field needs them, as they are otherwise.
+func TestAppendTokenIsJSON(t *testing.T) {
+	for _, tok := range []Token{
+		{"com.contactApp.Contact", "7023d9205074199d1c16fc00d24354e778137675", "UTT7VDX8W5"},
+		{"com.a", "ab", ""},
+		{`we"ird\\`, "é", "\u2028\x01<>&"},
+	} {
+		js, err := json.Marshal(tok)
+		if err != nil {
+			t.Fatal(err)
+		}
+		js = bytes.ReplaceAll(bytes.ReplaceAll(bytes.ReplaceAll(js, []byte(`\u003c`), []byte("<")), []byte(`\u003e`), []byte(">")), []byte(`\u0026`), []byte("&"))
+		if got, want := string(AppendToken([]byte("x"), tok)), "x"+base64.RawURLEncoding.EncodeToString(js); got != want {
+			t.Errorf("%+v: %s, want %s", tok, got, want)
+		}
+		if back, err := DecodeToken(EncodeToken(tok)); err != nil || back != tok {
+			t.Errorf("%+v: decoded %+v, %v", tok, back, err)
+		}
+	}
 }
