@@ -387,7 +387,7 @@ func CreateSession(fsys afero.Fs, root string, n NewSession) (string, error) {
 	}
 	system, ok := deviceOS(n.OS)
 	if !ok {
-		return "", &OpError{Kind: KindInput, Msg: fmt.Sprintf("device os %q: want %s", n.OS, strings.Join(deviceOSes, ", "))}
+		return "", &OpError{Kind: KindInput, Msg: fmt.Sprintf("device os %q: want %s or %s", n.OS, strings.Join(deviceOSes[:len(deviceOSes)-1], ", "), deviceOSes[len(deviceOSes)-1])}
 	}
 	n.OS = system
 	folder, err := appFolder(n.TeamID, n.ApplicationID)

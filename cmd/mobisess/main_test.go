@@ -3,6 +3,7 @@ package main
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+	"github.com/spf13/afero"
 )
 
 var update = flag.Bool("update", false, "rewrite the expected outputs (the files that cmp compares with) in testdata/*.txtar")
@@ -143,4 +145,63 @@ func cmdMkzip(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	ts.Check(zw.Close())
 	ts.Check(os.WriteFile(ts.MkAbs(args[0]), buf.Bytes(), 0o644))
+}
+
+// rewriteFs is a disk on which another process rewrites one file just before its opening number at.
+type rewriteFs struct {
+	afero.Fs
+	name    string
+	at      int
+	opens   int
+	content string
+}
+
+func (f *rewriteFs) Open(name string) (afero.File, error) {
+	if name == f.name {
+		if f.opens++; f.opens == f.at {
+			if err := afero.WriteFile(f.Fs, name, []byte(f.content), 0o644); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return f.Fs.Open(name)
+}
+
+// A write is refused, exit 2, when the file changed on disk between the read it was decided on and the write
+// (which no script can time): the other process's content stays.
+func TestWriteRefusedWhenTheFileChanged(t *testing.T) {
+	const (
+		file   = "/m/com.a/abcd"
+		token  = "eyJhcHBOYW1lSUQiOiJjb20uYSIsImlkIjoiYWJjZCIsInRlYW1JRCI6IiJ9"
+		before = `{"application":{"id":"com.a"},"session":{"id":"abcd"},"status":"Pending","token":"` + token + `"}`
+		other  = `{"application":{"id":"com.a"},"session":{"id":"abcd"},"status":"accepted","token":"` + token + `"}`
+	)
+	tests := []struct {
+		args   []string
+		at     int // the open before which the file changes: the one of the write's own read
+		stderr string
+	}{
+		{[]string{"accept", "--dir", "/m", "com.a/abcd"}, 2, "mobisess: /m: com.a/abcd: the file changed on disk since it was read\n"},
+		{[]string{"delete", "--dir", "/m", "com.a/abcd"}, 2, "mobisess: /m: com.a/abcd: the file changed on disk since it was read\n"},
+		{[]string{"fix", "/m"}, 3, "mobisess: a fix was refused: com.a/abcd: the file changed on disk since it was read\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.args[0], func(t *testing.T) {
+			mem := afero.NewMemMapFs()
+			if err := afero.WriteFile(mem, file, []byte(before), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			fsys := &rewriteFs{Fs: mem, name: file, at: tt.at, content: other}
+			var stdout, stderr bytes.Buffer
+			if code := run(context.Background(), tt.args, &stdout, &stderr, fsys); code != exitInput {
+				t.Errorf("exit %d, want %d; stdout:\n%s", code, exitInput, stdout.String())
+			}
+			if stderr.String() != tt.stderr {
+				t.Errorf("stderr %q, want %q", stderr.String(), tt.stderr)
+			}
+			if got, _ := afero.ReadFile(mem, file); string(got) != other {
+				t.Errorf("the file holds %s, want the other process's", got)
+			}
+		})
+	}
 }
