@@ -50,7 +50,8 @@ Usage:
   mobisess version
 
 PATH, BEFORE and AFTER are MobileApps folders or .zip files of one. Without PATH, check runs on the
-embedded sample.
+embedded sample. An AFTER that does not exist, in a folder that does, is taken as deleted: every session
+is removed.
 
 DIR is a MobileApps folder or a .zip of one. A zip is never changed: the command writes the result to
 --out NEW.zip, which must not exist. The PATHs of accept, pending and delete are relative to DIR, as check
@@ -365,8 +366,15 @@ func refresh(ctx context.Context, o *options, stdout, stderr io.Writer, fsys afe
 		fmt.Fprintln(stderr, "mobisess:", err)
 		return exitInput
 	}
-	afterFs, afterRoot, err := open(fsys, after, o)
-	if err != nil {
+	// As in 4D's own example, deleting the whole MobileApps folder and refreshing removes every session: an
+	// AFTER that is gone from a folder that is there is that folder deleted, not a typo.
+	afterFs, afterRoot := fsys, after
+	if deleted, err := deletedFolder(fsys, after); err != nil {
+		fmt.Fprintln(stderr, "mobisess:", err)
+		return exitInput
+	} else if deleted {
+		fmt.Fprintf(stderr, "mobisess: %s does not exist: taken as the folder deleted, every session removed\n", after)
+	} else if afterFs, afterRoot, err = open(fsys, after, o); err != nil {
 		fmt.Fprintln(stderr, "mobisess:", err)
 		return exitInput
 	}
