@@ -14,24 +14,20 @@ import (
 
 func fix(ctx context.Context, o *options, stdout, stderr io.Writer, fsys afero.Fs) int {
 	if len(o.positionals) != 1 {
-		fmt.Fprintln(stderr, "mobisess: fix takes one folder or .zip: DIR")
-		return exitInput
+		return fail(stderr, "fix takes one folder or .zip: DIR")
 	}
 	f, err := openFolder(fsys, o.positionals[0], o, false)
 	if err != nil {
-		fmt.Fprintln(stderr, "mobisess:", err)
-		return exitInput
+		return fail(stderr, err)
 	}
 	done := o.withProgress(stderr, "checking")
 	rep, err := o.checker.FixFolder(ctx, f.fsys, f.root, core.FixOptions{DryRun: o.dryRun})
 	done()
 	if err != nil {
-		fmt.Fprintln(stderr, "mobisess:", o.explain(err))
-		return exitInput
+		return fail(stderr, o.explain(err))
 	}
 	if err := f.save(o, fsys); err != nil {
-		fmt.Fprintln(stderr, "mobisess:", err)
-		return exitInput
+		return fail(stderr, err)
 	}
 	if code := f.report(o, stdout, stderr, rep, fixText(rep, o.lang)); code != exitOK {
 		return code
@@ -107,8 +103,7 @@ func printJSON(stdout, stderr io.Writer, doc any) int {
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(doc); err != nil {
-		fmt.Fprintln(stderr, "mobisess:", err)
-		return exitInput
+		return fail(stderr, err)
 	}
 	return exitOK
 }

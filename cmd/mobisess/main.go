@@ -122,8 +122,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, fsys afer
 			printUsage(stdout)
 			return exitOK
 		}
-		fmt.Fprintln(stderr, "mobisess:", err)
-		return exitInput
+		return fail(stderr, err)
 	}
 	if o.timeout > 0 {
 		var cancel context.CancelFunc
@@ -326,8 +325,7 @@ func (o *options) withProgress(stderr io.Writer, verb string) func() {
 
 func check(ctx context.Context, o *options, stdout, stderr io.Writer, fsys afero.Fs) int {
 	if len(o.positionals) > 1 {
-		fmt.Fprintln(stderr, "mobisess: check takes one folder or .zip")
-		return exitInput
+		return fail(stderr, "check takes one folder or .zip")
 	}
 	path := ""
 	if len(o.positionals) == 1 {
@@ -335,19 +333,16 @@ func check(ctx context.Context, o *options, stdout, stderr io.Writer, fsys afero
 	}
 	src, root, err := open(fsys, path, o)
 	if err != nil {
-		fmt.Fprintln(stderr, "mobisess:", err)
-		return exitInput
+		return fail(stderr, err)
 	}
 	done := o.withProgress(stderr, "checking")
 	rep, err := o.checker.Check(ctx, src, root, core.CheckOptions{})
 	done()
 	if err != nil {
-		fmt.Fprintln(stderr, "mobisess:", o.explain(err))
-		return exitInput
+		return fail(stderr, o.explain(err))
 	}
 	if err := report.Check(stdout, o.format, rep, o.renderOptions(fsys, path)); err != nil {
-		fmt.Fprintln(stderr, "mobisess:", err)
-		return exitInput
+		return fail(stderr, err)
 	}
 	if len(rep.Errors) > 0 {
 		return exitErrors
@@ -357,45 +352,38 @@ func check(ctx context.Context, o *options, stdout, stderr io.Writer, fsys afero
 
 func refresh(ctx context.Context, o *options, stdout, stderr io.Writer, fsys afero.Fs) int {
 	if len(o.positionals) != 2 {
-		fmt.Fprintln(stderr, "mobisess: refresh takes two folders or .zip files: BEFORE AFTER")
-		return exitInput
+		return fail(stderr, "refresh takes two folders or .zip files: BEFORE AFTER")
 	}
 	before, after := o.positionals[0], o.positionals[1]
 	beforeFs, beforeRoot, err := open(fsys, before, o)
 	if err != nil {
-		fmt.Fprintln(stderr, "mobisess:", err)
-		return exitInput
+		return fail(stderr, err)
 	}
 	// As in 4D's own example, deleting the whole MobileApps folder and refreshing removes every session: an
 	// AFTER that is gone from a folder that is there is that folder deleted, not a typo.
 	afterFs, afterRoot := fsys, after
 	if deleted, err := deletedFolder(fsys, after); err != nil {
-		fmt.Fprintln(stderr, "mobisess:", err)
-		return exitInput
+		return fail(stderr, err)
 	} else if deleted {
 		fmt.Fprintf(stderr, "mobisess: %s does not exist: taken as the folder deleted, every session removed\n", after)
 	} else if afterFs, afterRoot, err = open(fsys, after, o); err != nil {
-		fmt.Fprintln(stderr, "mobisess:", err)
-		return exitInput
+		return fail(stderr, err)
 	}
 	done := o.withProgress(stderr, "loading")
 	reg := core.NewRegistry(o.checker)
 	_, err = reg.Load(ctx, beforeFs, beforeRoot, core.CheckOptions{})
 	done()
 	if err != nil {
-		fmt.Fprintln(stderr, "mobisess:", o.explain(err))
-		return exitInput
+		return fail(stderr, o.explain(err))
 	}
 	done = o.withProgress(stderr, "refreshing")
 	rep, err := reg.Refresh(ctx, afterFs, afterRoot, core.CheckOptions{})
 	done()
 	if err != nil {
-		fmt.Fprintln(stderr, "mobisess:", o.explain(err))
-		return exitInput
+		return fail(stderr, o.explain(err))
 	}
 	if err := report.Refresh(stdout, o.format, rep, o.renderOptions(fsys, after)); err != nil {
-		fmt.Fprintln(stderr, "mobisess:", err)
-		return exitInput
+		return fail(stderr, err)
 	}
 	if len(rep.Errors) > 0 {
 		return exitErrors
@@ -415,6 +403,12 @@ func deletedFolder(fsys afero.Fs, path string) (bool, error) {
 		return false, &core.OpError{Kind: core.KindInput, Path: path, Msg: "no such file or folder, nor the folder " + parent + " it would be in"}
 	}
 	return true, nil
+}
+
+// fail reports what makes the command line or its input unusable, or a write refused: exit 2.
+func fail(stderr io.Writer, why any) int {
+	fmt.Fprintln(stderr, "mobisess:", why)
+	return exitInput
 }
 
 // explain says which limit stopped the work, when one did.

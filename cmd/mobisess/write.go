@@ -93,17 +93,14 @@ func (f *folder) failedAfter(o *options, stdout, stderr io.Writer, err error, do
 
 func create(_ context.Context, o *options, stdout, stderr io.Writer, fsys afero.Fs) int {
 	if len(o.positionals) != 1 {
-		fmt.Fprintln(stderr, "mobisess: create takes one folder or .zip: DIR")
-		return exitInput
+		return fail(stderr, "create takes one folder or .zip: DIR")
 	}
 	if o.session.ApplicationID == "" {
-		fmt.Fprintln(stderr, "mobisess: create needs --app BUNDLE_ID, the application.id of the session")
-		return exitInput
+		return fail(stderr, "create needs --app BUNDLE_ID, the application.id of the session")
 	}
 	f, err := openFolder(fsys, o.positionals[0], o, true)
 	if err != nil {
-		fmt.Fprintln(stderr, "mobisess:", err)
-		return exitInput
+		return fail(stderr, err)
 	}
 	rel, err := core.CreateSession(f.fsys, f.root, o.session)
 	if err != nil {
@@ -119,8 +116,7 @@ func create(_ context.Context, o *options, stdout, stderr io.Writer, fsys afero.
 		return f.failed(stderr, cerr)
 	}
 	if err := f.save(o, fsys); err != nil {
-		fmt.Fprintln(stderr, "mobisess:", err)
-		return exitInput
+		return fail(stderr, err)
 	}
 	return f.report(o, stdout, stderr, s, []string{o.lang.Sprintf(msgCreated, rel, s.ID, s.Status)})
 }
@@ -130,25 +126,26 @@ func sessionFile(rel string) core.SessionFile {
 	return core.SessionFile{Path: rel, App: app, Name: name}
 }
 
-// pathsOf reads the PATHs of accept, pending and delete: --dir DIR and at least one PATH, each once.
-func pathsOf(o *options) ([]string, error) {
+// openPaths opens the --dir DIR of accept, pending and delete, and reads their PATHs: at least one, each once.
+func openPaths(fsys afero.Fs, o *options) (*folder, []string, error) {
 	if o.dir == "" || len(o.positionals) == 0 {
-		return nil, fmt.Errorf("%s takes --dir DIR and the PATHs of sessions in it (APP/ID or APP)", o.cmd)
+		return nil, nil, fmt.Errorf("%s takes --dir DIR and the PATHs of sessions in it (APP/ID or APP)", o.cmd)
 	}
 	var paths []string
 	for _, p := range o.positionals {
 		rel, err := core.CleanPath(p)
 		if err != nil {
-			return nil, fmt.Errorf("%w (PATHs are relative to --dir %s)", err, o.dir)
+			return nil, nil, fmt.Errorf("%w (PATHs are relative to --dir %s)", err, o.dir)
 		}
 		if rel == "" {
-			return nil, fmt.Errorf("%s: an empty PATH names no session", o.cmd)
+			return nil, nil, fmt.Errorf("%s: an empty PATH names no session", o.cmd)
 		}
 		if !slices.Contains(paths, rel) {
 			paths = append(paths, rel)
 		}
 	}
-	return paths, nil
+	f, err := openFolder(fsys, o.dir, o, false)
+	return f, paths, err
 }
 
 // readSession reads the session file at rel for a change, with its ETag: what the change must find on disk.
@@ -169,18 +166,9 @@ type statusChange struct {
 
 func setStatus(status string) func(context.Context, *options, io.Writer, io.Writer, afero.Fs) int {
 	return func(_ context.Context, o *options, stdout, stderr io.Writer, fsys afero.Fs) int {
-		paths, err := pathsOf(o)
-		if err == nil && o.all {
-			err = fmt.Errorf("%s takes no --all", o.cmd)
-		}
+		f, paths, err := openPaths(fsys, o)
 		if err != nil {
-			fmt.Fprintln(stderr, "mobisess:", err)
-			return exitInput
-		}
-		f, err := openFolder(fsys, o.dir, o, false)
-		if err != nil {
-			fmt.Fprintln(stderr, "mobisess:", err)
-			return exitInput
+			return fail(stderr, err)
 		}
 		// Every file is read before any is written: a wrong PATH changes nothing.
 		etags := make([]string, len(paths))
@@ -197,8 +185,7 @@ func setStatus(status string) func(context.Context, *options, io.Writer, io.Writ
 			changes = append(changes, statusChange{Path: rel, Status: status})
 		}
 		if err := f.save(o, fsys); err != nil {
-			fmt.Fprintln(stderr, "mobisess:", err)
-			return exitInput
+			return fail(stderr, err)
 		}
 		return f.report(o, stdout, stderr, map[string]any{"updated": changes}, changesText(o, changes))
 	}
@@ -235,15 +222,9 @@ func remove(_ context.Context, o *options, stdout, stderr io.Writer, fsys afero.
 	if o.all {
 		return removeAll(o, stdout, stderr, fsys)
 	}
-	paths, err := pathsOf(o)
+	f, paths, err := openPaths(fsys, o)
 	if err != nil {
-		fmt.Fprintln(stderr, "mobisess:", err)
-		return exitInput
-	}
-	f, err := openFolder(fsys, o.dir, o, false)
-	if err != nil {
-		fmt.Fprintln(stderr, "mobisess:", err)
-		return exitInput
+		return fail(stderr, err)
 	}
 	// A file inside a folder that goes too needs no delete of its own.
 	paths = slices.DeleteFunc(paths, func(rel string) bool {
@@ -276,8 +257,7 @@ func remove(_ context.Context, o *options, stdout, stderr io.Writer, fsys afero.
 		deleted = append(deleted, deletion{Path: rel})
 	}
 	if err := f.save(o, fsys); err != nil {
-		fmt.Fprintln(stderr, "mobisess:", err)
-		return exitInput
+		return fail(stderr, err)
 	}
 	return f.report(o, stdout, stderr, map[string]any{"deleted": deleted}, lines())
 }
@@ -286,27 +266,23 @@ func remove(_ context.Context, o *options, stdout, stderr io.Writer, fsys afero.
 // from a folder that is there, is done already.
 func removeAll(o *options, stdout, stderr io.Writer, fsys afero.Fs) int {
 	if len(o.positionals) != 0 {
-		fmt.Fprintln(stderr, "mobisess: delete --all DIR takes no PATH: it deletes the whole folder")
-		return exitInput
+		return fail(stderr, "delete --all DIR takes no PATH: it deletes the whole folder")
 	}
 	if deleted, err := deletedFolder(fsys, o.dir); err != nil {
-		fmt.Fprintln(stderr, "mobisess:", err)
-		return exitInput
+		return fail(stderr, err)
 	} else if deleted {
 		fmt.Fprintf(stderr, "mobisess: %s does not exist: no session to delete\n", o.dir)
 		return exitOK
 	}
 	f, err := openFolder(fsys, o.dir, o, false)
 	if err != nil {
-		fmt.Fprintln(stderr, "mobisess:", err)
-		return exitInput
+		return fail(stderr, err)
 	}
 	if err := core.Delete(f.fsys, f.root, "", ""); err != nil {
 		return f.failed(stderr, err)
 	}
 	if err := f.save(o, fsys); err != nil {
-		fmt.Fprintln(stderr, "mobisess:", err)
-		return exitInput
+		return fail(stderr, err)
 	}
 	return f.report(o, stdout, stderr, map[string]any{"deleted": []deletion{{Path: ""}}}, []string{o.lang.Sprintf(msgDeletedAll, o.dir)})
 }
