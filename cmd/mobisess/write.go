@@ -29,7 +29,9 @@ type folder struct {
 // the run is dry; a folder is changed in place and takes no --out. With missingOK, a DIR that is not there, in
 // a folder that is, is the folder deleted (create makes it again).
 func openFolder(fsys afero.Fs, dir string, o *options, missingOK bool) (*folder, error) {
-	if !strings.HasSuffix(strings.ToLower(dir), ".zip") {
+	info, err := fsys.Stat(dir)
+	isDir := err == nil && info.IsDir() // a folder, whatever its name ends with
+	if isDir || !strings.HasSuffix(strings.ToLower(dir), ".zip") {
 		if o.out != "" {
 			return nil, fmt.Errorf("--out is for a .zip; the folder %s is changed in place", dir)
 		}
@@ -60,8 +62,7 @@ func openFolder(fsys afero.Fs, dir string, o *options, missingOK bool) (*folder,
 	if err != nil {
 		return nil, err
 	}
-	info, _ := fsys.Stat(dir)
-	return &folder{name: dir, fsys: src, root: root, zip: !info.IsDir()}, nil
+	return &folder{name: dir, fsys: src, root: root, zip: !isDir}, nil
 }
 
 // save writes a zip's changed content to --out; a folder was changed in place already.
