@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path"
 	"path/filepath"
 	"strings"
@@ -78,6 +79,11 @@ func ReadFile(fsys afero.Fs, root, rel string, limit int64) ([]byte, string, err
 	return data, ETag(data), nil
 }
 
+// changedOnDisk refuses a write or delete whose file is no longer the one the caller read.
+func changedOnDisk(rel string) error {
+	return &OpError{Kind: KindConflict, Path: rel, Msg: "the file changed on disk since it was read"}
+}
+
 func opError(rel string, err error) error {
 	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) { // ENOTDIR: a part of the path is a file
 		return &OpError{Kind: KindNotFound, Path: rel, Msg: "no such file"}
@@ -144,7 +150,7 @@ func WriteFile(fsys afero.Fs, root, rel string, data []byte, opts WriteOptions) 
 		case exists && opts.IfMatch == "":
 			return "", &OpError{Kind: KindConflict, Path: rel, Msg: "the file already exists"}
 		case exists && (tl != nil || ETag(current) != opts.IfMatch):
-			return "", &OpError{Kind: KindConflict, Path: rel, Msg: "the file changed on disk since it was read"}
+			return "", changedOnDisk(rel)
 		case errors.Is(err, fs.ErrNotExist) && opts.IfMatch != "":
 			return "", &OpError{Kind: KindConflict, Path: rel, Msg: "the file was deleted since it was read"}
 		case err != nil && !errors.Is(err, fs.ErrNotExist):
@@ -189,6 +195,25 @@ func atomicWrite(fsys afero.Fs, dir, target string, data []byte) error {
 		return err
 	}
 	syncDir(fsys, dir)
+	return nil
+}
+
+// WriteNewFile writes a file that must not exist yet, such as an exported zip, and refuses (KindConflict) one
+// that does. The name is taken first, empty, so that a file that appears meanwhile is never replaced; the content
+// then arrives whole, by rename.
+func WriteNewFile(fsys afero.Fs, name string, data []byte) error {
+	reserved, err := fsys.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if errors.Is(err, fs.ErrExist) {
+		return &OpError{Kind: KindConflict, Path: name, Msg: "the file already exists"}
+	}
+	if err != nil {
+		return opError(name, err)
+	}
+	reserved.Close()
+	if err := atomicWrite(fsys, filepath.Dir(name), name, data); err != nil {
+		fsys.Remove(name)
+		return opError(name, err)
+	}
 	return nil
 }
 
@@ -264,7 +289,7 @@ func Delete(fsys afero.Fs, root, rel, ifMatch string, limit int64) error {
 				return opError(rel, err)
 			}
 			if tl != nil || ETag(current) != ifMatch { // a file over the limit was never read, so never matched
-				return &OpError{Kind: KindConflict, Path: rel, Msg: "the file changed on disk since it was read"}
+				return changedOnDisk(rel)
 			}
 		}
 		if err := fsys.Remove(target); err != nil {
@@ -289,7 +314,7 @@ func SetStatus(fsys afero.Fs, root, rel, status, ifMatch string, limit int64) (s
 		return "", err
 	}
 	if ifMatch != "" && etag != ifMatch {
-		return "", &OpError{Kind: KindConflict, Path: rel, Msg: "the file changed on disk since it was read"}
+		return "", changedOnDisk(rel)
 	}
 	edited, err := withStatus(data, status)
 	if err != nil {
@@ -308,7 +333,7 @@ func orDefault(limit int64) int64 {
 
 // withStatus replaces the value of the top-level "status" in a JSON object's text, or adds the property.
 func withStatus(data []byte, status string) ([]byte, error) {
-	body := bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF"))
+	body := withoutBOM(data)
 	bom := data[:len(data)-len(body)]
 	var doc map[string]json.RawMessage
 	if err := json.Unmarshal(body, &doc); err != nil || doc == nil { // null decodes to a nil map
@@ -317,9 +342,7 @@ func withStatus(data []byte, status string) ([]byte, error) {
 	value, _ := json.Marshal(status)
 	var out []byte
 	if _, ok := doc["status"]; ok {
-		start := locate(body, "/status")
-		end := skipValue(body, start)
-		out = append(append(append(out, body[:start]...), value...), body[end:]...)
+		out = replaceValue(body, "/status", value)
 	} else {
 		open := bytes.IndexByte(body, '{') + 1
 		sep := ","
@@ -332,15 +355,31 @@ func withStatus(data []byte, status string) ([]byte, error) {
 	return append(append([]byte{}, bom...), out...), nil
 }
 
+// replaceValue returns the text of a JSON document with the value at pointer, which exists, replaced by value:
+// the rest of the text (spacing, key order, line breaks) stays as it was.
+func replaceValue(body []byte, pointer string, value []byte) []byte {
+	start := locate(body, pointer)
+	end := skipValue(body, start)
+	out := make([]byte, 0, len(body)-(end-start)+len(value))
+	return append(append(append(out, body[:start]...), value...), body[end:]...)
+}
+
 // NewSession describes a test session to create, as 4D writes one after a login.
 type NewSession struct {
 	ApplicationID string `json:"applicationId"`
 	TeamID        string `json:"teamId"`
-	Status        string `json:"status"`
+	Status        string `json:"status"` // pending when empty
 	Email         string `json:"email"`
+	ID            string `json:"id,omitempty"`     // hexadecimal; random (40 digits, as older 4D versions) when empty
+	Device        string `json:"device,omitempty"` // device.description; "Test device" when empty
+	OS            string `json:"os,omitempty"`     // iOS, iPadOS or Android; iOS when empty
 }
 
-// CreateSession writes a new well-formed session file (random hex id, matching token) and returns its path.
+// deviceOSes are the values of device.os, as 4D writes them.
+var deviceOSes = []string{"iOS", "iPadOS", "Android"}
+
+// CreateSession writes a new well-formed session file (its id, or a random hex one, and a matching token) and
+// returns its path. A file already there is refused (KindConflict).
 func CreateSession(fsys afero.Fs, root string, n NewSession) (string, error) {
 	if n.ApplicationID == "" {
 		return "", &OpError{Kind: KindInput, Msg: "application.id is required"}
@@ -351,25 +390,59 @@ func CreateSession(fsys afero.Fs, root string, n NewSession) (string, error) {
 	if n.Status != StatusAccepted && n.Status != StatusPending {
 		return "", &OpError{Kind: KindInput, Msg: fmt.Sprintf("status must be %q or %q", StatusAccepted, StatusPending)}
 	}
-	folder := ExpectedFolder(n.TeamID, n.ApplicationID)
-	if _, err := CleanPath(folder); err != nil || strings.Contains(folder, "/") {
-		return "", &OpError{Kind: KindInput, Path: folder, Msg: "application.id and team.id must make a folder name (no '/', '\\' or '..')"}
+	system, ok := deviceOS(n.OS)
+	if !ok {
+		return "", &OpError{Kind: KindInput, Msg: fmt.Sprintf("device os %q: want %s or %s", n.OS, strings.Join(deviceOSes[:len(deviceOSes)-1], ", "), deviceOSes[len(deviceOSes)-1])}
 	}
-	var raw [20]byte
-	if _, err := rand.Read(raw[:]); err != nil {
+	n.OS = system
+	folder, err := appFolder(n.TeamID, n.ApplicationID)
+	if err != nil {
 		return "", err
 	}
-	id := hex.EncodeToString(raw[:])
-	doc := sessionDocument(n, id)
-	rel := path.Join(folder, id)
-	if _, err := WriteFile(fsys, root, rel, doc, WriteOptions{IfMatch: ""}); err != nil {
+	if n.ID == "" {
+		var raw [20]byte
+		if _, err := rand.Read(raw[:]); err != nil {
+			return "", err
+		}
+		n.ID = hex.EncodeToString(raw[:])
+	} else if !IsSessionName(n.ID) {
+		return "", &OpError{Kind: KindInput, Msg: fmt.Sprintf("session id %q: want hexadecimal digits only", n.ID)}
+	}
+	if n.Device == "" {
+		n.Device = "Test device"
+	}
+	rel := path.Join(folder, n.ID)
+	if _, err := WriteFile(fsys, root, rel, sessionDocument(n), WriteOptions{IfMatch: ""}); err != nil {
 		return "", err
 	}
 	return rel, nil
 }
 
+// deviceOS is the spelling 4D writes of an os named in any letter case; "" is iOS.
+func deviceOS(name string) (string, bool) {
+	if name == "" {
+		return deviceOSes[0], true
+	}
+	for _, system := range deviceOSes {
+		if strings.EqualFold(name, system) {
+			return system, true
+		}
+	}
+	return "", false
+}
+
+// appFolder is the app folder of a session with these ids, refused when they make no name that a listing reads
+// as an app folder: one that would leave the root or sit deeper, or that is skipped as hidden or as macOS junk.
+func appFolder(teamID, applicationID string) (string, error) {
+	folder := ExpectedFolder(teamID, applicationID)
+	if _, err := CleanPath(folder); err != nil || strings.Contains(folder, "/") || strings.HasPrefix(folder, ".") || folder == "__MACOSX" {
+		return "", &OpError{Kind: KindInput, Path: folder, Msg: "application.id and team.id must make a folder name (no '/', '\\' or '..', not starting with '.')"}
+	}
+	return folder, nil
+}
+
 // sessionDocument is the file 4D writes for a login, with the properties in 4D's order.
-func sessionDocument(n NewSession, id string) []byte {
+func sessionDocument(n NewSession) []byte {
 	type obj = []field
 	doc := obj{
 		{"application", obj{{"id", n.ApplicationID}, {"name", n.ApplicationID}, {"version", "1.0.0"}}},
@@ -377,14 +450,22 @@ func sessionDocument(n NewSession, id string) []byte {
 	if n.TeamID != "" {
 		doc = append(doc, field{"team", obj{{"id", n.TeamID}}})
 	}
+	// The device's own id and version take the forms of its system: a UUID and an iOS version, or 16 hex
+	// digits and an Android version.
+	digits := n.ID + strings.Repeat("0", 16) // an id given shorter still makes a whole device id
+	device := obj{{"description", n.Device}, {"version", "17.0"}, {"id", strings.ToUpper(digits[:8]) + "-0000-4000-8000-000000000000"}}
+	if n.OS == "Android" {
+		device = obj{{"description", n.Device}, {"version", "14"}, {"id", strings.ToLower(digits[:16])}}
+	}
+	device = append(device, field{"os", n.OS}, field{"simulator", true})
 	doc = append(doc,
 		field{"language", obj{{"id", "en_US"}, {"code", "en"}, {"region", "US"}}},
 		field{"email", n.Email},
-		field{"device", obj{{"description", "Test device"}, {"version", "17.0"}, {"id", strings.ToUpper(id[:8]) + "-0000-4000-8000-000000000000"}, {"os", "iOS"}, {"simulator", true}}},
+		field{"device", device},
 		field{"send", "link"},
-		field{"session", obj{{"id", id}, {"ip", "127.0.0.1"}}},
+		field{"session", obj{{"id", n.ID}, {"ip", "127.0.0.1"}}},
 		field{"status", n.Status},
-		field{"token", EncodeToken(Token{AppNameID: n.ApplicationID, ID: id, TeamID: n.TeamID})},
+		field{"token", EncodeToken(Token{AppNameID: n.ApplicationID, ID: n.ID, TeamID: n.TeamID})},
 	)
 	var b bytes.Buffer
 	writeOrdered(&b, doc, "")

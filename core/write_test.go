@@ -303,11 +303,63 @@ func TestCreateSession(t *testing.T) {
 		{ApplicationID: `a\b`},
 		{ApplicationID: "com.a", TeamID: "x/y"},
 		{ApplicationID: "com.a\x00"},
+		{ApplicationID: ".hidden"},
+		{ApplicationID: "__MACOSX"},
+		{ApplicationID: "com.a", ID: "xyz"},
+		{ApplicationID: "com.a", ID: "ab/cd"},
+		{ApplicationID: "com.a", OS: "Windows"},
 	} {
 		fsys := memTree(t, nil)
 		_, err := CreateSession(fsys, root, bad)
 		wantKind(t, err, KindInput)
 		assertTree(t, fsys, map[string]string{})
+	}
+}
+
+// CreateSession takes the id, device and system it is given, and refuses a file that exists.
+func TestCreateSessionGiven(t *testing.T) {
+	tests := []struct {
+		n                  NewSession
+		os, device, idForm string
+	}{
+		{NewSession{ApplicationID: "com.a", ID: "ABCDEF0123456789ABCDEF0123456789", Device: "iPhone 15", Status: "accepted"}, "iOS", "iPhone 15", "ABCDEF01-0000-4000-8000-000000000000"},
+		{NewSession{ApplicationID: "com.a", ID: "ab", OS: "android"}, "Android", "Test device", "ab00000000000000"},
+		{NewSession{ApplicationID: "com.a", ID: "0123456789abcdef0123", OS: "iPadOS", Device: "iPad"}, "iPadOS", "iPad", "01234567-0000-4000-8000-000000000000"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.n.ID, func(t *testing.T) {
+			fsys := memTree(t, nil)
+			rel, err := CreateSession(fsys, root, tt.n)
+			if err != nil || rel != "com.a/"+tt.n.ID {
+				t.Fatalf("created %q, %v", rel, err)
+			}
+			rep, err := (&Checker{}).Check(context.Background(), fsys, root, CheckOptions{})
+			if err != nil || len(rep.Errors) != 0 || len(rep.Sessions) != 1 {
+				t.Fatalf("the created file: %+v, %v", rep, err)
+			}
+			if s := rep.Sessions[0]; s.ID != tt.n.ID || s.OS != tt.os || s.Device != tt.device || s.DeviceID != tt.idForm {
+				t.Errorf("created %+v", s)
+			}
+			data, _ := afero.ReadFile(fsys, root+"/"+rel)
+			_, err = CreateSession(fsys, root, tt.n)
+			wantKind(t, err, KindConflict)
+			assertTree(t, fsys, map[string]string{"com.a/": "", rel: string(data)})
+		})
+	}
+}
+
+// WriteNewFile writes a file that is not there, and never one that is.
+func TestWriteNewFile(t *testing.T) {
+	fsys := afero.NewMemMapFs()
+	if err := WriteNewFile(fsys, "/out.zip", []byte("zip")); err != nil {
+		t.Fatal(err)
+	}
+	wantKind(t, WriteNewFile(fsys, "/out.zip", []byte("other")), KindConflict)
+	if got, _ := afero.ReadFile(fsys, "/out.zip"); string(got) != "zip" {
+		t.Errorf("out.zip holds %q", got)
+	}
+	if names, _ := afero.ReadDir(fsys, "/"); len(names) != 1 {
+		t.Errorf("left beside it: %v", names)
 	}
 }
 

@@ -1,5 +1,6 @@
-// Command mobisess checks a 4D MobileApps folder (or a .zip of one) as MOBILE APP REFRESH SESSIONS does, and
-// shows what a refresh would do between two states of a folder.
+// Command mobisess checks a 4D MobileApps folder (or a .zip of one) as MOBILE APP REFRESH SESSIONS does, shows
+// what a refresh would do between two states of a folder, and prepares sessions for a test run: it creates,
+// accepts, resets and deletes them, and fixes what the engine can fix without guessing.
 package main
 
 import (
@@ -8,8 +9,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -24,27 +28,38 @@ import (
 const (
 	exitOK     = 0
 	exitErrors = 1 // at least one mobi error
-	exitInput  = 2 // usage or input error
+	exitInput  = 2 // usage or input error, or a write refused
 )
 
 // defaultTimeout bounds a check or refresh: 100k sessions take seconds on a local disk, so this only ever stops
 // a folder that cannot be read (a dead network share), instead of a CI job that hangs until its own limit.
 const defaultTimeout = 10 * time.Minute
 
-const usage = `mobisess checks 4D MobileApps session files as MOBILE APP REFRESH SESSIONS does.
+const usage = `mobisess checks 4D MobileApps session files as MOBILE APP REFRESH SESSIONS does, and prepares
+them for tests.
 
 Usage:
-  mobisess check   [flags] [PATH]         check every session file of PATH
-  mobisess refresh [flags] BEFORE AFTER   load BEFORE as a server does at start, refresh against AFTER
+  mobisess check   [flags] [PATH]               check every session file of PATH
+  mobisess refresh [flags] BEFORE AFTER         load BEFORE as a server does at start, refresh against AFTER
+  mobisess fix     [flags] DIR                  fix each error that has one right fix, say why others have none
+  mobisess create  [flags] DIR --app BUNDLE_ID  write a session file as 4D does after a login
+  mobisess accept  [flags] --dir DIR PATH...    set the status of sessions to accepted
+  mobisess pending [flags] --dir DIR PATH...    set the status of sessions to pending
+  mobisess delete  [flags] --dir DIR PATH...    delete session files or app folders
+  mobisess delete  [flags] --all DIR            delete the folder DIR itself, as 4D's example does
   mobisess version
 
 PATH, BEFORE and AFTER are MobileApps folders or .zip files of one. Without PATH, check runs on the
-embedded sample.
+embedded sample. An AFTER that does not exist, in a folder that does, is taken as deleted: every session
+is removed.
 
-Exit status: 0 when every session file passes, 1 when one fails a check (a mobi error), 2 when the
-command line or its input cannot be used.
+DIR is a MobileApps folder or a .zip of one. A zip is never changed: the command writes the result to
+--out NEW.zip, which must not exist. The PATHs of accept, pending and delete are relative to DIR, as check
+names them: an app folder (APP) or a session file (APP/ID); they cannot leave DIR. Every write is atomic,
+and refused, changing nothing, when the file changed on disk since it was read or is already there.
 
-Flags:
+Exit status: 0 when every session file passes (after fix, when none is left failing), 1 when one fails a
+check (a mobi error), 2 when the command line or its input cannot be used, or a write is refused.
 `
 
 func main() {
@@ -55,6 +70,7 @@ func main() {
 }
 
 type options struct {
+	cmd         string
 	format      report.Format
 	lang        core.Lang
 	checker     *core.Checker
@@ -62,6 +78,22 @@ type options struct {
 	color       bool
 	progress    bool
 	positionals []string
+	out         string // --out: the zip a command that changes a zip writes
+	dir         string // --dir, or --all's folder
+	all         bool
+	dryRun      bool
+	session     core.NewSession // create's flags
+}
+
+// commands are the commands and what runs each.
+var commands = map[string]func(context.Context, *options, io.Writer, io.Writer, afero.Fs) int{
+	"check":   check,
+	"refresh": refresh,
+	"fix":     fix,
+	"create":  create,
+	"accept":  setStatus(core.StatusAccepted),
+	"pending": setStatus(core.StatusPending),
+	"delete":  remove,
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, fsys afero.Fs) int {
@@ -77,19 +109,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, fsys afer
 	case "help", "-h", "-help", "--help":
 		printUsage(stdout)
 		return exitOK
-	case "check", "refresh":
-	default:
-		fmt.Fprintf(stderr, "mobisess: unknown command %q (want check, refresh or version)\n", cmd)
+	}
+	command := commands[cmd]
+	if command == nil {
+		fmt.Fprintf(stderr, "mobisess: unknown command %q (want check, refresh, fix, create, accept, pending, delete or version)\n", cmd)
 		return exitInput
 	}
-	o, err := parseFlags(args, fsys)
+	o, err := parseFlags(cmd, args, fsys)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			printUsage(stdout)
 			return exitOK
 		}
-		fmt.Fprintln(stderr, "mobisess:", err)
-		return exitInput
+		return fail(stderr, err)
 	}
 	if o.timeout > 0 {
 		var cancel context.CancelFunc
@@ -98,49 +130,92 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, fsys afer
 	}
 	o.color = isTerminal(stdout) && os.Getenv("NO_COLOR") == ""
 	o.progress = isTerminal(stderr)
-	if cmd == "check" {
-		return check(ctx, o, stdout, stderr, fsys)
-	}
-	return refresh(ctx, o, stdout, stderr, fsys)
+	return command(ctx, o, stdout, stderr, fsys)
 }
 
-// flagValues are the flags of check and refresh, as parsed.
+// flagValues are the flags, as parsed; a command's flag set defines those of its groups only.
 type flagValues struct {
-	format, schema, lang    *string
-	maxFile                 *int64
-	maxEntries              *int
-	maxZipFile, maxZipTotal *int64
-	timeout                 *time.Duration
+	format, schema, lang    string
+	maxFile                 int64
+	maxEntries              int
+	maxZipFile, maxZipTotal int64
+	timeout                 time.Duration
+	out, dir, all           string
+	dryRun                  bool
+	session                 core.NewSession
 }
 
-// newFlags defines the flags once, for parsing and for the usage text alike. The flag package prints nothing:
-// run reports a parse error in one line and prints the usage on request only.
-func newFlags() (*flag.FlagSet, *flagValues) {
+// flagGroup is flags that a set of commands share, defined once for parsing and for the usage text alike.
+type flagGroup struct {
+	title    string
+	commands []string // nil: every command
+	define   func(fl *flag.FlagSet, v *flagValues)
+}
+
+var flagGroups = []flagGroup{
+	{"Flags of every command:", nil, func(fl *flag.FlagSet, v *flagValues) {
+		fl.StringVar(&v.format, "format", "text", "output: text, json, junit, sarif or github (fix, create, accept, pending\nand delete print text or json)")
+		fl.StringVar(&v.lang, "lang", defaultLang(), "language of messages: en, fr or es; the default follows\nMOBISESS_LANG, LC_ALL, LC_MESSAGES or LANG")
+		fl.IntVar(&v.maxEntries, "zip-max-entries", core.DefaultZipLimits.MaxEntries, "a zip with more entries is refused")
+		fl.Int64Var(&v.maxZipFile, "zip-max-file-size", core.DefaultZipLimits.MaxFileSize, "a zip entry that expands to more is refused (bytes)")
+		fl.Int64Var(&v.maxZipTotal, "zip-max-total-size", core.DefaultZipLimits.MaxTotalSize, "a zip that expands to more in all is refused (bytes)")
+	}},
+	{"Flags of check, refresh and fix:", []string{"check", "refresh", "fix"}, func(fl *flag.FlagSet, v *flagValues) {
+		fl.StringVar(&v.schema, "schema", "", "validate against this JSON schema file instead of the embedded one\n(for instance 4D's Resources/JSONSchemas/mobileSessionSchema.json)")
+		fl.Int64Var(&v.maxFile, "max-file-size", core.DefaultLimits.MaxFileSize, "a larger session file fails as not well formed (bytes)")
+		fl.DurationVar(&v.timeout, "timeout", defaultTimeout, "stop reading the folder after this long, as on a stuck network share (0: no limit)")
+	}},
+	{"Flags of the commands that write:", []string{"fix", "create", "accept", "pending", "delete"}, func(fl *flag.FlagSet, v *flagValues) {
+		fl.StringVar(&v.out, "out", "", "when DIR is a .zip, write the result to this new .zip")
+	}},
+	{"Flags of fix:", []string{"fix"}, func(fl *flag.FlagSet, v *flagValues) {
+		fl.BoolVar(&v.dryRun, "dry-run", false, "say what would be fixed, and what would be left failing; change nothing")
+	}},
+	{"Flags of create:", []string{"create"}, func(fl *flag.FlagSet, v *flagValues) {
+		fl.StringVar(&v.session.ApplicationID, "app", "", "application.id: the bundle id or package name (required)")
+		fl.StringVar(&v.session.TeamID, "team", "", "team.id: the Apple Team ID (none for Android)")
+		fl.StringVar(&v.session.Email, "email", "", "email of the user (none: a guest)")
+		fl.StringVar(&v.session.Status, "status", core.StatusPending, "accepted or pending")
+		fl.StringVar(&v.session.ID, "id", "", "session.id, in hexadecimal (default a random one of 40 digits)")
+		fl.StringVar(&v.session.Device, "device", "Test device", "device.description")
+		fl.StringVar(&v.session.OS, "os", "iOS", "device.os: iOS, iPadOS or Android")
+	}},
+	{"Flags of accept, pending and delete:", []string{"accept", "pending", "delete"}, func(fl *flag.FlagSet, v *flagValues) {
+		fl.StringVar(&v.dir, "dir", "", "the MobileApps folder (or .zip) that the PATHs are relative to")
+	}},
+	{"Flags of delete:", []string{"delete"}, func(fl *flag.FlagSet, v *flagValues) {
+		fl.StringVar(&v.all, "all", "", "delete this MobileApps folder itself, every session with it")
+	}},
+}
+
+// newFlags defines the flags of cmd. The flag package prints nothing: run reports a parse error in one line and
+// prints the usage on request only.
+func newFlags(cmd string) (*flag.FlagSet, *flagValues) {
 	fl := flag.NewFlagSet("mobisess", flag.ContinueOnError)
 	fl.SetOutput(io.Discard)
-	v := &flagValues{
-		format:      fl.String("format", "text", "output: text, json, junit, sarif or github"),
-		schema:      fl.String("schema", "", "validate against this JSON schema file instead of the embedded one\n(for instance 4D's Resources/JSONSchemas/mobileSessionSchema.json)"),
-		lang:        fl.String("lang", defaultLang(), "language of messages: en, fr or es; the default follows\nMOBISESS_LANG, LC_ALL, LC_MESSAGES or LANG"),
-		maxFile:     fl.Int64("max-file-size", core.DefaultLimits.MaxFileSize, "a larger session file fails as not well formed (bytes)"),
-		maxEntries:  fl.Int("zip-max-entries", core.DefaultZipLimits.MaxEntries, "a zip with more entries is refused"),
-		maxZipFile:  fl.Int64("zip-max-file-size", core.DefaultZipLimits.MaxFileSize, "a zip entry that expands to more is refused (bytes)"),
-		maxZipTotal: fl.Int64("zip-max-total-size", core.DefaultZipLimits.MaxTotalSize, "a zip that expands to more in all is refused (bytes)"),
-		timeout:     fl.Duration("timeout", defaultTimeout, "stop reading the folder after this long, as on a stuck network share (0: no limit)"),
+	v := &flagValues{}
+	for _, g := range flagGroups {
+		if g.commands == nil || slices.Contains(g.commands, cmd) {
+			g.define(fl, v)
+		}
 	}
 	return fl, v
 }
 
 func printUsage(w io.Writer) {
 	fmt.Fprint(w, usage)
-	fl, _ := newFlags()
-	fl.SetOutput(w)
-	fl.PrintDefaults()
+	for _, g := range flagGroups {
+		fl := flag.NewFlagSet("mobisess", flag.ContinueOnError)
+		g.define(fl, &flagValues{})
+		fmt.Fprintf(w, "\n%s\n", g.title)
+		fl.SetOutput(w)
+		fl.PrintDefaults()
+	}
 }
 
-func parseFlags(args []string, fsys afero.Fs) (*options, error) {
-	o := &options{}
-	fl, v := newFlags()
+func parseFlags(cmd string, args []string, fsys afero.Fs) (*options, error) {
+	o := &options{cmd: cmd}
+	fl, v := newFlags(cmd)
 	// Flags may come after the paths, as people type them.
 	var positionals []string
 	for {
@@ -155,30 +230,49 @@ func parseFlags(args []string, fsys afero.Fs) (*options, error) {
 	}
 	o.positionals = positionals
 	var err error
-	if o.format, err = report.ParseFormat(*v.format); err != nil {
+	if o.format, err = report.ParseFormat(v.format); err != nil {
 		return nil, err
 	}
-	if o.lang, err = core.ParseLang(*v.lang); err != nil {
+	if writes(cmd) && o.format != report.Text && o.format != report.JSON {
+		return nil, fmt.Errorf("--format %s: %s prints text or json", o.format, cmd)
+	}
+	if o.lang, err = core.ParseLang(v.lang); err != nil {
 		return nil, err
 	}
-	if o.timeout = *v.timeout; o.timeout < 0 {
+	if v.maxFile <= 0 { // as the checker reads it, for the commands that read files themselves
+		v.maxFile = core.DefaultLimits.MaxFileSize
+	}
+	if o.timeout = v.timeout; o.timeout < 0 {
 		return nil, fmt.Errorf("--timeout %v: want a duration of 0 or more", o.timeout)
 	}
+	o.out, o.dryRun, o.session = v.out, v.dryRun, v.session
+	o.dir, o.all = v.dir, v.all != ""
+	if o.all {
+		if v.dir != "" {
+			return nil, errors.New("delete takes --all DIR or --dir DIR with PATHs, not both")
+		}
+		o.dir = v.all
+	}
 	var schema *core.Schema
-	if *v.schema != "" {
-		data, err := afero.ReadFile(fsys, *v.schema)
+	if v.schema != "" {
+		data, err := afero.ReadFile(fsys, v.schema)
 		if err != nil {
 			return nil, fmt.Errorf("cannot read the schema: %w", err)
 		}
-		if schema, err = core.CompileSchema(*v.schema, data); err != nil {
+		if schema, err = core.CompileSchema(v.schema, data); err != nil {
 			return nil, err
 		}
 	}
 	o.checker = core.NewChecker(core.CheckerOptions{Schema: schema, Lang: o.lang, Limits: core.Limits{
-		MaxFileSize: *v.maxFile,
-		Zip:         core.ZipLimits{MaxEntries: *v.maxEntries, MaxFileSize: *v.maxZipFile, MaxTotalSize: *v.maxZipTotal},
+		MaxFileSize: v.maxFile,
+		Zip:         core.ZipLimits{MaxEntries: v.maxEntries, MaxFileSize: v.maxZipFile, MaxTotalSize: v.maxZipTotal},
 	}})
 	return o, nil
+}
+
+// writes says whether cmd may change a folder.
+func writes(cmd string) bool {
+	return cmd != "check" && cmd != "refresh"
 }
 
 // defaultLang follows the user's locale when it is one of ours.
@@ -234,8 +328,7 @@ func (o *options) withProgress(stderr io.Writer, verb string) (core.CheckOptions
 
 func check(ctx context.Context, o *options, stdout, stderr io.Writer, fsys afero.Fs) int {
 	if len(o.positionals) > 1 {
-		fmt.Fprintln(stderr, "mobisess: check takes one folder or .zip")
-		return exitInput
+		return fail(stderr, "check takes one folder or .zip")
 	}
 	path := ""
 	if len(o.positionals) == 1 {
@@ -243,17 +336,15 @@ func check(ctx context.Context, o *options, stdout, stderr io.Writer, fsys afero
 	}
 	src, root, err := open(fsys, path, o)
 	if err != nil {
-		fmt.Fprintln(stderr, "mobisess:", err)
-		return exitInput
+		return fail(stderr, err)
 	}
 	opts, done := o.withProgress(stderr, "checking")
 	// The report is written as the files are checked; what was written before a failure stays written.
-	out := &counted{ReportWriter: report.NewCheckWriter(stdout, o.format, o.renderOptions(fsys, path))}
+	out := &errorCounter{ReportWriter: report.NewCheckWriter(stdout, o.format, o.renderOptions(fsys, path))}
 	err = o.checker.CheckTo(ctx, src, root, opts, out)
 	done()
 	if err != nil {
-		fmt.Fprintln(stderr, "mobisess:", o.explain(err))
-		return exitInput
+		return fail(stderr, o.explain(err))
 	}
 	if out.errors > 0 {
 		return exitErrors
@@ -263,38 +354,38 @@ func check(ctx context.Context, o *options, stdout, stderr io.Writer, fsys afero
 
 func refresh(ctx context.Context, o *options, stdout, stderr io.Writer, fsys afero.Fs) int {
 	if len(o.positionals) != 2 {
-		fmt.Fprintln(stderr, "mobisess: refresh takes two folders or .zip files: BEFORE AFTER")
-		return exitInput
+		return fail(stderr, "refresh takes two folders or .zip files: BEFORE AFTER")
 	}
 	before, after := o.positionals[0], o.positionals[1]
 	beforeFs, beforeRoot, err := open(fsys, before, o)
 	if err != nil {
-		fmt.Fprintln(stderr, "mobisess:", err)
-		return exitInput
+		return fail(stderr, err)
 	}
-	afterFs, afterRoot, err := open(fsys, after, o)
-	if err != nil {
-		fmt.Fprintln(stderr, "mobisess:", err)
-		return exitInput
+	// As in 4D's own example, deleting the whole MobileApps folder and refreshing removes every session: an
+	// AFTER that is gone from a folder that is there is that folder deleted, not a typo.
+	afterFs, afterRoot := fsys, after
+	if deleted, err := deletedFolder(fsys, after); err != nil {
+		return fail(stderr, err)
+	} else if deleted {
+		fmt.Fprintf(stderr, "mobisess: %s does not exist: taken as the folder deleted, every session removed\n", after)
+	} else if afterFs, afterRoot, err = open(fsys, after, o); err != nil {
+		return fail(stderr, err)
 	}
 	opts, done := o.withProgress(stderr, "loading")
 	reg := core.NewRegistry(o.checker)
 	_, err = reg.Load(ctx, beforeFs, beforeRoot, opts)
 	done()
 	if err != nil {
-		fmt.Fprintln(stderr, "mobisess:", o.explain(err))
-		return exitInput
+		return fail(stderr, o.explain(err))
 	}
 	opts, done = o.withProgress(stderr, "refreshing")
 	rep, err := reg.Refresh(ctx, afterFs, afterRoot, opts)
 	done()
 	if err != nil {
-		fmt.Fprintln(stderr, "mobisess:", o.explain(err))
-		return exitInput
+		return fail(stderr, o.explain(err))
 	}
 	if err := report.Refresh(stdout, o.format, rep, o.renderOptions(fsys, after)); err != nil {
-		fmt.Fprintln(stderr, "mobisess:", err)
-		return exitInput
+		return fail(stderr, err)
 	}
 	if len(rep.Errors) > 0 {
 		return exitErrors
@@ -302,17 +393,37 @@ func refresh(ctx context.Context, o *options, stdout, stderr io.Writer, fsys afe
 	return exitOK
 }
 
-// counted is a report writer that counts the errors it is given: the exit status.
-type counted struct {
+// errorCounter is a report writer that counts the errors it is given: the exit status.
+type errorCounter struct {
 	core.ReportWriter
 	errors int
 }
 
-func (c *counted) File(s *core.Session, e *core.Error) error {
+func (c *errorCounter) File(s *core.Session, e *core.Error) error {
 	if e != nil {
 		c.errors++
 	}
 	return c.ReportWriter.File(s, e)
+}
+
+// deletedFolder says whether path names a folder that is not there, in a folder that is: a MobileApps folder
+// deleted, as 4D's example does to reset every session. A .zip is a file someone made, never a deleted folder.
+// The error says what is wrong otherwise (a typo in the folder above).
+func deletedFolder(fsys afero.Fs, path string) (bool, error) {
+	if _, err := fsys.Stat(path); !errors.Is(err, fs.ErrNotExist) || strings.HasSuffix(strings.ToLower(path), ".zip") {
+		return false, nil
+	}
+	parent := filepath.Dir(filepath.Clean(path))
+	if info, err := fsys.Stat(parent); err != nil || !info.IsDir() {
+		return false, &core.OpError{Kind: core.KindInput, Path: path, Msg: "no such file or folder, nor the folder " + parent + " it would be in"}
+	}
+	return true, nil
+}
+
+// fail reports what makes the command line or its input unusable, or a write refused: exit 2.
+func fail(stderr io.Writer, why any) int {
+	fmt.Fprintln(stderr, "mobisess:", why)
+	return exitInput
 }
 
 // explain says which limit stopped the work, when one did.

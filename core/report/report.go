@@ -103,6 +103,9 @@ func Refresh(w io.Writer, f Format, r *core.RefreshReport, o Options) error {
 	return refreshText(w, r, o)
 }
 
+// WriteJSON writes a document of the engine (a fix report, what a write did) as the reports are written.
+func WriteJSON(w io.Writer, v any) error { return writeJSON(w, v) }
+
 // writeJSON is the one JSON encoding of reports: the documented contract of --format json.
 func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)

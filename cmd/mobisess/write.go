@@ -1,0 +1,289 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/spf13/afero"
+
+	"github.com/mobisess/mobisess/core"
+	"github.com/mobisess/mobisess/core/report"
+)
+
+// folder is the MobileApps folder that a command changes: DIR in place, or a zip's content in memory, which
+// goes to --out once every change is made.
+type folder struct {
+	name string // DIR as given
+	fsys afero.Fs
+	root string
+	zip  bool
+}
+
+// openFolder opens DIR for a command that writes. A zip is read into memory and needs --out, a new .zip, unless
+// the run is dry; a folder is changed in place and takes no --out. With missingOK, a DIR that is not there, in
+// a folder that is, is the folder deleted (create makes it again).
+func openFolder(fsys afero.Fs, dir string, o *options, missingOK bool) (*folder, error) {
+	info, err := fsys.Stat(dir)
+	isDir := err == nil && info.IsDir() // a folder, whatever its name ends with
+	if isDir || !strings.HasSuffix(strings.ToLower(dir), ".zip") {
+		if o.out != "" {
+			return nil, fmt.Errorf("--out is for a .zip; the folder %s is changed in place", dir)
+		}
+		if missingOK {
+			if deleted, err := deletedFolder(fsys, dir); err != nil {
+				return nil, err
+			} else if deleted {
+				return &folder{name: dir, fsys: fsys, root: dir}, nil
+			}
+		}
+	} else {
+		switch {
+		case o.dryRun && o.out != "":
+			return nil, errors.New("--out: a dry run writes nothing")
+		case o.dryRun:
+		case o.out == "":
+			return nil, fmt.Errorf("%s is a zip, which is never changed: name a new .zip for the result with --out NEW.zip", dir)
+		case !strings.HasSuffix(strings.ToLower(o.out), ".zip"):
+			return nil, fmt.Errorf("--out %s: want the name of a .zip file", o.out)
+		}
+		if o.out != "" {
+			if _, err := fsys.Stat(o.out); err == nil {
+				return nil, fmt.Errorf("--out %s: the file already exists (it is never replaced)", o.out)
+			}
+		}
+	}
+	src, root, err := core.OpenPath(fsys, dir, o.checker.Limits().Zip)
+	if err != nil {
+		return nil, err
+	}
+	return &folder{name: dir, fsys: src, root: root, zip: !isDir}, nil
+}
+
+// save writes a zip's changed content to --out; a folder was changed in place already.
+func (f *folder) save(o *options, fsys afero.Fs) error {
+	if !f.zip || o.dryRun {
+		return nil
+	}
+	var buf bytes.Buffer
+	if err := core.ExportZip(f.fsys, f.root, &buf); err != nil {
+		return err
+	}
+	return core.WriteNewFile(fsys, o.out, buf.Bytes())
+}
+
+// failed reports an operation's error on DIR: exit 2.
+func (f *folder) failed(stderr io.Writer, err error) int {
+	fmt.Fprintf(stderr, "mobisess: %s: %v\n", f.name, err)
+	return exitInput
+}
+
+// failedAfter reports an error that stopped a command after some of its changes: those are reported first. A
+// zip's are not, since the zip is then not written: nothing was changed.
+func (f *folder) failedAfter(o *options, stdout, stderr io.Writer, err error, doc any, lines []string) int {
+	if !f.zip {
+		f.report(o, stdout, stderr, doc, lines)
+	}
+	return f.failed(stderr, err)
+}
+
+func create(_ context.Context, o *options, stdout, stderr io.Writer, fsys afero.Fs) int {
+	if len(o.positionals) != 1 {
+		return fail(stderr, "create takes one folder or .zip: DIR")
+	}
+	if o.session.ApplicationID == "" {
+		return fail(stderr, "create needs --app BUNDLE_ID, the application.id of the session")
+	}
+	f, err := openFolder(fsys, o.positionals[0], o, true)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	rel, err := core.CreateSession(f.fsys, f.root, o.session)
+	if err != nil {
+		return f.failed(stderr, err)
+	}
+	// What is reported is the file as written, checked as check would: the proof that it passes.
+	data, _, err := core.ReadFile(f.fsys, f.root, rel, o.checker.Limits().MaxFileSize)
+	if err != nil {
+		return f.failed(stderr, err)
+	}
+	s, _, cerr := o.checker.CheckBytes(sessionFile(rel), data)
+	if cerr != nil {
+		return f.failed(stderr, cerr)
+	}
+	if err := f.save(o, fsys); err != nil {
+		return fail(stderr, err)
+	}
+	return f.report(o, stdout, stderr, s, []string{o.lang.Sprintf(msgCreated, rel, s.ID, s.Status)})
+}
+
+func sessionFile(rel string) core.SessionFile {
+	app, name, _ := strings.Cut(rel, "/")
+	return core.SessionFile{Path: rel, App: app, Name: name}
+}
+
+// openPaths opens the --dir DIR of accept, pending and delete, and reads their PATHs: at least one, each once.
+func openPaths(fsys afero.Fs, o *options) (*folder, []string, error) {
+	if o.dir == "" || len(o.positionals) == 0 {
+		return nil, nil, fmt.Errorf("%s takes --dir DIR and the PATHs of sessions in it (APP/ID or APP)", o.cmd)
+	}
+	var paths []string
+	for _, p := range o.positionals {
+		rel, err := core.CleanPath(p)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%w (PATHs are relative to --dir %s)", err, o.dir)
+		}
+		if rel == "" {
+			return nil, nil, fmt.Errorf("%s: an empty PATH names no session", o.cmd)
+		}
+		if !slices.Contains(paths, rel) {
+			paths = append(paths, rel)
+		}
+	}
+	f, err := openFolder(fsys, o.dir, o, false)
+	return f, paths, err
+}
+
+// readSession reads the session file at rel for a change, with its ETag: what the change must find on disk.
+func (f *folder) readSession(rel string) (string, error) {
+	_, name, ok := strings.Cut(rel, "/")
+	if !ok || !core.IsSessionName(name) {
+		return "", &core.OpError{Kind: core.KindInput, Path: rel, Msg: "not a session file (APP/ID, the ID hexadecimal)"}
+	}
+	_, etag, err := core.ReadFile(f.fsys, f.root, rel, core.DefaultLimits.MaxFileSize)
+	return etag, err
+}
+
+// statusChange is one session whose status was set: the JSON of accept and pending.
+type statusChange struct {
+	Path   string `json:"path"`
+	Status string `json:"status"`
+}
+
+func setStatus(status string) func(context.Context, *options, io.Writer, io.Writer, afero.Fs) int {
+	return func(_ context.Context, o *options, stdout, stderr io.Writer, fsys afero.Fs) int {
+		f, paths, err := openPaths(fsys, o)
+		if err != nil {
+			return fail(stderr, err)
+		}
+		// Every file is read before any is written: a wrong PATH changes nothing.
+		etags := make([]string, len(paths))
+		for i, rel := range paths {
+			if etags[i], err = f.readSession(rel); err != nil {
+				return f.failed(stderr, err)
+			}
+		}
+		changes := []statusChange{}
+		for i, rel := range paths {
+			if _, err := core.SetStatus(f.fsys, f.root, rel, status, etags[i], o.checker.Limits().MaxFileSize); err != nil {
+				return f.failedAfter(o, stdout, stderr, err, map[string]any{"updated": changes}, changesText(o, changes))
+			}
+			changes = append(changes, statusChange{Path: rel, Status: status})
+		}
+		if err := f.save(o, fsys); err != nil {
+			return fail(stderr, err)
+		}
+		return f.report(o, stdout, stderr, map[string]any{"updated": changes}, changesText(o, changes))
+	}
+}
+
+func changesText(o *options, changes []statusChange) []string {
+	var lines []string
+	for _, c := range changes {
+		lines = append(lines, o.lang.Sprintf(msgStatusSet, c.Path, c.Status))
+	}
+	return lines
+}
+
+// report prints what a write command did, as JSON or as lines of text, the last naming the zip written.
+func (f *folder) report(o *options, stdout, stderr io.Writer, doc any, lines []string) int {
+	if o.format == report.JSON {
+		return printJSON(stdout, stderr, doc)
+	}
+	for _, l := range lines {
+		fmt.Fprintln(stdout, l)
+	}
+	if f.zip && !o.dryRun {
+		fmt.Fprintln(stdout, o.lang.Sprintf(msgWroteZip, o.out))
+	}
+	return exitOK
+}
+
+// deletion is one file or folder deleted: the JSON of delete ("" is the whole folder).
+type deletion struct {
+	Path string `json:"path"`
+}
+
+func remove(_ context.Context, o *options, stdout, stderr io.Writer, fsys afero.Fs) int {
+	if o.all {
+		return removeAll(o, stdout, stderr, fsys)
+	}
+	f, paths, err := openPaths(fsys, o)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	// A file inside a folder that goes too needs no delete of its own.
+	paths = slices.DeleteFunc(paths, func(rel string) bool {
+		app, _, isFile := strings.Cut(rel, "/")
+		return isFile && slices.Contains(paths, app)
+	})
+	etags := make([]string, len(paths))
+	for i, rel := range paths {
+		if strings.Contains(rel, "/") {
+			etags[i], err = f.readSession(rel)
+		} else if info, serr := f.fsys.Stat(filepath.Join(f.root, rel)); serr != nil || !info.IsDir() {
+			err = &core.OpError{Kind: core.KindNotFound, Path: rel, Msg: "no such app folder"}
+		}
+		if err != nil {
+			return f.failed(stderr, err)
+		}
+	}
+	deleted := []deletion{}
+	lines := func() []string {
+		var out []string
+		for _, d := range deleted {
+			out = append(out, o.lang.Sprintf(msgDeleted, d.Path))
+		}
+		return out
+	}
+	for i, rel := range paths {
+		if err := core.Delete(f.fsys, f.root, rel, etags[i], o.checker.Limits().MaxFileSize); err != nil {
+			return f.failedAfter(o, stdout, stderr, err, map[string]any{"deleted": deleted}, lines())
+		}
+		deleted = append(deleted, deletion{Path: rel})
+	}
+	if err := f.save(o, fsys); err != nil {
+		return fail(stderr, err)
+	}
+	return f.report(o, stdout, stderr, map[string]any{"deleted": deleted}, lines())
+}
+
+// removeAll deletes DIR itself, as 4D's documented example does to reset every session. A DIR already gone,
+// from a folder that is there, is done already.
+func removeAll(o *options, stdout, stderr io.Writer, fsys afero.Fs) int {
+	if len(o.positionals) != 0 {
+		return fail(stderr, "delete --all DIR takes no PATH: it deletes the whole folder")
+	}
+	if deleted, err := deletedFolder(fsys, o.dir); err != nil {
+		return fail(stderr, err)
+	} else if deleted {
+		fmt.Fprintf(stderr, "mobisess: %s does not exist: no session to delete\n", o.dir)
+		return exitOK
+	}
+	f, err := openFolder(fsys, o.dir, o, false)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	if err := core.Delete(f.fsys, f.root, "", "", 0); err != nil {
+		return f.failed(stderr, err)
+	}
+	if err := f.save(o, fsys); err != nil {
+		return fail(stderr, err)
+	}
+	return f.report(o, stdout, stderr, map[string]any{"deleted": []deletion{{Path: ""}}}, []string{o.lang.Sprintf(msgDeletedAll, o.dir)})
+}
