@@ -158,6 +158,9 @@ type FileActions struct {
 	Pending bool `json:"pending"` // setStatus "pending" would
 	// Blocked says, in the workspace's language, why the status cannot be set at all; "" when it can.
 	Blocked string `json:"blocked,omitempty"`
+	// Fix is the fix of the file's error, what applying it will change (kind "none": why there is none); nil
+	// when the file passes, or the folder is read-only.
+	Fix *Fix `json:"fix,omitempty"`
 }
 
 // State computes what the console shows, in one pass over the folder.
@@ -231,7 +234,40 @@ func (w *Workspace) read(rel string) (*File, error) {
 		status := str(doc, "status")
 		f.Actions.Accept, f.Actions.Pending = status != StatusAccepted, status != StatusPending
 	}
+	if f.Error != nil && !w.readonly {
+		f.Actions.Fix = w.checker.ProposeFix(f.Error, data)
+	}
 	return f, nil
+}
+
+// Fix applies the fix the engine proposes for the file at rel, as it was read with the ETag ifMatch: refused when
+// the file changed since, or when the engine has no fix for it. It returns the file where the fix left it (a
+// move changes its path).
+func (w *Workspace) Fix(rel, ifMatch string) (*File, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.loaded = nil
+	if err := w.writable(); err != nil {
+		return nil, err
+	}
+	f, err := w.read(rel)
+	if err != nil {
+		return nil, err
+	}
+	if ifMatch != "" && f.ETag != ifMatch {
+		return nil, changedOnDisk(rel)
+	}
+	fix := f.Actions.Fix
+	if fix == nil {
+		return nil, &OpError{Kind: KindInput, Path: rel, Msg: "the file passes every check: there is nothing to fix"}
+	}
+	if err := w.checker.ApplyFix(w.fs, w.root, fix); err != nil {
+		return nil, err
+	}
+	if fix.Kind == FixMove {
+		rel = fix.To
+	}
+	return w.read(rel)
 }
 
 func (w *Workspace) writable() error {

@@ -519,3 +519,48 @@ func TestWorkspaceFileActions(t *testing.T) {
 		}
 	}
 }
+
+// The engine's fix of a file, offered in the File and applied by Fix: the file then passes the check it failed.
+func TestWorkspaceFix(t *testing.T) {
+	ws := openSample(t, core.WorkspaceOptions{})
+	for _, tt := range []struct {
+		path string
+		kind core.FixKind
+		to   string
+	}{
+		{misplaced, core.FixMove, "FAKETEAMID.com.4d.notes/1234567890abcdef1234567890abcdef12345678"},
+		{badToken, core.FixEdit, badToken},
+		{badStatus, core.FixEdit, badStatus},
+	} {
+		f, err := ws.Read(tt.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fix := f.Actions.Fix
+		if fix == nil || fix.Kind != tt.kind || fix.Title == "" {
+			t.Fatalf("%s: fix %+v, want a %s", tt.path, fix, tt.kind)
+		}
+		if _, err := ws.Fix(tt.path, "stale"); core.KindOf(err) != core.KindConflict {
+			t.Errorf("%s: a fix with a stale etag: %v, want a conflict", tt.path, err)
+		}
+		fixed, err := ws.Fix(tt.path, f.ETag)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.path, err)
+		}
+		if fixed.Path != tt.to || fixed.Error != nil && fixed.Error.Code == f.Error.Code || fixed.Actions.Fix != nil && fixed.Error == nil {
+			t.Errorf("%s: after the fix %s, error %v, fix %+v", tt.path, fixed.Path, fixed.Error, fixed.Actions.Fix)
+		}
+	}
+	f, err := ws.Read(malformed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Actions.Fix == nil || f.Actions.Fix.Kind != core.FixNone || !strings.Contains(f.Actions.Fix.Title, "syntax") {
+		t.Errorf("a missing comma: fix %+v, want none, saying why", f.Actions.Fix)
+	}
+	_, err = ws.Fix(malformed, f.ETag)
+	wantKind(t, err, core.KindInput)
+	ro := openSample(t, core.WorkspaceOptions{Readonly: true})
+	_, err = ro.Fix(misplaced, "")
+	wantKind(t, err, core.KindReadonly)
+}

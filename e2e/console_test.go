@@ -45,6 +45,7 @@ func TestConsole(t *testing.T) {
 		{"EditSaveRefresh", testEditSaveRefresh},
 		{"DeleteAcceptDownload", testDeleteAcceptDownload},
 		{"CreateSession", testCreateSession},
+		{"FixErrors", testFixErrors},
 		{"BadZips", testBadZips},
 		{"LargeZipAsNative", testLargeZip},
 		{"Languages", testLanguages},
@@ -529,4 +530,46 @@ func testLargeZip(t *testing.T, srv *devserver) {
 		t.Errorf("errors %v, want %v", gotErrs, wantErrs)
 	}
 	shot(t, page, "browser-large-zip")
+}
+
+// Each fixable error of the sample has a Fix button in the editor: its preview says what will change (the move,
+// or each value, with "the content as the truth" for a token), and once applied the error is gone and the
+// file passes. A syntax error the engine cannot repair says why instead.
+func testFixErrors(t *testing.T, srv *devserver) {
+	page := newPage(t)
+	srv.open(t, page, "")
+	want := engineSample(t, "en")
+	fixed := 0
+	for _, e := range want.Disk.Errors {
+		must(t, errorRow(page, e.Path).Click(), "clicking the error of "+e.Path)
+		must(t, expect.Locator(page.Locator("#file-path")).ToHaveText(e.Path), "the editor opens "+e.Path)
+		fileErr := byTestID(page, "file-error")
+		if e.Code == core.CodeMalformed {
+			must(t, expect.Locator(fileErr.Locator(`[data-testid="no-fix"]`)).ToContainText("syntax error"), "the engine says why a syntax error has no fix")
+			continue
+		}
+		must(t, fileErr.Locator(`[data-testid="fix"]`).Click(), "the Fix button of "+e.Path)
+		preview := byTestID(page, "fix-preview")
+		must(t, expect.Locator(preview).ToBeVisible(), "the preview of the fix")
+		switch e.Code {
+		case core.CodeLocation:
+			must(t, expect.Locator(preview).ToContainText(e.Expected.Folder+"/"+e.Expected.File), "the preview names where the file goes")
+		case core.CodeToken:
+			must(t, expect.Locator(preview).ToContainText("content as the truth"), "the preview says the content is taken as the truth")
+			must(t, expect.Locator(preview).ToContainText("/token"), "the preview names the token")
+			shot(t, page, "browser-fix-preview")
+		case core.CodeSchema:
+			must(t, expect.Locator(preview).ToContainText(`"accepted"`), "the preview gives the corrected value")
+		}
+		must(t, byTestID(page, "fix-apply").Click(), "applying the fix of "+e.Path)
+		must(t, expect.Locator(preview).ToBeHidden(), "the preview closes")
+		must(t, expect.Locator(errorRow(page, e.Path)).ToHaveCount(0), "the error of "+e.Path+" is gone")
+		fixed++
+	}
+	if fixed != 3 {
+		t.Fatalf("%d fixes applied, want 3 (mobi 1, 3 and 4)", fixed)
+	}
+	must(t, expect.Locator(page.Locator("#errors-count")).ToHaveText("1"), "only the syntax error is left")
+	must(t, expect.Locator(sessionRow(page, "FAKETEAMID.com.4d.notes/1234567890abcdef1234567890abcdef12345678")).ToHaveCount(1), "the moved file is a session where its content says")
+	shot(t, page, "browser-fixed")
 }

@@ -453,9 +453,44 @@ function renderEditorChrome() {
     el.fileError.replaceChildren(
       h('div', { class: 'fe-head' }, V.codeChip(err), ' ', h('strong', {}, err.message),
         m ? h('button', { type: 'button', class: 'link mono', onclick: () => editor.goTo(m.line, m.column) }, `${m.line}:${m.column || 1}`) : ''),
-      ...V.errorDetails(err, (_p, line, column) => editor.goTo(line, column), false));
+      ...V.errorDetails(err, (_p, line, column) => editor.goTo(line, column), false),
+      fixRow(f?.actions?.fix));
   }
   V.renderToken(el.tokenBody, f);
+}
+
+/** The engine's fix of the open file's error: a button that previews and applies it, or why there is none. */
+function fixRow(fix) {
+  if (!fix) return '';
+  if (fix.kind === 'none') return h('div', { class: 'fix-row fix-none', 'data-testid': 'no-fix' }, t('fix.none', { why: fix.title }));
+  return h('div', { class: 'fix-row' },
+    h('button', { type: 'button', class: 'btn', 'data-testid': 'fix', onclick: () => previewFix(fix) }, t('btn.fix')),
+    h('span', {}, fix.title));
+}
+
+/** Shows what a fix will change, as the engine proposes it, and applies it once the user agrees. */
+async function previewFix(fix) {
+  if (!(await confirmDiscard())) return;
+  $('#fix-what').textContent = fix.title;
+  const details = fix.kind === 'move'
+    ? [h('div', {}, t('fix.move', { from: fix.from, to: fix.to }))]
+    : arr(fix.changes).map((c) => h('div', {}, `${c.pointer || '/'}: `, V.formatValue(c, 'old'), ' → ', V.formatValue(c, 'new')));
+  $('#fix-details').replaceChildren(...details);
+  const dialog = $('#fix-dialog');
+  dialog.returnValue = '';
+  dialog.showModal();
+  const ok = await new Promise((resolve) => dialog.addEventListener('close', () => resolve(dialog.returnValue === 'ok'), { once: true }));
+  if (!ok) return;
+  const path = fix.path;
+  await run(async () => {
+    // a file changed since it was read is refused: the banner says so, and a reload proposes the fix again
+    const r = await call('fix', { path, etag: fix.etag });
+    ui.changed.delete(path);
+    loadFile(r.file);
+    setState(r.state);
+    select(r.file.path);
+    toast(t('toast.fixed', { path: baseName(r.file.path) }));
+  }, t('err.fix', { path }));
 }
 
 function renderEditorStatus(cursor) {

@@ -126,6 +126,25 @@ var postMethods = map[string]postMethod{
 			return s.withState(ctx, f, err, p.Path)
 		})
 	},
+	"fix": func(s *Server, w http.ResponseWriter, r *http.Request, body []byte) {
+		var p api.FixParams
+		if !s.decode(w, body, &p) {
+			return
+		}
+		// A move may touch any app folder: the whole folder is held while the fix is applied.
+		s.changing(w, r, false, []touch{{path: "", subtree: true}}, func(ctx context.Context) (any, []string, error) {
+			f, err := s.ws.Fix(p.Path, p.ETag)
+			if err != nil {
+				return nil, nil, err
+			}
+			st, err := s.ws.State(ctx)
+			done := []string{p.Path, f.Path}
+			if err != nil {
+				return nil, done, err
+			}
+			return api.FileState{File: f, State: st}, done, nil
+		})
+	},
 	"create": func(s *Server, w http.ResponseWriter, r *http.Request, body []byte) {
 		var p core.NewSession
 		if !s.decode(w, body, &p) {

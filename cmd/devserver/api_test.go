@@ -314,6 +314,7 @@ func TestReadonly(t *testing.T) {
 		{"POST", "/api/remove", `{"path":""}`, ""},
 		{"POST", "/api/setStatus", `{"path":"` + contactPath + `","status":"pending"}`, ""},
 		{"POST", "/api/create", `{"applicationId":"com.example.x","status":"pending"}`, ""},
+		{"POST", "/api/fix", `{"path":"` + contactPath + `"}`, ""},
 	} {
 		hdr := []string{}
 		if c.ifMatch != "" {
@@ -400,5 +401,36 @@ func TestStartRemovesStaleTemps(t *testing.T) {
 		if _, err := os.Stat(stale); readonly != (err == nil) {
 			t.Errorf("readonly %v: stat of the stale temporary file after start: %v", readonly, err)
 		}
+	}
+}
+
+// POST /api/fix applies the fix the engine proposes for a file read with its ETag: a move lands at the path the
+// content gives, and the file passes.
+func TestAPIFix(t *testing.T) {
+	ts := startFolder(t, Config{})
+	const misplaced = "FAKETEAMID.com.4d.tasks/1234567890abcdef1234567890abcdef12345678"
+	res, body := ts.send("GET", "/api/file?path="+misplaced, "")
+	expect(t, res, body, 200, "")
+	var f struct {
+		ETag    string `json:"etag"`
+		Actions struct {
+			Fix struct{ Kind, To string }
+		}
+	}
+	decodeJSON(t, body, &f)
+	if f.Actions.Fix.Kind != "move" || f.Actions.Fix.To == "" {
+		t.Fatalf("the fix offered: %+v", f.Actions.Fix)
+	}
+	res, body = ts.send("POST", "/api/fix", `{"path":"`+misplaced+`","etag":"stale"}`)
+	expect(t, res, body, 409, "conflict")
+	res, body = ts.send("POST", "/api/fix", `{"path":"`+misplaced+`","etag":"`+f.ETag+`"}`)
+	expect(t, res, body, 200, "")
+	var fixed fileAndState
+	decodeJSON(t, body, &fixed)
+	if fixed.File.Path != f.Actions.Fix.To || fixed.State.diskStatus(f.Actions.Fix.To) == "" {
+		t.Fatalf("after the fix: %s, status %q", fixed.File.Path, fixed.State.diskStatus(f.Actions.Fix.To))
+	}
+	if _, err := os.Stat(filepath.Join(ts.dir, misplaced)); !os.IsNotExist(err) {
+		t.Errorf("the misplaced file is still there: %v", err)
 	}
 }

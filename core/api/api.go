@@ -67,7 +67,7 @@ func New(ws *core.Workspace, o Options) *API {
 // workspace serialises the changes among them, and the registry its refreshes. A save or a refresh then does not
 // wait behind every state.
 var sharedMethods = map[string]bool{
-	"state": true, "read": true, "download": true, "write": true, "remove": true, "setStatus": true, "create": true,
+	"state": true, "read": true, "download": true, "write": true, "remove": true, "setStatus": true, "create": true, "fix": true,
 	"refresh": true, "restart": true,
 }
 
@@ -159,6 +159,11 @@ type (
 		Path   string `json:"path"`
 		Status string `json:"status"`
 		ETag   string `json:"etag"`
+	}
+	// FixParams: the file, as read with ETag, whose proposed fix (File.actions.fix) to apply.
+	FixParams struct {
+		Path string `json:"path"`
+		ETag string `json:"etag"`
 	}
 )
 
@@ -312,6 +317,13 @@ func (a *API) call(ctx context.Context, method string, params []byte) (any, erro
 			return nil, err
 		}
 		f, err := ws.SetStatus(p.Path, p.Status, p.ETag)
+		return a.withState(ctx, f, err)
+	case "fix":
+		var p FixParams
+		if err := decode(params, &p); err != nil {
+			return nil, err
+		}
+		f, err := ws.Fix(p.Path, p.ETag)
 		return a.withState(ctx, f, err)
 	case "create":
 		var p core.NewSession
