@@ -20,6 +20,7 @@ type jsonCheck struct {
 	skipped  []core.Skipped
 	buf      bytes.Buffer
 	enc      *json.Encoder
+	line     []byte // one session, reused
 }
 
 func (j *jsonCheck) Begin(skipped []core.Skipped, _ []string) error {
@@ -52,10 +53,9 @@ func (j *jsonCheck) File(s *core.Session, e *core.Error) error {
 		sep = "\n    "
 	}
 	j.sessions++
-	if _, err := j.w.WriteString(sep); err != nil {
-		return err
-	}
-	return j.value(s, 2)
+	j.line = appendSession(append(j.line[:0], sep...), s, "    ")
+	_, err := j.w.Write(j.line)
+	return err
 }
 
 func (j *jsonCheck) End(apps []core.App, summary core.Summary) error {

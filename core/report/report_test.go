@@ -603,3 +603,61 @@ func TestStreamedIsKept(t *testing.T) {
 		}
 	}
 }
+
+// The report's own encoding of a session is encoding/json's, byte for byte, whatever the fields hold.
+func TestAppendSessionIsEncodingJSON(t *testing.T) {
+	yes, no := true, false
+	texts := []string{"", "plain", `quo"te\back`, "tab\tnl\nbs\bff\fcr\r\x00\x1f\x7f", "<&>", "é日本\u2028\u2029", "bad\xffutf8\xc3", "\U0001F600"}
+	var sessions []*core.Session
+	for i, text := range texts {
+		s := &core.Session{Path: "a/" + text, App: text, ID: text, Status: text, Email: text, ApplicationID: text,
+			ApplicationName: text, ApplicationVersion: text, TeamID: text, Device: text, DeviceID: text, OS: text,
+			OSVersion: text, Language: text, IP: text, Token: text}
+		switch i % 3 {
+		case 1:
+			s.Simulator = &yes
+		case 2:
+			s.Simulator = &no
+		}
+		sessions = append(sessions, s)
+	}
+	fsys, root, err := sample.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := core.NewChecker(core.CheckerOptions{}).Check(context.Background(), fsys, root, core.CheckOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sessions = append(sessions, r.Sessions...)
+	for _, s := range sessions {
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("    ", "  ")
+		if err := enc.Encode(s); err != nil {
+			t.Fatal(err)
+		}
+		if got := string(appendSession(nil, s, "    ")) + "\n"; got != want.String() {
+			t.Errorf("got\n%s\nwant\n%s", got, want.String())
+		}
+	}
+}
+
+// FuzzAppendString: any text is escaped as encoding/json escapes it (without HTML escaping).
+func FuzzAppendString(f *testing.F) {
+	for _, s := range []string{"", "a\"b\\c", "\x00\x1f\u2028", "\xff\xfe", "日本<&>"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(s); err != nil {
+			t.Fatal(err)
+		}
+		if got := string(appendString(nil, s)) + "\n"; got != want.String() {
+			t.Fatalf("%q: got %s want %s", s, got, want.String())
+		}
+	})
+}
