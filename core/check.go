@@ -352,16 +352,23 @@ func (c *Checker) checkAll(ctx context.Context, fsys afero.Fs, root string, file
 	}
 	var next atomic.Int64
 	stop := make(chan struct{})
+	// The workers stay at most this many chunks ahead of emit: the results not yet emitted are all held, and a
+	// slow reader of the report (a pipe) must not make them every result of the folder.
+	ahead := make(chan struct{}, 4*workers)
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for k := int(next.Add(1) - 1); k < chunks; k = int(next.Add(1) - 1) {
+			for {
 				select {
 				case <-stop:
 					return
-				default:
+				case ahead <- struct{}{}:
+				}
+				k := int(next.Add(1) - 1)
+				if k >= chunks {
+					return
 				}
 				for i := k * chunk; i < min((k+1)*chunk, len(files)); i++ {
 					results[i] = c.checkFile(fsys, root, files[i], hash, known)
@@ -387,6 +394,7 @@ func (c *Checker) checkAll(ctx context.Context, fsys afero.Fs, root string, file
 			wait = false
 			return ctx.Err()
 		}
+		<-ahead
 		for i := k * chunk; i < min((k+1)*chunk, len(files)); i++ {
 			if err := results[i].broken; err != nil {
 				return err

@@ -12,41 +12,27 @@ import (
 )
 
 // jsonCheck writes the JSON of a check (the documented contract of --format json, as writeJSON would encode a
-// core.Report) as it comes: each session at once; the errors, which come after every session, are kept.
+// core.Report) as it comes: each session at once; the errors, which come after every session, are kept in an
+// errorLog.
 type jsonCheck struct {
 	w        *bufio.Writer
 	sessions int
-	errors   []*core.Error
+	errors   errorLog
 	skipped  []core.Skipped
-	buf      bytes.Buffer
-	enc      *json.Encoder
+	values   *jsonValues
 	line     []byte // one session, reused
 }
 
 func (j *jsonCheck) Begin(skipped []core.Skipped, _ []string) error {
 	j.skipped = skipped
-	j.enc = json.NewEncoder(&j.buf)
-	j.enc.SetEscapeHTML(false)
+	j.values = newJSONValues(j.w)
 	_, err := j.w.WriteString("{\n  \"sessions\": [")
-	return err
-}
-
-// value writes v as an element of an array or the value of a property at depth (1: the report's own), in the
-// indentation writeJSON gives it.
-func (j *jsonCheck) value(v any, depth int) error {
-	j.buf.Reset()
-	j.enc.SetIndent(strings.Repeat("  ", depth), "  ")
-	if err := j.enc.Encode(v); err != nil {
-		return err
-	}
-	_, err := j.w.Write(bytes.TrimSuffix(j.buf.Bytes(), []byte("\n")))
 	return err
 }
 
 func (j *jsonCheck) File(s *core.Session, e *core.Error) error {
 	if e != nil {
-		j.errors = append(j.errors, e)
-		return nil
+		return j.errors.add(e)
 	}
 	sep := ",\n    "
 	if j.sessions == 0 {
@@ -59,24 +45,71 @@ func (j *jsonCheck) File(s *core.Session, e *core.Error) error {
 }
 
 func (j *jsonCheck) End(apps []core.App, summary core.Summary) error {
-	end := "\n  ],\n  \"errors\": "
+	end := "\n  ],\n  \"errors\": ["
 	if j.sessions == 0 {
-		end = "],\n  \"errors\": "
+		end = "],\n  \"errors\": ["
 	}
 	j.w.WriteString(end)
+	n := 0
+	err := j.errors.each(func(e *core.Error) error {
+		n++
+		return j.values.element(n-1, e, 2)
+	})
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		j.w.WriteString("\n  ")
+	}
+	j.w.WriteString("]")
 	for _, part := range []struct {
 		name  string
 		value any
-	}{{"", orNone(j.errors)}, {"skipped", j.skipped}, {"apps", apps}, {"summary", summary}} {
-		if part.name != "" {
-			j.w.WriteString(",\n  \"" + part.name + "\": ")
-		}
-		if err := j.value(part.value, 1); err != nil {
+	}{{"skipped", j.skipped}, {"apps", apps}, {"summary", summary}} {
+		j.w.WriteString(",\n  \"" + part.name + "\": ")
+		if err := j.values.value(part.value, 1); err != nil {
 			return err
 		}
 	}
 	j.w.WriteString("\n}\n")
 	return j.w.Flush()
+}
+
+// jsonValues writes values inside a document as writeJSON indents them, one at a time.
+type jsonValues struct {
+	w   io.Writer
+	buf bytes.Buffer
+	enc *json.Encoder
+}
+
+func newJSONValues(w io.Writer) *jsonValues {
+	v := &jsonValues{w: w}
+	v.enc = json.NewEncoder(&v.buf)
+	v.enc.SetEscapeHTML(false)
+	return v
+}
+
+// value writes v as the value of a property or an element of an array at depth (1: the document's own).
+func (v *jsonValues) value(x any, depth int) error {
+	v.buf.Reset()
+	v.enc.SetIndent(strings.Repeat("  ", depth), "  ")
+	if err := v.enc.Encode(x); err != nil {
+		return err
+	}
+	_, err := v.w.Write(bytes.TrimSuffix(v.buf.Bytes(), []byte("\n")))
+	return err
+}
+
+// element writes x as the i-th element of an array whose elements are at depth.
+func (v *jsonValues) element(i int, x any, depth int) error {
+	sep := ","
+	if i == 0 {
+		sep = ""
+	}
+	if _, err := io.WriteString(v.w, sep+"\n"+strings.Repeat("  ", depth)); err != nil {
+		return err
+	}
+	return v.value(x, depth)
 }
 
 func orNone[T any](s []T) []T {
@@ -86,36 +119,45 @@ func orNone[T any](s []T) []T {
 	return s
 }
 
-// toolCheck keeps what the formats for tools need, the errors and the names of the files checked, and writes
-// them at the end: JUnit counts its failures before it lists its cases.
+// toolCheck keeps what the formats for tools need, the errors (in an errorLog) and the names of the files
+// checked, and writes them at the end: JUnit counts its failures before it lists its cases, and SARIF's results
+// sit inside its log. GitHub's annotations are written as they come.
 type toolCheck struct {
-	w      io.Writer
+	w      *bufio.Writer
 	format Format
 	o      Options
-	errors []*core.Error
-	files  []string
+	errors errorLog
+	files  []checkedFile
 }
 
 func (t *toolCheck) Begin([]core.Skipped, []string) error { return nil }
 
 func (t *toolCheck) File(s *core.Session, e *core.Error) error {
-	if e != nil {
-		t.errors = append(t.errors, e)
-		t.files = append(t.files, e.Path)
-	} else {
-		t.files = append(t.files, s.Path)
+	switch {
+	case t.format == GitHub:
+		if e != nil {
+			return github(t.w, errorsOf([]*core.Error{e}), t.o)
+		}
+		return nil
+	case e != nil:
+		t.files = append(t.files, checkedFile{e.Path, true})
+		return t.errors.add(e)
 	}
+	t.files = append(t.files, checkedFile{s.Path, false})
 	return nil
 }
 
 func (t *toolCheck) End([]core.App, core.Summary) error {
-	errs := orNone(t.errors)
+	var err error
 	switch t.format {
 	case JUnit:
-		sort.Strings(t.files)
-		return junit(t.w, "mobisess check", errs, t.files, t.o)
+		sort.Slice(t.files, func(i, j int) bool { return t.files[i].path < t.files[j].path })
+		err = junit(t.w, "mobisess check", t.errors.stream(), t.files, t.o)
 	case SARIF:
-		return sarif(t.w, errs, t.o)
+		err = sarif(t.w, t.errors.stream(), t.o)
 	}
-	return github(t.w, errs, t.o)
+	if err != nil {
+		return err
+	}
+	return t.w.Flush()
 }

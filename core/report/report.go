@@ -83,7 +83,7 @@ func NewCheckWriter(w io.Writer, f Format, o Options) core.ReportWriter {
 	case JSON:
 		return &jsonCheck{w: bufio.NewWriterSize(w, 64<<10)}
 	case JUnit, SARIF, GitHub:
-		return &toolCheck{w: w, format: f, o: o}
+		return &toolCheck{w: bufio.NewWriterSize(w, 64<<10), format: f, o: o}
 	}
 	return newTextCheck(w, o)
 }
@@ -94,11 +94,19 @@ func Refresh(w io.Writer, f Format, r *core.RefreshReport, o Options) error {
 	case JSON:
 		return writeJSON(w, r)
 	case JUnit:
-		return junit(w, "mobisess refresh", r.Errors, refreshedFiles(r), o)
+		failed := map[string]bool{}
+		for _, e := range r.Errors {
+			failed[e.Path] = true
+		}
+		var files []checkedFile
+		for _, p := range refreshedFiles(r) {
+			files = append(files, checkedFile{p, failed[p]})
+		}
+		return junit(w, "mobisess refresh", errorsOf(r.Errors), files, o)
 	case SARIF:
-		return sarif(w, r.Errors, o)
+		return sarif(w, errorsOf(r.Errors), o)
 	case GitHub:
-		return github(w, r.Errors, o)
+		return github(w, errorsOf(r.Errors), o)
 	}
 	return refreshText(w, r, o)
 }

@@ -1,17 +1,40 @@
 package report
 
 import (
+	"bytes"
 	"encoding/xml"
 	"fmt"
 	"io"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/mobisess/mobisess/core"
 )
 
-// junit writes one test suite per app folder and one test case per session file; a file with an error fails.
-func junit(w io.Writer, name string, errs []*core.Error, files []string, o Options) error {
+// errorStream gives a report's errors one at a time, in the order they were raised: nil at the end.
+type errorStream func() (*core.Error, error)
+
+func errorsOf(errs []*core.Error) errorStream {
+	return func() (*core.Error, error) {
+		if len(errs) == 0 {
+			return nil, nil
+		}
+		e := errs[0]
+		errs = errs[1:]
+		return e, nil
+	}
+}
+
+// checkedFile is a session file a report names, and whether it has an error.
+type checkedFile struct {
+	path   string
+	failed bool
+}
+
+// junit writes one test suite per app folder and one test case per session file, in path order; a file with an
+// error fails. The suites are written one at a time: the whole document is never held.
+func junit(w io.Writer, name string, errs errorStream, files []checkedFile, o Options) error {
 	type failure struct {
 		Message string `xml:"message,attr"`
 		Type    string `xml:"type,attr"`
@@ -29,46 +52,68 @@ func junit(w io.Writer, name string, errs []*core.Error, files []string, o Optio
 		Errors   int        `xml:"errors,attr"`
 		Cases    []testcase `xml:"testcase"`
 	}
-	type testsuites struct {
-		XMLName  xml.Name    `xml:"testsuites"`
-		Name     string      `xml:"name,attr"`
-		Tests    int         `xml:"tests,attr"`
-		Failures int         `xml:"failures,attr"`
-		Suites   []testsuite `xml:"testsuite"`
-	}
-	byPath := map[string]*core.Error{}
-	for _, e := range errs {
-		byPath[e.Path] = e
-	}
-	doc := testsuites{Name: name}
-	index := map[string]int{}
+	failures := 0
 	for _, f := range files {
-		app := appOf(f)
-		i, ok := index[app]
-		if !ok {
-			i = len(doc.Suites)
-			index[app] = i
-			doc.Suites = append(doc.Suites, testsuite{Name: app})
+		if f.failed {
+			failures++
 		}
-		s := &doc.Suites[i]
-		tc := testcase{Name: f, Classname: app}
-		if e := byPath[f]; e != nil {
-			// Not e.Error(): it ends with the cause, which the details list already.
-			body := strings.Join(append([]string{fmt.Sprintf("mobi %d: %s: %s", e.Code, location(e), e.Message)}, details(e, o.Lang)...), "\n")
-			tc.Failure = &failure{Message: e.Message, Type: fmt.Sprintf("mobi %d", e.Code), Body: body}
-			s.Failures++
-			doc.Failures++
+	}
+	// The errors come in the order raised, the files in path order: an error met before its file waits here.
+	ahead := map[string]*core.Error{}
+	errorOf := func(path string) (*core.Error, error) {
+		for ahead[path] == nil {
+			e, err := errs()
+			if err != nil || e == nil {
+				return nil, err
+			}
+			ahead[e.Path] = e
 		}
-		s.Tests++
-		doc.Tests++
-		s.Cases = append(s.Cases, tc)
+		e := ahead[path]
+		delete(ahead, path)
+		return e, nil
 	}
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err
 	}
 	enc := xml.NewEncoder(w)
 	enc.Indent("", "  ")
-	if err := enc.Encode(doc); err != nil {
+	root := xml.StartElement{Name: xml.Name{Local: "testsuites"}, Attr: []xml.Attr{
+		{Name: xml.Name{Local: "name"}, Value: name},
+		{Name: xml.Name{Local: "tests"}, Value: strconv.Itoa(len(files))},
+		{Name: xml.Name{Local: "failures"}, Value: strconv.Itoa(failures)},
+	}}
+	if err := enc.EncodeToken(root); err != nil {
+		return err
+	}
+	for i := 0; i < len(files); {
+		app := appOf(files[i].path)
+		s := testsuite{Name: app}
+		for ; i < len(files) && appOf(files[i].path) == app; i++ { // an app's files are together in path order
+			f := files[i]
+			tc := testcase{Name: f.path, Classname: app}
+			if f.failed {
+				e, err := errorOf(f.path)
+				if err != nil {
+					return err
+				}
+				if e != nil {
+					// Not e.Error(): it ends with the cause, which the details list already.
+					body := strings.Join(append([]string{fmt.Sprintf("mobi %d: %s: %s", e.Code, location(e), e.Message)}, details(e, o.Lang)...), "\n")
+					tc.Failure = &failure{Message: e.Message, Type: fmt.Sprintf("mobi %d", e.Code), Body: body}
+					s.Failures++
+				}
+			}
+			s.Tests++
+			s.Cases = append(s.Cases, tc)
+		}
+		if err := enc.EncodeElement(s, xml.StartElement{Name: xml.Name{Local: "testsuite"}}); err != nil {
+			return err
+		}
+	}
+	if err := enc.EncodeToken(root.End()); err != nil {
+		return err
+	}
+	if err := enc.Flush(); err != nil {
 		return err
 	}
 	_, err := io.WriteString(w, "\n")
@@ -76,7 +121,7 @@ func junit(w io.Writer, name string, errs []*core.Error, files []string, o Optio
 }
 
 // sarif writes a SARIF 2.1.0 log with one rule per mobi code and one result per error.
-func sarif(w io.Writer, errs []*core.Error, o Options) error {
+func sarif(w io.Writer, errs errorStream, o Options) error {
 	type message struct {
 		Text string `json:"text"`
 	}
@@ -134,17 +179,44 @@ func sarif(w io.Writer, errs []*core.Error, o Options) error {
 	}
 	r.ColumnKind = "unicodeCodePoints" // the engine counts columns in characters
 	r.Results = []result{}
-	for _, e := range errs {
+	// The log is written around its results, which are written as they come: a log of many errors is not held.
+	var whole bytes.Buffer
+	if err := writeJSON(&whole, log{Schema: "https://json.schemastore.org/sarif-2.1.0.json", Version: "2.1.0", Runs: []run{r}}); err != nil {
+		return err
+	}
+	head, tail, _ := bytes.Cut(whole.Bytes(), []byte(`"results": []`))
+	if _, err := w.Write(append(head, `"results": [`...)); err != nil {
+		return err
+	}
+	out := newJSONValues(w)
+	n := 0
+	for {
+		e, err := errs()
+		if err != nil {
+			return err
+		}
+		if e == nil {
+			break
+		}
 		loc := location{PhysicalLocation: physicalLocation{ArtifactLocation: artifactLocation{URI: fileURI(o, e.Path)}}}
 		if e.Line > 0 {
 			loc.PhysicalLocation.Region = &region{StartLine: e.Line, StartColumn: e.Column}
 		}
-		r.Results = append(r.Results, result{
+		if err := out.element(n, result{
 			RuleID: fmt.Sprintf("mobi%d", e.Code), RuleIndex: int(e.Code) - 1, Level: "error",
 			Message: message{oneLine(e, o.Lang)}, Locations: []location{loc},
-		})
+		}, 4); err != nil {
+			return err
+		}
+		n++
 	}
-	return writeJSON(w, log{Schema: "https://json.schemastore.org/sarif-2.1.0.json", Version: "2.1.0", Runs: []run{r}})
+	if n > 0 {
+		if _, err := io.WriteString(w, "\n      "); err != nil {
+			return err
+		}
+	}
+	_, err := w.Write(append([]byte("]"), tail...))
+	return err
 }
 
 // fileURI is a report path as a relative URI reference: a folder named "My Apps" must become My%20Apps.
@@ -153,8 +225,12 @@ func fileURI(o Options, rel string) string {
 }
 
 // github writes workflow commands that GitHub Actions shows as annotations on the files.
-func github(w io.Writer, errs []*core.Error, o Options) error {
-	for _, e := range errs {
+func github(w io.Writer, errs errorStream, o Options) error {
+	for {
+		e, err := errs()
+		if err != nil || e == nil {
+			return err
+		}
 		props := "file=" + escapeProperty(filePath(o, e.Path))
 		if e.Line > 0 {
 			props += fmt.Sprintf(",line=%d,col=%d", e.Line, e.Column)
@@ -164,14 +240,14 @@ func github(w io.Writer, errs []*core.Error, o Options) error {
 			return err
 		}
 	}
-	return nil
 }
 
 // escapeData and escapeProperty follow the workflow command syntax of GitHub Actions.
-func escapeData(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
-}
+var (
+	dataEscaper     = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A")
+	propertyEscaper = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C")
+)
 
-func escapeProperty(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
-}
+func escapeData(s string) string { return dataEscaper.Replace(s) }
+
+func escapeProperty(s string) string { return propertyEscaper.Replace(s) }
