@@ -6,7 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 	"syscall"
 
@@ -179,9 +179,14 @@ func readDir(fsys afero.Fs, dir string) ([]fs.DirEntry, error) {
 	if err != nil {
 		return nil, err
 	}
-	sort.Slice(entries, func(i, j int) bool { return entries[i].Name() < entries[j].Name() })
+	// A zip read in place lists its folders sorted already; a disk does not.
+	if !slices.IsSortedFunc(entries, byName) {
+		slices.SortFunc(entries, byName)
+	}
 	return entries, nil
 }
+
+func byName(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) }
 
 // fsPath turns a report path ("app/file") into a path of the filesystem under root.
 func fsPath(root, rel string) string {

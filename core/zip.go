@@ -159,7 +159,12 @@ func planZip(r io.ReaderAt, size int64, limits ZipLimits) (*zipPlan, error) {
 		if dirs[name] {
 			return nil, &ZipError{Entry: name, Reason: "the name is both a file and a folder"}
 		}
-		for dir := path.Dir(name); dir != "."; dir = path.Dir(dir) {
+		for dir := name; ; { // its folders, without path.Dir's copies: names are clean already
+			i := strings.LastIndexByte(dir, '/')
+			if i < 0 {
+				break
+			}
+			dir = dir[:i]
 			if names[dir] {
 				return nil, &ZipError{Entry: name, Reason: fmt.Sprintf("its folder %q is also a file", dir)}
 			}

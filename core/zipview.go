@@ -8,7 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -44,18 +44,26 @@ func zipViewNamed(r io.ReaderAt, size int64, limits ZipLimits, archive string) (
 	for _, d := range plan.dirs {
 		v.dir(d.target, d.modified)
 	}
+	// The folders' files counted first, so that each folder's map is made at its size.
+	counts := map[string]int{}
 	for _, f := range plan.files {
+		parent, _ := splitLast(f.target)
+		counts[parent]++
+	}
+	nodes := make([]zipNode, len(plan.files)) // one allocation for every file
+	for i, f := range plan.files {
 		parent, name := splitLast(f.target)
 		d := v.dir(parent, time.Time{})
-		n := &zipNode{name: name, zf: f.zf}
+		n := &nodes[i]
+		n.name, n.zf = name, f.zf
 		d.children = append(d.children, n)
 		if d.files == nil {
-			d.files = map[string]*zipNode{}
+			d.files = make(map[string]*zipNode, counts[parent])
 		}
 		d.files[name] = n
 	}
 	for _, d := range v.dirs {
-		sort.Slice(d.children, func(i, j int) bool { return d.children[i].name < d.children[j].name })
+		slices.SortFunc(d.children, func(a, b *zipNode) int { return strings.Compare(a.name, b.name) })
 	}
 	return v, ZipRoot, nil
 }
