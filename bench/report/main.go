@@ -263,7 +263,7 @@ func write(b *strings.Builder, dir string, sizes []string, repo string) error {
 	p("\nThe zip, in the same rounds: the zip floor (`floor zip`: the archive read once, every entry inflated by one reused " +
 		"klauspost inflater per worker and checked against its header's size and CRC-32, then `json.Valid`) against a check of the zip " +
 		"as the CLI makes it (`core.OpenPath`, which reads the zip in place, then `core.Checker.Check`).\n\n")
-	p("| sessions | floor: zip inflate + json.Valid | check (zip) | check (zip) ÷ zip floor, ≤ 1.5 |\n|---|---|---|---|\n")
+	p("| sessions | floor: zip inflate + json.Valid | check (zip) | check (zip) ÷ zip floor, ≤ %.1f |\n|---|---|---|---|\n", targetZipRatio)
 	for _, size := range sizes {
 		var f results.Floor
 		if !readJSON(filepath.Join(dir, size, "floor.json"), &f) {
