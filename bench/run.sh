@@ -8,8 +8,12 @@
 #   BENCH_OUT=FILE            where the tables go; default BENCHMARKS.md for the full default run,
 #                             bench/out/BENCHMARKS.md otherwise, so that a partial run never replaces the table
 #
+# When 100k is among the sizes, mobisess also checks a zip of 200,000 tiny entries (bench/gen -tiny), under the
+# default entry limit, timed and with its peak RSS.
+#
 # Last, bench/browser times the wasm engine in Chromium (through the console) and in Node against native, on the
-# 10k zip (1k with BENCH_QUICK), and appends its section; it needs e2e/setup.sh (Chromium + the Playwright driver).
+# 10k zip (1k with BENCH_QUICK), and appends its section; when 100k is among the sizes, it also opens the 100k zip
+# in the console (bench/browser -large). It needs e2e/setup.sh (Chromium + the Playwright driver).
 #
 # Peers are installed into bench/peers/ and data and results go to bench/out/ (both ignored by git). A peer that
 # cannot be installed or run is reported as "not available: why"; it never stops the run.
@@ -111,7 +115,7 @@ fi
 JV=$REPO/$PEERS/bin/jv
 if [ ! -x "$JV" ]; then
 	say "building jv v0.7.0 into $PEERS/bin"
-	jv_dir=$(cd "${TMPDIR:-/tmp}" && go mod download -json github.com/santhosh-tekuri/jsonschema/cmd/jv@v0.7.0 2>"$LOGS/jv.log" |
+	jv_dir=$(cd "${TMPDIR:-/tmp}" && go mod download -json github.com/santhosh-tekuri/jsonschema/cmd/jv@v0.7.0 2>"$REPO/$LOGS/jv.log" |
 		sed -n 's/^[[:space:]]*"Dir": "\(.*\)",*$/\1/p')
 	if [ -z "$jv_dir" ]; then
 		echo "go mod download failed" >>"$LOGS/jv.log"
@@ -165,7 +169,17 @@ count_verdict() {
 	mobisess-dir | mobisess-zip)
 		printf '%s\t%s\n' "$(grep -oE '[0-9]+ session files' "$log" | tail -n 1 | cut -d' ' -f1)" \
 			"$(grep -oE '[0-9]+ invalid' "$log" | tail -n 1 | cut -d' ' -f1)" ;;
-	floor-valid)
+	mobisess-*-json) # the summary comes last
+		printf '%s\t%s\n' "$(grep -oE '"files": [0-9]+' "$log" | tail -n 1 | grep -oE '[0-9]+')" \
+			"$(grep -oE '"errors": [0-9]+' "$log" | tail -n 1 | grep -oE '[0-9]+')" ;;
+	mobisess-*-junit)
+		printf '%s\t%s\n' "$(grep -oE '<testsuites [^>]* tests="[0-9]+"' "$log" | grep -oE '[0-9]+"$' | tr -d '"')" \
+			"$(grep -oE '<testsuites [^>]* failures="[0-9]+"' "$log" | grep -oE '[0-9]+"$' | tr -d '"')" ;;
+	mobisess-*-sarif) # one result per error; SARIF does not count the files
+		printf '\t%s\n' "$(grep -c '"ruleId"' "$log")" ;;
+	mobisess-*-github)
+		printf '\t%s\n' "$(grep -c '^::error' "$log")" ;;
+	floor-valid | floor-zip)
 		printf '%s\t%s\n' "$(grep -oE '^[0-9]+ files' "$log" | cut -d' ' -f1)" "$(grep -oE '[0-9]+ not valid' "$log" | cut -d' ' -f1)" ;;
 	floor-read)
 		printf '%s\t\n' "$(grep -oE '^[0-9]+ files' "$log" | cut -d' ' -f1)" ;;
@@ -180,31 +194,44 @@ count_verdict() {
 	esac
 }
 
-# tool LABEL ID RUNS DESCRIPTION COMMAND [VERDICT_COMMAND]: one verdict run (its output kept, its peak RSS taken;
-# it also warms the cache), with VERDICT_COMMAND when given, then RUNS timed runs of COMMAND under hyperfine. Exit
-# codes are not failures: finding errors is the job.
+# verdict LABEL ID COMMAND: one untimed run, its output kept (for the verdict), its exit code and peak RSS taken.
+verdict() {
+	local label=$1 id=$2 cmd=$3 dir=$RES/$1
+	if [ -n "$TIME" ]; then
+		"$TIME" -f '%M' -o "$dir/$id.rss" bash -c "$cmd" >"$LOGS/$label-$id.out" 2>&1
+	else
+		bash -c "$cmd" >"$LOGS/$label-$id.out" 2>&1
+	fi
+	echo $? >"$dir/$id.exit"
+	count_verdict "$id" "$LOGS/$label-$id.out" >"$dir/$id.verdict"
+}
+
+# tool LABEL ID RUNS DESCRIPTION COMMAND [VERDICT_COMMAND]: one verdict run (with VERDICT_COMMAND when given; it
+# also warms the cache), then RUNS timed runs of COMMAND under hyperfine. Exit codes are not failures: finding
+# errors is the job.
 tool() {
 	local label=$1 id=$2 runs=$3 desc=$4 cmd=$5 verdict_cmd=${6:-$5} dir=$RES/$1
 	say "$label: $id"
 	printf '%s\t%s\t%s\n' "$id" "$desc" "$cmd" >>"$dir/tools.tsv"
-	if [ -n "$TIME" ]; then
-		"$TIME" -f '%M' -o "$dir/$id.rss" bash -c "$verdict_cmd" >"$LOGS/$label-$id.out" 2>&1
-	else
-		bash -c "$verdict_cmd" >"$LOGS/$label-$id.out" 2>&1
-	fi
-	echo $? >"$dir/$id.exit"
-	count_verdict "$id" "$LOGS/$label-$id.out" >"$dir/$id.verdict"
+	verdict "$label" "$id" "$verdict_cmd"
 	hyperfine --style basic -i --runs "$runs" --export-json "$dir/$id.json" --command-name "$id" "$cmd" \
 		>>"$LOGS/hyperfine-$label.log" 2>&1 || echo "hyperfine failed" >"$dir/$id.error"
 }
 
+# size_n LABEL: the number of sessions of a size (a k suffix multiplies by 1000).
+size_n() {
+	local n
+	case $1 in
+	*k) n=${1%k}000 ;;
+	*) n=$1 ;;
+	esac
+	[[ $n =~ ^[0-9]+$ ]] && [ "$n" -gt 0 ] || die "bad size $1 in BENCH_SIZES"
+	echo $((10#$n))
+}
+
 run_size() {
 	local label=$1 n runs rounds batch data
-	case $label in
-	*k) n=$((${label%k} * 1000)) ;;
-	*) n=$label ;;
-	esac
-	[[ $n =~ ^[0-9]+$ ]] && [ "$n" -gt 0 ] || die "bad size $label in BENCH_SIZES"
+	n=$(size_n "$label") || exit 1
 	if [ -n "$quick" ]; then
 		runs=2 rounds=2
 	elif [ "$n" -le 1000 ]; then
@@ -221,17 +248,31 @@ run_size() {
 	printf 'runs\t%s\nrounds\t%s\n' "$runs" "$rounds" >"$RES/$label/settings.tsv"
 
 	say "$label: in-process phases, $rounds rounds"
-	"$BIN/floor" run -root "$data/MobileApps" -rounds "$rounds" -out "$RES/$label/floor.json" 2>"$LOGS/floor-$label.log" ||
-		say "$label: bench/floor failed: $(last_line "$LOGS/floor-$label.log")"
+	"$BIN/floor" run -root "$data/MobileApps" -zip "$data/MobileApps.zip" -rounds "$rounds" -out "$RES/$label/floor.json" \
+		2>"$LOGS/floor-$label.log" || say "$label: bench/floor failed: $(last_line "$LOGS/floor-$label.log")"
 
+	local check="$REPO/$BIN/mobisess check --lang en"
 	tool "$label" floor-read "$runs" "\`floor read\`: list the app folders, read every file; $procs workers" \
 		"$REPO/$BIN/floor read -root $data/MobileApps"
 	tool "$label" floor-valid "$runs" "\`floor valid\`: the same plus \`json.Valid\` on each file" \
 		"$REPO/$BIN/floor valid -root $data/MobileApps"
-	tool "$label" mobisess-dir "$runs" "\`mobisess check --lang en DIR\`, text report to /dev/null" \
-		"$REPO/$BIN/mobisess check --lang en $data/MobileApps"
-	tool "$label" mobisess-zip "$runs" "\`mobisess check --lang en DIR.zip\` (zip without directory entries)" \
-		"$REPO/$BIN/mobisess check --lang en $data/MobileApps.zip"
+	tool "$label" floor-zip "$runs" "\`floor zip\`: read the zip, inflate every entry (one reused inflater per worker, size and CRC-32 checked) and \`json.Valid\` it; $procs workers" \
+		"$REPO/$BIN/floor zip -zip $data/MobileApps.zip"
+	tool "$label" mobisess-dir "$runs" "\`mobisess check --lang en DIR\`, text report to /dev/null" "$check $data/MobileApps"
+	tool "$label" mobisess-dir-json "$runs" "\`mobisess check --lang en --format json DIR\`, report to /dev/null" \
+		"$check --format json $data/MobileApps"
+	tool "$label" mobisess-dir-sarif "$runs" "\`mobisess check --lang en --format sarif DIR\`, report to /dev/null" \
+		"$check --format sarif $data/MobileApps"
+	tool "$label" mobisess-zip "$runs" "\`mobisess check --lang en DIR.zip\` (zip without directory entries)" "$check $data/MobileApps.zip"
+	tool "$label" mobisess-zip-json "$runs" "\`mobisess check --lang en --format json DIR.zip\`" "$check --format json $data/MobileApps.zip"
+	# Peak RSS of the formats not timed above: one untimed run each.
+	local f
+	for f in junit github; do
+		verdict "$label" "mobisess-dir-$f" "$check --format $f $data/MobileApps"
+	done
+	for f in sarif junit github; do
+		verdict "$label" "mobisess-zip-$f" "$check --format $f $data/MobileApps.zip"
+	done
 
 	# The peers validate file lists: $procs xargs batches in parallel (the cores mobisess uses), at most 10000
 	# files per process (argv limits), from the peers/ folder so that names are short.
@@ -254,42 +295,86 @@ run_size() {
 	printf 'batch\t%s\n' "$batch" >>"$RES/$label/settings.tsv"
 }
 
+# The zip of 200,000 tiny entries (bench/gen -tiny): the entry limit is 250,000, so it must be checked, within
+# 512 MiB.
+run_tiny() {
+	local label=tiny200k n=200000 dir=$OUT/data/tiny200k stamp
+	stamp="gen $gen_stamp tiny n $n"
+	mkdir -p "$RES/$label"
+	if [ ! -f "$dir/stamp" ] || [ "$(cat "$dir/stamp")" != "$stamp" ]; then
+		say "generating $label"
+		rm -rf "$dir"
+		if ! "$BIN/gen" -tiny -n "$n" -out "$dir" >"$LOGS/gen-$label.log" 2>&1; then
+			echo "not available: bench/gen -tiny failed: $(last_line "$LOGS/gen-$label.log")" >"$RES/$label/error"
+			return
+		fi
+		echo "$stamp" >"$dir/stamp"
+	fi
+	printf 'entries\t%s\nzip bytes\t%s\nruns\t3\n' "$n" "$(stat -c %s "$dir/MobileApps.zip")" >"$RES/$label/settings.tsv"
+	local check="$REPO/$BIN/mobisess check --lang en" zip=$REPO/$dir/MobileApps.zip
+	tool "$label" mobisess-zip 3 "\`mobisess check --lang en DIR.zip\`, text report to /dev/null" "$check $zip"
+	tool "$label" mobisess-zip-json 3 "\`mobisess check --lang en --format json DIR.zip\`" "$check --format json $zip"
+}
+
 IFS=, read -r -a size_list <<<"$sizes"
+has_100k=
 for s in "${size_list[@]}"; do
 	run_size "$s"
+	[ "$(size_n "$s")" = 100000 ] && has_100k=$s
 done
+if [ -n "$has_100k" ]; then
+	run_tiny
+fi
 
 printf 'seconds\t%s\n' "$(($(date +%s) - started))" >>"$RES/machine.tsv"
 printf 'load at end\t%s\n' "$(cut -d' ' -f1-3 /proc/loadavg)" >>"$RES/machine.tsv"
 "$BIN/report" -results "$RES" -sizes "$sizes" -repo "$REPO" -out "$out_md" || die "cannot write $out_md"
 
 # --- the engine in the browser: wasm in Chromium (through the console) and in Node, against native ---------------
-# On the 10k zip (1k in BENCH_QUICK mode). A failure is reported in the section; it never stops the run.
-browser_section() {
-	local label=10k runs=7 why=
-	[ -n "$quick" ] && label=1k runs=2
-	local zip=$OUT/data/$label/MobileApps.zip web=$OUT/web
+# On the 10k zip (1k in BENCH_QUICK mode); then, when 100k is among the sizes, the console on the 100k zip
+# (bench/browser -large). A failure is reported in the section; it never stops the run.
+browser_ready() {
+	local web=$OUT/web
 	mkdir -p "$web"
-	if ! dataset "$label" "$((${label%k} * 1000))"; then
-		why="cannot generate the $label data"
-	elif ! GOOS=js GOARCH=wasm go build -ldflags='-s -w' -o "$web/mobisess.wasm" ./wasm >"$LOGS/browser-wasm.log" 2>&1; then
-		why="cannot build the wasm: $(last_line "$LOGS/browser-wasm.log")"
+	if ! GOOS=js GOARCH=wasm go build -ldflags='-s -w' -o "$web/mobisess.wasm" ./wasm >"$LOGS/browser-wasm.log" 2>&1; then
+		echo "cannot build the wasm: $(last_line "$LOGS/browser-wasm.log")"
 	elif ! cp "$(go env GOROOT)/lib/wasm/wasm_exec.js" "$web/" 2>>"$LOGS/browser-wasm.log"; then
-		why="cannot copy wasm_exec.js: $(last_line "$LOGS/browser-wasm.log")"
+		echo "cannot copy wasm_exec.js: $(last_line "$LOGS/browser-wasm.log")"
 	elif ! go build -o "$BIN/browser" ./bench/browser >"$LOGS/browser-build.log" 2>&1; then
-		why="cannot build bench/browser: $(last_line "$LOGS/browser-build.log")"
-	elif ! "$BIN/browser" -zip "$zip" -wasm-dir "$web" -runs "$runs" >"$RES/browser.md" 2>"$LOGS/browser.log"; then
-		why=$(last_line "$LOGS/browser.log")
+		echo "cannot build bench/browser: $(last_line "$LOGS/browser-build.log")"
+	fi
+}
+
+# browser_run TITLE LOG LABEL ARGS…: bench/browser on the LABEL zip, its section appended, or TITLE and why not.
+browser_run() {
+	local title=$1 log=$2 label=$3 why=
+	shift 3
+	if [ -n "$browser_why" ]; then
+		why=$browser_why
+	elif ! dataset "$label" "$(size_n "$label")"; then
+		why="cannot generate the $label data"
+	elif ! "$BIN/browser" -zip "$OUT/data/$label/MobileApps.zip" -wasm-dir "$OUT/web" "$@" >"$RES/$log.md" 2>"$LOGS/$log.log"; then
+		why=$(last_line "$LOGS/$log.log")
 	fi
 	if [ -z "$why" ]; then
 		printf '\n' >>"$out_md"
-		cat "$RES/browser.md" >>"$out_md"
+		cat "$RES/$log.md" >>"$out_md"
 	else
-		say "browser: not available: $why"
-		printf '\n## The engine in the browser\n\nnot available: %s\n' "${why:-unknown error}" >>"$out_md"
+		say "$log: not available: $why"
+		printf '\n%s\n\nnot available: %s\n' "$title" "${why:-unknown error}" >>"$out_md"
 	fi
 }
+
 say "the engine in the browser"
-browser_section
+browser_why=$(browser_ready)
+if [ -n "$quick" ]; then
+	browser_run "## The engine in the browser" browser 1k -runs 2
+else
+	browser_run "## The engine in the browser" browser 10k -runs 7
+fi
+if [ -n "$has_100k" ]; then
+	say "the console on the 100k zip"
+	browser_run "### The console on a 100k-session zip (Chromium)" browser-large "$has_100k" -large -runs 3
+fi
 
 say "wrote $out_md in $(($(date +%s) - started)) s"

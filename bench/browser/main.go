@@ -119,6 +119,8 @@ func run() error {
 	runs := flag.Int("runs", 5, "runs of each measurement")
 	chromiumArgs := flag.String("chromium-args", "", "more command-line arguments for Chromium, space-separated: what V8 would do under\n"+
 		"other flags (--js-flags=--no-wasm-dynamic-tiering, say); the report names them")
+	largeZip := flag.Bool("large", false, "only open the zip in the console, once per run, and measure whether the tab stays alive and its memory\n"+
+		"(for the 100k-session zip: prints a \"### The console on a … zip\" subsection)")
 	flag.Parse()
 	if *runs < 1 {
 		return errors.New("-runs must be at least 1")
@@ -147,6 +149,9 @@ func run() error {
 	cmdline := "go run ./bench/browser"
 	for _, a := range os.Args[1:] {
 		cmdline += " " + shellQuoted(a)
+	}
+	if *largeZip {
+		return large(cmdline, root, zipAbs, wasmAbs, *runs, strings.Fields(*chromiumArgs), zipData)
 	}
 	loadStart := loadavg()
 
@@ -221,12 +226,7 @@ func run() error {
 	// --- the section ---
 	var b strings.Builder
 	w := func(format string, a ...any) { fmt.Fprintf(&b, format, a...) }
-	rel := func(p string) string {
-		if r, err := filepath.Rel(root, p); err == nil && !strings.HasPrefix(r, "..") {
-			return r
-		}
-		return p
-	}
+	rel := func(p string) string { return relTo(root, p) }
 	w("## The engine in the browser\n\n")
 	w("`%s` — %s (%s, %s files, %s sessions, %s errors), wasm from `%s` (%s, %s). %d runs of each; median (min–max), ms.\n\n",
 		cmdline, "`"+rel(zipAbs)+"`", mb(int64(len(zipData))), num(nat.files), num(nat.sessions), num(nat.errors),
@@ -278,12 +278,6 @@ func run() error {
 	}
 	w("\n")
 
-	mark := func(ok bool) string {
-		if ok {
-			return "✅"
-		}
-		return "❌"
-	}
 	w("| Target | Measured | |\n|---|---:|:-:|\n")
 	if nat.files >= targetMinFiles {
 		w("| import + check of a 10k-session zip in Chromium (through the console) under %.0f s | %.2f s | %s |\n",
@@ -540,14 +534,8 @@ func chromium(url, zipPath string, runs int, extraArgs []string, nativeOnce func
 	name := "bench-" + filepath.Base(filepath.Dir(zipPath)) + ".zip"
 	again := "bench-" + filepath.Base(filepath.Dir(zipPath)) + "-again.zip" // the second upload, in the same page
 	for _, n := range []string{name, again} {
-		if err := os.Link(zipPath, filepath.Join(tmp, n)); err != nil {
-			data, err := os.ReadFile(zipPath)
-			if err != nil {
-				return nil, "", err
-			}
-			if err := os.WriteFile(filepath.Join(tmp, n), data, 0o644); err != nil {
-				return nil, "", err
-			}
+		if err := linkOrCopy(zipPath, filepath.Join(tmp, n)); err != nil {
+			return nil, "", err
 		}
 	}
 
@@ -713,7 +701,34 @@ func withPage(b *browser.Browser, url, dir string, use func(page playwright.Page
 	return use(page, upload)
 }
 
+// linkOrCopy makes dst the file src, by a hard link where it can.
+func linkOrCopy(src, dst string) error {
+	if os.Link(src, dst) == nil {
+		return nil
+	}
+	data, err := os.ReadFile(src)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(dst, data, 0o644)
+}
+
 // --- formatting ---
+
+// relTo is p relative to root when it is under it, for the report.
+func relTo(root, p string) string {
+	if r, err := filepath.Rel(root, p); err == nil && !strings.HasPrefix(r, "..") {
+		return r
+	}
+	return p
+}
+
+func mark(ok bool) string {
+	if ok {
+		return "✅"
+	}
+	return "❌"
+}
 
 // shellQuoted is a, quoted for a POSIX shell when it holds a space or a quote, so that the report's command can
 // be pasted as it is.
@@ -763,6 +778,24 @@ func num(n int) string {
 }
 
 func mb(n int64) string { return fmt.Sprintf("%.2f MB", float64(n)/1e6) }
+
+func mib(n int64) string { return fmt.Sprintf("%.0f MiB", float64(n)/(1<<20)) }
+
+// statMiB is stat of sizes in bytes, in MiB.
+func statMiB(xs []float64) string {
+	if len(xs) == 0 {
+		return "—"
+	}
+	return fmt.Sprintf("%s (%s–%s)", mib(int64(median(xs))), mib(int64(slices.Min(xs))), mib(int64(slices.Max(xs))))
+}
+
+// statCount is stat of counts.
+func statCount(xs []float64) string {
+	if len(xs) == 0 {
+		return "—"
+	}
+	return fmt.Sprintf("%s (%s–%s)", num(int(median(xs))), num(int(slices.Min(xs))), num(int(slices.Max(xs))))
+}
 
 // loadavg is the 1-minute load average, or "?".
 func loadavg() string {

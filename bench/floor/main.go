@@ -1,14 +1,16 @@
 // Command floor measures, in one process, what mobisess does against what no checker can beat on the same
 // files with the same parallelism (GOMAXPROCS workers, as core's checkAll):
 //
-//	floor run   -root DIR [-rounds N] [-out results.json]   every phase below, rounds interleaved, then ratios
-//	floor read  -root DIR                                   one pass of the read floor, for hyperfine
-//	floor valid -root DIR                                   one pass of the read + json.Valid floor
+//	floor run   -root DIR [-zip FILE] [-rounds N] [-out FILE]   every phase below, rounds interleaved, then ratios
+//	floor read  -root DIR    one pass of the read floor, for hyperfine
+//	floor valid -root DIR    one pass of the read + json.Valid floor
+//	floor zip   -zip FILE    one pass of the zip floor: inflate every entry + json.Valid (see zipAll)
 //
 // Phases of run: the floors (list the app folders and read every file; the same plus json.Valid), a check
-// (core.Checker.Check, no memory), a registry Load, a refresh when nothing changed and a refresh after 1% of
-// the files changed. To change files it rewrites 1% of them in place with corpus.Mutate and restores them
-// before it exits; DIR/../floor.dirty exists while the folder differs from what gen wrote.
+// (core.Checker.Check, no memory), with -zip the zip floor and a check of the zip (core.OpenPath, then Check, as
+// the CLI does), a registry Load, a refresh when nothing changed and a refresh after 1% of the files changed. To
+// change files it rewrites 1% of them in place with corpus.Mutate and restores them before it exits;
+// DIR/../floor.dirty exists while the folder differs from what gen wrote.
 package main
 
 import (
@@ -36,29 +38,38 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: floor run|read|valid -root DIR [-rounds N] [-out FILE]")
+		fmt.Fprintln(os.Stderr, "usage: floor run|read|valid -root DIR [-zip FILE] [-rounds N] [-out FILE]; floor zip -zip FILE")
 		os.Exit(2)
 	}
 	mode := os.Args[1]
 	fl := flag.NewFlagSet("floor", flag.ExitOnError)
 	root := fl.String("root", "", "the MobileApps folder")
+	zipPath := fl.String("zip", "", "a zip of the MobileApps folder (zip; run: adds the zip phases)")
 	rounds := fl.Int("rounds", 5, "measurements of each phase (run)")
 	out := fl.String("out", "", "write the results as JSON to this file (run); default stdout")
 	_ = fl.Parse(os.Args[2:])
-	if *root == "" {
-		fmt.Fprintln(os.Stderr, "floor: -root is required")
+	switch {
+	case mode == "zip" && *zipPath == "":
+		fmt.Fprintln(os.Stderr, "floor zip: -zip is required")
+		os.Exit(2)
+	case mode != "zip" && *root == "":
+		fmt.Fprintf(os.Stderr, "floor %s: -root is required\n", mode)
 		os.Exit(2)
 	}
 	var err error
 	switch mode {
-	case "read", "valid":
+	case "read", "valid", "zip":
 		var n, size, invalid int64
-		n, size, invalid, err = readAll(*root, mode == "valid")
+		if mode == "zip" {
+			n, size, invalid, err = zipAll(*zipPath)
+		} else {
+			n, size, invalid, err = readAll(*root, mode == "valid")
+		}
 		if err == nil {
 			fmt.Printf("%d files, %d bytes, %d not valid JSON\n", n, size, invalid)
 		}
 	case "run":
-		err = run(*root, *rounds, *out)
+		err = run(*root, *zipPath, *rounds, *out)
 	default:
 		err = fmt.Errorf("unknown mode %q", mode)
 	}
@@ -90,7 +101,27 @@ func readAll(root string, valid bool) (files, size, invalid int64, err error) {
 			}
 		}
 	}
-	var next, total, bad atomic.Int64
+	var total, bad atomic.Int64
+	err = forEach(len(paths), func() func(int) error {
+		return func(i int) error {
+			data, err := os.ReadFile(paths[i])
+			if err != nil {
+				return err
+			}
+			total.Add(int64(len(data)))
+			if valid && !json.Valid(data) {
+				bad.Add(1)
+			}
+			return nil
+		}
+	})
+	return int64(len(paths)), total.Load(), bad.Load(), err
+}
+
+// forEach calls do(i) for i in [0, n) on as many workers as core.checkAll uses, each with the function that
+// newWorker gives it (its own buffers), and returns the first error; a worker stops at its error.
+func forEach(n int, newWorker func() func(int) error) error {
+	var next atomic.Int64
 	var firstErr error
 	var once sync.Once
 	var wg sync.WaitGroup
@@ -98,27 +129,23 @@ func readAll(root string, valid bool) (files, size, invalid int64, err error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := next.Add(1) - 1; i < int64(len(paths)); i = next.Add(1) - 1 {
-				data, err := os.ReadFile(paths[i])
-				if err != nil {
+			do := newWorker()
+			for i := next.Add(1) - 1; i < int64(n); i = next.Add(1) - 1 {
+				if err := do(int(i)); err != nil {
 					once.Do(func() { firstErr = err })
 					return
-				}
-				total.Add(int64(len(data)))
-				if valid && !json.Valid(data) {
-					bad.Add(1)
 				}
 			}
 		}()
 	}
 	wg.Wait()
-	return int64(len(paths)), total.Load(), bad.Load(), firstErr
+	return firstErr
 }
 
-func run(root string, rounds int, out string) error {
+func run(root, zipPath string, rounds int, out string) error {
 	ctx := context.Background()
 	fsys := afero.NewOsFs()
-	res := &results.Floor{Root: root, GOMAXPROCS: runtime.GOMAXPROCS(0), Rounds: rounds, Phases: map[string]*results.Phase{}}
+	res := &results.Floor{Root: root, Zip: zipPath, GOMAXPROCS: runtime.GOMAXPROCS(0), Rounds: rounds, Phases: map[string]*results.Phase{}}
 	for _, name := range results.Phases {
 		res.Phases[name] = &results.Phase{}
 	}
@@ -142,6 +169,11 @@ func run(root string, rounds int, out string) error {
 	if _, _, _, err := readAll(root, false); err != nil {
 		return err
 	}
+	if zipPath != "" {
+		if _, _, _, err := zipAll(zipPath); err != nil {
+			return err
+		}
+	}
 	core.DefaultSchema()
 	checker := &core.Checker{}
 	for range rounds {
@@ -156,6 +188,29 @@ func run(root string, rounds int, out string) error {
 			if err == nil {
 				res.CheckErrors = len(rep.Errors)
 			}
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		if zipPath == "" {
+			continue
+		}
+		err = measure(results.PhaseZip, func() error {
+			n, size, _, err := zipAll(zipPath)
+			res.ZipFiles, res.ZipBytes = int(n), size
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		// As the CLI does: the zip read in place (core.OpenPath), then checked.
+		err = measure(results.PhaseCheckZip, func() error {
+			src, zipRoot, err := core.OpenPath(fsys, zipPath, checker.Limits().Zip)
+			if err != nil {
+				return err
+			}
+			_, err = checker.Check(ctx, src, zipRoot, core.CheckOptions{})
 			return err
 		})
 		if err != nil {
@@ -228,6 +283,9 @@ func run(root string, rounds int, out string) error {
 	}
 	ph := res.Phases
 	res.Ratios.CheckVsValid = ph[results.PhaseCheck].Median / ph[results.PhaseValid].Median
+	if zipPath != "" {
+		res.Ratios.CheckZipVsZip = ph[results.PhaseCheckZip].Median / ph[results.PhaseZip].Median
+	}
 	res.Ratios.UnchangedVsRead = ph[results.PhaseUnchanged].Median / ph[results.PhaseRead].Median
 	res.Ratios.OnePercentVsRead = ph[results.PhaseOnePercent].Median / ph[results.PhaseRead].Median
 	data, err := json.MarshalIndent(res, "", "  ")

@@ -9,16 +9,25 @@
 // every peer can parse, listed in OUT/peers.list. The peers choose their parser by the file's extension (an
 // extension-less file is YAML to one, JavaScript to another), and ajv-cli and @sourcemeta/jsonschema stop the
 // whole run at the first file they cannot parse, so malformed files (mobi 2) and files with a BOM are left out.
+//
+// With -tiny, it writes only OUT/MobileApps.zip: N entries app{i%50}/{i in hex}, each holding {} (a session
+// file by its name, which fails the schema), without directory entries: the most entries per byte a zip can
+// hold, to measure what the entries themselves cost.
+//
+//	go run ./bench/gen -tiny -n 200000 -out bench/out/data/tiny200k
 package main
 
 import (
+	"archive/zip"
 	"bufio"
 	"bytes"
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/spf13/afero"
 
@@ -32,12 +41,19 @@ func main() {
 	broken := flag.Float64("broken", 0.01, "share of files broken in each of the four ways (mobi 1 to 4)")
 	out := flag.String("out", "", "output folder (required; its MobileApps/ must not exist)")
 	noZip := flag.Bool("nozip", false, "do not write MobileApps.zip")
+	tiny := flag.Bool("tiny", false, "write only a zip of n entries holding {} (see above)")
 	flag.Parse()
 	if *out == "" {
 		flag.Usage()
 		os.Exit(2)
 	}
-	if err := run(*out, corpus.Options{Sessions: *n, Seed: *seed, Broken: *broken}, !*noZip); err != nil {
+	var err error
+	if *tiny {
+		err = writeTiny(*out, *n)
+	} else {
+		err = run(*out, corpus.Options{Sessions: *n, Seed: *seed, Broken: *broken}, !*noZip)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "gen:", err)
 		os.Exit(1)
 	}
@@ -90,20 +106,8 @@ func run(out string, opts corpus.Options, withZip bool) error {
 		return err
 	}
 	if withZip {
-		z, err := os.Create(filepath.Join(out, "MobileApps.zip"))
+		err := writeZip(filepath.Join(out, "MobileApps.zip"), func(w io.Writer) error { return corpus.WriteZip(w, opts) })
 		if err != nil {
-			return err
-		}
-		bw := bufio.NewWriter(z)
-		if err := corpus.WriteZip(bw, opts); err != nil {
-			z.Close()
-			return err
-		}
-		if err := bw.Flush(); err != nil {
-			z.Close()
-			return err
-		}
-		if err := z.Close(); err != nil {
 			return err
 		}
 	}
@@ -113,4 +117,48 @@ func run(out string, opts corpus.Options, withZip bool) error {
 	}
 	fmt.Printf("%s: %s\n", root, summary)
 	return os.WriteFile(filepath.Join(out, "summary.json"), append(summary, '\n'), 0o644)
+}
+
+// writeZip creates the file name with what write writes to it, buffered.
+func writeZip(name string, write func(io.Writer) error) error {
+	z, err := os.Create(name)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriter(z)
+	if err := write(bw); err != nil {
+		z.Close()
+		return err
+	}
+	if err := bw.Flush(); err != nil {
+		z.Close()
+		return err
+	}
+	return z.Close()
+}
+
+// writeTiny writes OUT/MobileApps.zip of n entries app{i%50}/{i:x}, each holding {}.
+func writeTiny(out string, n int) error {
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return err
+	}
+	name := filepath.Join(out, "MobileApps.zip")
+	err := writeZip(name, func(w io.Writer) error {
+		zw := zip.NewWriter(w)
+		modified := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) // fixed: the same n gives the same zip
+		for i := range n {
+			f, err := zw.CreateHeader(&zip.FileHeader{Name: fmt.Sprintf("app%d/%x", i%50, i), Method: zip.Deflate, Modified: modified})
+			if err != nil {
+				return err
+			}
+			if _, err := f.Write([]byte("{}")); err != nil {
+				return err
+			}
+		}
+		return zw.Close()
+	})
+	if err == nil {
+		fmt.Printf("%s: %d entries\n", name, n)
+	}
+	return err
 }

@@ -23,13 +23,15 @@ const (
 	PhaseRead       = "floor: read"
 	PhaseValid      = "floor: read + json.Valid"
 	PhaseCheck      = "check"
+	PhaseZip        = "floor: zip inflate + json.Valid"
+	PhaseCheckZip   = "check (zip)"
 	PhaseLoad       = "registry Load"
 	PhaseUnchanged  = "refresh, nothing changed"
 	PhaseOnePercent = "refresh, 1% changed"
 )
 
 // Phases lists the phase names in order.
-var Phases = []string{PhaseRead, PhaseValid, PhaseCheck, PhaseLoad, PhaseUnchanged, PhaseOnePercent}
+var Phases = []string{PhaseRead, PhaseValid, PhaseCheck, PhaseZip, PhaseCheckZip, PhaseLoad, PhaseUnchanged, PhaseOnePercent}
 
 // Phase is the measurements of one phase.
 type Phase struct {
@@ -66,6 +68,9 @@ type Floor struct {
 	Root       string            `json:"root"`
 	Files      int               `json:"files"`
 	Bytes      int64             `json:"bytes"`
+	Zip        string            `json:"zip,omitempty"` // the zip phases run only when it is given
+	ZipFiles   int               `json:"zipFiles,omitempty"`
+	ZipBytes   int64             `json:"zipBytes,omitempty"` // inflated
 	GOMAXPROCS int               `json:"gomaxprocs"`
 	Rounds     int               `json:"rounds"`
 	Changed    int               `json:"changed"` // files rewritten before each "refresh, 1% changed"
@@ -73,6 +78,7 @@ type Floor struct {
 	// Ratios are medians over medians, all from this one process.
 	Ratios struct {
 		CheckVsValid     float64 `json:"checkVsValid"`     // target ≤ 2
+		CheckZipVsZip    float64 `json:"checkZipVsZip"`    // target ≤ 1.5
 		UnchangedVsRead  float64 `json:"unchangedVsRead"`  // target ≤ 1.3
 		OnePercentVsRead float64 `json:"onePercentVsRead"` // target ≤ 1.5
 	} `json:"ratios"`
