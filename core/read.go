@@ -47,45 +47,61 @@ func readListedFile(fsys afero.Fs, name string, limit int64) ([]byte, error) {
 	default:
 		return readFile(fsys, name, limit)
 	}
-	f, err := OpenRegular(fsys, name)
+	f, info, err := openRegular(fsys, name)
 	if err != nil {
 		return nil, err
 	}
-	return readOpened(f, name, limit)
+	return readOpenedAs(f, info, name, limit)
 }
 
 // OpenRegular opens a file for reading only when it is a regular file, never waiting on a named pipe and never
 // following a link, for readers outside core (the dev server's watcher) that must not hang either.
 func OpenRegular(fsys afero.Fs, name string) (afero.File, error) {
+	f, _, err := openRegular(fsys, name)
+	return f, err
+}
+
+// openRegular is OpenRegular, also giving the file's stat: a read need not ask for it again.
+func openRegular(fsys afero.Fs, name string) (afero.File, fs.FileInfo, error) {
 	var f afero.File
 	var err error
 	if _, ok := fsys.(*afero.OsFs); ok {
 		f, err = fsys.OpenFile(name, openListedFlags, 0)
 	} else {
 		if info, lerr := lstat(fsys, name); lerr != nil {
-			return nil, lerr
+			return nil, nil, lerr
 		} else if !info.Mode().IsRegular() {
-			return nil, &fs.PathError{Op: "open", Path: name, Err: errNotRegular}
+			return nil, nil, &fs.PathError{Op: "open", Path: name, Err: errNotRegular}
 		}
 		f, err = fsys.Open(name)
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
+	st, err := f.Stat()
+	if err != nil || !st.Mode().IsRegular() {
 		f.Close()
-		return nil, &fs.PathError{Op: "open", Path: name, Err: errNotRegular}
+		return nil, nil, &fs.PathError{Op: "open", Path: name, Err: errNotRegular}
 	}
-	return f, nil
+	return f, st, nil
 }
 
 // wholeFile is a file that hands its bytes over at once, in a buffer of their own (a zip entry, inflated).
 type wholeFile interface{ contents() ([]byte, error) }
 
 func readOpened(f afero.File, name string, limit int64) ([]byte, error) {
+	st, err := f.Stat()
+	if err != nil {
+		st = nil // read it to its end, whatever its size
+	}
+	return readOpenedAs(f, st, name, limit)
+}
+
+// readOpenedAs is readOpened of a file whose stat is st (nil: unknown).
+func readOpenedAs(f afero.File, st fs.FileInfo, name string, limit int64) ([]byte, error) {
 	defer f.Close()
 	size := int64(512)
-	if st, err := f.Stat(); err == nil {
+	if st != nil {
 		if !st.Mode().IsRegular() { // replaced since it was listed
 			return nil, &fs.PathError{Op: "read", Path: name, Err: errNotRegular}
 		}
@@ -102,12 +118,18 @@ func readOpened(f afero.File, name string, limit int64) ([]byte, error) {
 		if len(buf) == cap(buf) {
 			buf = append(buf, 0)[:len(buf)] // the file grew since its size was read
 		}
+		want := cap(buf) - len(buf)
 		n, err := f.Read(buf[len(buf):cap(buf)])
 		buf = buf[:len(buf)+n]
 		if int64(len(buf)) > limit {
 			return nil, &tooLargeError{size: int64(len(buf)), limit: limit}
 		}
 		if err == io.EOF {
+			return buf, nil
+		}
+		// A read of a regular file stops short only at its end: with exactly the size its stat gave, the file is
+		// read, and a read more to be told so would cost a call per file.
+		if err == nil && n < want && st != nil && int64(len(buf)) == st.Size() {
 			return buf, nil
 		}
 		if err != nil {

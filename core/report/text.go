@@ -80,7 +80,7 @@ func pad(s string, width int) string {
 // printable escapes control characters, so that a file name or a message cannot move the cursor, clear the
 // screen or break a line of the report: a folder may hold any name.
 func printable(s string) string {
-	if !strings.ContainsFunc(s, unicode.IsControl) {
+	if !hasControl(s) {
 		return s
 	}
 	var b strings.Builder
@@ -101,6 +101,19 @@ func printable(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// hasControl is strings.ContainsFunc(s, unicode.IsControl), read a byte at a time where s is ASCII: every line of
+// a report passes here.
+func hasControl(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == 0x7f {
+			return true
+		} else if c >= utf8.RuneSelf {
+			return strings.ContainsFunc(s[i:], unicode.IsControl)
+		}
+	}
+	return false
 }
 
 // line is one row under an app: a session, an error or a skipped entry, named relative to its app folder. A
@@ -125,11 +138,14 @@ type textCheck struct {
 	skipped map[string][]line
 	current string
 	lines   []line
-	groups  int // printed so far
+	groups  int    // printed so far
+	buf     []byte // a session's description, reused
+	// simulator is the word in the report's language, made once
+	simulator string
 }
 
 func newTextCheck(w io.Writer, o Options) *textCheck {
-	return &textCheck{w: bufio.NewWriterSize(w, 64<<10), p: painter{o.Color}, lang: o.Lang}
+	return &textCheck{w: bufio.NewWriterSize(w, 64<<10), p: painter{o.Color}, lang: o.Lang, simulator: o.Lang.Sprintf(msgSimulator)}
 }
 
 func (t *textCheck) Begin(skipped []core.Skipped, apps []string) error {
@@ -166,7 +182,7 @@ func (t *textCheck) File(s *core.Session, e *core.Error) error {
 	}
 	l := line{name: printable(name), err: e}
 	if s != nil {
-		l.describe = describe(s, t.lang, t.p)
+		l.describe = t.describe(s)
 	}
 	t.lines = append(t.lines, l)
 	return nil
@@ -217,8 +233,17 @@ func (t *textCheck) group(app string, lines []line) {
 			}
 		case l.skipped != nil:
 			fmt.Fprintf(bw, "  %s\n", p.dim("- "+pad(l.name, width)+"  "+lang.Sprintf(msgSkipped, printable(l.skipped.Reason))))
-		default:
-			fmt.Fprintf(bw, "  %s %s  %s\n", p.green("✓"), pad(l.name, width), l.describe)
+		default: // most lines: written without fmt
+			bw.WriteString("  ")
+			bw.WriteString(p.green("✓"))
+			bw.WriteByte(' ')
+			bw.WriteString(l.name)
+			for n := utf8.RuneCountInString(l.name); n < width; n++ {
+				bw.WriteByte(' ')
+			}
+			bw.WriteString("  ")
+			bw.WriteString(l.describe)
+			bw.WriteByte('\n')
 		}
 	}
 }
@@ -248,32 +273,34 @@ func (t *textCheck) End(_ []core.App, s core.Summary) error {
 
 // describe is a session's status, who and what device, in one short line. The status is padded so that the
 // devices line up; a pending session (waiting for a manual validation) stands out.
-func describe(s *core.Session, lang core.Lang, p painter) string {
-	status := pad(printable(s.Status), len(core.StatusAccepted))
+func (t *textCheck) describe(s *core.Session) string {
+	b := t.buf[:0]
+	status := printable(s.Status)
 	if s.Status == core.StatusPending {
-		status = p.yellow(status)
+		status = t.p.yellow(pad(status, len(core.StatusAccepted)))
 	}
-	parts := []string{status}
-	if s.Email != "" {
-		parts = append(parts, s.Email)
+	b = append(b, status...)
+	for n := utf8.RuneCountInString(s.Status); s.Status != core.StatusPending && n < len(core.StatusAccepted); n++ {
+		b = append(b, ' ')
 	}
+	part := func(v string) {
+		if v != "" {
+			b = append(append(b, "  "...), printable(v)...)
+		}
+	}
+	part(s.Email)
+	// The device, its system and version in brackets, and whether it is a simulator: "iPhone X (iOS 11.3) simulator".
 	device := s.Device
 	if s.OS != "" || s.OSVersion != "" {
 		device = strings.TrimSpace(device + " (" + strings.TrimSpace(s.OS+" "+s.OSVersion) + ")")
 	}
 	if s.Simulator != nil && *s.Simulator {
-		device = strings.TrimSpace(device + " " + lang.Sprintf(msgSimulator))
+		device = strings.TrimSpace(device + " " + t.simulator)
 	}
-	if device != "" {
-		parts = append(parts, device)
-	}
-	if s.Language != "" {
-		parts = append(parts, s.Language)
-	}
-	for i := 1; i < len(parts); i++ {
-		parts[i] = printable(parts[i])
-	}
-	return strings.TrimRight(strings.Join(parts, "  "), " ")
+	part(device)
+	part(s.Language)
+	t.buf = b
+	return strings.TrimRight(string(b), " ")
 }
 
 // refreshText prints what a refresh did: each updated session with its changes, each session loaded, not
