@@ -377,4 +377,8 @@ if [ -n "$has_100k" ]; then
 	browser_run "### The console on a 100k-session zip (Chromium)" browser-large "$has_100k" -large -runs 3
 fi
 
+# What the tables do not say: where the time and memory go, written by hand from profiles (bench/analysis.md).
+printf '\n' >>"$out_md"
+cat bench/analysis.md >>"$out_md"
+
 say "wrote $out_md in $(($(date +%s) - started)) s"
