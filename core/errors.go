@@ -3,7 +3,6 @@ package core
 import (
 	"errors"
 	"fmt"
-	"sync"
 )
 
 // Component is the 4D component name of every error the engine raises, as in 4D's error stack.
@@ -69,39 +68,9 @@ func (e *Error) Error() string {
 	return s
 }
 
-// ErrorHandler is called with each error as it is raised, in path order (4D's ON ERR CALL).
+// ErrorHandler is called with each error as it is raised, in path order (4D's ON ERR CALL). The errors of one
+// check or refresh, in that order, are its report's Errors (4D's Last errors).
 type ErrorHandler func(*Error)
-
-// ErrorStack collects the errors of one check or refresh, like 4D's Last errors.
-// It is safe for concurrent use.
-type ErrorStack struct {
-	mu      sync.Mutex
-	errors  []*Error
-	handler ErrorHandler
-}
-
-// NewErrorStack returns an empty stack that calls handler (which may be nil) on each push.
-func NewErrorStack(handler ErrorHandler) *ErrorStack {
-	return &ErrorStack{handler: handler}
-}
-
-// Push raises err: appends it and calls the handler.
-func (s *ErrorStack) Push(err *Error) {
-	s.mu.Lock()
-	s.errors = append(s.errors, err)
-	h := s.handler
-	s.mu.Unlock()
-	if h != nil {
-		h(err)
-	}
-}
-
-// Errors returns the errors raised so far, oldest first.
-func (s *ErrorStack) Errors() []*Error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]*Error{}, s.errors...)
-}
 
 // Kind classifies the errors of operations (not of checks), so that each front end maps them once:
 // to an HTTP status, an exit code, a worker error.
