@@ -61,7 +61,6 @@ var (
 	msgFixCommas  = Msg{"the trailing commas at %s", "les virgules finales en %s", "las comas finales en %s"}
 	msgFixAnd     = Msg{"%s and %s", "%s et %s", "%s y %s"}
 	msgNoSyntax   = Msg{"only a trailing comma or an extra byte-order mark can be removed without guessing: correct this syntax error in an editor", "seules une virgule finale ou une marque d'ordre des octets en trop s'enlèvent sans deviner : corrigez cette erreur de syntaxe dans un éditeur", "solo una coma final o una marca de orden de bytes de más se quitan sin adivinar: corrija este error de sintaxis en un editor"}
-	msgNoRead     = Msg{"the file cannot be read: %s", "le fichier ne peut pas être lu : %s", "el archivo no se puede leer: %s"}
 	msgNoValue    = Msg{"the value of %s (%s) cannot be told without guessing", "la valeur de %s (%s) ne se déduit pas sans deviner", "el valor de %s (%s) no se deduce sin adivinar"}
 	msgNoFolder   = Msg{"application.id and team.id make no app folder name (%q)", "application.id et team.id ne donnent pas de nom de dossier d'app (%q)", "application.id y team.id no dan un nombre de carpeta de app (%q)"}
 	msgNoName     = Msg{"session.id %q makes no session file name", "session.id %q ne donne pas de nom de fichier de session", "session.id %q no da un nombre de archivo de sesión"}
@@ -84,10 +83,10 @@ func (c *Checker) ProposeFix(e *Error, data []byte) *Fix {
 	}
 	app, name, err := sessionPath(e.Path)
 	if err != nil {
-		return none(msgNoRead, err)
+		return none(msgUnreadable, err)
 	}
 	if limit := c.Limits().MaxFileSize; int64(len(data)) > limit {
-		return none(msgNoRead, lang.Sprintf(msgTooLarge, formatSize(int64(len(data))), formatSize(limit)))
+		return none(msgUnreadable, lang.Sprintf(msgTooLarge, formatSize(int64(len(data))), formatSize(limit)))
 	}
 	f := SessionFile{Path: e.Path, App: app, Name: name}
 	if _, _, found := c.CheckBytes(f, data); found == nil || found.Code != e.Code {
@@ -429,7 +428,7 @@ func (c *Checker) FixFolder(ctx context.Context, fsys afero.Fs, root string, opt
 		ff := FileFixes{Path: e.Path, Error: e}
 		var left *Error
 		if data, _, err := ReadFile(fsys, root, e.Path, c.Limits().MaxFileSize); err != nil {
-			ff.Fixes, left = []*Fix{{Path: e.Path, Code: e.Code, Kind: FixNone, Title: c.Lang().Sprintf(msgNoRead, opMessage(err))}}, e
+			ff.Fixes, left = []*Fix{{Path: e.Path, Code: e.Code, Kind: FixNone, Title: c.Lang().Sprintf(msgUnreadable, opMessage(err))}}, e
 		} else {
 			ff.Fixes, left = c.ProposeFixes(e, data)
 			ff.Fixes, left = c.claimTargets(fsys, root, ff.Fixes, left, targets)

@@ -86,9 +86,6 @@ func (a *API) Call(ctx context.Context, method string, params []byte, data []byt
 			err = &Error{Message: fmt.Sprintf("internal error in %s: %v", method, p), Kind: core.KindInternal}
 		}
 	}()
-	if len(bytes.TrimSpace(params)) == 0 {
-		params = []byte("{}")
-	}
 	var v any
 	switch method {
 	case "openZip":
@@ -134,8 +131,6 @@ func Decode(params []byte, v any) error {
 	}
 	return nil
 }
-
-func decode(params []byte, v any) error { return Decode(params, v) }
 
 // The parameters of the console's methods (docs/api.md), read alike by the wasm module and the dev server.
 type (
@@ -228,7 +223,7 @@ func (a *API) openZip(ctx context.Context, params, data []byte) (*core.State, er
 		Name string `json:"name"`
 		Lang string `json:"lang"`
 	}
-	if err := decode(params, &p); err != nil {
+	if err := Decode(params, &p); err != nil {
 		return nil, err
 	}
 	if err := a.setLang(p.Lang); err != nil {
@@ -247,7 +242,7 @@ func (a *API) openZip(ctx context.Context, params, data []byte) (*core.State, er
 
 func (a *API) openSample(ctx context.Context, params []byte) (*core.State, error) {
 	var p LangParams
-	if err := decode(params, &p); err != nil {
+	if err := Decode(params, &p); err != nil {
 		return nil, err
 	}
 	if err := a.setLang(p.Lang); err != nil {
@@ -281,7 +276,7 @@ func (a *API) call(ctx context.Context, method string, params []byte) (any, erro
 		return ws.State(ctx)
 	case "setLang":
 		var p LangParams
-		if err := decode(params, &p); err != nil {
+		if err := Decode(params, &p); err != nil {
 			return nil, err
 		}
 		if err := a.setLang(p.Lang); err != nil {
@@ -291,20 +286,20 @@ func (a *API) call(ctx context.Context, method string, params []byte) (any, erro
 		return ws.State(ctx)
 	case "read":
 		var p PathParams
-		if err := decode(params, &p); err != nil {
+		if err := Decode(params, &p); err != nil {
 			return nil, err
 		}
 		return ws.Read(p.Path)
 	case "write":
 		var p WriteParams
-		if err := decode(params, &p); err != nil {
+		if err := Decode(params, &p); err != nil {
 			return nil, err
 		}
 		f, err := ws.Write(p.Path, []byte(p.Content), p.WriteOptions())
 		return a.withState(ctx, f, err)
 	case "remove":
 		var p RemoveParams
-		if err := decode(params, &p); err != nil {
+		if err := Decode(params, &p); err != nil {
 			return nil, err
 		}
 		if err := ws.Remove(p.Path, p.ETag); err != nil {
@@ -313,21 +308,21 @@ func (a *API) call(ctx context.Context, method string, params []byte) (any, erro
 		return ws.State(ctx)
 	case "setStatus":
 		var p StatusParams
-		if err := decode(params, &p); err != nil {
+		if err := Decode(params, &p); err != nil {
 			return nil, err
 		}
 		f, err := ws.SetStatus(p.Path, p.Status, p.ETag)
 		return a.withState(ctx, f, err)
 	case "fix":
 		var p FixParams
-		if err := decode(params, &p); err != nil {
+		if err := Decode(params, &p); err != nil {
 			return nil, err
 		}
 		f, err := ws.Fix(p.Path, p.ETag)
 		return a.withState(ctx, f, err)
 	case "create":
 		var p core.NewSession
-		if err := decode(params, &p); err != nil {
+		if err := Decode(params, &p); err != nil {
 			return nil, err
 		}
 		f, err := ws.Create(p)

@@ -56,7 +56,7 @@ func FixText(r *core.FixReport, lang core.Lang) []string {
 			label := lang.Sprintf(state)
 			add("  %s%s  mobi %d  %s", label, strings.Repeat(" ", width-len([]rune(label))), fix.Code, fix.Title)
 			for _, c := range fix.Changes {
-				add("      %s: %s → %s", c.Pointer, fixValue(c.Old, lang), fixValue(c.New, lang))
+				add("      %s: %s → %s", c.Pointer, changeValue(c.Old, lang), changeValue(c.New, lang))
 			}
 			if state == msgRefused {
 				add("      %s", file.Refused)
@@ -70,14 +70,8 @@ func FixText(r *core.FixReport, lang core.Lang) []string {
 	return append(lines, lang.Sprintf(summary, done.of(lang, fixes), left.of(lang, len(r.Errors))))
 }
 
-func value(v json.RawMessage, lang core.Lang) string {
-	if v == nil {
-		return lang.Sprintf(msgAbsent)
-	}
-	return string(v)
-}
-
-func fixValue(v json.RawMessage, lang core.Lang) string {
+// changeValue is one side of a change as the text reports show it: the JSON, or "(absent)".
+func changeValue(v json.RawMessage, lang core.Lang) string {
 	if v == nil {
 		return lang.Sprintf(msgAbsent)
 	}

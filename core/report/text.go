@@ -312,16 +312,10 @@ func refreshText(w io.Writer, r *core.RefreshReport, o Options) error {
 	const width = 12
 	indent := strings.Repeat(" ", width+1)
 	label := func(m core.Msg) string { return pad(lang.Sprintf(m), width) }
-	value := func(v []byte) string {
-		if v == nil {
-			return lang.Sprintf(msgAbsent)
-		}
-		return string(v)
-	}
 	for _, u := range r.Updated {
 		fmt.Fprintf(bw, "%s %s\n", p.yellow(label(msgUpdated)), printable(u.Path))
 		for _, c := range u.Changes {
-			fmt.Fprintf(bw, "%s%s: %s → %s\n", indent, printable(pointerOrRoot(c.Pointer)), printable(value(c.Old)), printable(value(c.New)))
+			fmt.Fprintf(bw, "%s%s: %s → %s\n", indent, printable(pointerOrRoot(c.Pointer)), printable(changeValue(c.Old, lang)), printable(changeValue(c.New, lang)))
 		}
 	}
 	for _, l := range r.Loaded {
