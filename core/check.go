@@ -319,6 +319,9 @@ func (c *Checker) checkContent(f SessionFile, data []byte) (*Session, []byte, *E
 	body := withoutBOM(data)
 	if c.schema == nil {
 		if s, ok := quickCheck(f, body); ok {
+			if err := c.checkQuicklyRead(f, body, s); err != nil {
+				return nil, nil, err
+			}
 			return s, body, nil
 		}
 	}
@@ -327,6 +330,20 @@ func (c *Checker) checkContent(f SessionFile, data []byte) (*Session, []byte, *E
 		return nil, nil, err
 	}
 	return s, body, nil
+}
+
+// checkQuicklyRead runs the checks after the schema's on a file that the quick path read: a file in the wrong
+// place or with a stale token gets its error without being parsed and validated again.
+func (c *Checker) checkQuicklyRead(f SessionFile, body []byte, s *Session) *Error {
+	if f.App == ExpectedFolder(s.TeamID, s.ApplicationID) && f.Name == s.ID && quickTokenMatches(s) {
+		return nil // the usual file, without the allocations of the checks' messages
+	}
+	for _, check := range checksAfterSchema {
+		if err := check(c, f, body, nil, s); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func withoutBOM(data []byte) []byte { return bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF")) }

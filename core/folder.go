@@ -133,17 +133,34 @@ func List(fsys afero.Fs, root string, lang Lang) (*Listing, error) {
 			continue
 		}
 		l.Apps = append(l.Apps, name)
+		// The paths of one folder's files are cut from one string: an allocation per folder, not per file.
+		first := len(l.Files)
+		l.Files = slices.Grow(l.Files, len(files))
+		var paths strings.Builder
+		size := 0
 		for _, f := range files {
-			path := name + "/" + f.Name()
+			size += len(name) + 1 + len(f.Name())
+		}
+		paths.Grow(size)
+		for _, f := range files {
 			if f.IsDir() {
-				skip(path, SkipNested)
+				skip(name+"/"+f.Name(), SkipNested)
 				continue
 			}
 			if kind, ok := classify(f.Name(), f.Type()); !ok {
-				skip(path, kind)
+				skip(name+"/"+f.Name(), kind)
 				continue
 			}
-			l.Files = append(l.Files, SessionFile{Path: path, App: name, Name: f.Name()})
+			paths.WriteString(name)
+			paths.WriteByte('/')
+			paths.WriteString(f.Name())
+			l.Files = append(l.Files, SessionFile{Path: "", App: name, Name: f.Name()})
+		}
+		all, at := paths.String(), 0
+		for i := first; i < len(l.Files); i++ {
+			n := len(name) + 1 + len(l.Files[i].Name)
+			l.Files[i].Path = all[at : at+n]
+			at += n
 		}
 	}
 	return l, nil

@@ -294,8 +294,8 @@ type quickScanner struct {
 	spans [len(filledFields)]struct{ start, end int }
 }
 
-// quickCheck returns the session of a file that passes all four checks under the embedded schema, or false.
-// data has no BOM.
+// quickCheck returns the session of a file that passes the first two checks (well formed, valid against the
+// embedded schema), or false: the file is then left to the full checks. data has no BOM.
 func quickCheck(f SessionFile, data []byte) (*Session, bool) {
 	return embeddedQuickRules().check(f, data)
 }
@@ -318,10 +318,7 @@ func (r *quickRule) check(f SessionFile, data []byte) (*Session, bool) {
 		return nil, false
 	}
 	sc.fill()
-	if f.App != ExpectedFolder(s.TeamID, s.ApplicationID) || f.Name != s.ID {
-		return nil, false
-	}
-	return s, quickTokenMatches(s)
+	return s, true
 }
 
 // ruled reads the value at the scanner against r, filling r's field, and says whether the value is valid. ok

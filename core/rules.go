@@ -19,11 +19,16 @@ func ExpectedFolder(teamID, applicationID string) string {
 
 // checksAfterParse are the checks that run on a well-formed file, in order; a file stops at the first that
 // fails. The order after "well formed" is inferred from the order of 4D's error codes in its documentation.
-var checksAfterParse = []func(c *Checker, f SessionFile, data []byte, doc map[string]any, s *Session) *Error{
-	(*Checker).checkSchema,
+var checksAfterParse = append([]sessionCheck{(*Checker).checkSchema}, checksAfterSchema...)
+
+// checksAfterSchema are the checks after the schema's, which read only the session: they also finish the
+// checks of a file that the quick path read (quickCheck), which has no doc.
+var checksAfterSchema = []sessionCheck{
 	(*Checker).checkLocation,
 	(*Checker).checkToken,
 }
+
+type sessionCheck func(c *Checker, f SessionFile, data []byte, doc map[string]any, s *Session) *Error
 
 // RefreshLoadsNewFiles says whether a refresh creates sessions for valid files it has not seen. 4D creates a
 // session when an app logs in, not when a file appears, so a refresh reports them as "not loaded".

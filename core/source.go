@@ -3,7 +3,11 @@ package core
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
+	"os"
+	"runtime"
+	"runtime/debug"
 	"strings"
 
 	"github.com/spf13/afero"
@@ -34,10 +38,32 @@ func OpenPath(fsys afero.Fs, path string, limits ZipLimits) (afero.Fs, string, e
 	if err != nil {
 		return nil, "", &OpError{Kind: KindInput, Path: path, Msg: unwrapPathError(err).Error()}
 	}
-	view, root, err := zipViewNamed(f, info.Size(), limits, path)
+	var archive io.ReaderAt = f
+	var mapped memArchive
+	if osFile, ok := f.(*os.File); ok {
+		if m, ok := mapArchive(osFile, info.Size()); ok {
+			archive, mapped = m, m
+			f.Close() // the mapping stays
+		}
+	}
+	view, root, err := func() (view *zipView, root string, err error) {
+		if mapped != nil {
+			defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+			defer recoverFault(&err, "", path)
+		}
+		return zipViewNamed(archive, info.Size(), limits, path)
+	}()
 	if err != nil {
-		f.Close()
+		if mapped != nil {
+			unmapArchive(mapped) // nothing refers to it: the errors' names are copies
+		} else {
+			f.Close()
+		}
 		return nil, "", err
+	}
+	if mapped != nil {
+		view.mapped = true
+		runtime.AddCleanup(view, unmapArchive, mapped)
 	}
 	return newOverlay(view), root, nil
 }

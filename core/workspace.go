@@ -1,7 +1,6 @@
 package core
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"sync"
@@ -87,7 +86,7 @@ func OpenZip(ctx context.Context, data []byte, name string, c *Checker, opts Wor
 	if c == nil {
 		c = &Checker{}
 	}
-	view, root, err := ZipView(bytes.NewReader(data), int64(len(data)), c.Limits().Zip)
+	view, root, err := ZipView(memArchive(data), int64(len(data)), c.Limits().Zip)
 	if err != nil {
 		return nil, err
 	}

@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/klauspost/compress/flate"
@@ -73,163 +72,34 @@ func entryName(raw string) (string, error) {
 		return "", bad("names with a drive letter are refused")
 	}
 	name := strings.TrimSuffix(raw, "/")
-	for seg := range strings.SplitSeq(name, "/") {
-		if seg == ".." {
+	clean := true
+	for rest := name; ; {
+		seg, after, more := strings.Cut(rest, "/")
+		switch seg {
+		case "..":
 			return "", bad("names with '..' would escape the folder")
+		case "", ".":
+			clean = false
 		}
+		if !more {
+			break
+		}
+		rest = after
 	}
-	clean := path.Clean(name)
-	if clean == "." {
+	if clean {
+		return name, nil // as almost every name is: path.Clean would only scan it again
+	}
+	if name = path.Clean(name); name == "." {
 		return "", bad("empty name")
 	}
-	return clean, nil
-}
-
-// zipPlan is what a zip will be once imported: its folders and its files, each under ZipRoot.
-type zipPlan struct {
-	dirs  []plannedDir
-	files []plannedFile
-}
-
-type plannedDir struct {
-	target   string
-	modified time.Time
-}
-
-type plannedFile struct {
-	target string
-	zf     *zip.File
-}
-
-// planZip reads the zip's directory and refuses, before anything is inflated, an archive that is not readable,
-// has too many entries, a name that is unsafe or given twice, a link, an encrypted entry or a file over the size
-// limit.
-func planZip(r io.ReaderAt, size int64, limits ZipLimits) (*zipPlan, error) {
-	if n := countEntryHeaders(r, size, limits.MaxEntries); n > limits.MaxEntries {
-		return nil, &ZipError{Reason: fmt.Sprintf("%d entries, over the limit of %d", n, limits.MaxEntries)}
-	}
-	zr, err := zip.NewReader(r, size)
-	if err != nil {
-		why := strings.TrimPrefix(err.Error(), "zip: ")
-		if errors.Is(err, zip.ErrFormat) {
-			why = "it is not a zip, or it is cut short"
-		}
-		return nil, &ZipError{Reason: "not a readable zip archive (" + why + ")"}
-	}
-	if len(zr.File) > limits.MaxEntries {
-		return nil, &ZipError{Reason: fmt.Sprintf("%d entries, over the limit of %d", len(zr.File), limits.MaxEntries)}
-	}
-	type entry struct {
-		name string
-		file *zip.File
-	}
-	entries := make([]entry, 0, len(zr.File))
-	names := make(map[string]bool, len(zr.File))
-	dirs := map[string]bool{}
-	underMobileApps := true
-	for _, f := range zr.File {
-		name, err := entryName(f.Name)
-		if err != nil {
-			return nil, err
-		}
-		mode := f.Mode()
-		switch {
-		case mode&fs.ModeSymlink != 0:
-			return nil, &ZipError{Entry: f.Name, Reason: "links are refused"}
-		case f.Flags&0x1 != 0:
-			return nil, &ZipError{Entry: f.Name, Reason: "encrypted entries cannot be read"}
-		case !f.FileInfo().IsDir() && !mode.IsRegular():
-			return nil, &ZipError{Entry: f.Name, Reason: "not a regular file"}
-		}
-		isDir := f.FileInfo().IsDir()
-		if isDir {
-			dirs[name] = true
-		} else {
-			if names[name] {
-				return nil, &ZipError{Entry: f.Name, Reason: "the name appears twice in the archive"}
-			}
-			names[name] = true
-		}
-		if !isMacJunk(name) && name != "MobileApps" && !strings.HasPrefix(name, "MobileApps/") {
-			underMobileApps = false
-		}
-		entries = append(entries, entry{name, f})
-	}
-	for name := range names {
-		if dirs[name] {
-			return nil, &ZipError{Entry: name, Reason: "the name is both a file and a folder"}
-		}
-		for dir := name; ; { // its folders, without path.Dir's copies: names are clean already
-			i := strings.LastIndexByte(dir, '/')
-			if i < 0 {
-				break
-			}
-			dir = dir[:i]
-			if names[dir] {
-				return nil, &ZipError{Entry: name, Reason: fmt.Sprintf("its folder %q is also a file", dir)}
-			}
-		}
-	}
-	strip := ""
-	if underMobileApps && len(entries) > 0 {
-		strip = "MobileApps"
-	}
-	plan := &zipPlan{files: make([]plannedFile, 0, len(names))}
-	var total int64
-	for _, e := range entries {
-		rel := e.name
-		if strip != "" {
-			if rel == strip {
-				continue
-			}
-			if !strings.HasPrefix(rel, strip+"/") {
-				continue // macOS junk beside the MobileApps folder
-			}
-			rel = strings.TrimPrefix(rel, strip+"/")
-		}
-		target := ZipRoot + "/" + rel // rel is clean (entryName)
-		if e.file.FileInfo().IsDir() {
-			plan.dirs = append(plan.dirs, plannedDir{target, e.file.Modified})
-			continue
-		}
-		if e.file.UncompressedSize64 > uint64(limits.MaxFileSize) {
-			return nil, &ZipError{Entry: e.file.Name, Reason: fmt.Sprintf("expands to %s, over the %s limit per file", formatSize(int64(min(e.file.UncompressedSize64, 1<<62))), formatSize(limits.MaxFileSize))}
-		}
-		// A file that inflates to other than its declared size is refused when read, so the declared sizes
-		// are what the import will hold: the total is judged here, before anything is inflated.
-		if total += int64(e.file.UncompressedSize64); total > limits.MaxTotalSize {
-			return nil, &ZipError{Entry: e.file.Name, Reason: fmt.Sprintf("the archive expands to more than %s in all, over the limit", formatSize(limits.MaxTotalSize))}
-		}
-		plan.files = append(plan.files, plannedFile{target, e.file})
-	}
-	return plan, nil
-}
-
-// countEntryHeaders counts the central-directory signatures of the archive, stopping past stop. zip.NewReader
-// reads every entry header it finds, whatever count the archive declares, at about 200 bytes of memory each:
-// without this bound, a 1 GiB archive of empty entries would take gigabytes before the limit on entries is
-// even looked at. The count is an upper bound of the entries: a zip stored uncompressed inside counts its own.
-func countEntryHeaders(r io.ReaderAt, size int64, stop int) int {
-	sig := []byte("PK\x01\x02")
-	buf := make([]byte, max(min(size, 1<<20), 0))
-	n := 0
-	for off := int64(0); off < size && n <= stop; {
-		k, err := r.ReadAt(buf, off)
-		n += bytes.Count(buf[:k], sig)
-		if err != nil || off+int64(k) >= size || k < len(sig) {
-			break // what cannot be read, zip.NewReader reports
-		}
-		off += int64(k - (len(sig) - 1)) // a signature across two reads is counted in the second
-	}
-	return n
+	return name, nil
 }
 
 // entryReader reads entries one after another with one decompressor. A session file is a few hundred bytes,
-// so the cost of a zip of them is in starting each entry, not in inflating: the compressed bytes are read in
-// one call into a reused buffer and inflated from memory (klauspost's inflater has a fast path for a
-// bytes.Reader that the standard library's lacks), which halves the import in WebAssembly.
+// so the cost of a zip of them is in starting each entry, not in inflating: its local header and compressed
+// bytes are read in one call into a reused buffer (or sliced, when the archive is in memory) and inflated from
+// memory (klauspost's inflater has a fast path for a bytes.Reader that the standard library's lacks).
 type entryReader struct {
-	out      bytes.Buffer // what read returns, reused: the caller copies it before the next read
 	limited  io.LimitedReader
 	r        io.ReaderAt
 	size     int64
@@ -242,69 +112,140 @@ type entryReader struct {
 // are streamed.
 const rawInMemory = 1 << 20
 
-// read reads one entry, trusting the bytes that come out rather than the size the header declares, and checks
-// them against the header's size and CRC-32. What it returns is valid until the next read.
-func (er *entryReader) read(f *zip.File, limit int64) ([]byte, error) {
-	bad := func(reason string) error { return &ZipError{Entry: f.Name, Reason: reason} }
-	off, err := f.DataOffset()
-	if err != nil {
-		return nil, bad(strings.TrimPrefix(err.Error(), "zip: "))
+// memArchive is an archive held in memory, whose entries are sliced rather than copied.
+type memArchive []byte
+
+func (m memArchive) ReadAt(p []byte, off int64) (int, error) {
+	if off < 0 || off >= int64(len(m)) {
+		return 0, io.EOF
 	}
-	if off > er.size || f.CompressedSize64 > uint64(er.size-off) {
+	n := copy(p, m[off:])
+	if n < len(p) {
+		return n, io.EOF
+	}
+	return n, nil
+}
+
+// compressed returns a reader of the entry's compressed bytes, after its local header.
+func (er *entryReader) compressed(rec *zipRecord) (io.Reader, error) {
+	bad := func(reason string) error { return &ZipError{Entry: rec.name, Reason: reason} }
+	off := rec.headerOffset
+	if off < 0 || off > er.size-localHeaderLen || rec.compressed > uint64(er.size) {
 		return nil, bad("the archive is truncated")
 	}
-	csize := int64(f.CompressedSize64)
+	csize := int64(rec.compressed)
+	corrupt := bad("its local header is not where the directory says: the archive is corrupt")
+	if mem, ok := er.r.(memArchive); ok {
+		start, ok := localDataOffset(mem[off:])
+		if !ok {
+			return nil, corrupt
+		}
+		if start += off; start > er.size-csize {
+			return nil, bad("the archive is truncated")
+		}
+		er.src.Reset(mem[start : start+csize])
+		return &er.src, nil
+	}
+	// The local header's extra fields are almost always the directory's, so one read gets the header and the
+	// data; a second read gets what a longer local header pushed past it.
+	guess := localHeaderLen + int64(len(rec.name)) + int64(rec.extraLen)
+	span := guess
+	if csize <= rawInMemory {
+		span += csize
+	}
+	span = min(span, er.size-off)
+	if int64(cap(er.raw)) < span {
+		er.raw = make([]byte, span)
+	}
+	head := er.raw[:span]
+	if n, err := er.r.ReadAt(head, off); n < len(head) {
+		return nil, bad(fmt.Sprintf("cannot be read: %v", err))
+	}
+	start, ok := localDataOffset(head)
+	if !ok {
+		return nil, corrupt
+	}
+	if off+start > er.size-csize {
+		return nil, bad("the archive is truncated")
+	}
+	if csize > rawInMemory {
+		return bufio.NewReader(io.NewSectionReader(er.r, off+start, csize)), nil
+	}
+	if start+csize > int64(len(head)) {
+		whole := start + csize
+		if int64(cap(er.raw)) < whole {
+			grown := make([]byte, whole)
+			copy(grown, head)
+			er.raw = grown
+		}
+		head = er.raw[:whole]
+		at := span
+		if n, err := er.r.ReadAt(head[at:], off+at); n < len(head[at:]) {
+			return nil, bad(fmt.Sprintf("cannot be read: %v", err))
+		}
+	}
+	er.src.Reset(head[start : start+csize])
+	return &er.src, nil
+}
+
+// read reads one entry, trusting the bytes that come out rather than the size the header declares, and checks
+// them against the header's size and CRC-32. What it returns is the caller's.
+func (er *entryReader) read(rec *zipRecord, limit int64) ([]byte, error) {
+	bad := func(reason string) error { return &ZipError{Entry: rec.name, Reason: reason} }
 	var body io.Reader
-	switch f.Method {
-	case zip.Store:
-		body = io.NewSectionReader(er.r, off, csize)
-	case zip.Deflate:
-		var compressed io.Reader
-		if csize <= rawInMemory {
-			if int64(cap(er.raw)) < csize {
-				er.raw = make([]byte, csize)
-			}
-			raw := er.raw[:csize]
-			if _, err := er.r.ReadAt(raw, off); err != nil && !errors.Is(err, io.EOF) {
+	switch rec.method {
+	case zip.Store, zip.Deflate:
+		compressed, err := er.compressed(rec)
+		if err != nil {
+			return nil, err
+		}
+		body = compressed
+		if rec.method == zip.Deflate {
+			if er.inflater == nil {
+				er.inflater = flate.NewReader(compressed)
+			} else if err := er.inflater.(flate.Resetter).Reset(compressed, nil); err != nil {
 				return nil, bad(err.Error())
 			}
-			er.src.Reset(raw)
-			compressed = &er.src
-		} else {
-			compressed = bufio.NewReader(io.NewSectionReader(er.r, off, csize))
+			body = er.inflater
 		}
-		if er.inflater == nil {
-			er.inflater = flate.NewReader(compressed)
-		} else if err := er.inflater.(flate.Resetter).Reset(compressed, nil); err != nil {
-			return nil, bad(err.Error())
-		}
-		body = er.inflater
 	default:
-		return nil, bad(fmt.Sprintf("compressed with method %d, which cannot be read: zip the folder again with the usual (deflate) compression", f.Method))
+		return nil, bad(fmt.Sprintf("compressed with method %d, which cannot be read: zip the folder again with the usual (deflate) compression", rec.method))
 	}
-	// Sized from the header so that a session file is read in one allocation; capped, since a header can lie.
-	buf := &er.out
-	buf.Reset()
-	if er.out.Cap() > 4<<20 {
-		er.out = bytes.Buffer{} // one large entry is not kept for the rest of the import
-	}
-	buf.Grow(int(min(int64(min(f.UncompressedSize64, 1<<20)), limit)) + bytes.MinRead)
 	// One byte past what the header declares is enough to know it lied: a bomb is not inflated further.
-	er.limited = io.LimitedReader{R: body, N: min(limit, int64(min(f.UncompressedSize64, 1<<62))) + 1}
-	n, err := buf.ReadFrom(&er.limited)
+	want := min(limit, int64(min(rec.size, 1<<62))) + 1
+	var data []byte
+	var err error
+	if want <= 1<<20 {
+		// A session file: read into a buffer of its own, sized from the header, which the caller keeps.
+		data = make([]byte, want)
+		var n int
+		n, err = io.ReadFull(body, data)
+		data = data[:n]
+		if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+			err = nil // shorter than declared: judged below
+		}
+	} else {
+		// A header that declares a large entry may lie: the buffer grows with what comes out instead.
+		var buf bytes.Buffer
+		buf.Grow(1<<20 + bytes.MinRead)
+		er.limited = io.LimitedReader{R: body, N: want}
+		_, err = buf.ReadFrom(&er.limited)
+		data = buf.Bytes()
+	}
+	n := int64(len(data))
 	switch {
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return nil, bad("the archive is truncated")
 	case err != nil:
 		return nil, bad(strings.TrimPrefix(err.Error(), "flate: "))
-	case uint64(n) < f.UncompressedSize64:
+	case uint64(n) < rec.size:
 		return nil, bad("the archive is truncated")
 	case n > limit:
 		return nil, bad(fmt.Sprintf("expands to more than %s, over the limit per file", formatSize(limit)))
-	case uint64(n) > f.UncompressedSize64, f.CRC32 != 0 && crc32.ChecksumIEEE(buf.Bytes()) != f.CRC32:
+	case uint64(n) > rec.size, rec.crc32 != 0 && crc32.ChecksumIEEE(data) != rec.crc32:
 		return nil, bad("the data does not match the size or checksum its header declares")
 	}
-	return buf.Bytes(), nil
+	return data, nil
 }
 
 // ExportZip writes the folder under root to w as a zip whose top folder is MobileApps/, so that importing it

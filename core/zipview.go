@@ -1,16 +1,18 @@
 package core
 
 import (
-	"archive/zip"
-	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path"
+	"runtime"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -30,7 +32,7 @@ func ZipView(r io.ReaderAt, size int64, limits ZipLimits) (afero.Fs, string, err
 
 // zipViewNamed is ZipView of the zip file archive, which its errors name.
 func zipViewNamed(r io.ReaderAt, size int64, limits ZipLimits, archive string) (*zipView, string, error) {
-	plan, err := planZip(r, size, limits)
+	v, err := readZipView(r, size, limits)
 	if err != nil {
 		var ze *ZipError
 		if errors.As(err, &ze) {
@@ -38,34 +40,144 @@ func zipViewNamed(r io.ReaderAt, size int64, limits ZipLimits, archive string) (
 		}
 		return nil, "", err
 	}
-	v := &zipView{r: r, size: size, limit: limits.MaxFileSize, archive: archive, dirs: map[string]*zipNode{}}
-	v.dir("/", time.Time{})
-	v.dir(ZipRoot, time.Time{})
-	for _, d := range plan.dirs {
-		v.dir(d.target, d.modified)
-	}
-	// The folders' files counted first, so that each folder's map is made at its size.
-	counts := map[string]int{}
-	for _, f := range plan.files {
-		parent, _ := splitLast(f.target)
-		counts[parent]++
-	}
-	nodes := make([]zipNode, len(plan.files)) // one allocation for every file
-	for i, f := range plan.files {
-		parent, name := splitLast(f.target)
-		d := v.dir(parent, time.Time{})
-		n := &nodes[i]
-		n.name, n.zf = name, f.zf
-		d.children = append(d.children, n)
-		if d.files == nil {
-			d.files = make(map[string]*zipNode, counts[parent])
-		}
-		d.files[name] = n
-	}
-	for _, d := range v.dirs {
-		slices.SortFunc(d.children, func(a, b *zipNode) int { return strings.Compare(a.name, b.name) })
-	}
+	v.archive = archive
 	return v, ZipRoot, nil
+}
+
+// readZipView reads the zip's directory and refuses, before anything is inflated, an archive that is not
+// readable, has too many entries, a name that is unsafe or given twice, a link, an encrypted entry, or files
+// over the size limits.
+func readZipView(r io.ReaderAt, size int64, limits ZipLimits) (*zipView, error) {
+	records, err := readZipDirectory(r, size, limits.MaxEntries)
+	var many errTooManyEntries
+	switch {
+	case errors.As(err, &many):
+		return nil, &ZipError{Reason: fmt.Sprintf("%d entries, over the limit of %d", many.n, limits.MaxEntries)}
+	case err != nil:
+		return nil, &ZipError{Reason: "not a readable zip archive (" + err.Error() + ")"}
+	}
+	clean := make([]string, len(records)) // each entry's name as entryName cleans it, for errors
+	underMobileApps, inMobileApps := true, false
+	for i := range records {
+		rec := &records[i]
+		name, err := entryName(rec.name)
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case rec.mode&fs.ModeSymlink != 0:
+			return nil, &ZipError{Entry: rec.name, Reason: "links are refused"}
+		case rec.flags&0x1 != 0:
+			return nil, &ZipError{Entry: rec.name, Reason: "encrypted entries cannot be read"}
+		case !rec.isDir() && !rec.mode.IsRegular():
+			return nil, &ZipError{Entry: rec.name, Reason: "not a regular file"}
+		}
+		clean[i] = name
+		inside := strings.HasPrefix(name, "MobileApps/")
+		inMobileApps = inMobileApps || inside
+		if !isMacJunk(name) && name != "MobileApps" && !inside {
+			underMobileApps = false
+		}
+	}
+	const top = "MobileApps/"
+	strip := underMobileApps && len(records) > 0
+
+	v := &zipView{r: r, size: size, limit: limits.MaxFileSize, dirs: map[string]*zipNode{}}
+	v.dir("/", -1)
+	v.dir(ZipRoot, -1)
+	nodes := make([]zipNode, 0, len(records)) // one allocation for every file; never grown, so never moved
+	var total int64
+	lastParent, lastDir := "", (*zipNode)(nil)
+	for i := range records {
+		rec := &records[i]
+		rel := clean[i]
+		if strip {
+			if rel == "MobileApps" {
+				if !rec.isDir() && inMobileApps {
+					return nil, &ZipError{Entry: rel, Reason: "the name is both a file and a folder"}
+				}
+				continue
+			}
+			if !strings.HasPrefix(rel, top) {
+				continue // macOS junk beside the MobileApps folder
+			}
+			rel = rel[len(top):]
+		}
+		if rec.isDir() {
+			d := v.dir(ZipRoot+"/"+rel, i)
+			d.modified, d.explicit = rec.modified, true
+			continue
+		}
+		if rec.size > uint64(limits.MaxFileSize) {
+			return nil, &ZipError{Entry: rec.name, Reason: fmt.Sprintf("expands to %s, over the %s limit per file", formatSize(int64(min(rec.size, 1<<62))), formatSize(limits.MaxFileSize))}
+		}
+		// A file that inflates to other than its declared size is refused when read, so the declared sizes
+		// are what the view will give: the total is judged here, before anything is inflated.
+		if total += int64(rec.size); total > limits.MaxTotalSize {
+			return nil, &ZipError{Entry: rec.name, Reason: fmt.Sprintf("the archive expands to more than %s in all, over the limit", formatSize(limits.MaxTotalSize))}
+		}
+		parent, name := "", rel
+		if j := strings.LastIndexByte(rel, '/'); j >= 0 {
+			parent, name = rel[:j], rel[j+1:]
+		}
+		if lastDir == nil || parent != lastParent { // entries of one folder mostly come together: one lookup for them
+			full := ZipRoot
+			if parent != "" {
+				full += "/" + parent
+			}
+			lastParent, lastDir = parent, v.dir(full, i)
+		}
+		nodes = append(nodes, zipNode{name: name, rec: rec, entry: i})
+		lastDir.children = append(lastDir.children, &nodes[len(nodes)-1])
+	}
+	v.sortFolders()
+	for _, d := range v.dirList {
+		for j := 1; j < len(d.children); j++ {
+			a, b := d.children[j-1], d.children[j]
+			if a.name != b.name {
+				continue
+			}
+			if a.rec != nil && b.rec != nil {
+				return nil, &ZipError{Entry: b.rec.name, Reason: "the name appears twice in the archive"}
+			}
+			file, folder := a, b
+			if a.rec == nil {
+				file, folder = b, a
+			}
+			if folder.explicit {
+				return nil, &ZipError{Entry: clean[file.entry], Reason: "the name is both a file and a folder"}
+			}
+			return nil, &ZipError{Entry: clean[folder.entry], Reason: fmt.Sprintf("its folder %q is also a file", clean[file.entry])}
+		}
+	}
+	return v, nil
+}
+
+// sortFolders puts each folder's entries in name order (in archive order where names are equal) and indexes
+// its files by name, the folders shared among the cores: a zip of sessions is a few folders of many files.
+func (v *zipView) sortFolders() {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(v.dirList)) {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < len(v.dirList); i = int(next.Add(1) - 1) {
+				d := v.dirList[i]
+				slices.SortFunc(d.children, func(a, b *zipNode) int {
+					if c := strings.Compare(a.name, b.name); c != 0 {
+						return c
+					}
+					return a.entry - b.entry
+				})
+				d.files = make(map[string]*zipNode, len(d.children))
+				for _, n := range d.children {
+					if n.rec != nil {
+						d.files[n.name] = n
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // zipView is the filesystem of ZipView. Its folders are kept by path, and each folder's files by name.
@@ -74,16 +186,20 @@ type zipView struct {
 	size    int64
 	limit   int64  // of one entry, inflated
 	archive string // the zip file's name, for errors
+	mapped  bool   // r is a mapping of the file, whose reads can fault
 	dirs    map[string]*zipNode
-	readers sync.Pool // *entryReader: one inflater per goroutine at a time
+	dirList []*zipNode // the folders in the order they were made
+	readers sync.Pool  // *entryReader: one inflater per goroutine at a time
 }
 
 type zipNode struct {
 	name     string
-	zf       *zip.File           // nil for a folder
+	rec      *zipRecord          // nil for a folder
+	entry    int                 // the index of its record; of a folder, of the first entry inside it (-1: none)
+	explicit bool                // a folder that has an entry of its own
 	modified time.Time           // of a folder
 	children []*zipNode          // of a folder, in name order
-	files    map[string]*zipNode // of a folder, its files by name
+	files    map[string]*zipNode // of a folder, its files by name: a lookup per file checked, cheaper than a search
 }
 
 func splitLast(p string) (dir, name string) {
@@ -94,20 +210,18 @@ func splitLast(p string) (dir, name string) {
 	return p[:i], p[i+1:]
 }
 
-// dir returns the folder at p, making it and its parents when the zip has no entry for them.
-func (v *zipView) dir(p string, modified time.Time) *zipNode {
+// dir returns the folder at p, making it and its parents, for the entry at index entry, when there is none yet.
+func (v *zipView) dir(p string, entry int) *zipNode {
 	if d := v.dirs[p]; d != nil {
-		if !modified.IsZero() {
-			d.modified = modified
-		}
 		return d
 	}
 	_, name := splitLast(p)
-	d := &zipNode{name: name, modified: modified}
+	d := &zipNode{name: name, entry: entry}
 	v.dirs[p] = d
+	v.dirList = append(v.dirList, d)
 	if p != "/" {
 		parent, _ := splitLast(p)
-		pd := v.dir(parent, time.Time{})
+		pd := v.dir(parent, entry)
 		pd.children = append(pd.children, d)
 	}
 	return d
@@ -185,21 +299,39 @@ func (v *zipView) Chtimes(name string, _ time.Time, _ time.Time) error {
 }
 
 // inflate reads the entry of n, within the view's limit, into a buffer of its own.
-func (v *zipView) inflate(n *zipNode) ([]byte, error) {
+func (v *zipView) inflate(n *zipNode) (data []byte, err error) {
+	if v.mapped {
+		defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+		defer recoverFault(&err, n.rec.name, v.archive)
+	}
 	er, _ := v.readers.Get().(*entryReader)
 	if er == nil {
 		er = &entryReader{r: v.r, size: v.size}
 	}
-	defer v.readers.Put(er)
-	data, err := er.read(n.zf, v.limit)
+	data, err = er.read(n.rec, v.limit)
 	if err != nil {
 		var ze *ZipError
 		if errors.As(err, &ze) {
 			ze.Archive = v.archive
 		}
+		v.readers.Put(er)
 		return nil, err
 	}
-	return bytes.Clone(data), nil // er reuses its buffer
+	v.readers.Put(er) // not after a fault: its inflater stopped halfway
+	return data, nil
+}
+
+// recoverFault, deferred after debug.SetPanicOnFault(true), makes a fault reading a mapped archive (its file
+// cut short meanwhile, which the kernel signals as SIGBUS) an error that names the entry, instead of a crash.
+func recoverFault(err *error, entry, archive string) {
+	r := recover()
+	if r == nil {
+		return
+	}
+	if _, ok := r.(interface{ Addr() uintptr }); !ok {
+		panic(r)
+	}
+	*err = &ZipError{Archive: archive, Entry: entry, Reason: "the archive changed on disk while it was read"}
 }
 
 // nodeInfo is the fs.FileInfo and fs.DirEntry of a node. Files read as 0644 and folders as 0755, whatever the
@@ -208,24 +340,24 @@ type nodeInfo struct{ n *zipNode }
 
 func (i nodeInfo) Name() string { return i.n.name }
 func (i nodeInfo) Size() int64 {
-	if i.n.zf == nil {
+	if i.n.rec == nil {
 		return 0
 	}
-	return int64(min(i.n.zf.UncompressedSize64, 1<<62))
+	return int64(min(i.n.rec.size, 1<<62))
 }
 func (i nodeInfo) Mode() fs.FileMode {
-	if i.n.zf == nil {
+	if i.n.rec == nil {
 		return fs.ModeDir | 0o755
 	}
 	return 0o644
 }
 func (i nodeInfo) ModTime() time.Time {
-	if i.n.zf == nil {
+	if i.n.rec == nil {
 		return i.n.modified
 	}
-	return i.n.zf.Modified
+	return i.n.rec.modified
 }
-func (i nodeInfo) IsDir() bool                { return i.n.zf == nil }
+func (i nodeInfo) IsDir() bool                { return i.n.rec == nil }
 func (i nodeInfo) Sys() any                   { return nil }
 func (i nodeInfo) Type() fs.FileMode          { return i.Mode().Type() }
 func (i nodeInfo) Info() (fs.FileInfo, error) { return i, nil }
@@ -243,7 +375,7 @@ type zipFile struct {
 }
 
 func (f *zipFile) load() error {
-	if f.node.zf == nil {
+	if f.node.rec == nil {
 		return &fs.PathError{Op: "read", Path: f.name, Err: syscall.EISDIR}
 	}
 	if !f.loaded {
@@ -302,7 +434,7 @@ func (f *zipFile) Seek(offset int64, whence int) (int64, error) {
 }
 
 func (f *zipFile) ReadDir(count int) ([]fs.DirEntry, error) {
-	if f.node.zf != nil {
+	if f.node.rec != nil {
 		return nil, &fs.PathError{Op: "readdir", Path: f.name, Err: syscall.ENOTDIR}
 	}
 	rest := f.node.children[f.dirAt:]
