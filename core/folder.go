@@ -6,8 +6,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"syscall"
 
 	"github.com/spf13/afero"
@@ -90,6 +93,8 @@ func classify(name string, mode fs.FileMode) (SkipKind, bool) {
 
 // List reads the folder structure under root: app folders and their session files, in name order, and every
 // skipped entry with its reason. A missing root is an empty listing; a root that cannot be read is an error.
+// The app folders are listed on every core (a folder of 100k sessions is a few folders of many files), and
+// the listing is the same as one made in order.
 func List(fsys afero.Fs, root string, lang Lang) (*Listing, error) {
 	l := &Listing{Unreadable: map[string]bool{}}
 	entries, err := readDir(fsys, root)
@@ -100,70 +105,111 @@ func List(fsys afero.Fs, root string, lang Lang) (*Listing, error) {
 		}
 		return nil, fmt.Errorf("cannot read the folder %s: %w", root, err)
 	}
-	skip := func(path string, kind SkipKind) {
-		l.Skipped = append(l.Skipped, Skipped{Path: path, Reason: lang.Sprintf(skipMessages[kind]), Kind: kind})
-	}
-	for _, app := range entries {
+	skipped := func(path string, kind SkipKind) Skipped { return skipEntry(lang, path, kind) }
+	apps := make([]appListing, len(entries))
+	var folders []int // the entries that are app folders, to list
+	for i, app := range entries {
 		name := app.Name()
 		switch {
 		case app.Type()&fs.ModeSymlink != 0:
-			skip(name, SkipLink)
-			continue
+			apps[i].skipped = []Skipped{skipped(name, SkipLink)}
 		case name == "__MACOSX" || strings.HasPrefix(name, "._"):
-			skip(name, SkipJunk)
-			continue
+			apps[i].skipped = []Skipped{skipped(name, SkipJunk)}
 		case !app.IsDir():
-			skip(name, SkipRootFile)
-			continue
+			apps[i].skipped = []Skipped{skipped(name, SkipRootFile)}
 		case strings.HasPrefix(name, "."):
-			skip(name, SkipHidden)
-			continue
-		}
-		files, err := readDir(fsys, filepath.Join(root, name))
-		if err != nil {
-			if errors.Is(err, fs.ErrNotExist) {
-				continue // deleted while we read: it has no sessions now
-			}
-			if errors.Is(err, syscall.ENOTDIR) {
-				skip(name, SkipRootFile) // replaced by a file while we read: what the next listing will say
-				continue
-			}
-			l.Unreadable[name] = true
-			l.Skipped = append(l.Skipped, Skipped{Path: name, Reason: lang.Sprintf(msgUnreadable, err), Kind: SkipUnreadable})
-			continue
-		}
-		l.Apps = append(l.Apps, name)
-		// The paths of one folder's files are cut from one string: an allocation per folder, not per file.
-		first := len(l.Files)
-		l.Files = slices.Grow(l.Files, len(files))
-		var paths strings.Builder
-		size := 0
-		for _, f := range files {
-			size += len(name) + 1 + len(f.Name())
-		}
-		paths.Grow(size)
-		for _, f := range files {
-			if f.IsDir() {
-				skip(name+"/"+f.Name(), SkipNested)
-				continue
-			}
-			if kind, ok := classify(f.Name(), f.Type()); !ok {
-				skip(name+"/"+f.Name(), kind)
-				continue
-			}
-			paths.WriteString(name)
-			paths.WriteByte('/')
-			paths.WriteString(f.Name())
-			l.Files = append(l.Files, SessionFile{Path: "", App: name, Name: f.Name()})
-		}
-		all, at := paths.String(), 0
-		for i := first; i < len(l.Files); i++ {
-			n := len(name) + 1 + len(l.Files[i].Name)
-			l.Files[i].Path = all[at : at+n]
-			at += n
+			apps[i].skipped = []Skipped{skipped(name, SkipHidden)}
+		default:
+			folders = append(folders, i)
 		}
 	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(folders)) {
+		wg.Go(func() {
+			for k := int(next.Add(1) - 1); k < len(folders); k = int(next.Add(1) - 1) {
+				i := folders[k]
+				apps[i] = listApp(fsys, root, entries[i].Name(), lang)
+			}
+		})
+	}
+	wg.Wait()
+	files := 0
+	for _, a := range apps {
+		files += len(a.files)
+	}
+	l.Files = make([]SessionFile, 0, files)
+	for i, a := range apps {
+		if a.listed {
+			l.Apps = append(l.Apps, entries[i].Name())
+		}
+		if a.unreadable {
+			l.Unreadable[entries[i].Name()] = true
+		}
+		l.Files = append(l.Files, a.files...)
+		l.Skipped = append(l.Skipped, a.skipped...)
+	}
 	return l, nil
+}
+
+// appListing is what one entry at the root adds to a Listing.
+type appListing struct {
+	listed     bool // an app folder, listed
+	unreadable bool
+	files      []SessionFile
+	skipped    []Skipped
+}
+
+func skipEntry(lang Lang, path string, kind SkipKind) Skipped {
+	return Skipped{Path: path, Reason: lang.Sprintf(skipMessages[kind]), Kind: kind}
+}
+
+// listApp lists the app folder name: its session files, and what it holds that is not one.
+func listApp(fsys afero.Fs, root, name string, lang Lang) appListing {
+	skipped := func(path string, kind SkipKind) Skipped { return skipEntry(lang, path, kind) }
+	var a appListing
+	files, err := readDir(fsys, filepath.Join(root, name))
+	if err != nil {
+		switch {
+		case errors.Is(err, fs.ErrNotExist): // deleted while we read: it has no sessions now
+		case errors.Is(err, syscall.ENOTDIR):
+			a.skipped = []Skipped{skipped(name, SkipRootFile)} // replaced by a file while we read: what the next listing will say
+		default:
+			a.unreadable = true
+			a.skipped = []Skipped{{Path: name, Reason: lang.Sprintf(msgUnreadable, err), Kind: SkipUnreadable}}
+		}
+		return a
+	}
+	a.listed = true
+	// The paths of the folder's files are cut from one string: an allocation per folder, not per file.
+	a.files = make([]SessionFile, 0, len(files))
+	var paths strings.Builder
+	size := 0
+	for _, f := range files {
+		size += len(name) + 1 + len(f.Name())
+	}
+	paths.Grow(size)
+	for _, f := range files {
+		if f.IsDir() {
+			a.skipped = append(a.skipped, skipped(name+"/"+f.Name(), SkipNested))
+			continue
+		}
+		if kind, ok := classify(f.Name(), f.Type()); !ok {
+			a.skipped = append(a.skipped, skipped(name+"/"+f.Name(), kind))
+			continue
+		}
+		paths.WriteString(name)
+		paths.WriteByte('/')
+		paths.WriteString(f.Name())
+		a.files = append(a.files, SessionFile{App: name, Name: f.Name()})
+	}
+	all, at := paths.String(), 0
+	for i := range a.files {
+		n := len(name) + 1 + len(a.files[i].Name)
+		a.files[i].Path = all[at : at+n]
+		at += n
+	}
+	return a
 }
 
 // readDir lists a directory sorted by name, without following links. It reads the entries' types from the
