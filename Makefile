@@ -59,6 +59,7 @@ fuzz:
 	$(GO) test ./core -run '^$$' -fuzz '^FuzzDecodeToken$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./core -run '^$$' -fuzz '^FuzzCheckBytes$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./core -run '^$$' -fuzz '^FuzzImportZip$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./core -run '^$$' -fuzz '^FuzzZipDirectory$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./core -run '^$$' -fuzz '^FuzzQuickAgrees$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./core -run '^$$' -fuzz '^FuzzProposeFix$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./cmd/devserver -run '^$$' -fuzz '^FuzzHandler$$' -fuzztime $(FUZZTIME)

@@ -14,7 +14,7 @@ func mapArchive(f *os.File, size int64) (m memArchive, ok bool) {
 	if size <= 0 || int64(int(size)) != size {
 		return nil, false
 	}
-	data, err := syscall.Mmap(int(f.Fd()), 0, int(size), syscall.PROT_READ, syscall.MAP_SHARED|syscall.MAP_POPULATE)
+	data, err := syscall.Mmap(int(f.Fd()), 0, int(size), syscall.PROT_READ, mapFlags)
 	if err != nil {
 		return nil, false
 	}

@@ -295,8 +295,12 @@ func write(b *strings.Builder, dir string, sizes []string, repo string) error {
 			mean = d.Bytes / int64(d.Files)
 		}
 		p("\n### %s sessions\n\n", size)
-		p("%d session files, %.1f MB, %d bytes on average; the peers get %d of them (see below). %s timed runs each; peers in batches of up to %s files.\n\n",
-			d.Files, float64(d.Bytes)/1e6, mean, d.PeerFiles, settings["runs"], settings["batch"])
+		own := settings["own runs"]
+		if own == "" {
+			own = settings["runs"]
+		}
+		p("%d session files, %.1f MB, %d bytes on average; the peers get %d of them (see below). %s timed runs of mobisess and the floors, %s of each peer; peers in batches of up to %s files.\n\n",
+			d.Files, float64(d.Bytes)/1e6, mean, d.PeerFiles, own, settings["runs"], settings["batch"])
 		p("| tool | median | min – max | ÷ mobisess check | peak RSS | files | invalid |\n|---|---|---|---|---|---|---|\n")
 		tools := loadTools(filepath.Join(dir, size))
 		lastTools = tools
