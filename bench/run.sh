@@ -56,7 +56,7 @@ mkdir -p "$RES" "$BIN" "$LOGS" "$PEERS/bin"
 
 say "building mobisess and the bench tools"
 go build -o "$BIN/mobisess" ./cmd/mobisess || die "cannot build mobisess"
-for t in gen floor report; do
+for t in gen floor interleave report; do
 	go build -o "$BIN/$t" "./bench/$t" || die "cannot build bench/$t"
 done
 command -v hyperfine >/dev/null || die "hyperfine is missing: apt-get install -y hyperfine"
@@ -269,6 +269,19 @@ run_size() {
 		"$check --format sarif $data/MobileApps"
 	tool "$label" mobisess-zip "$own_runs" "\`mobisess check --lang en DIR.zip\` (zip without directory entries)" "$check $data/MobileApps.zip"
 	tool "$label" mobisess-zip-json "$own_runs" "\`mobisess check --lang en --format json DIR.zip\`" "$check --format json $data/MobileApps.zip"
+	# The targets' two sides again, interleaved round by round (bench/interleave says why): the targets table
+	# divides these.
+	say "$label: the targets' processes, interleaved, $((own_runs + 2)) rounds"
+	"$BIN/interleave" -rounds $((own_runs + 2)) -out "$RES/$label/interleaved.json" \
+		"floor-valid=$REPO/$BIN/floor valid -root $data/MobileApps" \
+		"mobisess-dir=$check $data/MobileApps" \
+		"mobisess-dir-json=$check --format json $data/MobileApps" \
+		"mobisess-dir-sarif=$check --format sarif $data/MobileApps" \
+		"floor-zip=$REPO/$BIN/floor zip -zip $data/MobileApps.zip" \
+		"mobisess-zip=$check $data/MobileApps.zip" \
+		"mobisess-zip-json=$check --format json $data/MobileApps.zip" \
+		2>"$LOGS/interleave-$label.log" || say "$label: bench/interleave failed: $(last_line "$LOGS/interleave-$label.log")"
+
 	# Peak RSS of the formats not timed above: one untimed run each.
 	local f
 	for f in junit github; do

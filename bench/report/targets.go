@@ -2,6 +2,7 @@ package main
 
 import (
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/mobisess/mobisess/bench/results"
@@ -32,14 +33,17 @@ func writeTargets(p func(string, ...any), dir string, sizes []string) {
 		return
 	}
 	judged := d.Files >= targetFiles
-	p("From the side-by-side rows of %s sessions below (hyperfine medians, each process as a user runs it, the report written to "+
-		"/dev/null) and the peak RSS of one untimed run of each. Ratios are median over median (\"best\": fastest run over fastest run). "+
-		"Each format of the folder is divided by the read + `json.Valid` floor; each of the zip, by the zip floor.", size)
+	var in results.Interleaved
+	interleaved := readJSON(filepath.Join(dir, size, "interleaved.json"), &in)
+	p("Times from bench/interleave on %s sessions: %d rounds, each running every command below once as a user runs it "+
+		"(a whole process, the report to /dev/null), the order rotating from round to round. A ratio is the median of each round's "+
+		"ratio (min–max over the rounds), so that a burst of load on the machine falls on both sides of it; beside it, the median "+
+		"times of each side, and \"best\", fastest over fastest. Each format of the folder is divided by the read + `json.Valid` "+
+		"floor; each of the zip, by the zip floor. Peak RSS: one untimed run of each (the side-by-side rows below).", size, in.Rounds)
 	if !judged {
 		p(" The targets are for %d sessions: at %d they are shown, not judged.", targetFiles, d.Files)
 	}
 	p("\n\n| target | measured | best | |\n|---|---|---|:-:|\n")
-	tools := loadTools(filepath.Join(dir, size))
 	judge := func(ok bool) string {
 		if !judged {
 			return "not judged"
@@ -47,19 +51,14 @@ func writeTargets(p func(string, ...any), dir string, sizes []string) {
 		return verdict(ok)
 	}
 	ratio := func(what, id, floorID string, target float64) {
-		a, b := byID(tools, id), byID(tools, floorID)
-		switch {
-		case a == nil || b == nil:
-			p("| %s within %.1fx | not available: a row was not run | | ❌ |\n", what, target)
-		case !ran(a.exit) || b.exit != "0":
-			p("| %s within %.1fx | not available: a run failed (exit %s, floor exit %s) | | ❌ |\n", what, target, a.exit, b.exit)
-		case a.timing == nil || b.timing == nil:
-			p("| %s within %.1fx | not available: hyperfine failed on %s or %s | | ❌ |\n", what, target, toolNames[id], toolNames[floorID])
-		default:
-			ra, rb := a.timing.Results[0], b.timing.Results[0]
-			r := ra.Median / rb.Median
-			p("| %s within %.1fx | **%.2f** (%s ÷ %s) | %.2f | %s |\n", what, target, r, secs(ra.Median), secs(rb.Median), ra.Min/rb.Min, judge(r <= target))
+		a, b := in.ByID(id), in.ByID(floorID)
+		if !interleaved || a == nil || b == nil || len(a.Wall) == 0 || len(b.Wall) == 0 {
+			p("| %s within %.1fx | not available: bench/interleave did not measure it (logs/interleave-%s.log) | | ❌ |\n", what, target, size)
+			return
 		}
+		r, lo, hi := results.PairedRatio(a, b)
+		p("| %s within %.1fx | **%.2f** (%.2f–%.2f; %s ÷ %s) | %.2f | %s |\n", what, target, r, lo, hi,
+			secs(results.MedianOf(a.Wall)), secs(results.MedianOf(b.Wall)), slices.Min(a.Wall)/slices.Min(b.Wall), judge(r <= target))
 	}
 	ratio("`check --format json DIR` ÷ floor read + `json.Valid`", "mobisess-dir-json", "floor-valid", targetJSON)
 	ratio("`check DIR` (text) ÷ floor read + `json.Valid`", "mobisess-dir", "floor-valid", targetTextDir)

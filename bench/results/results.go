@@ -93,3 +93,45 @@ type Floor struct {
 
 // Best is the ratio of the fastest rounds of phases a and b.
 func (f *Floor) Best(a, b string) float64 { return f.Phases[a].Min / f.Phases[b].Min }
+
+// Interleaved is what bench/interleave writes: processes timed in rounds, each round running every command.
+type Interleaved struct {
+	Rounds   int     `json:"rounds"`
+	Commands []Timed `json:"commands"`
+}
+
+// Timed is one command of Interleaved: its wall and CPU (user + system) times, a round each, in seconds.
+type Timed struct {
+	ID      string    `json:"id"`
+	Command string    `json:"command"`
+	Wall    []float64 `json:"wall"`
+	CPU     []float64 `json:"cpu"`
+	PeakRSS int64     `json:"peakRSS"`
+}
+
+// ByID is the command of that id, or nil.
+func (in *Interleaved) ByID(id string) *Timed {
+	for i := range in.Commands {
+		if in.Commands[i].ID == id {
+			return &in.Commands[i]
+		}
+	}
+	return nil
+}
+
+// PairedRatio is a's wall time over b's in each round, then the median, min and max of those ratios.
+func PairedRatio(a, b *Timed) (median, lo, hi float64) {
+	var p Phase
+	for i := range min(len(a.Wall), len(b.Wall)) {
+		p.Seconds = append(p.Seconds, a.Wall[i]/b.Wall[i])
+	}
+	p.Finish()
+	return p.Median, p.Min, p.Max
+}
+
+// MedianOf is the median of xs.
+func MedianOf(xs []float64) float64 {
+	p := Phase{Seconds: xs}
+	p.Finish()
+	return p.Median
+}
