@@ -18,7 +18,6 @@ import (
 	"os"
 	"os/exec"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/mobisess/mobisess/bench/results"
@@ -77,9 +76,6 @@ func run(command string) (wall, cpu float64, rss int64, err error) {
 	if err != nil {
 		return 0, 0, 0, err
 	}
-	if u, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		cpu = time.Duration(u.Utime.Nano() + u.Stime.Nano()).Seconds()
-		rss = u.Maxrss << 10
-	}
+	cpu, rss = usage(cmd.ProcessState)
 	return wall, cpu, rss, nil
 }
