@@ -40,16 +40,16 @@ type errTooManyEntries struct{ n uint64 }
 func (e errTooManyEntries) Error() string { return fmt.Sprintf("%d entries", e.n) }
 
 const (
-	endRecordLen        = 22 // the end of central directory record, without its comment
-	end64LocatorLen     = 20
-	end64RecordLen      = 56
-	directoryHeaderLen  = 46
-	localHeaderLen      = 30
-	endSignature        = 0x06054b50
-	end64LocatorSig     = 0x07064b50
-	end64Signature      = 0x06064b50
-	directorySignature  = 0x02014b50
-	localHeaderSigature = 0x04034b50
+	endRecordLen         = 22 // the end of central directory record, without its comment
+	end64LocatorLen      = 20
+	end64RecordLen       = 56
+	directoryHeaderLen   = 46
+	localHeaderLen       = 30
+	endSignature         = 0x06054b50
+	end64LocatorSig      = 0x07064b50
+	end64Signature       = 0x06064b50
+	directorySignature   = 0x02014b50
+	localHeaderSignature = 0x04034b50
 )
 
 // readZipDirectory reads the central directory of the zip in r, as archive/zip's NewReader does (the same
@@ -67,8 +67,9 @@ func readZipDirectory(r io.ReaderAt, size int64, maxEntries int) ([]zipRecord, e
 	buf := bufio.NewReaderSize(io.NewSectionReader(r, end.base+int64(end.offset), size-(end.base+int64(end.offset))), 64<<10)
 	records := make([]zipRecord, 0, min(end.records, uint64(size/directoryHeaderLen)))
 	var names strings.Builder // every name in one allocation: each record's is a slice of it
-	names.Grow(int(min(end.size, uint64(size))))
-	var nameEnds []int
+	// Sized for the usual names; an end record that claims a huge directory does not get it allocated up front.
+	names.Grow(int(min(end.size, uint64(size), uint64(maxEntries)*128)))
+	nameEnds := make([]int, 0, cap(records))
 	var head [directoryHeaderLen]byte
 	var rest []byte
 	counted := uint64(0)
@@ -420,7 +421,7 @@ func findEnd64(r io.ReaderAt, endAt int64) (int64, error) {
 // localHeaderLen bytes read at the record's header offset).
 func localDataOffset(head []byte) (int64, bool) {
 	b := readLE(head)
-	if b.uint32() != localHeaderSigature {
+	if b.uint32() != localHeaderSignature {
 		return 0, false
 	}
 	b.skip(22)

@@ -108,7 +108,7 @@ func longLocalHeaderZip(t testing.TB, name string, body []byte, padding int) []b
 	extra := le.AppendUint16(le.AppendUint16(nil, 0xcafe), uint16(padding-4))
 	extra = append(extra, make([]byte, padding-4)...)
 	crc := crc32.ChecksumIEEE(body)
-	b = le.AppendUint32(b, localHeaderSigature)
+	b = le.AppendUint32(b, localHeaderSignature)
 	b = le.AppendUint16(b, 20) // version needed
 	b = le.AppendUint16(b, 0)  // flags
 	b = le.AppendUint16(b, zip.Store)
