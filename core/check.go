@@ -281,7 +281,7 @@ type knownBytes func(SessionFile, Hash) (*Error, bool)
 // knows them, the result is Same, with the error they had, and they are not checked again.
 func (c *Checker) checkFile(fsys afero.Fs, root string, f SessionFile, hash bool, known knownBytes) FileResult {
 	r := FileResult{File: f}
-	data, err := readListedFile(fsys, fsPath(root, f.Path), c.Limits().MaxFileSize)
+	data, err := readSessionFile(fsys, root, f, c.Limits().MaxFileSize)
 	if err != nil {
 		var ze *ZipError
 		switch {

@@ -32,6 +32,18 @@ func readFile(fsys afero.Fs, name string, limit int64) ([]byte, error) {
 	return readOpened(f, name, limit)
 }
 
+// readSessionFile reads the listed session file f of the folder at root. A zip read in place and not edited is
+// asked for its entry by app folder and name: no path is built, cleaned and looked up again, per file of a
+// 100k-session check.
+func readSessionFile(fsys afero.Fs, root string, f SessionFile, limit int64) ([]byte, error) {
+	if v := unwrittenZip(fsys); v != nil && root == ZipRoot {
+		if data, ok, err := v.readSession(f, limit); ok {
+			return data, err
+		}
+	}
+	return readListedFile(fsys, fsPath(root, f.Path), limit)
+}
+
 // readListedFile reads a file that the listing has just seen as regular, sparing readFile's lstat: on a real
 // disk it opens without blocking and without following a link, so that an entry replaced since by a pipe or a
 // link is refused rather than waited on.

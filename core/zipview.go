@@ -132,6 +132,12 @@ func readZipView(r io.ReaderAt, size int64, limits ZipLimits) (*zipView, error) 
 		lastDir.fileCount++
 	}
 	v.sortFolders(len(nodes))
+	v.apps = map[string]*zipNode{}
+	for _, n := range v.dirs[ZipRoot].children {
+		if n.rec == nil {
+			v.apps[n.name] = n
+		}
+	}
 	for _, d := range v.dirList {
 		for j := 1; j < len(d.children); j++ {
 			a, b := d.children[j-1], d.children[j]
@@ -220,8 +226,9 @@ type zipView struct {
 	archive string // the zip file's name, for errors
 	mapped  bool   // r is a mapping of the file, whose reads can fault
 	dirs    map[string]*zipNode
-	dirList []*zipNode // the folders in the order they were made
-	readers sync.Pool  // *entryReader: one inflater per goroutine at a time
+	dirList []*zipNode          // the folders in the order they were made
+	apps    map[string]*zipNode // the folders in ZipRoot, by name
+	readers sync.Pool           // *entryReader: one inflater per goroutine at a time
 }
 
 type zipNode struct {
@@ -352,6 +359,38 @@ func (v *zipView) inflate(n *zipNode) (data []byte, err error) {
 	}
 	v.readers.Put(er) // not after a fault: its inflater stopped halfway
 	return data, nil
+}
+
+// unwrittenZip is the zip view that is the whole of fsys, or nil: fsys is a view, or an overlay of one with
+// no edit yet.
+func unwrittenZip(fsys afero.Fs) *zipView {
+	switch fsys := fsys.(type) {
+	case *zipView:
+		return fsys
+	case *overlayFs:
+		if v, ok := fsys.base.(*zipView); ok && !fsys.written.Load() {
+			return v
+		}
+	}
+	return nil
+}
+
+// readSession reads the session file f under ZipRoot as readListedFile would through Open, within limit. ok is
+// false when the view has no such file: the caller then asks by path, and gets the error a path gets.
+func (v *zipView) readSession(f SessionFile, limit int64) (data []byte, ok bool, err error) {
+	app := v.apps[f.App]
+	if app == nil {
+		return nil, false, nil
+	}
+	n := app.files[f.Name]
+	if n == nil {
+		return nil, false, nil
+	}
+	if size := int64(min(n.rec.size, 1<<62)); size > limit {
+		return nil, true, &tooLargeError{size: size, limit: limit}
+	}
+	data, err = v.inflate(n)
+	return data, true, err
 }
 
 // recoverFault, deferred after debug.SetPanicOnFault(true), makes a fault reading a mapped archive (its file
