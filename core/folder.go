@@ -123,17 +123,10 @@ func List(fsys afero.Fs, root string, lang Lang) (*Listing, error) {
 			folders = append(folders, i)
 		}
 	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(folders)) {
-		wg.Go(func() {
-			for k := int(next.Add(1) - 1); k < len(folders); k = int(next.Add(1) - 1) {
-				i := folders[k]
-				apps[i] = listApp(fsys, root, entries[i].Name(), lang)
-			}
-		})
-	}
-	wg.Wait()
+	onEveryCore(len(folders), func(k int) {
+		i := folders[k]
+		apps[i] = listApp(fsys, root, entries[i].Name(), lang)
+	})
 	files := 0
 	for _, a := range apps {
 		files += len(a.files)
@@ -158,6 +151,21 @@ type appListing struct {
 	unreadable bool
 	files      []SessionFile
 	skipped    []Skipped
+}
+
+// onEveryCore calls do(0) to do(n-1) on as many goroutines as there are cores, each taking the next index, and
+// returns when all are done.
+func onEveryCore(n int, do func(i int)) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), n) {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
+				do(i)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 func skipEntry(lang Lang, path string, kind SkipKind) Skipped {

@@ -7,12 +7,10 @@ import (
 	"io/fs"
 	"os"
 	"path"
-	"runtime"
 	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -174,48 +172,41 @@ func (v *zipView) sortFolders(files int) {
 		starts[i] = at
 		at += d.fileCount
 	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(v.dirList)) {
-		wg.Go(func() {
-			for i := int(next.Add(1) - 1); i < len(v.dirList); i = int(next.Add(1) - 1) {
-				d := v.dirList[i]
-				slices.SortFunc(d.children, func(a, b *zipNode) int {
-					if c := strings.Compare(a.name, b.name); c != 0 {
-						return c
-					}
-					return a.entry - b.entry
-				})
-				block, recs := nodes[starts[i]:starts[i]+d.fileCount], records[starts[i]:starts[i]+d.fileCount]
-				var names strings.Builder
-				size := 0
-				for _, n := range d.children {
-					size += len(n.name)
-				}
-				names.Grow(size)
-				k := 0
-				for j, n := range d.children {
-					if n.rec == nil {
-						continue
-					}
-					recs[k], block[k] = *n.rec, *n
-					block[k].rec = &recs[k]
-					names.WriteString(n.name)
-					d.children[j] = &block[k]
-					k++
-				}
-				all, at := names.String(), 0
-				d.files = make(map[string]*zipNode, len(block))
-				for k := range block {
-					n := &block[k]
-					n.name = all[at : at+len(n.name)]
-					at += len(n.name)
-					d.files[n.name] = n
-				}
+	onEveryCore(len(v.dirList), func(i int) {
+		d := v.dirList[i]
+		slices.SortFunc(d.children, func(a, b *zipNode) int {
+			if c := strings.Compare(a.name, b.name); c != 0 {
+				return c
 			}
+			return a.entry - b.entry
 		})
-	}
-	wg.Wait()
+		block, recs := nodes[starts[i]:starts[i]+d.fileCount], records[starts[i]:starts[i]+d.fileCount]
+		var names strings.Builder
+		size := 0
+		for _, n := range d.children {
+			size += len(n.name)
+		}
+		names.Grow(size)
+		k := 0
+		for j, n := range d.children {
+			if n.rec == nil {
+				continue
+			}
+			recs[k], block[k] = *n.rec, *n
+			block[k].rec = &recs[k]
+			names.WriteString(n.name)
+			d.children[j] = &block[k]
+			k++
+		}
+		all, at := names.String(), 0
+		d.files = make(map[string]*zipNode, len(block))
+		for k := range block {
+			n := &block[k]
+			n.name = all[at : at+len(n.name)]
+			at += len(n.name)
+			d.files[n.name] = n
+		}
+	})
 }
 
 // zipView is the filesystem of ZipView. Its folders are kept by path, and each folder's files by name.
