@@ -15,7 +15,7 @@ import (
 
 // OpenPath opens what a user names on a command line: a MobileApps folder, used in place, or a .zip of one, read
 // in place (ZipView) with its edits kept in memory. It returns the filesystem and the root of the sessions in
-// it. A zip's file stays open while the filesystem is in use.
+// it. A zip's file stays open, or mapped where the system can, while the filesystem is in use.
 func OpenPath(fsys afero.Fs, path string, limits ZipLimits) (afero.Fs, string, error) {
 	info, err := fsys.Stat(path)
 	if err != nil {
