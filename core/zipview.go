@@ -160,8 +160,8 @@ func readZipView(r io.ReaderAt, size int64, limits ZipLimits) (*zipView, error) 
 
 // sortFolders puts each folder's entries in name order (in archive order where names are equal), lays its
 // files out in that order, with their records and names beside each other, and indexes them by name. The
-// listing and the checks then walk memory in order instead of jumping across the archive's order, which on
-// 100k entries cost more in cache misses than the sorting. The folders are shared among the cores: a zip of
+// listing and the checks then walk memory in order instead of jumping across the archive's order: on the
+// 100k-session zip, a check takes 1.88 s of CPU so laid out and 2.05 s without (1.37x and 1.49x the zip floor). The folders are shared among the cores: a zip of
 // sessions is a few folders of many files.
 func (v *zipView) sortFolders(files int) {
 	nodes := make([]zipNode, files) // the files, folder after folder, each folder's in name order
