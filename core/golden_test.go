@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"golang.org/x/tools/txtar"
+	"github.com/rogpeppe/go-internal/txtar"
 )
 
 // TestGolden runs whole folder trees, each a txtar archive in testdata/check or testdata/refresh, and compares
