@@ -428,7 +428,7 @@ func TestCheckUnreadableAndVanished(t *testing.T) {
 func TestCheckLanguages(t *testing.T) {
 	text := edit(t, example, `"accepted"`, `"Accepted"`)
 	want := map[Lang][2]string{
-		English: {"The JSON file does not validate the JSON schema", `must be one of "accepted", "pending"`},
+		English: {"The json file does not validate the json schema", `must be one of "accepted", "pending"`},
 		French:  {"Le fichier json ne valide pas le schéma json", `doit valoir "accepted", "pending"`},
 		Spanish: {"El archivo json no valida el esquema json", `debe ser uno de "accepted", "pending"`},
 	}

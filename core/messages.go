@@ -46,27 +46,29 @@ func (l Lang) Sprintf(m Msg, args ...any) string {
 	return fmt.Sprintf(format, args...)
 }
 
-// The four mobi messages: the wording of 4D's documentation in each language.
+// The four mobi messages: the words of 4D's documentation of MOBILE APP REFRESH SESSIONS in each language,
+// letter for letter ("json" in lower case included), so that a developer finds the error 4D raises. The French
+// page spells "shéma"; the correct "schéma" is kept. What our own explanation adds goes on the next line.
 var codeMessages = map[Code]Msg{
 	CodeLocation: {
-		"The JSON file's location does not match its content",
+		"The json file location does not match its content",
 		"L'emplacement du fichier json ne correspond pas à son contenu",
-		"La ubicación del archivo json no corresponde a su contenido",
+		"La ubicación del archivo json no coincide con su contenido",
 	},
 	CodeMalformed: {
-		"The JSON file is not well formed",
+		"The json file is not correctly formed",
 		"Le fichier json n'est pas correctement formé",
-		"El archivo json no está bien formado",
+		"El archivo json no está formado correctamente",
 	},
 	CodeSchema: {
-		"The JSON file does not validate the JSON schema",
+		"The json file does not validate the json schema",
 		"Le fichier json ne valide pas le schéma json",
 		"El archivo json no valida el esquema json",
 	},
 	CodeToken: {
-		"The connection token does not match the current information",
+		"Connection token is not compliant with the current information",
 		"Le jeton de connexion n'est pas conforme aux informations courantes",
-		"El token de conexión no corresponde a la información actual",
+		"El token de conexión no cumple con la información actual",
 	},
 }
 

@@ -309,9 +309,9 @@ func TestWorkspaceReadonly(t *testing.T) {
 func TestWorkspaceSetLang(t *testing.T) {
 	ws := openSample(t, core.WorkspaceOptions{})
 	want := map[core.Lang][3]string{
-		core.English: {"The JSON file's location does not match its content", "a file at the root is not a session", "deleted"},
+		core.English: {"The json file location does not match its content", "a file at the root is not a session", "deleted"},
 		core.French:  {"L'emplacement du fichier json ne correspond pas à son contenu", "un fichier à la racine n'est pas une session", "supprimé"},
-		core.Spanish: {"La ubicación del archivo json no corresponde a su contenido", "un archivo en la raíz no es una sesión", "eliminado"},
+		core.Spanish: {"La ubicación del archivo json no coincide con su contenido", "un archivo en la raíz no es una sesión", "eliminado"},
 	}
 	for _, lang := range []core.Lang{core.French, core.Spanish, core.English} {
 		ws.SetLang(lang)

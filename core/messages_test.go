@@ -1,0 +1,41 @@
+package core
+
+import "testing"
+
+// The four mobi messages are the words of 4D's documentation of MOBILE APP REFRESH SESSIONS, in each language:
+// developer.4d.com for English, 4D's French and Spanish reference pages for the others. The French page writes
+// "shéma"; the message keeps the correct spelling "schéma", the one difference allowed.
+func TestMessagesAre4DsWords(t *testing.T) {
+	documented := map[Code]map[Lang]string{
+		CodeLocation: {
+			English: "The json file location does not match its content",
+			French:  "L'emplacement du fichier json ne correspond pas à son contenu",
+			Spanish: "La ubicación del archivo json no coincide con su contenido",
+		},
+		CodeMalformed: {
+			English: "The json file is not correctly formed",
+			French:  "Le fichier json n'est pas correctement formé",
+			Spanish: "El archivo json no está formado correctamente",
+		},
+		CodeSchema: {
+			English: "The json file does not validate the json schema",
+			French:  "Le fichier json ne valide pas le schéma json",
+			Spanish: "El archivo json no valida el esquema json",
+		},
+		CodeToken: {
+			English: "Connection token is not compliant with the current information",
+			French:  "Le jeton de connexion n'est pas conforme aux informations courantes",
+			Spanish: "El token de conexión no cumple con la información actual",
+		},
+	}
+	if len(codeMessages) != len(documented) {
+		t.Errorf("%d mobi messages, 4D documents %d", len(codeMessages), len(documented))
+	}
+	for code, words := range documented {
+		for _, lang := range Langs {
+			if got := ErrorMessage(lang, code); got != words[lang] {
+				t.Errorf("mobi %d in %s: %q, 4D documents %q", code, lang, got, words[lang])
+			}
+		}
+	}
+}
