@@ -111,10 +111,13 @@ var (
 
 // Skip reasons, by kind.
 var skipMessages = map[SkipKind]Msg{
-	SkipRootFile:   {"a file at the root is not a session", "un fichier à la racine n'est pas une session", "un archivo en la raíz no es una sesión"},
-	SkipExtension:  {"a file with an extension is not a session", "un fichier avec une extension n'est pas une session", "un archivo con extensión no es una sesión"},
-	SkipHidden:     {"hidden file", "fichier caché", "archivo oculto"},
-	SkipNotHex:     {"the name is not hexadecimal, so not a session id", "le nom n'est pas hexadécimal : ce n'est pas un id de session", "el nombre no es hexadecimal: no es un id de sesión"},
+	SkipRootFile:  {"a file at the root is not a session", "un fichier à la racine n'est pas une session", "un archivo en la raíz no es una sesión"},
+	SkipExtension: {"a file with an extension is not a session", "un fichier avec une extension n'est pas une session", "un archivo con extensión no es una sesión"},
+	SkipHidden:    {"hidden file", "fichier caché", "archivo oculto"},
+	SkipNotHex: { // docs/rules.md, "What is skipped": inferred, and 4D's own component reads such files
+		"the name is not hexadecimal, so the file is not checked here; 4D's current Mobile App Server component reads every file without an extension as a session, so MOBILE APP REFRESH SESSIONS may judge it",
+		"le nom n'est pas hexadécimal, le fichier n'est donc pas vérifié ici ; le composant Mobile App Server actuel de 4D lit comme une session tout fichier sans extension, MOBILE APP REFRESH SESSIONS peut donc le juger",
+		"el nombre no es hexadecimal, así que el archivo no se comprueba aquí; el componente Mobile App Server actual de 4D lee como sesión todo archivo sin extensión, así que MOBILE APP REFRESH SESSIONS puede juzgarlo"},
 	SkipNested:     {"a folder inside an app folder is not read", "un dossier dans un dossier d'app n'est pas lu", "una carpeta dentro de una carpeta de app no se lee"},
 	SkipLink:       {"a link is not followed", "un lien n'est pas suivi", "un enlace no se sigue"},
 	SkipNotRegular: {"not a regular file", "pas un fichier ordinaire", "no es un archivo normal"},

@@ -1,6 +1,9 @@
 package core
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // The four mobi messages are the words of 4D's documentation of MOBILE APP REFRESH SESSIONS, in each language:
 // developer.4d.com for English, 4D's French and Spanish reference pages for the others. The French page writes
@@ -35,6 +38,20 @@ func TestMessagesAre4DsWords(t *testing.T) {
 		for _, lang := range Langs {
 			if got := ErrorMessage(lang, code); got != words[lang] {
 				t.Errorf("mobi %d in %s: %q, 4D documents %q", code, lang, got, words[lang])
+			}
+		}
+	}
+}
+
+// A file without an extension whose name is not hexadecimal (4D's own push tests write test_session) is
+// skipped, and its reason says why that is a guess: 4D's current component reads such files as sessions, so
+// 4D's command may judge the file where this one does not.
+func TestNotHexReasonSaysFourDMayJudgeIt(t *testing.T) {
+	for _, lang := range Langs {
+		reason := skipEntry(lang, "com.test.pntest/test_session", SkipNotHex).Reason
+		for _, want := range []string{"Mobile App Server", "MOBILE APP REFRESH SESSIONS"} {
+			if !strings.Contains(reason, want) {
+				t.Errorf("%s: the reason %q does not name %s", lang, reason, want)
 			}
 		}
 	}
