@@ -364,19 +364,45 @@ func replaceValue(body []byte, pointer string, value []byte) []byte {
 	return append(append(append(out, body[:start]...), value...), body[end:]...)
 }
 
-// NewSession describes a test session to create, as 4D writes one after a login.
+// NewSession describes a test session to create, as 4D writes one after a login (docs/rules.md, "Creating a
+// session").
 type NewSession struct {
 	ApplicationID string `json:"applicationId"`
-	TeamID        string `json:"teamId"`
-	Status        string `json:"status"` // pending when empty
-	Email         string `json:"email"`
-	ID            string `json:"id,omitempty"`     // hexadecimal; random (40 digits, as older 4D versions) when empty
-	Device        string `json:"device,omitempty"` // device.description; "Test device" when empty
-	OS            string `json:"os,omitempty"`     // iOS, iPadOS or Android; iOS when empty
+	TeamID        string `json:"teamId"`           // FAKETEAMID when empty on an Apple system; none on Android
+	Status        string `json:"status"`           // accepted when empty
+	Email         string `json:"email"`            // "" for a guest
+	ID            string `json:"id,omitempty"`     // hexadecimal; random (40 digits, as 4D's example) when empty
+	Device        string `json:"device,omitempty"` // device.description; the system's simulator when empty
+	OS            string `json:"os,omitempty"`     // iOS, iPadOS, macOS or Android; iOS when empty
 }
 
-// deviceOSes are the values of device.os, as 4D writes them.
-var deviceOSes = []string{"iOS", "iPadOS", "Android"}
+// fakeTeamID is the team.id of an Apple app built without a Team ID: 4D's project editor writes it, and the
+// app sends it at login.
+const fakeTeamID = "FAKETEAMID"
+
+// The values of device.os that the SDKs send: the iOS SDK's (macOS is its Mac branch), then the Android SDK's.
+const (
+	osIOS     = "iOS"
+	osIPadOS  = "iPadOS"
+	osMacOS   = "macOS"
+	osAndroid = "Android"
+)
+
+var deviceOSes = []string{osIOS, osIPadOS, osMacOS, osAndroid}
+
+// simulators are the devices a session is created for when none is named, described as each SDK describes
+// them: the iOS SDK names a simulator "Simulator (MODEL)" and a Mac "macOS_" + its version string; the Android
+// SDK sends the emulator's model, and its API level with the Android version.
+var simulators = map[string]struct{ description, version string }{
+	osIOS:     {"Simulator (iPhone 15)", "17.5"},
+	osIPadOS:  {"Simulator (iPad Air (5th generation))", "17.5"},
+	osMacOS:   {"macOS_Version 14.5 (Build 23F79)", "Version 14.5 (Build 23F79)"},
+	osAndroid: {"sdk_gphone64_x86_64", "34 (Android 14)"},
+}
+
+// loopbackIP is session.ip for a login from the server's own machine, as 4D writes an IPv4 address: mapped to
+// IPv6.
+const loopbackIP = "::ffff:127.0.0.1"
 
 // CreateSession writes a new well-formed session file (its id, or a random hex one, and a matching token) and
 // returns its path. A file already there is refused (KindConflict).
@@ -385,7 +411,7 @@ func CreateSession(fsys afero.Fs, root string, n NewSession) (string, error) {
 		return "", &OpError{Kind: KindInput, Msg: "application.id is required"}
 	}
 	if n.Status == "" {
-		n.Status = StatusPending
+		n.Status = StatusAccepted // 4D accepts a login unless the authentication method asks to verify it
 	}
 	if n.Status != StatusAccepted && n.Status != StatusPending {
 		return "", &OpError{Kind: KindInput, Msg: fmt.Sprintf("status must be %q or %q", StatusAccepted, StatusPending)}
@@ -395,6 +421,10 @@ func CreateSession(fsys afero.Fs, root string, n NewSession) (string, error) {
 		return "", &OpError{Kind: KindInput, Msg: fmt.Sprintf("device os %q: want %s or %s", n.OS, strings.Join(deviceOSes[:len(deviceOSes)-1], ", "), deviceOSes[len(deviceOSes)-1])}
 	}
 	n.OS = system
+	if n.OS == osAndroid && n.TeamID != "" {
+		return "", &OpError{Kind: KindInput, Msg: fmt.Sprintf("team.id %q: an Android app sends no team (the Team ID is Apple's)", n.TeamID)}
+	}
+	n.TeamID = n.team()
 	folder, err := appFolder(n.TeamID, n.ApplicationID)
 	if err != nil {
 		return "", err
@@ -409,7 +439,7 @@ func CreateSession(fsys afero.Fs, root string, n NewSession) (string, error) {
 		return "", &OpError{Kind: KindInput, Msg: fmt.Sprintf("session id %q: want hexadecimal digits only", n.ID)}
 	}
 	if n.Device == "" {
-		n.Device = "Test device"
+		n.Device = simulators[n.OS].description
 	}
 	rel := path.Join(folder, n.ID)
 	if _, err := WriteFile(fsys, root, rel, sessionDocument(n), WriteOptions{IfMatch: ""}); err != nil {
@@ -418,10 +448,21 @@ func CreateSession(fsys afero.Fs, root string, n NewSession) (string, error) {
 	return rel, nil
 }
 
+// team is the team.id of a session created from n: FAKETEAMID for an app of an Apple system without one.
+func (n NewSession) team() string {
+	if system, _ := deviceOS(n.OS); n.TeamID == "" && system != osAndroid {
+		return fakeTeamID
+	}
+	return n.TeamID
+}
+
+// AppFolder is the app folder CreateSession writes n in, so that a caller can tell what it will touch before.
+func (n NewSession) AppFolder() string { return ExpectedFolder(n.team(), n.ApplicationID) }
+
 // deviceOS is the spelling 4D writes of an os named in any letter case; "" is iOS.
 func deviceOS(name string) (string, bool) {
 	if name == "" {
-		return deviceOSes[0], true
+		return osIOS, true
 	}
 	for _, system := range deviceOSes {
 		if strings.EqualFold(name, system) {
@@ -441,36 +482,63 @@ func appFolder(teamID, applicationID string) (string, error) {
 	return folder, nil
 }
 
-// sessionDocument is the file 4D writes for a login, with the properties in 4D's order.
+// sessionDocument is the file 4D writes for a login: the body the app's SDK sent, then session, status and
+// token, in one line without a final line break, as 4D writes it. An iOS body has the properties in the order
+// of 4D's documented example (the iOS SDK sends a dictionary, in no fixed order); an Android body, in the order
+// the Android SDK builds it, with no team and no send. The device's id takes the form its system gives it (a
+// simulator's UUID, a Mac's hardware address, Android's 16 hex digits), drawn from the session id so that a
+// session created again with the same id is the same file.
 func sessionDocument(n NewSession) []byte {
 	type obj = []field
-	doc := obj{
-		{"application", obj{{"id", n.ApplicationID}, {"name", n.ApplicationID}, {"version", "1.0.0"}}},
+	application := obj{{"id", n.ApplicationID}, {"name", appName(n.ApplicationID)}, {"version", "1.0.0"}}
+	language := obj{{"id", "en_US"}, {"code", "en"}, {"region", "US"}}
+	version := simulators[n.OS].version
+	seed := sha256.Sum256([]byte(n.ID))
+	var doc obj
+	switch n.OS {
+	case osAndroid:
+		device := obj{{"id", hex.EncodeToString(seed[:8])}, {"simulator", true}, {"description", n.Device}, {"version", version}, {"os", n.OS}}
+		doc = obj{{"email", n.Email}, {"application", application}, {"device", device}, {"language", language}, {"parameters", obj{}}}
+	default:
+		device := obj{{"description", n.Device}, {"version", version}, {"id", appleDeviceID(n.OS, seed)}, {"os", n.OS}}
+		if n.OS != osMacOS { // the iOS SDK sends simulator only when it is true, and a Mac is none
+			device = append(device, field{"simulator", true})
+		}
+		doc = obj{{"application", application}, {"team", obj{{"id", n.TeamID}}}, {"language", language}, {"email", n.Email}, {"device", device}, {"send", "link"}}
 	}
-	if n.TeamID != "" {
-		doc = append(doc, field{"team", obj{{"id", n.TeamID}}})
-	}
-	// The device's own id and version take the forms of its system: a UUID and an iOS version, or 16 hex
-	// digits and an Android version.
-	digits := n.ID + strings.Repeat("0", 16) // an id given shorter still makes a whole device id
-	device := obj{{"description", n.Device}, {"version", "17.0"}, {"id", strings.ToUpper(digits[:8]) + "-0000-4000-8000-000000000000"}}
-	if n.OS == "Android" {
-		device = obj{{"description", n.Device}, {"version", "14"}, {"id", strings.ToLower(digits[:16])}}
-	}
-	device = append(device, field{"os", n.OS}, field{"simulator", true})
 	doc = append(doc,
-		field{"language", obj{{"id", "en_US"}, {"code", "en"}, {"region", "US"}}},
-		field{"email", n.Email},
-		field{"device", device},
-		field{"send", "link"},
-		field{"session", obj{{"id", n.ID}, {"ip", "127.0.0.1"}}},
+		field{"session", obj{{"id", n.ID}, {"ip", loopbackIP}}},
 		field{"status", n.Status},
 		field{"token", EncodeToken(Token{AppNameID: n.ApplicationID, ID: n.ID, TeamID: n.TeamID})},
 	)
 	var b bytes.Buffer
-	writeOrdered(&b, doc, "")
-	b.WriteByte('\n')
+	writeCompact(&b, doc)
 	return b.Bytes()
+}
+
+// appName is application.name for an application id: its last part, as an app is often named
+// ("com.contactApp.Contact" is "Contact").
+func appName(applicationID string) string {
+	if i := strings.LastIndexByte(applicationID, '.'); i >= 0 && i < len(applicationID)-1 {
+		return applicationID[i+1:]
+	}
+	return applicationID
+}
+
+// appleDeviceID is device.id as the iOS SDK sends it: a Mac's hardware address, or a simulator's UUID.
+func appleDeviceID(system string, seed [32]byte) string {
+	if system == osMacOS {
+		pairs := make([]string, 6)
+		for i := range pairs {
+			pairs[i] = hex.EncodeToString(seed[i : i+1])
+		}
+		return strings.Join(pairs, ":")
+	}
+	u := seed[:16]
+	u[6] = u[6]&0x0f | 0x40 // a version 4 UUID, as a simulator's
+	u[8] = u[8]&0x3f | 0x80
+	h := strings.ToUpper(hex.EncodeToString(u))
+	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
 }
 
 // field is a property of an object written in a fixed order (maps would sort the keys).
@@ -479,24 +547,25 @@ type field struct {
 	value any
 }
 
-func writeOrdered(b *bytes.Buffer, v any, indent string) {
+// writeCompact writes v as JSON without spaces, the objects given as fields in order, and strings as 4D
+// writes them: '<', '>' and '&' as they are.
+func writeCompact(b *bytes.Buffer, v any) {
 	fields, ok := v.([]field)
 	if !ok {
-		enc, _ := json.Marshal(v)
-		b.Write(enc)
+		enc := json.NewEncoder(b)
+		enc.SetEscapeHTML(false)
+		_ = enc.Encode(v)       // strings and booleans always encode
+		b.Truncate(b.Len() - 1) // Encode ends with a line break
 		return
 	}
-	b.WriteString("{\n")
+	b.WriteByte('{')
 	for i, f := range fields {
-		key, _ := json.Marshal(f.key)
-		b.WriteString(indent + "\t")
-		b.Write(key)
-		b.WriteString(": ")
-		writeOrdered(b, f.value, indent+"\t")
-		if i < len(fields)-1 {
+		if i > 0 {
 			b.WriteByte(',')
 		}
-		b.WriteByte('\n')
+		writeCompact(b, f.key)
+		b.WriteByte(':')
+		writeCompact(b, f.value)
 	}
-	b.WriteString(indent + "}")
+	b.WriteByte('}')
 }

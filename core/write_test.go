@@ -257,19 +257,21 @@ func TestDelete(t *testing.T) {
 	})
 }
 
-// CreateSession writes what 4D writes after a login, and the file passes all four checks where it is.
+// CreateSession writes what 4D writes after a login, and the file passes all four checks where it is: in
+// [team.id.]application.id, with FAKETEAMID for an Apple app without a Team ID and no team for Android,
+// accepted unless asked for pending.
 func TestCreateSession(t *testing.T) {
 	tests := []struct {
-		n      NewSession
-		folder string
-		status string
+		n                    NewSession
+		folder, team, status string
 	}{
-		{NewSession{ApplicationID: "com.contactApp.Contact", TeamID: "UTT7VDX8W5", Status: "accepted", Email: "a@b.c"}, "UTT7VDX8W5.com.contactApp.Contact", "accepted"},
-		{NewSession{ApplicationID: "com.sample.myappname"}, "com.sample.myappname", "pending"},
-		{NewSession{ApplicationID: "com.4d.tasks", TeamID: "FAKETEAMID", Status: "pending"}, "FAKETEAMID.com.4d.tasks", "pending"},
+		{NewSession{ApplicationID: "com.contactApp.Contact", TeamID: "UTT7VDX8W5", Status: "accepted", Email: "a@b.c"}, "UTT7VDX8W5.com.contactApp.Contact", "UTT7VDX8W5", "accepted"},
+		{NewSession{ApplicationID: "com.4d.tasks"}, "FAKETEAMID.com.4d.tasks", "FAKETEAMID", "accepted"},
+		{NewSession{ApplicationID: "com.4d.tasks", OS: "macOS", Status: "pending"}, "FAKETEAMID.com.4d.tasks", "FAKETEAMID", "pending"},
+		{NewSession{ApplicationID: "com.sample.myappname", OS: "Android"}, "com.sample.myappname", "", "accepted"},
 	}
 	for _, tt := range tests {
-		t.Run(tt.folder, func(t *testing.T) {
+		t.Run(tt.folder+"/"+tt.n.OS, func(t *testing.T) {
 			fsys := memTree(t, nil)
 			rel, err := CreateSession(fsys, root, tt.n)
 			if err != nil {
@@ -279,6 +281,9 @@ func TestCreateSession(t *testing.T) {
 			if app != tt.folder || len(name) != 40 || !IsSessionName(name) {
 				t.Errorf("created %s", rel)
 			}
+			if got := tt.n.AppFolder(); got != app { // what a server watches for while the file is written
+				t.Errorf("AppFolder is %q, the file went to %q", got, app)
+			}
 			rep, err := (&Checker{}).Check(context.Background(), fsys, root, CheckOptions{})
 			if err != nil {
 				t.Fatal(err)
@@ -287,7 +292,7 @@ func TestCreateSession(t *testing.T) {
 				t.Fatalf("the created file: %+v", rep)
 			}
 			s := rep.Sessions[0]
-			if s.Path != rel || s.Status != tt.status || s.ApplicationID != tt.n.ApplicationID || s.TeamID != tt.n.TeamID || s.Email != tt.n.Email {
+			if s.Path != rel || s.Status != tt.status || s.ApplicationID != tt.n.ApplicationID || s.TeamID != tt.team || s.Email != tt.n.Email {
 				t.Errorf("created %+v", s)
 			}
 			if second, err := CreateSession(fsys, root, tt.n); err != nil || second == rel {
@@ -299,15 +304,16 @@ func TestCreateSession(t *testing.T) {
 		{},
 		{ApplicationID: "com.a", Status: "Accepted"},
 		{ApplicationID: "a/b"},
-		{ApplicationID: ".."},
+		{ApplicationID: "..", OS: "Android"},
 		{ApplicationID: `a\b`},
 		{ApplicationID: "com.a", TeamID: "x/y"},
 		{ApplicationID: "com.a\x00"},
-		{ApplicationID: ".hidden"},
-		{ApplicationID: "__MACOSX"},
+		{ApplicationID: ".hidden", OS: "Android"},
+		{ApplicationID: "__MACOSX", OS: "Android"},
 		{ApplicationID: "com.a", ID: "xyz"},
 		{ApplicationID: "com.a", ID: "ab/cd"},
 		{ApplicationID: "com.a", OS: "Windows"},
+		{ApplicationID: "com.a", OS: "Android", TeamID: "UTT7VDX8W5"}, // the Team ID is Apple's
 	} {
 		fsys := memTree(t, nil)
 		_, err := CreateSession(fsys, root, bad)
@@ -316,34 +322,57 @@ func TestCreateSession(t *testing.T) {
 	}
 }
 
-// CreateSession takes the id, device and system it is given, and refuses a file that exists.
-func TestCreateSessionGiven(t *testing.T) {
+// CreateSession writes, for each system, what 4D writes after that system's SDK logs in: the properties in
+// 4D's order (for an Apple system, its documented example's; for Android, the Android SDK's, with parameters
+// and without team or send), the device as the SDK describes a simulator, an IPv6-mapped loopback address,
+// compact JSON in one line. The device id is drawn from the session id, so the same id makes the same file.
+func TestCreateSessionAsFourDWrites(t *testing.T) {
 	tests := []struct {
-		n                  NewSession
-		os, device, idForm string
+		n    NewSession
+		rel  string
+		want string
 	}{
-		{NewSession{ApplicationID: "com.a", ID: "ABCDEF0123456789ABCDEF0123456789", Device: "iPhone 15", Status: "accepted"}, "iOS", "iPhone 15", "ABCDEF01-0000-4000-8000-000000000000"},
-		{NewSession{ApplicationID: "com.a", ID: "ab", OS: "android"}, "Android", "Test device", "ab00000000000000"},
-		{NewSession{ApplicationID: "com.a", ID: "0123456789abcdef0123", OS: "iPadOS", Device: "iPad"}, "iPadOS", "iPad", "01234567-0000-4000-8000-000000000000"},
+		{
+			NewSession{ApplicationID: "com.contactApp.Contact", TeamID: "UTT7VDX8W5", Email: "marie.dupont@example.com", ID: "7023d9205074199d1c16fc00d24354e778137675"},
+			"UTT7VDX8W5.com.contactApp.Contact/7023d9205074199d1c16fc00d24354e778137675",
+			`{"application":{"id":"com.contactApp.Contact","name":"Contact","version":"1.0.0"},"team":{"id":"UTT7VDX8W5"},"language":{"id":"en_US","code":"en","region":"US"},"email":"marie.dupont@example.com","device":{"description":"Simulator (iPhone 15)","version":"17.5","id":"EED1892A-EE7A-4F7A-97B4-476CBCCE10AA","os":"iOS","simulator":true},"send":"link","session":{"id":"7023d9205074199d1c16fc00d24354e778137675","ip":"::ffff:127.0.0.1"},"status":"accepted","token":"eyJhcHBOYW1lSUQiOiJjb20uY29udGFjdEFwcC5Db250YWN0IiwiaWQiOiI3MDIzZDkyMDUwNzQxOTlkMWMxNmZjMDBkMjQzNTRlNzc4MTM3Njc1IiwidGVhbUlEIjoiVVRUN1ZEWDhXNSJ9"}`,
+		},
+		{
+			NewSession{ApplicationID: "com.myCompany.My-App", OS: "ipados", ID: "A1B2C3D4E5F60718293A4B5C6D7E8F90", Status: "pending"},
+			"FAKETEAMID.com.myCompany.My-App/A1B2C3D4E5F60718293A4B5C6D7E8F90",
+			`{"application":{"id":"com.myCompany.My-App","name":"My-App","version":"1.0.0"},"team":{"id":"FAKETEAMID"},"language":{"id":"en_US","code":"en","region":"US"},"email":"","device":{"description":"Simulator (iPad Air (5th generation))","version":"17.5","id":"647B8AE4-BF4F-491D-94DD-5B38326EAD72","os":"iPadOS","simulator":true},"send":"link","session":{"id":"A1B2C3D4E5F60718293A4B5C6D7E8F90","ip":"::ffff:127.0.0.1"},"status":"pending","token":"eyJhcHBOYW1lSUQiOiJjb20ubXlDb21wYW55Lk15LUFwcCIsImlkIjoiQTFCMkMzRDRFNUY2MDcxODI5M0E0QjVDNkQ3RThGOTAiLCJ0ZWFtSUQiOiJGQUtFVEVBTUlEIn0"}`,
+		},
+		{ // a Mac is no simulator: the iOS SDK then sends no simulator; its id is the Mac's hardware address
+			NewSession{ApplicationID: "com.myCompany.My-App", OS: "macOS", TeamID: "ABCDE12345", ID: "0F1E2D3C4B5A69788796A5B4C3D2E1F0", Email: "a<b>&c@example.com"},
+			"ABCDE12345.com.myCompany.My-App/0F1E2D3C4B5A69788796A5B4C3D2E1F0",
+			`{"application":{"id":"com.myCompany.My-App","name":"My-App","version":"1.0.0"},"team":{"id":"ABCDE12345"},"language":{"id":"en_US","code":"en","region":"US"},"email":"a<b>&c@example.com","device":{"description":"macOS_Version 14.5 (Build 23F79)","version":"Version 14.5 (Build 23F79)","id":"a0:73:e9:34:63:60","os":"macOS"},"send":"link","session":{"id":"0F1E2D3C4B5A69788796A5B4C3D2E1F0","ip":"::ffff:127.0.0.1"},"status":"accepted","token":"eyJhcHBOYW1lSUQiOiJjb20ubXlDb21wYW55Lk15LUFwcCIsImlkIjoiMEYxRTJEM0M0QjVBNjk3ODg3OTZBNUI0QzNEMkUxRjAiLCJ0ZWFtSUQiOiJBQkNERTEyMzQ1In0"}`,
+		},
+		{
+			NewSession{ApplicationID: "com.sample.myappname", OS: "Android", ID: "3C81A8D7AFE64C2E9CCFFCDC35DC52F5", Email: "john@example.com", Device: "Pixel 8"},
+			"com.sample.myappname/3C81A8D7AFE64C2E9CCFFCDC35DC52F5",
+			`{"email":"john@example.com","application":{"id":"com.sample.myappname","name":"myappname","version":"1.0.0"},"device":{"id":"e71454023564b84d","simulator":true,"description":"Pixel 8","version":"34 (Android 14)","os":"Android"},"language":{"id":"en_US","code":"en","region":"US"},"parameters":{},"session":{"id":"3C81A8D7AFE64C2E9CCFFCDC35DC52F5","ip":"::ffff:127.0.0.1"},"status":"accepted","token":"eyJhcHBOYW1lSUQiOiJjb20uc2FtcGxlLm15YXBwbmFtZSIsImlkIjoiM0M4MUE4RDdBRkU2NEMyRTlDQ0ZGQ0RDMzVEQzUyRjUiLCJ0ZWFtSUQiOiIifQ"}`,
+		},
 	}
 	for _, tt := range tests {
-		t.Run(tt.n.ID, func(t *testing.T) {
+		t.Run(tt.rel, func(t *testing.T) {
 			fsys := memTree(t, nil)
 			rel, err := CreateSession(fsys, root, tt.n)
-			if err != nil || rel != "com.a/"+tt.n.ID {
+			if err != nil || rel != tt.rel {
 				t.Fatalf("created %q, %v", rel, err)
 			}
-			rep, err := (&Checker{}).Check(context.Background(), fsys, root, CheckOptions{})
-			if err != nil || len(rep.Errors) != 0 || len(rep.Sessions) != 1 {
-				t.Fatalf("the created file: %+v, %v", rep, err)
-			}
-			if s := rep.Sessions[0]; s.ID != tt.n.ID || s.OS != tt.os || s.Device != tt.device || s.DeviceID != tt.idForm {
-				t.Errorf("created %+v", s)
-			}
 			data, _ := afero.ReadFile(fsys, root+"/"+rel)
+			if string(data) != tt.want {
+				t.Errorf("wrote\n%s\nwant\n%s", data, tt.want)
+			}
+			s, _, cerr := (&Checker{}).CheckBytes(SessionFile{Path: rel, App: strings.Split(rel, "/")[0], Name: tt.n.ID}, data)
+			if cerr != nil {
+				t.Errorf("the created file fails: %v", cerr)
+			} else if s.ID != tt.n.ID {
+				t.Errorf("checked %+v", s)
+			}
 			_, err = CreateSession(fsys, root, tt.n)
 			wantKind(t, err, KindConflict)
-			assertTree(t, fsys, map[string]string{"com.a/": "", rel: string(data)})
+			assertTree(t, fsys, map[string]string{strings.Split(rel, "/")[0] + "/": "", rel: tt.want})
 		})
 	}
 }

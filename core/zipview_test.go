@@ -119,7 +119,7 @@ func TestOverlayEdits(t *testing.T) {
 	step("deleting com.b", func() error { return ws.Remove("com.b", "") }, func() { delete(want, "com.b/"); delete(want, "com.b/"+c) })
 	var created string
 	step("creating a session in com.b again", func() error {
-		f, err := ws.Create(NewSession{ApplicationID: "com.b", Status: StatusAccepted})
+		f, err := ws.Create(NewSession{ApplicationID: "com.b", OS: "Android", Status: StatusAccepted})
 		if err == nil {
 			created = f.Path
 		}

@@ -314,26 +314,63 @@ func testDeleteAcceptDownload(t *testing.T, srv *devserver) {
 	}
 }
 
-// New session: the dialog writes a well-formed session file (generated id and matching token).
+// New session: the dialog writes the file 4D writes after a login (generated id and matching token), for the
+// system chosen: accepted by default; an Apple app without a Team ID in FAKETEAMID's folder; an Android app
+// without a team, its team field off.
 func testCreateSession(t *testing.T, srv *devserver) {
 	page := newPage(t)
 	srv.open(t, page, "")
-	must(t, byTestID(page, "create-session").Click(), "New session")
-	must(t, expect.Locator(page.Locator("#create-dialog")).ToBeVisible(), "the dialog opens")
+	openCreate := func() {
+		t.Helper()
+		must(t, byTestID(page, "create-session").Click(), "New session")
+		must(t, expect.Locator(page.Locator("#create-dialog")).ToBeVisible(), "the dialog opens")
+		must(t, expect.Locator(byTestID(page, "create-status")).ToHaveValue("accepted"), "accepted by default, as 4D writes after a login")
+	}
+	selectOption := func(testID, value string) {
+		t.Helper()
+		_, err := byTestID(page, testID).SelectOption(playwright.SelectOptionValues{Values: &[]string{value}})
+		must(t, err, testID+" "+value)
+	}
+	openCreate()
+	systems, err := byTestID(page, "create-os").Locator("option").AllTextContents()
+	must(t, err, "the systems offered")
+	if !slices.Equal(systems, []string{"iOS", "iPadOS", "macOS", "Android"}) {
+		t.Errorf("the dialog offers %v", systems)
+	}
 	must(t, byTestID(page, "create-application-id").Fill("com.e2e.created"), "application id")
 	must(t, byTestID(page, "create-team-id").Fill("TEAM123456"), "team id")
-	_, err := byTestID(page, "create-status").SelectOption(playwright.SelectOptionValues{Values: &[]string{"accepted"}})
-	must(t, err, "status")
 	must(t, byTestID(page, "create-email").Fill("new@example.com"), "email")
 	must(t, byTestID(page, "create-submit").Click(), "Create")
 
 	row := page.Locator(`[data-testid="session-row"][data-path^="TEAM123456.com.e2e.created/"]`)
 	must(t, expect.Locator(row).ToHaveCount(1), "the new session is listed in its app folder")
-	must(t, expect.Locator(row).ToHaveAttribute("data-status", "accepted"), "with the chosen status")
-	must(t, expect.Locator(row).ToContainText("new@example.com"), "and email")
+	must(t, expect.Locator(row).ToHaveAttribute("data-status", "accepted"), "accepted")
+	must(t, expect.Locator(row).ToContainText("new@example.com"), "with its email")
 	must(t, expect.Locator(page.Locator("#file-path")).ToHaveText(regexp.MustCompile(`^TEAM123456\.com\.e2e\.created/[0-9a-fA-F]+$`)), "the editor opens it")
 	must(t, expect.Locator(byTestID(page, "token-inspector").Locator(`tr[data-match="true"]`)).ToHaveCount(3), "its token matches on all three fields")
 	must(t, expect.Locator(row.Locator(`[data-testid="differs-badge"]`)).ToHaveAttribute("data-kind", "notLoaded"), "a refresh creates no session")
+
+	// Android: the team field, filled from the open session, is off and sent empty.
+	openCreate()
+	must(t, byTestID(page, "create-application-id").Fill("com.e2e.android"), "application id")
+	selectOption("create-os", "Android")
+	must(t, expect.Locator(byTestID(page, "create-team-id")).ToBeDisabled(), "an Android app has no team")
+	must(t, byTestID(page, "create-submit").Click(), "Create")
+	android := page.Locator(`[data-testid="session-row"][data-path^="com.e2e.android/"]`)
+	must(t, expect.Locator(android).ToHaveCount(1), "an Android session is in the folder of its application id alone")
+	must(t, expect.Locator(android).ToContainText("Android"), "with its system")
+
+	// macOS without a Team ID, pending: FAKETEAMID's folder, as 4D's project editor writes it.
+	openCreate()
+	must(t, byTestID(page, "create-application-id").Fill("com.e2e.mac"), "application id")
+	selectOption("create-os", "macOS")
+	must(t, expect.Locator(byTestID(page, "create-team-id")).ToBeEnabled(), "an Apple app has a team")
+	must(t, byTestID(page, "create-team-id").Fill(""), "no team id")
+	selectOption("create-status", "pending")
+	must(t, byTestID(page, "create-submit").Click(), "Create")
+	mac := page.Locator(`[data-testid="session-row"][data-path^="FAKETEAMID.com.e2e.mac/"]`)
+	must(t, expect.Locator(mac).ToHaveCount(1), "a session without a Team ID is FAKETEAMID's")
+	must(t, expect.Locator(mac).ToHaveAttribute("data-status", "pending"), "pending when asked")
 	must(t, expect.Locator(byTestID(page, "error-row")).ToHaveCount(4), "no new error")
 }
 

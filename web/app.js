@@ -650,17 +650,26 @@ function openCreate() {
   const sample = s ?? arr(ui.state?.disk?.sessions).find((x) => x.app === app);
   f.applicationId.value = sample?.applicationId ?? '';
   f.teamId.value = sample?.teamId ?? '';
-  f.status.value = 'pending';
+  f.os.value = [...f.os.options].some((o) => o.value === sample?.os) ? sample.os : 'iOS';
+  syncCreateOS();
+  f.status.value = 'accepted';
   f.email.value = '';
   el.createDialog.returnValue = '';
   el.createDialog.showModal();
 }
 
+// An Android app has no team: the field is off while Android is chosen, and keeps its text for another system.
+function syncCreateOS() {
+  const team = el.createForm.teamId;
+  team.disabled = el.createForm.os.value === 'Android';
+  team.placeholder = team.disabled ? '' : 'FAKETEAMID';
+}
+
 async function createSession() {
   const f = el.createForm;
   const params = {
-    applicationId: f.applicationId.value.trim(), teamId: f.teamId.value.trim(),
-    status: f.status.value, email: f.email.value.trim(),
+    applicationId: f.applicationId.value.trim(), teamId: f.teamId.disabled ? '' : f.teamId.value.trim(),
+    status: f.status.value, email: f.email.value.trim(), os: f.os.value,
   };
   if (!(await confirmDiscard())) return;
   await run(async () => {
@@ -858,6 +867,7 @@ function wire() {
   $('#disk-banner-reload').addEventListener('click', reloadView);
   $('#disk-banner-close').addEventListener('click', () => { el.diskBanner.hidden = true; });
   el.createDialog.addEventListener('close', () => { if (el.createDialog.returnValue === 'ok') createSession(); });
+  el.createForm.os.addEventListener('change', syncCreateOS);
 
   el.auto.checked = store.get('autoRefresh') === '1';
   el.auto.addEventListener('change', () => { store.set('autoRefresh', el.auto.checked ? '1' : null); if (el.auto.checked && ui.changed.size) reloadView(); });

@@ -150,7 +150,7 @@ var postMethods = map[string]postMethod{
 		if !s.decode(w, body, &p) {
 			return
 		}
-		s.changing(w, r, false, []touch{{path: core.ExpectedFolder(p.TeamID, p.ApplicationID), subtree: true}},
+		s.changing(w, r, false, []touch{{path: p.AppFolder(), subtree: true}},
 			func(ctx context.Context) (any, []string, error) {
 				f, err := s.ws.Create(p)
 				if err != nil {

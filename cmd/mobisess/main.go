@@ -173,12 +173,12 @@ var flagGroups = []flagGroup{
 	}},
 	{"Flags of create:", []string{"create"}, func(fl *flag.FlagSet, v *flagValues) {
 		fl.StringVar(&v.session.ApplicationID, "app", "", "application.id: the bundle id or package name (required)")
-		fl.StringVar(&v.session.TeamID, "team", "", "team.id: the Apple Team ID (none for Android)")
+		fl.StringVar(&v.session.TeamID, "team", "", "team.id: the Apple Team ID (default FAKETEAMID, as 4D's project editor\nwrites for an app without one; none for Android)")
 		fl.StringVar(&v.session.Email, "email", "", "email of the user (none: a guest)")
-		fl.StringVar(&v.session.Status, "status", core.StatusPending, "accepted or pending")
+		fl.StringVar(&v.session.Status, "status", core.StatusAccepted, "accepted, as 4D writes after a login, or pending, as when the\nauthentication method asks to verify it")
 		fl.StringVar(&v.session.ID, "id", "", "session.id, in hexadecimal (default a random one of 40 digits)")
-		fl.StringVar(&v.session.Device, "device", "Test device", "device.description")
-		fl.StringVar(&v.session.OS, "os", "iOS", "device.os: iOS, iPadOS or Android")
+		fl.StringVar(&v.session.Device, "device", "", "device.description (default a simulator of the os, as its SDK names it:\n\"Simulator (iPhone 15)\", \"sdk_gphone64_x86_64\", …)")
+		fl.StringVar(&v.session.OS, "os", "iOS", "device.os: iOS, iPadOS, macOS or Android")
 	}},
 	{"Flags of accept, pending and delete:", []string{"accept", "pending", "delete"}, func(fl *flag.FlagSet, v *flagValues) {
 		fl.StringVar(&v.dir, "dir", "", "the MobileApps folder (or .zip) that the PATHs are relative to")

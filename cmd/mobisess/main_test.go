@@ -34,6 +34,8 @@ func TestMain(m *testing.M) {
 //	unchanged                       the work folder is as it was before the last status: the command wrote nothing
 //	mkzip ZIP DIR [ENTRY=FILE...]   build ZIP of the files under DIR, named from DIR, without directory entries
 //	                                (as most zip tools write them), and FILE under the name ENTRY (such as ../x)
+//	cmpline FILE WANT               FILE is WANT's one line without a line break after it, as 4D writes a
+//	                                session file (an archive's file always ends with one)
 //
 // The environment holds no locale variables unless a script sets them; $VERSION is the command's version.
 func TestScripts(t *testing.T) {
@@ -50,6 +52,7 @@ func TestScripts(t *testing.T) {
 			"status":    cmdStatus,
 			"unchanged": cmdUnchanged,
 			"mkzip":     cmdMkzip,
+			"cmpline":   cmdCmpline,
 		},
 	})
 }
@@ -145,6 +148,19 @@ func cmdMkzip(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	ts.Check(zw.Close())
 	ts.Check(os.WriteFile(ts.MkAbs(args[0]), buf.Bytes(), 0o644))
+}
+
+func cmdCmpline(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: cmpline FILE WANT")
+	}
+	got, want := ts.ReadFile(args[0]), ts.ReadFile(args[1])
+	if strings.Count(want, "\n") != 1 || !strings.HasSuffix(want, "\n") {
+		ts.Fatalf("%s holds more than one line", args[1])
+	}
+	if want = strings.TrimSuffix(want, "\n"); got != want {
+		ts.Fatalf("%s:\n%q\nwant %s, without a line break:\n%q", args[0], got, args[1], want)
+	}
 }
 
 // rewriteFs is a disk on which another process rewrites one file just before its opening number at.
