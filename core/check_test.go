@@ -42,7 +42,7 @@ func withoutLine(t *testing.T, text, part string) string {
 	return ""
 }
 
-// The checks run in SPEC's order and a file stops at the first that fails: one error per file.
+// The checks run in the order of docs/rules.md and a file stops at the first that fails: one error per file.
 func TestCheckOrder(t *testing.T) {
 	otherToken := EncodeToken(Token{AppNameID: "com.other", ID: exampleID, TeamID: "UTT7VDX8W5"})
 	tests := []struct {

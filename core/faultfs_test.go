@@ -178,7 +178,7 @@ func faultTree(t *testing.T) afero.Fs {
 
 // For each fault of a disk during a refresh, the report says what happened, the memory keeps what it should
 // (an app folder that cannot be listed keeps its sessions: unknown is not deleted), and the decision for an
-// unreadable file holds: it is mobi 2, as SPEC says of an unreadable file, so its session is removed.
+// unreadable file holds: it is mobi 2, as docs/rules.md says of a file that cannot be read, so its session is removed.
 func TestRefreshUnderFaults(t *testing.T) {
 	const a1, a2, b3 = "com.a/01", "com.a/02", "com.b/03"
 	tests := []struct {

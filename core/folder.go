@@ -53,13 +53,9 @@ type Listing struct {
 	Apps    []string
 	// Unreadable holds app folders that could not be listed: their sessions must not be taken as deleted.
 	Unreadable map[string]bool
-	// Missing is true when the root itself does not exist, which SPEC treats as "no sessions", not an error.
+	// Missing is true when the root itself does not exist, which is "no sessions", not an error (docs/rules.md,
+	// "Memory, and what a refresh does").
 	Missing bool
-}
-
-// IsSessionName is the rule for a session file's name: no dot, not hidden, hexadecimal.
-func IsSessionName(name string) bool {
-	return name != "" && isHex(name)
 }
 
 func isHex(s string) bool {
@@ -72,7 +68,8 @@ func isHex(s string) bool {
 	return true
 }
 
-// classify says whether name, a non-directory entry inside an app folder, is a session file.
+// classify says whether name, a non-directory entry inside an app folder, is a session file, or why it is
+// skipped (docs/rules.md, "What is skipped").
 func classify(name string, mode fs.FileMode) (SkipKind, bool) {
 	switch {
 	case mode&fs.ModeSymlink != 0:

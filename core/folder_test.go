@@ -11,9 +11,9 @@ import (
 // isSession marks a row whose entry is a session file.
 const isSession SkipKind = "session"
 
-// TestFolderRules builds one folder with a row per rule of SPEC's "The folder" and checks how each entry is
-// listed: a session file, or skipped with its kind. Nothing else is listed: what is inside a skipped folder
-// is not read.
+// TestFolderRules builds one folder with a row per rule of docs/rules.md's "The folder" and "What is skipped",
+// and checks how each entry is listed: a session file, or skipped with its kind. Nothing else is listed: what is
+// inside a skipped folder is not read.
 func TestFolderRules(t *testing.T) {
 	const app = "UTT7VDX8W5.com.contactApp.Contact"
 	rows := []struct {

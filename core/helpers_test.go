@@ -24,7 +24,7 @@ var update = flag.Bool("update", false, "rewrite the golden files and seed corpo
 // root is where every in-memory test tree keeps its sessions, as an imported zip does.
 const root = ZipRoot
 
-// The session file of 4D's documentation, one property a line, as SPEC.md quotes it.
+// The session file of 4D's documentation, one property a line, as docs/rules.md quotes it.
 const (
 	exampleApp   = "UTT7VDX8W5.com.contactApp.Contact"
 	exampleID    = "7023d9205074199d1c16fc00d24354e778137675"

@@ -44,8 +44,8 @@ func outcome(rep *RefreshReport, path string) string {
 	return strings.Join(out, ", ")
 }
 
-// TestRefreshTable is SPEC's table "what a refresh does", one row per line, for one session file. Preview
-// announces the same and changes nothing.
+// TestRefreshTable is the table of docs/rules.md, "what a refresh does", one row per line, for one session
+// file. Preview announces the same and changes nothing.
 func TestRefreshTable(t *testing.T) {
 	const app, id = "com.a", "abcd"
 	p := app + "/" + id

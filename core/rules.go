@@ -6,10 +6,12 @@ import (
 	"strings"
 )
 
-// The rules that 4D does not publish and that SPEC.md marks as inferred live here, so that each can change in
-// one place when 4D's real behaviour is known. The schema itself is session.schema.json.
+// The rules that 4D does not publish, which docs/rules.md marks as inferred, live here, so that each can change
+// in one place when 4D's real behaviour is known. Three stay beside what they are part of: what else is skipped
+// (classify, folder.go), the schema (session.schema.json) and what a token may look like (DecodeToken, token.go).
 
-// ExpectedFolder is the app folder a session file belongs in: [team.id "."] application.id.
+// ExpectedFolder is the app folder a session file belongs in: [team.id "."] application.id. Documented for a
+// team; without one (Android), application.id alone.
 func ExpectedFolder(teamID, applicationID string) string {
 	if teamID == "" {
 		return applicationID
@@ -17,8 +19,16 @@ func ExpectedFolder(teamID, applicationID string) string {
 	return teamID + "." + applicationID
 }
 
+// IsSessionName is the rule for a session file's name: not empty, hexadecimal (so without a dot, and not
+// hidden). Inferred from 4D's Mobile Session Management component; 4D's current Mobile App Server component reads
+// every file without an extension as a session, so the skip reason of another name says that 4D may judge it.
+func IsSessionName(name string) bool {
+	return name != "" && isHex(name)
+}
+
 // checksAfterParse are the checks that run on a well-formed file, in order; a file stops at the first that
-// fails. The order after "well formed" is inferred from the order of 4D's error codes in its documentation.
+// fails. Syntax, schema, then session data is the order of the command's own description; the location before
+// the token follows the numbering of their codes (1 before 4).
 var checksAfterParse = append([]sessionCheck{(*Checker).checkSchema}, checksAfterSchema...)
 
 // checksAfterSchema are the checks after the schema's, which read only the session: they also finish the
@@ -30,8 +40,9 @@ var checksAfterSchema = []sessionCheck{
 
 type sessionCheck func(c *Checker, f SessionFile, data []byte, doc map[string]any, s *Session) *Error
 
-// RefreshLoadsNewFiles says whether a refresh creates sessions for valid files it has not seen. 4D creates a
-// session when an app logs in, not when a file appears, so a refresh reports them as "not loaded".
+// RefreshLoadsNewFiles says whether a refresh creates sessions for valid files it has not seen. 4D's page says a
+// session is updated "if it already exists", and 4D creates one when an app logs in, not when a file appears, so
+// a refresh reports them as "not loaded".
 const RefreshLoadsNewFiles = false
 
 // LoadAtStart says whether a server restores sessions from valid files when it starts, as 4D is inferred to do.

@@ -10,7 +10,7 @@ import (
 	"unicode/utf8"
 )
 
-// The token of 4D's documentation decodes to the JSON that SPEC.md quotes, byte for byte, and EncodeToken
+// The token of 4D's documentation decodes to the JSON that docs/rules.md quotes, byte for byte, and EncodeToken
 // writes it back exactly: base64url, no padding, compact JSON, keys in 4D's order.
 func TestToken4DExample(t *testing.T) {
 	const want = `{"appNameID":"com.contactApp.Contact","id":"7023d9205074199d1c16fc00d24354e778137675","teamID":"UTT7VDX8W5"}`

@@ -361,7 +361,7 @@ func sessionPaths(st *core.State) []string {
 
 // ---- fixtures
 
-// token is a session's connection token: base64url, unpadded, of compact JSON (SPEC.md).
+// token is a session's connection token: base64url, unpadded, of compact JSON (docs/rules.md, "The token").
 func token(appID, id, teamID string) string {
 	data, _ := json.Marshal(struct {
 		AppNameID string `json:"appNameID"`

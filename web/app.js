@@ -1,5 +1,5 @@
 // The console: wires the page to the engine (transport.js) and renders what the engine reports (views.js).
-// The page decides no rule of SPEC.md: every check, diff and message comes from the engine.
+// The page decides no rule of docs/rules.md: every check, diff and message comes from the engine.
 
 import { h, $, $$, arr, appOf, baseName, hydrateIcons, icon } from './dom.js';
 import { t, plural, setLang, lang, LANGS, applyI18n, pickLang } from './i18n.js';
