@@ -34,6 +34,7 @@ const (
 // the embedded sample or an uploaded zip. The state lives in each page, so one dev server serves every
 // subtest, each in its own browser context.
 func TestConsole(t *testing.T) {
+	skipInShortMode(t)
 	srv := startDevserver(t, "")
 	for _, tc := range []struct {
 		name string

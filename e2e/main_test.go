@@ -7,6 +7,7 @@ package e2e
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -31,11 +32,23 @@ var (
 )
 
 func TestMain(m *testing.M) {
-	if err := prepare(); err != nil {
-		fmt.Fprintln(os.Stderr, "FAIL: e2e setup:", err)
-		os.Exit(1)
+	flag.Parse()
+	if !testing.Short() { // with -short every browser run is skipped: nothing to build for it
+		if err := prepare(); err != nil {
+			fmt.Fprintln(os.Stderr, "FAIL: e2e setup:", err)
+			os.Exit(1)
+		}
 	}
 	browser.Main(m)
+}
+
+// skipInShortMode skips a browser run under go test -short, for a quick run while working: these runs take most
+// of the suite's time. make test and CI never pass -short.
+func skipInShortMode(t *testing.T) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("a browser run: skipped with -short; make test runs it")
+	}
 }
 
 // prepare builds the dev server and, unless EnvWasmDir names them, the engine's wasm build. The outputs go to

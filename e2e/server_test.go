@@ -18,6 +18,7 @@ import (
 // is told of changes on disk. Each subtest changes its folder, so each gets its own copy of the sample and
 // its own dev server (a native start, cheap next to a page load).
 func TestServerMode(t *testing.T) {
+	skipInShortMode(t)
 	for _, tc := range []struct {
 		name string
 		args []string

@@ -55,6 +55,9 @@ func killWriter(root string) {
 // Nothing is lost when the writer dies at any moment: the file is always one complete version, and the
 // temporaries a killed write leaves are hidden, so no listing takes them for sessions.
 func TestKillWriter(t *testing.T) {
+	if testing.Short() {
+		t.Skip("kills a writer 30 times: skipped with -short; make test runs it")
+	}
 	const kills = 30
 	root := t.TempDir()
 	fsys := afero.NewOsFs()

@@ -78,6 +78,9 @@ func rgbAt(img image.Image, x, y int) (r, g, b uint32) {
 }
 
 func TestLaunchClickScreenshot(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the smoke run of a page: skipped with -short; make test runs it")
+	}
 	b := Require(t)
 	srv := newSmokeServer(t)
 	page := b.NewPage(t)
