@@ -649,6 +649,7 @@ function openCreate() {
   const app = currentApp();
   const sample = s ?? arr(ui.state?.disk?.sessions).find((x) => x.app === app);
   f.applicationId.value = sample?.applicationId ?? '';
+  f.teamId.disabled = false;
   f.teamId.value = sample?.teamId ?? '';
   f.os.value = [...f.os.options].some((o) => o.value === sample?.os) ? sample.os : 'iOS';
   syncCreateOS();
@@ -658,17 +659,21 @@ function openCreate() {
   el.createDialog.showModal();
 }
 
-// An Android app has no team: the field is off while Android is chosen, and keeps its text for another system.
+// An Android app has no team: the field is off and empty while Android is chosen, and gets its text back for
+// another system.
 function syncCreateOS() {
   const team = el.createForm.teamId;
-  team.disabled = el.createForm.os.value === 'Android';
-  team.placeholder = team.disabled ? '' : 'FAKETEAMID';
+  const android = el.createForm.os.value === 'Android';
+  if (android && !team.disabled) [team.dataset.kept, team.value] = [team.value, ''];
+  else if (!android && team.disabled) team.value = team.dataset.kept ?? '';
+  team.disabled = android;
+  team.placeholder = android ? '' : 'FAKETEAMID';
 }
 
 async function createSession() {
   const f = el.createForm;
   const params = {
-    applicationId: f.applicationId.value.trim(), teamId: f.teamId.disabled ? '' : f.teamId.value.trim(),
+    applicationId: f.applicationId.value.trim(), teamId: f.teamId.value.trim(),
     status: f.status.value, email: f.email.value.trim(), os: f.os.value,
   };
   if (!(await confirmDiscard())) return;
