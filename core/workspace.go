@@ -240,9 +240,10 @@ func (w *Workspace) read(rel string) (*File, error) {
 }
 
 // Fix applies the fix the engine proposes for the file at rel, as it was read with the ETag ifMatch: refused when
-// the file changed since, or when the engine has no fix for it. It returns the file where the fix left it (a
+// the file changed since, or when the engine has no fix for it. Where the engine has no single right fix but
+// offers choices, trust names the one to apply (Fix.Trusting). It returns the file where the fix left it (a
 // move changes its path).
-func (w *Workspace) Fix(rel, ifMatch string) (*File, error) {
+func (w *Workspace) Fix(rel, ifMatch string, trust Witness) (*File, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.loaded = nil
@@ -259,6 +260,9 @@ func (w *Workspace) Fix(rel, ifMatch string) (*File, error) {
 	fix := f.Actions.Fix
 	if fix == nil {
 		return nil, &OpError{Kind: KindInput, Path: rel, Msg: "the file passes every check: there is nothing to fix"}
+	}
+	if fix, err = fix.Trusting(trust); err != nil {
+		return nil, err
 	}
 	if err := w.checker.ApplyFix(w.fs, w.root, fix); err != nil {
 		return nil, err

@@ -20,7 +20,7 @@ func fix(ctx context.Context, o *options, stdout, stderr io.Writer, fsys afero.F
 		return fail(stderr, err)
 	}
 	_, done := o.withProgress(stderr, "checking")
-	rep, err := o.checker.FixFolder(ctx, f.fsys, f.root, core.FixOptions{DryRun: o.dryRun})
+	rep, err := o.checker.FixFolder(ctx, f.fsys, f.root, core.FixOptions{DryRun: o.dryRun, Trust: o.trust})
 	done()
 	if err != nil {
 		return fail(stderr, o.explain(err))

@@ -58,6 +58,11 @@ DIR is a MobileApps folder or a .zip of one. A zip is never changed: the command
 names them: an app folder (APP) or a session file (APP/ID); they cannot leave DIR. Every write is atomic,
 and refused, changing nothing, when the file changed on disk since it was read or is already there.
 
+fix changes only what it can without guessing. A file's place (its folder and name), its content and
+its token each give its ids: where two agree and one differs, fix changes the one that differs. Where
+no two agree, it changes nothing and lists a choice per side; --trust place, content or token applies
+the one named.
+
 Exit status: 0 when every session file passes (after fix, when none is left failing), 1 when one fails a
 check (a mobi error), 2 when the command line or its input cannot be used, or a write is refused.
 `
@@ -82,6 +87,7 @@ type options struct {
 	dir         string // --dir, or --all's folder
 	all         bool
 	dryRun      bool
+	trust       core.Witness    // fix's --trust
 	session     core.NewSession // create's flags
 }
 
@@ -140,7 +146,7 @@ type flagValues struct {
 	maxEntries              int
 	maxZipFile, maxZipTotal int64
 	timeout                 time.Duration
-	out, dir, all           string
+	out, dir, all, trust    string
 	dryRun                  bool
 	session                 core.NewSession
 }
@@ -170,6 +176,7 @@ var flagGroups = []flagGroup{
 	}},
 	{"Flags of fix:", []string{"fix"}, func(fl *flag.FlagSet, v *flagValues) {
 		fl.BoolVar(&v.dryRun, "dry-run", false, "say what would be fixed, and what would be left failing; change nothing")
+		fl.StringVar(&v.trust, "trust", "", "where a file's place (folder and name), content and token give its ids\nand no two of them agree, the side to trust: place, content or token\n(without it, such files are left, and their choices listed)")
 	}},
 	{"Flags of create:", []string{"create"}, func(fl *flag.FlagSet, v *flagValues) {
 		fl.StringVar(&v.session.ApplicationID, "app", "", "application.id: the bundle id or package name (required)")
@@ -246,6 +253,11 @@ func parseFlags(cmd string, args []string, fsys afero.Fs) (*options, error) {
 		return nil, fmt.Errorf("--timeout %v: want a duration of 0 or more", o.timeout)
 	}
 	o.out, o.dryRun, o.session = v.out, v.dryRun, v.session
+	if v.trust != "" {
+		if o.trust, err = core.ParseWitness(v.trust); err != nil {
+			return nil, fmt.Errorf("--trust: %w", err)
+		}
+	}
 	o.dir, o.all = v.dir, v.all != ""
 	if o.all {
 		if v.dir != "" {

@@ -155,12 +155,22 @@ type (
 		Status string `json:"status"`
 		ETag   string `json:"etag"`
 	}
-	// FixParams: the file, as read with ETag, whose proposed fix (File.actions.fix) to apply.
+	// FixParams: the file, as read with ETag, whose proposed fix (File.actions.fix) to apply; Trust names the
+	// choice to apply where the fix offers choices (place, content or token).
 	FixParams struct {
-		Path string `json:"path"`
-		ETag string `json:"etag"`
+		Path  string `json:"path"`
+		ETag  string `json:"etag"`
+		Trust string `json:"trust,omitempty"`
 	}
 )
+
+// Side is the side that p trusts, "" for none.
+func (p FixParams) Side() (core.Witness, error) {
+	if p.Trust == "" {
+		return "", nil
+	}
+	return core.ParseWitness(p.Trust)
+}
 
 // WriteOptions are the write options that p asks for.
 func (p WriteParams) WriteOptions() core.WriteOptions {
@@ -318,7 +328,11 @@ func (a *API) call(ctx context.Context, method string, params []byte) (any, erro
 		if err := Decode(params, &p); err != nil {
 			return nil, err
 		}
-		f, err := ws.Fix(p.Path, p.ETag)
+		trust, err := p.Side()
+		if err != nil {
+			return nil, err
+		}
+		f, err := ws.Fix(p.Path, p.ETag, trust)
 		return a.withState(ctx, f, err)
 	case "create":
 		var p core.NewSession
