@@ -83,15 +83,7 @@ func (w *Workspace) load(ctx context.Context) (*Report, error) {
 // OpenZip opens a zipped MobileApps folder held in memory, within c's limits: the zip is read in place, and
 // the edits made to it are kept beside it (Download writes both as one zip).
 func OpenZip(ctx context.Context, data []byte, name string, c *Checker, opts WorkspaceOptions) (*Workspace, error) {
-	if c == nil {
-		c = &Checker{}
-	}
-	view, root, err := ZipView(memArchive(data), int64(len(data)), c.Limits().Zip)
-	if err != nil {
-		return nil, err
-	}
-	opts.Source, opts.Mode, opts.Exclusive = name, "browser", true
-	return NewWorkspace(ctx, newOverlay(view), root, c, opts)
+	return OpenZipAt(ctx, data, name, "", c, opts)
 }
 
 // Fs and Root say where the workspace's files are.

@@ -16,6 +16,9 @@ func fix(ctx context.Context, o *options, stdout, stderr io.Writer, fsys afero.F
 		return fail(stderr, "fix takes one folder or .zip: DIR")
 	}
 	f, err := openFolder(fsys, o.positionals[0], o, false)
+	if err == nil {
+		err = checkRoot(fsys, f.fsys, f.root, f.name)
+	}
 	if err != nil {
 		return fail(stderr, err)
 	}

@@ -307,6 +307,22 @@ func open(fsys afero.Fs, path string, o *options) (afero.Fs, string, error) {
 	return core.OpenPath(fsys, path, o.checker.Limits().Zip)
 }
 
+// checkRoot refuses a root that is probably not the folder the user meant (core.CheckRoot), naming the one
+// that is: a folder by its absolute path, a zip as given, and a folder inside it after a "/". The embedded
+// sample ("") is what it is.
+func checkRoot(fsys, src afero.Fs, root, path string) error {
+	if path == "" {
+		return nil
+	}
+	name := core.NameRoot(fsys, path)
+	if !name.Zip {
+		if abs, err := filepath.Abs(name.Path); err == nil {
+			name.Path = abs
+		}
+	}
+	return core.CheckRoot(src, root, name)
+}
+
 // renderOptions names files, for the formats read by tools, from where they are: under the folder as given on
 // the command line; a zip's or the sample's files have no place on disk, so only their path inside.
 func (o *options) renderOptions(fsys afero.Fs, path string) report.Options {
@@ -350,6 +366,9 @@ func check(ctx context.Context, o *options, stdout, stderr io.Writer, fsys afero
 	if err != nil {
 		return fail(stderr, err)
 	}
+	if err := checkRoot(fsys, src, root, path); err != nil {
+		return fail(stderr, err)
+	}
 	opts, done := o.withProgress(stderr, "checking")
 	// The report is written as the files are checked; what was written before a failure stays written.
 	out := &errorCounter{ReportWriter: report.NewCheckWriter(stdout, o.format, o.renderOptions(fsys, path))}
@@ -370,6 +389,9 @@ func refresh(ctx context.Context, o *options, stdout, stderr io.Writer, fsys afe
 	}
 	before, after := o.positionals[0], o.positionals[1]
 	beforeFs, beforeRoot, err := open(fsys, before, o)
+	if err == nil {
+		err = checkRoot(fsys, beforeFs, beforeRoot, before)
+	}
 	if err != nil {
 		return fail(stderr, err)
 	}
@@ -381,6 +403,8 @@ func refresh(ctx context.Context, o *options, stdout, stderr io.Writer, fsys afe
 	} else if deleted {
 		fmt.Fprintf(stderr, "mobisess: %s does not exist: taken as the folder deleted, every session removed\n", after)
 	} else if afterFs, afterRoot, err = open(fsys, after, o); err != nil {
+		return fail(stderr, err)
+	} else if err := checkRoot(fsys, afterFs, afterRoot, after); err != nil {
 		return fail(stderr, err)
 	}
 	opts, done := o.withProgress(stderr, "loading")
