@@ -251,18 +251,7 @@ func holdsSessionFile(fsys afero.Fs, dir string) bool {
 	}
 	defer f.Close()
 	for {
-		var entries []fs.DirEntry
-		if rd, ok := f.(interface {
-			ReadDir(int) ([]fs.DirEntry, error)
-		}); ok {
-			entries, err = rd.ReadDir(256)
-		} else {
-			var infos []os.FileInfo
-			infos, err = f.Readdir(256)
-			for _, info := range infos {
-				entries = append(entries, fs.FileInfoToDirEntry(info))
-			}
-		}
+		entries, err := dirEntries(f, 256)
 		for _, e := range entries {
 			if _, ok := classify(e.Name(), e.Type()); ok && !e.IsDir() {
 				return true

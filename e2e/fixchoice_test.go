@@ -35,10 +35,7 @@ func TestFixChoices(t *testing.T) {
 		must(t, expect.Locator(row.Locator(`td[data-witness="`+side+`"]`)).ToHaveAttribute("data-agree", agrees), "team.id's "+side)
 	}
 	must(t, expect.Locator(preview).ToContainText(`/team/id: "ABCDE12346" → "ABCDE12345"`), "the value that changes")
-	shot(t, page, "browser-fix-witnesses")
-	must(t, page.SetViewportSize(800, 900), "an 800 px window")
-	shot(t, page, "browser-fix-witnesses-800")
-	must(t, page.SetViewportSize(1280, 720), "back to 1280 px")
+	shotWide(t, page, "browser-fix-witnesses")
 	must(t, byTestID(page, "fix-apply").Click(), "applying it")
 	must(t, expect.Locator(preview).ToBeHidden(), "the preview closes")
 	must(t, expect.Locator(sessionRow(page, typoPath)).ToHaveCount(1), "the session passes where it was")
@@ -57,12 +54,18 @@ func TestFixChoices(t *testing.T) {
 	for side, agrees := range map[string]string{"place": "false", "content": "false", "token": "true"} {
 		must(t, expect.Locator(row.Locator(`td[data-witness="`+side+`"]`)).ToHaveAttribute("data-agree", agrees), "team.id's "+side+" beside the token trusted")
 	}
-	shot(t, page, "browser-fix-choice-preview")
-	must(t, page.SetViewportSize(800, 900), "an 800 px window")
-	shot(t, page, "browser-fix-choice-preview-800")
-	must(t, page.SetViewportSize(1280, 720), "back to 1280 px")
+	shotWide(t, page, "browser-fix-choice-preview")
 	must(t, byTestID(page, "fix-apply").Click(), "applying it")
 	must(t, expect.Locator(preview).ToBeHidden(), "the preview closes")
 	must(t, expect.Locator(sessionRow(page, "ABCDE12347."+app+"/"+threeID)).ToHaveCount(1), "the session passes in the token's folder")
 	must(t, expect.Locator(byTestID(page, "error-row")).ToHaveCount(0), "no error is left")
+}
+
+// shotWide saves a screenshot of the page at 1280 px (the default window) and one at 800 px (name-800).
+func shotWide(t *testing.T, page playwright.Page, name string) {
+	t.Helper()
+	shot(t, page, name)
+	must(t, page.SetViewportSize(800, 900), "an 800 px window")
+	shot(t, page, name+"-800")
+	must(t, page.SetViewportSize(1280, 720), "back to 1280 px")
 }

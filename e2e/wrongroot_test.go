@@ -35,10 +35,7 @@ func TestWrongRoot(t *testing.T) {
 	must(t, expect.Locator(byTestID(page, "error-banner")).ToBeHidden(), "no error banner besides")
 	must(t, expect.Locator(byTestID(page, "source")).ToHaveText("sample"), "the sample stays open")
 	waitIdle(t, page)
-	shot(t, page, "browser-wrong-root")
-	must(t, page.SetViewportSize(800, 900), "an 800 px window")
-	shot(t, page, "browser-wrong-root-800")
-	must(t, page.SetViewportSize(1280, 720), "back to 1280 px")
+	shotWide(t, page, "browser-wrong-root")
 
 	_, err := byTestID(page, "lang-select").SelectOption(playwright.SelectOptionValues{Values: &[]string{"fr"}})
 	must(t, err, "choosing French")

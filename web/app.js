@@ -455,8 +455,9 @@ function renderEditorChrome() {
     el.fileError.replaceChildren(
       h('div', { class: 'fe-head' }, V.codeChip(err), ' ', h('strong', {}, err.message),
         m ? h('button', { type: 'button', class: 'link mono', onclick: () => editor.goTo(m.line, m.column) }, `${m.line}:${m.column || 1}`) : ''),
-      ...V.errorDetails(err, (_p, line, column) => editor.goTo(line, column), false),
-      fixRow(f?.actions?.fix));
+      // the engine's fix first: its actions stay in sight when the error's details fill the box
+      fixRow(f?.actions?.fix),
+      ...V.errorDetails(err, (_p, line, column) => editor.goTo(line, column), false));
   }
   V.renderToken(el.tokenBody, f);
 }
