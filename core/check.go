@@ -236,14 +236,12 @@ func (c *Checker) checkLocation(f SessionFile, data []byte, _ map[string]any, s 
 	}
 	e := c.newError(CodeLocation, f.Path)
 	e.Expected = &Expected{Folder: folder, File: s.ID}
-	pointer := "/session/id"
 	if f.App != folder {
 		e.Cause = c.Lang().Sprintf(msgWrongFolder, folder)
-		pointer = "/application/id"
 	} else {
 		e.Cause = c.Lang().Sprintf(msgWrongName, s.ID)
 	}
-	e.Line, e.Column = lineCol(data, locate(data, pointer))
+	e.Line, e.Column = lineCol(data, locate(data, locationPointer(f, s)))
 	return e
 }
 

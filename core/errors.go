@@ -102,6 +102,7 @@ func (e *OpError) Error() string {
 func KindOf(err error) Kind {
 	var op *OpError
 	var ze *ZipError
+	var wr *WrongRootError
 	switch {
 	case err == nil:
 		return ""
@@ -109,6 +110,8 @@ func KindOf(err error) Kind {
 		return op.Kind
 	case errors.As(err, &ze):
 		return KindInput
+	case errors.As(err, &wr):
+		return KindWrongRoot
 	}
 	return KindInternal
 }

@@ -3,11 +3,14 @@ package core
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"sort"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/spf13/afero"
 )
@@ -19,14 +22,16 @@ import (
 //   - mobi 2: a trailing comma before a closing bracket, or byte-order marks after the first; nothing else;
 //   - mobi 3: a status or send that differs from an allowed value by letter case only, a boolean written as
 //     the string "true" or "false" (device.simulator, device.jb); nothing else;
-//   - mobi 1: the file moves to the folder and name that its content gives;
-//   - mobi 4: the token is written anew from the content, which is taken as the truth.
+//   - mobi 1 and mobi 4: the file's place, content and token are three witnesses of its ids (witness.go); where
+//     two agree against the third, the third is changed: the file moved or renamed, the content's property
+//     corrected, or the token written anew. Where no two agree, or the token does not decode and the two
+//     others differ, there is no fix, but one choice per side that can be trusted, applied only when named.
 
 // FixKind says what a fix does to the folder.
 type FixKind string
 
 const (
-	FixMove FixKind = "move" // move or rename the file, its bytes as they are
+	FixMove FixKind = "move" // move or rename the file, its bytes as they are unless Content gives new ones
 	FixEdit FixKind = "edit" // rewrite the file, the rest of its text as it was
 	FixNone FixKind = "none" // the engine cannot fix the error without guessing: the title says why not
 )
@@ -45,6 +50,13 @@ type Fix struct {
 	// An edit gives the values it changes (none when only the syntax is repaired) and the whole new text.
 	Changes []Change `json:"changes,omitempty"`
 	Content string   `json:"content,omitempty"`
+	// A fix of the location or the token says what the file's place, content and token say of each id, and
+	// which the fix keeps.
+	Witnesses []IDWitnesses `json:"witnesses,omitempty"`
+	// Choice names the side a fix trusts where no two witnesses agree: it is applied only when that side is
+	// named. Choices are those a fix of kind none offers, one per side that can be trusted.
+	Choice  Witness `json:"choice,omitempty"`
+	Choices []*Fix  `json:"choices,omitempty"`
 
 	failed *Error // the error the fix was proposed for: what remains when it is not applied
 }
@@ -53,6 +65,7 @@ type Fix struct {
 var (
 	msgFixMove    = Msg{"Move the file to %s", "Déplacer le fichier vers %s", "Mover el archivo a %s"}
 	msgFixRename  = Msg{"Rename the file %s (session.id)", "Renommer le fichier en %s (session.id)", "Renombrar el archivo a %s (session.id)"}
+	msgFixAnew    = Msg{"write the token anew", "écrire un nouveau jeton", "escribir un token nuevo"}
 	msgFixToken   = Msg{"Take the content as the truth: write the token anew from application.id, session.id and team.id", "Tenir le contenu pour juste : écrire un nouveau jeton à partir de application.id, session.id et team.id", "Dar el contenido por correcto: escribir un token nuevo a partir de application.id, session.id y team.id"}
 	msgFixValues  = Msg{"Correct %s", "Corriger %s", "Corregir %s"}
 	msgFixSyntax  = Msg{"Remove %s (no value changes)", "Supprimer %s (aucune valeur ne change)", "Quitar %s (ningún valor cambia)"}
@@ -66,6 +79,15 @@ var (
 	msgNoName     = Msg{"session.id %q makes no session file name", "session.id %q ne donne pas de nom de fichier de session", "session.id %q no da un nombre de archivo de sesión"}
 	msgNoTarget   = Msg{"%s already exists", "%s existe déjà", "%s ya existe"}
 	msgNoStale    = Msg{"the file is no longer as it was checked: check it again", "le fichier n'est plus tel qu'il a été vérifié : vérifiez-le à nouveau", "el archivo ya no es como se verificó: verifíquelo de nuevo"}
+	msgNoEdit     = Msg{"%s cannot be written in this file", "%s ne peut pas être écrit dans ce fichier", "%s no se puede escribir en este archivo"}
+	msgNoSingle   = Msg{"no single right fix: the place, the content and the token each give another %s", "pas de correction unique : l'emplacement, le contenu et le jeton donnent chacun un autre %s", "no hay una corrección única: la ubicación, el contenido y el token dan cada uno otro %s"}
+	msgNoSingleTk = Msg{"no single right fix: the token does not decode, and the place and the content give another %s", "pas de correction unique : le jeton ne se décode pas, et l'emplacement et le contenu donnent un autre %s", "no hay una corrección única: el token no se decodifica, y la ubicación y el contenido dan otro %s"}
+	msgNoSingleRd = Msg{"no single right fix: the folder's name %q reads both as the content's team.id and application.id and as the token's, which differ", "pas de correction unique : le nom du dossier %q se lit comme le team.id et l'application.id du contenu et comme ceux du jeton, qui diffèrent", "no hay una corrección única: el nombre de la carpeta %q se lee como el team.id y el application.id del contenido y como los del token, que difieren"}
+	msgTrust      = map[Witness]Msg{
+		WitnessPlace:   {"Trust the place: %s", "Se fier à l'emplacement : %s", "Confiar en la ubicación: %s"},
+		WitnessContent: {"Trust the content: %s", "Se fier au contenu : %s", "Confiar en el contenido: %s"},
+		WitnessToken:   {"Trust the token: %s", "Se fier au jeton : %s", "Confiar en el token: %s"},
+	}
 	msgNoProgress = Msg{"the only change the engine knows would not make the file pass this check", "la seule modification que connaît le moteur ne ferait pas passer cette vérification au fichier", "el único cambio que conoce el motor no haría pasar esta verificación al archivo"}
 )
 
@@ -101,34 +123,56 @@ func (c *Checker) ProposeFix(e *Error, data []byte) *Fix {
 		fix = fixSyntax(data, lang)
 	case CodeSchema:
 		fix, why = fixValues(data, doc, c.compiledSchema().validate(doc, lang), lang)
-	case CodeLocation:
-		fix, why = fixLocation(f, sessionFromDoc(f.Path, f.App, doc), lang)
-	case CodeToken:
-		fix = fixToken(data, sessionFromDoc(f.Path, f.App, doc), lang)
+	case CodeLocation, CodeToken:
+		fix = c.fixIDs(f, e.Code, data, doc, sessionFromDoc(f.Path, f.App, doc), lang)
 	}
 	if fix == nil {
 		return &Fix{Path: e.Path, Code: e.Code, Kind: FixNone, Title: why, failed: e}
 	}
-	fix.Path, fix.Code, fix.ETag, fix.failed = e.Path, e.Code, ETag(data), e
-	// The rules above are meant to pass the check; the check itself says whether they do. Text whose commas
-	// or marks are removed and that still does not parse has some other syntax error.
-	to, after := fix.result(e.Path, data)
-	app, name, _ = sessionPath(to)
-	if _, _, next := c.CheckBytes(SessionFile{Path: to, App: app, Name: name}, after); next != nil && checkRank[next.Code] <= checkRank[e.Code] {
-		if e.Code == CodeMalformed {
-			return none(msgNoSyntax)
+	if fix.Kind == FixNone { // no fix, or no single one: the choices that do what a fix does
+		fix.Path, fix.Code, fix.failed = e.Path, e.Code, e
+		var choices []*Fix
+		for _, choice := range fix.Choices {
+			if c.finish(e, choice, data) == nil {
+				choices = append(choices, choice)
+			}
 		}
-		return none(msgNoProgress)
+		fix.Choices = choices
+		return fix
+	}
+	if why := c.finish(e, fix, data); why != nil {
+		refused := none(*why)
+		refused.Witnesses = fix.Witnesses
+		return refused
 	}
 	return fix
 }
 
+// finish gives fix, made for e from data, what ties it to them, and says why it is no fix when the file it leaves
+// does not pass the check it failed.
+func (c *Checker) finish(e *Error, fix *Fix, data []byte) *Msg {
+	fix.Path, fix.Code, fix.ETag, fix.failed = e.Path, e.Code, ETag(data), e
+	// The rules are meant to pass the check; the check itself says whether they do. Text whose commas or
+	// marks are removed and that still does not parse has some other syntax error.
+	to, after := fix.result(e.Path, data)
+	app, name, _ := sessionPath(to)
+	if _, _, next := c.CheckBytes(SessionFile{Path: to, App: app, Name: name}, after); next != nil && checkRank[next.Code] <= checkRank[e.Code] {
+		if e.Code == CodeMalformed {
+			return &msgNoSyntax
+		}
+		return &msgNoProgress
+	}
+	return nil
+}
+
 // result is the path and the bytes of the file once the fix is applied.
 func (f *Fix) result(path string, data []byte) (string, []byte) {
-	switch f.Kind {
-	case FixMove:
+	switch {
+	case f.Kind == FixMove && f.Content != "":
+		return f.To, []byte(f.Content)
+	case f.Kind == FixMove:
 		return f.To, data
-	case FixEdit:
+	case f.Kind == FixEdit:
 		return path, []byte(f.Content)
 	}
 	return path, data
@@ -137,12 +181,16 @@ func (f *Fix) result(path string, data []byte) (string, []byte) {
 // ProposeFixes proposes the fixes that take a file past each check it fails, as far as the engine can without
 // guessing: the first fixes e, each next one fixes the error that the one before reveals. When an error remains,
 // the last fix is of kind FixNone and says why, and remaining is that error (nil: the fixed file passes).
+// Where no two witnesses of the file's ids agree, the choice that trusts trust is taken ("": none is).
 // Like ProposeFix it reads no file: each fix is made from the bytes the ones before it leave.
-func (c *Checker) ProposeFixes(e *Error, data []byte) (fixes []*Fix, remaining *Error) {
+func (c *Checker) ProposeFixes(e *Error, data []byte, trust Witness) (fixes []*Fix, remaining *Error) {
 	path := e.Path
 	// Each fix takes the file past one check at least: there are as many fixes as checks, at most.
 	for range len(checkRank) {
 		fix := c.ProposeFix(e, data)
+		if chosen := fix.choice(trust); chosen != nil {
+			fix = chosen
+		}
 		fixes = append(fixes, fix)
 		if fix.Kind == FixNone {
 			return fixes, e
@@ -315,31 +363,245 @@ func pointerOrRoot(p string) string {
 	return p
 }
 
-// fixLocation moves the file to the folder and name its content gives.
-func fixLocation(f SessionFile, s *Session, lang Lang) (*Fix, string) {
-	folder, err := appFolder(s.TeamID, s.ApplicationID)
-	if err != nil {
-		return nil, lang.Sprintf(msgNoFolder, ExpectedFolder(s.TeamID, s.ApplicationID))
+// fixIDs is the fix of a file whose place, content and token disagree on its ids (witness.go), which fails the
+// check code. Where two witnesses agree against the third on each id, it changes the third: the file is moved
+// or renamed, the content's property corrected, or the token written anew. Otherwise it is of kind none and
+// offers one choice per side that can be trusted, each a fix that makes the other sides say what that one says.
+func (c *Checker) fixIDs(f SessionFile, code Code, data []byte, doc map[string]any, s *Session, lang Lang) *Fix {
+	t := testify(f, s)
+	token := code == CodeToken
+	kept, pairOK, sessionOK := t.keep("")
+	if pairOK && sessionOK {
+		fix, why := fixTo(f, data, doc, t, kept, "", token, lang)
+		if fix == nil {
+			fix = &Fix{Kind: FixNone, Title: why}
+		}
+		fix.Witnesses = t.witnesses(kept, true, true)
+		return fix
 	}
-	if !IsSessionName(s.ID) { // a schema of the user's own may let it through
-		return nil, lang.Sprintf(msgNoName, s.ID)
+	witnesses := t.witnesses(kept, pairOK, sessionOK)
+	none := &Fix{Kind: FixNone, Title: noSingleFix(t, witnesses, lang), Witnesses: witnesses}
+	for _, side := range witnessOrder {
+		trusted, pairOK, sessionOK := t.keep(side)
+		if !pairOK || !sessionOK {
+			continue
+		}
+		if fix, _ := fixTo(f, data, doc, t, trusted, side, token, lang); fix != nil {
+			fix.Choice, fix.Witnesses = side, t.witnesses(trusted, true, true)
+			none.Choices = append(none.Choices, fix)
+		}
 	}
-	to := folder + "/" + s.ID
-	title := lang.Sprintf(msgFixMove, to)
-	if folder == f.App {
-		title = lang.Sprintf(msgFixRename, s.ID)
-	}
-	return &Fix{Kind: FixMove, Title: title, From: f.Path, To: to}, ""
+	return none
 }
 
-// fixToken writes the token that the content gives.
-func fixToken(data []byte, s *Session, lang Lang) *Fix {
+// fixTo makes the file's place and content say kept: it moves or renames the file and writes the content's
+// properties that differ (the rest of the text as it was). For a fix of the token (mobi 4), it writes the token
+// anew when it differs or does not decode; a fix of the location leaves the token to the next check, which then
+// finds the place and the content agreeing. trusted is the side a choice trusts, "" for a fix that two
+// witnesses make.
+func fixTo(f SessionFile, data []byte, doc map[string]any, t testimony, kept ids, trusted Witness, token bool, lang Lang) (*Fix, string) {
+	folder, err := appFolder(kept.team, kept.app)
+	if err != nil {
+		return nil, lang.Sprintf(msgNoFolder, ExpectedFolder(kept.team, kept.app))
+	}
+	if !IsSessionName(kept.session) { // a schema of the user's own may let it through
+		return nil, lang.Sprintf(msgNoName, kept.session)
+	}
 	body := withoutBOM(data)
 	bom := data[:len(data)-len(body)]
-	token := rawJSON(EncodeToken(Token{AppNameID: s.ApplicationID, ID: s.ID, TeamID: s.TeamID}))
-	body = replaceValue(body, "/token", token)
-	return &Fix{Kind: FixEdit, Title: lang.Sprintf(msgFixToken), Changes: []Change{{Pointer: "/token", Old: rawJSON(s.Token), New: token}},
-		Content: string(append(append([]byte{}, bom...), body...))}
+	edited := body
+	var parts, pointers []string
+	to := folder + "/" + kept.session
+	switch {
+	case to == f.Path:
+	case folder == f.App:
+		parts = append(parts, lang.Sprintf(msgFixRename, kept.session))
+	default:
+		parts = append(parts, lang.Sprintf(msgFixMove, to))
+	}
+	for _, row := range idRows {
+		if row.of(t.content) == row.of(kept) {
+			continue
+		}
+		var ok bool
+		if edited, ok = setString(edited, doc, row.property, row.of(kept)); !ok {
+			return nil, lang.Sprintf(msgNoEdit, row.property)
+		}
+		pointers = append(pointers, row.property)
+	}
+	if len(pointers) > 0 {
+		sort.Strings(pointers)
+		parts = append(parts, lang.Sprintf(msgFixValues, strings.Join(pointers, ", ")))
+	}
+	if token && (!t.tokenOK || t.token != kept) {
+		var ok bool
+		if edited, ok = setString(edited, doc, "/token", EncodeToken(Token{AppNameID: kept.app, ID: kept.session, TeamID: kept.team})); !ok {
+			return nil, lang.Sprintf(msgNoEdit, "/token")
+		}
+		if len(parts) == 0 && trusted == "" {
+			parts = append(parts, lang.Sprintf(msgFixToken)) // the place and the content agree: the token alone is written
+		} else {
+			parts = append(parts, lang.Sprintf(msgFixAnew))
+		}
+	}
+	if len(parts) == 0 {
+		return nil, lang.Sprintf(msgNoProgress)
+	}
+	fix := &Fix{Kind: FixEdit, Title: joinTitles(parts)}
+	if trusted != "" {
+		fix.Title = lang.Sprintf(msgTrust[trusted], lowerFirst(fix.Title))
+	}
+	if !bytes.Equal(edited, body) {
+		after, err := decodeObject(edited)
+		if err != nil { // the edits write JSON values in place of JSON values: this is a bug
+			return nil, lang.Sprintf(msgNoProgress)
+		}
+		fix.Changes = Diff(doc, after)
+		fix.Content = string(append(append([]byte{}, bom...), edited...))
+	}
+	if to != f.Path {
+		fix.Kind, fix.From, fix.To = FixMove, f.Path, to
+	}
+	return fix, ""
+}
+
+// noSingleFix says why witnesses, where some id has no value to keep, make no single fix.
+func noSingleFix(t testimony, witnesses []IDWitnesses, lang Lang) string {
+	if t.tokenOK && t.content.pair() != t.token.pair() && t.placeHolds(t.content) && t.placeHolds(t.token) {
+		return lang.Sprintf(msgNoSingleRd, t.folder)
+	}
+	var differ []string
+	for _, w := range witnesses {
+		if w.Value != nil {
+			continue
+		}
+		values := map[string]bool{w.Content: true}
+		if w.Place != nil {
+			values[*w.Place] = true
+		}
+		if w.Token != nil {
+			values[*w.Token] = true
+		}
+		if len(values) > 1 {
+			differ = append(differ, w.ID)
+		}
+	}
+	if len(differ) == 0 { // the folder's name, unread, against a pair the content and the token share in part
+		differ = []string{"team.id", "application.id"}
+	}
+	which := strings.Join(differ[:len(differ)-1], ", ")
+	if which == "" {
+		which = differ[0]
+	} else {
+		which = lang.Sprintf(msgFixAnd, which, differ[len(differ)-1])
+	}
+	if !t.tokenOK {
+		return lang.Sprintf(msgNoSingleTk, which)
+	}
+	return lang.Sprintf(msgNoSingle, which)
+}
+
+// joinTitles makes one title of the parts of a fix, each after the first in lower case.
+func joinTitles(parts []string) string {
+	for i := 1; i < len(parts); i++ {
+		parts[i] = lowerFirst(parts[i])
+	}
+	return strings.Join(parts, "; ")
+}
+
+func lowerFirst(s string) string {
+	r, size := utf8.DecodeRuneInString(s)
+	return string(unicode.ToLower(r)) + s[size:]
+}
+
+// setString writes value at pointer, a string property of the object doc that body holds: in place of the value
+// there, or as a new member of the deepest object that exists (with the objects between), the rest of the text
+// as it was. It reports false when the place is inside something that is not an object.
+func setString(body []byte, doc map[string]any, pointer, value string) ([]byte, bool) {
+	keys := splitPointer(pointer)
+	raw := rawJSON(value)
+	var at any = doc
+	depth := 0
+	for ; depth < len(keys); depth++ {
+		obj, ok := at.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		next, exists := obj[keys[depth]]
+		if !exists {
+			break
+		}
+		at = next
+	}
+	if depth == len(keys) {
+		return replaceValue(body, pointer, raw), true
+	}
+	if _, ok := at.(map[string]any); !ok {
+		return nil, false
+	}
+	for i := len(keys) - 1; i > depth; i-- {
+		raw = append(append(append(append([]byte("{"), rawJSON(keys[i])...), ": "...), raw...), '}')
+	}
+	object := ""
+	if depth > 0 {
+		object = "/" + strings.Join(keys[:depth], "/")
+	}
+	return insertMember(body, locate(body, object), keys[depth], raw), true
+}
+
+// insertMember writes "key": value as the first member of the object that starts at body[at], followed by the
+// space that stood before the member it comes before.
+func insertMember(body []byte, at int, key string, value []byte) []byte {
+	member := append(append(rawJSON(key), ": "...), value...)
+	i := skipSpace(body, at+1)
+	out := make([]byte, 0, len(body)+len(member)+len(body[at+1:i])+1)
+	out = append(out, body[:at+1]...)
+	if i < len(body) && body[i] == '}' {
+		out = append(out, member...)
+		return append(out, body[at+1:]...)
+	}
+	out = append(append(append(append(out, body[at+1:i]...), member...), ','), body[at+1:i]...)
+	return append(out, body[i:]...)
+}
+
+// decodeObject decodes a JSON object as the checks do: numbers as they are written.
+func decodeObject(body []byte) (map[string]any, error) {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var doc map[string]any
+	if err := dec.Decode(&doc); err != nil {
+		return nil, err
+	}
+	return doc, nil
+}
+
+// choice is the choice of f that trusts side, nil when there is none (or side is "").
+func (f *Fix) choice(side Witness) *Fix {
+	if side == "" {
+		return nil
+	}
+	for _, c := range f.Choices {
+		if c.Choice == side {
+			return c
+		}
+	}
+	return nil
+}
+
+// Trusting is the fix to apply when the user names side as the one to trust: f itself when side is "", and
+// where f offers choices, the one that trusts side. Naming a side where f has one right fix, or offers no
+// choice that trusts it, is refused: the user expected a choice that is not there.
+func (f *Fix) Trusting(side Witness) (*Fix, error) {
+	if side == "" {
+		return f, nil
+	}
+	if chosen := f.choice(side); chosen != nil {
+		return chosen, nil
+	}
+	if f.Kind != FixNone {
+		return nil, &OpError{Kind: KindInput, Path: f.Path, Msg: fmt.Sprintf("this file has one right fix, which trusts no single side: apply it without naming %s", side)}
+	}
+	return nil, &OpError{Kind: KindInput, Path: f.Path, Msg: fmt.Sprintf("no fix of this file trusts the %s: %s", side, f.Title)}
 }
 
 // ApplyFix applies a fix that ProposeFix made, with the atomic writes of write.go. It is refused (KindConflict),
@@ -353,21 +615,29 @@ func (c *Checker) ApplyFix(fsys afero.Fs, root string, f *Fix) error {
 	}
 	limit := c.Limits().MaxFileSize
 	if f.Kind == FixMove {
-		return moveFile(fsys, root, f.From, f.To, f.ETag, limit)
+		var content []byte // nil: the bytes as they are
+		if f.Content != "" {
+			content = []byte(f.Content)
+		}
+		return moveFile(fsys, root, f.From, f.To, f.ETag, content, limit)
 	}
 	_, err := WriteFile(fsys, root, f.Path, []byte(f.Content), WriteOptions{IfMatch: f.ETag, MaxFileSize: limit})
 	return err
 }
 
 // moveFile moves a session file whose ETag is etag: it writes the target, which must not exist, then deletes the
-// source. When the delete fails, the target goes again, so that no session is left twice.
-func moveFile(fsys afero.Fs, root, from, to, etag string, limit int64) error {
+// source. When the delete fails, the target goes again, so that no session is left twice. content, when not nil,
+// is what the target holds instead of the source's bytes.
+func moveFile(fsys afero.Fs, root, from, to, etag string, content []byte, limit int64) error {
 	data, current, err := ReadFile(fsys, root, from, limit)
 	if err != nil {
 		return err
 	}
 	if current != etag {
 		return changedOnDisk(from)
+	}
+	if content != nil {
+		data = content
 	}
 	app, _, err := sessionPath(to)
 	if err != nil {
@@ -392,6 +662,8 @@ func moveFile(fsys afero.Fs, root, from, to, etag string, limit int64) error {
 // FixOptions are the optional parts of FixFolder.
 type FixOptions struct {
 	DryRun bool // propose the fixes and say what would remain, changing nothing
+	// Trust is the side to trust where no two witnesses of a file's ids agree ("": none, such files are left).
+	Trust Witness
 }
 
 // FixReport is what fixing a folder did, or would do: the JSON of `mobisess fix --format json`.
@@ -430,7 +702,7 @@ func (c *Checker) FixFolder(ctx context.Context, fsys afero.Fs, root string, opt
 		if data, _, err := ReadFile(fsys, root, e.Path, c.Limits().MaxFileSize); err != nil {
 			ff.Fixes, left = []*Fix{{Path: e.Path, Code: e.Code, Kind: FixNone, Title: c.Lang().Sprintf(msgUnreadable, opMessage(err))}}, e
 		} else {
-			ff.Fixes, left = c.ProposeFixes(e, data)
+			ff.Fixes, left = c.ProposeFixes(e, data, opts.Trust)
 			ff.Fixes, left = c.claimTargets(fsys, root, ff.Fixes, left, targets)
 		}
 		if !opts.DryRun {

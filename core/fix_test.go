@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"path"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -218,26 +220,48 @@ func TestProposeFixRefuses(t *testing.T) {
 	}
 }
 
-// ProposeFixes chains the fixes until the file passes, or says which error remains.
+// ProposeFixes chains the fixes until the file passes, or says which error remains; where no two witnesses of
+// the ids agree, it takes the choice that trusts the side named, and only then.
 func TestProposeFixes(t *testing.T) {
 	c := &Checker{}
 	otherToken := EncodeToken(Token{AppNameID: "com.other.App", ID: exampleID, TeamID: "UTT7VDX8W5"})
+	staleToken := EncodeToken(Token{AppNameID: "com.contactApp.Contact", ID: strings.Repeat("c", 40), TeamID: "UTT7VDX8W5"})
+	broken := func(token string) string {
+		return "\xEF\xBB\xBF\xEF\xBB\xBF" + edit(t, edit(t, example, `"status": "accepted"`, `"status": "Accepted",`+"\n\t"+`"x": [1,]`), exampleToken, token)
+	}
+	outside := edit(t, edit(t, example, `"id": "com.contactApp.Contact"`, `"id": "../x"`), exampleToken, EncodeToken(Token{AppNameID: "../x", ID: exampleID, TeamID: "UTT7VDX8W5"}))
 	tests := []struct {
 		name, path, content string
+		trust               Witness
 		kinds               []FixKind
 		codes               []Code
 		remaining           Code
 	}{
-		{"mobi 2, 3, 1 and 4 in turn", "com.wrong/" + exampleID, "\xEF\xBB\xBF\xEF\xBB\xBF" + edit(t, edit(t, example, `"status": "accepted"`, `"status": "Accepted",`+"\n\t"+`"x": [1,]`), exampleToken, otherToken),
+		// The place is wrong against the content and the token on the pair; then the token against the place
+		// and the content on session.id.
+		{"mobi 2, 3, 1 and 4 in turn", "com.wrong/" + exampleID, broken(staleToken), "",
 			[]FixKind{FixEdit, FixEdit, FixMove, FixEdit}, []Code{CodeMalformed, CodeSchema, CodeLocation, CodeToken}, 0},
-		{"fixed, then an error with no fix", examplePath, edit(t, edit(t, example, `"status": "accepted"`, `"status": "Accepted"`), `"id": "com.contactApp.Contact"`, `"id": "../x"`),
+		// The place, the content and the token each give another application.id.
+		{"no single fix: left", "com.wrong/" + exampleID, broken(otherToken), "",
+			[]FixKind{FixEdit, FixEdit, FixNone}, []Code{CodeMalformed, CodeSchema, CodeLocation}, CodeLocation},
+		{"no single fix: the content trusted", "com.wrong/" + exampleID, broken(otherToken), WitnessContent,
+			[]FixKind{FixEdit, FixEdit, FixMove, FixEdit}, []Code{CodeMalformed, CodeSchema, CodeLocation, CodeToken}, 0},
+		{"no single fix: the token trusted", "com.wrong/" + exampleID, broken(otherToken), WitnessToken,
+			[]FixKind{FixEdit, FixEdit, FixMove}, []Code{CodeMalformed, CodeSchema, CodeLocation}, 0},
+		{"a side named where two witnesses agree changes nothing", "com.wrong/" + exampleID, broken(staleToken), WitnessPlace,
+			[]FixKind{FixEdit, FixEdit, FixMove, FixEdit}, []Code{CodeMalformed, CodeSchema, CodeLocation, CodeToken}, 0},
+		// The place and the token agree against a content whose application.id makes no folder: corrected.
+		{"a status, then an application.id the place and the token agree on", examplePath, edit(t, edit(t, example, `"status": "accepted"`, `"status": "Accepted"`), `"id": "com.contactApp.Contact"`, `"id": "../x"`), "",
+			[]FixKind{FixEdit, FixEdit}, []Code{CodeSchema, CodeLocation}, 0},
+		// The content and the token agree on an application.id that makes no folder: no move.
+		{"fixed, then an error with no fix", examplePath, edit(t, outside, `"status": "accepted"`, `"status": "Accepted"`), "",
 			[]FixKind{FixEdit, FixNone}, []Code{CodeSchema, CodeLocation}, CodeLocation},
-		{"no fix at all", examplePath, "{", []FixKind{FixNone}, []Code{CodeMalformed}, CodeMalformed},
+		{"no fix at all", examplePath, "{", "", []FixKind{FixNone}, []Code{CodeMalformed}, CodeMalformed},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			data := []byte(tt.content)
-			fixes, remaining := c.ProposeFixes(checkAt(c, tt.path, data), data)
+			fixes, remaining := c.ProposeFixes(checkAt(c, tt.path, data), data, tt.trust)
 			var kinds []FixKind
 			var codes []Code
 			for _, f := range fixes {
@@ -263,7 +287,7 @@ func TestProposeFixes(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(rep.Errors)+len(rep.Sessions) != 1 || tt.remaining == 0 && len(rep.Errors) != 0 || tt.remaining != 0 && rep.Errors[0].Code != tt.remaining {
+			if len(rep.Errors)+len(rep.Sessions) != 1 || tt.remaining == 0 && len(rep.Errors) != 0 || tt.remaining != 0 && (len(rep.Errors) == 0 || rep.Errors[0].Code != tt.remaining) {
 				t.Errorf("after the fixes: %v", rep.Errors)
 			}
 		})
@@ -442,61 +466,103 @@ func TestFixFolderRefused(t *testing.T) {
 	}
 }
 
-// FuzzProposeFix: for any bytes, a proposed fix never panics, takes the file past the check it failed, and, once
-// applied, changes no JSON value but those its changes name (a fix of mobi 2 changes none: it only removes
-// commas before a closing bracket and extra byte-order marks).
+// FuzzProposeFix: for any bytes at any place, a proposed fix (and each choice a fix offers where there is none)
+// never panics, takes the file past the check it failed, and, once applied, changes no JSON value but those its
+// changes name (a fix of mobi 2 changes none: it only removes commas before a closing bracket and extra
+// byte-order marks). A fix of the ids that is not a choice keeps, of each id, a value two witnesses agree on, and
+// changes none of the witnesses that hold it.
 func FuzzProposeFix(f *testing.F) {
+	teamTypo := strings.Replace(example, `"UTT7VDX8W5"`, `"UTT7VDX8W6"`, 1)
 	for _, s := range []string{
 		example,
+		teamTypo,
 		strings.Replace(example, `"accepted"`, `"ACCEPTED"`, 1),
 		strings.Replace(example, `"simulator": true`, `"simulator": "False", "jb": "true"`, 1),
 		strings.Replace(example, exampleToken, "x", 1),
 		strings.Replace(example, `"send": "link"`, `"send": "Link", "a": [1,],`, 1),
+		strings.Replace(example, `"team": {"id": "UTT7VDX8W5"},`, ``, 1),
 		"\xEF\xBB\xBF\xEF\xBB\xBF" + example,
 		`{"a":"\",}",}`,
 		`{"status":"Pending","status":"accepted",}`,
 		"[1,]", "{,}", "",
 	} {
-		f.Add([]byte(s), true)
-		f.Add([]byte(s), false)
+		for _, place := range [][2]string{{exampleApp, exampleID}, {"com.a", exampleID}, {"UTT7VDX8W6.com.contactApp.Contact", exampleID}, {exampleApp, "abcd"}, {"A.b.c", exampleID}} {
+			f.Add([]byte(s), place[0], place[1])
+		}
 	}
 	c := &Checker{}
-	f.Fuzz(func(t *testing.T, data []byte, misplaced bool) {
-		rel := examplePath
-		if misplaced {
-			rel = "com.a/" + exampleID
+	f.Fuzz(func(t *testing.T, data []byte, folder, name string) {
+		rel := folder + "/" + name
+		if clean, err := CleanPath(rel); err != nil || clean != rel || strings.Count(rel, "/") != 1 || !IsSessionName(name) {
+			return
 		}
 		e := checkAt(c, rel, data)
 		if e == nil {
 			return
 		}
 		fix := c.ProposeFix(e, data)
+		fixes := []*Fix{fix}
 		if fix.Kind == FixNone {
-			return
+			fixes = fix.Choices
 		}
-		to, after := fix.result(rel, data)
-		if next := checkAt(c, to, after); next != nil && checkRank[next.Code] <= checkRank[e.Code] {
-			t.Fatalf("the fix %q leaves mobi %d", fix.Title, next.Code)
-		}
-		if fix.Kind == FixMove {
-			if !bytes.Equal(after, data) {
-				t.Fatal("a move changed the bytes")
+		for _, fix := range fixes {
+			to, after := fix.result(rel, data)
+			if next := checkAt(c, to, after); next != nil && checkRank[next.Code] <= checkRank[e.Code] {
+				t.Fatalf("the fix %q leaves mobi %d", fix.Title, next.Code)
 			}
-			return
-		}
-		if e.Code == CodeMalformed {
-			if len(fix.Changes) != 0 || !onlyRemoved(data, after) {
-				t.Fatalf("a fix of mobi 2 changed more than commas and marks:\n%q\n%q", data, after)
+			if fix.Choice == "" && (e.Code == CodeLocation || e.Code == CodeToken) {
+				keepsWitnesses(t, fix, rel, data, to, after)
 			}
-			return
-		}
-		changes := Diff(decodeDoc(withoutBOM(data)), decodeDoc(withoutBOM(after)))
-		got, _ := json.Marshal(changes)
-		want, _ := json.Marshal(fix.Changes)
-		if !bytes.Equal(got, want) {
-			t.Fatalf("the fix changes %s, says %s", got, want)
+			if fix.Kind == FixMove && fix.Content == "" {
+				if !bytes.Equal(after, data) {
+					t.Fatal("a move changed the bytes")
+				}
+				continue
+			}
+			if e.Code == CodeMalformed {
+				if len(fix.Changes) != 0 || !onlyRemoved(data, after) {
+					t.Fatalf("a fix of mobi 2 changed more than commas and marks:\n%q\n%q", data, after)
+				}
+				continue
+			}
+			changes := Diff(decodeDoc(withoutBOM(data)), decodeDoc(withoutBOM(after)))
+			got, _ := json.Marshal(changes)
+			want, _ := json.Marshal(fix.Changes)
+			if !bytes.Equal(got, want) {
+				t.Fatalf("the fix changes %s, says %s", got, want)
+			}
 		}
 	})
+}
+
+// keepsWitnesses fails unless fix, a fix of the ids that trusts no side, keeps of each id a value that two
+// witnesses hold, and leaves those witnesses as they were.
+func keepsWitnesses(t *testing.T, fix *Fix, rel string, data []byte, to string, after []byte) {
+	t.Helper()
+	if len(fix.Witnesses) != 3 {
+		t.Fatalf("the fix %q shows %d ids' witnesses", fix.Title, len(fix.Witnesses))
+	}
+	before, _ := decodeDoc(withoutBOM(data)).(map[string]any)
+	now, _ := decodeDoc(withoutBOM(after)).(map[string]any)
+	tokenBefore, _ := DecodeToken(str(before, "token"))
+	tokenNow, _ := DecodeToken(str(now, "token"))
+	// The folder's name is the place's witness of the pair: it holds both ids, or it may change.
+	placeHoldsPair := slices.Contains(fix.Witnesses[0].Agree, WitnessPlace) && slices.Contains(fix.Witnesses[1].Agree, WitnessPlace)
+	for i, w := range fix.Witnesses {
+		if w.Value == nil || len(w.Agree) < 2 {
+			t.Fatalf("the fix %q keeps %s with %v agreeing", fix.Title, w.ID, w.Agree)
+		}
+		keys := splitPointer(w.Property)
+		for _, side := range w.Agree {
+			switch {
+			case side == WitnessContent && str(before, keys...) != str(now, keys...),
+				side == WitnessToken && tokenFields[[]int{2, 0, 1}[i]].token(tokenBefore) != tokenFields[[]int{2, 0, 1}[i]].token(tokenNow),
+				side == WitnessPlace && i == 2 && path.Base(rel) != path.Base(to),
+				side == WitnessPlace && i < 2 && placeHoldsPair && path.Dir(rel) != path.Dir(to):
+				t.Fatalf("the fix %q changes the %s, which holds %s %q with %v", fix.Title, side, w.ID, *w.Value, w.Agree)
+			}
+		}
+	}
 }
 
 // onlyRemoved says whether after is before with some commas and byte-order marks removed, and nothing else.

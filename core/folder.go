@@ -232,18 +232,7 @@ func readDir(fsys afero.Fs, dir string) ([]fs.DirEntry, error) {
 	if !st.IsDir() {
 		return nil, &fs.PathError{Op: "readdir", Path: dir, Err: syscall.ENOTDIR}
 	}
-	var entries []fs.DirEntry
-	if rd, ok := f.(interface {
-		ReadDir(int) ([]fs.DirEntry, error)
-	}); ok {
-		entries, err = rd.ReadDir(-1)
-	} else {
-		var infos []os.FileInfo
-		infos, err = f.Readdir(-1)
-		for _, info := range infos {
-			entries = append(entries, fs.FileInfoToDirEntry(info))
-		}
-	}
+	entries, err := dirEntries(f, -1)
 	if err != nil {
 		return nil, err
 	}
@@ -252,6 +241,22 @@ func readDir(fsys afero.Fs, dir string) ([]fs.DirEntry, error) {
 		slices.SortFunc(entries, byName)
 	}
 	return entries, nil
+}
+
+// dirEntries reads the next n entries of the open folder f (n <= 0: all of them), from the folder's own listing
+// where the filesystem can (os.File.ReadDir), else from Readdir's.
+func dirEntries(f afero.File, n int) ([]fs.DirEntry, error) {
+	if rd, ok := f.(interface {
+		ReadDir(int) ([]fs.DirEntry, error)
+	}); ok {
+		return rd.ReadDir(n)
+	}
+	infos, err := f.Readdir(n)
+	entries := make([]fs.DirEntry, len(infos))
+	for i, info := range infos {
+		entries[i] = fs.FileInfoToDirEntry(info)
+	}
+	return entries, err
 }
 
 func byName(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) }

@@ -83,15 +83,7 @@ func (w *Workspace) load(ctx context.Context) (*Report, error) {
 // OpenZip opens a zipped MobileApps folder held in memory, within c's limits: the zip is read in place, and
 // the edits made to it are kept beside it (Download writes both as one zip).
 func OpenZip(ctx context.Context, data []byte, name string, c *Checker, opts WorkspaceOptions) (*Workspace, error) {
-	if c == nil {
-		c = &Checker{}
-	}
-	view, root, err := ZipView(memArchive(data), int64(len(data)), c.Limits().Zip)
-	if err != nil {
-		return nil, err
-	}
-	opts.Source, opts.Mode, opts.Exclusive = name, "browser", true
-	return NewWorkspace(ctx, newOverlay(view), root, c, opts)
+	return OpenZipAt(ctx, data, name, "", c, opts)
 }
 
 // Fs and Root say where the workspace's files are.
@@ -240,9 +232,10 @@ func (w *Workspace) read(rel string) (*File, error) {
 }
 
 // Fix applies the fix the engine proposes for the file at rel, as it was read with the ETag ifMatch: refused when
-// the file changed since, or when the engine has no fix for it. It returns the file where the fix left it (a
+// the file changed since, or when the engine has no fix for it. Where the engine has no single right fix but
+// offers choices, trust names the one to apply (Fix.Trusting). It returns the file where the fix left it (a
 // move changes its path).
-func (w *Workspace) Fix(rel, ifMatch string) (*File, error) {
+func (w *Workspace) Fix(rel, ifMatch string, trust Witness) (*File, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.loaded = nil
@@ -259,6 +252,9 @@ func (w *Workspace) Fix(rel, ifMatch string) (*File, error) {
 	fix := f.Actions.Fix
 	if fix == nil {
 		return nil, &OpError{Kind: KindInput, Path: rel, Msg: "the file passes every check: there is nothing to fix"}
+	}
+	if fix, err = fix.Trusting(trust); err != nil {
+		return nil, err
 	}
 	if err := w.checker.ApplyFix(w.fs, w.root, fix); err != nil {
 		return nil, err

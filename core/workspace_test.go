@@ -540,10 +540,10 @@ func TestWorkspaceFix(t *testing.T) {
 		if fix == nil || fix.Kind != tt.kind || fix.Title == "" {
 			t.Fatalf("%s: fix %+v, want a %s", tt.path, fix, tt.kind)
 		}
-		if _, err := ws.Fix(tt.path, "stale"); core.KindOf(err) != core.KindConflict {
+		if _, err := ws.Fix(tt.path, "stale", ""); core.KindOf(err) != core.KindConflict {
 			t.Errorf("%s: a fix with a stale etag: %v, want a conflict", tt.path, err)
 		}
-		fixed, err := ws.Fix(tt.path, f.ETag)
+		fixed, err := ws.Fix(tt.path, f.ETag, "")
 		if err != nil {
 			t.Fatalf("%s: %v", tt.path, err)
 		}
@@ -558,9 +558,9 @@ func TestWorkspaceFix(t *testing.T) {
 	if f.Actions.Fix == nil || f.Actions.Fix.Kind != core.FixNone || !strings.Contains(f.Actions.Fix.Title, "syntax") {
 		t.Errorf("a missing comma: fix %+v, want none, saying why", f.Actions.Fix)
 	}
-	_, err = ws.Fix(malformed, f.ETag)
+	_, err = ws.Fix(malformed, f.ETag, "")
 	wantKind(t, err, core.KindInput)
 	ro := openSample(t, core.WorkspaceOptions{Readonly: true})
-	_, err = ro.Fix(misplaced, "")
+	_, err = ro.Fix(misplaced, "", "")
 	wantKind(t, err, core.KindReadonly)
 }

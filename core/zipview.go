@@ -25,12 +25,18 @@ import (
 //
 // r must stay readable while the filesystem is used; it is read concurrently (an *os.File or a *bytes.Reader).
 func ZipView(r io.ReaderAt, size int64, limits ZipLimits) (afero.Fs, string, error) {
-	return zipViewNamed(r, size, limits, "")
+	return zipViewNamed(r, size, limits, "", "")
 }
 
-// zipViewNamed is ZipView of the zip file archive, which its errors name.
-func zipViewNamed(r io.ReaderAt, size int64, limits ZipLimits, archive string) (*zipView, string, error) {
-	v, err := readZipView(r, size, limits)
+// ZipViewAt is ZipView with the folder inside the zip to take as the root ('/'-separated, such as
+// "Data/MobileApps"), named by the user: what lies outside it is not seen. "" is ZipView's own choice.
+func ZipViewAt(r io.ReaderAt, size int64, limits ZipLimits, inner string) (afero.Fs, string, error) {
+	return zipViewNamed(r, size, limits, "", inner)
+}
+
+// zipViewNamed is ZipViewAt of the zip file archive, which its errors name.
+func zipViewNamed(r io.ReaderAt, size int64, limits ZipLimits, archive, inner string) (*zipView, string, error) {
+	v, err := readZipView(r, size, limits, inner)
 	if err != nil {
 		var ze *ZipError
 		if errors.As(err, &ze) {
@@ -44,8 +50,14 @@ func zipViewNamed(r io.ReaderAt, size int64, limits ZipLimits, archive string) (
 
 // readZipView reads the zip's directory and refuses, before anything is inflated, an archive that is not
 // readable, has too many entries, a name that is unsafe or given twice, a link, an encrypted entry, or files
-// over the size limits.
-func readZipView(r io.ReaderAt, size int64, limits ZipLimits) (*zipView, error) {
+// over the size limits. inner, when not "", is the folder to take as the root, which must be in the zip.
+func readZipView(r io.ReaderAt, size int64, limits ZipLimits, inner string) (*zipView, error) {
+	if inner != "" {
+		inner = strings.TrimSuffix(inner, "/")
+		if clean, err := entryName(inner); err != nil || clean != inner {
+			return nil, &ZipError{Entry: inner, Reason: "not a folder's path inside the zip (relative, '/'-separated, without '.' or '..')"}
+		}
+	}
 	records, err := readZipDirectory(r, size, limits.MaxEntries)
 	var many errTooManyEntries
 	switch {
@@ -55,6 +67,8 @@ func readZipView(r io.ReaderAt, size int64, limits ZipLimits) (*zipView, error) 
 		return nil, &ZipError{Reason: "not a readable zip archive (" + err.Error() + ")"}
 	}
 	clean := make([]string, len(records)) // each entry's name as entryName cleans it, for errors
+	// The root: the zip's, or its one top-level MobileApps folder when every entry sits in it.
+	topFolder := "MobileApps"
 	underMobileApps, inMobileApps := true, false
 	for i := range records {
 		rec := &records[i]
@@ -71,14 +85,25 @@ func readZipView(r io.ReaderAt, size int64, limits ZipLimits) (*zipView, error) 
 			return nil, &ZipError{Entry: rec.name, Reason: "not a regular file"}
 		}
 		clean[i] = name
-		inside := strings.HasPrefix(name, "MobileApps/")
+		inside := strings.HasPrefix(name, topFolder+"/")
 		inMobileApps = inMobileApps || inside
-		if !isMacJunk(name) && name != "MobileApps" && !inside {
+		if !isMacJunk(name) && name != topFolder && !inside {
 			underMobileApps = false
 		}
 	}
-	const top = "MobileApps/"
 	strip := underMobileApps && len(records) > 0
+	if inner != "" { // the user's choice, which must name a folder of the zip
+		topFolder, strip, inMobileApps = inner, true, false
+		folder := false
+		for i, name := range clean {
+			inMobileApps = inMobileApps || strings.HasPrefix(name, inner+"/")
+			folder = folder || name == inner && records[i].isDir()
+		}
+		if !inMobileApps && !folder {
+			return nil, &ZipError{Entry: inner, Reason: "no such folder in the zip"}
+		}
+	}
+	top := topFolder + "/"
 
 	v := &zipView{r: r, size: size, limit: limits.MaxFileSize, dirs: map[string]*zipNode{}}
 	v.dir("/", -1)
@@ -90,7 +115,7 @@ func readZipView(r io.ReaderAt, size int64, limits ZipLimits) (*zipView, error) 
 		rec := &records[i]
 		rel := clean[i]
 		if strip {
-			if rel == "MobileApps" {
+			if rel == topFolder {
 				if !rec.isDir() && inMobileApps {
 					return nil, &ZipError{Entry: rel, Reason: "the name is both a file and a folder"}
 				}

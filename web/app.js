@@ -47,6 +47,7 @@ const ui = {
   selected: '',         // a path, or "app:" + app folder
   errLimit: 200,
   busy: 0,
+  wrongRoot: null,      // {file, root}: the zip whose root is probably not the folder meant, and the one inside it
   changed: new Set(),   // server mode: paths changed on disk since the last reload
   resync: false,        // server mode: events were missed, reload everything
 };
@@ -89,6 +90,7 @@ const el = {
   progress: $('[data-testid="progress"]'), progressLabel: $('#progress-label'),
   banner: $('[data-testid="error-banner"]'), bannerMsg: $('#error-banner-msg'),
   diskBanner: $('#disk-banner'), diskBannerMsg: $('#disk-banner-msg'),
+  rootBanner: $('#root-banner'), rootBannerMsg: $('#root-banner-msg'), rootBannerOpen: $('#root-banner-open'),
   summary: $('#summary'), search: $('[data-testid="search"]'), filters: $('.filters'),
   fApp: $('#f-app'), fStatus: $('#f-status'), fCode: $('#f-code'), fDiffers: $('#f-differs'), fSkipped: $('#f-skipped'),
   gridHead: $('#disk-head'), diskList: $('#disk-list'), emptyState: $('#empty-state'), noMatch: $('#no-match'),
@@ -453,29 +455,98 @@ function renderEditorChrome() {
     el.fileError.replaceChildren(
       h('div', { class: 'fe-head' }, V.codeChip(err), ' ', h('strong', {}, err.message),
         m ? h('button', { type: 'button', class: 'link mono', onclick: () => editor.goTo(m.line, m.column) }, `${m.line}:${m.column || 1}`) : ''),
-      ...V.errorDetails(err, (_p, line, column) => editor.goTo(line, column), false),
-      fixRow(f?.actions?.fix));
+      // the engine's fix first: its actions stay in sight when the error's details fill the box
+      fixRow(f?.actions?.fix),
+      ...V.errorDetails(err, (_p, line, column) => editor.goTo(line, column), false));
   }
   V.renderToken(el.tokenBody, f);
 }
 
-/** The engine's fix of the open file's error: a button that previews and applies it, or why there is none. */
+/**
+ * The engine's fix of the open file's error: a button that previews and applies it, or why there is none. Where
+ * the file's place, content and token agree two by two on no value of an id, there is no single right fix: the
+ * engine's choices, one per side that can be trusted, each a button of its own that previews it.
+ */
 function fixRow(fix) {
   if (!fix) return '';
+  if (fix.kind === 'none' && arr(fix.choices).length) {
+    return h('div', { class: 'fix-row fix-choices', 'data-testid': 'fix-choices' },
+      h('span', { class: 'fix-why', 'data-testid': 'no-fix' }, fix.title.charAt(0).toUpperCase() + fix.title.slice(1)),
+      h('span', { class: 'hint' }, t('fix.choose')),
+      ...arr(fix.choices).map((c) => h('button', {
+        type: 'button', class: 'btn small', 'data-testid': 'fix-choice', 'data-choice': c.choice, title: c.title,
+        onclick: () => previewFix(c),
+      }, t(`fix.trust.${c.choice}`))));
+  }
   if (fix.kind === 'none') return h('div', { class: 'fix-row fix-none', 'data-testid': 'no-fix' }, t('fix.none', { why: fix.title }));
   return h('div', { class: 'fix-row' },
     h('button', { type: 'button', class: 'btn', 'data-testid': 'fix', onclick: () => previewFix(fix) }, t('btn.fix')),
     h('span', {}, fix.title));
 }
 
+const WITNESSES = ['place', 'content', 'token'];
+
+/**
+ * What the file's place, content and token say of each id, as the engine compared them (Fix.witnesses): the
+ * values that agree with the one the fix keeps are marked, the others stand out; a row per id, only those on
+ * which the witnesses differ (all three when none does).
+ */
+function witnessTable(witnesses) {
+  const rows = arr(witnesses);
+  if (!rows.length) return '';
+  const differs = (w) => WITNESSES.some((side) => !arr(w.agree).includes(side));
+  const shown = rows.some(differs) ? rows.filter(differs) : rows;
+  const cell = (w, side) => {
+    const v = w[side];
+    if (v == null) {
+      return h('td', { class: 'muted', 'data-witness': side }, t(side === 'token' ? 'witness.undecodable' : 'witness.unread'));
+    }
+    const agrees = arr(w.agree).includes(side);
+    return h('td', { class: `mono ${agrees ? 'agree' : 'differ'}`, 'data-witness': side, 'data-agree': String(agrees), title: JSON.stringify(v) },
+      agrees ? icon('check') : icon('close'), ' ', JSON.stringify(v),
+      h('span', { class: 'sr-only' }, ` (${t(agrees ? 'witness.agrees' : 'witness.differs')})`));
+  };
+  return h('table', { class: 'mini witness-table', 'data-testid': 'witness-table' },
+    h('caption', {}, t('fix.witnesses')),
+    h('thead', {}, h('tr', {},
+      h('th', { scope: 'col' }, t('witness.id')),
+      ...WITNESSES.map((side) => h('th', { scope: 'col' }, t(`witness.${side}`))),
+      h('th', { scope: 'col' }, t('witness.kept')))),
+    h('tbody', {}, shown.map((w) => h('tr', { 'data-id': w.id },
+      h('th', { scope: 'row', class: 'mono' }, w.id),
+      ...WITNESSES.map((side) => cell(w, side)),
+      w.value == null ? h('td', { class: 'muted' }, t('witness.none')) : h('td', { class: 'mono kept' }, JSON.stringify(w.value))))));
+}
+
+/**
+ * The lines of a fix's preview: the move, each value of the content that changes, and a token written anew by
+ * the fields that change in it (`/token · teamID: "FAKETEAMID" → "UTT7VDX8W5"`) rather than two encoded tokens.
+ */
+function fixDetails(fix) {
+  const lines = [];
+  if (fix.kind === 'move') lines.push(h('div', {}, t('fix.move', { from: fix.from, to: fix.to })));
+  const rows = arr(fix.witnesses);
+  for (const c of arr(fix.changes)) {
+    const fields = c.pointer === '/token' && rows.length && rows.every((w) => w.token != null)
+      ? rows.filter((w) => w.value != null && w.token !== w.value) : null;
+    if (fields) {
+      for (const w of fields) {
+        lines.push(h('div', { 'data-token-field': w.field },
+          t('fix.tokenField', { field: w.field, old: JSON.stringify(w.token), new: JSON.stringify(w.value) })));
+      }
+      continue;
+    }
+    lines.push(h('div', {}, `${c.pointer || '/'}: `, V.formatValue(c, 'old'), ' → ', V.formatValue(c, 'new')));
+  }
+  return lines;
+}
+
 /** Shows what a fix will change, as the engine proposes it, and applies it once the user agrees. */
 async function previewFix(fix) {
   if (!(await confirmDiscard())) return;
   $('#fix-what').textContent = fix.title;
-  const details = fix.kind === 'move'
-    ? [h('div', {}, t('fix.move', { from: fix.from, to: fix.to }))]
-    : arr(fix.changes).map((c) => h('div', {}, `${c.pointer || '/'}: `, V.formatValue(c, 'old'), ' → ', V.formatValue(c, 'new')));
-  $('#fix-details').replaceChildren(...details);
+  $('#fix-witnesses').replaceChildren(witnessTable(fix.witnesses));
+  $('#fix-details').replaceChildren(...fixDetails(fix));
   const dialog = $('#fix-dialog');
   dialog.returnValue = '';
   dialog.showModal();
@@ -483,8 +554,9 @@ async function previewFix(fix) {
   if (!ok) return;
   const path = fix.path;
   await run(async () => {
-    // a file changed since it was read is refused: the banner says so, and a reload proposes the fix again
-    const r = await call('fix', { path, etag: fix.etag });
+    // a file changed since it was read is refused: the banner says so, and a reload proposes the fix again; a
+    // choice names the side it trusts, which the engine applies only when named
+    const r = await call('fix', { path, etag: fix.etag, ...(fix.choice && { trust: fix.choice }) });
     ui.changed.delete(path);
     loadFile(r.file);
     setState(r.state);
@@ -535,7 +607,7 @@ function select(key, scroll = true) {
   memList.draw();
 }
 
-async function openZipFile(file) {
+async function openZipFile(file, root = '') {
   if (!file || MODE !== 'browser') return;
   if (!/\.zip$/i.test(file.name)) {
     showError({ message: t('err.notZip', { name: file.name }), kind: 'input' });
@@ -544,11 +616,43 @@ async function openZipFile(file) {
   if (!(await confirmDiscard())) return;
   const bytes = await file.arrayBuffer();
   await run(async () => {
-    const st = await call('openZip', { name: file.name, bytes, lang: lang() });
+    const st = await openZipAt(file, bytes, root);
+    if (!st) return;
     resetForNewSource();
     setState(st);
     toast(t('toast.opened', { name: file.name }));
   }, t('err.openZip', { name: file.name }));
+}
+
+/**
+ * openZip, with root the folder inside the zip to open ("" for the zip's own root). A zip whose root is probably
+ * not the MobileApps folder meant is no error to show but a question: the banner names the folder inside it
+ * and opens it on a click. Answers the State, or nothing when the banner asks.
+ */
+async function openZipAt(file, bytes, root) {
+  hideWrongRoot();
+  try {
+    return await call('openZip', { name: file.name, bytes, lang: lang(), ...(root && { root }) });
+  } catch (err) {
+    if (err.kind !== 'wrongroot') throw err;
+    ui.wrongRoot = { file, root: err.root ?? '' };
+    renderWrongRoot();
+    return null;
+  }
+}
+
+function renderWrongRoot() {
+  const w = ui.wrongRoot;
+  if (!w) return;
+  el.rootBannerMsg.textContent = w.root ? t('wrongRoot.inside', { name: w.file.name, root: w.root }) : t('wrongRoot.appFolder', { name: w.file.name });
+  el.rootBannerOpen.hidden = !w.root;
+  el.rootBannerOpen.textContent = t('wrongRoot.open', { root: w.root });
+  el.rootBanner.hidden = false;
+}
+
+function hideWrongRoot() {
+  ui.wrongRoot = null;
+  el.rootBanner.hidden = true;
 }
 
 async function openSample() {
@@ -561,6 +665,7 @@ async function openSample() {
 }
 
 function resetForNewSource() {
+  hideWrongRoot();
   ui.report = null;
   ui.reportAt = null;
   ui.selected = '';
@@ -731,6 +836,7 @@ async function changeLang(code) {
   fitHeader();
   render();
   renderEditorStatus();
+  renderWrongRoot();
   if (!ui.state) return;
   if (!el.diskBanner.hidden) renderDiskBanner();
   if (!el.conflict.hidden) $('#conflict-msg').textContent = t('conflict.msg');
@@ -871,6 +977,8 @@ function wire() {
   $('#error-banner-close').addEventListener('click', hideError);
   $('#disk-banner-reload').addEventListener('click', reloadView);
   $('#disk-banner-close').addEventListener('click', () => { el.diskBanner.hidden = true; });
+  el.rootBannerOpen.addEventListener('click', () => { const w = ui.wrongRoot; if (w?.root) openZipFile(w.file, w.root); });
+  $('#root-banner-close').addEventListener('click', hideWrongRoot);
   el.createDialog.addEventListener('close', () => { if (el.createDialog.returnValue === 'ok') createSession(); });
   el.createForm.os.addEventListener('change', syncCreateOS);
 

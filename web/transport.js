@@ -1,11 +1,15 @@
 // The two ways the console reaches the engine (docs/api.md): the wasm engine in a Web Worker (browser mode)
 // or the dev server's HTTP API (server mode). Both expose call(method, params) → the same JSON documents.
 
-/** An error answered by the engine: kind is input, conflict, notfound (or forbidden, internal). */
+/**
+ * An error answered by the engine: kind is input, conflict, notfound (or forbidden, internal, wrongroot); root,
+ * for wrongroot, is the folder inside the zip that the engine suggests opening.
+ */
 export class EngineError extends Error {
-  constructor(message, kind = 'internal') {
+  constructor(message, kind = 'internal', root = '') {
     super(message);
     this.kind = kind;
+    if (root) this.root = root;
   }
 }
 
@@ -27,7 +31,7 @@ class WorkerTransport {
       const p = this.#pending.get(data.id);
       if (!p) return;
       this.#pending.delete(data.id);
-      if (data.error) return p.reject(new EngineError(data.error.message, data.error.kind));
+      if (data.error) return p.reject(new EngineError(data.error.message, data.error.kind, data.error.root));
       let result;
       try {
         result = JSON.parse(data.json);

@@ -124,14 +124,15 @@ function isErrorDocument(x) {
   return x && typeof x === 'object' && Object.keys(x).length === 1 && x.error && typeof x.error.message === 'string';
 }
 
+// toError is the engine's error as the page takes it: message and kind, and for a zip whose root is probably not
+// the folder meant (kind wrongroot), the folder inside it to open instead.
 function toError(err) {
-  if (err && typeof err === 'object' && !(err instanceof Error) && typeof err.message === 'string') {
-    return { message: err.message, kind: err.kind || 'internal' };
-  }
+  const of = (e) => ({ message: e.message, kind: e.kind || 'internal', ...(typeof e.root === 'string' && e.root && { root: e.root }) });
+  if (err && typeof err === 'object' && !(err instanceof Error) && typeof err.message === 'string') return of(err);
   const text = err instanceof Error ? err.message : String(err);
   try {
     const e = JSON.parse(text);
-    if (e && typeof e.message === 'string') return { message: e.message, kind: e.kind || 'internal' };
+    if (e && typeof e.message === 'string') return of(e);
   } catch { /* plain text */ }
   return { message: text, kind: 'internal' };
 }

@@ -133,7 +133,11 @@ var postMethods = map[string]postMethod{
 		}
 		// A move may touch any app folder: the whole folder is held while the fix is applied.
 		s.changing(w, r, false, []touch{{path: "", subtree: true}}, func(ctx context.Context) (any, []string, error) {
-			f, err := s.ws.Fix(p.Path, p.ETag)
+			trust, err := p.Side()
+			if err != nil {
+				return nil, nil, err
+			}
+			f, err := s.ws.Fix(p.Path, p.ETag, trust)
 			if err != nil {
 				return nil, nil, err
 			}

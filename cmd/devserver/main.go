@@ -20,6 +20,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/spf13/afero"
+
 	"github.com/mobisess/mobisess/core"
 )
 
@@ -99,11 +101,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		switch info, err := os.Stat(cfg.Dir); {
 		case errors.Is(err, os.ErrNotExist):
+			// A MobileApps folder deleted, as 4D's example does, is an empty one; a folder whose parent is
+			// missing too is a typo.
+			if parent, err := os.Stat(filepath.Dir(cfg.Dir)); err != nil || !parent.IsDir() {
+				return fail("%s does not exist, nor the folder %s it would be in", cfg.Dir, filepath.Dir(cfg.Dir))
+			}
 			fmt.Fprintf(stderr, "devserver: %s does not exist (yet): it counts as empty, and is watched\n", cfg.Dir)
 		case err != nil:
 			return fail("%v", err)
 		case !info.IsDir():
 			return fail("%s is not a folder (-dir takes a MobileApps folder; for a .zip use browser mode)", cfg.Dir)
+		default:
+			if err := core.CheckRoot(afero.NewOsFs(), cfg.Dir, core.RootName{Path: cfg.Dir}); err != nil {
+				return fail("%v", err)
+			}
 		}
 	}
 	loopback, err := isLoopback(*addr)

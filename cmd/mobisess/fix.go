@@ -16,11 +16,14 @@ func fix(ctx context.Context, o *options, stdout, stderr io.Writer, fsys afero.F
 		return fail(stderr, "fix takes one folder or .zip: DIR")
 	}
 	f, err := openFolder(fsys, o.positionals[0], o, false)
+	if err == nil {
+		err = checkRoot(fsys, f.fsys, f.root, f.name)
+	}
 	if err != nil {
 		return fail(stderr, err)
 	}
 	_, done := o.withProgress(stderr, "checking")
-	rep, err := o.checker.FixFolder(ctx, f.fsys, f.root, core.FixOptions{DryRun: o.dryRun})
+	rep, err := o.checker.FixFolder(ctx, f.fsys, f.root, core.FixOptions{DryRun: o.dryRun, Trust: o.trust})
 	done()
 	if err != nil {
 		return fail(stderr, o.explain(err))

@@ -58,6 +58,11 @@ DIR is a MobileApps folder or a .zip of one. A zip is never changed: the command
 names them: an app folder (APP) or a session file (APP/ID); they cannot leave DIR. Every write is atomic,
 and refused, changing nothing, when the file changed on disk since it was read or is already there.
 
+fix changes only what it can without guessing. A file's place (its folder and name), its content and
+its token each give its ids: where two agree and one differs, fix changes the one that differs. Where
+no two agree, it changes nothing and lists a choice per side; --trust place, content or token applies
+the one named.
+
 Exit status: 0 when every session file passes (after fix, when none is left failing), 1 when one fails a
 check (a mobi error), 2 when the command line or its input cannot be used, or a write is refused.
 `
@@ -82,6 +87,7 @@ type options struct {
 	dir         string // --dir, or --all's folder
 	all         bool
 	dryRun      bool
+	trust       core.Witness    // fix's --trust
 	session     core.NewSession // create's flags
 }
 
@@ -140,7 +146,7 @@ type flagValues struct {
 	maxEntries              int
 	maxZipFile, maxZipTotal int64
 	timeout                 time.Duration
-	out, dir, all           string
+	out, dir, all, trust    string
 	dryRun                  bool
 	session                 core.NewSession
 }
@@ -170,6 +176,7 @@ var flagGroups = []flagGroup{
 	}},
 	{"Flags of fix:", []string{"fix"}, func(fl *flag.FlagSet, v *flagValues) {
 		fl.BoolVar(&v.dryRun, "dry-run", false, "say what would be fixed, and what would be left failing; change nothing")
+		fl.StringVar(&v.trust, "trust", "", "where a file's place (folder and name), content and token give its ids\nand no two of them agree, the side to trust: place, content or token\n(without it, such files are left, and their choices listed)")
 	}},
 	{"Flags of create:", []string{"create"}, func(fl *flag.FlagSet, v *flagValues) {
 		fl.StringVar(&v.session.ApplicationID, "app", "", "application.id: the bundle id or package name (required)")
@@ -246,6 +253,11 @@ func parseFlags(cmd string, args []string, fsys afero.Fs) (*options, error) {
 		return nil, fmt.Errorf("--timeout %v: want a duration of 0 or more", o.timeout)
 	}
 	o.out, o.dryRun, o.session = v.out, v.dryRun, v.session
+	if v.trust != "" {
+		if o.trust, err = core.ParseWitness(v.trust); err != nil {
+			return nil, fmt.Errorf("--trust: %w", err)
+		}
+	}
 	o.dir, o.all = v.dir, v.all != ""
 	if o.all {
 		if v.dir != "" {
@@ -295,6 +307,22 @@ func open(fsys afero.Fs, path string, o *options) (afero.Fs, string, error) {
 	return core.OpenPath(fsys, path, o.checker.Limits().Zip)
 }
 
+// checkRoot refuses a root that is probably not the folder the user meant (core.CheckRoot), naming the one
+// that is: a folder by its absolute path, a zip as given, and a folder inside it after a "/". The embedded
+// sample ("") is what it is.
+func checkRoot(fsys, src afero.Fs, root, path string) error {
+	if path == "" {
+		return nil
+	}
+	name := core.NameRoot(fsys, path)
+	if !name.Zip {
+		if abs, err := filepath.Abs(name.Path); err == nil {
+			name.Path = abs
+		}
+	}
+	return core.CheckRoot(src, root, name)
+}
+
 // renderOptions names files, for the formats read by tools, from where they are: under the folder as given on
 // the command line; a zip's or the sample's files have no place on disk, so only their path inside.
 func (o *options) renderOptions(fsys afero.Fs, path string) report.Options {
@@ -338,6 +366,9 @@ func check(ctx context.Context, o *options, stdout, stderr io.Writer, fsys afero
 	if err != nil {
 		return fail(stderr, err)
 	}
+	if err := checkRoot(fsys, src, root, path); err != nil {
+		return fail(stderr, err)
+	}
 	opts, done := o.withProgress(stderr, "checking")
 	// The report is written as the files are checked; what was written before a failure stays written.
 	out := &errorCounter{ReportWriter: report.NewCheckWriter(stdout, o.format, o.renderOptions(fsys, path))}
@@ -358,6 +389,9 @@ func refresh(ctx context.Context, o *options, stdout, stderr io.Writer, fsys afe
 	}
 	before, after := o.positionals[0], o.positionals[1]
 	beforeFs, beforeRoot, err := open(fsys, before, o)
+	if err == nil {
+		err = checkRoot(fsys, beforeFs, beforeRoot, before)
+	}
 	if err != nil {
 		return fail(stderr, err)
 	}
@@ -369,6 +403,8 @@ func refresh(ctx context.Context, o *options, stdout, stderr io.Writer, fsys afe
 	} else if deleted {
 		fmt.Fprintf(stderr, "mobisess: %s does not exist: taken as the folder deleted, every session removed\n", after)
 	} else if afterFs, afterRoot, err = open(fsys, after, o); err != nil {
+		return fail(stderr, err)
+	} else if err := checkRoot(fsys, afterFs, afterRoot, after); err != nil {
 		return fail(stderr, err)
 	}
 	opts, done := o.withProgress(stderr, "loading")

@@ -31,7 +31,8 @@ type folder struct {
 func openFolder(fsys afero.Fs, dir string, o *options, missingOK bool) (*folder, error) {
 	info, err := fsys.Stat(dir)
 	isDir := err == nil && info.IsDir() // a folder, whatever its name ends with
-	if isDir || !strings.HasSuffix(strings.ToLower(dir), ".zip") {
+	_, _, inZip := core.SplitZipPath(fsys, dir)
+	if isDir || !strings.HasSuffix(strings.ToLower(dir), ".zip") && !inZip {
 		if o.out != "" {
 			return nil, fmt.Errorf("--out is for a .zip; the folder %s is changed in place", dir)
 		}

@@ -25,6 +25,9 @@ type Result struct {
 type Error struct {
 	Message string    `json:"message"`
 	Kind    core.Kind `json:"kind"`
+	// Root is, for a zip whose root is probably not the folder meant (kind wrongroot), the folder inside the
+	// zip that openZip's root parameter opens instead; absent when there is none to open.
+	Root string `json:"root,omitempty"`
 }
 
 func (e *Error) Error() string { return e.Message }
@@ -115,7 +118,12 @@ func toError(err error) *Error {
 	if errors.As(err, &e) {
 		return e
 	}
-	return &Error{Message: err.Error(), Kind: core.KindOf(err)}
+	out := &Error{Message: err.Error(), Kind: core.KindOf(err)}
+	var wr *core.WrongRootError
+	if errors.As(err, &wr) {
+		out.Root, _ = wr.MeantInZip()
+	}
+	return out
 }
 
 // Decode reads a method's parameters strictly: a property the method does not take is an error, so that a typo
@@ -155,12 +163,22 @@ type (
 		Status string `json:"status"`
 		ETag   string `json:"etag"`
 	}
-	// FixParams: the file, as read with ETag, whose proposed fix (File.actions.fix) to apply.
+	// FixParams: the file, as read with ETag, whose proposed fix (File.actions.fix) to apply; Trust names the
+	// choice to apply where the fix offers choices (place, content or token).
 	FixParams struct {
-		Path string `json:"path"`
-		ETag string `json:"etag"`
+		Path  string `json:"path"`
+		ETag  string `json:"etag"`
+		Trust string `json:"trust,omitempty"`
 	}
 )
+
+// Side is the side that p trusts, "" for none.
+func (p FixParams) Side() (core.Witness, error) {
+	if p.Trust == "" {
+		return "", nil
+	}
+	return core.ParseWitness(p.Trust)
+}
 
 // WriteOptions are the write options that p asks for.
 func (p WriteParams) WriteOptions() core.WriteOptions {
@@ -222,6 +240,7 @@ func (a *API) openZip(ctx context.Context, params, data []byte) (*core.State, er
 	var p struct {
 		Name string `json:"name"`
 		Lang string `json:"lang"`
+		Root string `json:"root"` // the folder inside the zip to open, "" for the zip's own root
 	}
 	if err := Decode(params, &p); err != nil {
 		return nil, err
@@ -236,7 +255,7 @@ func (a *API) openZip(ctx context.Context, params, data []byte) (*core.State, er
 		a.progress("import", 0, 1)
 	}
 	return a.open(ctx, func(c *core.Checker, o core.WorkspaceOptions) (*core.Workspace, error) {
-		return core.OpenZip(ctx, data, p.Name, c, o) // the page names the file already
+		return core.OpenZipAt(ctx, data, p.Name, p.Root, c, o) // the page names the file already
 	})
 }
 
@@ -318,7 +337,11 @@ func (a *API) call(ctx context.Context, method string, params []byte) (any, erro
 		if err := Decode(params, &p); err != nil {
 			return nil, err
 		}
-		f, err := ws.Fix(p.Path, p.ETag)
+		trust, err := p.Side()
+		if err != nil {
+			return nil, err
+		}
+		f, err := ws.Fix(p.Path, p.ETag, trust)
 		return a.withState(ctx, f, err)
 	case "create":
 		var p core.NewSession
