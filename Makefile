@@ -8,8 +8,16 @@ WASM_ENV  := PATH="$(GOROOT)/lib/wasm:$$PATH" GOOS=js GOARCH=wasm
 BUILD     := build
 ADDR      ?= 127.0.0.1:8080
 FUZZTIME  ?= 10m
+# What a release is stamped with: the v* tag at HEAD, if any, else "devel"; and the commit.
+VERSION   ?= $(shell git describe --tags --match 'v*' --dirty 2>/dev/null || echo devel)
+COMMIT    ?= $(shell git rev-parse HEAD 2>/dev/null)
+COMMIT_AT ?= $(shell git log -1 --format=%ct 2>/dev/null)
+STAMP     := -version '$(VERSION)' -commit '$(COMMIT)'
+HOST      := $(shell $(GO) env GOOS)/$(shell $(GO) env GOARCH)
+# The release's systems beside this one: make test cross-vets them (the host's own is built and run).
+CROSS     := $(filter-out $(HOST),darwin/arm64 darwin/amd64 windows/amd64 windows/arm64 linux/amd64 linux/arm64)
 
-.PHONY: all build run check test vet test-unit test-race test-wasm test-e2e e2e-setup wasm fuzz bench loadtest clean
+.PHONY: all build run check test vet test-unit test-race test-wasm test-e2e test-cross e2e-setup wasm site dist dist-host fuzz bench loadtest clean
 
 all: build
 
@@ -22,6 +30,20 @@ wasm:
 	mkdir -p $(BUILD)/web
 	GOOS=js GOARCH=wasm $(GO) build -ldflags='-s -w' -o $(BUILD)/web/mobisess.wasm ./wasm
 	cp $(WASM_EXEC) $(BUILD)/web/wasm_exec.js
+
+# The console as a static site, in build/site: plain files for any static host, working offline after a first
+# visit (internal/site).
+site: wasm
+	$(GO) run ./internal/cmd/site -wasm-dir $(BUILD)/web -out $(BUILD)/site $(STAMP)
+
+# The downloads, in build/dist: one archive per system holding mobisess and devserver (the console's engine built
+# in), and SHA256SUMS (internal/dist).
+dist: wasm
+	$(GO) run ./internal/cmd/dist -wasm-dir $(BUILD)/web -out $(BUILD)/dist $(STAMP) -date '$(COMMIT_AT)'
+
+# This system's download alone, for the tests.
+dist-host: wasm
+	$(GO) run ./internal/cmd/dist -wasm-dir $(BUILD)/web -out $(BUILD)/dist-host $(STAMP) -date '$(COMMIT_AT)' $(HOST)
 
 # The CLI on the embedded sample (exit 1 is expected: the sample holds broken files on purpose).
 check:
@@ -36,8 +58,9 @@ vet:
 	$(WASM_ENV) $(GO) vet ./...
 
 # Every test: native (with the fuzz seed corpora), the registry under the race detector, the wasm build in Node,
-# and the browser tests in Chromium.
-test: vet test-unit test-race test-wasm test-e2e
+# the release's other systems vetted, and the browser tests in Chromium (the dev server, the static site online
+# and offline, this system's download started from an empty folder).
+test: vet test-unit test-race test-wasm test-cross test-e2e
 
 test-unit:
 	$(GO) test $$($(GO) list ./... | grep -v /e2e)
@@ -51,8 +74,15 @@ test-wasm:
 e2e-setup:
 	bash e2e/setup.sh
 
-test-e2e: e2e-setup wasm
-	MOBISESS_WASM_DIR=$(BUILD)/web $(GO) test ./e2e/...
+# The release's other systems, type-checked and vetted as they are built (with the engine built in); building
+# them all is `make dist`.
+test-cross: dist-host
+	for t in $(CROSS); do \
+		echo "vet $$t"; GOOS=$${t%/*} GOARCH=$${t#*/} CGO_ENABLED=0 $(GO) vet -tags embedengine ./... || exit 1; \
+	done
+
+test-e2e: e2e-setup wasm site dist-host
+	MOBISESS_WASM_DIR=$(BUILD)/web MOBISESS_SITE_DIR=$(BUILD)/site MOBISESS_DIST_DIR=$(BUILD)/dist-host $(GO) test ./e2e/...
 
 # Longer fuzzing campaigns, one target at a time: make fuzz FUZZTIME=10m
 fuzz:

@@ -11,9 +11,11 @@
 # When 100k is among the sizes, mobisess also checks a zip of 200,000 tiny entries (bench/gen -tiny), under the
 # default entry limit, timed and with its peak RSS.
 #
-# Last, bench/browser times the wasm engine in Chromium (through the console) and in Node against native, on the
+# Then bench/browser times the wasm engine in Chromium (through the console) and in Node against native, on the
 # 10k zip (1k with BENCH_QUICK), and appends its section; when 100k is among the sizes, it also opens the 100k zip
-# in the console (bench/browser -large). It needs e2e/setup.sh (Chromium + the Playwright driver).
+# in the console (bench/browser -large). Last, bench/site measures the console as a static site (make site): its
+# transfer size and the time to a usable console, cold and warm. Both need e2e/setup.sh (Chromium + the
+# Playwright driver).
 #
 # Peers are installed into bench/peers/ and data and results go to bench/out/ (both ignored by git). A peer that
 # cannot be installed or run is reported as "not available: why"; it never stops the run.
@@ -392,6 +394,30 @@ fi
 if [ -n "$has_100k" ]; then
 	say "the console on the 100k zip"
 	browser_run "### The console on a 100k-session zip (Chromium)" browser-large "$has_100k" -large -runs 3
+fi
+
+# --- the console as a static site: its transfer size, and the time to a usable console cold and warm --------------
+# brotli measures what hosts that precompress serve; Debian's package is "brotli". A failure is reported in the
+# section; it never stops the run.
+say "the console as a static site"
+if ! command -v brotli >/dev/null && [ "$(id -u)" -eq 0 ]; then
+	{ apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends brotli; } >"$LOGS/apt-brotli.log" 2>&1
+fi
+site_why=$browser_why
+site_runs=7
+[ -n "$quick" ] && site_runs=2
+if [ -z "$site_why" ] && ! go run ./internal/cmd/site -wasm-dir "$OUT/web" -out "$OUT/site" >"$LOGS/site-build.log" 2>&1; then
+	site_why="cannot build the site: $(last_line "$LOGS/site-build.log")"
+fi
+if [ -z "$site_why" ] && ! go run ./bench/site -site "$OUT/site" -runs "$site_runs" >"$RES/site.md" 2>"$LOGS/site.log"; then
+	site_why=$(last_line "$LOGS/site.log")
+fi
+if [ -z "$site_why" ]; then
+	printf '\n' >>"$out_md"
+	cat "$RES/site.md" >>"$out_md"
+else
+	say "site: not available: $site_why"
+	printf '\n## The console as a static site\n\nnot available: %s\n' "$site_why" >>"$out_md"
 fi
 
 # What the tables do not say: where the time and memory go, written by hand from profiles (bench/analysis.md).

@@ -5,7 +5,13 @@ package web
 
 import "embed"
 
-// Files are the console's static files: index.html, *.js, *.css.
+// Files are the console's static files, as the dev server serves them: index.html, *.js, *.css.
 //
 //go:embed *.html *.js *.css
 var Files embed.FS
+
+// Site holds what only the static site adds to Files (`make site`): its service worker (a template whose
+// BUILD the site's build writes), its web manifest and its icon.
+//
+//go:embed site
+var Site embed.FS

@@ -11,9 +11,7 @@ import (
 	"io/fs"
 	"mime"
 	"net/http"
-	"os"
 	"path"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -89,8 +87,8 @@ type pageMeta struct {
 	Autoload string // "sample" or ""
 }
 
-// loadAssets reads the console (web.Files) and, with wasm (browser mode), the engine's wasm build from
-// wasmDir. In server mode the page does not run the engine: the wasm build is neither needed nor served.
+// loadAssets reads the console (web.Files) and, with wasm (browser mode), the engine's wasm build (engine.go
+// says from where). In server mode the page does not run the engine: the wasm build is neither needed nor served.
 func loadAssets(meta pageMeta, wasmDir string, wasm bool) (map[string]*asset, error) {
 	assets := map[string]*asset{}
 	err := fs.WalkDir(web.Files, ".", func(p string, d fs.DirEntry, err error) error {
@@ -117,18 +115,11 @@ func loadAssets(meta pageMeta, wasmDir string, wasm bool) (map[string]*asset, er
 		return nil, errors.New("the embedded console has no index.html")
 	}
 	assets["/"] = index
-	if !wasm {
-		return assets, nil
+	extra, err := consoleAssets(wasmDir, wasm)
+	if err != nil {
+		return nil, err
 	}
-	for _, name := range []string{wasmFile, wasmExecFile} {
-		data, err := os.ReadFile(filepath.Join(wasmDir, name))
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("%s is missing: run `make wasm` first (or point -wasm-dir at the folder that holds %s and %s)",
-				filepath.Join(wasmDir, name), wasmFile, wasmExecFile)
-		}
-		if err != nil {
-			return nil, err
-		}
+	for name, data := range extra {
 		assets["/"+name] = newAsset(name, data)
 	}
 	return assets, nil

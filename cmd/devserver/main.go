@@ -23,6 +23,7 @@ import (
 	"github.com/spf13/afero"
 
 	"github.com/mobisess/mobisess/core"
+	"github.com/mobisess/mobisess/internal/buildinfo"
 )
 
 const usage = `devserver serves the mobisess console.
@@ -50,7 +51,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	addr := fl.String("addr", "127.0.0.1:8080", "address to listen on; other than loopback needs -allow-remote")
 	dir := fl.String("dir", "", "the MobileApps folder to work on (server mode)")
-	wasmDir := fl.String("wasm-dir", filepath.Join("build", "web"), "browser mode: the folder holding mobisess.wasm and wasm_exec.js (made by `make wasm`)")
+	wasmDir := fl.String("wasm-dir", "", "browser mode: the folder holding mobisess.wasm and wasm_exec.js (made by `make wasm`); by default the engine built in, else build/web")
+	showVersion := fl.Bool("version", false, "print the version and exit")
 	allowRemote := fl.Bool("allow-remote", false, "allow -addr to be reachable from other machines")
 	allowHosts := fl.String("allow-host", "", "more host names the server answers to (comma-separated), e.g. behind a tunnel")
 	readonly := fl.Bool("readonly", false, "refuse every change to the folder")
@@ -64,6 +66,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return 0
 		}
 		return 2
+	}
+	if *showVersion {
+		fmt.Fprintln(stdout, "devserver", buildinfo.Get())
+		return 0
 	}
 	if fl.NArg() > 0 {
 		fmt.Fprintf(stderr, "devserver: unexpected argument %q (the folder goes in -dir)\n", fl.Arg(0))

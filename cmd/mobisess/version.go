@@ -1,20 +1,7 @@
 package main
 
-import "runtime/debug"
+import "github.com/mobisess/mobisess/internal/buildinfo"
 
-// version is the module version when installed with go install, else the VCS revision when known.
-func version() string {
-	info, ok := debug.ReadBuildInfo()
-	if !ok {
-		return "(unknown)"
-	}
-	if v := info.Main.Version; v != "" && v != "(devel)" {
-		return v
-	}
-	for _, s := range info.Settings {
-		if s.Key == "vcs.revision" {
-			return "devel " + s.Value
-		}
-	}
-	return "devel"
-}
+// version is what `mobisess version` prints after the name: the release's version and commit (stamped by
+// `make dist`), the module version of `go install …@version`, or "devel" and the commit when known.
+func version() string { return buildinfo.Get().String() }

@@ -135,7 +135,8 @@ func openPaths(fsys afero.Fs, o *options) (*folder, []string, error) {
 	}
 	var paths []string
 	for _, p := range o.positionals {
-		rel, err := core.CleanPath(p)
+		// On Windows a PATH comes with the system's separator, as its shells complete it: APP\ID.
+		rel, err := core.CleanPath(filepath.ToSlash(p))
 		if err != nil {
 			return nil, nil, fmt.Errorf("%w (PATHs are relative to --dir %s)", err, o.dir)
 		}
