@@ -16,9 +16,14 @@ const MODE = meta('mobisess-mode') === 'server' ? 'server' : 'browser';
 const transport = createTransport(MODE, meta('mobisess-token'));
 /** Calls the engine; what a call changes then reaches the refresh report and the work kept (afterCall). */
 const call = async (method, params = {}) => {
-  const result = await transport.call(method, params);
-  afterCall(method, params);
-  return result;
+  let ok = false;
+  try {
+    const result = await transport.call(method, params);
+    ok = true;
+    return result;
+  } finally {
+    afterCall(method, params, ok);
+  }
 };
 
 const store = {
@@ -395,9 +400,10 @@ function renderReport() {
 // ---- what a call changes: the refresh report says only what is true now, and browser mode keeps the work
 const CHANGES_FILES = new Set(['write', 'remove', 'setStatus', 'fix', 'create']);
 
-function afterCall(method, params) {
-  if (method === 'restart' || (method === 'remove' && params.path === '')) clearReport();
-  else if (CHANGES_FILES.has(method)) markReportStale();
+function afterCall(method, params, ok) {
+  if (ok && (method === 'restart' || (method === 'remove' && params.path === ''))) clearReport();
+  else if (ok && CHANGES_FILES.has(method)) markReportStale();
+  // even a change refused midway is asked about: the engine says what, if anything, it left
   if (CHANGES_FILES.has(method) || method === 'download') work?.changed();
 }
 
@@ -589,7 +595,7 @@ async function openZipFile(file) {
     resetForNewSource();
     setState(st);
     toast(t('toast.opened', { name: file.name }));
-    await work.adopt({ kind: 'zip', name: file.name, blob: file }); // the File, stored as it is: no copy
+    work.adopt({ kind: 'zip', name: file.name, blob: file }); // the File as it is, no copy, stored in the background
   }, t('err.openZip', { name: file.name }));
 }
 
@@ -600,7 +606,7 @@ async function openSample() {
     const st = await call('openSample', { lang: lang() });
     resetForNewSource();
     setState(st);
-    await work?.adopt({ kind: 'sample' });
+    work?.adopt({ kind: 'sample' });
   }, t('err.sample'));
 }
 
@@ -626,7 +632,7 @@ async function reopenWork() {
 /** Drops every edit of the source open: it is again as it was opened. */
 async function discardEdits() {
   if (!ui.state || !(await confirmDiscard())) return;
-  const text = t('confirm.discardEdits', { changes: plural('unsaved.count', work.counts.notDownloaded), name: ui.state.source });
+  const text = t('confirm.discardEdits', { changes: plural('n.changes', work.counts.differ), name: ui.state.source });
   if (!(await confirmDialog(text, t('btn.discardEdits')))) return;
   await run(async () => {
     const st = await call('discardEdits');
@@ -774,9 +780,7 @@ async function refresh() {
 async function restart() {
   if (!ui.state) return;
   await run(async () => {
-    const st = await call('restart');
-    clearReport();
-    setState(st);
+    setState(await call('restart'));
     toast(t('toast.restarted', { n: ui.idx.memoryList.length }));
   }, t('err.restart'));
 }
@@ -1095,7 +1099,7 @@ async function boot() {
     let st = MODE === 'browser' ? await call('openSample', { lang: lang() }) : await call('state');
     if (st.lang && st.lang !== lang()) st = await call('setLang', { lang: lang() });
     setState(st);
-    if (MODE === 'browser') await work.adopt({ kind: 'sample' });
+    if (MODE === 'browser') work.adopt({ kind: 'sample' });
     await openViewFile();
   }, MODE === 'browser' ? t('err.sample') : t('err.connect'));
 }

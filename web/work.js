@@ -19,7 +19,7 @@ export class Work {
   counts = { differ: 0, notDownloaded: 0 };
 
   /**
-   * call: the engine's call(method, params); onDownload: downloads the folder (resolves true once done);
+   * call: the engine's call(method, params); onDownload: downloads the folder (resolves once done, or failed);
    * onDiscard: asks and drops the edits; onLayout: the header's count appeared or went.
    */
   constructor({ call, onDownload, onDiscard, onLayout = () => {} }) {
@@ -74,8 +74,9 @@ export class Work {
       this.#source = null;
       if (this.#store && !this.#failed) {
         try {
-          this.#source = await this.#store.adopt(source);
+          // the old first: once it is replaced, with consent, it must never come back instead of the new one
           if (old) await this.#store.remove(old.id);
+          this.#source = await this.#store.adopt(source);
           if (source.kind === 'zip') navigator.storage?.persist?.()?.catch(() => {}); // keep it under storage pressure
         } catch (err) {
           this.#fail(err);
