@@ -89,6 +89,7 @@ func (w *Workspace) Edits(since uint64) (*EditSet, error) {
 	set := &EditSet{Seq: seq, Complete: since == 0 || since > seq, Edits: []Edit{}}
 	set.Differ = countPaths(prints, func(p pathPrint) bool { return p.print != "" })
 	set.NotDownloaded = countPaths(prints, func(p pathPrint) bool { return p.print != p.downloaded })
+	told := make([]toldPath, 0, len(prints))
 	for _, p := range prints {
 		if !set.Complete && p.exported <= since {
 			continue
@@ -102,11 +103,15 @@ func (w *Workspace) Edits(since uint64) (*EditSet, error) {
 			return nil, opError(rel, err)
 		}
 		c.Path, c.Downloaded = rel, p.downloaded
-		if set.Complete && !c.Removed && c.Kind == "" && c.Downloaded == "" {
-			continue
+		kept := c.Removed || c.Kind != "" || c.Downloaded != ""
+		told = append(told, toldPath{p, kept})
+		// Nothing to keep at a path whose record the caller cannot hold (every record is replaced by a complete
+		// set, and this path was never told as kept): not told at all, as a save's temporary file.
+		if kept || !set.Complete && p.reported {
+			set.Edits = append(set.Edits, c)
 		}
-		set.Edits = append(set.Edits, c)
 	}
+	o.journal.told(told)
 	return set, nil
 }
 
@@ -288,6 +293,9 @@ type journalEntry struct {
 	printAt  uint64
 	// downloaded is the print at the last download.
 	downloaded string
+	// reported: the last EditSet that named the path told something to keep there, so its caller may hold a
+	// record of it.
+	reported bool
 }
 
 func (j *journal) entry(p string) *journalEntry {
@@ -323,9 +331,33 @@ func (j *journal) restoreMark(p, downloaded string) {
 	e.downloaded, e.changed, e.exported = downloaded, j.count, j.count
 }
 
+// toldPath is a path an EditSet named (or left out as having nothing to keep): kept, whether it told something
+// to keep there.
+type toldPath struct {
+	pathPrint
+	kept bool
+}
+
+// told records what an EditSet told of each path, and forgets the paths left with nothing to keep and no
+// difference to count, unless they changed meanwhile: a save's temporary file is forgotten at once.
+func (j *journal) told(paths []toldPath) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	for _, t := range paths {
+		e := j.paths[t.path]
+		if e == nil || e.exported != t.exported {
+			continue
+		}
+		if e.reported = t.kept; !t.kept && t.print == "" {
+			delete(j.paths, t.path)
+		}
+	}
+}
+
 // pathPrint is one journal path with how it differs from the base now.
 type pathPrint struct {
 	path       string
+	reported   bool
 	changed    uint64 // the entry's changed when print was computed
 	print      string
 	differs    bool
@@ -345,7 +377,7 @@ func (o *overlayFs) fingerprints() ([]pathPrint, uint64, error) {
 		if e.printAt != e.changed {
 			stale = append(stale, len(out))
 		}
-		out = append(out, pathPrint{path: p, changed: e.changed, print: e.print, downloaded: e.downloaded, exported: e.exported})
+		out = append(out, pathPrint{path: p, changed: e.changed, print: e.print, downloaded: e.downloaded, exported: e.exported, reported: e.reported})
 	}
 	j.mu.Unlock()
 	for _, i := range stale {

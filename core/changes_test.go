@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -239,9 +240,21 @@ func TestEditsCountWhatDiffers(t *testing.T) {
 	if _, err := ws.Write("com.a/"+a, []byte(original), WriteOptions{IfMatch: f.ETag}); err != nil {
 		t.Fatal(err)
 	}
+	// A session created and removed between two reports was never kept: nothing is said of it. One created,
+	// reported, then removed is reported with nothing to keep, so that its record goes.
+	unseen, err := ws.Create(NewSession{ApplicationID: "com.a", Status: StatusPending})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ws.Remove(unseen.Path, ""); err != nil {
+		t.Fatal(err)
+	}
 	created, err := ws.Create(NewSession{ApplicationID: "com.a", Status: StatusPending})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if seen := mustEdits(t, ws, first.Seq); !slices.Contains(editPaths(seen), created.Path) || slices.Contains(editPaths(seen), unseen.Path) {
+		t.Fatalf("edits %v: want %s, not %s", editPaths(seen), created.Path, unseen.Path)
 	}
 	if err := ws.Remove(created.Path, ""); err != nil {
 		t.Fatal(err)
@@ -259,6 +272,11 @@ func TestEditsCountWhatDiffers(t *testing.T) {
 	}
 	if _, ok := byPath["com.a/"+b]; ok {
 		t.Error("the removal, unchanged since, is reported again")
+	}
+	for p := range byPath {
+		if strings.Contains(p, ".tmp-") || p == unseen.Path {
+			t.Errorf("%s is reported, though nothing was ever kept there", p)
+		}
 	}
 	if complete := mustEdits(t, ws, 0); !reflect.DeepEqual(editPaths(complete), []string{"com.a/" + a, "com.a/" + b}) {
 		t.Errorf("every edit: %v; a path with nothing to keep is left out", editPaths(complete))

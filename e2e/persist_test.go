@@ -4,7 +4,9 @@ package e2e
 
 import (
 	"fmt"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -311,7 +313,8 @@ func testStorageRefused(t *testing.T, srv *devserver) {
 }
 
 // The work outlives the browser: a zip dropped and edited in one browser is there when the browser starts again
-// on the same profile.
+// on the same profile, even once the zip is gone from where it was dropped; and its bytes are stored once,
+// whatever the number of edits.
 func testBrowserRestart(t *testing.T, srv *devserver) {
 	profile := t.TempDir()
 	open := func() (playwright.BrowserContext, playwright.Page) {
@@ -330,9 +333,27 @@ func testBrowserRestart(t *testing.T, srv *devserver) {
 			ctx.Close()
 		}
 	}()
-	openEditedZip(t, srv, page, "kept.zip")
+	dropped := filepath.Join(t.TempDir(), "kept.zip")
+	must(t, os.WriteFile(dropped, keptZip(t), 0o644), "the zip to drop")
+	srv.open(t, page, "")
+	must(t, byTestID(page, "zip-input").SetInputFiles(dropped), "dropping the zip from disk")
+	waitLoaded(t, page, "kept.zip")
+	editEmail(t, page, keptPath1, keptEmail)
+	editEmail(t, page, keptPath2, "second@example.com")
+	waitKept(t, page, 2)
 	must(t, ctx.Close(), "closing the browser")
 	closed = true
+	must(t, os.Remove(dropped), "removing the dropped zip")
+	var blobs []string
+	filepath.WalkDir(filepath.Join(profile, "Default", "IndexedDB"), func(p string, d fs.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() && strings.Contains(p, ".indexeddb.blob") {
+			blobs = append(blobs, p)
+		}
+		return nil
+	})
+	if len(blobs) != 1 {
+		t.Errorf("the profile holds %d stored blobs after a drop and two edits, want the zip's bytes once: %v", len(blobs), blobs)
+	}
 
 	ctx2, page2 := open()
 	defer ctx2.Close()
@@ -340,7 +361,7 @@ func testBrowserRestart(t *testing.T, srv *devserver) {
 		t.Fatal(err)
 	}
 	waitLoaded(t, page2, "kept.zip")
-	waitKept(t, page2, 1)
+	waitKept(t, page2, 2)
 	must(t, expect.Locator(page2.Locator("#file-path")).ToHaveText(keptPath1), "the file the URL names is open")
 	must(t, expect.Locator(byTestID(page2, "editor")).ToHaveValue(regexp.MustCompile(regexp.QuoteMeta(keptEmail))), "with its edit")
 	shot(t, page2, "browser-after-restart")

@@ -590,12 +590,15 @@ async function openZipFile(file) {
   if (!(await confirmDiscard())) return;
   if (!(await work.confirmReplace('open', file.name))) return;
   const bytes = await file.arrayBuffer();
+  // What is kept is a copy of these bytes: a File kept as such is read again from the user's disk, where it may
+  // since have changed or gone. Made before the bytes go to the worker, which takes them.
+  const kept = new Blob([bytes], { type: 'application/zip' });
   await run(async () => {
     const st = await call('openZip', { name: file.name, bytes, lang: lang() });
     resetForNewSource();
     setState(st);
     toast(t('toast.opened', { name: file.name }));
-    work.adopt({ kind: 'zip', name: file.name, blob: file }); // the File as it is, no copy, stored in the background
+    work.adopt({ kind: 'zip', name: file.name, blob: kept }); // stored in the background
   }, t('err.openZip', { name: file.name }));
 }
 

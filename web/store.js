@@ -1,7 +1,8 @@
 // Where browser mode keeps the user's work: IndexedDB of this origin, in the browser's profile. Nothing leaves the
-// browser. One record per source (a dropped zip, its bytes once, as the Blob the page was given; or the sample,
-// which needs none) and, beside it, one record per path the engine reports in its edits (docs/api.md, "edits"),
-// replaced as the engine reports them: an edit costs what it changes, never a copy of the zip.
+// browser. One record per source (a dropped zip or the sample: what it is, when it was used, how many changes are
+// not downloaded), a dropped zip's bytes once, in a store of their own that nothing writes again, and one record
+// per path the engine reports in its edits (docs/api.md, "edits"), replaced as the engine reports them: an edit
+// costs what it changes, never a copy of the zip.
 //
 // A source belongs to the tab that works on it, which holds a Web Lock named after it for as long as it lives;
 // a tab that starts takes the source it had before a reload (sessionStorage), else the most recent one no other
@@ -42,6 +43,7 @@ export async function openStore() {
     req.onupgradeneeded = () => {
       const d = req.result;
       if (!d.objectStoreNames.contains('sources')) d.createObjectStore('sources', { keyPath: 'id' });
+      if (!d.objectStoreNames.contains('zips')) d.createObjectStore('zips');
       if (!d.objectStoreNames.contains('edits')) {
         d.createObjectStore('edits', { keyPath: ['source', 'path'] }).createIndex('source', 'source');
       }
@@ -95,15 +97,20 @@ class WorkStore {
     }
     if (!taken) return null;
     sessionStorage.setItem(TAB_KEY, taken.id);
-    const edits = await this.#run(['edits'], 'readonly',
-      (tx) => promised(tx.objectStore('edits').index('source').getAll(taken.id)));
-    return { source: taken, edits: (await edits).map((r) => r.edit) };
+    const [edits, blob] = await this.#run(['edits', 'zips'], 'readonly', (tx) => Promise.all([
+      promised(tx.objectStore('edits').index('source').getAll(taken.id)),
+      taken.kind === 'zip' ? promised(tx.objectStore('zips').get(taken.id)) : null,
+    ]));
+    return { source: { ...taken, blob }, edits: edits.map((r) => r.edit) };
   }
 
   /** Keeps a new source for this tab ({kind: 'zip', name, blob} or {kind: 'sample'}), letting go of the last. */
-  async adopt(source) {
+  async adopt({ blob, ...source }) {
     const record = { ...source, id: crypto.randomUUID(), usedAt: Date.now(), notDownloaded: 0 };
-    await this.#run(['sources'], 'readwrite', (tx) => { tx.objectStore('sources').put(record); });
+    await this.#run(['sources', 'zips'], 'readwrite', (tx) => {
+      tx.objectStore('sources').put(record);
+      if (blob) tx.objectStore('zips').put(blob, record.id);
+    });
     await this.#lock(record.id, 0);
     sessionStorage.setItem(TAB_KEY, record.id);
     return record;
@@ -111,8 +118,9 @@ class WorkStore {
 
   /** Forgets a source and its edits. */
   async remove(id) {
-    await this.#run(['sources', 'edits'], 'readwrite', (tx) => {
+    await this.#run(['sources', 'zips', 'edits'], 'readwrite', (tx) => {
       tx.objectStore('sources').delete(id);
+      tx.objectStore('zips').delete(id);
       tx.objectStore('edits').delete(IDBKeyRange.bound([id], [id, []]));
     });
   }
