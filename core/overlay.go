@@ -26,10 +26,13 @@ type overlayFs struct {
 	written atomic.Bool
 	mu      sync.RWMutex
 	deleted map[string]bool // paths of the base deleted, with everything under them
+	// journal names every path a change was asked for, so that the edits can be told apart from the base and
+	// kept elsewhere (changes.go).
+	journal journal
 }
 
 func newOverlay(base afero.Fs) *overlayFs {
-	return &overlayFs{base: base, top: &afero.MemMapFs{}, deleted: map[string]bool{}}
+	return &overlayFs{base: base, top: &afero.MemMapFs{}, deleted: map[string]bool{}, journal: journal{paths: map[string]*journalEntry{}}}
 }
 
 func (o *overlayFs) Name() string { return "overlay" }
@@ -132,7 +135,26 @@ func (o *overlayFs) OpenFile(name string, flag int, perm os.FileMode) (afero.Fil
 		}
 	}
 	o.written.Store(true)
-	return o.top.OpenFile(p, flag, perm)
+	o.journal.touch(p)
+	f, err := o.top.OpenFile(p, flag, perm)
+	if err != nil {
+		return nil, err
+	}
+	return &journaledFile{File: f, o: o, path: p}, nil
+}
+
+// journaledFile is a file of the top layer opened for writing: what is written through it changes the path
+// again, once it is closed.
+type journaledFile struct {
+	afero.File
+	o    *overlayFs
+	path string
+}
+
+func (f *journaledFile) Close() error {
+	err := f.File.Close()
+	f.o.journal.touch(f.path)
+	return err
 }
 
 // parentInTop makes in the top layer the folder that will hold p, when that folder can be seen.
@@ -180,6 +202,7 @@ func (o *overlayFs) Mkdir(name string, perm os.FileMode) error {
 	if err := o.parentInTop(p, name); err != nil {
 		return err
 	}
+	o.journal.touch(p)
 	return o.top.Mkdir(p, perm)
 }
 
@@ -197,6 +220,7 @@ func (o *overlayFs) MkdirAll(name string, perm os.FileMode) error {
 		}
 	}
 	o.written.Store(true)
+	o.journal.touch(p)
 	return o.top.MkdirAll(p, perm)
 }
 
@@ -218,6 +242,7 @@ func (o *overlayFs) Remove(name string) error {
 
 func (o *overlayFs) RemoveAll(name string) error {
 	p := cleanName(name)
+	o.journal.touch(p)
 	if _, ok := o.inTop(p); ok {
 		if err := o.top.RemoveAll(p); err != nil {
 			return err
@@ -261,12 +286,15 @@ func (o *overlayFs) Rename(oldname, newname string) error {
 		o.deleted[from] = true
 		o.mu.Unlock()
 	}
+	o.journal.touch(from)
+	o.journal.touch(to)
 	return nil
 }
 
 // chattr changes what the top layer holds of p, copying a file of the base up first.
 func (o *overlayFs) chattr(name string, change func(p string) error) error {
 	p := cleanName(name)
+	defer o.journal.touch(p)
 	if _, ok := o.inTop(p); !ok {
 		info, ok := o.inBase(p)
 		switch {

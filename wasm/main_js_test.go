@@ -154,6 +154,42 @@ func TestOpenZipEditRefreshDownload(t *testing.T) {
 	}
 }
 
+// The edits of a zip, as the page keeps them (the edits method's JSON, content in base64), re-open the zip as
+// it was left: the JSON the engine gives is the JSON it takes.
+func TestEditsCrossTheGlue(t *testing.T) {
+	engine := newEngine(t)
+	const app, team, id = "com.example.app", "TEAM123456", "abcdef0123456789abcdef0123456789abcdef01"
+	path := team + "." + app + "/" + id
+	data := zipOf(t, map[string]string{"MobileApps/" + path: session(app, team, id, "pending")})
+	if o := invoke(t, engine, "openZip", `{"name":"kept.zip","lang":"en"}`, data); o.err != "" {
+		t.Fatal(o.err)
+	}
+	o := invoke(t, engine, "read", fmt.Sprintf(`{"path":%q}`, path), nil)
+	var f core.File
+	if err := json.Unmarshal([]byte(o.json), &f); err != nil {
+		t.Fatal(err, o.err)
+	}
+	if o := invoke(t, engine, "setStatus", fmt.Sprintf(`{"path":%q,"status":"accepted","etag":%q}`, path, f.ETag), nil); o.err != "" {
+		t.Fatal(o.err)
+	}
+	o = invoke(t, engine, "edits", `{"since":0}`, nil)
+	var set struct {
+		Edits         json.RawMessage `json:"edits"`
+		NotDownloaded int             `json:"notDownloaded"`
+	}
+	if err := json.Unmarshal([]byte(o.json), &set); err != nil || set.NotDownloaded != 1 {
+		t.Fatalf("edits: %v %s %s", err, o.json, o.err)
+	}
+	again := newEngine(t)
+	if o := invoke(t, again, "openZip", fmt.Sprintf(`{"name":"kept.zip","lang":"en","edits":%s}`, set.Edits), data); o.err != "" {
+		t.Fatal(o.err)
+	}
+	o = invoke(t, again, "read", fmt.Sprintf(`{"path":%q}`, path), nil)
+	if !strings.Contains(o.json, `\"status\":\"accepted\"`) {
+		t.Fatalf("the re-opened zip: %s %s", o.json, o.err)
+	}
+}
+
 func TestErrorsRejectWithKind(t *testing.T) {
 	engine := newEngine(t)
 	cases := []struct {

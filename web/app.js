@@ -7,13 +7,24 @@ import { createTransport } from './transport.js';
 import { Editor } from './editor.js';
 import { VirtualList } from './table.js';
 import * as V from './views.js';
+import { Work } from './work.js';
 
 // ---- where the engine is: <meta name="mobisess-mode" content="browser|server"> (browser when absent)
 const meta = (name) => document.querySelector(`meta[name="${name}"]`)?.content.trim() ?? '';
 const query = new URLSearchParams(location.search);
 const MODE = meta('mobisess-mode') === 'server' ? 'server' : 'browser';
 const transport = createTransport(MODE, meta('mobisess-token'));
-const call = (method, params = {}) => transport.call(method, params);
+/** Calls the engine; what a call changes then reaches the refresh report and the work kept (afterCall). */
+const call = async (method, params = {}) => {
+  let ok = false;
+  try {
+    const result = await transport.call(method, params);
+    ok = true;
+    return result;
+  } finally {
+    afterCall(method, params, ok);
+  }
+};
 
 const store = {
   get(k) { try { return localStorage.getItem(`mobisess.${k}`); } catch { return null; } },
@@ -38,6 +49,7 @@ const ui = {
   idx: indexState(null),
   report: null,         // the last RefreshReport, and when it ran
   reportAt: null,
+  reportStale: false,   // files changed since it ran
   file: null,           // the File open in the editor
   saved: '',            // its text as last read or written, line breaks as \n
   eol: '\n',            // its line breaks, restored on save (a textarea turns CR and CRLF into LF)
@@ -101,11 +113,16 @@ const el = {
   editorEmpty: $('#editor-empty'), tokenBody: $('#token-body'),
   memCount: $('#memory-count'), memList: $('#memory-list'),
   errorsCount: $('#errors-count'), errorsBody: $('#errors-body'),
-  report: $('[data-testid="refresh-report"]'), reportBody: $('#report-body'),
+  report: $('[data-testid="refresh-report"]'), reportBody: $('#report-body'), reportStale: $('[data-testid="report-stale"]'),
   confirm: $('#confirm-dialog'), confirmText: $('#confirm-text'), confirmOk: $('[data-testid="confirm-ok"]'),
   createDialog: $('#create-dialog'), createForm: $('#create-form'),
   overlay: $('#drop-overlay'), toasts: $('#toasts'), dropTarget: $('.drop-target'), emptyServer: $('#empty-server'),
 };
+
+/** Browser mode: the source and its edits, kept in the browser (work.js). */
+const work = MODE === 'browser'
+  ? new Work({ call: (method, params) => transport.call(method, params), onDownload: download, onDiscard: discardEdits, onLayout: () => fitHeader() })
+  : null;
 
 /** What the panels say before anything is open: a zip or the sample in browser mode, the dev server's folder. */
 const nothingOpen = () => t(MODE === 'browser' ? 'nothingOpen' : 'empty.server');
@@ -229,6 +246,7 @@ function renderHeader() {
       plural('n.errors', s.errors), plural('n.skipped', s.skipped)].join(' · ')
     : '';
   document.title = st?.source ? `${st.source} — mobisess` : 'mobisess';
+  work?.render();
 }
 
 function renderFilters() {
@@ -371,8 +389,36 @@ function renderLists() {
 function renderReport() {
   const preview = !ui.report;
   const report = ui.report ?? ui.state?.pending ?? null;
+  const stale = !preview && ui.reportStale;
   el.report.classList.toggle('preview', preview);
-  V.renderReport(el.reportBody, report, { at: ui.reportAt, preview, empty: nothingOpen(), onOpen: (p) => openFile(p) });
+  el.report.classList.toggle('stale', stale);
+  el.reportStale.hidden = !stale;
+  V.renderReport(el.reportBody, report, {
+    at: ui.reportAt, preview, empty: nothingOpen(), onOpen: (p) => openFile(p),
+    onDisk: (p) => ui.idx.sessions.has(p) || ui.idx.errors.has(p),
+  });
+}
+
+// ---- what a call changes: the refresh report says only what is true now, and browser mode keeps the work
+const CHANGES_FILES = new Set(['write', 'remove', 'setStatus', 'fix', 'create']);
+
+function afterCall(method, params, ok) {
+  if (ok && (method === 'restart' || (method === 'remove' && params.path === ''))) clearReport();
+  else if (ok && CHANGES_FILES.has(method)) markReportStale();
+  // even a change refused midway is asked about: the engine says what, if anything, it left
+  if (CHANGES_FILES.has(method) || method === 'download') work?.changed();
+}
+
+/** The report of the last refresh no longer applies (a restart, a new source, everything deleted). */
+function clearReport() {
+  ui.report = null;
+  ui.reportAt = null;
+  ui.reportStale = false;
+}
+
+/** Files changed since the last refresh: its report is kept, marked as out of date. */
+function markReportStale() {
+  if (ui.report) ui.reportStale = true;
 }
 
 // ---- the editor side
@@ -614,13 +660,18 @@ async function openZipFile(file, root = '') {
     return;
   }
   if (!(await confirmDiscard())) return;
+  if (!(await work.confirmReplace('open', file.name))) return;
   const bytes = await file.arrayBuffer();
+  // What is kept is a copy of these bytes: a File kept as such is read again from the user's disk, where it may
+  // since have changed or gone. Made before the bytes go to the worker, which takes them.
+  const kept = new Blob([bytes], { type: 'application/zip' });
   await run(async () => {
     const st = await openZipAt(file, bytes, root);
     if (!st) return;
     resetForNewSource();
     setState(st);
     toast(t('toast.opened', { name: file.name }));
+    work.adopt({ kind: 'zip', name: file.name, blob: kept, ...(root && { root }) }); // stored in the background
   }, t('err.openZip', { name: file.name }));
 }
 
@@ -657,17 +708,58 @@ function hideWrongRoot() {
 
 async function openSample() {
   if (!(await confirmDiscard())) return;
+  if (work && !(await work.confirmReplace('sample'))) return;
   await run(async () => {
     const st = await call('openSample', { lang: lang() });
     resetForNewSource();
     setState(st);
+    work?.adopt({ kind: 'sample' });
   }, t('err.sample'));
+}
+
+/** Browser mode: the source open at the last visit, with its edits; false when there is none. */
+async function reopenWork() {
+  const kept = await work.start();
+  if (!kept) return false;
+  const { source, edits } = kept;
+  const name = source.kind === 'sample' ? 'sample' : source.name;
+  await run(async () => {
+    const st = source.kind === 'sample'
+      ? await call('openSample', { lang: lang(), edits })
+      : await call('openZip', { name: source.name, bytes: await source.blob.arrayBuffer(), lang: lang(), edits, ...(source.root && { root: source.root }) });
+    setState(st);
+    await work.restarted();
+    const n = work.counts.notDownloaded;
+    if (n) toast(t('toast.restored', { name, changes: plural('unsaved.count', n) }));
+    await openViewFile();
+  }, t('err.restore', { name }));
+  return true;
+}
+
+/** Drops every edit of the source open: it is again as it was opened. */
+async function discardEdits() {
+  if (!ui.state || !(await confirmDiscard())) return;
+  const text = t('confirm.discardEdits', { changes: plural('n.changes', work.counts.differ), name: ui.state.source });
+  if (!(await confirmDialog(text, t('btn.discardEdits')))) return;
+  await run(async () => {
+    const st = await call('discardEdits');
+    resetForNewSource();
+    setState(st);
+    await work.restarted();
+    toast(t('toast.discarded', { name: st.source }));
+  }, t('err.discard'));
+}
+
+/** Opens the file the URL names, when the folder has it (else the URL stops naming it). */
+async function openViewFile() {
+  const f = ui.view.file;
+  if (f && (ui.idx.sessions.has(f) || ui.idx.errors.has(f))) await openFile(f);
+  else if (f) { ui.view.file = ''; writeHash(); }
 }
 
 function resetForNewSource() {
   hideWrongRoot();
-  ui.report = null;
-  ui.reportAt = null;
+  clearReport();
   ui.selected = '';
   ui.collapsed.clear();
   ui.changed.clear();
@@ -798,6 +890,7 @@ async function refresh() {
     const r = await call('refresh');
     ui.report = r.report;
     ui.reportAt = new Date();
+    ui.reportStale = false;
     setState(r.state);
     el.report.classList.remove('flash');
     void el.report.offsetWidth; // restart the animation
@@ -856,7 +949,11 @@ async function changeLang(code) {
 }
 
 // ---- server mode: the dev server tells when files change on disk (not the changes of this tab: transport.js)
-function diskChanged(event) { announce(event); }
+function diskChanged(event) {
+  markReportStale();
+  renderReport();
+  announce(event);
+}
 
 function announce({ paths, resync }) {
   for (const p of paths) ui.changed.add(p);
@@ -880,6 +977,7 @@ async function serverRefreshed(report) {
   if (report) {
     ui.report = report;
     ui.reportAt = new Date();
+    ui.reportStale = false;
   }
   await run(async () => setState(await call('state')), t('err.reload'));
 }
@@ -965,7 +1063,8 @@ function wire() {
   el.restart.addEventListener('click', restart);
   el.download.addEventListener('click', download);
   el.create.addEventListener('click', openCreate);
-  el.deleteAll.addEventListener('click', () => removePath(''));
+  el.deleteAll.addEventListener('click', async () => { if (!work || await work.confirmReplace('deleteAll')) removePath(''); });
+  $('[data-testid="refresh-again"]').addEventListener('click', refresh);
   el.save.addEventListener('click', () => save());
   el.accept.addEventListener('click', () => setStatus('accepted'));
   el.setPending.addEventListener('click', () => setStatus('pending'));
@@ -1119,15 +1218,15 @@ async function boot() {
     el.autoWrap.hidden = false;
     transport.onEvents({ disk: diskChanged, refresh: serverRefreshed });
   }
+  if (MODE === 'browser' && (await reopenWork())) return;
   const sample = query.has('sample') || meta('mobisess-autoload') === 'sample';
   if (MODE === 'browser' && !sample) return; // wait for a zip
   await run(async () => {
     let st = MODE === 'browser' ? await call('openSample', { lang: lang() }) : await call('state');
     if (st.lang && st.lang !== lang()) st = await call('setLang', { lang: lang() });
     setState(st);
-    const f = ui.view.file;
-    if (f && (ui.idx.sessions.has(f) || ui.idx.errors.has(f))) await openFile(f);
-    else if (f) { ui.view.file = ''; writeHash(); }
+    if (MODE === 'browser') work.adopt({ kind: 'sample' });
+    await openViewFile();
   }, MODE === 'browser' ? t('err.sample') : t('err.connect'));
 }
 

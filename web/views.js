@@ -166,8 +166,11 @@ export function renderErrors(container, errors, { total = errors.length, limit, 
   container.replaceChildren(...rows);
 }
 
-/** The refresh report (or, before any refresh, the dry run in state.pending). */
-export function renderReport(container, report, { at, preview, empty = t('nothingOpen'), onOpen }) {
+/**
+ * The refresh report (or, before any refresh, the dry run in state.pending). onDisk(path) says whether a file is
+ * on disk now: one that is gone since the report is named as gone, never offered to open.
+ */
+export function renderReport(container, report, { at, preview, empty = t('nothingOpen'), onOpen, onDisk = () => true }) {
   if (!report) {
     container.replaceChildren(h('p', { class: 'empty-note' }, empty));
     return;
@@ -175,7 +178,9 @@ export function renderReport(container, report, { at, preview, empty = t('nothin
   const upd = arr(report.updated), rem = arr(report.removed), nl = arr(report.notLoaded);
   const unch = arr(report.unchanged), errs = arr(report.errors);
   const count = (cls, key, n) => h('span', { class: `badge ${n ? cls : 'b-same'}` }, plural(key, n));
-  const link = (path) => h('button', { type: 'button', class: 'link mono', onclick: () => onOpen(path) }, path);
+  const link = (path) => (onDisk(path)
+    ? h('button', { type: 'button', class: 'link mono', onclick: () => onOpen(path) }, path)
+    : h('span', { class: 'gone' }, h('span', { class: 'mono' }, path), ' ', h('span', { class: 'muted' }, `(${t('report.gone')})`)));
   const head = h('div', { class: 'report-head' },
     h('strong', {}, preview ? t('report.preview') : t('report.done', { time: at.toLocaleTimeString(lang()) })),
     h('span', { class: 'counts' },
@@ -200,7 +205,7 @@ export function renderReport(container, report, { at, preview, empty = t('nothin
   }
   if (nl.length) section('notLoaded', nl.length, h('ul', { class: 'plain' }, nl.map((n) => h('li', {}, link(n.path)))));
   if (errs.length) {
-    section('errors', errs.length, h('ul', { class: 'plain' }, errs.map((e) => h('li', {},
+    section('errors', errs.length, h('ul', { class: 'plain' }, errs.map((e) => h('li', { class: onDisk(e.path) ? null : 'gone' },
       codeChip(e), ' ', link(e.path), ' ', e.message))));
   }
   if (unch.length) {

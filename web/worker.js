@@ -8,7 +8,8 @@
 //   }
 // - The Go program registers the global before it blocks in main.
 // - Bytes never travel inside the JSON: openZip's params.bytes is the third argument; download resolves
-//   {json: '{"name":…}', bytes}, and the worker answers {name, bytes: ArrayBuffer}.
+//   {json: '{"name":…}', bytes}, and the worker answers {name, bytes: ArrayBuffer}. The kept edits (the edits
+//   method's answer, openZip's and openSample's params.edits) are the exception: small, their bytes in base64.
 // - A failure rejects with an Error (or a string) whose message is '{"message":…,"kind":…}'; plain text is taken as
 //   kind "internal". A result of the form {"error":{"message","kind"}} is treated the same way.
 /* global Go */

@@ -71,7 +71,7 @@ func New(ws *core.Workspace, o Options) *API {
 // wait behind every state.
 var sharedMethods = map[string]bool{
 	"state": true, "read": true, "download": true, "write": true, "remove": true, "setStatus": true, "create": true, "fix": true,
-	"refresh": true, "restart": true,
+	"refresh": true, "restart": true, "edits": true,
 }
 
 // Call runs one method. data carries the bytes of openZip.
@@ -95,6 +95,8 @@ func (a *API) Call(ctx context.Context, method string, params []byte, data []byt
 		v, err = a.openZip(ctx, params, data)
 	case "openSample":
 		v, err = a.openSample(ctx, params)
+	case "discardEdits":
+		v, err = a.discardEdits(ctx, params)
 	case "download":
 		return a.download()
 	default:
@@ -170,6 +172,18 @@ type (
 		ETag  string `json:"etag"`
 		Trust string `json:"trust,omitempty"`
 	}
+	// EditsParams: since, the Seq of the EditSet last received (0: every edit).
+	EditsParams struct {
+		Since uint64 `json:"since"`
+	}
+	// OpenParams open a zip (Name; its bytes beside the parameters) or the sample, in Lang, with the Edits kept
+	// from an earlier visit re-applied.
+	OpenParams struct {
+		Name  string      `json:"name"`
+		Lang  string      `json:"lang"`
+		Root  string      `json:"root"` // the folder inside the zip to open, "" for the zip's own root
+		Edits []core.Edit `json:"edits"`
+	}
 )
 
 // Side is the side that p trusts, "" for none.
@@ -224,7 +238,9 @@ func (a *API) setLang(s string) error {
 	return nil
 }
 
-func (a *API) open(ctx context.Context, open func(*core.Checker, core.WorkspaceOptions) (*core.Workspace, error)) (*core.State, error) {
+// open replaces the workspace with the one open returns, once edits (kept from an earlier visit) are re-applied
+// to it: the workspace stays as it was when either fails.
+func (a *API) open(ctx context.Context, edits []core.Edit, open func(*core.Checker, core.WorkspaceOptions) (*core.Workspace, error)) (*core.State, error) {
 	if !a.canOpen {
 		return nil, ErrCannotOpen
 	}
@@ -232,16 +248,17 @@ func (a *API) open(ctx context.Context, open func(*core.Checker, core.WorkspaceO
 	if err != nil {
 		return nil, err
 	}
+	if len(edits) > 0 {
+		if err := ws.ApplyEdits(edits); err != nil {
+			return nil, err
+		}
+	}
 	a.ws = ws
 	return ws.State(ctx)
 }
 
 func (a *API) openZip(ctx context.Context, params, data []byte) (*core.State, error) {
-	var p struct {
-		Name string `json:"name"`
-		Lang string `json:"lang"`
-		Root string `json:"root"` // the folder inside the zip to open, "" for the zip's own root
-	}
+	var p OpenParams
 	if err := Decode(params, &p); err != nil {
 		return nil, err
 	}
@@ -254,27 +271,49 @@ func (a *API) openZip(ctx context.Context, params, data []byte) (*core.State, er
 	if a.progress != nil {
 		a.progress("import", 0, 1)
 	}
-	return a.open(ctx, func(c *core.Checker, o core.WorkspaceOptions) (*core.Workspace, error) {
+	return a.open(ctx, p.Edits, func(c *core.Checker, o core.WorkspaceOptions) (*core.Workspace, error) {
 		return core.OpenZipAt(ctx, data, p.Name, p.Root, c, o) // the page names the file already
 	})
 }
 
 func (a *API) openSample(ctx context.Context, params []byte) (*core.State, error) {
-	var p LangParams
+	var p struct {
+		Lang  string      `json:"lang"`
+		Edits []core.Edit `json:"edits"`
+	}
 	if err := Decode(params, &p); err != nil {
 		return nil, err
 	}
 	if err := a.setLang(p.Lang); err != nil {
 		return nil, err
 	}
-	return a.open(ctx, func(c *core.Checker, o core.WorkspaceOptions) (*core.Workspace, error) {
+	return a.open(ctx, p.Edits, func(c *core.Checker, o core.WorkspaceOptions) (*core.Workspace, error) {
 		fsys, root, err := sample.Open()
 		if err != nil {
 			return nil, err
 		}
 		o.Source, o.Mode, o.Exclusive = "sample", "browser", true
-		return core.NewWorkspace(ctx, fsys, root, c, o)
+		return core.OpenEditable(ctx, fsys, root, c, o) // its edits kept beside it, as a zip's
 	})
+}
+
+// discardEdits opens the workspace's source again as it was opened, every edit dropped.
+func (a *API) discardEdits(ctx context.Context, params []byte) (*core.State, error) {
+	if err := Decode(params, &struct{}{}); err != nil {
+		return nil, err
+	}
+	if !a.canOpen {
+		return nil, ErrCannotOpen
+	}
+	if a.ws == nil {
+		return nil, &Error{Message: "no folder is open", Kind: core.KindInput}
+	}
+	ws, err := a.ws.WithoutEdits(ctx)
+	if err != nil {
+		return nil, err
+	}
+	a.ws = ws
+	return ws.State(ctx)
 }
 
 func (a *API) withState(ctx context.Context, f *core.File, err error) (any, error) {
@@ -365,6 +404,12 @@ func (a *API) call(ctx context.Context, method string, params []byte) (any, erro
 			return nil, err
 		}
 		return ws.State(ctx)
+	case "edits":
+		var p EditsParams
+		if err := Decode(params, &p); err != nil {
+			return nil, err
+		}
+		return ws.Edits(p.Since)
 	}
 	return nil, &Error{Message: fmt.Sprintf("unknown method %q", method), Kind: core.KindInput}
 }
@@ -374,7 +419,7 @@ func (a *API) download() (Result, error) {
 		return Result{}, &Error{Message: "no folder is open", Kind: core.KindInput}
 	}
 	var buf bytes.Buffer
-	if err := a.ws.Download(&buf); err != nil {
+	if err := a.ws.DownloadMarked(&buf); err != nil {
 		return Result{}, toError(err)
 	}
 	return Result{JSON: []byte(`{"name":"MobileApps.zip"}`), Bytes: buf.Bytes()}, nil

@@ -46,6 +46,7 @@ type Browser struct {
 	Browser      playwright.Browser
 	pw           *playwright.Playwright
 	artifactsDir string
+	config       Config
 }
 
 // Config is where Launch looks for its prerequisites.
@@ -158,7 +159,7 @@ func (c Config) Launch() (*Browser, error) {
 		_ = pw.Stop()
 		return nil, fmt.Errorf("e2e: launching %s: %w", c.Chromium, err)
 	}
-	return &Browser{Browser: b, pw: pw, artifactsDir: c.ArtifactsDir}, nil
+	return &Browser{Browser: b, pw: pw, artifactsDir: c.ArtifactsDir, config: c}, nil
 }
 
 // Close stops the browser and the driver.
@@ -277,4 +278,15 @@ func (b *Browser) saveScreenshot(page playwright.Page, testName string) (string,
 		FullPage: playwright.Bool(true),
 	})
 	return path, err
+}
+
+// LaunchPersistent starts another Chromium over the profile in userDataDir, which keeps its storage (IndexedDB
+// included) on disk as a person's browser does: closing the context stops that browser, and launching again
+// over the same folder finds what it stored.
+func (b *Browser) LaunchPersistent(userDataDir string) (playwright.BrowserContext, error) {
+	return b.pw.Chromium.LaunchPersistentContext(userDataDir, playwright.BrowserTypeLaunchPersistentContextOptions{
+		ExecutablePath: playwright.String(b.config.Chromium),
+		Headless:       playwright.Bool(true),
+		Args:           append(slices.Clip(chromiumArgs), b.config.ExtraArgs...),
+	})
 }

@@ -1,0 +1,203 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/mobisess/mobisess/core"
+	"github.com/mobisess/mobisess/core/sample"
+)
+
+// call runs one method and decodes its answer into out (when not nil).
+func call(t *testing.T, a *API, method string, params any, data []byte, out any) Result {
+	t.Helper()
+	p, err := json.Marshal(params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := a.Call(context.Background(), method, p, data)
+	if err != nil {
+		t.Fatalf("%s: %v", method, err)
+	}
+	if out != nil {
+		if err := json.Unmarshal(res.JSON, out); err != nil {
+			t.Fatalf("%s: %v", method, err)
+		}
+	}
+	return res
+}
+
+func callErr(t *testing.T, a *API, method string, params any, data []byte) *Error {
+	t.Helper()
+	p, _ := json.Marshal(params)
+	_, err := a.Call(context.Background(), method, p, data)
+	if err == nil {
+		t.Fatalf("%s %s: no error", method, p)
+	}
+	return err.(*Error)
+}
+
+// sampleZip is the embedded sample, zipped.
+func sampleZip(t *testing.T) []byte {
+	t.Helper()
+	fsys, root, err := sample.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	if err := core.ExportZip(fsys, root, &b); err != nil {
+		t.Fatal(err)
+	}
+	return []byte(b.String())
+}
+
+const (
+	contact  = "UTT7VDX8W5.com.contactApp.Contact"
+	accepted = contact + "/7023d9205074199d1c16fc00d24354e778137675"
+	pending  = contact + "/9f1c3e0a5b7d4c2e8a6f0b1d3c5e7a9b2d4f6a8c"
+)
+
+// The page keeps a zip's bytes once and its edits as the engine reports them (edits), and opens the zip again
+// with them (openZip's edits): the folder comes back as it was, and the edits with it.
+func TestEditsKeptAndReapplied(t *testing.T) {
+	data := sampleZip(t)
+	a := New(nil, Options{CanOpen: true})
+	call(t, a, "openZip", map[string]any{"name": "kept.zip", "lang": "en"}, data, nil)
+	var set core.EditSet
+	call(t, a, "edits", map[string]any{}, nil, &set)
+	if !set.Complete || len(set.Edits) != 0 || set.Differ != 0 || set.NotDownloaded != 0 {
+		t.Fatalf("a zip just opened: %+v", set)
+	}
+
+	var f core.File
+	call(t, a, "read", PathParams{Path: pending}, nil, &f)
+	call(t, a, "setStatus", StatusParams{Path: pending, Status: "accepted", ETag: f.ETag}, nil, nil)
+	call(t, a, "remove", RemoveParams{Path: accepted}, nil, nil)
+	var created FileState
+	call(t, a, "create", core.NewSession{ApplicationID: "com.kept.app", TeamID: "TEAM123456", Status: "pending"}, nil, &created)
+	var next core.EditSet
+	call(t, a, "edits", EditsParams{Since: set.Seq}, nil, &next)
+	if next.Differ != 3 || next.NotDownloaded != 3 {
+		t.Fatalf("after three changes (a session created in a new app folder is one): %d differ, %d not downloaded; want 3 and 3", next.Differ, next.NotDownloaded)
+	}
+	var all core.EditSet
+	call(t, a, "edits", EditsParams{}, nil, &all)
+	var edited core.State
+	call(t, a, "state", nil, nil, &edited)
+
+	b := New(nil, Options{CanOpen: true})
+	var restored core.State
+	call(t, b, "openZip", OpenParams{Name: "kept.zip", Lang: "en", Edits: all.Edits}, data, &restored)
+	if !reflect.DeepEqual(restored.Disk, edited.Disk) {
+		t.Errorf("the folder re-opened with its edits checks as %+v, want %+v", restored.Disk.Summary, edited.Disk.Summary)
+	}
+	if restored.Source != "kept.zip" {
+		t.Errorf("source %q", restored.Source)
+	}
+	var f2 core.File
+	call(t, b, "read", PathParams{Path: created.File.Path}, nil, &f2)
+	if f2.Content != created.File.Content {
+		t.Error("the created session did not come back as it was")
+	}
+	var again core.EditSet
+	call(t, b, "edits", EditsParams{}, nil, &again)
+	if again.Differ != 3 || again.NotDownloaded != 3 {
+		t.Errorf("re-opened: %d differ, %d not downloaded, want 3 and 3", again.Differ, again.NotDownloaded)
+	}
+
+	// A download marks what it held.
+	res := call(t, b, "download", nil, nil, nil)
+	if len(res.Bytes) == 0 {
+		t.Fatal("an empty download")
+	}
+	call(t, b, "edits", EditsParams{Since: again.Seq}, nil, &next)
+	if next.Differ != 3 || next.NotDownloaded != 0 || len(next.Edits) != 4 {
+		t.Errorf("after the download: %d differ, %d not downloaded, %d edits reported (their marks: the new app folder's too); want 3, 0, 4",
+			next.Differ, next.NotDownloaded, len(next.Edits))
+	}
+
+	// Discarding opens the zip as it was dropped.
+	var discarded core.State
+	call(t, b, "discardEdits", nil, nil, &discarded)
+	var original core.State
+	call(t, New(nil, Options{CanOpen: true}), "openZip", OpenParams{Name: "kept.zip", Lang: "en"}, data, &original)
+	if !reflect.DeepEqual(discarded, original) {
+		t.Errorf("after discarding: %+v, want the zip as opened %+v", discarded.Disk.Summary, original.Disk.Summary)
+	}
+	call(t, b, "edits", EditsParams{}, nil, &next)
+	if next.Differ != 0 || len(next.Edits) != 0 {
+		t.Errorf("edits after discarding: %+v", next)
+	}
+}
+
+// The sample keeps its edits the same way.
+func TestSampleEditsReapplied(t *testing.T) {
+	a := New(nil, Options{CanOpen: true})
+	call(t, a, "openSample", LangParams{Lang: "fr"}, nil, nil)
+	call(t, a, "remove", RemoveParams{Path: contact}, nil, nil)
+	var set core.EditSet
+	call(t, a, "edits", nil, nil, &set)
+	if set.Differ != 1 || len(set.Edits) != 1 || set.Edits[0].Path != contact || !set.Edits[0].Removed {
+		t.Fatalf("the sample's edits: %+v", set)
+	}
+	b := New(nil, Options{CanOpen: true})
+	var st core.State
+	call(t, b, "openSample", map[string]any{"lang": "fr", "edits": set.Edits}, nil, &st)
+	for _, app := range st.Apps {
+		if app.Name == contact {
+			t.Errorf("the removed app folder is back: %+v", st.Apps)
+		}
+	}
+	if st.Lang != "fr" || st.Source != "sample" {
+		t.Errorf("lang %q, source %q", st.Lang, st.Source)
+	}
+}
+
+// Edits that do not fit are refused, and the folder open before stays open, unchanged.
+func TestOpenWithBadEditsKeepsTheFolder(t *testing.T) {
+	data := sampleZip(t)
+	a := New(nil, Options{CanOpen: true})
+	var before core.State
+	call(t, a, "openSample", LangParams{Lang: "en"}, nil, &before)
+	for _, edits := range [][]core.Edit{
+		{{Path: "../escape", Kind: core.EditFile, Data: []byte("x")}},
+		{{Path: contact, Kind: core.EditFile, Data: []byte("x")}}, // a file over an app folder
+	} {
+		if e := callErr(t, a, "openZip", OpenParams{Name: "bad.zip", Edits: edits}, data); e.Kind != core.KindInput {
+			t.Errorf("%+v: %v, want an input error", edits, e)
+		}
+	}
+	if e := callErr(t, a, "edits", map[string]any{"since": 0, "all": true}, nil); e.Kind != core.KindInput {
+		t.Errorf("an unknown parameter: %v", e)
+	}
+	var after core.State
+	call(t, a, "state", nil, nil, &after)
+	if !reflect.DeepEqual(after, before) {
+		t.Error("refused edits changed the folder open")
+	}
+}
+
+// A folder on disk keeps no edits in memory: in server mode these calls are refused.
+func TestEditsOfAFolderOnDisk(t *testing.T) {
+	fsys, root, err := sample.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws, err := core.NewWorkspace(context.Background(), fsys, root, nil, core.WorkspaceOptions{Mode: "server"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := New(ws, Options{})
+	if e := callErr(t, a, "edits", nil, nil); e.Kind != core.KindInput {
+		t.Errorf("edits: %v", e)
+	}
+	if e := callErr(t, a, "discardEdits", nil, nil); e != ErrCannotOpen {
+		t.Errorf("discardEdits: %v", e)
+	}
+	if res := call(t, a, "download", nil, nil, nil); len(res.Bytes) == 0 {
+		t.Error("the download of a folder on disk is empty")
+	}
+}

@@ -1,0 +1,178 @@
+// The user's work in browser mode: the source open (a dropped zip, or the sample) and every edit made on it are
+// kept in the browser (store.js) and come back after a reload or a restart of the browser. The engine says what
+// the edits are and how many paths differ from what was last downloaded (docs/api.md, "edits"); this module only
+// keeps what it says, shows the count, and asks before the work is replaced.
+
+import { $ } from './dom.js';
+import { t, plural } from './i18n.js';
+import { openStore } from './store.js';
+
+export class Work {
+  #call;
+  #store = null;
+  #source = null;     // the store's record of the source open, once kept
+  #cursor = 0;        // the seq of the last EditSet kept
+  #queue = Promise.resolve();
+  #failed = false;    // the store refused or failed: the work lives in this tab only
+  #pending = 0;       // store jobs queued
+  #name = '';
+  counts = { differ: 0, notDownloaded: 0 };
+
+  /**
+   * call: the engine's call(method, params); onDownload: downloads the folder (resolves once done, or failed);
+   * onDiscard: asks and drops the edits; onLayout: the header's count appeared or went.
+   */
+  constructor({ call, onDownload, onDiscard, onLayout = () => {} }) {
+    this.#call = call;
+    this.onDownload = onDownload;
+    this.onLayout = onLayout;
+    this.el = {
+      box: $('[data-testid="unsaved"]'), text: $('#unsaved-text'),
+      download: $('[data-testid="unsaved-download"]'), discard: $('[data-testid="discard"]'),
+      dialog: $('#replace-dialog'), dialogText: $('#replace-text'),
+      notice: $('[data-testid="storage-refused"]'), noticeText: $('#storage-refused-msg'),
+    };
+    this.el.download.addEventListener('click', () => onDownload());
+    this.el.discard.addEventListener('click', () => onDiscard());
+    $('#storage-refused-close').addEventListener('click', () => { this.el.notice.hidden = true; });
+    // Leaving warns only when the work is not kept: the store refused it, and it is not downloaded.
+    window.addEventListener('beforeunload', (e) => {
+      if (this.#failed && this.counts.notDownloaded > 0) e.preventDefault();
+    });
+  }
+
+  /** Whether the work outlives this tab. */
+  get kept() { return !this.#failed && !!this.#source; }
+
+  /**
+   * Opens the store and takes this tab's source: {source: {kind, name, blob?}, edits} to open again, or null.
+   */
+  async start() {
+    try {
+      this.#store = await openStore();
+      const taken = await this.#store.take();
+      if (taken) {
+        this.#source = taken.source;
+        this.#name = taken.source.kind === 'sample' ? 'sample' : taken.source.name;
+      }
+      return taken;
+    } catch (err) {
+      this.#fail(err);
+      return null;
+    }
+  }
+
+  /**
+   * A new source is open in the engine (already asked for with confirmReplace): keep it, forget the last, and
+   * start keeping its edits from nothing.
+   */
+  adopt(source) {
+    this.#name = source.kind === 'sample' ? 'sample' : source.name;
+    return this.#enqueue(async () => {
+      this.#cursor = 0;
+      const old = this.#source;
+      this.#source = null;
+      if (this.#store && !this.#failed) {
+        try {
+          // the old first: once it is replaced, with consent, it must never come back instead of the new one
+          if (old) await this.#store.remove(old.id);
+          this.#source = await this.#store.adopt(source);
+          if (source.kind === 'zip') navigator.storage?.persist?.()?.catch(() => {}); // keep it under storage pressure
+        } catch (err) {
+          this.#fail(err);
+        }
+      }
+      await this.#sync();
+    });
+  }
+
+  /** The engine opened this tab's source again from what was kept, or dropped its edits: keep every edit anew. */
+  restarted() {
+    return this.#enqueue(() => {
+      this.#cursor = 0;
+      return this.#sync();
+    });
+  }
+
+  /** Something may have changed in the engine: keep what it reports. */
+  changed() {
+    return this.#enqueue(() => this.#sync());
+  }
+
+  // #enqueue runs fn after what is queued; the header's count says data-keeping while anything is.
+  #enqueue(fn) {
+    this.#pending++;
+    this.el.box.dataset.keeping = 'true';
+    const settle = () => {
+      if (--this.#pending === 0) delete this.el.box.dataset.keeping;
+    };
+    this.#queue = this.#queue.then(fn, fn).finally(settle);
+    return this.#queue;
+  }
+
+  async #sync() {
+    let set;
+    try {
+      set = await this.#call('edits', { since: this.#cursor });
+    } catch {
+      return; // nothing open (an open failed): nothing to keep
+    }
+    if (this.kept) {
+      try {
+        await this.#store.keep(this.#source.id, set);
+        this.#cursor = set.seq;
+      } catch (err) {
+        this.#fail(err);
+      }
+    }
+    // counted once kept: the header never shows work as kept before it is
+    this.counts = { differ: set.differ, notDownloaded: set.notDownloaded };
+    this.render();
+  }
+
+  // #fail says, once, that the work cannot be kept, and keeps nothing more: a store that holds only part of the
+  // work must not bring that part back as if it were all of it.
+  #fail(err) {
+    console.warn('mobisess: the work is not kept in this browser:', err);
+    if (this.#failed) return;
+    this.#failed = true;
+    if (this.#source) this.#store?.remove(this.#source.id).catch(() => {});
+    this.#store?.release();
+    this.el.noticeText.textContent = t('storage.refused');
+    this.el.notice.hidden = false;
+    this.render();
+  }
+
+  /** The header's count of changes not downloaded, with Download and Discard. */
+  render() {
+    const n = this.counts.notDownloaded;
+    if (this.el.box.hidden !== (n === 0)) {
+      this.el.box.hidden = n === 0;
+      this.onLayout();
+    }
+    this.el.box.classList.toggle('not-kept', this.#failed);
+    this.el.text.textContent = plural('unsaved.count', n);
+    this.el.box.title = this.#failed ? t('unsaved.notKept') : t('unsaved.kept');
+  }
+
+  /**
+   * Asks before the work is replaced (what: 'open' a zip named next, 'sample', 'deleteAll') while changes are
+   * not downloaded: download them first, discard them, or cancel. Resolves whether to go on.
+   */
+  async confirmReplace(what, next = '') {
+    if (this.counts.notDownloaded === 0) return true;
+    const d = this.el.dialog;
+    this.el.dialogText.textContent = t(`replace.${what}`, {
+      n: this.counts.notDownloaded, name: this.#name, next,
+      changes: plural('unsaved.count', this.counts.notDownloaded),
+    });
+    d.returnValue = '';
+    d.showModal();
+    const choice = await new Promise((resolve) => d.addEventListener('close', () => resolve(d.returnValue), { once: true }));
+    if (choice === 'discard') return true;
+    if (choice !== 'download') return false;
+    await this.onDownload();
+    await this.changed();
+    return this.counts.notDownloaded === 0; // a download that failed says so in the banner, and nothing is replaced
+  }
+}
