@@ -103,7 +103,7 @@ func TestEditsComeBackWhole(t *testing.T) {
 			if f.Actions.Fix == nil || f.Actions.Fix.Kind != FixMove {
 				t.Fatalf("the misplaced file's fix: %+v, want a move", f.Actions.Fix)
 			}
-			if _, err := ws.Fix("com.wrong/"+m, f.ETag); err != nil {
+			if _, err := ws.Fix("com.wrong/"+m, f.ETag, ""); err != nil {
 				t.Fatal(err)
 			}
 		}},
