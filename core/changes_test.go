@@ -116,7 +116,7 @@ func TestEditsComeBackWhole(t *testing.T) {
 			if err := ws.Remove("com.a", ""); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := ws.Create(NewSession{ApplicationID: "com.a", Status: StatusPending}); err != nil {
+			if _, err := ws.Create(NewSession{ApplicationID: "com.a", OS: "Android", Status: StatusPending}); err != nil { // Android: no team, the folder com.a
 				t.Fatal(err)
 			}
 		}},
@@ -142,7 +142,7 @@ func TestEditsComeBackWhole(t *testing.T) {
 			}
 		}},
 		{"a created file removed again", func(t *testing.T, ws *Workspace) {
-			f, err := ws.Create(NewSession{ApplicationID: "com.a", Status: StatusPending})
+			f, err := ws.Create(NewSession{ApplicationID: "com.a", OS: "Android", Status: StatusPending}) // Android: no team, the folder com.a
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -242,14 +242,14 @@ func TestEditsCountWhatDiffers(t *testing.T) {
 	}
 	// A session created and removed between two reports was never kept: nothing is said of it. One created,
 	// reported, then removed is reported with nothing to keep, so that its record goes.
-	unseen, err := ws.Create(NewSession{ApplicationID: "com.a", Status: StatusPending})
+	unseen, err := ws.Create(NewSession{ApplicationID: "com.a", OS: "Android", Status: StatusPending}) // Android: no team, the folder com.a
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := ws.Remove(unseen.Path, ""); err != nil {
 		t.Fatal(err)
 	}
-	created, err := ws.Create(NewSession{ApplicationID: "com.a", Status: StatusPending})
+	created, err := ws.Create(NewSession{ApplicationID: "com.a", OS: "Android", Status: StatusPending}) // Android: no team, the folder com.a
 	if err != nil {
 		t.Fatal(err)
 	}
