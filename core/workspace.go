@@ -346,9 +346,10 @@ func (w *Workspace) Restart(ctx context.Context) (*Report, error) {
 	return w.load(ctx)
 }
 
-// Download writes the folder as a zip.
+// Download writes the folder as a zip that opens again within the workspace's zip limits: a folder whose zip
+// would not is refused, naming the entry (ExportZipWithin).
 func (w *Workspace) Download(out io.Writer) error {
 	w.mu.RLock()
 	defer w.mu.RUnlock()
-	return ExportZip(w.fs, w.root, out)
+	return ExportZipWithin(w.fs, w.root, out, w.checker.Limits().Zip)
 }

@@ -65,13 +65,14 @@ func openFolder(fsys afero.Fs, dir string, o *options, missingOK bool) (*folder,
 	return &folder{name: dir, fsys: src, root: root, zip: !isDir}, nil
 }
 
-// save writes a zip's changed content to --out; a folder was changed in place already.
+// save writes a zip's changed content to --out, a zip that opens again within the run's limits; a folder was
+// changed in place already.
 func (f *folder) save(o *options, fsys afero.Fs) error {
 	if !f.zip || o.dryRun {
 		return nil
 	}
 	var buf bytes.Buffer
-	if err := core.ExportZip(f.fsys, f.root, &buf); err != nil {
+	if err := core.ExportZipWithin(f.fsys, f.root, &buf, o.checker.Limits().Zip); err != nil {
 		return err
 	}
 	return core.WriteNewFile(fsys, o.out, buf.Bytes())
