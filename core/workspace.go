@@ -291,15 +291,23 @@ func (w *Workspace) Write(rel string, content []byte, opts WriteOptions) (*File,
 	return w.read(rel)
 }
 
-// Remove deletes a session file, an app folder, or everything ("").
+// Remove deletes a session file (only when its ETag is ifMatch, unless empty), an app folder, or everything ("");
+// see RemoveWith.
 func (w *Workspace) Remove(rel, ifMatch string) error {
+	return w.RemoveWith(rel, DeleteOptions{IfMatch: ifMatch})
+}
+
+// RemoveWith deletes a session file, an app folder, or everything (""), as DeleteWith does: a folder that holds
+// what 4D does not put in a MobileApps folder is refused (KindForeign, naming the entry) unless opts.Force.
+func (w *Workspace) RemoveWith(rel string, opts DeleteOptions) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.loaded = nil
 	if err := w.writable(); err != nil {
 		return err
 	}
-	return Delete(w.fs, w.root, rel, ifMatch, w.checker.Limits().MaxFileSize)
+	opts.MaxFileSize = w.checker.Limits().MaxFileSize
+	return DeleteWith(w.fs, w.root, rel, opts)
 }
 
 // SetStatus accepts a pending session or puts one back to pending.

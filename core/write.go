@@ -266,10 +266,27 @@ func syncDir(fsys afero.Fs, dir string) {
 	}
 }
 
+// DeleteOptions say what a delete expects to find.
+type DeleteOptions struct {
+	// IfMatch, for a session file, is the ETag the caller read: a file that changed since is kept (KindConflict).
+	// "" deletes the file whatever it holds.
+	IfMatch string
+	// MaxFileSize is the largest file the caller could have read (0: DefaultLimits.MaxFileSize).
+	MaxFileSize int64
+	// Force deletes an app folder, or the whole folder, even when it holds what 4D does not put there.
+	Force bool
+}
+
 // Delete removes a session file ("app/file"), an app folder ("app") or the whole folder (""), as a developer
-// does to reset sessions. A file is only removed when its ETag matches ifMatch, unless ifMatch is empty; limit
-// is the largest file the caller could have read (0: DefaultLimits.MaxFileSize).
+// does to reset sessions; DeleteWith says how.
 func Delete(fsys afero.Fs, root, rel, ifMatch string, limit int64) error {
+	return DeleteWith(fsys, root, rel, DeleteOptions{IfMatch: ifMatch, MaxFileSize: limit})
+}
+
+// DeleteWith removes a session file ("app/file"), an app folder ("app") or the whole folder (""). A file is
+// removed only when its ETag matches opts.IfMatch (unless empty). A folder is removed only when it holds nothing but what 4D puts in a MobileApps folder (ForeignError,
+// KindForeign, naming the first other entry), unless opts.Force.
+func DeleteWith(fsys afero.Fs, root, rel string, opts DeleteOptions) error {
 	rel, err := CleanPath(rel)
 	if err != nil {
 		return err
@@ -282,13 +299,13 @@ func Delete(fsys afero.Fs, root, rel, ifMatch string, limit int64) error {
 		return opError(rel, err)
 	}
 	if strings.Contains(rel, "/") {
-		if ifMatch != "" {
-			current, err := readFile(fsys, target, orDefault(limit))
+		if opts.IfMatch != "" {
+			current, err := readFile(fsys, target, orDefault(opts.MaxFileSize))
 			var tl *tooLargeError
 			if err != nil && !errors.As(err, &tl) {
 				return opError(rel, err)
 			}
-			if tl != nil || ETag(current) != ifMatch { // a file over the limit was never read, so never matched
+			if tl != nil || ETag(current) != opts.IfMatch { // a file over the limit was never read, so never matched
 				return changedOnDisk(rel)
 			}
 		}
@@ -296,6 +313,11 @@ func Delete(fsys afero.Fs, root, rel, ifMatch string, limit int64) error {
 			return opError(rel, err)
 		}
 		return nil
+	}
+	if !opts.Force {
+		if err := refuseForeign(fsys, root, rel); err != nil {
+			return err
+		}
 	}
 	if err := fsys.RemoveAll(target); err != nil {
 		return opError(rel, err)

@@ -7,6 +7,37 @@ import (
 	"testing"
 )
 
+// Delete all, on a folder that holds what 4D does not put there, is refused (409, kind foreign, the entry named)
+// and deletes nothing; forced (POST remove with force), it goes.
+func TestDeleteAllGuard(t *testing.T) {
+	ts := startFolder(t, Config{})
+	notes := filepath.Join(ts.dir, contactApp, "notes.txt")
+	if err := os.WriteFile(notes, []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, req := range [][2]string{{"DELETE", ""}, {"POST", `{"path":""}`}} {
+		target := "/api/file?path="
+		if req[0] == "POST" {
+			target = "/api/remove"
+		}
+		res, body := ts.send(req[0], target, req[1])
+		expect(t, res, body, 409, "foreign")
+		var e errorBody
+		decodeJSON(t, body, &e)
+		if e.Error.Entry != contactApp+"/notes.txt" || !strings.Contains(e.Error.Message, contactApp+"/notes.txt") {
+			t.Errorf("the refusal names %q: %s", e.Error.Entry, body)
+		}
+		if _, err := os.Stat(filepath.Join(ts.dir, contactPath)); err != nil {
+			t.Fatalf("a refused delete deleted a session: %v", err)
+		}
+	}
+	res, body := ts.send("POST", "/api/remove", `{"path":"","force":true}`)
+	expect(t, res, body, 200, "")
+	if _, err := os.Stat(ts.dir); !os.IsNotExist(err) {
+		t.Errorf("forced, the folder is still there: %v", err)
+	}
+}
+
 // A download that would make a zip that mobisess cannot open again is refused, naming the entry.
 func TestDownloadRefusesWhatImportRefuses(t *testing.T) {
 	ts := startFolder(t, Config{})

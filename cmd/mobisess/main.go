@@ -81,6 +81,7 @@ type options struct {
 	out         string // --out: the zip a command that changes a zip writes
 	dir         string // --dir, or --all's folder
 	all         bool
+	force       bool // delete a folder that holds what 4D does not put in a MobileApps folder
 	dryRun      bool
 	session     core.NewSession // create's flags
 }
@@ -141,7 +142,7 @@ type flagValues struct {
 	maxZipFile, maxZipTotal int64
 	timeout                 time.Duration
 	out, dir, all           string
-	dryRun                  bool
+	dryRun, force           bool
 	session                 core.NewSession
 }
 
@@ -185,6 +186,7 @@ var flagGroups = []flagGroup{
 	}},
 	{"Flags of delete:", []string{"delete"}, func(fl *flag.FlagSet, v *flagValues) {
 		fl.StringVar(&v.all, "all", "", "delete this MobileApps folder itself, every session with it")
+		fl.BoolVar(&v.force, "force", false, "delete the folder (--all) or app folders even when they hold what 4D does not\nput in a MobileApps folder")
 	}},
 }
 
@@ -246,7 +248,7 @@ func parseFlags(cmd string, args []string, fsys afero.Fs) (*options, error) {
 		return nil, fmt.Errorf("--timeout %v: want a duration of 0 or more", o.timeout)
 	}
 	o.out, o.dryRun, o.session = v.out, v.dryRun, v.session
-	o.dir, o.all = v.dir, v.all != ""
+	o.dir, o.all, o.force = v.dir, v.all != "", v.force
 	if o.all {
 		if v.dir != "" {
 			return nil, errors.New("delete takes --all DIR or --dir DIR with PATHs, not both")

@@ -25,6 +25,9 @@ type Result struct {
 type Error struct {
 	Message string    `json:"message"`
 	Kind    core.Kind `json:"kind"`
+	// Entry is what a refused delete names (kind "foreign"): the first entry of the folder that 4D does not
+	// put in a MobileApps folder, which a forced delete would take too.
+	Entry string `json:"entry,omitempty"`
 }
 
 func (e *Error) Error() string { return e.Message }
@@ -115,7 +118,7 @@ func toError(err error) *Error {
 	if errors.As(err, &e) {
 		return e
 	}
-	return &Error{Message: err.Error(), Kind: core.KindOf(err)}
+	return &Error{Message: err.Error(), Kind: core.KindOf(err), Entry: core.ForeignEntry(err)}
 }
 
 // Decode reads a method's parameters strictly: a property the method does not take is an error, so that a typo
@@ -146,9 +149,12 @@ type (
 		Content string  `json:"content"`
 		ETag    *string `json:"etag"`
 	}
+	// RemoveParams: Force deletes a folder that holds what 4D does not put there (after a refusal of kind
+	// "foreign" that named it).
 	RemoveParams struct {
-		Path string `json:"path"`
-		ETag string `json:"etag"`
+		Path  string `json:"path"`
+		ETag  string `json:"etag"`
+		Force bool   `json:"force"`
 	}
 	StatusParams struct {
 		Path   string `json:"path"`
@@ -168,6 +174,11 @@ func (p WriteParams) WriteOptions() core.WriteOptions {
 		return core.WriteOptions{Force: true}
 	}
 	return core.WriteOptions{IfMatch: *p.ETag}
+}
+
+// DeleteOptions are the delete options that p asks for.
+func (p RemoveParams) DeleteOptions() core.DeleteOptions {
+	return core.DeleteOptions{IfMatch: p.ETag, Force: p.Force}
 }
 
 // FileState is the answer of the calls that change one file: the file as it now is, and what the console shows.
@@ -302,7 +313,7 @@ func (a *API) call(ctx context.Context, method string, params []byte) (any, erro
 		if err := Decode(params, &p); err != nil {
 			return nil, err
 		}
-		if err := ws.Remove(p.Path, p.ETag); err != nil {
+		if err := ws.RemoveWith(p.Path, p.DeleteOptions()); err != nil {
 			return nil, err
 		}
 		return ws.State(ctx)
