@@ -1,6 +1,7 @@
 package core
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/rand"
 	"crypto/sha256"
@@ -8,13 +9,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
-	"os"
 	"path"
 	"path/filepath"
 	"strings"
 	"syscall"
-	"time"
 
 	"github.com/spf13/afero"
 )
@@ -199,62 +199,40 @@ func atomicWrite(fsys afero.Fs, dir, target string, data []byte) error {
 }
 
 // WriteNewFile writes a file that must not exist yet, such as an exported zip, and refuses (KindConflict) one
-// that does. The name is taken first, empty, so that a file that appears meanwhile is never replaced; the content
-// then arrives whole, by rename.
-func WriteNewFile(fsys afero.Fs, name string, data []byte) error {
-	reserved, err := fsys.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if errors.Is(err, fs.ErrExist) {
-		return &OpError{Kind: KindConflict, Path: name, Msg: "the file already exists"}
+// that does; write gives the content. No name is taken before the content is whole and synced: it goes to a
+// temporary file beside name, which then gets the name without ever replacing a file (placeNew). A process
+// killed meanwhile leaves only that temporary file, which the next WriteNewFile in the folder removes (its name
+// records a process that is gone). An error of write is returned as it is.
+func WriteNewFile(fsys afero.Fs, name string, write func(io.Writer) error) error {
+	exists := &OpError{Kind: KindConflict, Path: name, Msg: "the file already exists (it is never replaced)"}
+	if _, err := lstat(fsys, name); err == nil {
+		return exists
+	}
+	dir := filepath.Dir(name)
+	removeStaleTempsIn(fsys, dir, false)
+	var failed error // of write: returned as it is
+	tmpName, err := writeTemp(fsys, name, func(tmp afero.File) error {
+		buffered := bufio.NewWriterSize(tmp, 1<<20)
+		if failed = write(buffered); failed != nil {
+			return failed
+		}
+		return buffered.Flush()
+	})
+	if failed != nil {
+		return failed
 	}
 	if err != nil {
 		return opError(name, err)
 	}
-	reserved.Close()
-	if err := atomicWrite(fsys, filepath.Dir(name), name, data); err != nil {
-		fsys.Remove(name)
+	if err := placeNew(fsys, tmpName, name); err != nil {
+		fsys.Remove(tmpName)
+		if errors.Is(err, fs.ErrExist) {
+			return exists
+		}
 		return opError(name, err)
 	}
+	syncDir(fsys, dir)
 	return nil
-}
-
-// staleTempAge is how old a temporary file of a save must be before RemoveStaleTemps removes it: a save takes
-// milliseconds, so one this old was left by a save that was killed, not one under way.
-const staleTempAge = 10 * time.Minute
-
-// RemoveStaleTemps removes the temporary files that saves killed mid-way left in the app folders under root
-// (hidden, so every scan skips them anyway), and returns how many it removed. A server calls it once at start,
-// when what a killed process left is there to find; doing it on each save would list the folder each time.
-// Best effort: a file that cannot be removed stays.
-func RemoveStaleTemps(fsys afero.Fs, root string) int {
-	apps, err := readDir(fsys, root)
-	if err != nil {
-		return 0
-	}
-	removed := 0
-	for _, app := range apps {
-		if !app.IsDir() {
-			continue
-		}
-		dir := filepath.Join(root, app.Name())
-		d, err := fsys.Open(dir)
-		if err != nil {
-			continue
-		}
-		names, _ := d.Readdirnames(-1)
-		d.Close()
-		for _, name := range names {
-			if !strings.HasPrefix(name, ".") || !strings.Contains(name, ".tmp-") { // atomicWrite's names
-				continue
-			}
-			p := filepath.Join(dir, name)
-			if info, err := lstat(fsys, p); err == nil && info.Mode().IsRegular() && time.Since(info.ModTime()) > staleTempAge {
-				if fsys.Remove(p) == nil {
-					removed++
-				}
-			}
-		}
-	}
-	return removed
 }
 
 // syncDir makes a rename in dir durable across a power loss. It is best effort: the rename is done whatever

@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/spf13/afero"
@@ -63,7 +64,8 @@ check (a mobi error), 2 when the command line or its input cannot be used, or a 
 `
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	// SIGTERM (CI's timeout, a service manager) is taken as SIGINT: the check stops, a write under way completes.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, afero.NewOsFs())
 	stop()
 	os.Exit(code)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -64,6 +63,9 @@ func openFolder(fsys afero.Fs, dir string, o *options, missingOK bool) (*folder,
 	if err != nil {
 		return nil, err
 	}
+	if isDir && !o.dryRun {
+		core.RemoveStaleTemps(fsys, dir) // what writes of earlier runs, killed mid-way, left
+	}
 	return &folder{name: dir, fsys: src, root: root, zip: !isDir}, nil
 }
 
@@ -73,11 +75,9 @@ func (f *folder) save(o *options, fsys afero.Fs) error {
 	if !f.zip || o.dryRun {
 		return nil
 	}
-	var buf bytes.Buffer
-	if err := core.ExportZipWithin(f.fsys, f.root, &buf, o.checker.Limits().Zip); err != nil {
-		return err
-	}
-	return core.WriteNewFile(fsys, o.out, buf.Bytes())
+	return core.WriteNewFile(fsys, o.out, func(w io.Writer) error {
+		return core.ExportZipWithin(f.fsys, f.root, w, o.checker.Limits().Zip)
+	})
 }
 
 // failed reports an operation's error on DIR: exit 2.
