@@ -276,7 +276,8 @@ func (w *Workspace) writable() error {
 	return nil
 }
 
-// Write saves a file's content; see WriteOptions for the ETag rule.
+// Write saves a file's content; see WriteOptions for the ETag rule. Content over the workspace's file size limit
+// is refused before anything is written: the file could not be read back, and 4D would drop its session.
 func (w *Workspace) Write(rel string, content []byte, opts WriteOptions) (*File, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()

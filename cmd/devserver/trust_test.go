@@ -7,6 +7,30 @@ import (
 	"testing"
 )
 
+// A save over -max-file-size and under the body limit is refused before anything is written: the file on disk
+// is as it was, and the ETag read before still saves it.
+func TestOversizeSaveWritesNothing(t *testing.T) {
+	ts := startFolder(t, Config{MaxFileSize: 1 << 10})
+	target := filepath.Join(ts.dir, contactPath)
+	before, err := os.ReadFile(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, body := ts.send("GET", "/api/file?path="+contactPath, "")
+	expect(t, res, body, 200, "")
+	etag := res.Header.Get("ETag")
+	big := `{"pad":"` + strings.Repeat("x", 4<<10) + `"}`
+	res, body = ts.send("PUT", "/api/file?path="+contactPath, big, "If-Match", etag)
+	expect(t, res, body, 400, "input")
+	res, body = ts.send("POST", "/api/write", `{"path":"`+contactPath+`","content":"`+strings.Repeat("x", 4<<10)+`"}`)
+	expect(t, res, body, 400, "input")
+	if after, _ := os.ReadFile(target); string(after) != string(before) {
+		t.Fatalf("a refused save replaced the file: %d bytes, were %d", len(after), len(before))
+	}
+	res, body = ts.send("PUT", "/api/file?path="+contactPath, string(before), "If-Match", etag)
+	expect(t, res, body, 200, "")
+}
+
 // Delete all, on a folder that holds what 4D does not put there, is refused (409, kind foreign, the entry named)
 // and deletes nothing; forced (POST remove with force), it goes.
 func TestDeleteAllGuard(t *testing.T) {

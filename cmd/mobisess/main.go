@@ -131,6 +131,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, fsys afer
 		ctx, cancel = context.WithTimeout(ctx, o.timeout)
 		defer cancel()
 	}
+	core.SetWriteNotice(func(path, msg string) { fmt.Fprintf(stderr, "mobisess: warning: %s: %s\n", path, msg) })
 	o.color = isTerminal(stdout) && os.Getenv("NO_COLOR") == ""
 	o.progress = isTerminal(stderr)
 	return command(ctx, o, stdout, stderr, fsys)
