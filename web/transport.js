@@ -1,11 +1,15 @@
 // The two ways the console reaches the engine (docs/api.md): the wasm engine in a Web Worker (browser mode)
 // or the dev server's HTTP API (server mode). Both expose call(method, params) → the same JSON documents.
 
-/** An error answered by the engine: kind is input, conflict, notfound (or forbidden, internal). */
+/**
+ * An error answered by the engine: kind is input, conflict, notfound, foreign (or forbidden, internal); entry is
+ * what a refused delete (foreign) names.
+ */
 export class EngineError extends Error {
-  constructor(message, kind = 'internal') {
+  constructor(message, kind = 'internal', entry = undefined) {
     super(message);
     this.kind = kind;
+    if (entry) this.entry = entry;
   }
 }
 
@@ -27,7 +31,7 @@ class WorkerTransport {
       const p = this.#pending.get(data.id);
       if (!p) return;
       this.#pending.delete(data.id);
-      if (data.error) return p.reject(new EngineError(data.error.message, data.error.kind));
+      if (data.error) return p.reject(new EngineError(data.error.message, data.error.kind, data.error.entry));
       let result;
       try {
         result = JSON.parse(data.json);
@@ -97,7 +101,9 @@ class ServerTransport {
     switch (method) {
       case 'state': return this.#fetch('GET', '/api/state');
       case 'read': return this.#fetch('GET', '/api/file' + q(params.path));
-      case 'remove': return this.#fetch('DELETE', '/api/file' + q(params.path));
+      case 'remove': // DELETE takes no force: POST /api/remove does
+        if (!params.force) return this.#fetch('DELETE', '/api/file' + q(params.path));
+        return this.#fetch('POST', '/api/remove', JSON.stringify(params), { 'Content-Type': 'application/json' });
       case 'write': {
         // etag absent: force (If-Match: *); "" : create only (If-None-Match: *).
         const headers = { 'Content-Type': 'application/octet-stream' };
@@ -136,7 +142,7 @@ class ServerTransport {
       let err = {};
       try { err = (await res.json()).error ?? {}; } catch { /* not JSON: use the status */ }
       throw new EngineError(err.message || `HTTP ${res.status} ${res.statusText}`,
-        err.kind || KIND_BY_STATUS[res.status] || 'internal');
+        err.kind || KIND_BY_STATUS[res.status] || 'internal', err.entry);
     }
     return raw ? res : res.json();
   }

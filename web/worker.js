@@ -126,12 +126,12 @@ function isErrorDocument(x) {
 
 function toError(err) {
   if (err && typeof err === 'object' && !(err instanceof Error) && typeof err.message === 'string') {
-    return { message: err.message, kind: err.kind || 'internal' };
+    return { message: err.message, kind: err.kind || 'internal', entry: err.entry };
   }
   const text = err instanceof Error ? err.message : String(err);
   try {
     const e = JSON.parse(text);
-    if (e && typeof e.message === 'string') return { message: e.message, kind: e.kind || 'internal' };
+    if (e && typeof e.message === 'string') return { message: e.message, kind: e.kind || 'internal', entry: e.entry };
   } catch { /* plain text */ }
   return { message: text, kind: 'internal' };
 }
