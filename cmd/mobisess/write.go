@@ -257,7 +257,7 @@ func remove(_ context.Context, o *options, stdout, stderr io.Writer, fsys afero.
 	for i, rel := range paths {
 		opts := core.DeleteOptions{IfMatch: etags[i], MaxFileSize: o.checker.Limits().MaxFileSize, Force: o.force}
 		if err := core.DeleteWith(f.fsys, f.root, rel, opts); err != nil {
-			return f.failedAfter(o, stdout, stderr, err, map[string]any{"deleted": deleted}, lines())
+			return f.failedAfter(o, stdout, stderr, withForceHint(err), map[string]any{"deleted": deleted}, lines())
 		}
 		deleted = append(deleted, deletion{Path: rel})
 	}
@@ -291,7 +291,7 @@ func removeAll(o *options, stdout, stderr io.Writer, fsys afero.Fs) int {
 	}
 	if err := core.DeleteWith(f.fsys, f.root, "", core.DeleteOptions{Force: o.force}); err != nil {
 		if core.KindOf(err) == core.KindForeign {
-			return fail(stderr, fmt.Sprintf("%s: %v (--force deletes it anyway)", abs, err))
+			return fail(stderr, fmt.Sprintf("%s: %v", abs, withForceHint(err)))
 		}
 		return f.failed(stderr, err)
 	}
@@ -302,6 +302,15 @@ func removeAll(o *options, stdout, stderr io.Writer, fsys afero.Fs) int {
 		abs = o.dir // the zip is not deleted: its copy at --out is empty
 	}
 	return f.report(o, stdout, stderr, map[string]any{"deleted": []deletion{{Path: ""}}, "folder": abs}, []string{o.lang.Sprintf(msgDeletedAll, abs)})
+}
+
+// withForceHint says, of a delete refused because the folder holds what 4D does not put there, how to delete
+// it anyway.
+func withForceHint(err error) error {
+	if core.KindOf(err) != core.KindForeign {
+		return err
+	}
+	return fmt.Errorf("%w (--force deletes it anyway)", err)
 }
 
 // resolveAll resolves the DIR of delete --all to an absolute path, and refuses one that is surely not a
