@@ -299,13 +299,13 @@ func ExportZipWithin(fsys afero.Fs, root string, w io.Writer, limits ZipLimits) 
 		}
 		refused := func(why string) error {
 			// Quoted: a name from the folder is data, whatever bytes it holds.
-			return &OpError{Kind: KindInput, Path: strconv.Quote(filepath.ToSlash(rel)), Msg: why + ": a zip of it could not be opened again; nothing was written"}
+			return &OpError{Kind: KindInput, Path: strconv.Quote(filepath.ToSlash(rel)), Msg: why + "; a zip of the folder would not open again, so nothing was written"}
 		}
 		// The import's own rule for names: what it would refuse is refused here.
 		if _, err := entryName(e.name); err != nil {
 			var ze *ZipError
 			errors.As(err, &ze)
-			return refused(ze.Reason + ": rename it")
+			return refused(ze.Reason + " (rename it)")
 		}
 		if info.IsDir() {
 			e.name += "/"
