@@ -92,6 +92,7 @@ fuzz:
 	$(GO) test ./core -run '^$$' -fuzz '^FuzzZipDirectory$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./core -run '^$$' -fuzz '^FuzzQuickAgrees$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./core -run '^$$' -fuzz '^FuzzProposeFix$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./core -run '^$$' -fuzz '^FuzzExportChecksAlike$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./cmd/devserver -run '^$$' -fuzz '^FuzzHandler$$' -fuzztime $(FUZZTIME)
 
 bench:

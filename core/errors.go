@@ -81,6 +81,9 @@ const (
 	KindConflict Kind = "conflict" // the file changed since the caller read it
 	KindNotFound Kind = "notfound"
 	KindReadonly Kind = "readonly"
+	// KindForeign is a delete refused because the folder holds what 4D does not put in a MobileApps folder
+	// (ForeignError names it); a forced delete takes it too.
+	KindForeign  Kind = "foreign"
 	KindInternal Kind = "internal"
 )
 
@@ -103,9 +106,12 @@ func KindOf(err error) Kind {
 	var op *OpError
 	var ze *ZipError
 	var wr *WrongRootError
+	var fe *ForeignError
 	switch {
 	case err == nil:
 		return ""
+	case errors.As(err, &fe):
+		return KindForeign
 	case errors.As(err, &op):
 		return op.Kind
 	case errors.As(err, &ze):

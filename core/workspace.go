@@ -272,7 +272,8 @@ func (w *Workspace) writable() error {
 	return nil
 }
 
-// Write saves a file's content; see WriteOptions for the ETag rule.
+// Write saves a file's content; see WriteOptions for the ETag rule. Content over the workspace's file size limit
+// is refused before anything is written: the file could not be read back, and 4D would drop its session.
 func (w *Workspace) Write(rel string, content []byte, opts WriteOptions) (*File, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -287,15 +288,23 @@ func (w *Workspace) Write(rel string, content []byte, opts WriteOptions) (*File,
 	return w.read(rel)
 }
 
-// Remove deletes a session file, an app folder, or everything ("").
+// Remove deletes a session file (only when its ETag is ifMatch, unless empty), an app folder, or everything ("");
+// see RemoveWith.
 func (w *Workspace) Remove(rel, ifMatch string) error {
+	return w.RemoveWith(rel, DeleteOptions{IfMatch: ifMatch})
+}
+
+// RemoveWith deletes a session file, an app folder, or everything (""), as DeleteWith does: a folder that holds
+// what 4D does not put in a MobileApps folder is refused (KindForeign, naming the entry) unless opts.Force.
+func (w *Workspace) RemoveWith(rel string, opts DeleteOptions) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.loaded = nil
 	if err := w.writable(); err != nil {
 		return err
 	}
-	return Delete(w.fs, w.root, rel, ifMatch, w.checker.Limits().MaxFileSize)
+	opts.MaxFileSize = w.checker.Limits().MaxFileSize
+	return DeleteWith(w.fs, w.root, rel, opts)
 }
 
 // SetStatus accepts a pending session or puts one back to pending.
@@ -342,9 +351,10 @@ func (w *Workspace) Restart(ctx context.Context) (*Report, error) {
 	return w.load(ctx)
 }
 
-// Download writes the folder as a zip.
+// Download writes the folder as a zip that opens again within the workspace's zip limits: a folder whose zip
+// would not is refused, naming the entry (ExportZipWithin).
 func (w *Workspace) Download(out io.Writer) error {
 	w.mu.RLock()
 	defer w.mu.RUnlock()
-	return ExportZip(w.fs, w.root, out)
+	return ExportZipWithin(w.fs, w.root, out, w.checker.Limits().Zip)
 }

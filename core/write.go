@@ -1,6 +1,7 @@
 package core
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/rand"
 	"crypto/sha256"
@@ -8,13 +9,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
-	"os"
 	"path"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"syscall"
-	"time"
 
 	"github.com/spf13/afero"
 )
@@ -121,140 +122,300 @@ type WriteOptions struct {
 	IfMatch string
 	Force   bool
 	// MaxFileSize is the largest file the caller could have read (0: DefaultLimits.MaxFileSize). A larger file
-	// on disk cannot match IfMatch, and is not read to find out.
+	// on disk cannot match IfMatch, and is not read to find out; larger content is refused, unwritten.
 	MaxFileSize int64
+}
+
+// maxNameBytes is the longest name of a file or folder that Linux, macOS and Windows all take (255 bytes of
+// UTF-8 on ext4 and APFS; 255 UTF-16 units on NTFS, which 255 bytes never exceed).
+const maxNameBytes = 255
+
+// judgeWrite refuses, before anything is written, a write that cannot end well: content over the size limit
+// (the file would fail every check, and 4D would drop its session), a name longer than a file system takes.
+func judgeWrite(rel, app, name string, data []byte, limit int64) error {
+	if int64(len(data)) > limit {
+		return &OpError{Kind: KindInput, Path: rel, Msg: fmt.Sprintf("the content is %s, over the %s limit: nothing was written", formatSize(int64(len(data))), formatSize(limit))}
+	}
+	for _, n := range []string{app, name} {
+		if len(n) > maxNameBytes {
+			return &OpError{Kind: KindInput, Path: rel, Msg: fmt.Sprintf("a name of %d bytes, over the %d that file systems take: nothing was written", len(n), maxNameBytes)}
+		}
+	}
+	return nil
 }
 
 // WriteFile writes a session file atomically: a reader sees the old content or the new, never a mix, and a
 // crash leaves one of the two. It returns the new ETag.
+//
+// Every limit is judged before anything is written, and a write that is refused or fails changes nothing: the
+// app folder (and the root) it made for a new file go again. The comparison with what the caller expects
+// (WriteOptions) and the rename are one step for every mobisess process, the CLI's and the dev server's: both
+// hold the app folder's lock (lockFolder) across them, and compare once more just before the rename. The new
+// file keeps the mode and owner of the file it replaces, or takes those of its folder's other session files.
 func WriteFile(fsys afero.Fs, root, rel string, data []byte, opts WriteOptions) (string, error) {
-	app, _, err := sessionPath(rel)
+	app, name, err := sessionPath(rel)
 	if err != nil {
+		return "", err
+	}
+	if err := judgeWrite(rel, app, name, data, orDefault(opts.MaxFileSize)); err != nil {
 		return "", err
 	}
 	if err := refuseLink(fsys, root, rel); err != nil {
 		return "", err
 	}
-	target := fsPath(root, rel)
-	if info, err := lstat(fsys, fsPath(root, app)); err == nil && !info.IsDir() {
+	dir, target := fsPath(root, app), fsPath(root, rel)
+	info, err := lstat(fsys, dir)
+	if err != nil {
+		info = nil
+	}
+	switch {
+	case info != nil && !info.IsDir():
 		return "", &OpError{Kind: KindInput, Path: rel, Msg: app + " is a file, not an app folder"}
+	case info == nil && opts.IfMatch != "" && !opts.Force:
+		return "", &OpError{Kind: KindConflict, Path: rel, Msg: "the file was deleted since it was read"}
 	}
 	if info, err := lstat(fsys, target); err == nil && !info.Mode().IsRegular() {
 		return "", &OpError{Kind: KindInput, Path: rel, Msg: "not a regular file"}
 	}
-	if !opts.Force {
-		current, err := readFile(fsys, target, orDefault(opts.MaxFileSize))
-		var tl *tooLargeError
-		exists := err == nil || errors.As(err, &tl) // a file over the limit was never read, so never matched
-		switch {
-		case exists && opts.IfMatch == "":
-			return "", &OpError{Kind: KindConflict, Path: rel, Msg: "the file already exists"}
-		case exists && (tl != nil || ETag(current) != opts.IfMatch):
-			return "", changedOnDisk(rel)
-		case errors.Is(err, fs.ErrNotExist) && opts.IfMatch != "":
-			return "", &OpError{Kind: KindConflict, Path: rel, Msg: "the file was deleted since it was read"}
-		case err != nil && !errors.Is(err, fs.ErrNotExist):
+	var created []string
+	if info == nil {
+		if created, err = makeFolders(fsys, root, dir); err != nil {
 			return "", opError(rel, err)
 		}
 	}
-	dir := fsPath(root, app)
-	if err := fsys.MkdirAll(dir, 0o755); err != nil {
-		return "", opError(rel, err)
-	}
-	if err := atomicWrite(fsys, dir, target, data); err != nil {
-		return "", opError(rel, err)
+	unlock := lockFolder(fsys, dir)
+	err = replaceFile(fsys, dir, target, rel, data, opts)
+	unlock()
+	if err != nil {
+		removeFolders(fsys, created)
+		return "", err
 	}
 	return ETag(data), nil
 }
 
-// atomicWrite writes a temporary file beside target, syncs it, renames it over target and syncs the folder.
-// The temporary name is hidden, so a scan that sees it skips it.
-func atomicWrite(fsys afero.Fs, dir, target string, data []byte) error {
-	tmp, err := afero.TempFile(fsys, dir, "."+filepath.Base(target)+".tmp-*")
+// makeFolders makes the app folder dir of a file, and root above it when it is gone (create makes a deleted
+// MobileApps folder again), and returns those it made, deepest first: a write that fails removes them again,
+// and only them. A folder made for a process running as root is given to the owner of the folder it is in.
+func makeFolders(fsys afero.Fs, root, dir string) ([]string, error) {
+	var created []string
+	for _, d := range []string{root, dir} {
+		err := fsys.Mkdir(d, 0o755)
+		switch {
+		case err == nil:
+			created = append([]string{d}, created...)
+			if parent, err := lstat(fsys, filepath.Dir(d)); err == nil {
+				giveOwnerAsRoot(fsys, d, parent)
+			}
+		case errors.Is(err, fs.ErrExist):
+		default:
+			removeFolders(fsys, created)
+			return nil, err
+		}
+	}
+	return created, nil
+}
+
+// removeFolders removes the folders a failed write made, when they are still empty.
+func removeFolders(fsys afero.Fs, created []string) {
+	for _, d := range created {
+		_ = fsys.Remove(d) // a folder that something else filled meanwhile stays
+	}
+}
+
+// expected refuses (KindConflict) a write whose file on disk is not what opts expects: absent (IfMatch ""), or
+// the one the caller read (IfMatch, its ETag). It returns the file's lstat when there is one.
+func expected(fsys afero.Fs, target, rel string, opts WriteOptions) (fs.FileInfo, error) {
+	info, statErr := lstat(fsys, target)
+	if statErr != nil {
+		info = nil
+	}
+	if opts.Force {
+		return info, nil
+	}
+	current, err := readFile(fsys, target, orDefault(opts.MaxFileSize))
+	var tl *tooLargeError
+	exists := err == nil || errors.As(err, &tl) // a file over the limit was never read, so never matched
+	switch {
+	case exists && opts.IfMatch == "":
+		return nil, &OpError{Kind: KindConflict, Path: rel, Msg: "the file already exists"}
+	case exists && (tl != nil || ETag(current) != opts.IfMatch):
+		return nil, changedOnDisk(rel)
+	case errors.Is(err, fs.ErrNotExist) && opts.IfMatch != "":
+		return nil, &OpError{Kind: KindConflict, Path: rel, Msg: "the file was deleted since it was read"}
+	case err != nil && !errors.Is(err, fs.ErrNotExist):
+		return nil, opError(rel, err)
+	}
+	return info, nil
+}
+
+// replaceFile puts data at target, as opts expects to find it: it checks the file on disk, writes a temporary
+// file beside it with the mode and owner the file should have, syncs it, checks the file on disk again, and puts
+// the temporary file in place (a rename over the file; for a new file, placeNew, which never replaces one),
+// then syncs the folder. The caller holds the folder's lock.
+func replaceFile(fsys afero.Fs, dir, target, rel string, data []byte, opts WriteOptions) error {
+	old, err := expected(fsys, target, rel, opts)
 	if err != nil {
 		return err
 	}
-	name := tmp.Name()
-	fail := func(err error) error {
-		tmp.Close()
+	name, err := writeTemp(fsys, target, func(tmp afero.File) error {
+		if _, err := tmp.Write(data); err != nil {
+			return err
+		}
+		return dressLike(fsys, tmp.Name(), rel, old, dir)
+	})
+	if err != nil {
+		return opError(rel, err)
+	}
+	// The second comparison: a writer that takes no lock (4D, an editor) may have changed the file while the
+	// content was written.
+	if _, err := expected(fsys, target, rel, opts); err != nil {
 		fsys.Remove(name)
 		return err
 	}
-	if _, err := tmp.Write(data); err != nil {
-		return fail(err)
+	if opts.IfMatch == "" && !opts.Force {
+		err = placeNew(fsys, name, target)
+		if errors.Is(err, fs.ErrExist) {
+			err = &OpError{Kind: KindConflict, Path: rel, Msg: "the file already exists"}
+		}
+	} else {
+		err = fsys.Rename(name, target)
 	}
-	if err := tmp.Sync(); err != nil {
-		return fail(err)
-	}
-	if err := tmp.Close(); err != nil {
+	if err != nil {
 		fsys.Remove(name)
-		return err
-	}
-	if err := fsys.Rename(name, target); err != nil {
-		fsys.Remove(name)
-		return err
+		if KindOf(err) == KindConflict {
+			return err
+		}
+		return opError(rel, err)
 	}
 	syncDir(fsys, dir)
 	return nil
 }
 
-// WriteNewFile writes a file that must not exist yet, such as an exported zip, and refuses (KindConflict) one
-// that does. The name is taken first, empty, so that a file that appears meanwhile is never replaced; the content
-// then arrives whole, by rename.
-func WriteNewFile(fsys afero.Fs, name string, data []byte) error {
-	reserved, err := fsys.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if errors.Is(err, fs.ErrExist) {
-		return &OpError{Kind: KindConflict, Path: name, Msg: "the file already exists"}
+// dressLike gives the temporary file tmp the mode and owner its file should have. A file that is replaced keeps
+// its own (4D's account must still read what it wrote), and its owner and group where this process may set them:
+// where it may not, the write goes on and says so (SetWriteNotice). A new file takes the mode of its folder's
+// other session files, or the mode of a new file under the umask when there is none (as 4D's own files), and,
+// for a process running as root, their owner.
+func dressLike(fsys afero.Fs, tmp, rel string, old fs.FileInfo, dir string) error {
+	if old == nil {
+		like := neighbour(fsys, dir)
+		if like == nil {
+			if folder, err := lstat(fsys, dir); err == nil {
+				giveOwnerAsRoot(fsys, tmp, folder)
+			}
+			return nil
+		}
+		if err := fsys.Chmod(tmp, like.Mode().Perm()); err != nil {
+			return err
+		}
+		giveOwnerAsRoot(fsys, tmp, like)
+		return nil
 	}
-	if err != nil {
-		return opError(name, err)
+	if err := fsys.Chmod(tmp, old.Mode().Perm()); err != nil {
+		return err
 	}
-	reserved.Close()
-	if err := atomicWrite(fsys, filepath.Dir(name), name, data); err != nil {
-		fsys.Remove(name)
-		return opError(name, err)
+	uid, gid, ok := ownerOf(old)
+	myUID, myGID := processOwner()
+	if !ok || uid == myUID && gid == myGID {
+		return nil
+	}
+	if err := fsys.Chown(tmp, uid, gid); err != nil {
+		keptGroup := fsys.Chown(tmp, -1, gid) == nil // a member of 4D's group may give that back at least
+		msg := fmt.Sprintf("the file belonged to %s; this process may not give it back (%v), so it now belongs to %s",
+			accountName(uid), unwrapPathError(err), accountName(myUID))
+		if !keptGroup && gid != myGID {
+			msg += fmt.Sprintf(", and not to its group (gid %d)", gid)
+		}
+		notice(rel, msg+": make sure 4D can still read it")
 	}
 	return nil
 }
 
-// staleTempAge is how old a temporary file of a save must be before RemoveStaleTemps removes it: a save takes
-// milliseconds, so one this old was left by a save that was killed, not one under way.
-const staleTempAge = 10 * time.Minute
-
-// RemoveStaleTemps removes the temporary files that saves killed mid-way left in the app folders under root
-// (hidden, so every scan skips them anyway), and returns how many it removed. A server calls it once at start,
-// when what a killed process left is there to find; doing it on each save would list the folder each time.
-// Best effort: a file that cannot be removed stays.
-func RemoveStaleTemps(fsys afero.Fs, root string) int {
-	apps, err := readDir(fsys, root)
+// neighbour is one of the other session files of the folder dir, whose mode a new file takes; nil when there is
+// none. It reads the folder's names a few at a time: a folder of many sessions is not listed whole for this.
+func neighbour(fsys afero.Fs, dir string) fs.FileInfo {
+	d, err := fsys.Open(dir)
 	if err != nil {
-		return 0
+		return nil
 	}
-	removed := 0
-	for _, app := range apps {
-		if !app.IsDir() {
-			continue
-		}
-		dir := filepath.Join(root, app.Name())
-		d, err := fsys.Open(dir)
-		if err != nil {
-			continue
-		}
-		names, _ := d.Readdirnames(-1)
-		d.Close()
+	defer d.Close()
+	for {
+		names, err := d.Readdirnames(64)
 		for _, name := range names {
-			if !strings.HasPrefix(name, ".") || !strings.Contains(name, ".tmp-") { // atomicWrite's names
+			if !IsSessionName(name) {
 				continue
 			}
-			p := filepath.Join(dir, name)
-			if info, err := lstat(fsys, p); err == nil && info.Mode().IsRegular() && time.Since(info.ModTime()) > staleTempAge {
-				if fsys.Remove(p) == nil {
-					removed++
-				}
+			if info, err := lstat(fsys, filepath.Join(dir, name)); err == nil && info.Mode().IsRegular() {
+				return info
 			}
 		}
+		if err != nil || len(names) == 0 {
+			return nil
+		}
 	}
-	return removed
+}
+
+// giveOwnerAsRoot gives the file or folder p the owner and group of like, when this process runs as root: a
+// session that root creates for 4D's account must be that account's, as 4D's own are. Any other process
+// cannot, and its new files are its own, as any program's.
+func giveOwnerAsRoot(fsys afero.Fs, p string, like fs.FileInfo) {
+	if myUID, _ := processOwner(); myUID != 0 {
+		return
+	}
+	if uid, gid, ok := ownerOf(like); ok && (uid != 0 || gid != 0) {
+		_ = fsys.Chown(p, uid, gid)
+	}
+}
+
+// writeNotice is told what a write that succeeded could not do as asked (SetWriteNotice).
+var writeNotice atomic.Pointer[func(path, msg string)]
+
+// SetWriteNotice sets what is told, with the file's path, what a write that succeeded could not do as asked: the
+// owner of a file it replaced, which this process may not give back. The CLI prints it on stderr, the dev server
+// in its log. Set it once, at start.
+func SetWriteNotice(tell func(path, msg string)) { writeNotice.Store(&tell) }
+
+func notice(path, msg string) {
+	if tell := writeNotice.Load(); tell != nil && *tell != nil {
+		(*tell)(path, msg)
+	}
+}
+
+// WriteNewFile writes a file that must not exist yet, such as an exported zip, and refuses (KindConflict) one
+// that does; write gives the content. No name is taken before the content is whole and synced: it goes to a
+// temporary file beside name, which then gets the name without ever replacing a file (placeNew). A process
+// killed meanwhile leaves only that temporary file, which the next WriteNewFile in the folder removes (its name
+// records a process that is gone). An error of write is returned as it is.
+func WriteNewFile(fsys afero.Fs, name string, write func(io.Writer) error) error {
+	exists := &OpError{Kind: KindConflict, Path: name, Msg: "the file already exists (it is never replaced)"}
+	if _, err := lstat(fsys, name); err == nil {
+		return exists
+	}
+	dir := filepath.Dir(name)
+	removeStaleTempsIn(fsys, dir, false)
+	var failed error // of write: returned as it is
+	tmpName, err := writeTemp(fsys, name, func(tmp afero.File) error {
+		buffered := bufio.NewWriterSize(tmp, 1<<20)
+		if failed = write(buffered); failed != nil {
+			return failed
+		}
+		return buffered.Flush()
+	})
+	if failed != nil {
+		return failed
+	}
+	if err != nil {
+		return opError(name, err)
+	}
+	if err := placeNew(fsys, tmpName, name); err != nil {
+		fsys.Remove(tmpName)
+		if errors.Is(err, fs.ErrExist) {
+			return exists
+		}
+		return opError(name, err)
+	}
+	syncDir(fsys, dir)
+	return nil
 }
 
 // syncDir makes a rename in dir durable across a power loss. It is best effort: the rename is done whatever
@@ -266,10 +427,28 @@ func syncDir(fsys afero.Fs, dir string) {
 	}
 }
 
+// DeleteOptions say what a delete expects to find.
+type DeleteOptions struct {
+	// IfMatch, for a session file, is the ETag the caller read: a file that changed since is kept (KindConflict).
+	// "" deletes the file whatever it holds.
+	IfMatch string
+	// MaxFileSize is the largest file the caller could have read (0: DefaultLimits.MaxFileSize).
+	MaxFileSize int64
+	// Force deletes an app folder, or the whole folder, even when it holds what 4D does not put there.
+	Force bool
+}
+
 // Delete removes a session file ("app/file"), an app folder ("app") or the whole folder (""), as a developer
-// does to reset sessions. A file is only removed when its ETag matches ifMatch, unless ifMatch is empty; limit
-// is the largest file the caller could have read (0: DefaultLimits.MaxFileSize).
+// does to reset sessions; DeleteWith says how.
 func Delete(fsys afero.Fs, root, rel, ifMatch string, limit int64) error {
+	return DeleteWith(fsys, root, rel, DeleteOptions{IfMatch: ifMatch, MaxFileSize: limit})
+}
+
+// DeleteWith removes a session file ("app/file"), an app folder ("app") or the whole folder (""). A file is
+// removed only when its ETag matches opts.IfMatch (unless empty), compared under the app folder's lock as a
+// write is. A folder is removed only when it holds nothing but what 4D puts in a MobileApps folder (ForeignError,
+// KindForeign, naming the first other entry), unless opts.Force.
+func DeleteWith(fsys afero.Fs, root, rel string, opts DeleteOptions) error {
 	rel, err := CleanPath(rel)
 	if err != nil {
 		return err
@@ -281,14 +460,16 @@ func Delete(fsys afero.Fs, root, rel, ifMatch string, limit int64) error {
 	if _, err := lstat(fsys, target); err != nil {
 		return opError(rel, err)
 	}
-	if strings.Contains(rel, "/") {
-		if ifMatch != "" {
-			current, err := readFile(fsys, target, orDefault(limit))
+	if app, _, isFile := strings.Cut(rel, "/"); isFile {
+		unlock := lockFolder(fsys, fsPath(root, app))
+		defer unlock()
+		if opts.IfMatch != "" {
+			current, err := readFile(fsys, target, orDefault(opts.MaxFileSize))
 			var tl *tooLargeError
 			if err != nil && !errors.As(err, &tl) {
 				return opError(rel, err)
 			}
-			if tl != nil || ETag(current) != ifMatch { // a file over the limit was never read, so never matched
+			if tl != nil || ETag(current) != opts.IfMatch { // a file over the limit was never read, so never matched
 				return changedOnDisk(rel)
 			}
 		}
@@ -296,6 +477,11 @@ func Delete(fsys afero.Fs, root, rel, ifMatch string, limit int64) error {
 			return opError(rel, err)
 		}
 		return nil
+	}
+	if !opts.Force {
+		if err := refuseForeign(fsys, root, rel); err != nil {
+			return err
+		}
 	}
 	if err := fsys.RemoveAll(target); err != nil {
 		return opError(rel, err)

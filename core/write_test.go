@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -380,15 +381,23 @@ func TestCreateSessionAsFourDWrites(t *testing.T) {
 // WriteNewFile writes a file that is not there, and never one that is.
 func TestWriteNewFile(t *testing.T) {
 	fsys := afero.NewMemMapFs()
-	if err := WriteNewFile(fsys, "/out.zip", []byte("zip")); err != nil {
+	if err := WriteNewFile(fsys, "/out.zip", writeString("zip")); err != nil {
 		t.Fatal(err)
 	}
-	wantKind(t, WriteNewFile(fsys, "/out.zip", []byte("other")), KindConflict)
+	wantKind(t, WriteNewFile(fsys, "/out.zip", writeString("other")), KindConflict)
 	if got, _ := afero.ReadFile(fsys, "/out.zip"); string(got) != "zip" {
 		t.Errorf("out.zip holds %q", got)
 	}
 	if names, _ := afero.ReadDir(fsys, "/"); len(names) != 1 {
 		t.Errorf("left beside it: %v", names)
+	}
+}
+
+// writeString is the content of WriteNewFile: s.
+func writeString(s string) func(io.Writer) error {
+	return func(w io.Writer) error {
+		_, err := io.WriteString(w, s)
+		return err
 	}
 }
 

@@ -180,7 +180,7 @@ async function run(fn, context) {
   }
 }
 
-const EXPECTED_KINDS = new Set(['input', 'conflict', 'notfound', 'readonly', 'forbidden']);
+const EXPECTED_KINDS = new Set(['input', 'conflict', 'notfound', 'readonly', 'forbidden', 'foreign']);
 
 function showError(err, context) {
   if (!EXPECTED_KINDS.has(err?.kind)) console.error(context ?? '', err); // a bug or a crash: keep its stack
@@ -829,15 +829,39 @@ async function removePath(path) {
     text = t('confirm.deleteApp', { app: path, n: (a?.sessions ?? 0) + (a?.errors ?? 0) });
   } else text = t('confirm.deleteSession', { path });
   if (!(await confirmDialog(text, t('btn.delete')))) return;
-  await run(async () => {
-    const next = await call('remove', { path });
+  const context = t('err.remove', { path: path || 'MobileApps' });
+  let force = false;
+  for (;;) {
+    let refused = null;
+    const next = await run(async () => {
+      try {
+        return await call('remove', force ? { path, force } : { path });
+      } catch (err) {
+        if (err.kind !== 'foreign' || !err.entry || force) throw err;
+        refused = err;
+        return null;
+      }
+    }, context);
+    if (refused) {
+      // The engine refused: the folder holds what 4D does not put there, and nothing was deleted. Deleting that
+      // too is a decision of its own, asked with the entry named.
+      const ask = t('confirm.deleteForeign', { folder: path || 'MobileApps', entry: refused.entry });
+      if (await confirmDialog(ask, t('btn.deleteAnyway'))) {
+        force = true;
+        continue;
+      }
+      showError(refused, context);
+      return;
+    }
+    if (!next) return;
     if (ui.file && (path === '' || ui.file.path === path || ui.file.path.startsWith(`${path}/`))) {
       ui.dirty = false;
       closeFile();
     }
     setState(next);
     toast(path === '' ? t('toast.deletedAll') : t('toast.deleted', { path: baseName(path) }));
-  }, t('err.remove', { path: path || 'MobileApps' }));
+    return;
+  }
 }
 
 function openCreate() {

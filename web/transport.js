@@ -2,14 +2,16 @@
 // or the dev server's HTTP API (server mode). Both expose call(method, params) → the same JSON documents.
 
 /**
- * An error answered by the engine: kind is input, conflict, notfound (or forbidden, internal, wrongroot); root,
- * for wrongroot, is the folder inside the zip that the engine suggests opening.
+ * An error answered by the engine: kind is input, conflict, notfound, foreign (or forbidden, internal, wrongroot);
+ * details carries what some kinds name: root, for wrongroot, the folder inside the zip that the engine suggests
+ * opening; entry, for foreign, what a refused delete names.
  */
 export class EngineError extends Error {
-  constructor(message, kind = 'internal', root = '') {
+  constructor(message, kind = 'internal', { root, entry } = {}) {
     super(message);
     this.kind = kind;
     if (root) this.root = root;
+    if (entry) this.entry = entry;
   }
 }
 
@@ -31,7 +33,7 @@ class WorkerTransport {
       const p = this.#pending.get(data.id);
       if (!p) return;
       this.#pending.delete(data.id);
-      if (data.error) return p.reject(new EngineError(data.error.message, data.error.kind, data.error.root));
+      if (data.error) return p.reject(new EngineError(data.error.message, data.error.kind, data.error));
       let result;
       try {
         result = JSON.parse(data.json);
@@ -101,7 +103,9 @@ class ServerTransport {
     switch (method) {
       case 'state': return this.#fetch('GET', '/api/state');
       case 'read': return this.#fetch('GET', '/api/file' + q(params.path));
-      case 'remove': return this.#fetch('DELETE', '/api/file' + q(params.path));
+      case 'remove': // DELETE takes no force: POST /api/remove does
+        if (!params.force) return this.#fetch('DELETE', '/api/file' + q(params.path));
+        return this.#fetch('POST', '/api/remove', JSON.stringify(params), { 'Content-Type': 'application/json' });
       case 'write': {
         // etag absent: force (If-Match: *); "" : create only (If-None-Match: *).
         const headers = { 'Content-Type': 'application/octet-stream' };
@@ -140,7 +144,7 @@ class ServerTransport {
       let err = {};
       try { err = (await res.json()).error ?? {}; } catch { /* not JSON: use the status */ }
       throw new EngineError(err.message || `HTTP ${res.status} ${res.statusText}`,
-        err.kind || KIND_BY_STATUS[res.status] || 'internal');
+        err.kind || KIND_BY_STATUS[res.status] || 'internal', err);
     }
     return raw ? res : res.json();
   }

@@ -128,7 +128,7 @@ function isErrorDocument(x) {
 // toError is the engine's error as the page takes it: message and kind, and for a zip whose root is probably not
 // the folder meant (kind wrongroot), the folder inside it to open instead.
 function toError(err) {
-  const of = (e) => ({ message: e.message, kind: e.kind || 'internal', ...(typeof e.root === 'string' && e.root && { root: e.root }) });
+  const of = (e) => ({ message: e.message, kind: e.kind || 'internal', ...(typeof e.root === 'string' && e.root && { root: e.root }), ...(typeof e.entry === 'string' && e.entry && { entry: e.entry }) });
   if (err && typeof err === 'object' && !(err instanceof Error) && typeof err.message === 'string') return of(err);
   const text = err instanceof Error ? err.message : String(err);
   try {

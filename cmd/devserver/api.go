@@ -284,7 +284,7 @@ func (s *Server) write(w http.ResponseWriter, r *http.Request, p api.WriteParams
 
 func (s *Server) remove(w http.ResponseWriter, r *http.Request, p api.RemoveParams, precondition bool) {
 	s.changing(w, r, precondition, []touch{{path: p.Path, subtree: true}}, func(ctx context.Context) (any, []string, error) {
-		if err := s.ws.Remove(p.Path, p.ETag); err != nil {
+		if err := s.ws.RemoveWith(p.Path, p.DeleteOptions()); err != nil {
 			return nil, nil, err
 		}
 		st, err := s.ws.State(ctx)

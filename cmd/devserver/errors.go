@@ -41,6 +41,8 @@ func statusOf(kind core.Kind, precondition bool) int {
 		return http.StatusConflict
 	case core.KindReadonly, kindForbidden:
 		return http.StatusForbidden
+	case core.KindForeign: // the folder holds what 4D does not put there: its state forbids the delete, not the request
+		return http.StatusConflict
 	}
 	return http.StatusInternalServerError
 }
@@ -50,6 +52,7 @@ type errorBody struct {
 	Error struct {
 		Message string    `json:"message"`
 		Kind    core.Kind `json:"kind"`
+		Entry   string    `json:"entry,omitempty"` // what a refused delete names (api.Error)
 	} `json:"error"`
 }
 
@@ -67,10 +70,10 @@ func writeError(w http.ResponseWriter, err error, precondition bool) {
 		status, body.Error.Kind = http.StatusRequestEntityTooLarge, core.KindInput
 		body.Error.Message = "the request body is larger than the server accepts"
 	case errors.As(err, &ae):
-		status, body.Error.Kind, body.Error.Message = statusOf(ae.Kind, precondition), ae.Kind, ae.Message
+		status, body.Error.Kind, body.Error.Message, body.Error.Entry = statusOf(ae.Kind, precondition), ae.Kind, ae.Message, ae.Entry
 	default:
 		kind := core.KindOf(err)
-		status, body.Error.Kind, body.Error.Message = statusOf(kind, precondition), kind, err.Error()
+		status, body.Error.Kind, body.Error.Message, body.Error.Entry = statusOf(kind, precondition), kind, err.Error(), core.ForeignEntry(err)
 	}
 	if body.Error.Kind == "" {
 		body.Error.Kind = core.KindInternal

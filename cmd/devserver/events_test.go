@@ -186,7 +186,7 @@ func TestEventsOwnChanges(t *testing.T) {
 	// A change made on disk after them, so that every event of the tab's changes is read. A scan lists one app
 	// folder after another, so it can see the sentinel before it sees an app folder that the API deleted just
 	// before: events are read until both are in.
-	sentinel := contactApp + "/sentinel.txt"
+	sentinel := contactApp + "/sentinel" // a name 4D could have written: the delete of everything below takes it
 	os.WriteFile(filepath.Join(ts.dir, sentinel), []byte("x"), 0o644)
 	tagged := map[string]bool{} // what other pages are told of the tab's changes: each must come tagged with the tab
 	sawSentinel := false

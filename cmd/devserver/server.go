@@ -98,6 +98,8 @@ func NewServer(ctx context.Context, cfg Config) (*Server, error) {
 		}
 		meta = pageMeta{Mode: "server", Token: s.token}
 		fsys := afero.NewOsFs()
+		// What a save could not do as asked (the owner of a file, which this process may not give back) goes to the log.
+		core.SetWriteNotice(func(path, msg string) { s.logf("%s: %s", path, msg) })
 		if !cfg.Readonly { // before the watcher's first look, so that the removal is not announced as a change
 			if n := core.RemoveStaleTemps(fsys, cfg.Dir); n > 0 {
 				s.logf("removed %d temporary files left by saves that were interrupted", n)

@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/spf13/afero"
@@ -68,7 +69,8 @@ check (a mobi error), 2 when the command line or its input cannot be used, or a 
 `
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	// SIGTERM (CI's timeout, a service manager) is taken as SIGINT: the check stops, a write under way completes.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, afero.NewOsFs())
 	stop()
 	os.Exit(code)
@@ -86,6 +88,7 @@ type options struct {
 	out         string // --out: the zip a command that changes a zip writes
 	dir         string // --dir, or --all's folder
 	all         bool
+	force       bool // delete a folder that holds what 4D does not put in a MobileApps folder
 	dryRun      bool
 	trust       core.Witness    // fix's --trust
 	session     core.NewSession // create's flags
@@ -134,6 +137,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, fsys afer
 		ctx, cancel = context.WithTimeout(ctx, o.timeout)
 		defer cancel()
 	}
+	core.SetWriteNotice(func(path, msg string) { fmt.Fprintf(stderr, "mobisess: warning: %s: %s\n", path, msg) })
 	o.color = isTerminal(stdout) && os.Getenv("NO_COLOR") == ""
 	o.progress = isTerminal(stderr)
 	return command(ctx, o, stdout, stderr, fsys)
@@ -147,7 +151,7 @@ type flagValues struct {
 	maxZipFile, maxZipTotal int64
 	timeout                 time.Duration
 	out, dir, all, trust    string
-	dryRun                  bool
+	dryRun, force           bool
 	session                 core.NewSession
 }
 
@@ -192,6 +196,7 @@ var flagGroups = []flagGroup{
 	}},
 	{"Flags of delete:", []string{"delete"}, func(fl *flag.FlagSet, v *flagValues) {
 		fl.StringVar(&v.all, "all", "", "delete this MobileApps folder itself, every session with it")
+		fl.BoolVar(&v.force, "force", false, "delete the folder (--all) or app folders even when they hold what 4D does not\nput in a MobileApps folder")
 	}},
 }
 
@@ -258,7 +263,7 @@ func parseFlags(cmd string, args []string, fsys afero.Fs) (*options, error) {
 			return nil, fmt.Errorf("--trust: %w", err)
 		}
 	}
-	o.dir, o.all = v.dir, v.all != ""
+	o.dir, o.all, o.force = v.dir, v.all != "", v.force
 	if o.all {
 		if v.dir != "" {
 			return nil, errors.New("delete takes --all DIR or --dir DIR with PATHs, not both")

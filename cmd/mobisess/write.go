@@ -1,11 +1,12 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -63,19 +64,21 @@ func openFolder(fsys afero.Fs, dir string, o *options, missingOK bool) (*folder,
 	if err != nil {
 		return nil, err
 	}
+	if isDir && !o.dryRun {
+		core.RemoveStaleTemps(fsys, dir) // what writes of earlier runs, killed mid-way, left
+	}
 	return &folder{name: dir, fsys: src, root: root, zip: !isDir}, nil
 }
 
-// save writes a zip's changed content to --out; a folder was changed in place already.
+// save writes a zip's changed content to --out, a zip that opens again within the run's limits; a folder was
+// changed in place already.
 func (f *folder) save(o *options, fsys afero.Fs) error {
 	if !f.zip || o.dryRun {
 		return nil
 	}
-	var buf bytes.Buffer
-	if err := core.ExportZip(f.fsys, f.root, &buf); err != nil {
-		return err
-	}
-	return core.WriteNewFile(fsys, o.out, buf.Bytes())
+	return core.WriteNewFile(fsys, o.out, func(w io.Writer) error {
+		return core.ExportZipWithin(f.fsys, f.root, w, o.checker.Limits().Zip)
+	})
 }
 
 // failed reports an operation's error on DIR: exit 2.
@@ -254,8 +257,9 @@ func remove(_ context.Context, o *options, stdout, stderr io.Writer, fsys afero.
 		return out
 	}
 	for i, rel := range paths {
-		if err := core.Delete(f.fsys, f.root, rel, etags[i], o.checker.Limits().MaxFileSize); err != nil {
-			return f.failedAfter(o, stdout, stderr, err, map[string]any{"deleted": deleted}, lines())
+		opts := core.DeleteOptions{IfMatch: etags[i], MaxFileSize: o.checker.Limits().MaxFileSize, Force: o.force}
+		if err := core.DeleteWith(f.fsys, f.root, rel, opts); err != nil {
+			return f.failedAfter(o, stdout, stderr, withForceHint(err), map[string]any{"deleted": deleted}, lines())
 		}
 		deleted = append(deleted, deletion{Path: rel})
 	}
@@ -265,11 +269,17 @@ func remove(_ context.Context, o *options, stdout, stderr io.Writer, fsys afero.
 	return f.report(o, stdout, stderr, map[string]any{"deleted": deleted}, lines())
 }
 
-// removeAll deletes DIR itself, as 4D's documented example does to reset every session. A DIR already gone,
-// from a folder that is there, is done already.
+// removeAll deletes DIR itself, as 4D's documented example does to reset every session, when it holds nothing
+// but what 4D puts in a MobileApps folder (or with --force), and says which folder it deleted, by its absolute
+// path. A DIR already gone, from a folder that is there, is done already. A DIR that cannot be a MobileApps folder
+// (resolveAll) is refused before anything is touched, even with --force.
 func removeAll(o *options, stdout, stderr io.Writer, fsys afero.Fs) int {
 	if len(o.positionals) != 0 {
 		return fail(stderr, "delete --all DIR takes no PATH: it deletes the whole folder")
+	}
+	abs, err := resolveAll(fsys, o.dir)
+	if err != nil {
+		return fail(stderr, err)
 	}
 	if deleted, err := deletedFolder(fsys, o.dir); err != nil {
 		return fail(stderr, err)
@@ -281,11 +291,69 @@ func removeAll(o *options, stdout, stderr io.Writer, fsys afero.Fs) int {
 	if err != nil {
 		return fail(stderr, err)
 	}
-	if err := core.Delete(f.fsys, f.root, "", "", 0); err != nil {
+	if err := core.DeleteWith(f.fsys, f.root, "", core.DeleteOptions{Force: o.force}); err != nil {
+		if core.KindOf(err) == core.KindForeign {
+			return fail(stderr, fmt.Sprintf("%s: %v", abs, withForceHint(err)))
+		}
 		return f.failed(stderr, err)
 	}
 	if err := f.save(o, fsys); err != nil {
 		return fail(stderr, err)
 	}
-	return f.report(o, stdout, stderr, map[string]any{"deleted": []deletion{{Path: ""}}}, []string{o.lang.Sprintf(msgDeletedAll, o.dir)})
+	if f.zip {
+		abs = o.dir // the zip is not deleted: its copy at --out is empty
+	}
+	return f.report(o, stdout, stderr, map[string]any{"deleted": []deletion{{Path: ""}}, "folder": abs}, []string{o.lang.Sprintf(msgDeletedAll, abs)})
+}
+
+// withForceHint says, of a delete refused because the folder holds what 4D does not put there, how to delete
+// it anyway.
+func withForceHint(err error) error {
+	if core.KindOf(err) != core.KindForeign {
+		return err
+	}
+	return fmt.Errorf("%w (--force deletes it anyway)", err)
+}
+
+// resolveAll resolves the DIR of delete --all to an absolute path, and refuses one that is surely not a
+// MobileApps folder, whatever it holds: one named by '.' or '..' (other/.. is the current folder), a link (the
+// folder it leads to is named by its own path), the root of a volume, a folder that holds the current folder or
+// the home folder.
+func resolveAll(fsys afero.Fs, dir string) (string, error) {
+	refuse := func(why string) error {
+		return fmt.Errorf("delete --all %s: %s; nothing was deleted", dir, why)
+	}
+	if base := filepath.Base(dir); base == "." || base == ".." {
+		return "", refuse("name the MobileApps folder by its own name, not by '.' or '..'")
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", refuse(err.Error())
+	}
+	real := abs
+	if info, err := os.Lstat(abs); err == nil {
+		if info.Mode()&fs.ModeSymlink != 0 {
+			to, _ := filepath.EvalSymlinks(abs)
+			return "", refuse("it is a link; name the folder it leads to (" + to + ") itself")
+		}
+		if r, err := filepath.EvalSymlinks(abs); err == nil {
+			real = r
+		}
+	}
+	if filepath.Dir(real) == real {
+		return "", refuse("it is the root of a volume")
+	}
+	holds := func(p string) bool {
+		if r, err := filepath.EvalSymlinks(p); err == nil {
+			p = r
+		}
+		return p == real || strings.HasPrefix(p, real+string(filepath.Separator))
+	}
+	if wd, err := os.Getwd(); err == nil && holds(wd) {
+		return "", refuse("it holds the current folder")
+	}
+	if home, err := os.UserHomeDir(); err == nil && home != "" && holds(home) {
+		return "", refuse("it holds the home folder")
+	}
+	return abs, nil
 }

@@ -28,6 +28,9 @@ type Error struct {
 	// Root is, for a zip whose root is probably not the folder meant (kind wrongroot), the folder inside the
 	// zip that openZip's root parameter opens instead; absent when there is none to open.
 	Root string `json:"root,omitempty"`
+	// Entry is what a refused delete names (kind "foreign"): the first entry of the folder that 4D does not
+	// put in a MobileApps folder, which a forced delete would take too.
+	Entry string `json:"entry,omitempty"`
 }
 
 func (e *Error) Error() string { return e.Message }
@@ -120,7 +123,7 @@ func toError(err error) *Error {
 	if errors.As(err, &e) {
 		return e
 	}
-	out := &Error{Message: err.Error(), Kind: core.KindOf(err)}
+	out := &Error{Message: err.Error(), Kind: core.KindOf(err), Entry: core.ForeignEntry(err)}
 	var wr *core.WrongRootError
 	if errors.As(err, &wr) {
 		out.Root, _ = wr.MeantInZip()
@@ -156,9 +159,12 @@ type (
 		Content string  `json:"content"`
 		ETag    *string `json:"etag"`
 	}
+	// RemoveParams: Force deletes a folder that holds what 4D does not put there (after a refusal of kind
+	// "foreign" that named it).
 	RemoveParams struct {
-		Path string `json:"path"`
-		ETag string `json:"etag"`
+		Path  string `json:"path"`
+		ETag  string `json:"etag"`
+		Force bool   `json:"force"`
 	}
 	StatusParams struct {
 		Path   string `json:"path"`
@@ -200,6 +206,11 @@ func (p WriteParams) WriteOptions() core.WriteOptions {
 		return core.WriteOptions{Force: true}
 	}
 	return core.WriteOptions{IfMatch: *p.ETag}
+}
+
+// DeleteOptions are the delete options that p asks for.
+func (p RemoveParams) DeleteOptions() core.DeleteOptions {
+	return core.DeleteOptions{IfMatch: p.ETag, Force: p.Force}
 }
 
 // FileState is the answer of the calls that change one file: the file as it now is, and what the console shows.
@@ -360,7 +371,7 @@ func (a *API) call(ctx context.Context, method string, params []byte) (any, erro
 		if err := Decode(params, &p); err != nil {
 			return nil, err
 		}
-		if err := ws.Remove(p.Path, p.ETag); err != nil {
+		if err := ws.RemoveWith(p.Path, p.DeleteOptions()); err != nil {
 			return nil, err
 		}
 		return ws.State(ctx)
