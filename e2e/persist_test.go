@@ -133,9 +133,9 @@ func testReloadKeepsWork(t *testing.T, srv *devserver) {
 
 	must(t, byTestID(page, "create-session").Click(), "New session")
 	must(t, byTestID(page, "create-application-id").Fill("com.e2e.created"), "application id")
-	must(t, byTestID(page, "create-team-id").Fill(""), "no team")
+	must(t, byTestID(page, "create-team-id").Fill(""), "no team: an Apple app then takes FAKETEAMID")
 	must(t, byTestID(page, "create-submit").Click(), "Create")
-	created := page.Locator(`[data-testid="session-row"][data-path^="com.e2e.created/"]`)
+	created := page.Locator(`[data-testid="session-row"][data-path^="FAKETEAMID.com.e2e.created/"]`)
 	must(t, expect.Locator(created).ToHaveCount(1), "the new session")
 	createdPath := attrs(t, created, "data-path")[0]
 	waitKept(t, page, 3) // a session in a new app folder is one change
