@@ -68,6 +68,9 @@ export class Work {
    */
   adopt(source) {
     this.#name = source.kind === 'sample' ? 'sample' : source.name;
+    // a source just opened holds no edit: the last one's count must not stand for it while it is being stored
+    this.counts = { differ: 0, notDownloaded: 0 };
+    this.render();
     return this.#enqueue(async () => {
       this.#cursor = 0;
       const old = this.#source;
@@ -160,6 +163,7 @@ export class Work {
    * not downloaded: download them first, discard them, or cancel. Resolves whether to go on.
    */
   async confirmReplace(what, next = '') {
+    await this.#queue; // the count of the edits still being kept, not of those before them
     if (this.counts.notDownloaded === 0) return true;
     const d = this.el.dialog;
     this.el.dialogText.textContent = t(`replace.${what}`, {
