@@ -24,6 +24,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -128,7 +129,7 @@ func mainErr() error {
 			runs = append(runs, measure(t, mode, src, cfg, *runTimeout))
 		}
 	}
-	out := report{cmdline: cmdline, cfg: cfg, sizes: labels, modes: modeList, runs: runs, seed: *seed,
+	out := report{cmdline: cmdline, commit: commit(), cfg: cfg, sizes: labels, modes: modeList, runs: runs, seed: *seed,
 		loadStart: loadStart, loadEnd: proc.LoadAverage(), seconds: time.Since(started).Seconds(), dataDir: *dataDir}
 	fmt.Print(out.markdown())
 	if *jsonOut != "" {
@@ -139,6 +140,19 @@ func mainErr() error {
 		return os.WriteFile(*jsonOut, append(b, '\n'), 0o644)
 	}
 	return nil
+}
+
+// commit is the checkout measured: its commit, and whether the product's code has changes not committed.
+func commit() string {
+	head, err := exec.Command("git", "rev-parse", "--short", "HEAD").Output()
+	if err != nil {
+		return "unknown"
+	}
+	c := strings.TrimSpace(string(head))
+	if changed, err := exec.Command("git", "status", "--porcelain", "--", "core", "cmd", "web", "wasm").Output(); err == nil && len(changed) > 0 {
+		c += " + uncommitted changes"
+	}
+	return c
 }
 
 // sizeN is the number of sessions of a size: 1k is 1000.

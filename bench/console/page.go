@@ -9,6 +9,7 @@ import (
 	"math"
 	"path"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/playwright-community/playwright-go"
@@ -64,10 +65,11 @@ const (
 	matchZipFile = `(e) => e.type === 'change' && e.target.matches('[data-testid="zip-input"]')`
 	matchLang    = `(e) => (e.type === 'input' || e.type === 'change') && e.target.matches('[data-testid="lang-select"]')`
 
-	// The zip's rows shown: its name as the source, rows drawn, no progress.
-	condZipOpen = `(r, a) => T.text(T.one('source')) === a.name && !!T.one('session-row') && T.idle()`
+	// The zip's rows shown (a session row that the page did not show before), no progress.
+	condZipOpen = `(r, a) => [...document.querySelectorAll('[data-testid="session-row"]')]
+		.some((row) => !a.before.includes(row.dataset.path)) && T.idle()`
 	// The folder's rows shown, in server mode (armed at navigation start).
-	condServerOpen = `() => T.text(T.one('source')) !== '' && !!T.one('session-row') && T.idle()`
+	condServerOpen = `() => !!T.one('session-row') && T.idle()`
 	// A session's row with the status wanted, and Save greyed when it was a save.
 	condStatus = `(r, a) => { const row = T.one('session-row', a.path); const save = T.one('save');
 		return !!row && row.dataset.status === a.status && (!a.saved || !save || save.disabled); }`
@@ -91,7 +93,20 @@ var errTimeout = errors.New("timeout")
 type tab struct {
 	page    playwright.Page
 	timeout time.Duration // each wait for the console
-	errs    []string      // uncaught errors of the page
+	mu      sync.Mutex
+	errs    []string // uncaught errors of the page
+}
+
+func (t *tab) pageError(err error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.errs = append(t.errs, err.Error())
+}
+
+func (t *tab) pageErrors() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return strings.Join(t.errs, "; ")
 }
 
 // eval is page.Evaluate bounded by the tab's timeout: a page whose main thread is stuck does not answer at all.
@@ -122,7 +137,7 @@ func (t *tab) waitFor(what, expr string, arg any, timeout time.Duration) error {
 		return fmt.Errorf("%s: not within %v: %w", what, timeout, errTimeout)
 	}
 	if err != nil {
-		return fmt.Errorf("%s: %w (page errors: %s)", what, err, strings.Join(t.errs, "; "))
+		return fmt.Errorf("%s: %w (page errors: %s)", what, err, t.pageErrors())
 	}
 	return nil
 }

@@ -22,7 +22,7 @@ const (
 )
 
 type report struct {
-	cmdline            string
+	cmdline, commit    string
 	cfg                settings
 	sizes, modes       []string
 	runs               []*run
@@ -187,8 +187,8 @@ func (rp *report) markdown() string {
 			chromium = r.Chromium
 		}
 	}
-	w("Chromium %s, headless, 1280×800, a fresh browser for each mode and size. Machine: %d cores; load average %s at the start, %s at the end.",
-		chromium, runtime.NumCPU(), rp.loadStart, rp.loadEnd)
+	w("mobisess %s. Chromium %s, headless, 1280×800, a fresh browser for each mode and size. Machine: %d cores; load average %s at the start, %s at the end.",
+		rp.commit, chromium, runtime.NumCPU(), rp.loadStart, rp.loadEnd)
 	if busy(rp.loadStart) || busy(rp.loadEnd) {
 		w(" **The machine was busy with other work** (load above its cores): times are inflated and spread out; the ratios compare runs made minutes apart.")
 	}
@@ -239,7 +239,7 @@ func (rp *report) targets(w func(string, ...any)) {
 		measured, ok = "not measured", false
 		if large != nil && len(large.Series[actDisk]) > 0 {
 			xs := large.Series[actDisk]
-			measured, ok = fmt.Sprintf("**%s** the slowest of %d (median %s)", fmtMS(slices.Max(xs)), len(xs), fmtMS(median(xs))), slices.Max(xs) <= targetDiskMS
+			measured, ok = fmt.Sprintf("**%s ms**, the slowest of %d (median %s ms)", fmtMS(slices.Max(xs)), len(xs), fmtMS(median(xs))), slices.Max(xs) <= targetDiskMS
 		}
 		w("| a change on disk shown within %.0f s at 100k, server mode | %s | %s |\n", targetDiskMS/1000.0, measured, judged(measured, ok))
 	}

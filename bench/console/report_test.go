@@ -44,7 +44,7 @@ func TestReportJudgesTheTargets(t *testing.T) {
 		"the same folder as a process, server mode | **1.5x** (3,000 ÷ 2,000 ms) | ✅ |",
 		"| renderer memory after ten edits at 100k within 1.2x of after opening, server mode | **1.30x** (1,300 MiB ÷ 1,000 MiB) | ❌ |",
 		"| idle dev server at 100k sessions: at most 5 % of a core | **4.5 %** | ✅ |",
-		"| a change on disk shown within 2 s at 100k, server mode | **2,500** the slowest of 3 (median 900) | ❌ |",
+		"| a change on disk shown within 2 s at 100k, server mode | **2,500 ms**, the slowest of 3 (median 900 ms) | ❌ |",
 		"| timeout (5,000–timeout) |", // the accepts at 100k: two timeouts of three
 		"- server 100k, fix: the fix button never showed",
 		"**The machine was busy with other work**",

@@ -148,7 +148,7 @@ func measureIn(t *tools, mode string, src source, cfg settings, runTimeout time.
 		return err
 	}
 	tb := &tab{page: page, timeout: cfg.timeout}
-	page.OnPageError(func(err error) { tb.errs = append(tb.errs, err.Error()) })
+	page.OnPageError(tb.pageError)
 	page.SetDefaultTimeout(float64(cfg.timeout.Milliseconds()))
 
 	s := &session{tab: tb, r: r, cfg: cfg, src: src, folder: folder, srv: srv, tools: t, mode: mode}
@@ -236,7 +236,11 @@ func (s *session) openSource() error {
 	}
 	// As a person takes a moment to pick a file: the engine warms up meanwhile (README, "The console").
 	time.Sleep(3 * time.Second)
-	if err := s.arm(matchZipFile, condZipOpen, map[string]any{"name": filepath.Base(s.src.zip)}, false); err != nil {
+	before, err := s.eval(`() => [...document.querySelectorAll('[data-testid="session-row"]')].map((row) => row.dataset.path)`, nil)
+	if err != nil {
+		return err
+	}
+	if err := s.arm(matchZipFile, condZipOpen, map[string]any{"before": before}, false); err != nil {
 		return err
 	}
 	if err := s.byTestID("zip-input").SetInputFiles(s.src.zip); err != nil {
