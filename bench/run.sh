@@ -7,6 +7,7 @@
 #   BENCH_SEED=1              the generator's seed
 #   BENCH_OUT=FILE            where the tables go; default BENCHMARKS.md for the full default run,
 #                             bench/out/BENCHMARKS.md otherwise, so that a partial run never replaces the table
+#   BENCH_CONSOLE=0           skip the console's edit series (bench/console), the longest step at 100k
 #
 # When 100k is among the sizes, mobisess also checks a zip of 200,000 tiny entries (bench/gen -tiny), under the
 # default entry limit, timed and with its peak RSS.
@@ -16,6 +17,10 @@
 # in the console (bench/browser -large). Last, bench/site measures the console as a static site (make site): its
 # transfer size and the time to a usable console, cold and warm. Both need e2e/setup.sh (Chromium + the
 # Playwright driver).
+#
+# Then bench/console drives the console through its edit series (save, accept, fix, set pending, refresh, language,
+# a change on disk) in browser and server mode, at 1k and, when 100k is among the sizes, at 100k (1k only with
+# BENCH_QUICK), and appends its section.
 #
 # Peers are installed into bench/peers/ and data and results go to bench/out/ (both ignored by git). A peer that
 # cannot be installed or run is reported as "not available: why"; it never stops the run.
@@ -46,7 +51,7 @@ fi
 
 # The command as the user typed it, for the table: the BENCH_ variables that were set, then make or bash.
 cmdline=""
-for v in BENCH_SIZES BENCH_QUICK BENCH_SEED BENCH_OUT; do
+for v in BENCH_SIZES BENCH_QUICK BENCH_SEED BENCH_OUT BENCH_CONSOLE; do
 	[ -n "${!v:-}" ] && cmdline+="$v=${!v} "
 done
 if [ -n "${MAKELEVEL:-}" ]; then cmdline+="make bench"; else cmdline+="bash bench/run.sh"; fi
@@ -418,6 +423,28 @@ if [ -z "$site_why" ]; then
 else
 	say "site: not available: $site_why"
 	printf '\n## The console as a static site\n\nnot available: %s\n' "$site_why" >>"$out_md"
+fi
+
+# --- the console at scale: its edit series in Chromium, browser and server mode (bench/console) ------------------
+# The targets divide 100k by 1k. A failure is reported in the section; it never stops the run.
+if [ "${BENCH_CONSOLE:-1}" = 0 ]; then
+	say "the console at scale: skipped (BENCH_CONSOLE=0)"
+else
+	say "the console at scale (edit series)"
+	console_args=(-sizes 1k -seed "$seed" -json "$RES/console.json")
+	if [ -n "$quick" ]; then
+		console_args+=(-reps 3 -idle 5s)
+	elif [ -n "$has_100k" ]; then
+		console_args=(-sizes "1k,$has_100k" "${console_args[@]:2}")
+	fi
+	if go build -o "$BIN/console" ./bench/console 2>"$LOGS/console.log" &&
+		"$BIN/console" "${console_args[@]}" >"$RES/console.md" 2>"$LOGS/console.log"; then
+		printf '\n' >>"$out_md"
+		cat "$RES/console.md" >>"$out_md"
+	else
+		say "console: not available: $(last_line "$LOGS/console.log")"
+		printf '\n## The console at scale (edit series)\n\nnot available: %s\n' "$(last_line "$LOGS/console.log")" >>"$out_md"
+	fi
 fi
 
 # What the tables do not say: where the time and memory go, written by hand from profiles (bench/analysis.md).

@@ -10,13 +10,13 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/playwright-community/playwright-go"
 
+	"github.com/mobisess/mobisess/bench/proc"
 	"github.com/mobisess/mobisess/e2e/browser"
 )
 
@@ -40,7 +40,7 @@ type largeRun struct {
 	worker   heapUsage
 	wasm     int64 // bytes of the engine worker's WebAssembly.Memory
 	memErr   string
-	renderer rendererRSS
+	renderer proc.Memory
 }
 
 func (r largeRun) alive() bool {
@@ -66,7 +66,7 @@ func large(cmdline, root, zipAbs, wasmAbs string, runs int, extraArgs []string, 
 	if err != nil {
 		return err
 	}
-	defer srv.stop()
+	defer srv.Stop()
 
 	tmp, err := os.MkdirTemp("", "mobisess-bench-browser-")
 	if err != nil {
@@ -90,12 +90,12 @@ func large(cmdline, root, zipAbs, wasmAbs string, runs int, extraArgs []string, 
 
 	var out []largeRun
 	for i := range runs {
-		r, err := largeOnce(b, srv.url, tmp, name)
+		r, err := largeOnce(b, srv.URL, tmp, name)
 		if err != nil {
 			return fmt.Errorf("run %d: %w", i+1, err)
 		}
 		logf("large run %d: console %.0f ms, worker %.0f ms, alive %v (evaluate %.0f ms, frame %.0f ms), outcome %q, wasm %s, renderer peak %s",
-			i+1, r.times.Shown-r.times.Change, r.times.Answered-r.times.Sent, r.alive(), r.evalMS, r.frameMS, r.outcome, mib(r.wasm), mib(r.renderer.peak))
+			i+1, r.times.Shown-r.times.Change, r.times.Answered-r.times.Sent, r.alive(), r.evalMS, r.frameMS, r.outcome, mib(r.wasm), mib(r.renderer.Peak))
 		out = append(out, r)
 	}
 
@@ -123,7 +123,7 @@ func large(cmdline, root, zipAbs, wasmAbs string, runs int, extraArgs []string, 
 		}
 		pageUsed, pageTotal = append(pageUsed, r.pageHeap.UsedSize), append(pageTotal, r.pageHeap.TotalSize)
 		workerUsed, wasm = append(workerUsed, r.worker.UsedSize), append(wasm, float64(r.wasm))
-		rss, peak = append(rss, float64(r.renderer.rss)), append(peak, float64(r.renderer.peak))
+		rss, peak = append(rss, float64(r.renderer.RSS)), append(peak, float64(r.renderer.Peak))
 	}
 
 	var sb strings.Builder
@@ -260,7 +260,7 @@ func readMemory(b *browser.Browser, page playwright.Page, r *largeRun) error {
 	if r.wasm, err = ws.wasmMemory(); err != nil {
 		return fmt.Errorf("the worker's wasm memory: %w", err)
 	}
-	r.renderer, err = renderers()
+	r.renderer, err = proc.LargestRenderer()
 	return err
 }
 
@@ -412,71 +412,4 @@ func (ws *workerSession) wasmMemory() (int64, error) {
 		return 0, errors.New("the worker holds no WebAssembly.Memory")
 	}
 	return slices.Max(sizes.Result.Value), nil
-}
-
-// rendererRSS is the resident size of the largest Chromium renderer process started under this one.
-type rendererRSS struct{ rss, peak int64 }
-
-// renderers reads /proc for the renderer processes descended from this process (this → the Playwright driver →
-// Chromium → its zygote → renderers) and returns the largest. Each fresh page has its own renderer; the one that
-// holds the zip is by far the largest.
-func renderers() (rendererRSS, error) {
-	entries, err := os.ReadDir("/proc")
-	if err != nil {
-		return rendererRSS{}, fmt.Errorf("no /proc: %w", err)
-	}
-	parent := map[int]int{}
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		if st, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat")); err == nil {
-			// pid (comm) state ppid …: comm may hold spaces and parentheses, so read after the last ')'.
-			if f := strings.Fields(string(st[strings.LastIndexByte(string(st), ')')+1:])); len(f) > 1 {
-				parent[pid], _ = strconv.Atoi(f[1])
-			}
-		}
-	}
-	self := os.Getpid()
-	descends := func(pid int) bool {
-		for i := 0; i < 16 && pid > 1; i++ {
-			if pid = parent[pid]; pid == self {
-				return true
-			}
-		}
-		return false
-	}
-	var best rendererRSS
-	found := false
-	for pid := range parent {
-		cmd, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "cmdline"))
-		if err != nil || !strings.Contains(string(cmd), "--type=renderer") || !descends(pid) {
-			continue
-		}
-		status, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "status"))
-		if err != nil {
-			continue
-		}
-		r := rendererRSS{rss: statusKB(status, "VmRSS:"), peak: statusKB(status, "VmHWM:")}
-		found = true
-		if r.peak > best.peak {
-			best = r
-		}
-	}
-	if !found {
-		return best, errors.New("no Chromium renderer process found under this one in /proc")
-	}
-	return best, nil
-}
-
-// statusKB is the value of a "Key:   123 kB" line of /proc/PID/status, in bytes.
-func statusKB(status []byte, key string) int64 {
-	for line := range strings.SplitSeq(string(status), "\n") {
-		if rest, ok := strings.CutPrefix(line, key); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
-			return kb << 10
-		}
-	}
-	return 0
 }

@@ -22,7 +22,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"compress/gzip"
 	"context"
@@ -35,7 +34,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"slices"
 	"strconv"
@@ -44,6 +42,7 @@ import (
 
 	"github.com/playwright-community/playwright-go"
 
+	"github.com/mobisess/mobisess/bench/server"
 	"github.com/mobisess/mobisess/core"
 	"github.com/mobisess/mobisess/core/api"
 	"github.com/mobisess/mobisess/e2e/browser"
@@ -181,15 +180,15 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	defer srv.stop()
+	defer srv.Stop()
 
-	tr, err := transfer(srv.url, filepath.Join(wasmAbs, "mobisess.wasm"))
+	tr, err := transfer(srv.URL, filepath.Join(wasmAbs, "mobisess.wasm"))
 	if err != nil {
 		return fmt.Errorf("transfer size: %w", err)
 	}
 
 	logf("chromium, %d runs", *runs)
-	pages, chromeVersion, err := chromium(srv.url, zipAbs, *runs, strings.Fields(*chromiumArgs), func() (float64, error) {
+	pages, chromeVersion, err := chromium(srv.URL, zipAbs, *runs, strings.Fields(*chromiumArgs), func() (float64, error) {
 		r, err := native(zipData, nativeRunsPerPage, 0)
 		if err != nil {
 			return 0, err
@@ -395,64 +394,13 @@ func node(root, wasmDir, zip string, runs int) ([]float64, string, error) {
 
 // --- the dev server ---
 
-type devserver struct {
-	cmd  *exec.Cmd
-	url  string
-	done chan struct{}
-}
-
-func startDevserver(root, wasmDir string) (*devserver, error) {
-	bin := filepath.Join(root, "bench", "out", "bin", "devserver")
-	build := exec.Command("go", "build", "-o", bin, "./cmd/devserver")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("building the dev server: %v: %s", err, lastLine(string(out)))
-	}
-	cmd := exec.Command(bin, "-addr", "127.0.0.1:0", "-wasm-dir", wasmDir)
-	stdout, err := cmd.StdoutPipe()
+// startDevserver builds the dev server and runs it in browser mode on a free port.
+func startDevserver(root, wasmDir string) (*server.Server, error) {
+	bin, err := server.Build(root)
 	if err != nil {
 		return nil, err
 	}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		return nil, err
-	}
-	s := &devserver{cmd: cmd, done: make(chan struct{})}
-	found := make(chan string, 1)
-	go func() {
-		re := regexp.MustCompile(`listening on (http://\S+)`)
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			if m := re.FindStringSubmatch(sc.Text()); m != nil {
-				select {
-				case found <- m[1]:
-				default:
-				}
-			}
-		}
-		_ = cmd.Wait()
-		close(s.done)
-	}()
-	select {
-	case s.url = <-found:
-		return s, nil
-	case <-s.done:
-		return nil, fmt.Errorf("the dev server exited: %s", lastLine(stderr.String()))
-	case <-time.After(30 * time.Second):
-		s.stop()
-		return nil, errors.New("the dev server did not print its address in 30 s")
-	}
-}
-
-func (s *devserver) stop() {
-	_ = s.cmd.Process.Signal(os.Interrupt)
-	select {
-	case <-s.done:
-	case <-time.After(5 * time.Second):
-		_ = s.cmd.Process.Kill()
-		<-s.done
-	}
+	return server.Start(bin, "-addr", "127.0.0.1:0", "-wasm-dir", wasmDir)
 }
 
 // --- transfer size ---
