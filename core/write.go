@@ -48,6 +48,9 @@ func CleanPath(rel string) (string, error) {
 		if s == "" || s == "." || s == ".." {
 			return "", bad("the path has an empty, '.' or '..' part")
 		}
+		if len(s) > maxNameBytes { // a read or a delete of it could only fail, and not as the caller's mistake
+			return "", bad(fmt.Sprintf("a name of %d bytes, over the %d that file systems take", len(s), maxNameBytes))
+		}
 	}
 	return rel, nil
 }
