@@ -1,5 +1,6 @@
 # mobisess: the 4D MOBILE APP REFRESH SESSIONS engine outside 4D.
-# `make run` opens the console on the embedded sample; `make test` runs every test.
+# `make run` opens the console on the embedded sample (`make run DIR=path/to/MobileApps`: on that folder, at the
+# address with its token that it prints); `make test` runs every test.
 
 GO        ?= go
 GOROOT    := $(shell $(GO) env GOROOT)
@@ -49,9 +50,10 @@ dist-host: wasm
 check:
 	$(GO) run ./cmd/mobisess check || test $$? -eq 1
 
-# The console on the embedded sample, at http://$(ADDR)/ (the engine runs in the page as WebAssembly).
+# The console on the embedded sample, at http://$(ADDR)/ (the engine runs in the page as WebAssembly); with
+# DIR=path/to/MobileApps, on that folder, at the address the dev server prints: http://$(ADDR)/?token=…
 run: wasm
-	$(GO) run ./cmd/devserver -addr $(ADDR) -wasm-dir $(BUILD)/web
+	$(GO) run ./cmd/devserver -addr $(ADDR) -wasm-dir $(BUILD)/web $(if $(DIR),-dir "$(DIR)")
 
 vet:
 	$(GO) vet ./...

@@ -151,11 +151,16 @@ func (c *Checker) parse(f SessionFile, data []byte) (map[string]any, *Error) {
 		}
 		return e
 	}
-	if bytes.HasPrefix(data, []byte{0xFF, 0xFE}) || bytes.HasPrefix(data, []byte{0xFE, 0xFF}) {
+	// UTF-32 first: its little-endian byte-order mark starts like UTF-16's. JSON text starts with ASCII: without
+	// a mark, UTF-32 puts three NUL bytes beside it, UTF-16 one.
+	switch {
+	case bytes.HasPrefix(data, []byte{0xFF, 0xFE, 0, 0}) || bytes.HasPrefix(data, []byte{0, 0, 0xFE, 0xFF}):
+		return nil, fail(-1, lang.Sprintf(msgUTF32))
+	case len(data) >= 4 && data[1] == 0 && data[2] == 0 && (data[0] == 0) != (data[3] == 0):
+		return nil, fail(-1, lang.Sprintf(msgUTF32NoBOM))
+	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}) || bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
 		return nil, fail(-1, lang.Sprintf(msgUTF16))
-	}
-	// JSON text starts with ASCII: in UTF-16 without a byte-order mark, one of its first two bytes is NUL.
-	if len(data) >= 2 && (data[0] == 0) != (data[1] == 0) {
+	case len(data) >= 2 && (data[0] == 0) != (data[1] == 0):
 		return nil, fail(-1, lang.Sprintf(msgUTF16NoBOM))
 	}
 	if len(bytes.TrimSpace(data)) == 0 {

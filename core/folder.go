@@ -220,7 +220,7 @@ func listApp(fsys afero.Fs, root, name string, lang Lang) appListing {
 // readDir lists a directory sorted by name, without following links. It reads the entries' types from the
 // directory itself where the filesystem can (os.File.ReadDir), sparing a stat per file.
 func readDir(fsys afero.Fs, dir string) ([]fs.DirEntry, error) {
-	f, err := fsys.Open(dir)
+	f, err := OpenDir(fsys, dir, true) // a folder replaced by a pipe since it was listed is not waited on
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"time"
 	"unsafe"
 
 	"github.com/spf13/afero"
@@ -42,7 +43,10 @@ func lockFolder(fsys afero.Fs, dir string) (unlock func()) {
 		runtime.UnlockOSThread()
 		return func() {}
 	}
-	if ev, _ := windows.WaitForSingleObject(h, windows.INFINITE); ev != windows.WAIT_OBJECT_0 && ev != windows.WAIT_ABANDONED {
+	if ev, _ := windows.WaitForSingleObject(h, uint32(lockWait/time.Millisecond)); ev != windows.WAIT_OBJECT_0 && ev != windows.WAIT_ABANDONED {
+		if ev == uint32(windows.WAIT_TIMEOUT) {
+			notice(dir, lockNotHad())
+		}
 		windows.CloseHandle(h)
 		runtime.UnlockOSThread()
 		return func() {}

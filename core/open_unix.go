@@ -7,5 +7,13 @@ import (
 	"syscall"
 )
 
-// openListedFlags open a listed file without waiting on a pipe and without following a link.
-const openListedFlags = os.O_RDONLY | syscall.O_NONBLOCK | syscall.O_NOFOLLOW
+// openListedFlags open a file without waiting on a pipe (O_NONBLOCK, which a regular file ignores) and without
+// following a link (O_NOFOLLOW). openDirFlags open a folder alike, and fail at once on what is not one.
+const (
+	noFollow        = syscall.O_NOFOLLOW
+	openListedFlags = os.O_RDONLY | syscall.O_NONBLOCK | noFollow
+	openDirFlags    = os.O_RDONLY | syscall.O_NONBLOCK | syscall.O_DIRECTORY | noFollow
+)
+
+// errLinkRefused is what opening a link with O_NOFOLLOW fails with.
+var errLinkRefused = syscall.ELOOP

@@ -17,19 +17,22 @@ import (
 var errNotRegular = errors.New("not a regular file")
 
 // readFile reads one session file within the size limit. A file over the limit is refused before it is read.
-// The buffer is sized from the file's size, so that what memory keeps of it holds no slack.
+// The buffer is sized from the file's size, so that what memory keeps of it holds no slack. What is not a
+// regular file is refused from its lstat, unopened; one that becomes something else before it is opened is
+// refused then, never waited on (openRegular).
 func readFile(fsys afero.Fs, name string, limit int64) ([]byte, error) {
-	// Only regular files are opened: opening a named pipe would wait for a writer, forever.
-	if info, err := lstat(fsys, name); err != nil {
-		return nil, err
-	} else if !info.Mode().IsRegular() {
-		return nil, &fs.PathError{Op: "open", Path: name, Err: errNotRegular}
+	if onDisk(fsys) { // elsewhere openRegular asks the lstat itself
+		if info, err := lstat(fsys, name); err != nil {
+			return nil, err
+		} else if !info.Mode().IsRegular() {
+			return nil, &fs.PathError{Op: "open", Path: name, Err: errNotRegular}
+		}
 	}
-	f, err := fsys.Open(name)
+	f, info, err := openRegular(fsys, name)
 	if err != nil {
 		return nil, err
 	}
-	return readOpened(f, name, limit)
+	return readOpenedAs(f, info, name, limit)
 }
 
 // readSessionFile reads the listed session file f of the folder at root. A zip read in place and not edited is
@@ -46,18 +49,16 @@ func readSessionFile(fsys afero.Fs, root string, f SessionFile, limit int64) ([]
 
 // readListedFile reads a file that the listing has just seen as regular, sparing readFile's lstat: on a real
 // disk it opens without blocking and without following a link, so that an entry replaced since by a pipe or a
-// link is refused rather than waited on.
+// link is refused rather than waited on. In memory the file is opened directly: those filesystems hold no pipes
+// to wait on, and readOpened's stat refuses what is not a regular file.
 func readListedFile(fsys afero.Fs, name string, limit int64) ([]byte, error) {
 	switch fsys.(type) {
-	case *afero.MemMapFs, *zipView, *overlayFs: // hold no pipes to wait on: readOpened's stat refuses what is not a regular file
+	case *afero.MemMapFs, *zipView, *overlayFs:
 		f, err := fsys.Open(name)
 		if err != nil {
 			return nil, err
 		}
 		return readOpened(f, name, limit)
-	case *afero.OsFs:
-	default:
-		return readFile(fsys, name, limit)
 	}
 	f, info, err := openRegular(fsys, name)
 	if err != nil {
@@ -73,12 +74,19 @@ func OpenRegular(fsys afero.Fs, name string) (afero.File, error) {
 	return f, err
 }
 
-// openRegular is OpenRegular, also giving the file's stat: a read need not ask for it again.
+// openRegular is OpenRegular, also giving the file's stat: a read need not ask for it again. On the system's
+// disk the open itself cannot wait: a file replaced by a named pipe after it was looked at (listed, or lstat'ed
+// by the caller) is opened without blocking and without following a link (openListedFlags), then refused from
+// what the open file says it is. Opening a pipe the usual way waits for a writer, forever, and whatever the
+// caller holds meanwhile is held forever too. Other filesystems (in memory, a zip) hold no pipes: what is not
+// regular is refused from its lstat, unopened.
 func openRegular(fsys afero.Fs, name string) (afero.File, fs.FileInfo, error) {
 	var f afero.File
 	var err error
-	if _, ok := fsys.(*afero.OsFs); ok {
-		f, err = fsys.OpenFile(name, openListedFlags, 0)
+	if onDisk(fsys) {
+		if f, err = fsys.OpenFile(name, openListedFlags, 0); errors.Is(err, errLinkRefused) {
+			err = &fs.PathError{Op: "open", Path: name, Err: errNotRegular} // a link, swapped in since it was looked at
+		}
 	} else {
 		if info, lerr := lstat(fsys, name); lerr != nil {
 			return nil, nil, lerr
@@ -96,6 +104,23 @@ func openRegular(fsys afero.Fs, name string) (afero.File, fs.FileInfo, error) {
 		return nil, nil, &fs.PathError{Op: "open", Path: name, Err: errNotRegular}
 	}
 	return f, st, nil
+}
+
+// onDisk says whether fsys opens the system's files (afero's OsFs, or a filesystem that wraps it and passes
+// OpenFile's flags on), where a name may be a named pipe.
+func onDisk(fsys afero.Fs) bool { return fsys.Name() == (afero.OsFs{}).Name() }
+
+// OpenDir opens a folder to list it without waiting on a named pipe that replaced it since it was looked at.
+// follow says whether a link is followed: the root of a listing may be one.
+func OpenDir(fsys afero.Fs, name string, follow bool) (afero.File, error) {
+	if !onDisk(fsys) {
+		return fsys.Open(name)
+	}
+	flags := openDirFlags
+	if follow {
+		flags &^= noFollow
+	}
+	return fsys.OpenFile(name, flags, 0)
 }
 
 // wholeFile is a file that hands its bytes over at once, in a buffer of their own (a zip entry, inflated).

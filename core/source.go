@@ -245,7 +245,7 @@ func rootBase(name RootName) string {
 
 // holdsSessionFile says whether the folder dir holds a session file, reading its listing only until one.
 func holdsSessionFile(fsys afero.Fs, dir string) bool {
-	f, err := fsys.Open(dir)
+	f, err := OpenDir(fsys, dir, true)
 	if err != nil {
 		return false
 	}

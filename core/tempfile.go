@@ -119,7 +119,7 @@ const staleTempAge = 10 * time.Minute
 // machine's on a shared folder). A temporary file whose process may still run is never removed. Best effort: a
 // file that cannot be removed stays.
 func removeStaleTempsIn(fsys afero.Fs, dir string, byAge bool) int {
-	d, err := fsys.Open(dir)
+	d, err := OpenDir(fsys, dir, true)
 	if err != nil {
 		return 0
 	}

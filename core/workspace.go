@@ -10,9 +10,11 @@ import (
 
 // Workspace is a MobileApps folder as the console works on it: the files on disk, the server's memory of them,
 // and the edits a developer makes. The wasm module and the dev server both drive one; neither decides a rule.
-// Changes are serialised; reads run side by side.
+// Changes are serialised; reads run side by side, and beside a change: they hold the workspace only to see its
+// settings, never while they wait on the disk, so that a read that waits (a slow share) holds up no change and
+// a change holds up no read of the disk.
 type Workspace struct {
-	mu       sync.RWMutex // readers (state, read, download) share; every change is alone
+	mu       sync.RWMutex // every change holds it; a read holds it only to see the checker and what was loaded
 	fs       afero.Fs
 	root     string
 	source   string
@@ -154,18 +156,20 @@ type FileActions struct {
 	Fix *Fix `json:"fix,omitempty"`
 }
 
-// State computes what the console shows, in one pass over the folder.
+// State computes what the console shows, in one pass over the folder. The memory it compares with is the
+// registry's at the start of the pass: a refresh that ends meanwhile is in the next state.
 func (w *Workspace) State(ctx context.Context) (*State, error) {
 	w.mu.RLock()
-	defer w.mu.RUnlock()
-	return w.state(ctx)
+	checker, loaded := w.checker, w.loaded
+	w.mu.RUnlock()
+	return w.state(ctx, checker, loaded)
 }
 
-func (w *Workspace) state(ctx context.Context) (*State, error) {
+func (w *Workspace) state(ctx context.Context, checker *Checker, loaded *loadedState) (*State, error) {
 	var disk *Report
 	var pending *RefreshReport
-	if w.loaded != nil {
-		disk, pending = w.loaded.disk, w.loaded.pending
+	if loaded != nil {
+		disk, pending = loaded.disk, loaded.pending
 	} else {
 		var err error
 		if pending, disk, err = w.registry.preview(ctx, w.fs, w.root, w.progressOf("check")); err != nil {
@@ -173,7 +177,7 @@ func (w *Workspace) state(ctx context.Context) (*State, error) {
 		}
 	}
 	return &State{
-		Lang: w.checker.Lang(), Source: w.source, Mode: w.mode, Readonly: w.readonly,
+		Lang: checker.Lang(), Source: w.source, Mode: w.mode, Readonly: w.readonly,
 		Disk: disk, Memory: memoryView(w.registry.Sessions(), disk.Sessions), Pending: pending, Apps: disk.Apps,
 	}, nil
 }
@@ -190,12 +194,16 @@ func (w *Workspace) SetLang(lang Lang) {
 // Read opens one session file.
 func (w *Workspace) Read(rel string) (*File, error) {
 	w.mu.RLock()
-	defer w.mu.RUnlock()
-	return w.read(rel)
+	checker := w.checker
+	w.mu.RUnlock()
+	return w.readWith(checker, rel)
 }
 
-func (w *Workspace) read(rel string) (*File, error) {
-	data, etag, err := ReadFile(w.fs, w.root, rel, w.checker.Limits().MaxFileSize)
+// read is Read for a change, which holds the workspace.
+func (w *Workspace) read(rel string) (*File, error) { return w.readWith(w.checker, rel) }
+
+func (w *Workspace) readWith(checker *Checker, rel string) (*File, error) {
+	data, etag, err := ReadFile(w.fs, w.root, rel, checker.Limits().MaxFileSize)
 	if err != nil {
 		return nil, err
 	}
@@ -205,10 +213,10 @@ func (w *Workspace) read(rel string) (*File, error) {
 	if !IsSessionName(name) {
 		return f, nil
 	}
-	_, _, f.Error = w.checker.CheckBytes(sf, data)
-	lang := w.checker.Lang()
+	_, _, f.Error = checker.CheckBytes(sf, data)
+	lang := checker.Lang()
 	body := withoutBOM(data)
-	doc, perr := w.checker.parse(sf, body)
+	doc, perr := checker.parse(sf, body)
 	if perr == nil {
 		f.Duplicates = duplicateKeys(body)
 		if s := sessionFromDoc(rel, app, doc); s.Token != "" {
@@ -226,7 +234,7 @@ func (w *Workspace) read(rel string) (*File, error) {
 		f.Actions.Accept, f.Actions.Pending = status != StatusAccepted, status != StatusPending
 	}
 	if f.Error != nil && !w.readonly {
-		f.Actions.Fix = w.checker.ProposeFix(f.Error, data)
+		f.Actions.Fix = checker.ProposeFix(f.Error, data)
 	}
 	return f, nil
 }
@@ -352,9 +360,11 @@ func (w *Workspace) Restart(ctx context.Context) (*Report, error) {
 }
 
 // Download writes the folder as a zip that opens again within the workspace's zip limits: a folder whose zip
-// would not is refused, naming the entry (ExportZipWithin).
+// would not is refused, naming the entry (ExportZipWithin). It holds the workspace only to see its limits, not
+// while it writes: out may be a slow client, which must hold up nothing.
 func (w *Workspace) Download(out io.Writer) error {
 	w.mu.RLock()
-	defer w.mu.RUnlock()
-	return ExportZipWithin(w.fs, w.root, out, w.checker.Limits().Zip)
+	limits := w.checker.Limits().Zip
+	w.mu.RUnlock()
+	return ExportZipWithin(w.fs, w.root, out, limits)
 }

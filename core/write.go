@@ -48,6 +48,9 @@ func CleanPath(rel string) (string, error) {
 		if s == "" || s == "." || s == ".." {
 			return "", bad("the path has an empty, '.' or '..' part")
 		}
+		if len(s) > maxNameBytes { // a read or a delete of it could only fail, and not as the caller's mistake
+			return "", bad(fmt.Sprintf("a name of %d bytes, over the %d that file systems take", len(s), maxNameBytes))
+		}
 	}
 	return rel, nil
 }
@@ -334,7 +337,7 @@ func dressLike(fsys afero.Fs, tmp, rel string, old fs.FileInfo, dir string) erro
 // neighbour is one of the other session files of the folder dir, whose mode a new file takes; nil when there is
 // none. It reads the folder's names a few at a time: a folder of many sessions is not listed whole for this.
 func neighbour(fsys afero.Fs, dir string) fs.FileInfo {
-	d, err := fsys.Open(dir)
+	d, err := OpenDir(fsys, dir, true)
 	if err != nil {
 		return nil
 	}
@@ -421,7 +424,7 @@ func WriteNewFile(fsys afero.Fs, name string, write func(io.Writer) error) error
 // syncDir makes a rename in dir durable across a power loss. It is best effort: the rename is done whatever
 // happens here, and some systems cannot sync a folder (Windows refuses to).
 func syncDir(fsys afero.Fs, dir string) {
-	if d, err := fsys.Open(dir); err == nil {
+	if d, err := OpenDir(fsys, dir, true); err == nil { // a folder swapped for a pipe is not waited on
 		_ = d.Sync()
 		d.Close()
 	}

@@ -127,7 +127,9 @@ func (m memArchive) ReadAt(p []byte, off int64) (int, error) {
 	return n, nil
 }
 
-// compressed returns a reader of the entry's compressed bytes, after its local header.
+// compressed returns a reader of the entry's compressed bytes, after its local header, once the local header
+// (and the data descriptor, when the directory says there is one) agree with the directory: the entry is read
+// as an extractor will read it.
 func (er *entryReader) compressed(rec *zipRecord) (io.Reader, error) {
 	bad := func(reason string) error { return &ZipError{Entry: rec.name, Reason: reason} }
 	off := rec.headerOffset
@@ -136,23 +138,30 @@ func (er *entryReader) compressed(rec *zipRecord) (io.Reader, error) {
 	}
 	csize := int64(rec.compressed)
 	corrupt := bad("its local header is not where the directory says: the archive is corrupt")
+	descriptor := int64(0)
+	if rec.flags&flagDataDescriptor != 0 {
+		descriptor = dataDescriptorLen
+	}
 	if mem, ok := er.r.(memArchive); ok {
 		start, ok := localDataOffset(mem[off:])
 		if !ok {
 			return nil, corrupt
 		}
-		if start += off; start > er.size-csize {
+		if start+off > er.size-csize {
 			return nil, bad("the archive is truncated")
 		}
-		er.src.Reset(mem[start : start+csize])
+		if err := er.agree(rec, mem[off:off+start], mem[off+start+csize:min(off+start+csize+descriptor, er.size)]); err != nil {
+			return nil, err
+		}
+		er.src.Reset(mem[off+start : off+start+csize])
 		return &er.src, nil
 	}
-	// The local header's extra fields are almost always the directory's, so one read gets the header and the
-	// data; a second read gets what a longer local header pushed past it.
+	// The local header's extra fields are almost always the directory's, so one read gets the header, the data
+	// and the descriptor; a second read gets what a longer local header pushed past it.
 	guess := localHeaderLen + int64(len(rec.name)) + int64(rec.extraLen)
 	span := guess
 	if csize <= rawInMemory {
-		span += csize
+		span += csize + descriptor
 	}
 	span = min(span, er.size-off)
 	if int64(cap(er.raw)) < span {
@@ -169,24 +178,54 @@ func (er *entryReader) compressed(rec *zipRecord) (io.Reader, error) {
 	if off+start > er.size-csize {
 		return nil, bad("the archive is truncated")
 	}
-	if csize > rawInMemory {
-		return bufio.NewReader(io.NewSectionReader(er.r, off+start, csize)), nil
+	// What must be in memory: the whole local header, and unless the entry is streamed, its data and descriptor.
+	whole := start
+	if csize <= rawInMemory {
+		whole = min(start+csize+descriptor, er.size-off)
 	}
-	if start+csize > int64(len(head)) {
-		whole := start + csize
+	if whole > int64(len(head)) {
 		if int64(cap(er.raw)) < whole {
 			grown := make([]byte, whole)
 			copy(grown, head)
 			er.raw = grown
 		}
+		at := int64(len(head))
 		head = er.raw[:whole]
-		at := span
 		if n, err := er.r.ReadAt(head[at:], off+at); n < len(head[at:]) {
 			return nil, bad(fmt.Sprintf("cannot be read: %v", err))
 		}
 	}
+	if csize > rawInMemory {
+		var desc []byte
+		if descriptor > 0 {
+			desc = make([]byte, min(descriptor, er.size-(off+start+csize)))
+			if n, err := er.r.ReadAt(desc, off+start+csize); n < len(desc) {
+				return nil, bad(fmt.Sprintf("cannot be read: %v", err))
+			}
+		}
+		if err := er.agree(rec, head[:start], desc); err != nil {
+			return nil, err
+		}
+		return bufio.NewReader(io.NewSectionReader(er.r, off+start, csize)), nil
+	}
+	if err := er.agree(rec, head[:start], head[start+csize:]); err != nil {
+		return nil, err
+	}
 	er.src.Reset(head[start : start+csize])
 	return &er.src, nil
+}
+
+// agree refuses an entry whose local header (whole) or data descriptor (the bytes after its data, when the
+// directory says it has one) disagrees with the directory.
+func (er *entryReader) agree(rec *zipRecord, local, descriptor []byte) error {
+	reason := rec.localMismatch(local)
+	if reason == "" && rec.flags&flagDataDescriptor != 0 {
+		reason = rec.descriptorMismatch(descriptor)
+	}
+	if reason != "" {
+		return &ZipError{Entry: rec.name, Reason: reason}
+	}
+	return nil
 }
 
 // read reads one entry, trusting the bytes that come out rather than the size the header declares, and checks
@@ -217,13 +256,18 @@ func (er *entryReader) read(rec *zipRecord, limit int64) ([]byte, error) {
 	var data []byte
 	var err error
 	if want <= 1<<20 {
-		// A session file: read into a buffer of its own, sized from the header, which the caller keeps.
+		// A session file: read into a buffer of its own, sized from the header, which the caller keeps. The
+		// reader's own error is kept: a stream cut short is refused even when it gave the declared size.
 		data = make([]byte, want)
-		var n int
-		n, err = io.ReadFull(body, data)
+		n := 0
+		for n < len(data) && err == nil {
+			var m int
+			m, err = body.Read(data[n:])
+			n += m
+		}
 		data = data[:n]
-		if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
-			err = nil // shorter than declared: judged below
+		if err == io.EOF {
+			err = nil
 		}
 	} else {
 		// A header that declares a large entry may lie: the buffer grows with what comes out instead.
@@ -243,7 +287,9 @@ func (er *entryReader) read(rec *zipRecord, limit int64) ([]byte, error) {
 		return nil, bad("the archive is truncated")
 	case n > limit:
 		return nil, bad(fmt.Sprintf("expands to more than %s, over the limit per file", formatSize(limit)))
-	case uint64(n) > rec.size, rec.crc32 != 0 && crc32.ChecksumIEEE(data) != rec.crc32:
+	case uint64(n) > rec.size, crc32.ChecksumIEEE(data) != rec.crc32:
+		// A checksum of 0 is checked too: a writer that knows no checksum writes none, and the data of a
+		// nonempty file has another.
 		return nil, bad("the data does not match the size or checksum its header declares")
 	}
 	return data, nil

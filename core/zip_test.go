@@ -223,6 +223,8 @@ func hostileZips(t *testing.T) []struct {
 	thirdZ := deflate(t, third)
 	ok := zipEntry{Name: "MobileApps/com.a/abcd", Data: "{}"}
 	valid := makeZip(t, ok, zipEntry{Name: "MobileApps/com.a/ef01", Data: strings.Repeat("session ", 100)})
+	stored := storedEntry("MobileApps/com.a/abcd", `{"status": "accepted"}`)
+	deflated := rawEntry("MobileApps/com.a/abcd", deflate(t, []byte("{}")), crc32.ChecksumIEEE([]byte("{}")), 2)
 	return []struct {
 		name   string
 		data   []byte
@@ -257,11 +259,53 @@ func hostileZips(t *testing.T) []struct {
 			rawEntry("a/2", thirdZ, crc32.ChecksumIEEE(third), uint64(len(third))), rawEntry("a/3", thirdZ, crc32.ChecksumIEEE(third), uint64(len(third)))),
 			small, "a/3", "more than 1.0 MiB in all"},
 		{"encrypted", makeZip(t, zipEntry{Name: "com.a/abcd", Data: "x", Flags: 0x1}), DefaultZipLimits, "com.a/abcd", "encrypted"},
+		// What an extractor reads is the local header: one that disagrees with the directory is refused.
+		{"a local header that names another file", patchLocal(t, makeZip(t, stored), func(h []byte) { h[localHeaderLen+len(stored.Name)-1] = 'e' }),
+			DefaultZipLimits, stored.Name, `its local header names another file, "MobileApps/com.a/abce"`},
+		{"a local header that gives another method", patchLocal(t, makeZip(t, deflated), func(h []byte) { h[8] = byte(zip.Store) }),
+			DefaultZipLimits, deflated.Name, "compression method 0 and the directory 8"},
+		{"a local header that gives another size", patchLocal(t, makeZip(t, stored), func(h []byte) { h[22]++ }),
+			DefaultZipLimits, stored.Name, "another size or checksum"},
+		{"a local header that gives another compressed size", patchLocal(t, makeZip(t, stored), func(h []byte) { h[18]++ }),
+			DefaultZipLimits, stored.Name, "another size or checksum"},
+		{"a local header that gives another checksum", patchLocal(t, makeZip(t, stored), func(h []byte) { h[14]++ }),
+			DefaultZipLimits, stored.Name, "another size or checksum"},
+		{"a local header that says encrypted", patchLocal(t, makeZip(t, stored), func(h []byte) { h[6] |= 1 }),
+			DefaultZipLimits, stored.Name, "says that it is encrypted"},
+		{"a checksum of 0 on altered data", makeZip(t, zipEntry{Name: stored.Name, Data: `{"status": "pending"}`, Header: &zip.FileHeader{
+			Name: stored.Name, Method: zip.Store, Modified: fixedTime, CRC32: 0, CompressedSize64: 21, UncompressedSize64: 21}}),
+			DefaultZipLimits, stored.Name, "does not match the size or checksum"},
+		{"a data descriptor that gives another checksum", patchDescriptor(t, makeZip(t, ok)), DefaultZipLimits, ok.Name, "data descriptor"},
 		{"truncated", valid[:len(valid)/2], DefaultZipLimits, "", "not a readable zip"},
 		{"truncated inside an entry's data", truncateData(t, valid), DefaultZipLimits, "MobileApps/com.a/ef01", "corrupt"},
 		{"not a zip", []byte("hello, I am not a zip"), DefaultZipLimits, "", "not a readable zip"},
 		{"empty file", nil, DefaultZipLimits, "", "not a readable zip"},
 	}
+}
+
+// patchLocal changes the first local header of a zip (from its signature on) with patch.
+func patchLocal(t testing.TB, data []byte, patch func(header []byte)) []byte {
+	t.Helper()
+	out := bytes.Clone(data)
+	at := bytes.Index(out, []byte("PK\x03\x04"))
+	if at < 0 {
+		t.Fatal("no local header")
+	}
+	patch(out[at:])
+	return out
+}
+
+// patchDescriptor changes the checksum in the first data descriptor of a zip written by archive/zip (which
+// writes the descriptor's signature).
+func patchDescriptor(t *testing.T, data []byte) []byte {
+	t.Helper()
+	out := bytes.Clone(data)
+	at := bytes.Index(out, []byte("PK\x07\x08"))
+	if at < 0 {
+		t.Fatal("no data descriptor")
+	}
+	out[at+4]++
+	return out
 }
 
 // truncateData keeps the central directory but cuts the data of the last entry short, as a download that

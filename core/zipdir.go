@@ -428,6 +428,88 @@ func localDataOffset(head []byte) (int64, bool) {
 	return localHeaderLen + int64(b.uint16()) + int64(b.uint16()), true
 }
 
+const (
+	flagEncrypted           = 0x1
+	flagDataDescriptor      = 0x8 // the checksum and sizes follow the data, not in the local header
+	dataDescriptorSignature = 0x08074b50
+	dataDescriptorLen       = 16 // with its signature; 12 without
+)
+
+// localMismatch says how the entry's local header (head: the whole of it, from its signature to the end of its
+// extra fields) disagrees with the directory's record, or "" when it does not. An extractor reads the local
+// header: where the two differ, what is checked here is not what would be extracted. Name, method and the
+// encryption flag are compared, and the checksum and sizes where the header carries them (not when they
+// follow the data; a size of 0xFFFFFFFF is read from the header's zip64 field, when it has one).
+func (rec *zipRecord) localMismatch(head []byte) string {
+	b := readLE(head[6:])
+	flags, method := b.uint16(), b.uint16()
+	b.skip(4) // time and date: not what is extracted
+	crc, compressed32, size32 := b.uint32(), b.uint32(), b.uint32()
+	nameLen, extraLen := int(b.uint16()), int(b.uint16())
+	if name := head[localHeaderLen : localHeaderLen+nameLen]; string(name) != rec.name {
+		return fmt.Sprintf("its local header names another file, %q: the archive is corrupt", name)
+	}
+	switch {
+	case method != rec.method:
+		return fmt.Sprintf("its local header gives compression method %d and the directory %d: the archive is corrupt", method, rec.method)
+	case flags&flagEncrypted != rec.flags&flagEncrypted:
+		return "its local header says that it is encrypted and the directory that it is not: the archive is corrupt"
+	case flags&flagDataDescriptor != 0:
+		return ""
+	}
+	compressed, size := uint64(compressed32), uint64(size32)
+	if compressed32 == ^uint32(0) || size32 == ^uint32(0) {
+		// The zip64 field holds the values that are maxed out, the uncompressed size first. A value it lacks
+		// is not carried by the header, and not compared.
+		var zip64 readLE
+		for extra := readLE(head[localHeaderLen+nameLen : localHeaderLen+nameLen+extraLen]); len(extra) >= 4; {
+			tag, n := extra.uint16(), int(extra.uint16())
+			if len(extra) < n {
+				break
+			}
+			if field := extra.sub(n); tag == 0x0001 {
+				zip64 = field
+				break
+			}
+		}
+		if size32 == ^uint32(0) {
+			size = rec.size
+			if len(zip64) >= 8 {
+				size = zip64.uint64()
+			}
+		}
+		if compressed32 == ^uint32(0) {
+			compressed = rec.compressed
+			if len(zip64) >= 8 {
+				compressed = zip64.uint64()
+			}
+		}
+	}
+	if crc != rec.crc32 || compressed != rec.compressed || size != rec.size {
+		return "its local header gives another size or checksum than the directory: the archive is corrupt"
+	}
+	return ""
+}
+
+// descriptorMismatch reads the data descriptor d that follows the entry's data (at most dataDescriptorLen
+// bytes, fewer at the end of the archive) as archive/zip does when it opens an entry: its checksum must be the
+// directory's. The sizes that follow are not read: writers disagree on their width.
+func (rec *zipRecord) descriptorMismatch(d []byte) string {
+	if len(d) >= 4 && binary.LittleEndian.Uint32(d) == dataDescriptorSignature {
+		d = d[4:]
+		if len(d) < 12 {
+			return "the archive is truncated"
+		}
+	}
+	if len(d) < 12 {
+		return "the archive is truncated"
+	}
+	if binary.LittleEndian.Uint32(d) != rec.crc32 {
+		return "its data descriptor gives another checksum than the directory: the archive is corrupt"
+	}
+	return ""
+}
+
 // readLE reads little-endian values off the front of a slice that the caller has sized.
 type readLE []byte
 

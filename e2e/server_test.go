@@ -28,6 +28,7 @@ func TestServerMode(t *testing.T) {
 		{"EditWritesDisk", nil, testEditWritesDisk},
 		{"ConflictOverwriteAndReload", nil, testConflict},
 		{"Readonly", []string{"-readonly"}, testReadonly},
+		{"OnlyWithTheToken", nil, testOnlyWithTheToken},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := startDevserver(t, copySample(t), tc.args...)
@@ -193,7 +194,7 @@ func testReadonly(t *testing.T, srv *devserver) {
 	must(t, expect.Locator(byTestID(page, "editor")).ToHaveValue(strings.ReplaceAll(before, "\r\n", "\n")), "the text is unchanged")
 
 	res, err := page.Evaluate(`async ([path, content]) => {
-		const token = document.querySelector('meta[name="mobisess-token"]').content;
+		const token = sessionStorage.getItem('mobisess.token');
 		const r = await fetch('/api/file?path=' + encodeURIComponent(path), {
 			method: 'PUT', body: content, headers: {'X-Mobisess-Token': token, 'If-Match': '*'},
 		});
@@ -213,4 +214,57 @@ func testReadonly(t *testing.T, srv *devserver) {
 	must(t, expect.Locator(byTestID(page, "refresh-report")).ToContainText("Refresh done at"), "the refresh ran")
 	must(t, expect.Locator(byTestID(page, "error-banner")).ToBeHidden(), "without error")
 	shot(t, page, "server-readonly")
+}
+
+// The page is opened from the address the server printed, with its token: the token leaves the address bar at
+// once and stays for the tab's session (a reload keeps working). A page opened without it (or after a restart,
+// with the old one) shows where to find the address, and nothing of the folder; its requests are refused.
+func testOnlyWithTheToken(t *testing.T, srv *devserver) {
+	base, token, ok := strings.Cut(srv.URL, "?token=")
+	if !ok || len(token) != 64 {
+		t.Fatalf("the printed address %q holds no token", srv.URL)
+	}
+	page := newPage(t)
+	srv.open(t, page, "#q=marie")
+	if u := page.URL(); strings.Contains(u, token) || strings.Contains(u, "token=") || !strings.HasSuffix(u, "#q=marie") {
+		t.Errorf("the address bar holds %q: want the token gone and the view kept", u)
+	}
+	must(t, expect.Locator(byTestID(page, "search")).ToHaveValue("marie"), "the view from the address")
+	if _, err := page.Reload(); err != nil {
+		t.Fatal(err)
+	}
+	waitLoaded(t, page, srv.Source)
+	must(t, expect.Locator(sessionRow(page, pendingSession)).ToHaveCount(1), "a reload keeps working")
+	// A disk change reaches the page over the event stream, which carries the token too.
+	writeAtomic(t, srv.file(pendingSession), replaceOnce(t, readFile(t, srv.file(pendingSession)), `"status": "pending"`, `"status": "accepted"`))
+	must(t, expect.Locator(byTestID(page, "disk-banner")).ToBeVisible(), "the disk banner appears")
+
+	for _, c := range []struct{ name, url string }{
+		{"without the token", base},
+		{"with a wrong token", base + "?token=" + strings.Repeat("0", 64)},
+	} {
+		stranger := newPage(t)
+		if _, err := stranger.Goto(c.url); err != nil {
+			t.Fatal(err)
+		}
+		notice := byTestID(stranger, "token-needed")
+		must(t, expect.Locator(notice).ToBeVisible(), c.name+": the page says where to find the address")
+		must(t, expect.Locator(notice).ToContainText("?token="), c.name+": it shows the address's form")
+		must(t, expect.Locator(notice).ToContainText("devserver"), c.name+": it names the dev server")
+		html, err := stranger.Content()
+		must(t, err, "the page's content")
+		for _, secret := range []string{token, srv.Dir, contactApp, "pending"} {
+			if strings.Contains(html, secret) {
+				t.Errorf("%s: the page holds %q", c.name, secret)
+			}
+		}
+		res, err := stranger.Evaluate(`async () => (await fetch('/api/state')).status`)
+		must(t, err, "a read through the API")
+		if toInt(res) != 401 {
+			t.Errorf("%s: GET /api/state answered %v", c.name, res)
+		}
+		if c.name == "without the token" {
+			shot(t, stranger, "server-token-needed")
+		}
+	}
 }

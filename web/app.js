@@ -3,7 +3,7 @@
 
 import { h, $, $$, arr, appOf, baseName, hydrateIcons, icon } from './dom.js';
 import { t, plural, setLang, lang, LANGS, applyI18n, pickLang } from './i18n.js';
-import { createTransport } from './transport.js';
+import { createTransport, takeToken } from './transport.js';
 import { Editor } from './editor.js';
 import { VirtualList } from './table.js';
 import * as V from './views.js';
@@ -13,7 +13,8 @@ import { Work } from './work.js';
 const meta = (name) => document.querySelector(`meta[name="${name}"]`)?.content.trim() ?? '';
 const query = new URLSearchParams(location.search);
 const MODE = meta('mobisess-mode') === 'server' ? 'server' : 'browser';
-const transport = createTransport(MODE, meta('mobisess-token'));
+// Server mode: the dev server's token, taken from the address it printed (and dropped from the address bar).
+const transport = createTransport(MODE, MODE === 'server' ? takeToken() : '');
 /** Calls the engine; what a call changes then reaches the refresh report and the work kept (afterCall). */
 const call = async (method, params = {}) => {
   let ok = false;

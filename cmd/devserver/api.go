@@ -1,16 +1,19 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
+	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/mobisess/mobisess/core"
@@ -27,6 +30,9 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	defer func() {
 		// A panic is a bug, but the page must show it rather than lose its connection.
 		if p := recover(); p != nil {
+			if p == http.ErrAbortHandler {
+				panic(p) // a response cut on purpose (a download that failed mid-way): the client must see it cut
+			}
 			s.logf("internal error in %s %s: %v", r.Method, r.URL.Path, p)
 			writeError(w, refuse(http.StatusInternalServerError, core.KindInternal, fmt.Sprintf("internal error in %s: %v", r.URL.Path, p)), false)
 		}
@@ -35,7 +41,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	allow := ""
 	switch {
 	case name == "state" && safeMethod(r.Method):
-		s.answer(w, r, false, func(ctx context.Context) (any, error) { return s.ws.State(ctx) })
+		s.serveState(w, r)
 	case name == "events" && r.Method == http.MethodGet:
 		s.serveEvents(w, r)
 	case name == "download" && safeMethod(r.Method):
@@ -77,20 +83,23 @@ type postMethod func(s *Server, w http.ResponseWriter, r *http.Request, body []b
 // too, with the engine's refusal: a server works on its own folder.
 var postMethods = map[string]postMethod{
 	"state": func(s *Server, w http.ResponseWriter, r *http.Request, body []byte) {
-		s.answer(w, r, false, func(ctx context.Context) (any, error) { return s.ws.State(ctx) })
+		if s.decode(w, body, &struct{}{}) {
+			s.serveState(w, r)
+		}
 	},
 	"setLang": func(s *Server, w http.ResponseWriter, r *http.Request, body []byte) {
 		var p api.LangParams
-		s.answer(w, r, false, func(ctx context.Context) (any, error) {
-			if err := api.Decode(body, &p); err != nil {
-				return nil, err
-			}
-			lang, err := api.ParseLang(p.Lang)
-			if err != nil {
-				return nil, err
-			}
+		if !s.decode(w, body, &p) {
+			return
+		}
+		lang, err := api.ParseLang(p.Lang)
+		if err != nil {
+			writeError(w, err, false)
+			return
+		}
+		s.heavyCall(w, r, func(ctx context.Context) (any, error) {
 			s.ws.SetLang(lang)
-			return s.ws.State(ctx)
+			return s.freshState(ctx)
 		})
 	},
 	"read": func(s *Server, w http.ResponseWriter, r *http.Request, body []byte) {
@@ -141,7 +150,7 @@ var postMethods = map[string]postMethod{
 			if err != nil {
 				return nil, nil, err
 			}
-			st, err := s.ws.State(ctx)
+			st, err := s.freshState(ctx)
 			done := []string{p.Path, f.Path}
 			if err != nil {
 				return nil, done, err
@@ -164,22 +173,21 @@ var postMethods = map[string]postMethod{
 			})
 	},
 	"refresh": func(s *Server, w http.ResponseWriter, r *http.Request, body []byte) {
-		s.answer(w, r, false, func(ctx context.Context) (any, error) {
-			if err := api.Decode(body, &struct{}{}); err != nil {
-				return nil, err
-			}
-			return s.refresh(ctx)
-		})
+		if s.decode(w, body, &struct{}{}) {
+			s.heavyCall(w, r, func(ctx context.Context) (any, error) { return s.refresh(ctx) })
+		}
 	},
 	"restart": func(s *Server, w http.ResponseWriter, r *http.Request, body []byte) {
-		s.answer(w, r, false, func(ctx context.Context) (any, error) {
-			if err := api.Decode(body, &struct{}{}); err != nil {
+		if !s.decode(w, body, &struct{}{}) {
+			return
+		}
+		s.heavyCall(w, r, func(ctx context.Context) (any, error) {
+			_, err := s.ws.Restart(ctx)
+			s.states.changed() // even a restart that failed may have replaced the memory
+			if err != nil {
 				return nil, err
 			}
-			if _, err := s.ws.Restart(ctx); err != nil {
-				return nil, err
-			}
-			return s.ws.State(ctx)
+			return s.freshState(ctx)
 		})
 	},
 	"openZip":    refuseOpen,
@@ -248,6 +256,7 @@ func (s *Server) changing(w http.ResponseWriter, r *http.Request, precondition b
 	defer cancel()
 	id := s.watch.begin(touches, tabOf(r))
 	v, done, err := call(ctx)
+	s.states.changed() // a call that failed may have changed something too: no state from before is shared
 	s.watch.end(id, done)
 	s.reply(w, v, err, precondition)
 }
@@ -264,11 +273,21 @@ func tabOf(r *http.Request) string {
 // fileTouches are what a change of one file may touch: the file and its app folder.
 func fileTouches(p string) []touch { return []touch{{path: p}, {path: parentOf(p)}} }
 
+// freshState is the state after a change, which its answer must show: computed anew, not shared with a
+// computation begun before.
+func (s *Server) freshState(ctx context.Context) (*core.State, error) {
+	f, err := s.state(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	return f.state, nil
+}
+
 func (s *Server) withState(ctx context.Context, f *core.File, err error, touched string) (any, []string, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	st, err := s.ws.State(ctx)
+	st, err := s.freshState(ctx)
 	if err != nil {
 		return nil, []string{touched}, err
 	}
@@ -287,7 +306,7 @@ func (s *Server) remove(w http.ResponseWriter, r *http.Request, p api.RemovePara
 		if err := s.ws.RemoveWith(p.Path, p.DeleteOptions()); err != nil {
 			return nil, nil, err
 		}
-		st, err := s.ws.State(ctx)
+		st, err := s.freshState(ctx)
 		return st, []string{p.Path}, err
 	})
 }
@@ -295,10 +314,11 @@ func (s *Server) remove(w http.ResponseWriter, r *http.Request, p api.RemovePara
 // refresh runs MOBILE APP REFRESH SESSIONS on the folder and returns what it did with the state after it.
 func (s *Server) refresh(ctx context.Context) (api.Refreshed, error) {
 	rep, err := s.ws.Refresh(ctx, nil)
+	s.states.changed()
 	if err != nil {
 		return api.Refreshed{}, err
 	}
-	st, err := s.ws.State(ctx)
+	st, err := s.freshState(ctx)
 	return api.Refreshed{Report: rep, State: st}, err
 }
 
@@ -318,8 +338,20 @@ func (s *Server) post(w http.ResponseWriter, r *http.Request, method postMethod)
 	method(s, w, r, body)
 }
 
+// readBody reads a request's body within MaxBody. A body that does not arrive within the read timeout is the
+// client's fault (408), as is one cut short (400): neither is the server's.
 func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
-	return io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBody))
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBody))
+	var mbe *http.MaxBytesError
+	var ne net.Error
+	switch {
+	case err == nil, errors.As(err, &mbe):
+		return body, err
+	case errors.Is(err, os.ErrDeadlineExceeded) || errors.As(err, &ne) && ne.Timeout():
+		return nil, refuse(http.StatusRequestTimeout, core.KindInput,
+			fmt.Sprintf("the request body did not arrive within %v", s.cfg.Timeouts.Read))
+	}
+	return nil, refuse(http.StatusBadRequest, core.KindInput, "the request body could not be read: "+err.Error())
 }
 
 // queryPath is the path= parameter of /api/file, decoded once (by url.ParseQuery) and then validated. A '%'
@@ -454,21 +486,63 @@ func (s *Server) deleteFile(w http.ResponseWriter, r *http.Request) {
 	s.remove(w, r, api.RemoveParams{Path: p, ETag: etag}, ifMatch != "")
 }
 
-// download is GET /api/download: the folder as a zip.
+// download is GET /api/download: the folder as a zip, written as it is read, so that a folder of any size costs
+// the server one file at a time. A fault before the first byte is answered as an error; one after it (a file
+// that cannot be read, a client that stalls) cuts the connection, so that the client sees a broken download
+// rather than a zip that ends cleanly without the rest of the folder.
 func (s *Server) download(w http.ResponseWriter, r *http.Request) {
-	// Built whole before the first byte is sent, so that a file that cannot be read is an error, not a cut zip.
-	var zip bytes.Buffer
-	if err := s.ws.Download(&zip); err != nil {
+	release, err := s.heavySlot(r.Context())
+	if err != nil {
 		writeError(w, err, false)
 		return
 	}
-	h := w.Header()
+	defer release()
+	out := &zipResponse{w: w, rc: http.NewResponseController(w), timeout: s.cfg.Timeouts.Write}
+	if r.Method == http.MethodHead {
+		out.start()
+		return
+	}
+	err = s.ws.Download(out)
+	switch {
+	case err == nil:
+		return
+	case !out.started:
+		writeError(w, err, false)
+		return
+	}
+	s.logf("download cut after %d bytes: %v", out.n, err)
+	panic(http.ErrAbortHandler)
+}
+
+// zipResponse writes a download to the client: the headers at the first byte, and a write deadline pushed back
+// as the bytes go, so that a download of any size is bounded by a client that stops reading, not by its size.
+type zipResponse struct {
+	w       http.ResponseWriter
+	rc      *http.ResponseController
+	timeout time.Duration
+	started bool
+	n       int64
+	pushed  time.Time // when the deadline was last pushed back
+}
+
+func (z *zipResponse) start() {
+	z.started = true
+	h := z.w.Header()
 	h.Set("Content-Type", "application/zip")
 	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": "MobileApps.zip"}))
 	h.Set("Cache-Control", "no-store")
-	h.Set("Content-Length", strconv.Itoa(zip.Len()))
-	if r.Method == http.MethodHead {
-		return
+	z.w.WriteHeader(http.StatusOK)
+}
+
+func (z *zipResponse) Write(p []byte) (int, error) {
+	if !z.started {
+		z.start()
 	}
-	w.Write(zip.Bytes())
+	if now := time.Now(); now.Sub(z.pushed) > time.Second { // not at every write: a few times a second is plenty
+		z.pushed = now
+		z.rc.SetWriteDeadline(now.Add(z.timeout))
+	}
+	n, err := z.w.Write(p)
+	z.n += int64(n)
+	return n, err
 }

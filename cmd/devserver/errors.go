@@ -4,14 +4,20 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"syscall"
 
 	"github.com/mobisess/mobisess/core"
 	"github.com/mobisess/mobisess/core/api"
 )
 
-// kindForbidden is the server's own refusal (wrong host, token or origin): not an engine kind, but the page
-// knows it (web/transport.js maps 403 to it).
-const kindForbidden core.Kind = "forbidden"
+// The server's own refusals, not engine kinds, which the page knows (web/transport.js): forbidden (wrong host or
+// origin, or a change in browser mode), unauthorized (no token, or a wrong one: the page says where to find the
+// address with the token), busy (too many requests that read the whole folder: try again).
+const (
+	kindForbidden    core.Kind = "forbidden"
+	kindUnauthorized core.Kind = "unauthorized"
+	kindBusy         core.Kind = "busy"
+)
 
 // httpError is a refusal decided by the server itself, before or around the engine.
 type httpError struct {
@@ -43,6 +49,10 @@ func statusOf(kind core.Kind, precondition bool) int {
 		return http.StatusForbidden
 	case core.KindForeign: // the folder holds what 4D does not put there: its state forbids the delete, not the request
 		return http.StatusConflict
+	case kindUnauthorized:
+		return http.StatusUnauthorized
+	case kindBusy:
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }
@@ -69,6 +79,10 @@ func writeError(w http.ResponseWriter, err error, precondition bool) {
 	case errors.As(err, &mbe):
 		status, body.Error.Kind = http.StatusRequestEntityTooLarge, core.KindInput
 		body.Error.Message = "the request body is larger than the server accepts"
+	case errors.Is(err, syscall.ENAMETOOLONG):
+		// A path of the folder longer than the system takes (a folder nested too deep to download): what the
+		// folder holds, which the request cannot change, not a fault of the server.
+		status, body.Error.Kind, body.Error.Message = http.StatusBadRequest, core.KindInput, err.Error()
 	case errors.As(err, &ae):
 		status, body.Error.Kind, body.Error.Message, body.Error.Entry = statusOf(ae.Kind, precondition), ae.Kind, ae.Message, ae.Entry
 	default:
@@ -77,6 +91,12 @@ func writeError(w http.ResponseWriter, err error, precondition bool) {
 	}
 	if body.Error.Kind == "" {
 		body.Error.Kind = core.KindInternal
+	}
+	switch {
+	case status == http.StatusServiceUnavailable && w.Header().Get("Retry-After") == "":
+		w.Header().Set("Retry-After", "5")
+	case status == http.StatusUnauthorized: // the scheme: the run's token in X-Mobisess-Token
+		w.Header().Set("WWW-Authenticate", `Mobisess-Token realm="mobisess dev server"`)
 	}
 	data, _ := json.Marshal(body)
 	writeJSON(w, status, data)

@@ -43,16 +43,17 @@ func FuzzHandler(f *testing.F) {
 		method, target, headers, body string
 		auth                          byte
 	}{
+		{"GET", "/api/state", "", "", authHost | authToken},
 		{"GET", "/api/state", "", "", authHost},
 		{"GET", "/", "Accept-Encoding: gzip", "", authHost},
 		{"GET", "/api/state", "", "", 0},
-		{"GET", "/api/file?path=" + contact, "If-None-Match: \"x\"", "", authHost},
-		{"GET", "/api/file?path=..%2F..%2Foutside.txt", "", "", authHost},
-		{"GET", "/api/file?path=UTT7VDX8W5.com.contactApp.Contact%252F..%252F..%252Foutside.txt", "", "", authHost},
-		{"GET", "/api/file?path=key.mobileapp/abcd", "", "", authHost},
-		{"GET", "/api/file?path=UTT7VDX8W5.com.contactApp.Contact", "", "", authHost},
-		{"HEAD", "/api/download", "", "", authHost},
-		{"GET", "/api/events", "Last-Event-ID: x.1", "", authHost},
+		{"GET", "/api/file?path=" + contact, "If-None-Match: \"x\"", "", authHost | authToken},
+		{"GET", "/api/file?path=..%2F..%2Foutside.txt", "", "", authHost | authToken},
+		{"GET", "/api/file?path=UTT7VDX8W5.com.contactApp.Contact%252F..%252F..%252Foutside.txt", "", "", authHost | authToken},
+		{"GET", "/api/file?path=key.mobileapp/abcd", "", "", authHost | authToken},
+		{"GET", "/api/file?path=UTT7VDX8W5.com.contactApp.Contact", "", "", authHost | authToken},
+		{"HEAD", "/api/download", "", "", authHost | authToken},
+		{"GET", "/api/events", "Last-Event-ID: x.1", "", authHost | authToken},
 		{"PUT", "/api/file?path=" + contact, "If-Match: *", "{}", authAll},
 		{"PUT", "/api/file?path=com.new/abcd", "If-None-Match: *", `{"a":1}`, authAll},
 		{"PUT", "/api/file?path=key.mobileapp/abcd", "If-Match: *", "{}", authAll},
@@ -70,8 +71,8 @@ func FuzzHandler(f *testing.F) {
 		{"POST", "/api/setLang", "", `{"lang":"fr"}`, authAll},
 		{"POST", "/api/openZip", "Content-Type: application/zip", "PK\x03\x04", authHost | authToken | authOrigin},
 		{"POST", "/api/refresh", "Origin: http://evil.example", "{}", authHost | authToken},
-		{"OPTIONS", "/api/state", "", "", authHost},
-		{"GET", "/api/nothing", "", "", authHost},
+		{"OPTIONS", "/api/state", "", "", authHost | authToken},
+		{"GET", "/api/nothing", "", "", authHost | authToken},
 	} {
 		f.Add(s.method, s.target, s.headers, []byte(s.body), s.auth)
 	}

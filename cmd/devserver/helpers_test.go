@@ -105,16 +105,18 @@ func (l testLog) Write(p []byte) (int, error) {
 // pageTab is the tab the test's requests come from, as the page's carry theirs.
 const pageTab = "page-tab"
 
-// request builds a request that the page would send: mutating ones carry the token, the page's origin and its
-// tab.
+// request builds a request that the page would send: every one carries the token (in server mode), mutating
+// ones the page's origin and its tab too.
 func (ts *testServer) request(method, target string, body io.Reader, hdr ...string) *http.Request {
 	ts.t.Helper()
 	req, err := http.NewRequest(method, ts.url+target, body)
 	if err != nil {
 		ts.t.Fatal(err)
 	}
-	if !safeMethod(method) {
+	if ts.srv.token != "" {
 		req.Header.Set("X-Mobisess-Token", ts.srv.token)
+	}
+	if !safeMethod(method) {
 		req.Header.Set("Origin", ts.url)
 		req.Header.Set("X-Mobisess-Tab", pageTab)
 	}

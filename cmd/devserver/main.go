@@ -32,6 +32,10 @@ Usage:
   devserver [flags]              browser mode: the engine runs in the page, on the embedded sample
   devserver -dir PATH [flags]    server mode: the console works on the MobileApps folder PATH
 
+In server mode, open the address it prints (http://127.0.0.1:8080/?token=…): the token in it, new at each
+start, is what lets a page in. MOBISESS_TOKEN, when set, is the token instead (for scripts and tests; at least
+16 characters of A-Z a-z 0-9 . _ ~ -); the address then shows it as "…".
+
 Flags:
 `
 
@@ -102,6 +106,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	if *dir != "" {
+		if cfg.Token, err = tokenFromEnv(os.Getenv("MOBISESS_TOKEN")); err != nil {
+			return fail("%v", err)
+		}
 		if cfg.Dir, err = filepath.Abs(*dir); err != nil {
 			return fail("%v", err)
 		}
@@ -155,7 +162,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			what += ", auto-refresh"
 		}
 	}
-	fmt.Fprintf(stdout, "devserver: %s\nlistening on %s\n", what, pageURL(ln.Addr()))
+	page := pageURL(ln.Addr())
+	switch {
+	case cfg.Dir != "" && cfg.Token != "": // the caller's own token, which is not printed: it is theirs to keep
+		page += "?token=…"
+		what += ", the token of MOBISESS_TOKEN"
+	case cfg.Dir != "":
+		page += "?token=" + srv.token
+	}
+	fmt.Fprintf(stdout, "devserver: %s\nlistening on %s\n", what, page)
 	err = srv.Serve(ctx, ln)
 	if err != nil {
 		fmt.Fprintf(stderr, "devserver: %v\n", err)
@@ -163,6 +178,22 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintln(stdout, "devserver: stopped")
 	return 0
+}
+
+// tokenFromEnv reads MOBISESS_TOKEN: "" (unset) for a token made at start. It goes in headers and in the
+// page's address, so it is kept to characters that need no escaping there; and it must not be guessable.
+func tokenFromEnv(v string) (string, error) {
+	if v == "" {
+		return "", nil
+	}
+	ok := len(v) >= 16
+	for _, c := range v {
+		ok = ok && (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune("._~-", c))
+	}
+	if !ok {
+		return "", errors.New("MOBISESS_TOKEN must be at least 16 characters of A-Z a-z 0-9 . _ ~ - (or unset, for a token made at start)")
+	}
+	return v, nil
 }
 
 // isLoopback says whether addr can only be reached from this machine.

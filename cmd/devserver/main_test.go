@@ -56,19 +56,62 @@ func startRun(t *testing.T, args ...string) (url string, stdout, stderr *syncBuf
 	return
 }
 
+func getWithToken(t *testing.T, url, token string) *http.Response {
+	t.Helper()
+	req, err := http.NewRequest("GET", url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("X-Mobisess-Token", token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	return res
+}
+
+// MOBISESS_TOKEN is the token, for scripts and tests: it works, and it is written nowhere, the address it
+// prints included.
+func TestRunTokenFromEnvironment(t *testing.T) {
+	const token = "a-token-for-scripts.0123"
+	t.Setenv("MOBISESS_TOKEN", token)
+	url, stdout, stderr, stop := startRun(t, "-addr", "127.0.0.1:0", "-dir", copySample(t), "-wasm-dir", t.TempDir())
+	base, _, _ := strings.Cut(url, "?")
+	if res := getWithToken(t, base+"api/state", token); res.StatusCode != 200 {
+		t.Fatalf("GET /api/state with MOBISESS_TOKEN: %d", res.StatusCode)
+	}
+	if res := getWithToken(t, base+"api/state", "x"+token); res.StatusCode != 401 {
+		t.Fatalf("GET /api/state with another token: %d", res.StatusCode)
+	}
+	stop()
+	if out := stdout.String() + stderr.String(); strings.Contains(out, token) || !strings.Contains(out, "?token=…") {
+		t.Errorf("the output shows the token, or no address:\n%s", out)
+	}
+	for _, bad := range []string{"short", "has spaces in it here", "non-ascii-éééééééééééé"} {
+		t.Setenv("MOBISESS_TOKEN", bad)
+		var out, errOut syncBuffer
+		if code := run(context.Background(), []string{"-addr", "127.0.0.1:0", "-dir", copySample(t)}, &out, &errOut); code != 2 || !strings.Contains(errOut.String(), "MOBISESS_TOKEN must be") {
+			t.Errorf("MOBISESS_TOKEN=%q: exit %d, %s", bad, code, errOut.String())
+		}
+	}
+}
+
 func TestRunServerMode(t *testing.T) {
 	dir := copySample(t)
 	url, stdout, _, stop := startRun(t, "-addr", "127.0.0.1:0", "-dir", dir, "-readonly", "-wasm-dir", t.TempDir())
 	if !strings.Contains(stdout.String(), "server mode, "+dir+", read-only") {
 		t.Errorf("stdout: %s", stdout)
 	}
-	res, err := http.Get(url + "api/state")
-	if err != nil {
-		t.Fatal(err)
+	base, token, ok := strings.Cut(url, "?token=")
+	if !ok || len(token) != 64 || !strings.HasSuffix(base, "/") {
+		t.Fatalf("the address %q holds no token", url)
 	}
-	res.Body.Close()
-	if res.StatusCode != 200 {
+	if res := getWithToken(t, base+"api/state", token); res.StatusCode != 200 {
 		t.Fatalf("GET /api/state: %d", res.StatusCode)
+	}
+	if res := getWithToken(t, base+"api/state", ""); res.StatusCode != 401 {
+		t.Fatalf("GET /api/state without the token: %d", res.StatusCode)
 	}
 	if code := stop(); code != 0 {
 		t.Fatalf("exit %d after a graceful stop", code)

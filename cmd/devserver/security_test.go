@@ -3,6 +3,8 @@ package main
 import (
 	"bufio"
 	"fmt"
+	"io/fs"
+	"maps"
 	"net"
 	"net/http"
 	"os"
@@ -66,52 +68,152 @@ func TestTokenAndOrigin(t *testing.T) {
 		name   string
 		hdr    []string
 		status int
+		kind   string
 	}{
-		{"the page", nil, 200},
-		{"no token", []string{"X-Mobisess-Token", ""}, 403},
-		{"wrong token", []string{"X-Mobisess-Token", strings.Repeat("0", 64)}, 403},
-		{"token prefix", []string{"X-Mobisess-Token", ts.srv.token[:10]}, 403},
-		{"no origin, no referer", []string{"Origin", ""}, 403},
-		{"referer of the page", []string{"Origin", "", "Referer", ts.url + "/?lang=fr"}, 200},
-		{"other site", []string{"Origin", "http://evil.example"}, 403},
-		{"other site by referer", []string{"Origin", "", "Referer", "http://evil.example/x"}, 403},
-		{"other port", []string{"Origin", "http://127.0.0.1:1"}, 403},
-		{"null origin", []string{"Origin", "null"}, 403},
-		{"https", []string{"Origin", "https://" + ts.host}, 403},
-		{"localhost origin on a 127.0.0.1 host", []string{"Origin", "http://localhost:" + port}, 403},
-		{"user info", []string{"Origin", "http://x@" + ts.host}, 403},
+		{"the page", nil, 200, ""},
+		{"no token", []string{"X-Mobisess-Token", ""}, 401, "unauthorized"},
+		{"wrong token", []string{"X-Mobisess-Token", strings.Repeat("0", 64)}, 401, "unauthorized"},
+		{"token prefix", []string{"X-Mobisess-Token", ts.srv.token[:10]}, 401, "unauthorized"},
+		{"no origin, no referer", []string{"Origin", ""}, 403, "forbidden"},
+		{"referer of the page", []string{"Origin", "", "Referer", ts.url + "/?lang=fr"}, 200, ""},
+		{"other site", []string{"Origin", "http://evil.example"}, 403, "forbidden"},
+		{"other site by referer", []string{"Origin", "", "Referer", "http://evil.example/x"}, 403, "forbidden"},
+		{"other port", []string{"Origin", "http://127.0.0.1:1"}, 403, "forbidden"},
+		{"null origin", []string{"Origin", "null"}, 403, "forbidden"},
+		{"https", []string{"Origin", "https://" + ts.host}, 403, "forbidden"},
+		{"localhost origin on a 127.0.0.1 host", []string{"Origin", "http://localhost:" + port}, 403, "forbidden"},
+		{"user info", []string{"Origin", "http://x@" + ts.host}, 403, "forbidden"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			res, body := ts.send("POST", "/api/refresh", "{}", c.hdr...)
-			if c.status == 200 {
-				expect(t, res, body, 200, "")
-			} else {
-				expect(t, res, body, c.status, "forbidden")
-			}
+			expect(t, res, body, c.status, c.kind)
 		})
 	}
 	// Every mutating method is guarded, including PUT and DELETE, before anything else is looked at.
 	before, _ := os.ReadFile(filepath.Join(ts.dir, contactPath))
 	for _, m := range []string{"PUT", "DELETE", "POST", "PATCH"} {
 		res, body := ts.send(m, "/api/file?path="+contactPath, "{}", "X-Mobisess-Token", "", "If-Match", "*")
-		expect(t, res, body, 403, "forbidden")
+		expect(t, res, body, 401, "unauthorized")
 	}
 	if after, _ := os.ReadFile(filepath.Join(ts.dir, contactPath)); string(after) != string(before) {
 		t.Fatal("a refused request changed the file")
-	}
-	// Reads need no token: the page's GETs carry none.
-	res, body := ts.send("GET", "/api/file?path="+contactPath, "")
-	expect(t, res, body, 200, "")
-	// The token is in the page, and changes with each run.
-	res, body = ts.send("GET", "/", "")
-	if !strings.Contains(string(body), `<meta name="mobisess-token" content="`+ts.srv.token+`">`) ||
-		!strings.Contains(string(body), `<meta name="mobisess-mode" content="server">`) {
-		t.Fatalf("the page lacks the token or the mode")
 	}
 	other := startFolder(t, Config{})
 	if other.srv.token == ts.srv.token || len(ts.srv.token) < 32 {
 		t.Fatal("the token is not random per run")
 	}
+}
+
+// The server serves only whoever started it: every route of the API, reads and the event stream included,
+// needs the run's token, which nothing the server serves gives away; without it the answer is 401 and holds
+// nothing of the folder. The page itself is served to anyone: it holds no token and nothing of the folder, and
+// says where to find the address with the token (web/transport.js).
+func TestEveryRouteNeedsTheToken(t *testing.T) {
+	ts := startFolder(t, Config{})
+	secret := []string{ts.srv.token, ts.dir, contactApp, "7023d9205074199d1c16fc00d24354e778137675", "contactApp"}
+	holdsSecret := func(body []byte) string {
+		for _, s := range secret {
+			if strings.Contains(string(body), s) {
+				return s
+			}
+		}
+		return ""
+	}
+	routes := []struct{ method, target, body string }{
+		{"GET", "/api/state", ""},
+		{"HEAD", "/api/state", ""},
+		{"GET", "/api/file?path=" + contactPath, ""},
+		{"HEAD", "/api/file?path=" + contactPath, ""},
+		{"GET", "/api/download", ""},
+		{"HEAD", "/api/download", ""},
+		{"GET", "/api/events", ""},
+		{"GET", "/api/nothing", ""},
+		{"PUT", "/api/file?path=" + contactPath, "{}"},
+		{"DELETE", "/api/file?path=" + contactPath, ""},
+		{"DELETE", "/api/file?path=", ""},
+	}
+	for name := range postMethods {
+		routes = append(routes, struct{ method, target, body string }{"POST", "/api/" + name, `{"path":"` + contactPath + `"}`})
+	}
+	before := folderTree(t, ts.dir)
+	for _, rt := range routes {
+		for _, token := range []string{"", "wrong", strings.ToUpper(ts.srv.token), ts.srv.token + "x"} {
+			res, body := ts.send(rt.method, rt.target, rt.body, "X-Mobisess-Token", token, "If-Match", "*")
+			if res.StatusCode != http.StatusUnauthorized {
+				t.Errorf("%s %s with token %q: %d %s", rt.method, rt.target, token, res.StatusCode, body)
+			}
+			if s := holdsSecret(body); s != "" {
+				t.Errorf("%s %s with token %q: the answer holds %q", rt.method, rt.target, token, s)
+			}
+			if rt.method != "HEAD" && res.Header.Get("WWW-Authenticate") == "" {
+				t.Errorf("%s %s: 401 without WWW-Authenticate", rt.method, rt.target)
+			}
+		}
+	}
+	if after := folderTree(t, ts.dir); !maps.Equal(before, after) {
+		t.Error("a refused request changed the folder")
+	}
+	// With the token, reads and the stream work.
+	for _, target := range []string{"/api/state", "/api/file?path=" + contactPath, "/api/download"} {
+		res, body := ts.send("GET", target, "")
+		expect(t, res, body, 200, "")
+	}
+	ts.openEvents().res.Body.Close()
+	// The page and its files, to anyone: nothing of the folder, no token.
+	for _, target := range []string{"/", "/index.html", "/app.js", "/transport.js"} {
+		res, body := ts.send("GET", target, "", "X-Mobisess-Token", "")
+		if res.StatusCode != 200 {
+			t.Errorf("GET %s without the token: %d", target, res.StatusCode)
+		}
+		if s := holdsSecret(body); s != "" {
+			t.Errorf("GET %s holds %q", target, s)
+		}
+	}
+	res, body := ts.send("GET", "/?token=wrong", "", "X-Mobisess-Token", "")
+	if res.StatusCode != 200 || !strings.Contains(string(body), `<meta name="mobisess-mode" content="server">`) || holdsSecret(body) != "" {
+		t.Errorf("GET /?token=wrong: %d", res.StatusCode)
+	}
+}
+
+// Browser mode has no folder and no data to guard: its page and the engine are a static site, to anyone on
+// loopback, without a token; it has no API.
+func TestBrowserModeNeedsNoToken(t *testing.T) {
+	wasm := t.TempDir()
+	for _, name := range []string{wasmFile, wasmExecFile} {
+		if err := os.WriteFile(filepath.Join(wasm, name), []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ts := startServer(t, Config{WasmDir: wasm})
+	if ts.srv.token != "" {
+		t.Fatalf("browser mode has a token")
+	}
+	for _, target := range []string{"/", "/app.js", "/" + wasmFile, "/" + wasmExecFile} {
+		res, body := ts.send("GET", target, "")
+		expect(t, res, body, 200, "")
+	}
+	res, body := ts.send("GET", "/api/state", "")
+	expect(t, res, body, 404, "notfound")
+	res, body = ts.send("POST", "/api/refresh", "{}", "Origin", ts.url)
+	expect(t, res, body, 403, "forbidden")
+}
+
+// folderTree is every file under dir with its content.
+func folderTree(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		out[p] = string(data)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
 
 // No request reaches outside the folder: '..', absolute names, backslashes, encoded separators, links.

@@ -19,12 +19,14 @@ import (
 	"github.com/spf13/afero"
 
 	"github.com/mobisess/mobisess/core"
+	"github.com/mobisess/mobisess/core/report"
 )
 
 // Config is what the command line decides.
 type Config struct {
-	Dir         string // the MobileApps folder (server mode); "" for browser mode
-	WasmDir     string // where `make wasm` put mobisess.wasm and wasm_exec.js (browser mode only)
+	Dir         string   // the MobileApps folder (server mode); "" for browser mode
+	Fs          afero.Fs // where Dir is: the system's disk when nil (tests give one that fails on cue)
+	WasmDir     string   // where `make wasm` put mobisess.wasm and wasm_exec.js (browser mode only)
 	AllowHosts  []string
 	Readonly    bool
 	AutoRefresh bool
@@ -34,23 +36,29 @@ type Config struct {
 	MaxFileSize int64 // a larger session file fails as not well formed, unread (0: core.DefaultLimits)
 	MaxBody     int64 // 0: room for the largest file a save may write
 	MaxStreams  int
+	MaxHeavy    int // requests that read the whole folder (a state, a download, a refresh) at once; 0: defaultMaxHeavy
 	Timeouts    Timeouts
-	Token       string // generated when empty
-	Log         io.Writer
+	// Token is what every request of the API must carry (server mode): the page takes it from the address the
+	// server prints. Generated when empty.
+	Token string
+	Log   io.Writer
 }
 
 // Timeouts of the HTTP server. There is no server-wide WriteTimeout: it would cut the event streams, so each
 // request gets its own write deadline (Write; the streams set one per event).
 type Timeouts struct {
 	ReadHeader, Read, Idle, Write, Shutdown time.Duration
+	// Busy is how long a request that reads the whole folder waits for its turn before it is answered 503.
+	Busy time.Duration
 }
 
 // Defaults for what the command line leaves unset.
 var (
 	defaultTimeouts = Timeouts{ReadHeader: 5 * time.Second, Read: 30 * time.Second, Idle: 2 * time.Minute,
-		Write: time.Minute, Shutdown: 5 * time.Second}
+		Write: time.Minute, Shutdown: 5 * time.Second, Busy: 10 * time.Second}
 	defaultMaxBody    int64 = 8 << 20
 	defaultMaxStreams       = 16
+	defaultMaxHeavy         = 2 // the machines it runs on have a few cores; each of these requests keeps them busy
 	maxHeaderBytes          = 64 << 10
 )
 
@@ -59,12 +67,14 @@ var (
 type Server struct {
 	cfg    Config
 	mode   string
-	token  string
+	token  string // "" in browser mode, which has no API
 	assets map[string]*asset
 	ws     *core.Workspace // nil in browser mode
 	hub    *hub
 	watch  *watcher
 	hosts  map[string]bool // the Host headers that name this server; set when it listens
+	heavy  chan struct{}   // a slot per request that reads the whole folder
+	states sharedStates
 }
 
 // NewServer prepares a server: it loads the console and, with a folder, the engine's memory of it.
@@ -85,19 +95,26 @@ func NewServer(ctx context.Context, cfg Config) (*Server, error) {
 		cfg.Poll = 500 * time.Millisecond
 	}
 	cfg.Timeouts = withDefaults(cfg.Timeouts)
-	s := &Server{cfg: cfg, mode: "browser", token: cfg.Token, hub: newHub(cfg.MaxStreams)}
+	if cfg.MaxHeavy <= 0 {
+		cfg.MaxHeavy = defaultMaxHeavy
+	}
+	s := &Server{cfg: cfg, mode: "browser", hub: newHub(cfg.MaxStreams), heavy: make(chan struct{}, cfg.MaxHeavy)}
 	meta := pageMeta{Mode: "browser", Autoload: "sample"}
 	if cfg.Dir != "" {
 		s.mode = "server"
-		if s.token == "" {
+		if s.token = cfg.Token; s.token == "" {
 			var b [32]byte
 			if _, err := rand.Read(b[:]); err != nil {
 				return nil, err
 			}
 			s.token = hex.EncodeToString(b[:])
 		}
-		meta = pageMeta{Mode: "server", Token: s.token}
-		fsys := afero.NewOsFs()
+		// The page holds no token: it takes it from the address the server printed (web/transport.js).
+		meta = pageMeta{Mode: "server"}
+		fsys := cfg.Fs
+		if fsys == nil {
+			fsys = afero.NewOsFs()
+		}
 		// What a save could not do as asked (the owner of a file, which this process may not give back) goes to the log.
 		core.SetWriteNotice(func(path, msg string) { s.logf("%s: %s", path, msg) })
 		if !cfg.Readonly { // before the watcher's first look, so that the removal is not announced as a change
@@ -128,6 +145,7 @@ func withDefaults(t Timeouts) Timeouts {
 	d := defaultTimeouts
 	for _, p := range []struct{ v, def *time.Duration }{
 		{&t.ReadHeader, &d.ReadHeader}, {&t.Read, &d.Read}, {&t.Idle, &d.Idle}, {&t.Write, &d.Write}, {&t.Shutdown, &d.Shutdown},
+		{&t.Busy, &d.Busy},
 	} {
 		if *p.v <= 0 {
 			*p.v = *p.def
@@ -136,24 +154,26 @@ func withDefaults(t Timeouts) Timeouts {
 	return t
 }
 
+// logf writes a line to the log, escaped: the errors it reports name files, and a name may hold anything.
 func (s *Server) logf(format string, args ...any) {
-	fmt.Fprintf(s.cfg.Log, "devserver: "+format+"\n", args...)
+	fmt.Fprintf(s.cfg.Log, "devserver: %s\n", report.Printable(fmt.Sprintf(format, args...)))
 }
 
 // diskChanged is the watcher's callback, for changes made on disk (tab "") or through the API by a page's tab:
 // with -auto-refresh it runs a refresh first, so that a page reloading on the `disk` event already sees the
 // refreshed memory; then it tells every page, which ignores the changes of its own tab.
 func (s *Server) diskChanged(paths []string, tab string) {
-	var report *core.RefreshReport
+	s.states.changed()
+	var refreshed *core.RefreshReport
 	if s.cfg.AutoRefresh {
 		var err error
-		if report, err = s.ws.Refresh(context.Background(), nil); err != nil {
+		if refreshed, err = s.ws.Refresh(context.Background(), nil); err != nil {
 			s.logf("auto-refresh: %v", err)
 		}
 	}
 	s.hub.publish("disk", diskEvent{Paths: paths, Tab: tab})
-	if report != nil {
-		s.hub.publish("refresh", report)
+	if refreshed != nil {
+		s.hub.publish("refresh", refreshed)
 	}
 }
 
@@ -221,6 +241,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.NewResponseController(w).SetWriteDeadline(time.Now().Add(s.cfg.Timeouts.Write))
 	}
 	if r.URL.Path == "/api" || strings.HasPrefix(r.URL.Path, "/api/") {
+		if err := s.checkToken(r); err != nil {
+			writeError(w, err, false)
+			return
+		}
 		s.serveAPI(w, r)
 		return
 	}
@@ -231,14 +255,29 @@ func safeMethod(m string) bool {
 	return m == http.MethodGet || m == http.MethodHead
 }
 
+// checkToken refuses a request of the API (server mode) that does not carry the run's token in
+// X-Mobisess-Token: only whoever started the server has it, from the address it printed. Whoever else reaches
+// the port (another account of the machine, a page of another site) reads and changes nothing. Browser mode has
+// no API, and nothing to guard.
+func (s *Server) checkToken(r *http.Request) error {
+	if s.token == "" {
+		return nil
+	}
+	if subtle.ConstantTimeCompare([]byte(r.Header.Get("X-Mobisess-Token")), []byte(s.token)) != 1 {
+		return refuse(http.StatusUnauthorized, kindUnauthorized,
+			"missing or wrong X-Mobisess-Token: open the address the dev server printed when it started (http://…/?token=…)")
+	}
+	return nil
+}
+
 // checkSameOrigin refuses a mutating request unless it carries the run's token (only the page has it) and
 // comes from the server's own origin (so another site cannot make a browser send it).
 func (s *Server) checkSameOrigin(r *http.Request) error {
 	if s.token == "" {
 		return refuse(http.StatusForbidden, kindForbidden, "this server accepts no changes (browser mode)")
 	}
-	if subtle.ConstantTimeCompare([]byte(r.Header.Get("X-Mobisess-Token")), []byte(s.token)) != 1 {
-		return refuse(http.StatusForbidden, kindForbidden, "missing or wrong X-Mobisess-Token: reload the page")
+	if err := s.checkToken(r); err != nil {
+		return err
 	}
 	origin := r.Header.Get("Origin")
 	if origin == "" {

@@ -355,9 +355,10 @@ func hashFile(fsys afero.Fs, name string) (uint64, bool) {
 	return h.Sum64(), true
 }
 
-// readDirInfo lists a directory without following links (os.File.Readdir uses lstat).
+// readDirInfo lists a directory without following links (os.File.Readdir uses lstat), and without waiting on a
+// named pipe that replaced it since it was listed (core.OpenDir).
 func readDirInfo(fsys afero.Fs, dir string) ([]os.FileInfo, error) {
-	f, err := fsys.Open(dir)
+	f, err := core.OpenDir(fsys, dir, true)
 	if err != nil {
 		return nil, err
 	}

@@ -36,7 +36,7 @@ func fix(ctx context.Context, o *options, stdout, stderr io.Writer, fsys afero.F
 	}
 	for _, file := range rep.Files {
 		if file.Refused != "" {
-			fmt.Fprintf(stderr, "mobisess: a fix was refused: %s\n", file.Refused)
+			fmt.Fprintf(stderr, "mobisess: a fix was refused: %s\n", report.Printable(file.Refused))
 			return exitInput
 		}
 	}

@@ -463,7 +463,7 @@ func deletedFolder(fsys afero.Fs, path string) (bool, error) {
 
 // fail reports what makes the command line or its input unusable, or a write refused: exit 2.
 func fail(stderr io.Writer, why any) int {
-	fmt.Fprintln(stderr, "mobisess:", why)
+	fmt.Fprintln(stderr, "mobisess:", report.Printable(fmt.Sprint(why))) // errors name files, and a name may hold anything
 	return exitInput
 }
 

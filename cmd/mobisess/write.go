@@ -83,7 +83,7 @@ func (f *folder) save(o *options, fsys afero.Fs) error {
 
 // failed reports an operation's error on DIR: exit 2.
 func (f *folder) failed(stderr io.Writer, err error) int {
-	fmt.Fprintf(stderr, "mobisess: %s: %v\n", f.name, err)
+	fmt.Fprintf(stderr, "mobisess: %s: %s\n", report.Printable(f.name), report.Printable(err.Error()))
 	return exitInput
 }
 
@@ -211,7 +211,7 @@ func (f *folder) report(o *options, stdout, stderr io.Writer, doc any, lines []s
 		return printJSON(stdout, stderr, doc)
 	}
 	for _, l := range lines {
-		fmt.Fprintln(stdout, l)
+		fmt.Fprintln(stdout, report.Printable(l))
 	}
 	if f.zip && !o.dryRun {
 		fmt.Fprintln(stdout, o.lang.Sprintf(msgWroteZip, o.out))

@@ -9,7 +9,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"strconv"
 	"sync"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/mobisess/mobisess/core"
 	"github.com/mobisess/mobisess/core/sample"
@@ -132,17 +136,63 @@ func toError(err error) *Error {
 }
 
 // Decode reads a method's parameters strictly: a property the method does not take is an error, so that a typo
-// is not silently ignored. Empty parameters are {}.
+// is not silently ignored; so is anything after the parameters' object. Empty parameters are {}. Text that is
+// not UTF-8, raw or escaped (a lone surrogate, \ud800), is refused: encoding/json would put U+FFFD in its
+// place, and a file saved from it would not hold what the caller sent.
 func Decode(params []byte, v any) error {
 	if len(bytes.TrimSpace(params)) == 0 {
 		params = []byte("{}")
 	}
+	bad := func(why string) error { return &Error{Message: "bad parameters: " + why, Kind: core.KindInput} }
+	if !utf8.Valid(params) {
+		return bad("they are not UTF-8 text")
+	}
 	dec := json.NewDecoder(bytes.NewReader(params))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return &Error{Message: "bad parameters: " + err.Error(), Kind: core.KindInput}
+		return bad(err.Error())
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return bad("more follows the parameters' object")
+	}
+	if at := loneSurrogate(params); at >= 0 {
+		return bad(fmt.Sprintf("a string holds %s, half of a UTF-16 pair: it is not UTF-8 text", params[at:at+6]))
 	}
 	return nil
+}
+
+// loneSurrogate is the offset of the first \uXXXX escape in JSON text (read already: well formed) that is
+// half of a UTF-16 surrogate pair without the other half, or -1.
+func loneSurrogate(text []byte) int {
+	hex := func(at int) (rune, bool) {
+		if at+6 > len(text) || text[at] != '\\' || text[at+1] != 'u' {
+			return 0, false
+		}
+		n, err := strconv.ParseUint(string(text[at+2:at+6]), 16, 16)
+		return rune(n), err == nil
+	}
+	for i := 0; i < len(text); i++ {
+		if text[i] != '\\' {
+			continue
+		}
+		r, ok := hex(i)
+		if !ok {
+			i++ // an escape of one character: the backslash of "\\" is not the start of another
+			continue
+		}
+		switch {
+		case utf16.IsSurrogate(r) && r < 0xDC00:
+			if low, ok := hex(i + 6); ok && low >= 0xDC00 && low <= 0xDFFF {
+				i += 11
+				continue
+			}
+			return i
+		case utf16.IsSurrogate(r):
+			return i
+		}
+		i += 5
+	}
+	return -1
 }
 
 // The parameters of the console's methods (docs/api.md), read alike by the wasm module and the dev server.

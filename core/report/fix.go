@@ -32,7 +32,8 @@ var (
 )
 
 // FixText is a fix report for people: each failed file with its error, then each of its fixes with what became
-// of it and the values an edit changes, then how many fixes were applied and errors are left.
+// of it and the values an edit changes, then how many fixes were applied and errors are left. Names, titles
+// (which name a move's target) and values are Printable: a line is one line, whatever the folder holds.
 func FixText(r *core.FixReport, lang core.Lang) []string {
 	if len(r.Files) == 0 {
 		return []string{lang.Sprintf(msgNothing)}
@@ -45,7 +46,7 @@ func FixText(r *core.FixReport, lang core.Lang) []string {
 	add := func(format string, args ...any) { lines = append(lines, fmt.Sprintf(format, args...)) }
 	fixes := 0
 	for _, file := range r.Files {
-		add("%s  mobi %d  %s", file.Path, file.Error.Code, file.Error.Message)
+		add("%s  mobi %d  %s", Printable(file.Path), file.Error.Code, Printable(file.Error.Message))
 		for i, fix := range file.Fixes {
 			state := msgNotApplied
 			switch {
@@ -61,22 +62,24 @@ func FixText(r *core.FixReport, lang core.Lang) []string {
 				state = msgRefused
 			}
 			label := lang.Sprintf(state)
-			add("  %s%s  mobi %d  %s", label, strings.Repeat(" ", width-len([]rune(label))), fix.Code, fix.Title)
+			add("  %s%s  mobi %d  %s", label, strings.Repeat(" ", width-len([]rune(label))), fix.Code, Printable(fix.Title))
 			for _, line := range witnessLines(fix.Path, fix.Witnesses, lang) {
-				add("      %s", line)
+				add("      %s", Printable(line))
 			}
 			for _, c := range fix.Changes {
 				if fields := tokenChanges(c, fix.Witnesses); fields != nil {
-					lines = append(lines, fields...)
+					for _, f := range fields {
+						lines = append(lines, Printable(f))
+					}
 					continue
 				}
-				add("      %s: %s → %s", c.Pointer, changeValue(c.Old, lang), changeValue(c.New, lang))
+				add("      %s: %s → %s", Printable(pointerOrRoot(c.Pointer)), Printable(changeValue(c.Old, lang)), Printable(changeValue(c.New, lang)))
 			}
 			for _, choice := range fix.Choices {
-				add("      --trust %-7s  %s", choice.Choice, choice.Title)
+				add("      --trust %-7s  %s", choice.Choice, Printable(choice.Title))
 			}
 			if state == msgRefused {
-				add("      %s", file.Refused)
+				add("      %s", Printable(file.Refused))
 			}
 		}
 	}

@@ -447,7 +447,7 @@ func TestGitHub(t *testing.T) {
 					t.Errorf("line %d does not match %s:\n%q", i+1, annotation, l)
 					continue
 				}
-				if got, want := unescapeProperty(m[1]), filePath(o, e.Path); got != want {
+				if got, want := unescapeProperty(m[1]), Printable(filePath(o, e.Path)); got != want {
 					t.Errorf("line %d: file %q, want %q", i+1, got, want)
 				}
 				if e.Line > 0 && (m[2] != strconv.Itoa(e.Line) || m[3] != strconv.Itoa(e.Column)) {
@@ -459,7 +459,7 @@ func TestGitHub(t *testing.T) {
 				if m[4] != strconv.Itoa(int(e.Code)) {
 					t.Errorf("line %d: title mobi %s, want %d", i+1, m[4], e.Code)
 				}
-				if got, want := unescapeData(m[5]), oneLine(e, o.Lang); got != want {
+				if got, want := unescapeData(m[5]), Printable(oneLine(e, o.Lang)); got != want {
 					t.Errorf("line %d: message %q, want %q", i+1, got, want)
 				}
 			}

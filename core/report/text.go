@@ -77,9 +77,12 @@ func pad(s string, width int) string {
 	return s
 }
 
-// printable escapes control characters, so that a file name or a message cannot move the cursor, clear the
-// screen or break a line of the report: a folder may hold any name.
-func printable(s string) string {
+// Printable escapes control characters (C0, DEL and C1, line breaks included) as \n, \r, \t, \xNN or \uNNNN,
+// so that a file name or a message cannot move the cursor, set a terminal's title, clear the screen or start a
+// line of its own, in a report for people or for a tool: a folder or a zip may hold any name. It is the one
+// escaping of names as data in every format of this package (and in the CLI's own messages); backslashes are
+// kept, so that escaping twice changes nothing.
+func Printable(s string) string {
 	if !hasControl(s) {
 		return s
 	}
@@ -155,9 +158,9 @@ func (t *textCheck) Begin(skipped []core.Skipped, apps []string) error {
 	for i := range skipped {
 		s := &skipped[i]
 		if app, name, ok := strings.Cut(s.Path, "/"); ok {
-			t.skipped[app] = append(t.skipped[app], line{name: printable(name), skipped: s})
+			t.skipped[app] = append(t.skipped[app], line{name: Printable(name), skipped: s})
 		} else {
-			root = append(root, line{name: printable(s.Path), skipped: s})
+			root = append(root, line{name: Printable(s.Path), skipped: s})
 		}
 	}
 	if len(root) > 0 {
@@ -180,7 +183,7 @@ func (t *textCheck) File(s *core.Session, e *core.Error) error {
 	if e != nil && e.Line > 0 {
 		name = fmt.Sprintf("%s:%d:%d", name, e.Line, e.Column)
 	}
-	l := line{name: printable(name), err: e}
+	l := line{name: Printable(name), err: e}
 	if s != nil {
 		l.describe = t.describe(s)
 	}
@@ -212,7 +215,7 @@ func (t *textCheck) group(app string, lines []line) {
 		fmt.Fprintln(bw)
 	}
 	t.groups++
-	title := printable(app)
+	title := Printable(app)
 	if app == "" {
 		title = lang.Sprintf(msgRootLabel)
 	}
@@ -227,12 +230,12 @@ func (t *textCheck) group(app string, lines []line) {
 	for _, l := range lines {
 		switch {
 		case l.err != nil:
-			fmt.Fprintf(bw, "  %s %s  %s  %s\n", p.red("✗"), pad(l.name, width), p.red(fmt.Sprintf("mobi %d", l.err.Code)), printable(l.err.Message))
+			fmt.Fprintf(bw, "  %s %s  %s  %s\n", p.red("✗"), pad(l.name, width), p.red(fmt.Sprintf("mobi %d", l.err.Code)), Printable(l.err.Message))
 			for _, d := range details(l.err, lang) {
-				fmt.Fprintf(bw, "      %s\n", printable(d))
+				fmt.Fprintf(bw, "      %s\n", Printable(d))
 			}
 		case l.skipped != nil:
-			fmt.Fprintf(bw, "  %s\n", p.dim("- "+pad(l.name, width)+"  "+lang.Sprintf(msgSkipped, printable(l.skipped.Reason))))
+			fmt.Fprintf(bw, "  %s\n", p.dim("- "+pad(l.name, width)+"  "+lang.Sprintf(msgSkipped, Printable(l.skipped.Reason))))
 		default: // most lines: written without fmt
 			bw.WriteString("  ")
 			bw.WriteString(p.green("✓"))
@@ -275,7 +278,7 @@ func (t *textCheck) End(_ []core.App, s core.Summary) error {
 // devices line up; a pending session (waiting for a manual validation) stands out.
 func (t *textCheck) describe(s *core.Session) string {
 	b := t.buf[:0]
-	status := printable(s.Status)
+	status := Printable(s.Status)
 	if s.Status == core.StatusPending {
 		status = t.p.yellow(pad(status, len(core.StatusAccepted)))
 	}
@@ -285,7 +288,7 @@ func (t *textCheck) describe(s *core.Session) string {
 	}
 	part := func(v string) {
 		if v != "" {
-			b = append(append(b, "  "...), printable(v)...)
+			b = append(append(b, "  "...), Printable(v)...)
 		}
 	}
 	part(s.Email)
@@ -313,28 +316,28 @@ func refreshText(w io.Writer, r *core.RefreshReport, o Options) error {
 	indent := strings.Repeat(" ", width+1)
 	label := func(m core.Msg) string { return pad(lang.Sprintf(m), width) }
 	for _, u := range r.Updated {
-		fmt.Fprintf(bw, "%s %s\n", p.yellow(label(msgUpdated)), printable(u.Path))
+		fmt.Fprintf(bw, "%s %s\n", p.yellow(label(msgUpdated)), Printable(u.Path))
 		for _, c := range u.Changes {
-			fmt.Fprintf(bw, "%s%s: %s → %s\n", indent, printable(pointerOrRoot(c.Pointer)), printable(changeValue(c.Old, lang)), printable(changeValue(c.New, lang)))
+			fmt.Fprintf(bw, "%s%s: %s → %s\n", indent, Printable(pointerOrRoot(c.Pointer)), Printable(changeValue(c.Old, lang)), Printable(changeValue(c.New, lang)))
 		}
 	}
 	for _, l := range r.Loaded {
-		fmt.Fprintf(bw, "%s %s\n", p.green(label(msgLoaded)), printable(l.Path))
+		fmt.Fprintf(bw, "%s %s\n", p.green(label(msgLoaded)), Printable(l.Path))
 	}
 	for _, n := range r.NotLoaded {
-		fmt.Fprintf(bw, "%s %s\n", p.dim(label(msgNotLoaded)), printable(n.Path))
+		fmt.Fprintf(bw, "%s %s\n", p.dim(label(msgNotLoaded)), Printable(n.Path))
 	}
 	for _, rm := range r.Removed {
 		reason := rm.Message
 		if rm.Code != 0 {
 			reason = fmt.Sprintf("mobi %d", rm.Code)
 		}
-		fmt.Fprintf(bw, "%s %s (%s)\n", p.red(label(msgRemoved)), printable(rm.Path), printable(reason))
+		fmt.Fprintf(bw, "%s %s (%s)\n", p.red(label(msgRemoved)), Printable(rm.Path), Printable(reason))
 	}
 	for _, e := range r.Errors {
-		fmt.Fprintf(bw, "%s %s  %s\n", p.red(pad(fmt.Sprintf("mobi %d", e.Code), width)), printable(location(e)), printable(e.Message))
+		fmt.Fprintf(bw, "%s %s  %s\n", p.red(pad(fmt.Sprintf("mobi %d", e.Code), width)), Printable(location(e)), Printable(e.Message))
 		for _, d := range details(e, lang) {
-			fmt.Fprintf(bw, "%s%s\n", indent, printable(d))
+			fmt.Fprintf(bw, "%s%s\n", indent, Printable(d))
 		}
 	}
 	counts := []int{len(r.Updated), len(r.Unchanged), len(r.NotLoaded), len(r.Removed), len(r.Errors)}

@@ -87,10 +87,10 @@ func junit(w io.Writer, name string, errs errorStream, files []checkedFile, o Op
 	}
 	for i := 0; i < len(files); {
 		app := appOf(files[i].path)
-		s := testsuite{Name: app}
+		s := testsuite{Name: Printable(app)}
 		for ; i < len(files) && appOf(files[i].path) == app; i++ { // an app's files are together in path order
 			f := files[i]
-			tc := testcase{Name: f.path, Classname: app}
+			tc := testcase{Name: Printable(f.path), Classname: Printable(app)}
 			if f.failed {
 				e, err := errorOf(f.path)
 				if err != nil {
@@ -98,8 +98,11 @@ func junit(w io.Writer, name string, errs errorStream, files []checkedFile, o Op
 				}
 				if e != nil {
 					// Not e.Error(): it ends with the cause, which the details list already.
-					body := strings.Join(append([]string{fmt.Sprintf("mobi %d: %s: %s", e.Code, location(e), e.Message)}, details(e, o.Lang)...), "\n")
-					tc.Failure = &failure{Message: e.Message, Type: fmt.Sprintf("mobi %d", e.Code), Body: body}
+					lines := append([]string{fmt.Sprintf("mobi %d: %s: %s", e.Code, location(e), e.Message)}, details(e, o.Lang)...)
+					for i, l := range lines {
+						lines[i] = Printable(l)
+					}
+					tc.Failure = &failure{Message: Printable(e.Message), Type: fmt.Sprintf("mobi %d", e.Code), Body: strings.Join(lines, "\n")}
 					s.Failures++
 				}
 			}
@@ -204,7 +207,7 @@ func sarif(w io.Writer, errs errorStream, o Options) error {
 		}
 		if err := out.element(n, result{
 			RuleID: fmt.Sprintf("mobi%d", e.Code), RuleIndex: int(e.Code) - 1, Level: "error",
-			Message: message{oneLine(e, o.Lang)}, Locations: []location{loc},
+			Message: message{Printable(oneLine(e, o.Lang))}, Locations: []location{loc},
 		}, 4); err != nil {
 			return err
 		}
@@ -219,7 +222,9 @@ func sarif(w io.Writer, errs errorStream, o Options) error {
 	return err
 }
 
-// fileURI is a report path as a relative URI reference: a folder named "My Apps" must become My%20Apps.
+// fileURI is a report path as a relative URI reference: a folder named "My Apps" must become My%20Apps, and a
+// control character in a name is percent-encoded like the space (the URI still names the file, and carries no
+// control character).
 func fileURI(o Options, rel string) string {
 	return (&url.URL{Path: filePath(o, rel)}).String()
 }
@@ -231,18 +236,19 @@ func github(w io.Writer, errs errorStream, o Options) error {
 		if err != nil || e == nil {
 			return err
 		}
-		props := "file=" + escapeProperty(filePath(o, e.Path))
+		props := "file=" + escapeProperty(Printable(filePath(o, e.Path)))
 		if e.Line > 0 {
 			props += fmt.Sprintf(",line=%d,col=%d", e.Line, e.Column)
 		}
 		props += ",title=" + escapeProperty(fmt.Sprintf("mobi %d", e.Code))
-		if _, err := fmt.Fprintf(w, "::error %s::%s\n", props, escapeData(oneLine(e, o.Lang))); err != nil {
+		if _, err := fmt.Fprintf(w, "::error %s::%s\n", props, escapeData(Printable(oneLine(e, o.Lang)))); err != nil {
 			return err
 		}
 	}
 }
 
-// escapeData and escapeProperty follow the workflow command syntax of GitHub Actions.
+// escapeData and escapeProperty follow the workflow command syntax of GitHub Actions, on text made Printable
+// first: the runner's log would pass an ESC or a BEL on to whoever reads it.
 var (
 	dataEscaper     = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A")
 	propertyEscaper = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C")

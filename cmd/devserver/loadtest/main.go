@@ -25,6 +25,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -192,12 +193,12 @@ type devserver struct {
 	done  chan error
 }
 
-var listeningLine = regexp.MustCompile(`listening on (http://\S+)/`)
-var tokenMeta = regexp.MustCompile(`<meta name="mobisess-token" content="([0-9a-f]+)">`)
+var listeningLine = regexp.MustCompile(`listening on (http://[^/\s]+)/\?token=(\S+)`)
 
-// startDevserver runs the binary on a free port and reads the token from its page, as the browser does.
+// startDevserver runs the binary on a free port and reads the address and token it prints, as a person does.
 func startDevserver(bin, root string) (*devserver, error) {
 	cmd := exec.Command(bin, "-dir", root, "-addr", "127.0.0.1:0")
+	cmd.Env = slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, "MOBISESS_TOKEN=") })
 	cmd.Stderr = os.Stderr
 	dieWithParent(cmd)
 	out, err := cmd.StdoutPipe()
@@ -208,37 +209,25 @@ func startDevserver(bin, root string) (*devserver, error) {
 		return nil, err
 	}
 	s := &devserver{cmd: cmd, done: make(chan error, 1)}
-	found := make(chan string, 1)
+	found := make(chan []string, 1)
 	go func() {
 		sc := bufio.NewScanner(out)
 		for sc.Scan() {
 			if m := listeningLine.FindStringSubmatch(sc.Text()); m != nil {
-				found <- m[1]
+				found <- m
 			}
 		}
 		s.done <- cmd.Wait()
 	}()
 	select {
-	case s.url = <-found:
+	case m := <-found:
+		s.url, s.token = m[1], m[2]
 	case err := <-s.done:
 		return nil, fmt.Errorf("the devserver exited: %v", err)
 	case <-time.After(30 * time.Second):
 		s.kill()
 		return nil, errors.New("the devserver did not start within 30 s")
 	}
-	res, err := http.Get(s.url + "/")
-	if err != nil {
-		s.kill()
-		return nil, err
-	}
-	page, _ := io.ReadAll(res.Body)
-	res.Body.Close()
-	m := tokenMeta.FindSubmatch(page)
-	if m == nil {
-		s.kill()
-		return nil, errors.New("no token in the page")
-	}
-	s.token = string(m[1])
 	return s, nil
 }
 
@@ -306,8 +295,8 @@ func (lt *loadTest) do(kind, method, target string, body []byte, hdr ...string) 
 		r = bytes.NewReader(body)
 	}
 	req, _ := http.NewRequest(method, lt.url+target, r)
+	req.Header.Set("X-Mobisess-Token", lt.token)
 	if method != http.MethodGet {
-		req.Header.Set("X-Mobisess-Token", lt.token)
 		req.Header.Set("Origin", lt.url)
 	}
 	for i := 0; i+1 < len(hdr); i += 2 {
@@ -457,6 +446,7 @@ func (lt *loadTest) watchEvents() func() {
 		lastID := ""
 		for attempt := 0; ctx.Err() == nil; attempt++ {
 			req, _ := http.NewRequestWithContext(ctx, "GET", lt.url+"/api/events", nil)
+			req.Header.Set("X-Mobisess-Token", lt.token)
 			if lastID != "" {
 				req.Header.Set("Last-Event-ID", lastID)
 			}

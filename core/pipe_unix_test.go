@@ -1,0 +1,102 @@
+//go:build unix
+
+package core
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/spf13/afero"
+)
+
+// A session file swapped for a named pipe between the moment it is looked at (listed, or lstat'ed) and the
+// moment it is opened is refused, never waited on: opening a pipe the usual way waits for a writer, and
+// whatever the reader holds meanwhile (the workspace, a request) is held forever. swapOnOpen makes the swap
+// happen exactly there, on every open of the file; each operation gets a few seconds, and a pipe it waits on is
+// released (a writer opens it) so that the test ends.
+func TestFileSwappedForAPipeIsNotWaitedOn(t *testing.T) {
+	const p = "com.a/abcd"
+	content := session("", "com.a", "abcd", "pending")
+	for _, op := range []struct {
+		name string
+		do   func(fsys afero.Fs, dir string) error
+	}{
+		{"ReadFile", func(fsys afero.Fs, dir string) error { _, _, err := ReadFile(fsys, dir, p, 1<<20); return err }},
+		{"WriteFile", func(fsys afero.Fs, dir string) error {
+			_, err := WriteFile(fsys, dir, p, []byte("{}"), WriteOptions{IfMatch: ETag([]byte(content))})
+			return err
+		}},
+		{"Delete", func(fsys afero.Fs, dir string) error { return Delete(fsys, dir, p, ETag([]byte(content)), 0) }},
+		{"SetStatus", func(fsys afero.Fs, dir string) error {
+			_, err := SetStatus(fsys, dir, p, StatusAccepted, ETag([]byte(content)), 0)
+			return err
+		}},
+		{"Check", func(fsys afero.Fs, dir string) error {
+			rep, err := (&Checker{}).Check(context.Background(), fsys, dir, CheckOptions{})
+			if err == nil && (len(rep.Errors) != 1 || rep.Errors[0].Code != CodeMalformed) {
+				t.Errorf("Check: %+v, want a mobi 2 for the pipe", rep)
+			}
+			return err
+		}},
+		{"Workspace.Read", func(fsys afero.Fs, dir string) error {
+			ws, err := NewWorkspace(context.Background(), afero.NewOsFs(), dir, nil, WorkspaceOptions{Mode: "server"})
+			if err != nil {
+				return err
+			}
+			ws.fs = fsys // the swap from here on
+			_, err = ws.Read(p)
+			return err
+		}},
+	} {
+		t.Run(op.name, func(t *testing.T) {
+			dir := diskTree(t, map[string]string{p: content})
+			target := filepath.Join(dir, "com.a", "abcd")
+			fsys, release := swapOnOpen(t, target)
+			done := make(chan error, 1)
+			go func() { done <- op.do(fsys, dir) }()
+			select {
+			case err := <-done:
+				if op.name != "Check" && KindOf(err) != KindInput && KindOf(err) != KindConflict {
+					t.Errorf("%v (kind %q), want the pipe refused", err, KindOf(err))
+				}
+			case <-time.After(5 * time.Second):
+				t.Errorf("still waiting on the pipe after 5 s")
+				release()
+				<-done
+			}
+		})
+	}
+}
+
+// swapOnOpen is the system's disk, on which each open of target first replaces it by a named pipe (atomically,
+// by a rename, as fifo_swap would). release unblocks whoever waits in an open of the pipe.
+func swapOnOpen(t *testing.T, target string) (afero.Fs, func()) {
+	t.Helper()
+	pipe := filepath.Join(filepath.Dir(target), ".pipe")
+	var once sync.Once
+	fsys := &faultFs{Fs: afero.NewOsFs(), fault: func(op, name string) error {
+		if op == opOpen && name == filepath.ToSlash(target) {
+			os.Remove(pipe)
+			if err := syscall.Mkfifo(pipe, 0o644); err != nil {
+				t.Error(err)
+			}
+			if err := os.Rename(pipe, target); err != nil {
+				t.Error(err)
+			}
+		}
+		return nil
+	}}
+	release := func() {
+		once.Do(func() {
+			if f, err := os.OpenFile(target, os.O_WRONLY|syscall.O_NONBLOCK, 0); err == nil {
+				f.Close()
+			}
+		})
+	}
+	return fsys, release
+}
