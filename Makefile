@@ -90,8 +90,8 @@ test-e2e: e2e-setup wasm site dist-host
 fuzz:
 	$(GO) test ./core -run '^$$' -fuzz '^FuzzDecodeToken$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./core -run '^$$' -fuzz '^FuzzCheckBytes$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./core -run '^$$' -fuzz '^FuzzImportZip$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./core -run '^$$' -fuzz '^FuzzZipDirectory$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./core/zipfs -run '^$$' -fuzz '^FuzzImportZip$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./core/zipfs -run '^$$' -fuzz '^FuzzZipDirectory$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./core -run '^$$' -fuzz '^FuzzQuickAgrees$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./core -run '^$$' -fuzz '^FuzzProposeFix$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./core -run '^$$' -fuzz '^FuzzExportChecksAlike$$' -fuzztime $(FUZZTIME)

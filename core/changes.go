@@ -1,19 +1,17 @@
 package core
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"path"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/spf13/afero"
+
+	"github.com/mobisess/mobisess/core/zipfs"
 )
 
 // A folder opened in memory (a zip, the sample) keeps its edits in an overlay over what was opened. The console
@@ -38,8 +36,8 @@ type Edit struct {
 
 // EditKinds are the values of Edit.Kind.
 const (
-	EditFile   = "file"
-	EditFolder = "folder"
+	EditFile   = zipfs.EditFile
+	EditFolder = zipfs.EditFolder
 )
 
 // EditSet is what Workspace.Edits reports.
@@ -63,11 +61,11 @@ var errNotInMemory = &OpError{Kind: KindInput, Msg: "this folder's edits are wri
 // OpenEditable opens the folder at root of base, which is never written, with its edits kept in memory beside
 // it, as OpenZip does for a zip.
 func OpenEditable(ctx context.Context, base afero.Fs, root string, c *Checker, opts WorkspaceOptions) (*Workspace, error) {
-	return NewWorkspace(ctx, newOverlay(base), root, c, opts)
+	return NewWorkspace(ctx, zipfs.NewOverlay(base), root, c, opts)
 }
 
-func (w *Workspace) overlay() (*overlayFs, error) {
-	if o, ok := w.fs.(*overlayFs); ok {
+func (w *Workspace) overlay() (*zipfs.Overlay, error) {
+	if o, ok := w.fs.(*zipfs.Overlay); ok {
 		return o, nil
 	}
 	return nil, errNotInMemory
@@ -82,36 +80,36 @@ func (w *Workspace) Edits(since uint64) (*EditSet, error) {
 	if err != nil {
 		return nil, err
 	}
-	prints, seq, err := o.fingerprints()
+	prints, seq, err := o.Prints()
 	if err != nil {
 		return nil, err
 	}
 	set := &EditSet{Seq: seq, Complete: since == 0 || since > seq, Edits: []Edit{}}
-	set.Differ = countPaths(prints, func(p pathPrint) bool { return p.print != "" })
-	set.NotDownloaded = countPaths(prints, func(p pathPrint) bool { return p.print != p.downloaded })
-	told := make([]toldPath, 0, len(prints))
+	set.Differ = countPaths(prints, func(p zipfs.PathPrint) bool { return p.Print != "" })
+	set.NotDownloaded = countPaths(prints, func(p zipfs.PathPrint) bool { return p.Print != p.Downloaded })
+	told := make([]zipfs.Told, 0, len(prints))
 	for _, p := range prints {
-		if !set.Complete && p.exported <= since {
+		if !set.Complete && p.Exported <= since {
 			continue
 		}
-		rel, ok := relativeTo(w.root, p.path)
+		rel, ok := relativeTo(w.root, p.Path)
 		if !ok {
 			continue // the engine changes nothing outside the folder
 		}
-		c, err := o.editAt(p.path)
+		e, err := o.EditAt(p.Path)
 		if err != nil {
 			return nil, opError(rel, err)
 		}
-		c.Path, c.Downloaded = rel, p.downloaded
+		c := Edit{Path: rel, Removed: e.Removed, Kind: e.Kind, Data: e.Data, Modified: e.Modified, Downloaded: p.Downloaded}
 		kept := c.Removed || c.Kind != "" || c.Downloaded != ""
-		told = append(told, toldPath{p, kept})
+		told = append(told, zipfs.Told{PathPrint: p, Kept: kept})
 		// Nothing to keep at a path whose record the caller cannot hold (every record is replaced by a complete
 		// set, and this path was never told as kept): not told at all, as a save's temporary file.
-		if kept || !set.Complete && p.reported {
+		if kept || !set.Complete && p.Reported {
 			set.Edits = append(set.Edits, c)
 		}
 	}
-	o.journal.told(told)
+	o.Told(told)
 	return set, nil
 }
 
@@ -119,10 +117,10 @@ func (w *Workspace) Edits(since uint64) (*EditSet, error) {
 // differs from it as not downloaded. A change made while the zip was written leaves the marks as they were (the
 // zip may lack it).
 func (w *Workspace) DownloadMarked(out io.Writer) error {
-	o, _ := w.fs.(*overlayFs)
+	o, _ := w.fs.(*zipfs.Overlay)
 	var before uint64
 	if o != nil {
-		before = o.journal.current()
+		before = o.Seq()
 	}
 	if err := w.Download(out); err != nil {
 		return err
@@ -132,7 +130,7 @@ func (w *Workspace) DownloadMarked(out io.Writer) error {
 	}
 	w.mu.RLock()
 	defer w.mu.RUnlock()
-	return o.markDownloaded(before)
+	return o.MarkDownloaded(before)
 }
 
 // ApplyEdits re-applies edits, as Edits reported them, to a folder just opened in memory: its memory stays
@@ -145,7 +143,7 @@ func (w *Workspace) ApplyEdits(edits []Edit) error {
 	if err != nil {
 		return err
 	}
-	if o.written.Load() {
+	if o.Written() {
 		return &OpError{Kind: KindInput, Msg: "edits are re-applied only to a folder just opened"}
 	}
 	edits, err = validEdits(edits, w.checker.Limits().Zip)
@@ -153,7 +151,7 @@ func (w *Workspace) ApplyEdits(edits []Edit) error {
 		return err
 	}
 	w.loaded = nil
-	abs := func(rel string) string { return cleanName(fsPath(w.root, rel)) }
+	abs := func(rel string) string { return fsPath(w.root, rel) }
 	refused := func(rel string, err error) error {
 		return &OpError{Kind: KindInput, Path: rel, Msg: "a kept edit does not fit the source: " + unwrapPathError(err).Error()}
 	}
@@ -172,14 +170,14 @@ func (w *Workspace) ApplyEdits(edits []Edit) error {
 		case EditFolder:
 			err = o.MkdirAll(abs(c.Path), 0o755)
 		case EditFile:
-			err = o.restoreFile(abs(c.Path), c.Data, c.Modified)
+			err = o.RestoreFile(abs(c.Path), c.Data, c.Modified)
 		}
 		if err != nil {
 			return refused(c.Path, err)
 		}
 	}
 	for _, c := range edits {
-		o.journal.restoreMark(abs(c.Path), c.Downloaded)
+		o.RestoreMark(abs(c.Path), c.Downloaded)
 	}
 	return nil
 }
@@ -195,16 +193,16 @@ func (w *Workspace) WithoutEdits(ctx context.Context) (*Workspace, error) {
 	if err != nil {
 		return nil, err
 	}
-	return OpenEditable(ctx, o.base, root, checker, opts)
+	return OpenEditable(ctx, o.Base(), root, checker, opts)
 }
 
 // countPaths counts the paths that differ as differs says, as a person counts changes: a folder the edits made
 // is not counted apart from a file made in it.
-func countPaths(prints []pathPrint, differs func(pathPrint) bool) int {
+func countPaths(prints []zipfs.PathPrint, differs func(zipfs.PathPrint) bool) int {
 	counted := map[string]bool{}
 	for _, p := range prints {
 		if differs(p) {
-			counted[p.path] = true
+			counted[p.Path] = true
 		}
 	}
 	n := len(counted)
@@ -220,9 +218,9 @@ func countPaths(prints []pathPrint, differs func(pathPrint) bool) int {
 }
 
 // madeFolder says whether the difference at dir is only that the edits made the folder.
-func madeFolder(prints []pathPrint, dir string) bool {
-	i := sort.Search(len(prints), func(i int) bool { return prints[i].path >= dir })
-	return i < len(prints) && prints[i].path == dir && (prints[i].print == printFolder || prints[i].print == "" && prints[i].downloaded == printFolder)
+func madeFolder(prints []zipfs.PathPrint, dir string) bool {
+	i := sort.Search(len(prints), func(i int) bool { return prints[i].Path >= dir })
+	return i < len(prints) && prints[i].Path == dir && (prints[i].Print == zipfs.PrintFolder || prints[i].Print == "" && prints[i].Downloaded == zipfs.PrintFolder)
 }
 
 // maxMarkLength bounds Edit.Downloaded, which the engine itself writes short.
@@ -265,7 +263,7 @@ func validEdits(edits []Edit, limits ZipLimits) ([]Edit, error) {
 
 // relativeTo is p (absolute, clean) relative to root, and whether it is inside it.
 func relativeTo(root, p string) (string, bool) {
-	root = cleanName(root)
+	root = zipfs.CleanPath(root)
 	switch {
 	case p == root:
 		return "", true
@@ -275,230 +273,4 @@ func relativeTo(root, p string) (string, bool) {
 		return p[len(root)+1:], true
 	}
 	return "", false
-}
-
-// ---- the overlay's side
-
-// journal counts the changes made to an overlay and names the paths they were made at.
-type journal struct {
-	mu    sync.Mutex
-	count uint64
-	paths map[string]*journalEntry
-}
-
-type journalEntry struct {
-	changed  uint64 // the count when the path last changed
-	exported uint64 // the count when its change (or download mark) last changed: reported after it
-	print    string // how the path differs from the base, computed at printAt (0: not yet)
-	printAt  uint64
-	// downloaded is the print at the last download.
-	downloaded string
-	// reported: the last EditSet that named the path told something to keep there, so its caller may hold a
-	// record of it.
-	reported bool
-}
-
-func (j *journal) entry(p string) *journalEntry {
-	e := j.paths[p]
-	if e == nil {
-		e = &journalEntry{}
-		j.paths[p] = e
-	}
-	return e
-}
-
-// touch records a change asked for at p.
-func (j *journal) touch(p string) {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	j.count++
-	e := j.entry(p)
-	e.changed, e.exported = j.count, j.count
-}
-
-func (j *journal) current() uint64 {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	return j.count
-}
-
-// restoreMark sets p's download mark, as kept with its change.
-func (j *journal) restoreMark(p, downloaded string) {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	j.count++
-	e := j.entry(p)
-	e.downloaded, e.changed, e.exported = downloaded, j.count, j.count
-}
-
-// toldPath is a path an EditSet named (or left out as having nothing to keep): kept, whether it told something
-// to keep there.
-type toldPath struct {
-	pathPrint
-	kept bool
-}
-
-// told records what an EditSet told of each path, and forgets the paths left with nothing to keep and no
-// difference to count, unless they changed meanwhile: a save's temporary file is forgotten at once.
-func (j *journal) told(paths []toldPath) {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	for _, t := range paths {
-		e := j.paths[t.path]
-		if e == nil || e.exported != t.exported {
-			continue
-		}
-		if e.reported = t.kept; !t.kept && t.print == "" {
-			delete(j.paths, t.path)
-		}
-	}
-}
-
-// pathPrint is one journal path with how it differs from the base now.
-type pathPrint struct {
-	path       string
-	reported   bool
-	changed    uint64 // the entry's changed when print was computed
-	print      string
-	differs    bool
-	downloaded string
-	exported   uint64
-}
-
-// fingerprints says, for every path of the journal in path order, how it differs from the base, computing only
-// those changed since last asked; and the journal's count.
-func (o *overlayFs) fingerprints() ([]pathPrint, uint64, error) {
-	j := &o.journal
-	j.mu.Lock()
-	count := j.count
-	out := make([]pathPrint, 0, len(j.paths))
-	var stale []int
-	for p, e := range j.paths {
-		if e.printAt != e.changed {
-			stale = append(stale, len(out))
-		}
-		out = append(out, pathPrint{path: p, changed: e.changed, print: e.print, downloaded: e.downloaded, exported: e.exported, reported: e.reported})
-	}
-	j.mu.Unlock()
-	for _, i := range stale {
-		print, err := o.difference(out[i].path)
-		if err != nil {
-			return nil, 0, err
-		}
-		out[i].print = print
-	}
-	j.mu.Lock()
-	for _, i := range stale {
-		if e := j.paths[out[i].path]; e.changed == out[i].changed { // not changed again meanwhile
-			e.print, e.printAt = out[i].print, e.changed
-		}
-	}
-	j.mu.Unlock()
-	for i := range out {
-		out[i].differs = out[i].print != ""
-	}
-	sort.Slice(out, func(a, b int) bool { return out[a].path < out[b].path })
-	return out, count, nil
-}
-
-// markDownloaded records the prints of now as downloaded, unless the journal changed since before.
-func (o *overlayFs) markDownloaded(before uint64) error {
-	prints, count, err := o.fingerprints()
-	if err != nil {
-		return err
-	}
-	j := &o.journal
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	if count != before || j.count != before {
-		return nil
-	}
-	for _, p := range prints {
-		if e := j.paths[p.path]; e.downloaded != p.print {
-			j.count++
-			e.downloaded, e.exported = p.print, j.count
-		}
-	}
-	return nil
-}
-
-// printFolder is the print of a folder the edits made.
-const printFolder = "folder"
-
-// difference says how p differs from the base, as a short print that changes with it: "" when it does not.
-// A folder of the base that was removed counts as a difference whatever was made again in its place, since what
-// it held is gone.
-func (o *overlayFs) difference(p string) (string, error) {
-	baseInfo, err := o.base.Stat(p)
-	inBase := err == nil
-	o.mu.RLock()
-	removed := o.deleted[p]
-	o.mu.RUnlock()
-	if removed && inBase && baseInfo.IsDir() {
-		return "removed folder", nil
-	}
-	topInfo, inTop := o.inTop(p)
-	switch {
-	case inTop && !topInfo.IsDir():
-		data, err := afero.ReadFile(o.top, p)
-		if err != nil {
-			return "", err
-		}
-		if inBase && !baseInfo.IsDir() && baseInfo.Size() == int64(len(data)) {
-			if same, err := afero.ReadFile(o.base, p); err == nil && bytes.Equal(same, data) {
-				return "", nil
-			}
-		}
-		return "file " + ETag(data), nil
-	case inTop:
-		if inBase && baseInfo.IsDir() && !o.hidden(p) {
-			return "", nil
-		}
-		return printFolder, nil
-	case inBase && !o.hidden(p):
-		return "", nil
-	case inBase:
-		return "removed", nil
-	}
-	return "", nil
-}
-
-// editAt is what the edits hold at p (its Path and Downloaded left to the caller).
-func (o *overlayFs) editAt(p string) (Edit, error) {
-	var c Edit
-	o.mu.RLock()
-	c.Removed = o.deleted[p]
-	o.mu.RUnlock()
-	info, inTop := o.inTop(p)
-	switch {
-	case inTop && !info.IsDir():
-		data, err := afero.ReadFile(o.top, p)
-		if err != nil {
-			return c, err
-		}
-		c.Kind, c.Data, c.Modified = EditFile, data, info.ModTime().UTC()
-	case inTop:
-		if baseInfo, err := o.base.Stat(p); err != nil || !baseInfo.IsDir() || o.hidden(p) {
-			c.Kind = EditFolder
-		}
-	}
-	return c, nil
-}
-
-// restoreFile writes a file of a kept change, in the folder that holds it, made when the edits removed it.
-func (o *overlayFs) restoreFile(p string, data []byte, modified time.Time) error {
-	dir, _ := path.Split(p)
-	if err := o.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	if info, err := o.Stat(p); err == nil && info.IsDir() {
-		return &fs.PathError{Op: "write", Path: p, Err: errors.New("is a folder")}
-	}
-	if err := afero.WriteFile(o, p, data, 0o644); err != nil {
-		return err
-	}
-	if !modified.IsZero() {
-		return o.Chtimes(p, modified, modified)
-	}
-	return nil
 }

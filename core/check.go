@@ -14,6 +14,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/spf13/afero"
+
+	"github.com/mobisess/mobisess/core/zipfs"
 )
 
 // Limits bound what the engine reads, so that a hostile folder or zip cannot exhaust memory. They live in the
@@ -114,7 +116,7 @@ type FileResult struct {
 	Session *Session // set when the file passes every check
 	Data    []byte   // the file's bytes without BOM, when it passes: what memory keeps to compare with later
 	Err     *Error   // set when a check fails
-	broken  error    // the zip entry cannot be read as its archive declares it (a *ZipError): no verdict
+	broken  error    // the zip entry cannot be read as its archive declares it (a *zipfs.Error): no verdict
 }
 
 // Progress is told from time to time during long work how many files are done, of how many.
@@ -286,7 +288,7 @@ func (c *Checker) checkFile(fsys afero.Fs, root string, f SessionFile, hash bool
 	r := FileResult{File: f}
 	data, err := readSessionFile(fsys, root, f, c.Limits().MaxFileSize)
 	if err != nil {
-		var ze *ZipError
+		var ze *zipfs.Error
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 			r.Gone = true
@@ -294,9 +296,9 @@ func (c *Checker) checkFile(fsys afero.Fs, root string, f SessionFile, hash bool
 			r.broken = err // the archive itself is at fault, not the session file: the whole zip is refused
 		default:
 			r.Err = c.newError(CodeMalformed, f.Path)
-			var tl *tooLargeError
+			var tl *zipfs.TooLargeError
 			if errors.As(err, &tl) {
-				r.Err.Cause = c.Lang().Sprintf(msgTooLarge, formatSize(tl.size), formatSize(tl.limit))
+				r.Err.Cause = c.Lang().Sprintf(msgTooLarge, zipfs.FormatSize(tl.Size), zipfs.FormatSize(tl.Limit))
 			} else {
 				r.Err.Cause = c.Lang().Sprintf(msgUnreadable, unwrapPathError(err))
 			}

@@ -3,6 +3,7 @@ package core
 import (
 	"errors"
 	"fmt"
+	"github.com/mobisess/mobisess/core/zipfs"
 )
 
 // Component is the 4D component name of every error the engine raises, as in 4D's error stack.
@@ -104,7 +105,7 @@ func (e *OpError) Error() string {
 // KindOf says which kind an operation's error is.
 func KindOf(err error) Kind {
 	var op *OpError
-	var ze *ZipError
+	var ze *zipfs.Error
 	var wr *WrongRootError
 	var fe *ForeignError
 	switch {

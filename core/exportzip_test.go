@@ -1,14 +1,18 @@
 package core
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
 	"github.com/spf13/afero"
+
+	"github.com/mobisess/mobisess/core/zipfs"
 )
 
 // A folder whose zip mobisess would refuse to open is refused by the export, naming the entry, and nothing is
@@ -109,7 +113,7 @@ func FuzzExportChecksAlike(f *testing.F) {
 			}
 			return
 		}
-		back, dir, err := ZipView(bytes.NewReader(out.Bytes()), int64(out.Len()), limits)
+		back, dir, err := zipfs.View(bytes.NewReader(out.Bytes()), int64(out.Len()), limits, "")
 		if err != nil {
 			t.Fatalf("the export does not open again: %v", err)
 		}
@@ -117,4 +121,42 @@ func FuzzExportChecksAlike(f *testing.F) {
 			t.Errorf("the zip checks as\n%s\nthe folder as\n%s", got, want)
 		}
 	})
+}
+
+// Exporting then importing gives the same folder; the export's top folder is MobileApps/, entries in order.
+func TestExportImport(t *testing.T) {
+	files := map[string]string{
+		"key.mobileapp":                       "k",
+		exampleApp + "/" + exampleID:          example,
+		exampleApp + "/manifest.json":         "{}",
+		"com.sample.myappname/3C81A8D7AFE6":   "\xEF\xBB\xBF{\r\n}\r\n",
+		"com.sample.myappname/sub/":           "",
+		"com.empty/":                          "",
+		"com.sample.myappname/.hidden":        "h",
+		"com.sample.myappname/binary\x7f\x01": "\x00\x01\x02",
+	}
+	fsys := memTree(t, files)
+	var buf bytes.Buffer
+	if err := ExportZip(fsys, root, &buf); err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, f := range zr.File {
+		if !strings.HasPrefix(f.Name, "MobileApps/") {
+			t.Errorf("entry %q is not under MobileApps/", f.Name)
+		}
+		names = append(names, f.Name)
+	}
+	assertSorted(t, "entries", len(names), func(i int) string { return names[i] })
+	back, err := importZip(t, buf.Bytes(), DefaultZipLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := tree(t, back, root), tree(t, fsys, root); !reflect.DeepEqual(got, want) {
+		t.Errorf("re-imported\n%q\nwant\n%q", got, want)
+	}
 }

@@ -13,6 +13,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/spf13/afero"
+
+	"github.com/mobisess/mobisess/core/zipfs"
 )
 
 // The quick fixes. For each error that the engine can repair without guessing, it proposes the repair as data
@@ -108,7 +110,7 @@ func (c *Checker) ProposeFix(e *Error, data []byte) *Fix {
 		return none(msgUnreadable, err)
 	}
 	if limit := c.Limits().MaxFileSize; int64(len(data)) > limit {
-		return none(msgUnreadable, lang.Sprintf(msgTooLarge, formatSize(int64(len(data))), formatSize(limit)))
+		return none(msgUnreadable, lang.Sprintf(msgTooLarge, zipfs.FormatSize(int64(len(data))), zipfs.FormatSize(limit)))
 	}
 	f := SessionFile{Path: e.Path, App: app, Name: name}
 	if _, _, found := c.CheckBytes(f, data); found == nil || found.Code != e.Code {

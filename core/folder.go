@@ -6,14 +6,13 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"syscall"
 
 	"github.com/spf13/afero"
+
+	"github.com/mobisess/mobisess/core/internal/parallel"
 )
 
 // SkipKind says why an entry of the folder is not a session file.
@@ -120,7 +119,7 @@ func List(fsys afero.Fs, root string, lang Lang) (*Listing, error) {
 			folders = append(folders, i)
 		}
 	}
-	onEveryCore(len(folders), func(k int) {
+	parallel.Each(len(folders), func(k int) {
 		i := folders[k]
 		apps[i] = listApp(fsys, root, entries[i].Name(), lang)
 	})
@@ -148,21 +147,6 @@ type appListing struct {
 	unreadable bool
 	files      []SessionFile
 	skipped    []Skipped
-}
-
-// onEveryCore calls do(0) to do(n-1) on as many goroutines as there are cores, each taking the next index, and
-// returns when all are done.
-func onEveryCore(n int, do func(i int)) {
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), n) {
-		wg.Go(func() {
-			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
-				do(i)
-			}
-		})
-	}
-	wg.Wait()
 }
 
 func skipEntry(lang Lang, path string, kind SkipKind) Skipped {

@@ -1,25 +1,22 @@
 package core
 
 import (
-	"bytes"
 	"encoding/base64"
-	"fmt"
 	"io/fs"
 	"os"
 	"path"
-	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/mobisess/mobisess/core/internal/coretest"
 )
 
-// fuzzSeeds are the seed corpora of the three fuzz tests, kept in testdata/fuzz/<Name>/ where plain `go test`
-// runs them: the sample's files and the hostile cases of the other tests.
-func fuzzSeeds(t *testing.T) map[string][][]any {
-	seeds := map[string][][]any{}
-	add := func(fuzz, name string, args ...any) {
-		seeds[fuzz+"/"+name] = append(seeds[fuzz+"/"+name], args)
-	}
+// fuzzSeeds are the seed corpora of the engine's fuzz tests of a session file and a token, kept in
+// testdata/fuzz/<Name>/ where plain `go test` runs them: the sample's files and the hostile cases of the other
+// tests. (The zip's are in zipfs.)
+func fuzzSeeds(t *testing.T) coretest.Seeds {
+	seeds := coretest.Seeds{}
+	add := func(fuzz, name string, args ...any) { seeds.Add(t, fuzz, name, args...) }
 
 	sampleFS := os.DirFS("sample/MobileApps")
 	err := fs.WalkDir(sampleFS, ".", func(p string, d fs.DirEntry, err error) error {
@@ -86,76 +83,10 @@ func fuzzSeeds(t *testing.T) map[string][][]any {
 		add("FuzzDecodeToken", name, args...)
 	}
 
-	for _, z := range hostileZips(t) {
-		add("FuzzImportZip", "hostile-"+z.name, z.data)
-	}
-	for _, z := range moreHostileZips(t) {
-		add("FuzzImportZip", "hostile-"+z.name, z.data)
-	}
-	mem, dir, err := CopyFS(os.DirFS("sample"), "MobileApps")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for p := range tree(t, mem, dir) {
-		if err := mem.Chtimes(dir+"/"+strings.TrimSuffix(p, "/"), fixedTime, fixedTime); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := mem.Chtimes(dir, fixedTime, fixedTime); err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	if err := ExportZip(mem, dir, &buf); err != nil {
-		t.Fatal(err)
-	}
-	add("FuzzImportZip", "sample-export", buf.Bytes())
-	const id = "7023d9205074199d1c16fc00d24354e778137675"
-	add("FuzzImportZip", "no-directory-entries", makeZip(t, zipEntry{Name: "com.a/" + id, Data: session("", "com.a", id, "accepted")}, zipEntry{Name: "key.mobileapp", Data: "k"}))
-	add("FuzzImportZip", "stored", makeZip(t, storedEntry("MobileApps/com.a/"+id, session("", "com.a", id, "accepted")), zipEntry{Name: "MobileApps/key.mobileapp", Data: "k"}))
-	add("FuzzImportZip", "macos-junk", makeZip(t, zipEntry{Name: "MobileApps/com.a/" + id, Data: "{}"}, zipEntry{Name: "__MACOSX/MobileApps/com.a/._" + id, Data: "fork"}))
 	return seeds
-}
-
-var unsafeName = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
-
-// corpusFile is the text of a seed file, as `go test -fuzz` writes one.
-func corpusFile(args []any) []byte {
-	var b bytes.Buffer
-	b.WriteString("go test fuzz v1\n")
-	for _, a := range args {
-		switch a := a.(type) {
-		case string:
-			fmt.Fprintf(&b, "string(%q)\n", a)
-		case []byte:
-			fmt.Fprintf(&b, "[]byte(%q)\n", a)
-		default:
-			panic(fmt.Sprintf("a seed of type %T", a))
-		}
-	}
-	return b.Bytes()
 }
 
 // TestFuzzSeedCorpora keeps the seed corpora in step with the sample and the hostile cases; -update rewrites them.
 func TestFuzzSeedCorpora(t *testing.T) {
-	for key, argsList := range fuzzSeeds(t) {
-		fuzz, name, _ := strings.Cut(key, "/")
-		file := filepath.Join("testdata", "fuzz", fuzz, unsafeName.ReplaceAllString(name, "_"))
-		if len(argsList) != 1 {
-			t.Fatalf("%s: %d seeds of one name", file, len(argsList))
-		}
-		want := corpusFile(argsList[0])
-		if *update {
-			if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(file, want, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		got, err := os.ReadFile(file)
-		if err != nil || !bytes.Equal(got, want) {
-			t.Errorf("%s is missing or stale (go test ./core -run TestFuzzSeedCorpora -update): %v", file, err)
-		}
-	}
+	fuzzSeeds(t).Keep(t, *update, "go test ./core -run TestFuzzSeedCorpora")
 }

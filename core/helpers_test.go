@@ -1,7 +1,6 @@
 package core
 
 import (
-	"archive/zip"
 	"bytes"
 	"errors"
 	"flag"
@@ -9,14 +8,15 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/rogpeppe/go-internal/txtar"
 	"github.com/spf13/afero"
+
+	"github.com/mobisess/mobisess/core/internal/coretest"
+	"github.com/mobisess/mobisess/core/zipfs"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files and seed corpora under testdata")
@@ -70,32 +70,10 @@ func session(team, app, id, status string) string {
 // memTree builds an in-memory MobileApps folder under root. A name ending in "/" is an empty folder.
 func memTree(t testing.TB, files map[string]string) afero.Fs {
 	t.Helper()
-	fsys := afero.NewMemMapFs()
-	if err := fsys.MkdirAll(root, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	for name, content := range files {
-		writeTree(t, fsys, root, name, []byte(content))
-	}
-	return fsys
+	return coretest.MemTree(t, root, files)
 }
 
-func writeTree(t testing.TB, fsys afero.Fs, dir, name string, data []byte) {
-	t.Helper()
-	p := path.Join(dir, name)
-	if strings.HasSuffix(name, "/") {
-		if err := fsys.MkdirAll(p, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	if err := fsys.MkdirAll(path.Dir(p), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := afero.WriteFile(fsys, p, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
+var writeTree = coretest.WriteTree
 
 // txtarTree builds the tree of the archive's files under prefix (such as "MobileApps/") at root. When no file
 // has the prefix, the root does not exist. A name ending in "/" is an empty folder.
@@ -119,33 +97,7 @@ func txtarTree(t testing.TB, a *txtar.Archive, prefix string) afero.Fs {
 }
 
 // tree lists every file under dir of fsys with its content, paths relative to dir with '/'; folders end in '/'.
-func tree(t testing.TB, fsys afero.Fs, dir string) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	err := afero.Walk(fsys, dir, func(p string, info fs.FileInfo, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		rel = filepath.ToSlash(rel)
-		switch {
-		case rel == ".":
-		case info.IsDir():
-			out[rel+"/"] = ""
-		default:
-			data, err := afero.ReadFile(fsys, p)
-			if err != nil {
-				return err
-			}
-			out[rel] = string(data)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
+var tree = coretest.Tree
 
 // golden compares got with the file at name, or rewrites the file with -update.
 func golden(t testing.TB, name string, got []byte) {
@@ -186,63 +138,30 @@ func firstDiff(want, got string) string {
 	return "(same lines, different bytes)"
 }
 
-// zipEntry is one entry of a zip built by a test; Raw entries are written as given, sizes included.
-type zipEntry struct {
-	Name   string
-	Data   string
-	Mode   fs.FileMode // 0 for a regular file
-	Flags  uint16
-	Header *zip.FileHeader // when set, written with CreateRaw: Data is the already compressed data
-}
+// Zips built by a test, entry by entry (coretest).
+type zipEntry = coretest.ZipEntry
 
-// fixedTime keeps test zips byte-stable.
-var fixedTime = time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)
+var makeZip = coretest.MakeZip
 
-func makeZip(t testing.TB, entries ...zipEntry) []byte {
+// importZip reads a zip as the engine does (zipfs.View) and then every one of its files, as a check and a
+// download would: the file system, or the first error met.
+func importZip(t testing.TB, data []byte, limits ZipLimits) (afero.Fs, error) {
 	t.Helper()
-	var b bytes.Buffer
-	zw := zip.NewWriter(&b)
-	for _, e := range entries {
-		if e.Header != nil {
-			w, err := zw.CreateRaw(e.Header)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := w.Write([]byte(e.Data)); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		h := &zip.FileHeader{Name: e.Name, Method: zip.Deflate, Modified: fixedTime, Flags: e.Flags}
-		if strings.HasSuffix(e.Name, "/") {
-			h.Method = zip.Store
-		}
-		if e.Mode != 0 {
-			h.SetMode(e.Mode)
-		}
-		w, err := zw.CreateHeader(h)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := w.Write([]byte(e.Data)); err != nil {
-			t.Fatal(err)
-		}
+	fsys, dir, err := zipfs.View(bytes.NewReader(data), int64(len(data)), limits, "")
+	if err != nil {
+		return nil, err
 	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
+	if dir != ZipRoot {
+		t.Fatalf("View's root is %q, want %q", dir, ZipRoot)
 	}
-	return b.Bytes()
+	if err := coretest.ReadAll(fsys); err != nil {
+		return nil, err
+	}
+	return fsys, nil
 }
 
 // sortedKeys returns m's keys in order.
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
+func sortedKeys[V any](m map[string]V) []string { return coretest.SortedKeys(m) }
 
 // faultyFs wraps an Fs to make chosen operations fail, as a real disk does now and then.
 type faultyFs struct {

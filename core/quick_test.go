@@ -7,10 +7,11 @@ import (
 	"io/fs"
 	"os"
 	"path"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/mobisess/mobisess/core/internal/coretest"
 )
 
 // quickAgrees is the rule that keeps the quick path honest: what it accepts, the four checks accept, with the
@@ -255,7 +256,7 @@ func quickSeeds(t *testing.T) map[string][]any {
 // the fuzzer found are kept beside them.
 func TestQuickSeedCorpus(t *testing.T) {
 	for name, args := range quickSeeds(t) {
-		golden(t, filepath.Join("testdata", "fuzz", "FuzzQuickAgrees", unsafeName.ReplaceAllString(name, "_")), corpusFile(args))
+		golden(t, coretest.SeedFile("FuzzQuickAgrees", name), coretest.CorpusFile(args))
 	}
 }
 

@@ -2,12 +2,13 @@ package core
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"io/fs"
 	"os"
 
 	"github.com/spf13/afero"
+
+	"github.com/mobisess/mobisess/core/zipfs"
 )
 
 // Reading a file of the folder within the size limit, without ever waiting on something that is not a regular
@@ -35,31 +36,21 @@ func readFile(fsys afero.Fs, name string, limit int64) ([]byte, error) {
 	return readOpenedAs(f, info, name, limit)
 }
 
-// readSessionFile reads the listed session file f of the folder at root. A zip read in place and not edited is
-// asked for its entry by app folder and name: no path is built, cleaned and looked up again, per file of a
-// 100k-session check.
+// readSessionFile reads the listed session file f of the folder at root. A file system that reads its sessions
+// by app folder and name (zipfs.SessionReader: a zip read in place and not edited) is asked so: no path is
+// built, cleaned and looked up again, per file of a 100k-session check.
 func readSessionFile(fsys afero.Fs, root string, f SessionFile, limit int64) ([]byte, error) {
-	if v := unwrittenZip(fsys); v != nil && root == ZipRoot {
-		if data, ok, err := v.readSession(f, limit); ok {
+	if r, ok := fsys.(zipfs.SessionReader); ok && root == zipfs.Root {
+		if data, ok, err := r.ReadSession(f.App, f.Name, limit); ok {
 			return data, err
 		}
 	}
 	return readListedFile(fsys, fsPath(root, f.Path), limit)
 }
 
-// readListedFile reads a file that the listing has just seen as regular, sparing readFile's lstat: on a real
-// disk it opens without blocking and without following a link, so that an entry replaced since by a pipe or a
-// link is refused rather than waited on. In memory the file is opened directly: those filesystems hold no pipes
-// to wait on, and readOpened's stat refuses what is not a regular file.
+// readListedFile reads a file that the listing has just seen as regular, sparing readFile's lstat: openRegular
+// cannot wait on what replaced it since (a pipe, a link), and refuses it.
 func readListedFile(fsys afero.Fs, name string, limit int64) ([]byte, error) {
-	switch fsys.(type) {
-	case *afero.MemMapFs, *zipView, *overlayFs:
-		f, err := fsys.Open(name)
-		if err != nil {
-			return nil, err
-		}
-		return readOpened(f, name, limit)
-	}
 	f, info, err := openRegular(fsys, name)
 	if err != nil {
 		return nil, err
@@ -78,16 +69,20 @@ func OpenRegular(fsys afero.Fs, name string) (afero.File, error) {
 // disk the open itself cannot wait: a file replaced by a named pipe after it was looked at (listed, or lstat'ed
 // by the caller) is opened without blocking and without following a link (openListedFlags), then refused from
 // what the open file says it is. Opening a pipe the usual way waits for a writer, forever, and whatever the
-// caller holds meanwhile is held forever too. Other filesystems (in memory, a zip) hold no pipes: what is not
-// regular is refused from its lstat, unopened.
+// caller holds meanwhile is held forever too. A file system whose files are all in memory (zipfs.InMemory)
+// opens at once, and the open file says what it is. Others (afero's MemMapFs, or one over the disk that does
+// not pass the flags on) are asked first: what is not regular is refused from its lstat, unopened.
 func openRegular(fsys afero.Fs, name string) (afero.File, fs.FileInfo, error) {
 	var f afero.File
 	var err error
-	if onDisk(fsys) {
+	switch {
+	case onDisk(fsys):
 		if f, err = fsys.OpenFile(name, openListedFlags, 0); errors.Is(err, errLinkRefused) {
 			err = &fs.PathError{Op: "open", Path: name, Err: errNotRegular} // a link, swapped in since it was looked at
 		}
-	} else {
+	case zipfs.IsInMemory(fsys):
+		f, err = fsys.Open(name)
+	default:
 		if info, lerr := lstat(fsys, name); lerr != nil {
 			return nil, nil, lerr
 		} else if !info.Mode().IsRegular() {
@@ -106,8 +101,9 @@ func openRegular(fsys afero.Fs, name string) (afero.File, fs.FileInfo, error) {
 	return f, st, nil
 }
 
-// onDisk says whether fsys opens the system's files (afero's OsFs, or a filesystem that wraps it and passes
-// OpenFile's flags on), where a name may be a named pipe.
+// onDisk says whether fsys opens the system's files (afero's OsFs, or a file system that wraps it and passes
+// OpenFile's flags on), where a name may be a named pipe. It asks the name, as no interface can say it: afero's
+// OsFs implements none of its own, and every other file system would have to deny it.
 func onDisk(fsys afero.Fs) bool { return fsys.Name() == (afero.OsFs{}).Name() }
 
 // OpenDir opens a folder to list it without waiting on a named pipe that replaced it since it was looked at.
@@ -123,18 +119,8 @@ func OpenDir(fsys afero.Fs, name string, follow bool) (afero.File, error) {
 	return fsys.OpenFile(name, flags, 0)
 }
 
-// wholeFile is a file that hands its bytes over at once, in a buffer of their own (a zip entry, inflated).
-type wholeFile interface{ contents() ([]byte, error) }
-
-func readOpened(f afero.File, name string, limit int64) ([]byte, error) {
-	st, err := f.Stat()
-	if err != nil {
-		st = nil // read it to its end, whatever its size
-	}
-	return readOpenedAs(f, st, name, limit)
-}
-
-// readOpenedAs is readOpened of a file whose stat is st (nil: unknown).
+// readOpenedAs reads the open file f, whose stat is st (nil: unknown: read to its end), within limit, and
+// closes it.
 func readOpenedAs(f afero.File, st fs.FileInfo, name string, limit int64) ([]byte, error) {
 	defer f.Close()
 	size := int64(512)
@@ -143,11 +129,11 @@ func readOpenedAs(f afero.File, st fs.FileInfo, name string, limit int64) ([]byt
 			return nil, &fs.PathError{Op: "read", Path: name, Err: errNotRegular}
 		}
 		if st.Size() > limit {
-			return nil, &tooLargeError{size: st.Size(), limit: limit}
+			return nil, &zipfs.TooLargeError{Size: st.Size(), Limit: limit}
 		}
 		size = st.Size() + 1 // +1 so that the end of the file is seen without growing the buffer
-		if w, ok := f.(wholeFile); ok {
-			return w.contents() // of the size Stat gave: a zip entry that inflates to more is refused
+		if w, ok := f.(zipfs.WholeFile); ok {
+			return w.Contents() // of the size Stat gave: a zip entry that inflates to more is refused
 		}
 	}
 	buf := make([]byte, 0, size)
@@ -159,7 +145,7 @@ func readOpenedAs(f afero.File, st fs.FileInfo, name string, limit int64) ([]byt
 		n, err := f.Read(buf[len(buf):cap(buf)])
 		buf = buf[:len(buf)+n]
 		if int64(len(buf)) > limit {
-			return nil, &tooLargeError{size: int64(len(buf)), limit: limit}
+			return nil, &zipfs.TooLargeError{Size: int64(len(buf)), Limit: limit}
 		}
 		if err == io.EOF {
 			return buf, nil
@@ -175,24 +161,6 @@ func readOpenedAs(f afero.File, st fs.FileInfo, name string, limit int64) ([]byt
 	}
 }
 
-type tooLargeError struct{ size, limit int64 }
-
-func (e *tooLargeError) Error() string {
-	return fmt.Sprintf("%s, over the %s limit", formatSize(e.size), formatSize(e.limit))
-}
-
-func formatSize(n int64) string {
-	switch {
-	case n >= 1<<30:
-		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d B", n)
-}
-
 // unwrapPathError drops the path from an fs error: the report names the file already.
 func unwrapPathError(err error) error {
 	var pe *fs.PathError
@@ -204,4 +172,13 @@ func unwrapPathError(err error) error {
 		return le.Err
 	}
 	return err
+}
+
+// lstat is the file system's lstat where it has one (a link is not followed), else its stat.
+func lstat(fsys afero.Fs, name string) (fs.FileInfo, error) {
+	if l, ok := fsys.(afero.Lstater); ok {
+		info, _, err := l.LstatIfPossible(name)
+		return info, err
+	}
+	return fsys.Stat(name)
 }

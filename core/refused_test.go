@@ -17,6 +17,8 @@ import (
 	"testing/quick"
 
 	"github.com/spf13/afero"
+
+	"github.com/mobisess/mobisess/core/zipfs"
 )
 
 // refusalTree is the folder each random write starts from.
@@ -102,11 +104,11 @@ func TestRefusedWriteChangesNothing(t *testing.T) {
 			for _, name := range sortedKeys(refusalTree) {
 				entries = append(entries, zipEntry{Name: "MobileApps/" + name, Data: refusalTree[name]})
 			}
-			view, r, err := ZipView(memArchive(makeZip(t, entries...)), int64(len(makeZip(t, entries...))), DefaultZipLimits)
+			fsys, err := zipfs.Open(makeZip(t, entries...), "", DefaultZipLimits)
 			if err != nil {
 				t.Fatal(err)
 			}
-			return newOverlay(view), r
+			return fsys, zipfs.Root
 		}},
 		{"disk", func(t *testing.T) (afero.Fs, string) {
 			dir := filepath.Join(t.TempDir(), "MobileApps")

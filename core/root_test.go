@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/spf13/afero"
+
+	"github.com/mobisess/mobisess/core/zipfs"
 )
 
 // A root that holds no session file in any app folder, and holds session files itself or a folder named
@@ -67,13 +69,13 @@ func TestCheckRoot(t *testing.T) {
 	}
 }
 
-// Inside a zip: the folder meant is named inside the zip, the zip opened there (ZipViewAt, OpenPath with
+// Inside a zip: the folder meant is named inside the zip, the zip opened there (zipfs.View, OpenPath with
 // "x.zip/inner") holds the sessions, and above the zip's root there is nothing to name.
 func TestWrongRootInZip(t *testing.T) {
 	const id = "7023d9205074199d1c16fc00d24354e778137675"
 	valid := session("", "com.a", id, "accepted")
 	dataZip := makeZip(t, zipEntry{Name: "Data/MobileApps/com.a/" + id, Data: valid}, zipEntry{Name: "Data/data.4DD", Data: "x"})
-	view, dir, err := ZipView(bytes.NewReader(dataZip), int64(len(dataZip)), DefaultZipLimits)
+	view, dir, err := zipfs.View(bytes.NewReader(dataZip), int64(len(dataZip)), DefaultZipLimits, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +87,7 @@ func TestWrongRootInZip(t *testing.T) {
 	if inner, ok := wr.MeantInZip(); !ok || inner != "Data/MobileApps" {
 		t.Fatalf("inside the zip: %q %v", inner, ok)
 	}
-	inner, dir, err := ZipViewAt(bytes.NewReader(dataZip), int64(len(dataZip)), DefaultZipLimits, "Data/MobileApps")
+	inner, dir, err := zipfs.View(bytes.NewReader(dataZip), int64(len(dataZip)), DefaultZipLimits, "Data/MobileApps")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +98,7 @@ func TestWrongRootInZip(t *testing.T) {
 		t.Errorf("the folder meant: %v", err)
 	}
 	// An app folder inside the zip: the folder above it is inside the zip too.
-	app, dir, err := ZipViewAt(bytes.NewReader(dataZip), int64(len(dataZip)), DefaultZipLimits, "Data/MobileApps/com.a/")
+	app, dir, err := zipfs.View(bytes.NewReader(dataZip), int64(len(dataZip)), DefaultZipLimits, "Data/MobileApps/com.a/")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,13 +107,13 @@ func TestWrongRootInZip(t *testing.T) {
 		t.Fatalf("an app folder inside the zip: %v", err)
 	}
 	for _, bad := range []string{"Data/Missing", "../x", "Data/../Data", "/Data", "Data/data.4DD"} {
-		if _, _, err := ZipViewAt(bytes.NewReader(dataZip), int64(len(dataZip)), DefaultZipLimits, bad); KindOf(err) != KindInput {
+		if _, _, err := zipfs.View(bytes.NewReader(dataZip), int64(len(dataZip)), DefaultZipLimits, bad); KindOf(err) != KindInput {
 			t.Errorf("%q: %v", bad, err)
 		}
 	}
 	// A zip of an app folder's files: nothing above its root to open.
 	appZip := makeZip(t, zipEntry{Name: id, Data: valid})
-	view, dir, err = ZipView(bytes.NewReader(appZip), int64(len(appZip)), DefaultZipLimits)
+	view, dir, err = zipfs.View(bytes.NewReader(appZip), int64(len(appZip)), DefaultZipLimits, "")
 	if err != nil {
 		t.Fatal(err)
 	}

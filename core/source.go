@@ -4,22 +4,20 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
-	"os"
 	"path"
 	"path/filepath"
-	"runtime"
-	"runtime/debug"
 	"strings"
 
 	"github.com/spf13/afero"
+
+	"github.com/mobisess/mobisess/core/zipfs"
 )
 
 // OpenPath opens what a user names on a command line: a MobileApps folder, used in place, or a .zip of one, read
-// in place (ZipView) with its edits kept in memory, or a folder inside a zip ("export.zip/Data/MobileApps",
-// ZipViewAt). It returns the filesystem and the root of the sessions in it. A zip's file stays open, or mapped
-// where the system can, while the filesystem is in use.
+// in place with its edits kept in memory (zipfs.OpenFile), or a folder inside a zip
+// ("export.zip/Data/MobileApps"). It returns the file system and the root of the sessions in it. A zip's file
+// stays open, or mapped where the system can, while the file system is in use.
 func OpenPath(fsys afero.Fs, path string, limits ZipLimits) (afero.Fs, string, error) {
 	inner := ""
 	info, err := fsys.Stat(path)
@@ -42,41 +40,18 @@ func OpenPath(fsys afero.Fs, path string, limits ZipLimits) (afero.Fs, string, e
 		return nil, "", &OpError{Kind: KindInput, Path: path, Msg: "not a folder or a .zip file"}
 	}
 	if info.Size() > limits.MaxTotalSize {
-		return nil, "", &OpError{Kind: KindInput, Path: path, Msg: fmt.Sprintf("the zip is %s, over the %s limit", formatSize(info.Size()), formatSize(limits.MaxTotalSize))}
+		return nil, "", &OpError{Kind: KindInput, Path: path, Msg: fmt.Sprintf("the zip is %s, over the %s limit", zipfs.FormatSize(info.Size()), zipfs.FormatSize(limits.MaxTotalSize))}
 	}
 	// Read where the zip's reader needs, not whole: the archive need not sit in memory.
 	f, err := fsys.Open(path)
 	if err != nil {
 		return nil, "", &OpError{Kind: KindInput, Path: path, Msg: unwrapPathError(err).Error()}
 	}
-	var archive io.ReaderAt = f
-	var mapped memArchive
-	if osFile, ok := f.(*os.File); ok {
-		if m, ok := mapArchive(osFile, info.Size()); ok {
-			archive, mapped = m, m
-			f.Close() // the mapping stays
-		}
-	}
-	view, root, err := func() (view *zipView, root string, err error) {
-		if mapped != nil {
-			defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
-			defer recoverFault(&err, "", path)
-		}
-		return zipViewNamed(archive, info.Size(), limits, path, inner)
-	}()
+	zfs, err := zipfs.OpenFile(f, info.Size(), path, inner, limits)
 	if err != nil {
-		if mapped != nil {
-			unmapArchive(mapped) // nothing refers to it: the errors' names are copies
-		} else {
-			f.Close()
-		}
 		return nil, "", err
 	}
-	if mapped != nil {
-		view.mapped = true
-		runtime.AddCleanup(view, unmapArchive, mapped)
-	}
-	return newOverlay(view), root, nil
+	return zfs, zipfs.Root, nil
 }
 
 // CopyFS copies a read-only tree (such as an embedded folder) into an editable in-memory filesystem, under
@@ -183,7 +158,7 @@ func (e *WrongRootError) MeantPath() string {
 	return e.Name.Path + "/" + inner
 }
 
-// MeantInZip is, for a zip, the folder probably meant inside it, as ZipViewAt and the console's openZip take it;
+// MeantInZip is, for a zip, the folder probably meant inside it, as zipfs.View and the console's openZip take it;
 // ok is false when it would be above the zip's root.
 func (e *WrongRootError) MeantInZip() (string, bool) {
 	p := path.Join(e.Name.Inner, e.Meant)
@@ -270,11 +245,11 @@ func OpenZipAt(ctx context.Context, data []byte, name, inner string, c *Checker,
 	if c == nil {
 		c = &Checker{}
 	}
-	view, root, err := ZipViewAt(memArchive(data), int64(len(data)), c.Limits().Zip, inner)
+	fsys, err := zipfs.Open(data, inner, c.Limits().Zip)
 	if err != nil {
 		return nil, err
 	}
-	fsys := newOverlay(view)
+	root := zipfs.Root
 	if err := CheckRoot(fsys, root, RootName{Path: name, Zip: true, Inner: inner}); err != nil {
 		return nil, err
 	}

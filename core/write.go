@@ -18,6 +18,8 @@ import (
 	"syscall"
 
 	"github.com/spf13/afero"
+
+	"github.com/mobisess/mobisess/core/zipfs"
 )
 
 // ETag identifies a file's content for optimistic concurrency: a write names the ETag it read.
@@ -92,7 +94,7 @@ func opError(rel string, err error) error {
 	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) { // ENOTDIR: a part of the path is a file
 		return &OpError{Kind: KindNotFound, Path: rel, Msg: "no such file"}
 	}
-	var tl *tooLargeError
+	var tl *zipfs.TooLargeError
 	if errors.As(err, &tl) {
 		return &OpError{Kind: KindInput, Path: rel, Msg: "the file is " + tl.Error()}
 	}
@@ -137,7 +139,7 @@ const maxNameBytes = 255
 // (the file would fail every check, and 4D would drop its session), a name longer than a file system takes.
 func judgeWrite(rel, app, name string, data []byte, limit int64) error {
 	if int64(len(data)) > limit {
-		return &OpError{Kind: KindInput, Path: rel, Msg: fmt.Sprintf("the content is %s, over the %s limit: nothing was written", formatSize(int64(len(data))), formatSize(limit))}
+		return &OpError{Kind: KindInput, Path: rel, Msg: fmt.Sprintf("the content is %s, over the %s limit: nothing was written", zipfs.FormatSize(int64(len(data))), zipfs.FormatSize(limit))}
 	}
 	for _, n := range []string{app, name} {
 		if len(n) > maxNameBytes {
@@ -236,7 +238,7 @@ func expected(fsys afero.Fs, target, rel string, opts WriteOptions) (fs.FileInfo
 		return info, nil
 	}
 	current, err := readFile(fsys, target, orDefault(opts.MaxFileSize))
-	var tl *tooLargeError
+	var tl *zipfs.TooLargeError
 	exists := err == nil || errors.As(err, &tl) // a file over the limit was never read, so never matched
 	switch {
 	case exists && opts.IfMatch == "":
@@ -468,7 +470,7 @@ func DeleteWith(fsys afero.Fs, root, rel string, opts DeleteOptions) error {
 		defer unlock()
 		if opts.IfMatch != "" {
 			current, err := readFile(fsys, target, orDefault(opts.MaxFileSize))
-			var tl *tooLargeError
+			var tl *zipfs.TooLargeError
 			if err != nil && !errors.As(err, &tl) {
 				return opError(rel, err)
 			}

@@ -1,9 +1,8 @@
-package core
+package zipfs_test
 
 import (
 	"archive/zip"
 	"bytes"
-	"compress/flate"
 	"context"
 	"errors"
 	"hash/crc32"
@@ -14,31 +13,10 @@ import (
 	"testing"
 
 	"github.com/spf13/afero"
-)
 
-// importZip reads a zip as the engine does (ZipView) and then every one of its files, as a check and a download
-// would: the filesystem, or the first error met.
-func importZip(t testing.TB, data []byte, limits ZipLimits) (afero.Fs, error) {
-	t.Helper()
-	fsys, dir, err := ZipView(bytes.NewReader(data), int64(len(data)), limits)
-	if err != nil {
-		return nil, err
-	}
-	if dir != ZipRoot {
-		t.Fatalf("ZipView's root is %q, want %q", dir, ZipRoot)
-	}
-	err = afero.Walk(fsys, "/", func(p string, info fs.FileInfo, err error) error {
-		if err != nil || info.IsDir() {
-			return err
-		}
-		_, err = afero.ReadFile(fsys, p)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return fsys, nil
-}
+	"github.com/mobisess/mobisess/core"
+	"github.com/mobisess/mobisess/core/zipfs"
+)
 
 // The root of an imported zip is the zip's root, or its one top-level MobileApps folder. Zips without
 // directory entries work; macOS junk is skipped.
@@ -78,7 +56,7 @@ func TestImportZip(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			fsys, err := importZip(t, makeZip(t, tt.entries...), DefaultZipLimits)
+			fsys, err := importZip(t, makeZip(t, tt.entries...), zipfs.DefaultLimits)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -88,15 +66,15 @@ func TestImportZip(t *testing.T) {
 		})
 	}
 	t.Run("junk is skipped, never checked", func(t *testing.T) {
-		fsys, err := importZip(t, makeZip(t, tests[4].entries...), DefaultZipLimits)
+		fsys, err := importZip(t, makeZip(t, tests[4].entries...), zipfs.DefaultLimits)
 		if err != nil {
 			t.Fatal(err)
 		}
-		rep, err := (&Checker{}).Check(context.Background(), fsys, root, CheckOptions{})
+		rep, err := (&core.Checker{}).Check(context.Background(), fsys, root, core.CheckOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(rep.Sessions) != 1 || len(rep.Errors) != 0 || len(rep.Skipped) != 1 || rep.Skipped[0].Kind != SkipJunk {
+		if len(rep.Sessions) != 1 || len(rep.Errors) != 0 || len(rep.Skipped) != 1 || rep.Skipped[0].Kind != core.SkipJunk {
 			t.Errorf("report %+v", rep)
 		}
 	})
@@ -105,7 +83,7 @@ func TestImportZip(t *testing.T) {
 // An imported file keeps the time its entry gives, and is an ordinary readable file: exported again, it
 // extracts as one.
 func TestImportZipKeepsTimeAndMode(t *testing.T) {
-	fsys, err := importZip(t, makeZip(t, zipEntry{Name: "com.a/abcd", Data: "{}"}, storedEntry("com.a/ef01", "{}")), DefaultZipLimits)
+	fsys, err := importZip(t, makeZip(t, zipEntry{Name: "com.a/abcd", Data: "{}"}, storedEntry("com.a/ef01", "{}")), zipfs.DefaultLimits)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,72 +101,9 @@ func TestImportZipKeepsTimeAndMode(t *testing.T) {
 	}
 }
 
-// Exporting then importing gives the same folder; the export's top folder is MobileApps/, entries in order.
-func TestExportImport(t *testing.T) {
-	files := map[string]string{
-		"key.mobileapp":                       "k",
-		exampleApp + "/" + exampleID:          example,
-		exampleApp + "/manifest.json":         "{}",
-		"com.sample.myappname/3C81A8D7AFE6":   "\xEF\xBB\xBF{\r\n}\r\n",
-		"com.sample.myappname/sub/":           "",
-		"com.empty/":                          "",
-		"com.sample.myappname/.hidden":        "h",
-		"com.sample.myappname/binary\x7f\x01": "\x00\x01\x02",
-	}
-	fsys := memTree(t, files)
-	var buf bytes.Buffer
-	if err := ExportZip(fsys, root, &buf); err != nil {
-		t.Fatal(err)
-	}
-	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for _, f := range zr.File {
-		if !strings.HasPrefix(f.Name, "MobileApps/") {
-			t.Errorf("entry %q is not under MobileApps/", f.Name)
-		}
-		names = append(names, f.Name)
-	}
-	assertSorted(t, "entries", len(names), func(i int) string { return names[i] })
-	back, err := importZip(t, buf.Bytes(), DefaultZipLimits)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got, want := tree(t, back, root), tree(t, fsys, root); !reflect.DeepEqual(got, want) {
-		t.Errorf("re-imported\n%q\nwant\n%q", got, want)
-	}
-}
-
-// deflate compresses data, to build entries whose header says what the test wants.
-func deflate(t *testing.T, data []byte) []byte {
-	t.Helper()
-	var b bytes.Buffer
-	w, err := flate.NewWriter(&b, flate.BestCompression)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := w.Write(data); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
-}
-
-// storedEntry is an entry kept uncompressed, as some zip tools write small files.
-func storedEntry(name, data string) zipEntry {
-	return zipEntry{Name: name, Data: data, Header: &zip.FileHeader{
-		Name: name, Method: zip.Store, Modified: fixedTime,
-		CRC32: crc32.ChecksumIEEE([]byte(data)), CompressedSize64: uint64(len(data)), UncompressedSize64: uint64(len(data)),
-	}}
-}
-
-// incompressible is more than rawInMemory bytes even deflated.
+// incompressible is more than RawInMemory bytes even deflated.
 var incompressible = func() string {
-	b := make([]byte, rawInMemory+rawInMemory/2)
+	b := make([]byte, zipfs.RawInMemory+zipfs.RawInMemory/2)
 	x := uint64(0x9E3779B97F4A7C15)
 	for i := range b {
 		x ^= x << 13
@@ -199,24 +114,16 @@ var incompressible = func() string {
 	return string(b)
 }()
 
-// rawEntry is an entry written as is: compressed data and a header that may lie about it.
-func rawEntry(name string, compressed []byte, crc uint32, size uint64) zipEntry {
-	return zipEntry{Name: name, Data: string(compressed), Header: &zip.FileHeader{
-		Name: name, Method: zip.Deflate, Modified: fixedTime,
-		CRC32: crc, CompressedSize64: uint64(len(compressed)), UncompressedSize64: size,
-	}}
-}
-
 // hostileZips are archives that are refused, each with an error that names the entry at fault (when one is).
 // They also seed FuzzImportZip.
 func hostileZips(t *testing.T) []struct {
 	name   string
 	data   []byte
-	limits ZipLimits
+	limits zipfs.Limits
 	entry  string
 	reason string
 } {
-	small := ZipLimits{MaxEntries: 3, MaxFileSize: 1 << 20, MaxTotalSize: 1 << 20}
+	small := zipfs.Limits{MaxEntries: 3, MaxFileSize: 1 << 20, MaxTotalSize: 1 << 20}
 	zeros := make([]byte, 2<<20)
 	bomb := deflate(t, zeros)
 	third := make([]byte, 400<<10)
@@ -228,25 +135,25 @@ func hostileZips(t *testing.T) []struct {
 	return []struct {
 		name   string
 		data   []byte
-		limits ZipLimits
+		limits zipfs.Limits
 		entry  string
 		reason string
 	}{
-		{"dot-dot", makeZip(t, ok, zipEntry{Name: "MobileApps/../../evil", Data: "x"}), DefaultZipLimits, "MobileApps/../../evil", "'..'"},
-		{"dot-dot at the top", makeZip(t, zipEntry{Name: "../evil", Data: "x"}), DefaultZipLimits, "../evil", "'..'"},
-		{"absolute", makeZip(t, zipEntry{Name: "/etc/evil", Data: "x"}), DefaultZipLimits, "/etc/evil", "absolute"},
-		{"backslash", makeZip(t, zipEntry{Name: `MobileApps\com.a\abcd`, Data: "x"}), DefaultZipLimits, `MobileApps\com.a\abcd`, "backslash"},
-		{"backslash dot-dot", makeZip(t, zipEntry{Name: `..\evil`, Data: "x"}), DefaultZipLimits, `..\evil`, "backslash"},
-		{"drive letter", makeZip(t, zipEntry{Name: "C:/evil", Data: "x"}), DefaultZipLimits, "C:/evil", "drive letter"},
-		{"drive letter, relative", makeZip(t, zipEntry{Name: "c:evil", Data: "x"}), DefaultZipLimits, "c:evil", "drive letter"},
-		{"NUL", makeZip(t, zipEntry{Name: "com.a/ab\x00cd", Data: "x"}), DefaultZipLimits, "com.a/ab\x00cd", "NUL"},
-		{"not UTF-8", makeZip(t, zipEntry{Name: "com.a/\xff", Data: "x"}), DefaultZipLimits, "com.a/\xff", "UTF-8"},
-		{"symlink", makeZip(t, ok, zipEntry{Name: "MobileApps/com.a/link", Data: "/etc/passwd", Mode: fs.ModeSymlink | 0o777}), DefaultZipLimits, "MobileApps/com.a/link", "links"},
-		{"device", makeZip(t, zipEntry{Name: "com.a/dev", Mode: fs.ModeDevice | 0o644}), DefaultZipLimits, "com.a/dev", "not a regular file"},
-		{"duplicate names", makeZip(t, ok, ok), DefaultZipLimits, ok.Name, "twice"},
-		{"duplicate names once cleaned", makeZip(t, ok, zipEntry{Name: "MobileApps/com.a/./abcd", Data: "x"}), DefaultZipLimits, "MobileApps/com.a/./abcd", "twice"},
-		{"a file and a folder of one name", makeZip(t, zipEntry{Name: "com.a", Data: "x"}, zipEntry{Name: "com.a/"}), DefaultZipLimits, "com.a", "both a file and a folder"},
-		{"a file inside a file", makeZip(t, zipEntry{Name: "com.a", Data: "x"}, zipEntry{Name: "com.a/abcd", Data: "x"}), DefaultZipLimits, "com.a/abcd", "also a file"},
+		{"dot-dot", makeZip(t, ok, zipEntry{Name: "MobileApps/../../evil", Data: "x"}), zipfs.DefaultLimits, "MobileApps/../../evil", "'..'"},
+		{"dot-dot at the top", makeZip(t, zipEntry{Name: "../evil", Data: "x"}), zipfs.DefaultLimits, "../evil", "'..'"},
+		{"absolute", makeZip(t, zipEntry{Name: "/etc/evil", Data: "x"}), zipfs.DefaultLimits, "/etc/evil", "absolute"},
+		{"backslash", makeZip(t, zipEntry{Name: `MobileApps\com.a\abcd`, Data: "x"}), zipfs.DefaultLimits, `MobileApps\com.a\abcd`, "backslash"},
+		{"backslash dot-dot", makeZip(t, zipEntry{Name: `..\evil`, Data: "x"}), zipfs.DefaultLimits, `..\evil`, "backslash"},
+		{"drive letter", makeZip(t, zipEntry{Name: "C:/evil", Data: "x"}), zipfs.DefaultLimits, "C:/evil", "drive letter"},
+		{"drive letter, relative", makeZip(t, zipEntry{Name: "c:evil", Data: "x"}), zipfs.DefaultLimits, "c:evil", "drive letter"},
+		{"NUL", makeZip(t, zipEntry{Name: "com.a/ab\x00cd", Data: "x"}), zipfs.DefaultLimits, "com.a/ab\x00cd", "NUL"},
+		{"not UTF-8", makeZip(t, zipEntry{Name: "com.a/\xff", Data: "x"}), zipfs.DefaultLimits, "com.a/\xff", "UTF-8"},
+		{"symlink", makeZip(t, ok, zipEntry{Name: "MobileApps/com.a/link", Data: "/etc/passwd", Mode: fs.ModeSymlink | 0o777}), zipfs.DefaultLimits, "MobileApps/com.a/link", "links"},
+		{"device", makeZip(t, zipEntry{Name: "com.a/dev", Mode: fs.ModeDevice | 0o644}), zipfs.DefaultLimits, "com.a/dev", "not a regular file"},
+		{"duplicate names", makeZip(t, ok, ok), zipfs.DefaultLimits, ok.Name, "twice"},
+		{"duplicate names once cleaned", makeZip(t, ok, zipEntry{Name: "MobileApps/com.a/./abcd", Data: "x"}), zipfs.DefaultLimits, "MobileApps/com.a/./abcd", "twice"},
+		{"a file and a folder of one name", makeZip(t, zipEntry{Name: "com.a", Data: "x"}, zipEntry{Name: "com.a/"}), zipfs.DefaultLimits, "com.a", "both a file and a folder"},
+		{"a file inside a file", makeZip(t, zipEntry{Name: "com.a", Data: "x"}, zipEntry{Name: "com.a/abcd", Data: "x"}), zipfs.DefaultLimits, "com.a/abcd", "also a file"},
 		{"too many entries", makeZip(t, zipEntry{Name: "a/"}, zipEntry{Name: "a/1", Data: "x"}, zipEntry{Name: "a/2", Data: "x"}, zipEntry{Name: "a/3", Data: "x"}), small, "", "4 entries, over the limit of 3"},
 		{"a bomb: a few KB that expand past the limit per file", makeZip(t, rawEntry("MobileApps/com.a/abcd", bomb, crc32.ChecksumIEEE(zeros), uint64(len(zeros)))), small, "MobileApps/com.a/abcd", "expands to 2.0 MiB, over the 1.0 MiB limit per file"},
 		{"a bomb whose header says it is small", makeZip(t, rawEntry("MobileApps/com.a/abcd", bomb, crc32.ChecksumIEEE(zeros), 100)), small, "MobileApps/com.a/abcd", "does not match the size or checksum"},
@@ -258,41 +165,29 @@ func hostileZips(t *testing.T) []struct {
 		{"past the total size", makeZip(t, rawEntry("a/1", thirdZ, crc32.ChecksumIEEE(third), uint64(len(third))),
 			rawEntry("a/2", thirdZ, crc32.ChecksumIEEE(third), uint64(len(third))), rawEntry("a/3", thirdZ, crc32.ChecksumIEEE(third), uint64(len(third)))),
 			small, "a/3", "more than 1.0 MiB in all"},
-		{"encrypted", makeZip(t, zipEntry{Name: "com.a/abcd", Data: "x", Flags: 0x1}), DefaultZipLimits, "com.a/abcd", "encrypted"},
+		{"encrypted", makeZip(t, zipEntry{Name: "com.a/abcd", Data: "x", Flags: 0x1}), zipfs.DefaultLimits, "com.a/abcd", "encrypted"},
 		// What an extractor reads is the local header: one that disagrees with the directory is refused.
-		{"a local header that names another file", patchLocal(t, makeZip(t, stored), func(h []byte) { h[localHeaderLen+len(stored.Name)-1] = 'e' }),
-			DefaultZipLimits, stored.Name, `its local header names another file, "MobileApps/com.a/abce"`},
+		{"a local header that names another file", patchLocal(t, makeZip(t, stored), func(h []byte) { h[zipfs.LocalHeaderLen+len(stored.Name)-1] = 'e' }),
+			zipfs.DefaultLimits, stored.Name, `its local header names another file, "MobileApps/com.a/abce"`},
 		{"a local header that gives another method", patchLocal(t, makeZip(t, deflated), func(h []byte) { h[8] = byte(zip.Store) }),
-			DefaultZipLimits, deflated.Name, "compression method 0 and the directory 8"},
+			zipfs.DefaultLimits, deflated.Name, "compression method 0 and the directory 8"},
 		{"a local header that gives another size", patchLocal(t, makeZip(t, stored), func(h []byte) { h[22]++ }),
-			DefaultZipLimits, stored.Name, "another size or checksum"},
+			zipfs.DefaultLimits, stored.Name, "another size or checksum"},
 		{"a local header that gives another compressed size", patchLocal(t, makeZip(t, stored), func(h []byte) { h[18]++ }),
-			DefaultZipLimits, stored.Name, "another size or checksum"},
+			zipfs.DefaultLimits, stored.Name, "another size or checksum"},
 		{"a local header that gives another checksum", patchLocal(t, makeZip(t, stored), func(h []byte) { h[14]++ }),
-			DefaultZipLimits, stored.Name, "another size or checksum"},
+			zipfs.DefaultLimits, stored.Name, "another size or checksum"},
 		{"a local header that says encrypted", patchLocal(t, makeZip(t, stored), func(h []byte) { h[6] |= 1 }),
-			DefaultZipLimits, stored.Name, "says that it is encrypted"},
+			zipfs.DefaultLimits, stored.Name, "says that it is encrypted"},
 		{"a checksum of 0 on altered data", makeZip(t, zipEntry{Name: stored.Name, Data: `{"status": "pending"}`, Header: &zip.FileHeader{
 			Name: stored.Name, Method: zip.Store, Modified: fixedTime, CRC32: 0, CompressedSize64: 21, UncompressedSize64: 21}}),
-			DefaultZipLimits, stored.Name, "does not match the size or checksum"},
-		{"a data descriptor that gives another checksum", patchDescriptor(t, makeZip(t, ok)), DefaultZipLimits, ok.Name, "data descriptor"},
-		{"truncated", valid[:len(valid)/2], DefaultZipLimits, "", "not a readable zip"},
-		{"truncated inside an entry's data", truncateData(t, valid), DefaultZipLimits, "MobileApps/com.a/ef01", "corrupt"},
-		{"not a zip", []byte("hello, I am not a zip"), DefaultZipLimits, "", "not a readable zip"},
-		{"empty file", nil, DefaultZipLimits, "", "not a readable zip"},
+			zipfs.DefaultLimits, stored.Name, "does not match the size or checksum"},
+		{"a data descriptor that gives another checksum", patchDescriptor(t, makeZip(t, ok)), zipfs.DefaultLimits, ok.Name, "data descriptor"},
+		{"truncated", valid[:len(valid)/2], zipfs.DefaultLimits, "", "not a readable zip"},
+		{"truncated inside an entry's data", truncateData(t, valid), zipfs.DefaultLimits, "MobileApps/com.a/ef01", "corrupt"},
+		{"not a zip", []byte("hello, I am not a zip"), zipfs.DefaultLimits, "", "not a readable zip"},
+		{"empty file", nil, zipfs.DefaultLimits, "", "not a readable zip"},
 	}
-}
-
-// patchLocal changes the first local header of a zip (from its signature on) with patch.
-func patchLocal(t testing.TB, data []byte, patch func(header []byte)) []byte {
-	t.Helper()
-	out := bytes.Clone(data)
-	at := bytes.Index(out, []byte("PK\x03\x04"))
-	if at < 0 {
-		t.Fatal("no local header")
-	}
-	patch(out[at:])
-	return out
 }
 
 // patchDescriptor changes the checksum in the first data descriptor of a zip written by archive/zip (which
@@ -335,9 +230,9 @@ func TestImportZipHostile(t *testing.T) {
 			if err == nil {
 				t.Fatalf("imported: %q", tree(t, fsys, root))
 			}
-			var ze *ZipError
-			if !errors.As(err, &ze) || KindOf(err) != KindInput || fsys != nil {
-				t.Fatalf("got %v (%T), want a *ZipError and no filesystem", err, err)
+			var ze *zipfs.Error
+			if !errors.As(err, &ze) || core.KindOf(err) != core.KindInput || fsys != nil {
+				t.Fatalf("got %v (%T), want a *zipfs.Error and no file system", err, err)
 			}
 			t.Log(err)
 			if ze.Entry != tt.entry || !strings.Contains(ze.Reason, tt.reason) {
@@ -358,21 +253,21 @@ func TestImportZipHostile(t *testing.T) {
 }
 
 // fuzzLimits are small enough that the fuzzer can reach every limit.
-var fuzzLimits = ZipLimits{MaxEntries: 20, MaxFileSize: 16 << 10, MaxTotalSize: 64 << 10}
+var fuzzLimits = zipfs.Limits{MaxEntries: 20, MaxFileSize: 16 << 10, MaxTotalSize: 64 << 10}
 
 func FuzzImportZip(f *testing.F) {
 	f.Add(makeZip(f, zipEntry{Name: "MobileApps/com.a/abcd", Data: "{}"}))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fsys, err := importZip(t, data, fuzzLimits)
 		if err != nil {
-			if fsys != nil || KindOf(err) != KindInput {
-				t.Fatalf("error %v (kind %s) with a filesystem %v", err, KindOf(err), fsys)
+			if fsys != nil || core.KindOf(err) != core.KindInput {
+				t.Fatalf("error %v (kind %s) with a filesystem %v", err, core.KindOf(err), fsys)
 			}
 			// A check of the zip read in place meets the same fault, or none when it is in a file the check
 			// does not read (not a session file).
-			if view, dir, err := ZipView(bytes.NewReader(data), int64(len(data)), fuzzLimits); err == nil {
-				if _, err := (&Checker{}).Check(context.Background(), view, dir, CheckOptions{}); err != nil && KindOf(err) != KindInput {
-					t.Fatalf("a check of a broken zip: %v (kind %s)", err, KindOf(err))
+			if view, dir, err := zipfs.View(bytes.NewReader(data), int64(len(data)), fuzzLimits, ""); err == nil {
+				if _, err := (&core.Checker{}).Check(context.Background(), view, dir, core.CheckOptions{}); err != nil && core.KindOf(err) != core.KindInput {
+					t.Fatalf("a check of a broken zip: %v (kind %s)", err, core.KindOf(err))
 				}
 			}
 			return
@@ -383,8 +278,8 @@ func FuzzImportZip(f *testing.F) {
 			if err != nil {
 				return err
 			}
-			if p != "/" && p != ZipRoot && !strings.HasPrefix(p, ZipRoot+"/") {
-				t.Errorf("wrote %q, outside %s", p, ZipRoot)
+			if p != "/" && p != zipfs.Root && !strings.HasPrefix(p, zipfs.Root+"/") {
+				t.Errorf("wrote %q, outside %s", p, zipfs.Root)
 			}
 			if info.Mode()&fs.ModeSymlink != 0 {
 				t.Errorf("wrote a link %q", p)
@@ -408,17 +303,17 @@ func FuzzImportZip(f *testing.F) {
 		if entries > 2*fuzzLimits.MaxEntries+2 {
 			t.Errorf("%d files and folders from at most %d entries", entries, fuzzLimits.MaxEntries)
 		}
-		if _, err := (&Checker{}).Check(context.Background(), fsys, ZipRoot, CheckOptions{}); err != nil {
+		if _, err := (&core.Checker{}).Check(context.Background(), fsys, zipfs.Root, core.CheckOptions{}); err != nil {
 			t.Errorf("a zip read in place cannot be checked: %v", err)
 		}
 		// Opened for editing, the zip shows the same files; exported, it is read back as the same files.
-		limits := Limits{Zip: fuzzLimits}
-		for _, c := range []*Checker{NewChecker(CheckerOptions{Limits: limits}), NewChecker(CheckerOptions{Lang: Spanish, Limits: Limits{MaxFileSize: 512, Zip: fuzzLimits}})} {
-			ws, err := OpenZip(context.Background(), data, "f.zip", c, WorkspaceOptions{})
+		limits := core.Limits{Zip: fuzzLimits}
+		for _, c := range []*core.Checker{core.NewChecker(core.CheckerOptions{Limits: limits}), core.NewChecker(core.CheckerOptions{Lang: core.Spanish, Limits: core.Limits{MaxFileSize: 512, Zip: fuzzLimits}})} {
+			ws, err := core.OpenZip(context.Background(), data, "f.zip", c, core.WorkspaceOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !reflect.DeepEqual(tree(t, ws.Fs(), ZipRoot), tree(t, fsys, ZipRoot)) {
+			if !reflect.DeepEqual(tree(t, ws.Fs(), zipfs.Root), tree(t, fsys, zipfs.Root)) {
 				t.Fatal("the editable zip shows other files than the zip")
 			}
 			if _, err := ws.State(context.Background()); err != nil {

@@ -1,4 +1,4 @@
-package core
+package zipfs
 
 import (
 	"errors"
@@ -6,7 +6,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -15,56 +14,59 @@ import (
 	"time"
 
 	"github.com/spf13/afero"
+
+	"github.com/mobisess/mobisess/core/internal/parallel"
 )
 
-// ZipView reads a zip of a MobileApps folder in place, as a read-only filesystem whose root (ZipRoot) is the
-// zip's root or, when every entry sits under one top-level MobileApps folder, that folder. Only the directory is
-// read here, and everything that is wrong with it is an error now: names, links, sizes, the limits. Each entry is
-// inflated when it is read, by whichever goroutine reads it (the checks read on every core), and checked then
-// against the size and checksum its header declares: a broken entry is a *ZipError when it is read.
+// View reads a zip of a MobileApps folder in place, as a read-only file system whose root (Root) is the zip's
+// root or, when every entry sits under one top-level MobileApps folder, that folder; or, when inner is not "",
+// the folder inner inside the zip ('/'-separated, such as "Data/MobileApps"), named by the user: what lies
+// outside it is not seen. Only the directory is read here, and everything that is wrong with it is an error
+// now: names, links, sizes, the limits. Each entry is inflated when it is read, by whichever goroutine reads
+// it (the checks read on every core), and checked then against the size and checksum its header declares: a
+// broken entry is an *Error when it is read. It returns the file system and its root, Root.
 //
-// r must stay readable while the filesystem is used; it is read concurrently (an *os.File or a *bytes.Reader).
-func ZipView(r io.ReaderAt, size int64, limits ZipLimits) (afero.Fs, string, error) {
-	return zipViewNamed(r, size, limits, "", "")
-}
-
-// ZipViewAt is ZipView with the folder inside the zip to take as the root ('/'-separated, such as
-// "Data/MobileApps"), named by the user: what lies outside it is not seen. "" is ZipView's own choice.
-func ZipViewAt(r io.ReaderAt, size int64, limits ZipLimits, inner string) (afero.Fs, string, error) {
-	return zipViewNamed(r, size, limits, "", inner)
-}
-
-// zipViewNamed is ZipViewAt of the zip file archive, which its errors name.
-func zipViewNamed(r io.ReaderAt, size int64, limits ZipLimits, archive, inner string) (*zipView, string, error) {
-	v, err := readZipView(r, size, limits, inner)
+// r must stay readable while the file system is used; it is read concurrently (an *os.File or a
+// *bytes.Reader).
+func View(r io.ReaderAt, size int64, limits Limits, inner string) (afero.Fs, string, error) {
+	v, err := viewNamed(r, size, limits, "", inner)
 	if err != nil {
-		var ze *ZipError
+		return nil, "", err
+	}
+	return v, Root, nil
+}
+
+// viewNamed is View of the zip file archive, which its errors name.
+func viewNamed(r io.ReaderAt, size int64, limits Limits, archive, inner string) (*view, error) {
+	v, err := readView(r, size, limits, inner)
+	if err != nil {
+		var ze *Error
 		if errors.As(err, &ze) {
 			ze.Archive = archive
 		}
-		return nil, "", err
+		return nil, err
 	}
 	v.archive = archive
-	return v, ZipRoot, nil
+	return v, nil
 }
 
-// readZipView reads the zip's directory and refuses, before anything is inflated, an archive that is not
+// readView reads the zip's directory and refuses, before anything is inflated, an archive that is not
 // readable, has too many entries, a name that is unsafe or given twice, a link, an encrypted entry, or files
 // over the size limits. inner, when not "", is the folder to take as the root, which must be in the zip.
-func readZipView(r io.ReaderAt, size int64, limits ZipLimits, inner string) (*zipView, error) {
+func readView(r io.ReaderAt, size int64, limits Limits, inner string) (*view, error) {
 	if inner != "" {
 		inner = strings.TrimSuffix(inner, "/")
 		if clean, err := entryName(inner); err != nil || clean != inner {
-			return nil, &ZipError{Entry: inner, Reason: "not a folder's path inside the zip (relative, '/'-separated, without '.' or '..')"}
+			return nil, &Error{Entry: inner, Reason: "not a folder's path inside the zip (relative, '/'-separated, without '.' or '..')"}
 		}
 	}
-	records, err := readZipDirectory(r, size, limits.MaxEntries)
+	records, err := readDirectory(r, size, limits.MaxEntries)
 	var many errTooManyEntries
 	switch {
 	case errors.As(err, &many):
-		return nil, &ZipError{Reason: fmt.Sprintf("%d entries, over the limit of %d", many.n, limits.MaxEntries)}
+		return nil, &Error{Reason: fmt.Sprintf("%d entries, over the limit of %d", many.n, limits.MaxEntries)}
 	case err != nil:
-		return nil, &ZipError{Reason: "not a readable zip archive (" + err.Error() + ")"}
+		return nil, &Error{Reason: "not a readable zip archive (" + err.Error() + ")"}
 	}
 	clean := make([]string, len(records)) // each entry's name as entryName cleans it, for errors
 	// The root: the zip's, or its one top-level MobileApps folder when every entry sits in it.
@@ -78,11 +80,11 @@ func readZipView(r io.ReaderAt, size int64, limits ZipLimits, inner string) (*zi
 		}
 		switch {
 		case rec.mode&fs.ModeSymlink != 0:
-			return nil, &ZipError{Entry: rec.name, Reason: "links are refused"}
+			return nil, &Error{Entry: rec.name, Reason: "links are refused"}
 		case rec.flags&0x1 != 0:
-			return nil, &ZipError{Entry: rec.name, Reason: "encrypted entries cannot be read"}
+			return nil, &Error{Entry: rec.name, Reason: "encrypted entries cannot be read"}
 		case !rec.isDir() && !rec.mode.IsRegular():
-			return nil, &ZipError{Entry: rec.name, Reason: "not a regular file"}
+			return nil, &Error{Entry: rec.name, Reason: "not a regular file"}
 		}
 		clean[i] = name
 		inside := strings.HasPrefix(name, topFolder+"/")
@@ -100,24 +102,24 @@ func readZipView(r io.ReaderAt, size int64, limits ZipLimits, inner string) (*zi
 			folder = folder || name == inner && records[i].isDir()
 		}
 		if !inMobileApps && !folder {
-			return nil, &ZipError{Entry: inner, Reason: "no such folder in the zip"}
+			return nil, &Error{Entry: inner, Reason: "no such folder in the zip"}
 		}
 	}
 	top := topFolder + "/"
 
-	v := &zipView{r: r, size: size, limit: limits.MaxFileSize, dirs: map[string]*zipNode{}}
+	v := &view{r: r, size: size, limit: limits.MaxFileSize, dirs: map[string]*node{}}
 	v.dir("/", -1)
-	v.dir(ZipRoot, -1)
-	nodes := make([]zipNode, 0, len(records)) // in archive order, until sortFolders; never grown, so never moved
+	v.dir(Root, -1)
+	nodes := make([]node, 0, len(records)) // in archive order, until sortFolders; never grown, so never moved
 	var total int64
-	lastParent, lastDir := "", (*zipNode)(nil)
+	lastParent, lastDir := "", (*node)(nil)
 	for i := range records {
 		rec := &records[i]
 		rel := clean[i]
 		if strip {
 			if rel == topFolder {
 				if !rec.isDir() && inMobileApps {
-					return nil, &ZipError{Entry: rel, Reason: "the name is both a file and a folder"}
+					return nil, &Error{Entry: rel, Reason: "the name is both a file and a folder"}
 				}
 				continue
 			}
@@ -127,36 +129,36 @@ func readZipView(r io.ReaderAt, size int64, limits ZipLimits, inner string) (*zi
 			rel = rel[len(top):]
 		}
 		if rec.isDir() {
-			d := v.dir(ZipRoot+"/"+rel, i)
+			d := v.dir(Root+"/"+rel, i)
 			d.modified, d.explicit = rec.modified, true
 			continue
 		}
 		if rec.size > uint64(limits.MaxFileSize) {
-			return nil, &ZipError{Entry: rec.name, Reason: fmt.Sprintf("expands to %s, over the %s limit per file", formatSize(int64(min(rec.size, 1<<62))), formatSize(limits.MaxFileSize))}
+			return nil, &Error{Entry: rec.name, Reason: fmt.Sprintf("expands to %s, over the %s limit per file", FormatSize(int64(min(rec.size, 1<<62))), FormatSize(limits.MaxFileSize))}
 		}
 		// A file that inflates to other than its declared size is refused when read, so the declared sizes
 		// are what the view will give: the total is judged here, before anything is inflated.
 		if total += int64(rec.size); total > limits.MaxTotalSize {
-			return nil, &ZipError{Entry: rec.name, Reason: fmt.Sprintf("the archive expands to more than %s in all, over the limit", formatSize(limits.MaxTotalSize))}
+			return nil, &Error{Entry: rec.name, Reason: fmt.Sprintf("the archive expands to more than %s in all, over the limit", FormatSize(limits.MaxTotalSize))}
 		}
 		parent, name := "", rel
 		if j := strings.LastIndexByte(rel, '/'); j >= 0 {
 			parent, name = rel[:j], rel[j+1:]
 		}
 		if lastDir == nil || parent != lastParent { // entries of one folder mostly come together: one lookup for them
-			full := ZipRoot
+			full := Root
 			if parent != "" {
 				full += "/" + parent
 			}
 			lastParent, lastDir = parent, v.dir(full, i)
 		}
-		nodes = append(nodes, zipNode{name: name, rec: rec, entry: i})
+		nodes = append(nodes, node{name: name, rec: rec, entry: i})
 		lastDir.children = append(lastDir.children, &nodes[len(nodes)-1])
 		lastDir.fileCount++
 	}
 	v.sortFolders(len(nodes))
-	v.apps = map[string]*zipNode{}
-	for _, n := range v.dirs[ZipRoot].children {
+	v.apps = map[string]*node{}
+	for _, n := range v.dirs[Root].children {
 		if n.rec == nil {
 			v.apps[n.name] = n
 		}
@@ -168,16 +170,16 @@ func readZipView(r io.ReaderAt, size int64, limits ZipLimits, inner string) (*zi
 				continue
 			}
 			if a.rec != nil && b.rec != nil {
-				return nil, &ZipError{Entry: b.rec.name, Reason: "the name appears twice in the archive"}
+				return nil, &Error{Entry: b.rec.name, Reason: "the name appears twice in the archive"}
 			}
 			file, folder := a, b
 			if a.rec == nil {
 				file, folder = b, a
 			}
 			if folder.explicit {
-				return nil, &ZipError{Entry: clean[file.entry], Reason: "the name is both a file and a folder"}
+				return nil, &Error{Entry: clean[file.entry], Reason: "the name is both a file and a folder"}
 			}
-			return nil, &ZipError{Entry: clean[folder.entry], Reason: fmt.Sprintf("its folder %q is also a file", clean[file.entry])}
+			return nil, &Error{Entry: clean[folder.entry], Reason: fmt.Sprintf("its folder %q is also a file", clean[file.entry])}
 		}
 	}
 	return v, nil
@@ -185,21 +187,21 @@ func readZipView(r io.ReaderAt, size int64, limits ZipLimits, inner string) (*zi
 
 // sortFolders puts each folder's entries in name order (in archive order where names are equal), lays its
 // files out in that order, with their records and names beside each other, and indexes them by name. The
-// listing and the checks then walk memory in order instead of jumping across the archive's order: on the
-// 100k-session zip, a check takes 1.88 s of CPU so laid out and 2.05 s without (1.37x and 1.49x the zip floor). The folders are shared among the cores: a zip of
-// sessions is a few folders of many files.
-func (v *zipView) sortFolders(files int) {
-	nodes := make([]zipNode, files) // the files, folder after folder, each folder's in name order
-	records := make([]zipRecord, files)
+// listing and the checks then walk memory in order instead of jumping across the archive's order (on the
+// 100k-session zip, a check takes a tenth less CPU so laid out). The folders are shared among the cores: a zip
+// of sessions is a few folders of many files.
+func (v *view) sortFolders(files int) {
+	nodes := make([]node, files) // the files, folder after folder, each folder's in name order
+	records := make([]record, files)
 	starts := make([]int, len(v.dirList))
 	at := 0
 	for i, d := range v.dirList {
 		starts[i] = at
 		at += d.fileCount
 	}
-	onEveryCore(len(v.dirList), func(i int) {
+	parallel.Each(len(v.dirList), func(i int) {
 		d := v.dirList[i]
-		slices.SortFunc(d.children, func(a, b *zipNode) int {
+		slices.SortFunc(d.children, func(a, b *node) int {
 			if c := strings.Compare(a.name, b.name); c != 0 {
 				return c
 			}
@@ -224,7 +226,7 @@ func (v *zipView) sortFolders(files int) {
 			k++
 		}
 		all, at := names.String(), 0
-		d.files = make(map[string]*zipNode, len(block))
+		d.files = make(map[string]*node, len(block))
 		for k := range block {
 			n := &block[k]
 			n.name = all[at : at+len(n.name)]
@@ -234,45 +236,37 @@ func (v *zipView) sortFolders(files int) {
 	})
 }
 
-// zipView is the filesystem of ZipView. Its folders are kept by path, and each folder's files by name.
-type zipView struct {
+// view is the file system of View. Its folders are kept by path, and each folder's files by name.
+type view struct {
 	r       io.ReaderAt
 	size    int64
 	limit   int64  // of one entry, inflated
 	archive string // the zip file's name, for errors
 	mapped  bool   // r is a mapping of the file, whose reads can fault
-	dirs    map[string]*zipNode
-	dirList []*zipNode          // the folders in the order they were made
-	apps    map[string]*zipNode // the folders in ZipRoot, by name
-	readers sync.Pool           // *entryReader: one inflater per goroutine at a time
+	dirs    map[string]*node
+	dirList []*node          // the folders in the order they were made
+	apps    map[string]*node // the folders in Root, by name
+	readers sync.Pool        // *entryReader: one inflater per goroutine at a time
 }
 
-type zipNode struct {
+type node struct {
 	name      string
-	rec       *zipRecord          // nil for a folder
-	entry     int                 // the index of its record; of a folder, of the first entry inside it (-1: none)
-	explicit  bool                // a folder that has an entry of its own
-	modified  time.Time           // of a folder
-	children  []*zipNode          // of a folder, in name order
-	files     map[string]*zipNode // of a folder, its files by name: a lookup per file checked, cheaper than a search
-	fileCount int                 // of a folder, its files
-}
-
-func splitLast(p string) (dir, name string) {
-	i := strings.LastIndexByte(p, '/')
-	if i == 0 {
-		return "/", p[1:]
-	}
-	return p[:i], p[i+1:]
+	rec       *record          // nil for a folder
+	entry     int              // the index of its record; of a folder, of the first entry inside it (-1: none)
+	explicit  bool             // a folder that has an entry of its own
+	modified  time.Time        // of a folder
+	children  []*node          // of a folder, in name order
+	files     map[string]*node // of a folder, its files by name: a lookup per file checked, cheaper than a search
+	fileCount int              // of a folder, its files
 }
 
 // dir returns the folder at p, making it and its parents, for the entry at index entry, when there is none yet.
-func (v *zipView) dir(p string, entry int) *zipNode {
+func (v *view) dir(p string, entry int) *node {
 	if d := v.dirs[p]; d != nil {
 		return d
 	}
 	_, name := splitLast(p)
-	d := &zipNode{name: name, entry: entry}
+	d := &node{name: name, entry: entry}
 	v.dirs[p] = d
 	v.dirList = append(v.dirList, d)
 	if p != "/" {
@@ -283,16 +277,8 @@ func (v *zipView) dir(p string, entry int) *zipNode {
 	return d
 }
 
-// cleanName turns a name given to the filesystem into the form of its paths: absolute, with '/'.
-func cleanName(name string) string {
-	if strings.HasPrefix(name, "/") && !strings.Contains(name, `\`) {
-		return path.Clean(name) // no copy of a name that is clean already: the checks' names are
-	}
-	return path.Clean("/" + strings.ReplaceAll(name, `\`, "/"))
-}
-
-func (v *zipView) node(name string) (*zipNode, bool) {
-	p := cleanName(name)
+func (v *view) lookup(name string) (*node, bool) {
+	p := CleanPath(name)
 	if d := v.dirs[p]; d != nil {
 		return d, true
 	}
@@ -307,55 +293,55 @@ func (v *zipView) node(name string) (*zipNode, bool) {
 
 var errReadOnlyZip = errors.New("a zip is read in place: its entries cannot be changed")
 
-func (v *zipView) readOnly(op, name string) error {
+func (v *view) readOnly(op, name string) error {
 	return &fs.PathError{Op: op, Path: name, Err: errReadOnlyZip}
 }
 
-func (v *zipView) Name() string { return "zip" }
+func (v *view) Name() string { return "zip" }
 
-func (v *zipView) Open(name string) (afero.File, error) {
-	n, ok := v.node(name)
+func (v *view) Open(name string) (afero.File, error) {
+	n, ok := v.lookup(name)
 	if !ok {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
 	}
-	return &zipFile{view: v, node: n, name: name}, nil
+	return &file{view: v, node: n, name: name}, nil
 }
 
-func (v *zipView) OpenFile(name string, flag int, _ os.FileMode) (afero.File, error) {
+func (v *view) OpenFile(name string, flag int, _ os.FileMode) (afero.File, error) {
 	if flag&(os.O_WRONLY|os.O_RDWR|os.O_CREATE|os.O_TRUNC|os.O_APPEND) != 0 {
 		return nil, v.readOnly("open", name)
 	}
 	return v.Open(name)
 }
 
-func (v *zipView) Stat(name string) (fs.FileInfo, error) {
-	n, ok := v.node(name)
+func (v *view) Stat(name string) (fs.FileInfo, error) {
+	n, ok := v.lookup(name)
 	if !ok {
 		return nil, &fs.PathError{Op: "stat", Path: name, Err: fs.ErrNotExist}
 	}
 	return nodeInfo{n}, nil
 }
 
-// LstatIfPossible: a zip view holds no links (ZipView refuses them).
-func (v *zipView) LstatIfPossible(name string) (fs.FileInfo, bool, error) {
+// LstatIfPossible: a view holds no links (View refuses them).
+func (v *view) LstatIfPossible(name string) (fs.FileInfo, bool, error) {
 	info, err := v.Stat(name)
 	return info, false, err
 }
 
-func (v *zipView) Create(name string) (afero.File, error)    { return nil, v.readOnly("create", name) }
-func (v *zipView) Mkdir(name string, _ os.FileMode) error    { return v.readOnly("mkdir", name) }
-func (v *zipView) MkdirAll(name string, _ os.FileMode) error { return v.readOnly("mkdir", name) }
-func (v *zipView) Remove(name string) error                  { return v.readOnly("remove", name) }
-func (v *zipView) RemoveAll(name string) error               { return v.readOnly("remove", name) }
-func (v *zipView) Rename(old, _ string) error                { return v.readOnly("rename", old) }
-func (v *zipView) Chmod(name string, _ os.FileMode) error    { return v.readOnly("chmod", name) }
-func (v *zipView) Chown(name string, _, _ int) error         { return v.readOnly("chown", name) }
-func (v *zipView) Chtimes(name string, _ time.Time, _ time.Time) error {
+func (v *view) Create(name string) (afero.File, error)    { return nil, v.readOnly("create", name) }
+func (v *view) Mkdir(name string, _ os.FileMode) error    { return v.readOnly("mkdir", name) }
+func (v *view) MkdirAll(name string, _ os.FileMode) error { return v.readOnly("mkdir", name) }
+func (v *view) Remove(name string) error                  { return v.readOnly("remove", name) }
+func (v *view) RemoveAll(name string) error               { return v.readOnly("remove", name) }
+func (v *view) Rename(old, _ string) error                { return v.readOnly("rename", old) }
+func (v *view) Chmod(name string, _ os.FileMode) error    { return v.readOnly("chmod", name) }
+func (v *view) Chown(name string, _, _ int) error         { return v.readOnly("chown", name) }
+func (v *view) Chtimes(name string, _ time.Time, _ time.Time) error {
 	return v.readOnly("chtimes", name)
 }
 
 // inflate reads the entry of n, within the view's limit, into a buffer of its own.
-func (v *zipView) inflate(n *zipNode) (data []byte, err error) {
+func (v *view) inflate(n *node) (data []byte, err error) {
 	if v.mapped {
 		defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 		defer recoverFault(&err, n.rec.name, v.archive)
@@ -366,7 +352,7 @@ func (v *zipView) inflate(n *zipNode) (data []byte, err error) {
 	}
 	data, err = er.read(n.rec, v.limit)
 	if err != nil {
-		var ze *ZipError
+		var ze *Error
 		if errors.As(err, &ze) {
 			ze.Archive = v.archive
 		}
@@ -377,33 +363,23 @@ func (v *zipView) inflate(n *zipNode) (data []byte, err error) {
 	return data, nil
 }
 
-// unwrittenZip is the zip view that is the whole of fsys, or nil: fsys is a view, or an overlay of one with
-// no edit yet.
-func unwrittenZip(fsys afero.Fs) *zipView {
-	switch fsys := fsys.(type) {
-	case *zipView:
-		return fsys
-	case *overlayFs:
-		if v, ok := fsys.base.(*zipView); ok && !fsys.written.Load() {
-			return v
-		}
-	}
-	return nil
-}
+// InMemory: a view's files are entries of a zip in memory (or mapped): opening one never waits.
+func (v *view) InMemory() bool { return true }
 
-// readSession reads the session file f under ZipRoot as readListedFile would through Open, within limit. ok is
-// false when the view has no such file: the caller then asks by path, and gets the error a path gets.
-func (v *zipView) readSession(f SessionFile, limit int64) (data []byte, ok bool, err error) {
-	app := v.apps[f.App]
-	if app == nil {
+// ReadSession reads the session file app/name under Root as a read through Open would, within limit, without
+// a path built and looked up. ok is false when the view has no such file: the caller then asks by path, and
+// gets the error a path gets.
+func (v *view) ReadSession(app, name string, limit int64) (data []byte, ok bool, err error) {
+	folder := v.apps[app]
+	if folder == nil {
 		return nil, false, nil
 	}
-	n := app.files[f.Name]
+	n := folder.files[name]
 	if n == nil {
 		return nil, false, nil
 	}
 	if size := int64(min(n.rec.size, 1<<62)); size > limit {
-		return nil, true, &tooLargeError{size: size, limit: limit}
+		return nil, true, &TooLargeError{Size: size, Limit: limit}
 	}
 	data, err = v.inflate(n)
 	return data, true, err
@@ -419,12 +395,12 @@ func recoverFault(err *error, entry, archive string) {
 	if _, ok := r.(interface{ Addr() uintptr }); !ok {
 		panic(r)
 	}
-	*err = &ZipError{Archive: archive, Entry: entry, Reason: "the archive changed on disk while it was read"}
+	*err = &Error{Archive: archive, Entry: entry, Reason: "the archive changed on disk while it was read"}
 }
 
 // nodeInfo is the fs.FileInfo and fs.DirEntry of a node. Files read as 0644 and folders as 0755, whatever the
 // zip says, as files extracted by a user would be.
-type nodeInfo struct{ n *zipNode }
+type nodeInfo struct{ n *node }
 
 func (i nodeInfo) Name() string { return i.n.name }
 func (i nodeInfo) Size() int64 {
@@ -450,11 +426,11 @@ func (i nodeInfo) Sys() any                   { return nil }
 func (i nodeInfo) Type() fs.FileMode          { return i.Mode().Type() }
 func (i nodeInfo) Info() (fs.FileInfo, error) { return i, nil }
 
-// zipFile is an open file or folder of a zipView. A file is inflated at its first read, not when opened, so
+// file is an open file or folder of a view. A file is inflated at its first read, not when opened, so
 // that its size can be judged first.
-type zipFile struct {
-	view   *zipView
-	node   *zipNode
+type file struct {
+	view   *view
+	node   *node
 	name   string
 	data   []byte
 	loaded bool
@@ -462,7 +438,7 @@ type zipFile struct {
 	dirAt  int // entries of a folder already listed
 }
 
-func (f *zipFile) load() error {
+func (f *file) load() error {
 	if f.node.rec == nil {
 		return &fs.PathError{Op: "read", Path: f.name, Err: syscall.EISDIR}
 	}
@@ -476,21 +452,21 @@ func (f *zipFile) load() error {
 	return nil
 }
 
-// contents hands the file's bytes over without a copy: readOpened takes them as they are.
-func (f *zipFile) contents() ([]byte, error) {
+// Contents hands the file's bytes over without a copy (WholeFile).
+func (f *file) Contents() ([]byte, error) {
 	if err := f.load(); err != nil {
 		return nil, err
 	}
 	return f.data, nil
 }
 
-func (f *zipFile) Read(p []byte) (int, error) {
+func (f *file) Read(p []byte) (int, error) {
 	n, err := f.ReadAt(p, f.off)
 	f.off += int64(n)
 	return n, err
 }
 
-func (f *zipFile) ReadAt(p []byte, off int64) (int, error) {
+func (f *file) ReadAt(p []byte, off int64) (int, error) {
 	if err := f.load(); err != nil {
 		return 0, err
 	}
@@ -504,7 +480,7 @@ func (f *zipFile) ReadAt(p []byte, off int64) (int, error) {
 	return n, nil
 }
 
-func (f *zipFile) Seek(offset int64, whence int) (int64, error) {
+func (f *file) Seek(offset int64, whence int) (int64, error) {
 	if err := f.load(); err != nil {
 		return 0, err
 	}
@@ -521,7 +497,7 @@ func (f *zipFile) Seek(offset int64, whence int) (int64, error) {
 	return offset, nil
 }
 
-func (f *zipFile) ReadDir(count int) ([]fs.DirEntry, error) {
+func (f *file) ReadDir(count int) ([]fs.DirEntry, error) {
 	if f.node.rec != nil {
 		return nil, &fs.PathError{Op: "readdir", Path: f.name, Err: syscall.ENOTDIR}
 	}
@@ -540,9 +516,9 @@ func (f *zipFile) ReadDir(count int) ([]fs.DirEntry, error) {
 	return out, nil
 }
 
-func (f *zipFile) Readdir(count int) ([]fs.FileInfo, error) { return infosOf(f.ReadDir(count)) }
+func (f *file) Readdir(count int) ([]fs.FileInfo, error) { return infosOf(f.ReadDir(count)) }
 
-func (f *zipFile) Readdirnames(count int) ([]string, error) { return namesOf(f.ReadDir(count)) }
+func (f *file) Readdirnames(count int) ([]string, error) { return namesOf(f.ReadDir(count)) }
 
 // infosOf and namesOf give the older listings of afero.File from ReadDir's.
 func infosOf(entries []fs.DirEntry, err error) ([]fs.FileInfo, error) {
@@ -563,12 +539,12 @@ func namesOf(entries []fs.DirEntry, err error) ([]string, error) {
 	return names, err
 }
 
-func (f *zipFile) Stat() (fs.FileInfo, error) { return nodeInfo{f.node}, nil }
-func (f *zipFile) Name() string               { return f.name }
-func (f *zipFile) Close() error               { return nil }
-func (f *zipFile) Sync() error                { return nil }
+func (f *file) Stat() (fs.FileInfo, error) { return nodeInfo{f.node}, nil }
+func (f *file) Name() string               { return f.name }
+func (f *file) Close() error               { return nil }
+func (f *file) Sync() error                { return nil }
 
-func (f *zipFile) Write([]byte) (int, error)          { return 0, f.view.readOnly("write", f.name) }
-func (f *zipFile) WriteAt([]byte, int64) (int, error) { return 0, f.view.readOnly("write", f.name) }
-func (f *zipFile) WriteString(string) (int, error)    { return 0, f.view.readOnly("write", f.name) }
-func (f *zipFile) Truncate(int64) error               { return f.view.readOnly("truncate", f.name) }
+func (f *file) Write([]byte) (int, error)          { return 0, f.view.readOnly("write", f.name) }
+func (f *file) WriteAt([]byte, int64) (int, error) { return 0, f.view.readOnly("write", f.name) }
+func (f *file) WriteString(string) (int, error)    { return 0, f.view.readOnly("write", f.name) }
+func (f *file) Truncate(int64) error               { return f.view.readOnly("truncate", f.name) }

@@ -1,4 +1,4 @@
-package core
+package zipfs
 
 import (
 	"bufio"
@@ -11,12 +11,12 @@ import (
 	"time"
 )
 
-// zipRecord is what the engine keeps of one entry of a zip's central directory. The directory is read here
+// record is what the engine keeps of one entry of a zip's central directory. The directory is read here
 // rather than by archive/zip for two reasons, both measured on 100k sessions: archive/zip keeps a *zip.File
 // of about 300 bytes per entry and hides where each entry's local header is, so reading an entry took two
 // reads (the header, then the data). A record is a few dozen bytes and knows its header's offset, so an entry
 // is read in one.
-type zipRecord struct {
+type record struct {
 	name         string // as the archive spells it, for errors
 	modified     time.Time
 	headerOffset int64
@@ -29,7 +29,7 @@ type zipRecord struct {
 	extraLen     uint16 // of the directory's header: the local header's is almost always the same
 }
 
-func (r *zipRecord) isDir() bool { return r.mode.IsDir() }
+func (r *record) isDir() bool { return r.mode.IsDir() }
 
 // errNotZip is an archive whose directory cannot be found or read as the zip format defines it.
 var errNotZip = errors.New("it is not a zip, or it is cut short")
@@ -52,11 +52,11 @@ const (
 	localHeaderSignature = 0x04034b50
 )
 
-// readZipDirectory reads the central directory of the zip in r, as archive/zip's NewReader does (the same
+// readDirectory reads the central directory of the zip in r, as archive/zip's NewReader does (the same
 // archives are accepted, with the same names, sizes, offsets, modes and times: FuzzZipDirectory holds it to
 // that), but stops keeping records past maxEntries: it only counts the rest, so that a directory of millions
 // of empty entries costs no memory before it is refused.
-func readZipDirectory(r io.ReaderAt, size int64, maxEntries int) ([]zipRecord, error) {
+func readDirectory(r io.ReaderAt, size int64, maxEntries int) ([]record, error) {
 	end, err := readDirectoryEnd(r, size)
 	if err != nil {
 		return nil, err
@@ -65,7 +65,7 @@ func readZipDirectory(r io.ReaderAt, size int64, maxEntries int) ([]zipRecord, e
 		return nil, errTooManyEntries{end.records}
 	}
 	buf := bufio.NewReaderSize(io.NewSectionReader(r, end.base+int64(end.offset), size-(end.base+int64(end.offset))), 64<<10)
-	records := make([]zipRecord, 0, min(end.records, uint64(size/directoryHeaderLen)))
+	records := make([]record, 0, min(end.records, uint64(size/directoryHeaderLen)))
 	var names strings.Builder // every name in one allocation: each record's is a slice of it
 	// Sized for the usual names; an end record that claims a huge directory does not get it allocated up front.
 	names.Grow(int(min(end.size, uint64(size), uint64(maxEntries)*128)))
@@ -147,11 +147,11 @@ func directoryVariableLen(head []byte) int {
 
 // parseDirectoryHeader reads a directory header (head, with its signature) and what follows it (rest). It is
 // false for a header that needs zip64 values it lacks.
-func parseDirectoryHeader(head, rest []byte) (zipRecord, []byte, bool) {
+func parseDirectoryHeader(head, rest []byte) (record, []byte, bool) {
 	h := readLE(head[4:])
 	creator := h.uint16()
 	h.uint16() // version needed
-	rec := zipRecord{flags: h.uint16(), method: h.uint16()}
+	rec := record{flags: h.uint16(), method: h.uint16()}
 	dosTime, dosDate := h.uint16(), h.uint16()
 	rec.crc32 = h.uint32()
 	compressed32, size32 := h.uint32(), h.uint32()
@@ -170,7 +170,7 @@ func parseDirectoryHeader(head, rest []byte) (zipRecord, []byte, bool) {
 // readExtra reads, from the extra fields of a directory header, the 64-bit values that replace the maxed-out
 // 32-bit ones and the most precise modification time given. It is false when a 64-bit value that is needed
 // is missing.
-func (rec *zipRecord) readExtra(extra readLE, needSize, needCompressed, needOffset bool) (time.Time, bool) {
+func (rec *record) readExtra(extra readLE, needSize, needCompressed, needOffset bool) (time.Time, bool) {
 	var modified time.Time
 	for len(extra) >= 4 {
 		tag, n := extra.uint16(), int(extra.uint16())
@@ -440,7 +440,7 @@ const (
 // header: where the two differ, what is checked here is not what would be extracted. Name, method and the
 // encryption flag are compared, and the checksum and sizes where the header carries them (not when they
 // follow the data; a size of 0xFFFFFFFF is read from the header's zip64 field, when it has one).
-func (rec *zipRecord) localMismatch(head []byte) string {
+func (rec *record) localMismatch(head []byte) string {
 	b := readLE(head[6:])
 	flags, method := b.uint16(), b.uint16()
 	b.skip(4) // time and date: not what is extracted
@@ -494,7 +494,7 @@ func (rec *zipRecord) localMismatch(head []byte) string {
 // descriptorMismatch reads the data descriptor d that follows the entry's data (at most dataDescriptorLen
 // bytes, fewer at the end of the archive) as archive/zip does when it opens an entry: its checksum must be the
 // directory's. The sizes that follow are not read: writers disagree on their width.
-func (rec *zipRecord) descriptorMismatch(d []byte) string {
+func (rec *record) descriptorMismatch(d []byte) string {
 	if len(d) >= 4 && binary.LittleEndian.Uint32(d) == dataDescriptorSignature {
 		d = d[4:]
 		if len(d) < 12 {

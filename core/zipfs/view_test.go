@@ -1,4 +1,4 @@
-package core
+package zipfs_test
 
 import (
 	"bytes"
@@ -13,6 +13,9 @@ import (
 	"testing"
 
 	"github.com/spf13/afero"
+
+	"github.com/mobisess/mobisess/core"
+	"github.com/mobisess/mobisess/core/zipfs"
 )
 
 // A zip read in place is checked as the same files in a folder are: same report, same errors, same order.
@@ -33,17 +36,17 @@ func TestZipViewIsTheFolder(t *testing.T) {
 		entries = append(entries, zipEntry{Name: "MobileApps/" + name, Data: files[name]})
 	}
 	data := makeZip(t, entries...)
-	view, dir, err := ZipView(bytes.NewReader(data), int64(len(data)), DefaultZipLimits)
+	view, dir, err := zipfs.View(bytes.NewReader(data), int64(len(data)), zipfs.DefaultLimits, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, lang := range Langs {
-		c := NewChecker(CheckerOptions{Lang: lang})
-		fromZip, err := c.Check(context.Background(), view, dir, CheckOptions{})
+	for _, lang := range core.Langs {
+		c := core.NewChecker(core.CheckerOptions{Lang: lang})
+		fromZip, err := c.Check(context.Background(), view, dir, core.CheckOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		fromFolder, err := c.Check(context.Background(), memTree(t, files), root, CheckOptions{})
+		fromFolder, err := c.Check(context.Background(), memTree(t, files), root, core.CheckOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -69,16 +72,16 @@ func TestZipViewBrokenEntryStopsTheCheck(t *testing.T) {
 	if err := os.WriteFile(zipPath, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	fsys, root, err := OpenPath(afero.NewOsFs(), zipPath, DefaultZipLimits)
+	fsys, root, err := core.OpenPath(afero.NewOsFs(), zipPath, zipfs.DefaultLimits)
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = (&Checker{}).Check(context.Background(), fsys, root, CheckOptions{})
-	var ze *ZipError
-	if !errors.As(err, &ze) || KindOf(err) != KindInput || !strings.Contains(err.Error(), zipPath+`: zip entry "MobileApps/com.a/`+id+`"`) || !strings.Contains(err.Error(), "checksum") {
+	_, err = (&core.Checker{}).Check(context.Background(), fsys, root, core.CheckOptions{})
+	var ze *zipfs.Error
+	if !errors.As(err, &ze) || core.KindOf(err) != core.KindInput || !strings.Contains(err.Error(), zipPath+`: zip entry "MobileApps/com.a/`+id+`"`) || !strings.Contains(err.Error(), "checksum") {
 		t.Fatalf("got %v, want the zip and the entry named, and its checksum", err)
 	}
-	if _, err := OpenZip(context.Background(), data, "broken.zip", nil, WorkspaceOptions{}); !errors.As(err, &ze) {
+	if _, err := core.OpenZip(context.Background(), data, "broken.zip", nil, core.WorkspaceOptions{}); !errors.As(err, &ze) {
 		t.Fatalf("OpenZip: %v, want the zip refused", err)
 	}
 }
@@ -93,18 +96,18 @@ func TestOverlayEdits(t *testing.T) {
 		zipEntry{Name: "MobileApps/com.b/" + c, Data: session("", "com.b", c, "accepted")},
 		zipEntry{Name: "MobileApps/key.mobileapp", Data: "k"})
 	before := append([]byte{}, data...)
-	ws, err := OpenZip(context.Background(), data, "x.zip", nil, WorkspaceOptions{})
+	ws, err := core.OpenZip(context.Background(), data, "x.zip", nil, core.WorkspaceOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := tree(t, ws.Fs(), ZipRoot)
+	want := tree(t, ws.Fs(), zipfs.Root)
 	step := func(what string, do func() error, change func()) {
 		t.Helper()
 		if err := do(); err != nil {
 			t.Fatalf("%s: %v", what, err)
 		}
 		change()
-		if got := tree(t, ws.Fs(), ZipRoot); !reflect.DeepEqual(got, want) {
+		if got := tree(t, ws.Fs(), zipfs.Root); !reflect.DeepEqual(got, want) {
 			t.Fatalf("after %s:\n got %q\nwant %q", what, got, want)
 		}
 	}
@@ -112,20 +115,20 @@ func TestOverlayEdits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	step("accepting a", func() error { _, err := ws.SetStatus("com.a/"+a, StatusAccepted, file.ETag); return err }, func() {
+	step("accepting a", func() error { _, err := ws.SetStatus("com.a/"+a, core.StatusAccepted, file.ETag); return err }, func() {
 		want["com.a/"+a] = strings.Replace(want["com.a/"+a], `"pending"`, `"accepted"`, 1)
 	})
 	step("deleting b", func() error { return ws.Remove("com.a/"+b, "") }, func() { delete(want, "com.a/"+b) })
 	step("deleting com.b", func() error { return ws.Remove("com.b", "") }, func() { delete(want, "com.b/"); delete(want, "com.b/"+c) })
 	var created string
 	step("creating a session in com.b again", func() error {
-		f, err := ws.Create(NewSession{ApplicationID: "com.b", OS: "Android", Status: StatusAccepted})
+		f, err := ws.Create(core.NewSession{ApplicationID: "com.b", OS: "Android", Status: core.StatusAccepted})
 		if err == nil {
 			created = f.Path
 		}
 		return err
 	}, func() {
-		content, _ := afero.ReadFile(ws.Fs(), ZipRoot+"/"+created)
+		content, _ := afero.ReadFile(ws.Fs(), zipfs.Root+"/"+created)
 		want["com.b/"] = ""
 		want[created] = string(content)
 	})
@@ -136,17 +139,17 @@ func TestOverlayEdits(t *testing.T) {
 	if err := ws.Download(&zip); err != nil {
 		t.Fatal(err)
 	}
-	back, err := importZip(t, zip.Bytes(), DefaultZipLimits)
+	back, err := importZip(t, zip.Bytes(), zipfs.DefaultLimits)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := tree(t, back, ZipRoot); !reflect.DeepEqual(got, want) {
+	if got := tree(t, back, zipfs.Root); !reflect.DeepEqual(got, want) {
 		t.Errorf("downloaded:\n got %q\nwant %q", got, want)
 	}
 	if err := ws.Remove("", ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ws.Fs().Stat(ZipRoot); !errors.Is(err, fs.ErrNotExist) {
+	if _, err := ws.Fs().Stat(zipfs.Root); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("the root after deleting everything: %v", err)
 	}
 	if st, err := ws.State(context.Background()); err != nil || st.Disk.Summary.Files != 0 {
@@ -154,32 +157,5 @@ func TestOverlayEdits(t *testing.T) {
 	}
 	if !bytes.Equal(data, before) {
 		t.Error("the zip's bytes changed")
-	}
-}
-
-// A workspace's size limit is the one of every read: a file under it is read, accepted and removed with the
-// ETag just read, whatever the default limit.
-func TestWorkspaceLimitIsEveryReadsLimit(t *testing.T) {
-	id := strings.Repeat("a", 40)
-	big := strings.Replace(session("", "com.a", id, "pending"), `"email"`, `"padding": "`+strings.Repeat("x", 5<<20)+`", "email"`, 1)
-	fsys := memTree(t, map[string]string{"com.a/" + id: big})
-	c := NewChecker(CheckerOptions{Limits: Limits{MaxFileSize: 16 << 20}})
-	ws, err := NewWorkspace(context.Background(), fsys, root, c, WorkspaceOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := ws.Read("com.a/" + id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if f.Error != nil {
-		t.Fatalf("a 5 MiB file under a 16 MiB limit: %v", f.Error)
-	}
-	accepted, err := ws.SetStatus("com.a/"+id, StatusAccepted, f.ETag)
-	if err != nil {
-		t.Fatalf("SetStatus: %v", err)
-	}
-	if err := ws.Remove("com.a/"+id, accepted.ETag); err != nil {
-		t.Fatalf("Remove with the ETag just read: %v", err)
 	}
 }

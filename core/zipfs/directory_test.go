@@ -1,4 +1,4 @@
-package core
+package zipfs
 
 import (
 	"archive/zip"
@@ -13,7 +13,7 @@ import (
 	"time"
 )
 
-// FuzzZipDirectory holds readZipDirectory to archive/zip on any input: the same archives read, with the same
+// FuzzZipDirectory holds readDirectory to archive/zip on any input: the same archives read, with the same
 // entries, and the same ones refused. Then each entry is read as archive/zip opens and reads it: what archive/zip
 // refuses (a local header not found, a method it cannot read, a size or checksum that the data or the data
 // descriptor contradicts) is refused too, in memory and through ReadAt, and what is read is the same bytes.
@@ -30,9 +30,9 @@ func FuzzZipDirectory(f *testing.F) {
 	f.Add(zip64LocalZip(f, "a/b", []byte("zip64"), 5, 5))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		zr, zerr := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-		records, err := readZipDirectory(bytes.NewReader(data), int64(len(data)), 1<<20)
+		records, err := readDirectory(bytes.NewReader(data), int64(len(data)), 1<<20)
 		if (zerr == nil) != (err == nil) {
-			t.Fatalf("archive/zip: %v; readZipDirectory: %v", zerr, err)
+			t.Fatalf("archive/zip: %v; readDirectory: %v", zerr, err)
 		}
 		if err != nil {
 			return
@@ -104,7 +104,7 @@ func readEntry(zf *zip.File, limit int64) ([]byte, error) {
 // localStricter is what the engine refuses in an entry that archive/zip reads (content): where its local header
 // disagrees with the directory, where the checksum is 0 (archive/zip then checks none), where the directory's
 // compressed size runs past the archive. It returns the words of each refusal that applies.
-func localStricter(data []byte, rec zipRecord, content []byte) []string {
+func localStricter(data []byte, rec record, content []byte) []string {
 	le := binary.LittleEndian
 	h := data[rec.headerOffset:]
 	flags, method := le.Uint16(h[6:]), le.Uint16(h[8:])
@@ -144,7 +144,7 @@ func TestLocalHeaderZip64(t *testing.T) {
 	} {
 		data := zip64LocalZip(t, "MobileApps/com.a/abcd", body, c.size, c.compressed)
 		for name, r := range map[string]io.ReaderAt{"in memory": memArchive(data), "through ReadAt": bytes.NewReader(data)} {
-			fsys, root, err := ZipView(r, int64(len(data)), DefaultZipLimits)
+			fsys, root, err := View(r, int64(len(data)), DefaultLimits, "")
 			if err != nil {
 				t.Fatalf("%s, %s: %v", c.name, name, err)
 			}
@@ -152,7 +152,7 @@ func TestLocalHeaderZip64(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := readOpened(f, "abcd", 1<<20)
+			got, err := f.(WholeFile).Contents() // as the engine reads a file that hands its bytes over
 			if c.refused != (err != nil) || err == nil && string(got) != string(body) {
 				t.Errorf("%s, %s: read %q, %v", c.name, name, got, err)
 			}
@@ -225,7 +225,7 @@ func TestZipDirectoryCountsPastTheLimit(t *testing.T) {
 		entries = append(entries, zipEntry{Name: "a/" + strings.Repeat("b", i+1), Data: "x"})
 	}
 	data := makeZip(t, entries...)
-	_, err := readZipDirectory(bytes.NewReader(data), int64(len(data)), 3)
+	_, err := readDirectory(bytes.NewReader(data), int64(len(data)), 3)
 	if many, ok := err.(errTooManyEntries); !ok || many.n != 10 {
 		t.Fatalf("got %v, want 10 entries counted", err)
 	}
@@ -234,7 +234,7 @@ func TestZipDirectoryCountsPastTheLimit(t *testing.T) {
 	lying := bytes.Clone(data)
 	binary.LittleEndian.PutUint16(lying[end+8:], 2)
 	binary.LittleEndian.PutUint16(lying[end+10:], 2)
-	_, err = readZipDirectory(bytes.NewReader(lying), int64(len(lying)), 3)
+	_, err = readDirectory(bytes.NewReader(lying), int64(len(lying)), 3)
 	if many, ok := err.(errTooManyEntries); !ok || many.n != 10 {
 		t.Fatalf("a lying count: got %v, want 10 entries counted", err)
 	}
@@ -248,7 +248,7 @@ func TestZipEntryWithLongerLocalHeader(t *testing.T) {
 	for name, r := range map[string]interface {
 		ReadAt([]byte, int64) (int, error)
 	}{"read": bytes.NewReader(data), "in memory": memArchive(data)} {
-		fsys, root, err := ZipView(r, int64(len(data)), DefaultZipLimits)
+		fsys, root, err := View(r, int64(len(data)), DefaultLimits, "")
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -256,7 +256,7 @@ func TestZipEntryWithLongerLocalHeader(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		got, err := readOpened(f, "abcd", 1<<20)
+		got, err := f.(WholeFile).Contents() // as the engine reads a file that hands its bytes over
 		if err != nil || string(got) != body {
 			t.Fatalf("%s: read %q, %v; want %q", name, got, err, body)
 		}

@@ -1,6 +1,6 @@
 //go:build unix
 
-package core
+package zipfs_test
 
 import (
 	"context"
@@ -12,6 +12,9 @@ import (
 	"testing"
 
 	"github.com/spf13/afero"
+
+	"github.com/mobisess/mobisess/core"
+	"github.com/mobisess/mobisess/core/zipfs"
 )
 
 // A zip on disk is mapped; if its file is cut short while it is checked (a copy still being written, a disk
@@ -26,18 +29,18 @@ func TestMappedZipCutShortWhileChecked(t *testing.T) {
 	if err := os.WriteFile(path, makeZip(t, entries...), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	fsys, root, err := OpenPath(afero.NewOsFs(), path, DefaultZipLimits)
+	fsys, root, err := core.OpenPath(afero.NewOsFs(), path, zipfs.DefaultLimits)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if view := fsys.(*overlayFs).base.(*zipView); !view.mapped {
+	if !zipfs.IsMapped(fsys) {
 		t.Fatal("the zip file is not mapped")
 	}
 	if err := os.Truncate(path, 4096); err != nil {
 		t.Fatal(err)
 	}
-	_, err = (&Checker{}).Check(context.Background(), fsys, root, CheckOptions{})
-	var ze *ZipError
+	_, err = (&core.Checker{}).Check(context.Background(), fsys, root, core.CheckOptions{})
+	var ze *zipfs.Error
 	if !errors.As(err, &ze) || ze.Archive != path || !strings.HasPrefix(ze.Entry, "MobileApps/com.a/") || !strings.Contains(ze.Reason, "changed on disk") {
 		t.Fatalf("got %v, want the zip and an entry named, and why", err)
 	}

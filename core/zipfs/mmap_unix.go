@@ -1,20 +1,17 @@
 //go:build unix
 
-package core
+package zipfs
 
-import (
-	"os"
-	"syscall"
-)
+import "syscall"
 
-// mapArchive maps a zip file into memory, read-only. Its entries are then sliced where they lie instead of
+// mapArchive maps the zip file of descriptor fd into memory, read-only. Its entries are then sliced where they lie instead of
 // read with a system call each (for 100k sessions, a sixth of the check), and its pages are the page cache's,
 // not a copy on the heap. ok is false where the file cannot be mapped: it is then read with ReadAt.
-func mapArchive(f *os.File, size int64) (m memArchive, ok bool) {
+func mapArchive(fd uintptr, size int64) (m memArchive, ok bool) {
 	if size <= 0 || int64(int(size)) != size {
 		return nil, false
 	}
-	data, err := syscall.Mmap(int(f.Fd()), 0, int(size), syscall.PROT_READ, mapFlags)
+	data, err := syscall.Mmap(int(fd), 0, int(size), syscall.PROT_READ, mapFlags)
 	if err != nil {
 		return nil, false
 	}

@@ -1,10 +1,8 @@
 //go:build !unix
 
-package core
-
-import "os"
+package zipfs
 
 // mapArchive: where files are not mapped, a zip is read with ReadAt.
-func mapArchive(*os.File, int64) (memArchive, bool) { return nil, false }
+func mapArchive(uintptr, int64) (memArchive, bool) { return nil, false }
 
 func unmapArchive(memArchive) {}

@@ -1,4 +1,4 @@
-package core
+package zipfs
 
 import (
 	"errors"
@@ -13,32 +13,50 @@ import (
 	"github.com/spf13/afero"
 )
 
-// overlayFs makes a read-only filesystem (a zip read in place) editable: what is written goes to a small
-// in-memory layer over it, and what is deleted from the base is hidden, so that opening a zip copies nothing and
-// an edit costs what it writes. (afero's CopyOnWriteFs cannot delete a file of its base.)
+// Overlay makes a read-only file system (a zip read in place, a tree copied into memory) editable: what is
+// written goes to a small in-memory layer over it, and what is deleted from the base is hidden, so that opening
+// a zip copies nothing and an edit costs what it writes. (afero's CopyOnWriteFs cannot delete a file of its
+// base.) Every change is journaled (Prints).
 //
 // A path is the top layer's when the top has it; else the base's, unless it or a folder above it was deleted.
-// A folder shows the entries of both. Paths are taken absolute, as cleanName makes them.
-type overlayFs struct {
+// A folder shows the entries of both. Paths are taken absolute, as CleanPath makes them.
+type Overlay struct {
 	base afero.Fs
 	top  *afero.MemMapFs
 	// written turns true at the first write: until then every lookup goes straight to the base.
 	written atomic.Bool
 	mu      sync.RWMutex
 	deleted map[string]bool // paths of the base deleted, with everything under them
-	// journal names every path a change was asked for, so that the edits can be told apart from the base and
-	// kept elsewhere (changes.go).
 	journal journal
 }
 
-func newOverlay(base afero.Fs) *overlayFs {
-	return &overlayFs{base: base, top: &afero.MemMapFs{}, deleted: map[string]bool{}, journal: journal{paths: map[string]*journalEntry{}}}
+// NewOverlay makes base editable. base is never written.
+func NewOverlay(base afero.Fs) *Overlay {
+	return &Overlay{base: base, top: &afero.MemMapFs{}, deleted: map[string]bool{}, journal: journal{paths: map[string]*journalEntry{}}}
 }
 
-func (o *overlayFs) Name() string { return "overlay" }
+// Base is the file system under the edits, as it was opened.
+func (o *Overlay) Base() afero.Fs { return o.base }
+
+// Written says whether anything was changed since the overlay was made.
+func (o *Overlay) Written() bool { return o.written.Load() }
+
+func (o *Overlay) Name() string { return "overlay" }
+
+// InMemory: the top layer is in memory; the base may be anything, and says so itself.
+func (o *Overlay) InMemory() bool { return IsInMemory(o.base) }
+
+// ReadSession reads a session file from the base, as long as nothing is written: until then the base is the
+// whole file system.
+func (o *Overlay) ReadSession(app, name string, limit int64) ([]byte, bool, error) {
+	if r, ok := o.base.(SessionReader); ok && !o.written.Load() {
+		return r.ReadSession(app, name, limit)
+	}
+	return nil, false, nil
+}
 
 // hidden says whether the base's p was deleted, itself or with a folder above it.
-func (o *overlayFs) hidden(p string) bool {
+func (o *Overlay) hidden(p string) bool {
 	if !o.written.Load() {
 		return false
 	}
@@ -54,7 +72,7 @@ func (o *overlayFs) hidden(p string) bool {
 	}
 }
 
-func (o *overlayFs) inTop(p string) (fs.FileInfo, bool) {
+func (o *Overlay) inTop(p string) (fs.FileInfo, bool) {
 	if !o.written.Load() {
 		return nil, false
 	}
@@ -63,7 +81,7 @@ func (o *overlayFs) inTop(p string) (fs.FileInfo, bool) {
 }
 
 // inBase is the base's p, when it is not hidden.
-func (o *overlayFs) inBase(p string) (fs.FileInfo, bool) {
+func (o *Overlay) inBase(p string) (fs.FileInfo, bool) {
 	if o.hidden(p) {
 		return nil, false
 	}
@@ -71,11 +89,11 @@ func (o *overlayFs) inBase(p string) (fs.FileInfo, bool) {
 	return info, err == nil
 }
 
-func (o *overlayFs) Stat(name string) (fs.FileInfo, error) {
+func (o *Overlay) Stat(name string) (fs.FileInfo, error) {
 	if !o.written.Load() {
 		return o.base.Stat(name)
 	}
-	p := cleanName(name)
+	p := CleanPath(name)
 	if info, ok := o.inTop(p); ok {
 		return info, nil
 	}
@@ -86,16 +104,16 @@ func (o *overlayFs) Stat(name string) (fs.FileInfo, error) {
 }
 
 // LstatIfPossible: neither layer holds links.
-func (o *overlayFs) LstatIfPossible(name string) (fs.FileInfo, bool, error) {
+func (o *Overlay) LstatIfPossible(name string) (fs.FileInfo, bool, error) {
 	info, err := o.Stat(name)
 	return info, false, err
 }
 
-func (o *overlayFs) Open(name string) (afero.File, error) {
+func (o *Overlay) Open(name string) (afero.File, error) {
 	if !o.written.Load() {
 		return o.base.Open(name) // as long as nothing is written, the base is the whole filesystem
 	}
-	p := cleanName(name)
+	p := CleanPath(name)
 	topInfo, inTop := o.inTop(p)
 	baseInfo, inBase := o.inBase(p)
 	switch {
@@ -111,11 +129,11 @@ func (o *overlayFs) Open(name string) (afero.File, error) {
 	return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
 }
 
-func (o *overlayFs) OpenFile(name string, flag int, perm os.FileMode) (afero.File, error) {
+func (o *Overlay) OpenFile(name string, flag int, perm os.FileMode) (afero.File, error) {
 	if flag&(os.O_WRONLY|os.O_RDWR|os.O_CREATE|os.O_TRUNC|os.O_APPEND) == 0 {
 		return o.Open(name)
 	}
-	p := cleanName(name)
+	p := CleanPath(name)
 	if _, ok := o.inTop(p); !ok {
 		info, inBase := o.inBase(p)
 		switch {
@@ -147,7 +165,7 @@ func (o *overlayFs) OpenFile(name string, flag int, perm os.FileMode) (afero.Fil
 // again, once it is closed.
 type journaledFile struct {
 	afero.File
-	o    *overlayFs
+	o    *Overlay
 	path string
 }
 
@@ -158,7 +176,7 @@ func (f *journaledFile) Close() error {
 }
 
 // parentInTop makes in the top layer the folder that will hold p, when that folder can be seen.
-func (o *overlayFs) parentInTop(p, name string) error {
+func (o *Overlay) parentInTop(p, name string) error {
 	parent, _ := splitLast(p)
 	info, err := o.Stat(parent)
 	if err != nil {
@@ -172,7 +190,7 @@ func (o *overlayFs) parentInTop(p, name string) error {
 }
 
 // copyUp copies the base's file at p into the top layer, with its time.
-func (o *overlayFs) copyUp(p string) error {
+func (o *Overlay) copyUp(p string) error {
 	data, err := afero.ReadFile(o.base, p)
 	if err != nil {
 		return err
@@ -190,12 +208,12 @@ func (o *overlayFs) copyUp(p string) error {
 	return o.top.Chtimes(p, info.ModTime(), info.ModTime())
 }
 
-func (o *overlayFs) Create(name string) (afero.File, error) {
+func (o *Overlay) Create(name string) (afero.File, error) {
 	return o.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o644)
 }
 
-func (o *overlayFs) Mkdir(name string, perm os.FileMode) error {
-	p := cleanName(name)
+func (o *Overlay) Mkdir(name string, perm os.FileMode) error {
+	p := CleanPath(name)
 	if _, err := o.Stat(p); err == nil {
 		return &fs.PathError{Op: "mkdir", Path: name, Err: fs.ErrExist}
 	}
@@ -206,8 +224,8 @@ func (o *overlayFs) Mkdir(name string, perm os.FileMode) error {
 	return o.top.Mkdir(p, perm)
 }
 
-func (o *overlayFs) MkdirAll(name string, perm os.FileMode) error {
-	p := cleanName(name)
+func (o *Overlay) MkdirAll(name string, perm os.FileMode) error {
+	p := CleanPath(name)
 	for q := p; q != "/"; q, _ = splitLast(q) {
 		if info, err := o.Stat(q); err == nil {
 			if !info.IsDir() {
@@ -224,8 +242,8 @@ func (o *overlayFs) MkdirAll(name string, perm os.FileMode) error {
 	return o.top.MkdirAll(p, perm)
 }
 
-func (o *overlayFs) Remove(name string) error {
-	p := cleanName(name)
+func (o *Overlay) Remove(name string) error {
+	p := CleanPath(name)
 	info, err := o.Stat(p)
 	if err != nil {
 		return &fs.PathError{Op: "remove", Path: name, Err: fs.ErrNotExist}
@@ -240,8 +258,8 @@ func (o *overlayFs) Remove(name string) error {
 	return o.RemoveAll(name)
 }
 
-func (o *overlayFs) RemoveAll(name string) error {
-	p := cleanName(name)
+func (o *Overlay) RemoveAll(name string) error {
+	p := CleanPath(name)
 	o.journal.touch(p)
 	if _, ok := o.inTop(p); ok {
 		if err := o.top.RemoveAll(p); err != nil {
@@ -259,8 +277,8 @@ func (o *overlayFs) RemoveAll(name string) error {
 
 // Rename moves a file (atomic saves rename their temporary file over the target). A folder of the base is not
 // moved: nothing in the engine moves one.
-func (o *overlayFs) Rename(oldname, newname string) error {
-	from, to := cleanName(oldname), cleanName(newname)
+func (o *Overlay) Rename(oldname, newname string) error {
+	from, to := CleanPath(oldname), CleanPath(newname)
 	info, err := o.Stat(from)
 	if err != nil {
 		return &os.LinkError{Op: "rename", Old: oldname, New: newname, Err: fs.ErrNotExist}
@@ -292,8 +310,8 @@ func (o *overlayFs) Rename(oldname, newname string) error {
 }
 
 // chattr changes what the top layer holds of p, copying a file of the base up first.
-func (o *overlayFs) chattr(name string, change func(p string) error) error {
-	p := cleanName(name)
+func (o *Overlay) chattr(name string, change func(p string) error) error {
+	p := CleanPath(name)
 	defer o.journal.touch(p)
 	if _, ok := o.inTop(p); !ok {
 		info, ok := o.inBase(p)
@@ -313,21 +331,21 @@ func (o *overlayFs) chattr(name string, change func(p string) error) error {
 	return change(p)
 }
 
-func (o *overlayFs) Chmod(name string, mode os.FileMode) error {
+func (o *Overlay) Chmod(name string, mode os.FileMode) error {
 	return o.chattr(name, func(p string) error { return o.top.Chmod(p, mode) })
 }
 
-func (o *overlayFs) Chown(name string, uid, gid int) error {
+func (o *Overlay) Chown(name string, uid, gid int) error {
 	return o.chattr(name, func(p string) error { return o.top.Chown(p, uid, gid) })
 }
 
-func (o *overlayFs) Chtimes(name string, atime, mtime time.Time) error {
+func (o *Overlay) Chtimes(name string, atime, mtime time.Time) error {
 	return o.chattr(name, func(p string) error { return o.top.Chtimes(p, atime, mtime) })
 }
 
 // overlayDir is a folder of the overlay: the entries of the top layer, and those of the base not hidden.
 type overlayDir struct {
-	o       *overlayFs
+	o       *Overlay
 	path    string
 	name    string
 	info    fs.FileInfo
@@ -347,7 +365,7 @@ func (d *overlayDir) list() error {
 			return err
 		}
 		for _, e := range entries {
-			if !d.o.hidden(cleanName(d.path + "/" + e.Name())) {
+			if !d.o.hidden(CleanPath(d.path + "/" + e.Name())) {
 				byName[e.Name()] = e
 			}
 		}
