@@ -6,6 +6,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -99,4 +100,43 @@ func swapOnOpen(t *testing.T, target string) (afero.Fs, func()) {
 		})
 	}
 	return fsys, release
+}
+
+// A zip named on a command line that is a named pipe, or becomes one between the moment it is looked at and
+// the moment it is opened, is refused, never waited on: the CLI and the dev server would hang before reading
+// anything, deaf to their own deadline and to SIGTERM.
+func TestZipThatIsAPipeIsNotWaitedOn(t *testing.T) {
+	for _, swapped := range []bool{false, true} {
+		name := map[bool]string{false: "a pipe", true: "swapped for a pipe when opened"}[swapped]
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			target := filepath.Join(dir, "sessions.zip")
+			var fsys afero.Fs = afero.NewOsFs()
+			release := func() {
+				if f, err := os.OpenFile(target, os.O_WRONLY|syscall.O_NONBLOCK, 0); err == nil {
+					f.Close()
+				}
+			}
+			if swapped {
+				if err := os.WriteFile(target, makeZip(t, zipEntry{Name: "MobileApps/com.a/abcd", Data: "{}"}), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				fsys, release = swapOnOpen(t, target)
+			} else if err := syscall.Mkfifo(target, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan error, 1)
+			go func() { _, _, err := OpenPath(fsys, target, DefaultZipLimits); done <- err }()
+			select {
+			case err := <-done:
+				if KindOf(err) != KindInput || !strings.Contains(err.Error(), "not a regular file") {
+					t.Errorf("%v (kind %q), want the pipe refused as not a regular file", err, KindOf(err))
+				}
+			case <-time.After(5 * time.Second):
+				t.Errorf("still waiting on the pipe after 5 s")
+				release()
+				<-done
+			}
+		})
+	}
 }

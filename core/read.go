@@ -101,6 +101,26 @@ func openRegular(fsys afero.Fs, name string) (afero.File, fs.FileInfo, error) {
 	return f, st, nil
 }
 
+// openNamed opens for reading a file that a user named: a link is followed, as the user may name one, and a
+// named pipe is refused, never waited on, even one swapped in since the file was looked at.
+func openNamed(fsys afero.Fs, name string) (afero.File, error) {
+	var f afero.File
+	var err error
+	if onDisk(fsys) {
+		f, err = fsys.OpenFile(name, openListedFlags&^noFollow, 0)
+	} else {
+		f, err = fsys.Open(name)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
+		f.Close()
+		return nil, &fs.PathError{Op: "open", Path: name, Err: errNotRegular}
+	}
+	return f, nil
+}
+
 // onDisk says whether fsys opens the system's files (afero's OsFs, or a file system that wraps it and passes
 // OpenFile's flags on), where a name may be a named pipe. It asks the name, as no interface can say it: afero's
 // OsFs implements none of its own, and every other file system would have to deny it.

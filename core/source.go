@@ -42,8 +42,11 @@ func OpenPath(fsys afero.Fs, path string, limits ZipLimits) (afero.Fs, string, e
 	if info.Size() > limits.MaxTotalSize {
 		return nil, "", &OpError{Kind: KindInput, Path: path, Msg: fmt.Sprintf("the zip is %s, over the %s limit", zipfs.FormatSize(info.Size()), zipfs.FormatSize(limits.MaxTotalSize))}
 	}
+	if !info.Mode().IsRegular() {
+		return nil, "", &OpError{Kind: KindInput, Path: path, Msg: errNotRegular.Error()}
+	}
 	// Read where the zip's reader needs, not whole: the archive need not sit in memory.
-	f, err := fsys.Open(path)
+	f, err := openNamed(fsys, path)
 	if err != nil {
 		return nil, "", &OpError{Kind: KindInput, Path: path, Msg: unwrapPathError(err).Error()}
 	}
