@@ -113,7 +113,7 @@ type FileResult struct {
 	Hash    Hash
 	Gone    bool     // the file vanished between listing and reading
 	Same    bool     // the bytes are those the memory (or its last check) already knew: not checked again
-	Session *Session // set when the file passes every check
+	Session *Session // set when the file passes every check (when Same, the session in memory)
 	Data    []byte   // the file's bytes without BOM, when it passes: what memory keeps to compare with later
 	Err     *Error   // set when a check fails
 	broken  error    // the zip entry cannot be read as its archive declares it (a *zipfs.Error): no verdict
@@ -278,9 +278,9 @@ func (c *Checker) checkToken(f SessionFile, data []byte, _ map[string]any, s *Se
 	return e
 }
 
-// knownBytes says whether bytes of this hash were seen at this path before, and with which error (nil: the
-// session in memory).
-type knownBytes func(SessionFile, Hash) (*Error, bool)
+// knownBytes says whether bytes of this hash were seen at this path before, and what they gave: the session in
+// memory, or the error they failed with.
+type knownBytes func(SessionFile, Hash) (*Session, *Error, bool)
 
 // checkFile reads and checks one file. With hash, it hashes the bytes for a memory to compare with; when known
 // knows them, the result is Same, with the error they had, and they are not checked again.
@@ -308,8 +308,8 @@ func (c *Checker) checkFile(fsys afero.Fs, root string, f SessionFile, hash bool
 	if hash {
 		r.Hash = hashOf(data)
 		if known != nil {
-			if err, ok := known(f, r.Hash); ok {
-				r.Same, r.Err = true, err
+			if s, err, ok := known(f, r.Hash); ok {
+				r.Same, r.Session, r.Err = true, s, err
 				return r
 			}
 		}

@@ -143,38 +143,33 @@ func (r *Registry) load(ctx context.Context, fsys afero.Fs, root string, opts Ch
 	r.refreshMu.Lock()
 	defer r.refreshMu.Unlock()
 	c := r.Checker()
-	listing, err := List(fsys, root, c.Lang())
-	if err != nil {
-		return nil, nil, err
-	}
 	rep := &Report{}
-	rep.Begin(orEmpty(listing.Skipped), listing.Apps)
-	t := newTally(listing)
 	pending := newRefreshReport()
-	mem := make(map[string]*memorySession, len(listing.Files))
+	var mem map[string]*memorySession
 	failed := map[string]failedFile{}
-	err = c.checkAll(ctx, fsys, root, listing.Files, true, nil, opts.Progress, func(res FileResult) error {
-		switch {
-		case res.Gone:
-			return nil
-		case res.Err != nil:
-			if opts.OnError != nil {
-				opts.OnError(res.Err)
+	_, err := c.checkFolder(ctx, fsys, root, folderCheck{
+		hash:     true,
+		progress: opts.Progress,
+		listed:   func(l *Listing) { mem = make(map[string]*memorySession, len(l.Files)) },
+		each: func(res FileResult) error {
+			switch {
+			case res.Err != nil:
+				if opts.OnError != nil {
+					opts.OnError(res.Err)
+				}
+				remember(c, failed, res)
+			case LoadAtStart:
+				mem[res.File.Path] = newMemorySession(res)
+				pending.Unchanged = append(pending.Unchanged, PathOnly{res.File.Path})
+			default:
+				pending.NotLoaded = append(pending.NotLoaded, PathOnly{res.File.Path})
 			}
-			remember(c, failed, res)
-		case LoadAtStart:
-			mem[res.File.Path] = newMemorySession(res)
-			pending.Unchanged = append(pending.Unchanged, PathOnly{res.File.Path})
-		default:
-			pending.NotLoaded = append(pending.NotLoaded, PathOnly{res.File.Path})
-		}
-		t.count(res.File.Path, res.Err == nil)
-		return rep.File(res.Session, res.Err)
-	})
+			return nil
+		},
+	}, rep)
 	if err != nil {
 		return nil, nil, err
 	}
-	rep.End(t.apps, t.summary)
 	pending.Errors = rep.Errors
 	r.publish(mem, failed)
 	return rep, pending, nil
@@ -215,72 +210,63 @@ func (r *Registry) preview(ctx context.Context, fsys afero.Fs, root string, prog
 func (r *Registry) refresh(ctx context.Context, fsys afero.Fs, root string, onError ErrorHandler, progress Progress) (*RefreshReport, *Report, map[string]*memorySession, map[string]failedFile, error) {
 	c := r.Checker()
 	old, oldFailed := r.snapshot()
-	listing, err := List(fsys, root, c.Lang())
-	if err != nil {
-		return nil, nil, nil, nil, err // an unreadable root changes nothing: better stale than wrongly empty
-	}
 	disk := &Report{}
-	disk.Begin(orEmpty(listing.Skipped), listing.Apps)
-	t := newTally(listing)
 	rep := newRefreshReport()
 	mem := make(map[string]*memorySession, len(old))
-	seen := make(map[string]bool, len(listing.Files))
+	var seen map[string]bool
 	failed := map[string]failedFile{}
 	lang, schema := c.Lang(), c.schema
-	known := func(f SessionFile, h Hash) (*Error, bool) {
+	known := func(f SessionFile, h Hash) (*Session, *Error, bool) {
 		if m := old[f.Path]; m != nil && m.hash == h {
-			return nil, true
+			return m.session, nil, true
 		}
 		if ff, ok := oldFailed[f.Path]; ok && ff.hash == h && ff.lang == lang && ff.schema == schema {
-			return ff.err, true
+			return nil, ff.err, true
 		}
-		return nil, false
+		return nil, nil, false
 	}
-	err = c.checkAll(ctx, fsys, root, listing.Files, true, known, progress, func(res FileResult) error {
-		path := res.File.Path
-		prev := old[path]
-		if res.Gone {
-			return nil // counted with the deleted below
-		}
-		seen[path] = true
-		t.count(path, res.Err == nil)
-		switch {
-		case res.Err != nil:
-			disk.File(nil, res.Err)
-			if onError != nil {
-				onError(res.Err)
-			}
-			remember(c, failed, res)
-			if prev != nil {
-				rep.Removed = append(rep.Removed, Removed{Path: path, Reason: ReasonInvalid, Code: res.Err.Code, Message: res.Err.Message})
-			}
-		case res.Same: // same bytes as in memory
-			mem[path] = prev
-			disk.File(prev.session, nil)
-			rep.Unchanged = append(rep.Unchanged, PathOnly{path})
-		case prev == nil:
-			disk.File(res.Session, nil)
-			if RefreshLoadsNewFiles {
-				mem[path] = newMemorySession(res)
-				rep.Loaded = append(rep.Loaded, PathOnly{path})
-			} else {
-				rep.NotLoaded = append(rep.NotLoaded, PathOnly{path})
-			}
-		default:
-			disk.File(res.Session, nil)
-			next := newMemorySession(res)
-			prevDoc, doc := decodeDoc(prev.doc), decodeDoc(res.Data)
-			if SameContent(prevDoc, doc) {
+	listing, err := c.checkFolder(ctx, fsys, root, folderCheck{
+		hash:     true,
+		known:    known,
+		progress: progress,
+		listed:   func(l *Listing) { seen = make(map[string]bool, len(l.Files)) },
+		each: func(res FileResult) error {
+			path := res.File.Path
+			prev := old[path]
+			seen[path] = true
+			switch {
+			case res.Err != nil:
+				if onError != nil {
+					onError(res.Err)
+				}
+				remember(c, failed, res)
+				if prev != nil {
+					rep.Removed = append(rep.Removed, Removed{Path: path, Reason: ReasonInvalid, Code: res.Err.Code, Message: res.Err.Message})
+				}
+			case res.Same: // same bytes as in memory
+				mem[path] = prev
 				rep.Unchanged = append(rep.Unchanged, PathOnly{path})
-			} else {
-				rep.Updated = append(rep.Updated, Updated{Path: path, Changes: Diff(prevDoc, doc)})
+			case prev == nil:
+				if RefreshLoadsNewFiles {
+					mem[path] = newMemorySession(res)
+					rep.Loaded = append(rep.Loaded, PathOnly{path})
+				} else {
+					rep.NotLoaded = append(rep.NotLoaded, PathOnly{path})
+				}
+			default:
+				prevDoc, doc := decodeDoc(prev.doc), decodeDoc(res.Data)
+				if SameContent(prevDoc, doc) {
+					rep.Unchanged = append(rep.Unchanged, PathOnly{path})
+				} else {
+					rep.Updated = append(rep.Updated, Updated{Path: path, Changes: Diff(prevDoc, doc)})
+				}
+				mem[path] = newMemorySession(res)
 			}
-			mem[path] = next
-		}
-		return nil
-	})
+			return nil
+		},
+	}, disk)
 	if err != nil {
-		return nil, nil, nil, nil, err
+		return nil, nil, nil, nil, err // an unreadable root changes nothing: better stale than wrongly empty
 	}
 	var gone []string
 	for path, m := range old {
@@ -299,7 +285,6 @@ func (r *Registry) refresh(ctx context.Context, fsys afero.Fs, root string, onEr
 	}
 	sort.SliceStable(rep.Removed, func(i, j int) bool { return rep.Removed[i].Path < rep.Removed[j].Path })
 	rep.Errors = disk.Errors
-	disk.End(t.apps, t.summary)
 	return rep, disk, mem, failed, nil
 }
 

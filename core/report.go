@@ -64,35 +64,63 @@ func (c *Checker) Check(ctx context.Context, fsys afero.Fs, root string, opts Ch
 
 // CheckTo is Check, handing the report to w as it is produced rather than keeping it.
 func (c *Checker) CheckTo(ctx context.Context, fsys afero.Fs, root string, opts CheckOptions, w ReportWriter) error {
-	listing, err := List(fsys, root, c.Lang())
-	if err != nil {
-		return err
-	}
-	if err := ctx.Err(); err != nil {
-		return err // before anything is written
-	}
-	if err := w.Begin(orEmpty(listing.Skipped), listing.Apps); err != nil {
-		return err
-	}
-	t := newTally(listing)
-	err = c.checkAll(ctx, fsys, root, listing.Files, false, nil, opts.Progress, func(res FileResult) error {
-		switch {
-		case res.Gone:
-			return nil
-		case res.Err != nil:
-			if opts.OnError != nil {
+	check := folderCheck{progress: opts.Progress}
+	if opts.OnError != nil {
+		check.each = func(res FileResult) error {
+			if res.Err != nil {
 				opts.OnError(res.Err)
 			}
-			t.count(res.File.Path, false)
-			return w.File(nil, res.Err)
+			return nil
 		}
-		t.count(res.File.Path, true)
-		return w.File(res.Session, nil)
+	}
+	_, err := c.checkFolder(ctx, fsys, root, check, w)
+	return err
+}
+
+// folderCheck says how checkFolder checks a folder, and who is told what it finds besides its report.
+type folderCheck struct {
+	hash     bool       // hash each file's bytes (FileResult.Hash), for a memory to compare with
+	known    knownBytes // bytes already known, by their hash: not checked again
+	progress Progress
+	listed   func(*Listing)         // told the listing, before any file is checked
+	each     func(FileResult) error // told each result, in listing order, before the report is
+}
+
+// checkFolder is the one loop of every check of a folder (a check, a load, a refresh): it lists the folder at
+// root, hands the listing to w, checks every session file in listing order and hands each result to check.each
+// and then to w, counting them per app (the files gone since they were listed are left out: they are not in
+// the folder), and ends w with the counts. It returns the listing.
+func (c *Checker) checkFolder(ctx context.Context, fsys afero.Fs, root string, check folderCheck, w ReportWriter) (*Listing, error) {
+	listing, err := List(fsys, root, c.Lang())
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err // before anything is written
+	}
+	if check.listed != nil {
+		check.listed(listing)
+	}
+	if err := w.Begin(orEmpty(listing.Skipped), listing.Apps); err != nil {
+		return nil, err
+	}
+	t := newTally(listing)
+	err = c.checkAll(ctx, fsys, root, listing.Files, check.hash, check.known, check.progress, func(res FileResult) error {
+		if res.Gone {
+			return nil
+		}
+		t.count(res.File.Path, res.Err == nil)
+		if check.each != nil {
+			if err := check.each(res); err != nil {
+				return err
+			}
+		}
+		return w.File(res.Session, res.Err)
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return w.End(t.apps, t.summary)
+	return listing, w.End(t.apps, t.summary)
 }
 
 func orEmpty[T any](s []T) []T {
