@@ -128,22 +128,76 @@ func (c *Checker) newError(code Code, path string) *Error {
 
 // CheckBytes runs the four checks, in order, on the content of one session file. One error at most.
 func (c *Checker) CheckBytes(f SessionFile, data []byte) (*Session, map[string]any, *Error) {
-	data = withoutBOM(data)
-	doc, err := c.parse(f, data)
-	if err != nil {
-		return nil, nil, err
+	in := c.examine(f, data)
+	if in.Error != nil {
+		return nil, nil, in.Error
 	}
-	s := sessionFromDoc(f.Path, f.App, doc)
-	for _, check := range checksAfterParse {
-		if err := check(c, f, data, doc, s); err != nil {
-			return nil, nil, err
+	return in.Session, in.Doc, nil
+}
+
+// Inspection is what the engine finds in the bytes of one session file, from one decoding of its text and at
+// most one validation against the schema: the verdict of the four checks, what they read, and what the console
+// shows beside the verdict. The editor's File and the fix of its error (ProposeFix) are made from it.
+type Inspection struct {
+	File    SessionFile
+	Data    []byte         // the bytes inspected, as read
+	Doc     map[string]any // the decoded object; nil when the text is not one (mobi 2)
+	Session *Session       // read from Doc, whichever check fails after the parse; nil with Doc
+	Error   *Error         // the first check that fails; nil when the file passes them all
+	// Duplicates are the pointers of the properties given twice or more in one object (Inspect only).
+	Duplicates []string
+	// Token is the file's token beside its ids, when it has one (Inspect only).
+	Token *TokenInspection
+}
+
+// Inspect runs the four checks on a session file's bytes, as CheckBytes does, and keeps what the console shows
+// beside the verdict: the properties given twice (the last value counts, as when 4D decodes the file) and the
+// token beside the file's ids.
+func (c *Checker) Inspect(f SessionFile, data []byte) *Inspection {
+	in := c.examine(f, data)
+	if in.Doc != nil {
+		in.Duplicates = duplicateKeys(withoutBOM(data))
+		if in.Session.Token != "" {
+			t := InspectToken(in.Session, c.Lang())
+			in.Token = &t
 		}
 	}
-	return s, doc, nil
+	return &in
 }
+
+// examine is check 1, then the checks after it in order until one fails, keeping the document and the session
+// they read.
+func (c *Checker) examine(f SessionFile, data []byte) Inspection {
+	in := Inspection{File: f, Data: data}
+	body := withoutBOM(data)
+	doc, err := c.parse(f, body)
+	if err != nil {
+		in.Error = err
+		return in
+	}
+	in.Doc, in.Session = doc, sessionFromDoc(f.Path, f.App, doc)
+	for _, check := range checksAfterParse {
+		if err := check(c, f, body, doc, in.Session); err != nil {
+			in.Error = err
+			break
+		}
+	}
+	return in
+}
+
+// onDecode and onValidate, when set (by a test, never elsewhere), are told of each decoding of a session file's
+// text into a document and of each validation of a document against the schema: how often opening one file
+// costs them is held by a test.
+var (
+	onDecode   func(data []byte)
+	onValidate func()
+)
 
 // parse is check 1: the bytes are one JSON object, in UTF-8.
 func (c *Checker) parse(f SessionFile, data []byte) (map[string]any, *Error) {
+	if onDecode != nil {
+		onDecode(data)
+	}
 	lang := c.Lang()
 	fail := func(offset int, cause string) *Error {
 		e := c.newError(CodeMalformed, f.Path)

@@ -101,22 +101,28 @@ var checkRank = map[Code]int{CodeMalformed: 0, CodeSchema: 1, CodeLocation: 2, C
 // file: bytes in, fix out. When the engine cannot fix e without guessing, the fix is of kind FixNone and says why.
 // A proposed fix makes the file pass the check it failed; it may reveal the next check's error.
 func (c *Checker) ProposeFix(e *Error, data []byte) *Fix {
+	app, name, err := sessionPath(e.Path)
+	if err != nil {
+		return &Fix{Path: e.Path, Code: e.Code, Kind: FixNone, Title: c.Lang().Sprintf(msgUnreadable, err), failed: e}
+	}
+	if limit := c.Limits().MaxFileSize; int64(len(data)) > limit {
+		tl := c.Lang().Sprintf(msgTooLarge, zipfs.FormatSize(int64(len(data))), zipfs.FormatSize(limit))
+		return &Fix{Path: e.Path, Code: e.Code, Kind: FixNone, Title: c.Lang().Sprintf(msgUnreadable, tl), failed: e}
+	}
+	in := c.examine(SessionFile{Path: e.Path, App: app, Name: name}, data)
+	return c.proposeFix(e, &in)
+}
+
+// proposeFix is ProposeFix of the error e, made from the inspection of the file's bytes.
+func (c *Checker) proposeFix(e *Error, in *Inspection) *Fix {
 	lang := c.Lang()
 	none := func(m Msg, args ...any) *Fix {
 		return &Fix{Path: e.Path, Code: e.Code, Kind: FixNone, Title: lang.Sprintf(m, args...), failed: e}
 	}
-	app, name, err := sessionPath(e.Path)
-	if err != nil {
-		return none(msgUnreadable, err)
-	}
-	if limit := c.Limits().MaxFileSize; int64(len(data)) > limit {
-		return none(msgUnreadable, lang.Sprintf(msgTooLarge, zipfs.FormatSize(int64(len(data))), zipfs.FormatSize(limit)))
-	}
-	f := SessionFile{Path: e.Path, App: app, Name: name}
-	if _, _, found := c.CheckBytes(f, data); found == nil || found.Code != e.Code {
+	if in.Error == nil || in.Error.Code != e.Code {
 		return none(msgNoStale)
 	}
-	doc, _ := c.parse(f, withoutBOM(data)) // nil for mobi 2
+	f, data, doc := in.File, in.Data, in.Doc // doc: nil for mobi 2
 
 	var fix *Fix
 	why := lang.Sprintf(msgNoSyntax) // for mobi 2, when there is nothing to remove
@@ -124,9 +130,9 @@ func (c *Checker) ProposeFix(e *Error, data []byte) *Fix {
 	case CodeMalformed:
 		fix = fixSyntax(data, lang)
 	case CodeSchema:
-		fix, why = fixValues(data, doc, c.compiledSchema().validate(doc, lang), lang)
+		fix, why = fixValues(data, doc, in.Error.Violations, lang)
 	case CodeLocation, CodeToken:
-		fix = c.fixIDs(f, e.Code, data, doc, sessionFromDoc(f.Path, f.App, doc), lang)
+		fix = c.fixIDs(f, e.Code, data, doc, in.Session, lang)
 	}
 	if fix == nil {
 		return &Fix{Path: e.Path, Code: e.Code, Kind: FixNone, Title: why, failed: e}
@@ -568,6 +574,9 @@ func insertMember(body []byte, at int, key string, value []byte) []byte {
 
 // decodeObject decodes a JSON object as the checks do: numbers as they are written.
 func decodeObject(body []byte) (map[string]any, error) {
+	if onDecode != nil {
+		onDecode(body)
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	var doc map[string]any

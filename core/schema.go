@@ -67,6 +67,9 @@ func CompileSchema(name string, data []byte) (*Schema, error) {
 
 // validate checks a decoded document (json.Decoder with UseNumber) and returns its violations, in pointer order.
 func (s *Schema) validate(doc any, lang Lang) []Violation {
+	if onValidate != nil {
+		onValidate()
+	}
 	err := s.compiled.Validate(doc)
 	if err == nil {
 		return nil

@@ -213,28 +213,20 @@ func (w *Workspace) readWith(checker *Checker, rel string) (*File, error) {
 	if !IsSessionName(name) {
 		return f, nil
 	}
-	_, _, f.Error = checker.CheckBytes(sf, data)
+	in := checker.Inspect(sf, data)
+	f.Error, f.Duplicates, f.Token = in.Error, in.Duplicates, in.Token
 	lang := checker.Lang()
-	body := withoutBOM(data)
-	doc, perr := checker.parse(sf, body)
-	if perr == nil {
-		f.Duplicates = duplicateKeys(body)
-		if s := sessionFromDoc(rel, app, doc); s.Token != "" {
-			in := InspectToken(s, lang)
-			f.Token = &in
-		}
-	}
 	switch {
 	case w.readonly:
 		f.Actions.Blocked = lang.Sprintf(msgReadonlyFolder)
-	case perr != nil: // SetStatus edits the text of a JSON object, which this is not
+	case in.Doc == nil: // SetStatus edits the text of a JSON object, which this is not
 		f.Actions.Blocked = lang.Sprintf(msgStatusNeedsObject)
 	default:
-		status := str(doc, "status")
+		status := str(in.Doc, "status")
 		f.Actions.Accept, f.Actions.Pending = status != StatusAccepted, status != StatusPending
 	}
 	if f.Error != nil && !w.readonly {
-		f.Actions.Fix = checker.ProposeFix(f.Error, data)
+		f.Actions.Fix = checker.proposeFix(f.Error, in)
 	}
 	return f, nil
 }
