@@ -331,7 +331,7 @@ func TestWithoutEdits(t *testing.T) {
 	if err := ws.Remove("com.a", ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ws.Refresh(context.Background(), nil); err != nil {
+	if _, err := ws.Refresh(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	fresh, err := ws.WithoutEdits(context.Background())

@@ -84,9 +84,6 @@ func (c *Checker) Lang() Lang {
 // Limits are the limits of every read.
 func (c *Checker) Limits() Limits { return c.limits.withDefaults() }
 
-// UserSchema is the schema the checker was given, nil for the embedded one.
-func (c *Checker) UserSchema() *Schema { return c.schema }
-
 func (c *Checker) compiledSchema() *Schema {
 	if c.schema == nil {
 		return DefaultSchema()

@@ -367,9 +367,9 @@ func TestCheckFolder(t *testing.T) {
 	fsys := memTree(t, files)
 	var raised []string
 	c := NewChecker(CheckerOptions{Limits: Limits{MaxFileSize: 199}})
-	rep, err := c.Check(context.Background(), fsys, root, CheckOptions{OnError: func(e *Error) { raised = append(raised, e.Path) }})
-	if err != nil {
-		t.Fatal(err)
+	rep, errs := checkRaising(t, c, fsys, root)
+	for _, e := range errs {
+		raised = append(raised, e.Path)
 	}
 	var got []string
 	for _, e := range rep.Errors {

@@ -69,10 +69,6 @@ func (e *Error) Error() string {
 	return s
 }
 
-// ErrorHandler is called with each error as it is raised, in path order (4D's ON ERR CALL). The errors of one
-// check or refresh, in that order, are its report's Errors (4D's Last errors).
-type ErrorHandler func(*Error)
-
 // Kind classifies the errors of operations (not of checks), so that each front end maps them once:
 // to an HTTP status, an exit code, a worker error.
 type Kind string

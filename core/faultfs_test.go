@@ -275,10 +275,9 @@ func TestRefreshUnderFaults(t *testing.T) {
 				t.Fatalf("load: %v, %d sessions", err, reg.Len())
 			}
 			fsys := &faultFs{Fs: mem, fault: tt.fault(mem)}
-			var raised []*Error
 			// refresh rather than Refresh, to see the disk's report too; the memory it computes is then published,
 			// as Refresh does. The fault happens once: a second pass would not see it.
-			rep, disk, next, failed, err := reg.refresh(ctx, fsys, root, func(e *Error) { raised = append(raised, e) }, nil)
+			rep, disk, next, failed, err := reg.refresh(ctx, fsys, root, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -295,8 +294,8 @@ func TestRefreshUnderFaults(t *testing.T) {
 			switch {
 			case tt.cause == "" && len(rep.Errors) != 0:
 				t.Errorf("errors %v", rep.Errors)
-			case tt.cause != "" && (len(rep.Errors) != 1 || rep.Errors[0].Cause != tt.cause || len(raised) != 1):
-				t.Errorf("errors %v (raised %d), want one: %s", rep.Errors, len(raised), tt.cause)
+			case tt.cause != "" && (len(rep.Errors) != 1 || rep.Errors[0].Cause != tt.cause || len(disk.Errors) != 1):
+				t.Errorf("errors %v (the disk's report: %d), want one: %s", rep.Errors, len(disk.Errors), tt.cause)
 			}
 			var skipped []string
 			for _, s := range disk.Skipped {
@@ -354,7 +353,7 @@ func TestWriteUnderFaults(t *testing.T) {
 				}
 			}
 			// A temporary file that could not be removed is hidden: the checks skip it, as they skip any dot file.
-			if rep, err := ws.Refresh(context.Background(), nil); err != nil || len(rep.Errors) != 0 || outcome(rep, p) != "unchanged" {
+			if rep, err := ws.Refresh(context.Background()); err != nil || len(rep.Errors) != 0 || outcome(rep, p) != "unchanged" {
 				t.Errorf("refresh after the fault: %v %+v", err, rep)
 			}
 			if got[p] != old {
@@ -407,9 +406,12 @@ func TestRefreshOnASlowDisk(t *testing.T) {
 			}
 		}
 		var raised []string
-		rep, err := reg.Refresh(ctx, &faultFs{Fs: mem, readDelay: delay}, root, CheckOptions{OnError: func(e *Error) { raised = append(raised, e.Path) }})
+		rep, err := reg.Refresh(ctx, &faultFs{Fs: mem, readDelay: delay}, root, CheckOptions{})
 		if err != nil {
 			t.Fatal(err)
+		}
+		for _, e := range rep.Errors {
+			raised = append(raised, e.Path)
 		}
 		out, _ := json.Marshal(rep)
 		return string(out), raised

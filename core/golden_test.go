@@ -64,11 +64,7 @@ func marshalGolden(t testing.TB, v any) []byte {
 // promises: one error per file, and errors and sessions in path order.
 func goldenCheck(t *testing.T, a *txtar.Archive, c *Checker) any {
 	fsys := txtarTree(t, a, "MobileApps/")
-	var raised []*Error
-	rep, err := c.Check(context.Background(), fsys, root, CheckOptions{OnError: func(e *Error) { raised = append(raised, e) }})
-	if err != nil {
-		t.Fatal(err)
-	}
+	rep, raised := checkRaising(t, c, fsys, root)
 	if len(raised) != len(rep.Errors) || len(raised) > 0 && !reflect.DeepEqual(raised, rep.Errors) {
 		t.Errorf("the handler saw %d errors, the report holds %d", len(raised), len(rep.Errors))
 	}
@@ -131,23 +127,24 @@ func goldenRefresh(t *testing.T, a *txtar.Archive, c *Checker) any {
 	}
 	before := memoryOf(reg)
 	after := txtarTree(t, a, "after/MobileApps/")
-	preview, _, err := reg.Preview(ctx, after, root)
+	preview, _, err := reg.preview(ctx, after, root, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := memoryOf(reg); !reflect.DeepEqual(got, before) {
 		t.Errorf("Preview changed the memory: %v, was %v", got, before)
 	}
-	var raised []*Error
-	rep, err := reg.Refresh(ctx, after, root, CheckOptions{OnError: func(e *Error) { raised = append(raised, e) }})
+	rep, err := reg.Refresh(ctx, after, root, CheckOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The errors a refresh raises are those a check of the folder raises, in the same order.
+	_, raised := checkRaising(t, c, after, root)
 	if !bytes.Equal(marshalGolden(t, preview), marshalGolden(t, rep)) {
 		t.Errorf("Preview announced\n%s\nthe refresh did\n%s", marshalGolden(t, preview), marshalGolden(t, rep))
 	}
 	if len(raised) != len(rep.Errors) || len(raised) > 0 && !reflect.DeepEqual(raised, rep.Errors) {
-		t.Errorf("the handler saw %d errors, the report holds %d", len(raised), len(rep.Errors))
+		t.Errorf("a check raises %d errors, the refresh %d", len(raised), len(rep.Errors))
 	}
 	assertSorted(t, "removed", len(rep.Removed), func(i int) string { return rep.Removed[i].Path })
 	assertSorted(t, "errors", len(rep.Errors), func(i int) string { return rep.Errors[i].Path })

@@ -2,6 +2,7 @@ package core
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"flag"
 	"io/fs"
@@ -136,6 +137,29 @@ func firstDiff(want, got string) string {
 		}
 	}
 	return "(same lines, different bytes)"
+}
+
+// raising is a Report that also records each error as the check hands it over, in the order 4D raises them.
+type raising struct {
+	Report
+	raised []*Error
+}
+
+func (r *raising) File(s *Session, e *Error) error {
+	if e != nil {
+		r.raised = append(r.raised, e)
+	}
+	return r.Report.File(s, e)
+}
+
+// checkRaising is c.Check of the folder at root, and its errors in the order they were raised.
+func checkRaising(t testing.TB, c *Checker, fsys afero.Fs, root string) (*Report, []*Error) {
+	t.Helper()
+	var r raising
+	if err := c.CheckTo(context.Background(), fsys, root, CheckOptions{}, &r); err != nil {
+		t.Fatal(err)
+	}
+	return &r.Report, r.raised
 }
 
 // Zips built by a test, entry by entry (coretest).

@@ -131,7 +131,7 @@ func TestDeepNesting(t *testing.T) {
 			}
 			ws := newWorkspace(t, map[string]string{examplePath: example})
 			writeTree(t, ws.Fs(), root, examplePath, []byte(tt.text))
-			rep, rerr := ws.Refresh(context.Background(), nil)
+			rep, rerr := ws.Refresh(context.Background())
 			if rerr != nil || outcome(rep, examplePath) != "removed invalid, error 2" {
 				t.Errorf("refresh: %v %+v", rerr, rep)
 			}
@@ -148,7 +148,7 @@ func TestDeepNesting(t *testing.T) {
 		}
 		ws := newWorkspace(t, map[string]string{examplePath: deep("1")})
 		writeTree(t, ws.Fs(), root, examplePath, []byte(deep("2")))
-		rep, err := ws.Refresh(context.Background(), nil)
+		rep, err := ws.Refresh(context.Background())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -173,7 +173,7 @@ func TestDiffIsBounded(t *testing.T) {
 	var rep *RefreshReport
 	allocated := allocatedBy(func() {
 		var err error
-		if rep, err = ws.Refresh(context.Background(), nil); err != nil {
+		if rep, err = ws.Refresh(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -191,7 +191,7 @@ func TestDiffIsBounded(t *testing.T) {
 	}
 	ws = newWorkspace(t, map[string]string{examplePath: many("0")})
 	writeTree(t, ws.Fs(), root, examplePath, []byte(many("1")))
-	rep, err := ws.Refresh(context.Background(), nil)
+	rep, err := ws.Refresh(context.Background())
 	if err != nil || len(rep.Updated) != 1 || len(rep.Updated[0].Changes) != 1000 || rep.Updated[0].Changes[999].Pointer != "/parameters/list/999" {
 		t.Errorf("a thousand changes: %v %+v", err, rep)
 	}
@@ -253,7 +253,7 @@ func TestDuplicateKeys(t *testing.T) {
 
 	ws := newWorkspace(t, map[string]string{examplePath: edit(t, example, `"status": "accepted"`, `"status": "pending"`)})
 	writeTree(t, ws.Fs(), root, examplePath, []byte(twice))
-	rep, err2 := ws.Refresh(context.Background(), nil)
+	rep, err2 := ws.Refresh(context.Background())
 	if err2 != nil || len(rep.Updated) != 1 || rep.Updated[0].Changes[0].Pointer != "/status" || string(rep.Updated[0].Changes[0].New) != `"accepted"` {
 		t.Fatalf("refresh: %v %+v", err2, rep)
 	}
@@ -320,7 +320,7 @@ func TestNumbersBeyondFloat64(t *testing.T) {
 				t.Fatalf("the file does not load: %v", checkText(t, exampleFile, before))
 			}
 			writeTree(t, ws.Fs(), root, examplePath, []byte(tt.after))
-			rep, err := ws.Refresh(context.Background(), nil)
+			rep, err := ws.Refresh(context.Background())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -334,7 +334,7 @@ func TestNumbersBeyondFloat64(t *testing.T) {
 				t.Errorf("report %+v\nwant the changes %s", rep, tt.changes)
 			}
 			// The memory holds the new digits: a refresh of the same file is no change.
-			if rep, err = ws.Refresh(context.Background(), nil); err != nil || outcome(rep, examplePath) != "unchanged" {
+			if rep, err = ws.Refresh(context.Background()); err != nil || outcome(rep, examplePath) != "unchanged" {
 				t.Errorf("second refresh: %v %+v", err, rep)
 			}
 		})

@@ -22,18 +22,14 @@ var errNotRegular = errors.New("not a regular file")
 // regular file is refused from its lstat, unopened; one that becomes something else before it is opened is
 // refused then, never waited on (openRegular).
 func readFile(fsys afero.Fs, name string, limit int64) ([]byte, error) {
-	if onDisk(fsys) { // elsewhere openRegular asks the lstat itself
+	if onDisk(fsys) { // elsewhere openRegular asks the lstat itself, or opens what cannot be waited on
 		if info, err := lstat(fsys, name); err != nil {
 			return nil, err
 		} else if !info.Mode().IsRegular() {
 			return nil, &fs.PathError{Op: "open", Path: name, Err: errNotRegular}
 		}
 	}
-	f, info, err := openRegular(fsys, name)
-	if err != nil {
-		return nil, err
-	}
-	return readOpenedAs(f, info, name, limit)
+	return readListedFile(fsys, name, limit)
 }
 
 // readSessionFile reads the listed session file f of the folder at root. A file system that reads its sessions
@@ -55,7 +51,7 @@ func readListedFile(fsys afero.Fs, name string, limit int64) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return readOpenedAs(f, info, name, limit)
+	return readOpened(f, info, limit)
 }
 
 // OpenRegular opens a file for reading only when it is a regular file, never waiting on a named pipe and never
@@ -139,24 +135,16 @@ func OpenDir(fsys afero.Fs, name string, follow bool) (afero.File, error) {
 	return fsys.OpenFile(name, flags, 0)
 }
 
-// readOpenedAs reads the open file f, whose stat is st (nil: unknown: read to its end), within limit, and
-// closes it.
-func readOpenedAs(f afero.File, st fs.FileInfo, name string, limit int64) ([]byte, error) {
+// readOpened reads the open regular file f, whose stat is st, within limit, and closes it.
+func readOpened(f afero.File, st fs.FileInfo, limit int64) ([]byte, error) {
 	defer f.Close()
-	size := int64(512)
-	if st != nil {
-		if !st.Mode().IsRegular() { // replaced since it was listed
-			return nil, &fs.PathError{Op: "read", Path: name, Err: errNotRegular}
-		}
-		if st.Size() > limit {
-			return nil, &zipfs.TooLargeError{Size: st.Size(), Limit: limit}
-		}
-		size = st.Size() + 1 // +1 so that the end of the file is seen without growing the buffer
-		if w, ok := f.(zipfs.WholeFile); ok {
-			return w.Contents() // of the size Stat gave: a zip entry that inflates to more is refused
-		}
+	if st.Size() > limit {
+		return nil, &zipfs.TooLargeError{Size: st.Size(), Limit: limit}
 	}
-	buf := make([]byte, 0, size)
+	if w, ok := f.(zipfs.WholeFile); ok {
+		return w.Contents() // of the size Stat gave: a zip entry that inflates to more is refused
+	}
+	buf := make([]byte, 0, st.Size()+1) // +1 so that the end of the file is seen without growing the buffer
 	for {
 		if len(buf) == cap(buf) {
 			buf = append(buf, 0)[:len(buf)] // the file grew since its size was read
@@ -172,7 +160,7 @@ func readOpenedAs(f afero.File, st fs.FileInfo, name string, limit int64) ([]byt
 		}
 		// A read of a regular file stops short only at its end: with exactly the size its stat gave, the file is
 		// read, and a read more to be told so would cost a call per file.
-		if err == nil && n < want && st != nil && int64(len(buf)) == st.Size() {
+		if err == nil && n < want && int64(len(buf)) == st.Size() {
 			return buf, nil
 		}
 		if err != nil {

@@ -154,9 +154,6 @@ func (r *Registry) load(ctx context.Context, fsys afero.Fs, root string, opts Ch
 		each: func(res FileResult) error {
 			switch {
 			case res.Err != nil:
-				if opts.OnError != nil {
-					opts.OnError(res.Err)
-				}
 				remember(c, failed, res)
 			case LoadAtStart:
 				mem[res.File.Path] = newMemorySession(res)
@@ -184,11 +181,12 @@ func newMemorySession(res FileResult) *memorySession {
 }
 
 // Refresh is MOBILE APP REFRESH SESSIONS: it checks every file under root against the memory, updates the
-// sessions whose files changed, drops those whose files are invalid or gone, and raises the errors.
+// sessions whose files changed, drops those whose files are invalid or gone, and raises the errors (its
+// report's Errors).
 func (r *Registry) Refresh(ctx context.Context, fsys afero.Fs, root string, opts CheckOptions) (*RefreshReport, error) {
 	r.refreshMu.Lock()
 	defer r.refreshMu.Unlock()
-	rep, _, mem, failed, err := r.refresh(ctx, fsys, root, opts.OnError, opts.Progress)
+	rep, _, mem, failed, err := r.refresh(ctx, fsys, root, opts.Progress)
 	if err != nil {
 		return nil, err
 	}
@@ -196,18 +194,14 @@ func (r *Registry) Refresh(ctx context.Context, fsys afero.Fs, root string, opts
 	return rep, nil
 }
 
-// Preview tells what a refresh would do now, without changing the memory, and the check report of the folder,
+// preview tells what a refresh would do now, without changing the memory, and the check report of the folder,
 // in one pass: files whose bytes are those in memory are not parsed again.
-func (r *Registry) Preview(ctx context.Context, fsys afero.Fs, root string) (*RefreshReport, *Report, error) {
-	return r.preview(ctx, fsys, root, nil)
-}
-
 func (r *Registry) preview(ctx context.Context, fsys afero.Fs, root string, progress Progress) (*RefreshReport, *Report, error) {
-	rep, disk, _, _, err := r.refresh(ctx, fsys, root, nil, progress)
+	rep, disk, _, _, err := r.refresh(ctx, fsys, root, progress)
 	return rep, disk, err
 }
 
-func (r *Registry) refresh(ctx context.Context, fsys afero.Fs, root string, onError ErrorHandler, progress Progress) (*RefreshReport, *Report, map[string]*memorySession, map[string]failedFile, error) {
+func (r *Registry) refresh(ctx context.Context, fsys afero.Fs, root string, progress Progress) (*RefreshReport, *Report, map[string]*memorySession, map[string]failedFile, error) {
 	c := r.Checker()
 	old, oldFailed := r.snapshot()
 	disk := &Report{}
@@ -236,9 +230,6 @@ func (r *Registry) refresh(ctx context.Context, fsys afero.Fs, root string, onEr
 			seen[path] = true
 			switch {
 			case res.Err != nil:
-				if onError != nil {
-					onError(res.Err)
-				}
 				remember(c, failed, res)
 				if prev != nil {
 					rep.Removed = append(rep.Removed, Removed{Path: path, Reason: ReasonInvalid, Code: res.Err.Code, Message: res.Err.Message})

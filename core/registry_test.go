@@ -83,7 +83,7 @@ func TestRefreshTable(t *testing.T) {
 			if tt.after == nil {
 				after = afero.NewMemMapFs()
 			}
-			preview, disk, err := reg.Preview(ctx, after, root)
+			preview, disk, err := reg.preview(ctx, after, root, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -260,7 +260,7 @@ func TestRefreshConcurrent(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := 0; i < rounds; i++ {
-				rep, _, err := reg.Preview(ctx, after, root)
+				rep, _, err := reg.preview(ctx, after, root, nil)
 				if err != nil {
 					report("Preview: %v", err)
 				} else if !reports[string(marshalGolden(t, rep))] {
@@ -291,18 +291,22 @@ func TestRefreshUnreadableFolder(t *testing.T) {
 	if err := afero.WriteFile(mem, root+"/com.b/02", []byte(session("", "com.b", "02", "accepted")), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	rep, disk, err := reg.Preview(ctx, fsys, root)
+	preview, disk, err := reg.preview(ctx, fsys, root, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(disk.Skipped) != 1 || disk.Skipped[0].Kind != SkipUnreadable || disk.Skipped[0].Path != "com.a" {
 		t.Errorf("skipped %+v", disk.Skipped)
 	}
-	if rep, err = reg.Refresh(ctx, fsys, root, CheckOptions{}); err != nil {
+	rep, err := reg.Refresh(ctx, fsys, root, CheckOptions{})
+	if err != nil {
 		t.Fatal(err)
 	}
 	if len(rep.Removed) != 0 || len(rep.Errors) != 0 || outcome(rep, "com.b/02") != "updated" {
 		t.Errorf("report %+v", rep)
+	}
+	if !reflect.DeepEqual(preview, rep) {
+		t.Errorf("the preview announced %+v, the refresh did %+v", preview, rep)
 	}
 	if got := memoryOf(reg); !reflect.DeepEqual(got, []memoryLine{{"com.a/01", "pending"}, {"com.b/02", "accepted"}}) {
 		t.Errorf("memory %v", got)

@@ -11,10 +11,12 @@ import (
 // Report is the result of checking a folder: the JSON of `mobisess check --format json`.
 type Report struct {
 	Sessions []*Session `json:"sessions"`
-	Errors   []*Error   `json:"errors"`
-	Skipped  []Skipped  `json:"skipped"`
-	Apps     []App      `json:"apps"`
-	Summary  Summary    `json:"summary"`
+	// Errors are the errors the check raises, one per file that fails, in path order: what 4D hands its ON ERR
+	// CALL method one after another, and then its Last errors.
+	Errors  []*Error  `json:"errors"`
+	Skipped []Skipped `json:"skipped"`
+	Apps    []App     `json:"apps"`
+	Summary Summary   `json:"summary"`
 }
 
 // App counts what one app folder holds.
@@ -36,8 +38,6 @@ type Summary struct {
 
 // CheckOptions are the optional parts of a check.
 type CheckOptions struct {
-	// OnError is called with each error as it is raised, in path order.
-	OnError ErrorHandler
 	// Progress, when set, is told from time to time how many files are done.
 	Progress Progress
 }
@@ -64,16 +64,7 @@ func (c *Checker) Check(ctx context.Context, fsys afero.Fs, root string, opts Ch
 
 // CheckTo is Check, handing the report to w as it is produced rather than keeping it.
 func (c *Checker) CheckTo(ctx context.Context, fsys afero.Fs, root string, opts CheckOptions, w ReportWriter) error {
-	check := folderCheck{progress: opts.Progress}
-	if opts.OnError != nil {
-		check.each = func(res FileResult) error {
-			if res.Err != nil {
-				opts.OnError(res.Err)
-			}
-			return nil
-		}
-	}
-	_, err := c.checkFolder(ctx, fsys, root, check, w)
+	_, err := c.checkFolder(ctx, fsys, root, folderCheck{progress: opts.Progress}, w)
 	return err
 }
 

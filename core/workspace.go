@@ -337,11 +337,11 @@ func (w *Workspace) Create(n NewSession) (*File, error) {
 }
 
 // Refresh runs MOBILE APP REFRESH SESSIONS on the folder.
-func (w *Workspace) Refresh(ctx context.Context, onError ErrorHandler) (*RefreshReport, error) {
+func (w *Workspace) Refresh(ctx context.Context) (*RefreshReport, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.loaded = nil
-	return w.registry.Refresh(ctx, w.fs, w.root, CheckOptions{OnError: onError, Progress: w.progressOf("refresh")})
+	return w.registry.Refresh(ctx, w.fs, w.root, CheckOptions{Progress: w.progressOf("refresh")})
 }
 
 // Restart reloads the memory from the folder, as a server restart does.

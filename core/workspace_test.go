@@ -208,11 +208,11 @@ func TestWorkspaceEdits(t *testing.T) {
 		t.Fatalf("created %+v, %v", created, err)
 	}
 
-	var raised []string
-	rep, err := ws.Refresh(ctx, func(e *core.Error) { raised = append(raised, e.Path) })
+	rep, err := ws.Refresh(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
+	raised := paths(rep.Errors, func(e *core.Error) string { return e.Path })
 	if got := paths(rep.Updated, func(u core.Updated) string { return u.Path }); !reflect.DeepEqual(got, []string{pending}) {
 		t.Errorf("updated %q", got)
 	}
@@ -240,7 +240,7 @@ func TestWorkspaceEdits(t *testing.T) {
 	if err := ws.Remove(accepted, ""); err != nil {
 		t.Fatal(err)
 	}
-	if rep, err = ws.Refresh(ctx, nil); err != nil {
+	if rep, err = ws.Refresh(ctx); err != nil {
 		t.Fatal(err)
 	}
 	removed := paths(rep.Removed, func(r core.Removed) string { return r.Path + " " + r.Reason })
@@ -252,7 +252,7 @@ func TestWorkspaceEdits(t *testing.T) {
 	if err := ws.Remove("", ""); err != nil {
 		t.Fatal(err)
 	}
-	if rep, err = ws.Refresh(ctx, nil); err != nil || len(rep.Errors) != 0 || len(rep.Removed) != 4 {
+	if rep, err = ws.Refresh(ctx); err != nil || len(rep.Errors) != 0 || len(rep.Removed) != 4 {
 		t.Errorf("the root deleted: %+v, %v", rep, err)
 	}
 	if st := state(t, ws); st.Memory.Count != 0 || st.Disk.Summary != (core.Summary{}) {
@@ -290,7 +290,7 @@ func TestWorkspaceReadonly(t *testing.T) {
 	wantKind(t, err, core.KindReadonly)
 	wantKind(t, ws.Remove(pending, ""), core.KindReadonly)
 	wantKind(t, ws.Remove("", ""), core.KindReadonly)
-	if _, err := ws.Refresh(context.Background(), nil); err != nil {
+	if _, err := ws.Refresh(context.Background()); err != nil {
 		t.Errorf("a refresh writes nothing and is allowed: %v", err)
 	}
 	var zipAfter bytes.Buffer
@@ -334,7 +334,7 @@ func TestWorkspaceSetLang(t *testing.T) {
 	if err := ws.Remove(accepted, ""); err != nil {
 		t.Fatal(err)
 	}
-	rep, err := ws.Refresh(context.Background(), nil)
+	rep, err := ws.Refresh(context.Background())
 	if err != nil || len(rep.Removed) != 1 || rep.Removed[0].Message != want[core.French][2] {
 		t.Errorf("removed %+v, %v", rep.Removed, err)
 	}
@@ -398,7 +398,7 @@ func TestExclusiveWorkspaceStateIsTheFolders(t *testing.T) {
 			_, err := ws.Write(contact+"/00000000000000000000000000000000000000aa", edited, core.WriteOptions{Force: true})
 			return err
 		}},
-		{"refreshed", func(ws *core.Workspace) error { _, err := ws.Refresh(ctx, nil); return err }},
+		{"refreshed", func(ws *core.Workspace) error { _, err := ws.Refresh(ctx); return err }},
 		{"a session deleted", func(ws *core.Workspace) error { return ws.Remove(android+"/3C81A8D7AFE64C2E9CCFFCDC35DC52F5", "") }},
 		{"the language changed", func(ws *core.Workspace) error { ws.SetLang(core.French); return nil }},
 		{"restarted", func(ws *core.Workspace) error { _, err := ws.Restart(ctx); return err }},
@@ -454,7 +454,7 @@ func TestStateMemoryView(t *testing.T) {
 	if m.Sessions[0].Status != core.StatusAccepted || len(m.SameAsDisk) != len(sampleMemory)-2 || m.Count != len(sampleMemory) {
 		t.Errorf("memory %+v: it should keep the old status until a refresh", m)
 	}
-	if _, err := ws.Refresh(ctx, nil); err != nil {
+	if _, err := ws.Refresh(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if m := state(t, ws).Memory; len(m.Sessions) != 0 || m.Count != len(sampleMemory)-1 {

@@ -313,7 +313,7 @@ func (s *Server) remove(w http.ResponseWriter, r *http.Request, p api.RemovePara
 
 // refresh runs MOBILE APP REFRESH SESSIONS on the folder and returns what it did with the state after it.
 func (s *Server) refresh(ctx context.Context) (api.Refreshed, error) {
-	rep, err := s.ws.Refresh(ctx, nil)
+	rep, err := s.ws.Refresh(ctx)
 	s.states.changed()
 	if err != nil {
 		return api.Refreshed{}, err

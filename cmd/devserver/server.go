@@ -167,7 +167,7 @@ func (s *Server) diskChanged(paths []string, tab string) {
 	var refreshed *core.RefreshReport
 	if s.cfg.AutoRefresh {
 		var err error
-		if refreshed, err = s.ws.Refresh(context.Background(), nil); err != nil {
+		if refreshed, err = s.ws.Refresh(context.Background()); err != nil {
 			s.logf("auto-refresh: %v", err)
 		}
 	}

@@ -451,7 +451,7 @@ func (a *API) call(ctx context.Context, method string, params []byte) (any, erro
 		f, err := ws.Create(p)
 		return a.withState(ctx, f, err)
 	case "refresh":
-		rep, err := ws.Refresh(ctx, nil)
+		rep, err := ws.Refresh(ctx)
 		if err != nil {
 			return nil, err
 		}
