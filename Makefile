@@ -9,6 +9,7 @@ WASM_ENV  := PATH="$(GOROOT)/lib/wasm:$$PATH" GOOS=js GOARCH=wasm
 BUILD     := build
 ADDR      ?= 127.0.0.1:8080
 FUZZTIME  ?= 10m
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 # What a release is stamped with: the v* tag at HEAD, if any, else "devel"; and the commit.
 VERSION   ?= $(shell git describe --tags --match 'v*' --dirty 2>/dev/null || echo devel)
 COMMIT    ?= $(shell git rev-parse HEAD 2>/dev/null)
@@ -55,9 +56,11 @@ check:
 run: wasm
 	$(GO) run ./cmd/devserver -addr $(ADDR) -wasm-dir $(BUILD)/web $(if $(DIR),-dir "$(DIR)")
 
+# go vet on both builds, and staticcheck at a pinned version: a new release's checks are taken on purpose.
 vet:
 	$(GO) vet ./...
 	$(WASM_ENV) $(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
 
 # Every test: native (with the fuzz seed corpora), the registry under the race detector, the wasm build in Node,
 # the release's other systems vetted, and the browser tests in Chromium (the dev server, the static site online
