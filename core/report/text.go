@@ -292,18 +292,54 @@ func (t *textCheck) describe(s *core.Session) string {
 		}
 	}
 	part(s.Email)
-	// The device, its system and version in brackets, and whether it is a simulator: "iPhone X (iOS 11.3) simulator".
-	device := s.Device
-	if s.OS != "" || s.OSVersion != "" {
-		device = strings.TrimSpace(device + " (" + strings.TrimSpace(s.OS+" "+s.OSVersion) + ")")
-	}
-	if s.Simulator != nil && *s.Simulator {
-		device = strings.TrimSpace(device + " " + t.simulator)
-	}
-	part(device)
+	part(describeDevice(s, t.simulator))
 	part(s.Language)
 	t.buf = b
 	return strings.TrimRight(string(b), " ")
+}
+
+// describeDevice is the device, its system and version in brackets, and whether it is a simulator: "iPhone X
+// (iOS 11.3) simulator". What the device's description already says is not said again, nor the system that the
+// version names: the SDKs send "34 (Android 14)" as Android's version, "macOS_Version 14.5 (Build 23F79)" as a
+// Mac's description and "Simulator (iPhone 15)" as a simulator's.
+func describeDevice(s *core.Session, simulator string) string {
+	device, system, version := s.Device, s.OS, s.OSVersion
+	if mentions(device, version) {
+		version = ""
+	}
+	if mentions(device, system) || mentions(version, system) {
+		system = ""
+	}
+	if system != "" || version != "" {
+		device = strings.TrimSpace(device + " (" + strings.TrimSpace(system+" "+version) + ")")
+	}
+	if s.Simulator != nil && *s.Simulator && !mentions(device, "simulator") {
+		device = strings.TrimSpace(device + " " + simulator)
+	}
+	return device
+}
+
+// mentions says whether text holds word as a word of its own, whatever their case: "Pixel 10" does not
+// mention the version "1", nor "iPadOS" the system "iOS".
+func mentions(text, word string) bool {
+	if word == "" {
+		return false
+	}
+	text, word = strings.ToLower(text), strings.ToLower(word)
+	isWordRune := func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) || r == '.' }
+	for at := 0; ; {
+		i := strings.Index(text[at:], word)
+		if i < 0 {
+			return false
+		}
+		start, end := at+i, at+i+len(word)
+		before, _ := utf8.DecodeLastRuneInString(text[:start])
+		after, _ := utf8.DecodeRuneInString(text[end:])
+		if (start == 0 || !isWordRune(before)) && (end == len(text) || !isWordRune(after)) {
+			return true
+		}
+		at = start + 1
+	}
 }
 
 // refreshText prints what a refresh did: each updated session with its changes, each session loaded, not

@@ -231,3 +231,31 @@ func TestTextControlCharacters(t *testing.T) {
 		t.Errorf("control characters reach the output:\n%q", got)
 	}
 }
+
+// A device is described once: what its description says, or the system its version names, is not repeated.
+func TestDescribeDevice(t *testing.T) {
+	yes, no := true, false
+	for _, c := range []struct {
+		device, os, version string
+		simulator           *bool
+		want                string
+	}{
+		{"iPhone 15", "iOS", "17.4", nil, "iPhone 15 (iOS 17.4)"},
+		{"iPhone X", "", "11.3", &yes, "iPhone X (11.3) simulator"},
+		{"Simulator (iPhone 15)", "iOS", "17.4", &yes, "Simulator (iPhone 15) (iOS 17.4)"},
+		{"SM-G950F", "Android", "34 (Android 14)", &no, "SM-G950F (34 (Android 14))"},
+		{"sdk_gphone64_x86_64", "Android", "34 (Android UPSIDE_DOWN_CAKE)", &yes, "sdk_gphone64_x86_64 (34 (Android UPSIDE_DOWN_CAKE)) simulator"},
+		{"macOS_Version 14.5 (Build 23F79)", "macOS", "Version 14.5 (Build 23F79)", nil, "macOS_Version 14.5 (Build 23F79)"},
+		{"Pixel 10", "Android", "1", nil, "Pixel 10 (Android 1)"},
+		{"iPad Pro", "iPadOS", "17.4", nil, "iPad Pro (iPadOS 17.4)"},
+		{"iPadOS tablet", "iOS", "17.4.1", nil, "iPadOS tablet (iOS 17.4.1)"},
+		{"Mac 17.4.1", "macOS", "17.4", nil, "Mac 17.4.1 (macOS 17.4)"},
+		{"", "", "", &yes, "simulator"},
+		{"", "iOS", "", nil, "(iOS)"},
+	} {
+		s := &core.Session{Device: c.device, OS: c.os, OSVersion: c.version, Simulator: c.simulator}
+		if got := describeDevice(s, "simulator"); got != c.want {
+			t.Errorf("%q, %q, %q: %q, want %q", c.device, c.os, c.version, got, c.want)
+		}
+	}
+}
