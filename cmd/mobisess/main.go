@@ -311,14 +311,10 @@ func checkRoot(fsys, src afero.Fs, root, path string) error {
 	return core.CheckRoot(src, root, name)
 }
 
-// renderOptions names files, for the formats read by tools, from where they are: under the folder as given on
-// the command line; a zip's or the sample's files have no place on disk, so only their path inside.
-func (o *options) renderOptions(fsys afero.Fs, path string) report.Options {
-	prefix := ""
-	if info, err := fsys.Stat(path); path != "" && err == nil && info.IsDir() {
-		prefix = strings.TrimSuffix(strings.ReplaceAll(path, `\`, "/"), "/")
-	}
-	return report.Options{Lang: o.lang, Color: o.color, FilePrefix: prefix}
+// renderOptions names files from where they are: under the folder or zip root as named on the command line
+// ("" for the embedded sample, whose files have no place).
+func (o *options) renderOptions(root string, inZip bool) report.Options {
+	return report.Options{Lang: o.lang, Color: o.color, Root: filepath.ToSlash(root), InZip: inZip}
 }
 
 // withProgress shows a progress line on a terminal while a large folder is read: the options of a check that
@@ -344,23 +340,23 @@ func (o *options) withProgress(stderr io.Writer, verb string) (core.CheckOptions
 
 func check(ctx context.Context, o *options, stdout, stderr io.Writer, fsys afero.Fs) int {
 	if len(o.positionals) > 1 {
-		return fail(stderr, "check takes one folder or .zip")
+		return fail(stderr, "check takes one folder, .zip or session file")
 	}
 	path := ""
 	if len(o.positionals) == 1 {
 		path = o.positionals[0]
 	}
-	src, root, err := open(fsys, path, o)
+	t, err := openTarget(fsys, path, o)
 	if err != nil {
 		return fail(stderr, err)
 	}
-	if err := checkRoot(fsys, src, root, path); err != nil {
+	if err := t.checkRoot(fsys, path, o.lang); err != nil {
 		return fail(stderr, err)
 	}
 	opts, done := o.withProgress(stderr, "checking")
 	// The report is written as the files are checked; what was written before a failure stays written.
-	out := &errorCounter{ReportWriter: report.NewCheckWriter(stdout, o.format, o.renderOptions(fsys, path))}
-	err = o.checker.CheckTo(ctx, src, root, opts, out)
+	out := &errorCounter{ReportWriter: report.NewCheckWriter(stdout, o.format, o.renderOptions(t.name, t.inZip))}
+	err = o.checker.CheckTo(ctx, t.fsys, t.root, opts, out)
 	done()
 	if err != nil {
 		return fail(stderr, o.explain(err))
@@ -408,7 +404,7 @@ func refresh(ctx context.Context, o *options, stdout, stderr io.Writer, fsys afe
 	if err != nil {
 		return fail(stderr, o.explain(err))
 	}
-	if err := report.Refresh(stdout, o.format, rep, o.renderOptions(fsys, after)); err != nil {
+	if err := report.Refresh(stdout, o.format, rep, o.renderOptions(after, core.NameRoot(fsys, after).Zip)); err != nil {
 		return fail(stderr, err)
 	}
 	if len(rep.Errors) > 0 {

@@ -42,9 +42,16 @@ func ParseFormat(s string) (Format, error) {
 type Options struct {
 	Lang  core.Lang
 	Color bool // ANSI colours, for a terminal
-	// FilePrefix is joined before report paths where a format names files for a tool (SARIF, GitHub), so that
-	// they point into the repository: the folder as given on the command line.
-	FilePrefix string
+	// Root is the MobileApps folder as the user named it, '/'-separated ("exported/MobileApps"), or a zip as
+	// named, with the folder inside it if one was named ("export.zip", "export.zip/Data/MobileApps"); "" for a
+	// folder that has no name (the embedded sample). The text report names each file under it, as compilers
+	// do, so that a terminal or an editor opens it (exported/MobileApps/APP/ID:28:9), and SARIF and GitHub
+	// annotations so that they point into the repository. JSON and JUnit name files relative to the root.
+	Root string
+	// InZip says that Root names a zip, whose files are not on disk: SARIF and GitHub annotations then name
+	// them relative to the root, and the text report as the zip's path and the path inside it, which
+	// mobisess check opens again.
+	InZip bool
 }
 
 // NewCheckWriter renders a check's report to w as the check produces it (core.Checker.CheckTo), so that a
@@ -124,11 +131,20 @@ func appOf(p string) string {
 	return app
 }
 
-func filePath(o Options, rel string) string {
-	if o.FilePrefix == "" {
+// toolPath is a report path as the formats for tools name it: in the repository, where the file is on disk.
+func toolPath(o Options, rel string) string {
+	if o.InZip {
 		return rel
 	}
-	return path.Join(o.FilePrefix, rel)
+	return textPath(o, rel)
+}
+
+// textPath is a report path as the text report names it: under the root as the user named it.
+func textPath(o Options, rel string) string {
+	if o.Root == "" {
+		return rel
+	}
+	return path.Join(o.Root, rel)
 }
 
 // details are the lines under an error that say how to fix it, in the report's language.
