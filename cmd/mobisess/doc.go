@@ -38,10 +38,10 @@ prints each app folder with its files, each named by a path a terminal or an edi
 embedded sample.
 
 A FILE is checked alone, as the check of its folder would: the folder that holds it is its app folder, the
-folder above that the MobileApps folder.
+folder above that the MobileApps folder. So is an app folder (a folder that holds session files itself).
 
-A folder that is probably not the one 4D reads (a Data folder, a project, an app folder) is refused, exit
-2, naming the one meant.
+A folder that is probably not the one 4D reads (a Data folder, a project) is refused, exit 2, naming the one
+meant.
 
 Examples:
 

@@ -350,7 +350,7 @@ func check(ctx context.Context, o *options, stdout, stderr io.Writer, fsys afero
 	if err != nil {
 		return fail(stderr, err)
 	}
-	if err := t.checkRoot(fsys, path, o.lang); err != nil {
+	if err := t.checkRoot(fsys, path, o); err != nil {
 		return fail(stderr, err)
 	}
 	opts, done := o.withProgress(stderr, "checking")

@@ -5,6 +5,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	pathpkg "path"
 	"path/filepath"
 	"strings"
 
@@ -45,12 +46,21 @@ func openTarget(fsys afero.Fs, path string, o *options) (*target, error) {
 }
 
 // checkRoot refuses a folder that is probably not the MobileApps folder meant (checkRoot), and a file that is
-// not a session file, saying why: a file named on the command line is meant to be checked.
-func (t *target) checkRoot(fsys afero.Fs, path string, lang core.Lang) error {
+// not a session file, saying why: a file named on the command line is meant to be checked. An app folder is
+// taken as what it is: t becomes the folder above it, showing that app folder alone.
+func (t *target) checkRoot(fsys afero.Fs, path string, o *options) error {
 	if !t.file {
-		return checkRoot(fsys, t.fsys, t.root, path)
+		err := checkRoot(fsys, t.fsys, t.root, path)
+		var wrong *core.WrongRootError
+		if errors.As(err, &wrong) && wrong.AppFolder {
+			if app, aerr := openApp(fsys, path, wrong, o); aerr == nil {
+				*t = *app
+				return nil
+			}
+		}
+		return err
 	}
-	listing, err := core.List(t.fsys, t.root, lang)
+	listing, err := core.List(t.fsys, t.root, o.lang)
 	switch {
 	case err != nil:
 		return err
@@ -60,6 +70,35 @@ func (t *target) checkRoot(fsys afero.Fs, path string, lang core.Lang) error {
 		return &core.OpError{Kind: core.KindInput, Path: path, Msg: "not a folder, a .zip file or a session file: " + listing.Skipped[0].Reason}
 	}
 	return &core.OpError{Kind: core.KindInput, Path: path, Msg: "no such file or folder"}
+}
+
+// openApp opens the app folder path, which wrong says holds session files itself, as the only app folder of
+// the folder above it, which is named as the user named the app folder (MobileApps for MobileApps/APP, .. for
+// ., export.zip/MobileApps for export.zip/MobileApps/APP). An app folder at the root of a zip has no folder
+// above it: wrong stands.
+func openApp(fsys afero.Fs, path string, wrong *core.WrongRootError, o *options) (*target, error) {
+	parent := wrong.MeantPath()
+	if parent == "" {
+		return nil, wrong
+	}
+	var app, name string
+	if wrong.Name.Zip {
+		app, name = pathpkg.Base(wrong.Name.Inner), parent
+	} else {
+		abs, err := filepath.Abs(path)
+		if err != nil {
+			return nil, err
+		}
+		app, name = filepath.Base(abs), filepath.ToSlash(filepath.Join(path, ".."))
+	}
+	src, root, err := open(fsys, parent, o)
+	if err != nil {
+		return nil, err
+	}
+	if info, err := src.Stat(filepath.Join(root, app)); err != nil || !info.IsDir() {
+		return nil, wrong
+	}
+	return &target{fsys: &oneFile{Fs: src, root: root, app: app}, root: root, name: name, inZip: wrong.Name.Zip}, nil
 }
 
 // openFile opens the session file path on disk as the only file of its MobileApps folder: the folder that
@@ -109,9 +148,9 @@ func openFileInZip(fsys afero.Fs, path string, o *options) (*target, error) {
 	}, nil
 }
 
-// oneFile is a MobileApps folder seen as if it held one file, in one app folder: the check of that folder is
-// the check of the file, with every rule of the folder's (what is a session file and what is skipped, the
-// limits, the four checks, the report's shape).
+// oneFile is a MobileApps folder seen as if it held one app folder, and in it one file (name, unless ""): the
+// check of that folder is the check of the app folder or the file, with every rule of the folder's (what is a
+// session file and what is skipped, the limits, the four checks, the report's shape).
 type oneFile struct {
 	afero.Fs
 	root, app, name string
@@ -144,7 +183,9 @@ func (f *oneFile) filter(name string, file afero.File, err error) (afero.File, e
 	case filepath.Clean(f.root):
 		return &oneEntry{File: file, keep: f.app}, nil
 	case filepath.Join(f.root, f.app):
-		return &oneEntry{File: file, keep: f.name}, nil
+		if f.name != "" {
+			return &oneEntry{File: file, keep: f.name}, nil
+		}
 	}
 	return file, nil
 }
