@@ -295,6 +295,9 @@ func TestRefreshUnreadableFolder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if len(preview.Removed) != 0 || outcome(preview, "com.b/02") != "updated" {
+		t.Errorf("preview %+v", preview)
+	}
 	if len(disk.Skipped) != 1 || disk.Skipped[0].Kind != SkipUnreadable || disk.Skipped[0].Path != "com.a" {
 		t.Errorf("skipped %+v", disk.Skipped)
 	}
