@@ -15,6 +15,7 @@ import (
 
 	"github.com/spf13/afero"
 
+	"github.com/mobisess/mobisess/core/internal/probe"
 	"github.com/mobisess/mobisess/core/zipfs"
 )
 
@@ -145,6 +146,8 @@ type Inspection struct {
 	Duplicates []string
 	// Token is the file's token beside its ids, when it has one (Inspect only).
 	Token *TokenInspection
+
+	checker *Checker // what inspected it: its fix is proposed by the same rules
 }
 
 // Inspect runs the four checks on a session file's bytes, as CheckBytes does, and keeps what the console shows
@@ -162,10 +165,19 @@ func (c *Checker) Inspect(f SessionFile, data []byte) *Inspection {
 	return &in
 }
 
+// ProposeFix is the fix of the inspected file's error (Checker.ProposeFix), made from this inspection: the file
+// is not decoded and validated again. Nil when the file passes every check.
+func (in *Inspection) ProposeFix() *Fix {
+	if in.Error == nil {
+		return nil
+	}
+	return in.checker.proposeFix(in.Error, in)
+}
+
 // examine is check 1, then the checks after it in order until one fails, keeping the document and the session
 // they read.
 func (c *Checker) examine(f SessionFile, data []byte) Inspection {
-	in := Inspection{File: f, Data: data}
+	in := Inspection{File: f, Data: data, checker: c}
 	body := withoutBOM(data)
 	doc, err := c.parse(f, body)
 	if err != nil {
@@ -182,18 +194,10 @@ func (c *Checker) examine(f SessionFile, data []byte) Inspection {
 	return in
 }
 
-// onDecode and onValidate, when set (by a test, never elsewhere), are told of each decoding of a session file's
-// text into a document and of each validation of a document against the schema: how often opening one file
-// costs them is held by a test.
-var (
-	onDecode   func(data []byte)
-	onValidate func()
-)
-
 // parse is check 1: the bytes are one JSON object, in UTF-8.
 func (c *Checker) parse(f SessionFile, data []byte) (map[string]any, *Error) {
-	if onDecode != nil {
-		onDecode(data)
+	if probe.Decode != nil {
+		probe.Decode(data)
 	}
 	lang := c.Lang()
 	fail := func(offset int, cause string) *Error {

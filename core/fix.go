@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/afero"
 
+	"github.com/mobisess/mobisess/core/internal/probe"
 	"github.com/mobisess/mobisess/core/zipfs"
 )
 
@@ -574,8 +575,8 @@ func insertMember(body []byte, at int, key string, value []byte) []byte {
 
 // decodeObject decodes a JSON object as the checks do: numbers as they are written.
 func decodeObject(body []byte) (map[string]any, error) {
-	if onDecode != nil {
-		onDecode(body)
+	if probe.Decode != nil {
+		probe.Decode(body)
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
@@ -613,6 +614,37 @@ func (f *Fix) Trusting(side Witness) (*Fix, error) {
 		return nil, &OpError{Kind: KindInput, Path: f.Path, Msg: fmt.Sprintf("this file has one right fix, which trusts no single side: apply it without naming %s", side)}
 	}
 	return nil, &OpError{Kind: KindInput, Path: f.Path, Msg: fmt.Sprintf("no fix of this file trusts the %s: %s", side, f.Title)}
+}
+
+// FixFile applies the fix the engine proposes now for the session file at rel, as it was read with the ETag
+// ifMatch ("": as it is): refused (KindConflict) when the file changed since, and (KindInput) when it passes
+// every check or the engine has no fix for it. Where the engine has no single right fix but offers choices,
+// trust names the one to apply (Fix.Trusting). It returns the file's path after the fix: a move changes it.
+func (c *Checker) FixFile(fsys afero.Fs, root, rel, ifMatch string, trust Witness) (string, error) {
+	data, etag, err := ReadFile(fsys, root, rel, c.Limits().MaxFileSize)
+	if err != nil {
+		return "", err
+	}
+	if ifMatch != "" && etag != ifMatch {
+		return "", changedOnDisk(rel)
+	}
+	var fix *Fix
+	if app, name, _ := strings.Cut(rel, "/"); IsSessionName(name) { // another file is not checked: it fails nothing
+		fix = c.Inspect(SessionFile{Path: rel, App: app, Name: name}, data).ProposeFix()
+	}
+	if fix == nil {
+		return "", &OpError{Kind: KindInput, Path: rel, Msg: "the file passes every check: there is nothing to fix"}
+	}
+	if fix, err = fix.Trusting(trust); err != nil {
+		return "", err
+	}
+	if err := c.ApplyFix(fsys, root, fix); err != nil {
+		return "", err
+	}
+	if fix.Kind == FixMove {
+		return fix.To, nil
+	}
+	return rel, nil
 }
 
 // ApplyFix applies a fix that ProposeFix made, with the atomic writes of write.go. It is refused (KindConflict),

@@ -127,7 +127,7 @@ func goldenRefresh(t *testing.T, a *txtar.Archive, c *Checker) any {
 	}
 	before := memoryOf(reg)
 	after := txtarTree(t, a, "after/MobileApps/")
-	preview, _, err := reg.preview(ctx, after, root, nil)
+	preview, _, err := reg.Preview(ctx, after, root, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -93,15 +93,6 @@ var (
 	msgDeleted      = Msg{"deleted", "supprimé", "eliminado"}
 )
 
-// Why an action of the console does not apply.
-var (
-	msgReadonlyFolder    = Msg{"this folder is open read-only", "ce dossier est ouvert en lecture seule", "esta carpeta está abierta en modo de solo lectura"}
-	msgStatusNeedsObject = Msg{
-		"the file is not well-formed JSON (mobi 2), so its status cannot be set: fix it in the editor and save first",
-		"le fichier n'est pas du JSON bien formé (mobi 2), son statut ne peut pas être changé : corrigez-le dans l'éditeur et enregistrez d'abord",
-		"el archivo no es JSON bien formado (mobi 2), así que no se puede cambiar su estado: corríjalo en el editor y guarde primero"}
-)
-
 // Schema violations, by the keyword that failed.
 var (
 	msgRequired  = Msg{"missing required property %s", "propriété obligatoire %s absente", "falta la propiedad obligatoria %s"}

@@ -133,13 +133,13 @@ func remember(c *Checker, failed map[string]failedFile, res FileResult) {
 // Load replaces the memory with every session file under root that passes all checks, as a server does at
 // start, and returns the check report of the folder.
 func (r *Registry) Load(ctx context.Context, fsys afero.Fs, root string, opts CheckOptions) (*Report, error) {
-	rep, _, err := r.load(ctx, fsys, root, opts)
+	rep, _, err := r.LoadWithPreview(ctx, fsys, root, opts)
 	return rep, err
 }
 
-// load is Load, also returning what Preview would say right after it if the folder did not change: a caller
-// that alone changes the folder (a zip opened in the browser) need not read it a second time to know.
-func (r *Registry) load(ctx context.Context, fsys afero.Fs, root string, opts CheckOptions) (*Report, *RefreshReport, error) {
+// LoadWithPreview is Load, also returning what Preview would say right after it if the folder did not change:
+// a caller that alone changes the folder (a zip opened in the browser) need not read it a second time to know.
+func (r *Registry) LoadWithPreview(ctx context.Context, fsys afero.Fs, root string, opts CheckOptions) (*Report, *RefreshReport, error) {
 	r.refreshMu.Lock()
 	defer r.refreshMu.Unlock()
 	c := r.Checker()
@@ -194,9 +194,9 @@ func (r *Registry) Refresh(ctx context.Context, fsys afero.Fs, root string, opts
 	return rep, nil
 }
 
-// preview tells what a refresh would do now, without changing the memory, and the check report of the folder,
+// Preview tells what a refresh would do now, without changing the memory, and the check report of the folder,
 // in one pass: files whose bytes are those in memory are not parsed again.
-func (r *Registry) preview(ctx context.Context, fsys afero.Fs, root string, progress Progress) (*RefreshReport, *Report, error) {
+func (r *Registry) Preview(ctx context.Context, fsys afero.Fs, root string, progress Progress) (*RefreshReport, *Report, error) {
 	rep, disk, _, _, err := r.refresh(ctx, fsys, root, progress)
 	return rep, disk, err
 }

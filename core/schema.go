@@ -12,6 +12,8 @@ import (
 	"sync"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
+
+	"github.com/mobisess/mobisess/core/internal/probe"
 )
 
 // SchemaJSON is the project's own schema of a session file (4D's is shipped inside 4D and not published).
@@ -67,8 +69,8 @@ func CompileSchema(name string, data []byte) (*Schema, error) {
 
 // validate checks a decoded document (json.Decoder with UseNumber) and returns its violations, in pointer order.
 func (s *Schema) validate(doc any, lang Lang) []Violation {
-	if onValidate != nil {
-		onValidate()
+	if probe.Validate != nil {
+		probe.Validate()
 	}
 	err := s.compiled.Validate(doc)
 	if err == nil {

@@ -17,7 +17,7 @@ import (
 	"github.com/playwright-community/playwright-go"
 
 	"github.com/mobisess/mobisess/core"
-	"github.com/mobisess/mobisess/core/api"
+	"github.com/mobisess/mobisess/core/console"
 )
 
 // Paths in the embedded sample (core/sample/MobileApps).
@@ -551,10 +551,10 @@ func testLargeZip(t *testing.T, srv *devserver) {
 	}
 	files[appFolder("com.e2e.large1", "ABCDE12345")+"/"+fmt.Sprintf("%040x", 9001)] = "{\n\t\"status\": \"pending\",\n\t\"token\" \"x\"\n}\n"
 	data := zipTree(t, files)
-	a := api.New(nil, api.Options{CanOpen: true})
+	a := console.NewService(nil, console.Options{CanOpen: true})
 	res, err := a.Call(context.Background(), "openZip", []byte(`{"name":"large.zip","lang":"en"}`), data)
 	must(t, err, "the native engine opens the zip")
-	var want core.State
+	var want console.State
 	must(t, json.Unmarshal(res.JSON, &want), "decoding the State")
 
 	must(t, byTestID(page, "zip-input").SetInputFiles(playwright.InputFile{Name: "large.zip", MimeType: "application/zip", Buffer: data}), "uploading the zip")

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/mobisess/mobisess/core"
+	"github.com/mobisess/mobisess/core/console"
 )
 
 type outcome struct {
@@ -84,7 +85,7 @@ func TestOpenSampleReturnsState(t *testing.T) {
 	if o.err != "" {
 		t.Fatal(o.err)
 	}
-	var st core.State
+	var st console.State
 	if err := json.Unmarshal([]byte(o.json), &st); err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +117,7 @@ func TestOpenZipEditRefreshDownload(t *testing.T) {
 	}
 
 	o = invoke(t, engine, "read", fmt.Sprintf(`{"path":%q}`, path), nil)
-	var f core.File
+	var f console.File
 	if err := json.Unmarshal([]byte(o.json), &f); err != nil || f.ETag == "" {
 		t.Fatalf("read: %v %s %s", err, o.json, o.err)
 	}
@@ -165,7 +166,7 @@ func TestEditsCrossTheGlue(t *testing.T) {
 		t.Fatal(o.err)
 	}
 	o := invoke(t, engine, "read", fmt.Sprintf(`{"path":%q}`, path), nil)
-	var f core.File
+	var f console.File
 	if err := json.Unmarshal([]byte(o.json), &f); err != nil {
 		t.Fatal(err, o.err)
 	}

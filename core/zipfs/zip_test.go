@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/afero"
 
 	"github.com/mobisess/mobisess/core"
+	"github.com/mobisess/mobisess/core/console"
 	"github.com/mobisess/mobisess/core/zipfs"
 )
 
@@ -309,7 +310,7 @@ func FuzzImportZip(f *testing.F) {
 		// Opened for editing, the zip shows the same files; exported, it is read back as the same files.
 		limits := core.Limits{Zip: fuzzLimits}
 		for _, c := range []*core.Checker{core.NewChecker(core.CheckerOptions{Limits: limits}), core.NewChecker(core.CheckerOptions{Lang: core.Spanish, Limits: core.Limits{MaxFileSize: 512, Zip: fuzzLimits}})} {
-			ws, err := core.OpenZip(context.Background(), data, "f.zip", c, core.WorkspaceOptions{})
+			ws, err := console.OpenZip(context.Background(), data, "f.zip", c, console.WorkspaceOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}

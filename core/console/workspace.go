@@ -1,11 +1,14 @@
-package core
+package console
 
 import (
 	"context"
 	"io"
+	"strings"
 	"sync"
 
 	"github.com/spf13/afero"
+
+	"github.com/mobisess/mobisess/core"
 )
 
 // Workspace is a MobileApps folder as the console works on it: the files on disk, the server's memory of them,
@@ -20,8 +23,8 @@ type Workspace struct {
 	source   string
 	mode     string
 	readonly bool
-	checker  *Checker
-	registry *Registry
+	checker  *core.Checker
+	registry *core.Registry
 	// exclusive: nothing but this workspace changes its files (a zip or the sample, in memory), so what it last
 	// read of them stays true until it changes them itself.
 	exclusive bool
@@ -32,8 +35,8 @@ type Workspace struct {
 }
 
 type loadedState struct {
-	disk    *Report
-	pending *RefreshReport
+	disk    *core.Report
+	pending *core.RefreshReport
 }
 
 // WorkspaceOptions describe where a workspace comes from and how it is driven.
@@ -49,12 +52,12 @@ type WorkspaceOptions struct {
 }
 
 // NewWorkspace opens the folder at root of fsys and loads the memory from it, as a server does at start.
-func NewWorkspace(ctx context.Context, fsys afero.Fs, root string, c *Checker, opts WorkspaceOptions) (*Workspace, error) {
+func NewWorkspace(ctx context.Context, fsys afero.Fs, root string, c *core.Checker, opts WorkspaceOptions) (*Workspace, error) {
 	if c == nil {
-		c = &Checker{}
+		c = &core.Checker{}
 	}
 	w := &Workspace{fs: fsys, root: root, source: opts.Source, mode: opts.Mode, readonly: opts.Readonly,
-		checker: c, registry: NewRegistry(c), exclusive: opts.Exclusive, progress: opts.Progress}
+		checker: c, registry: core.NewRegistry(c), exclusive: opts.Exclusive, progress: opts.Progress}
 	if _, err := w.load(ctx); err != nil {
 		return nil, err
 	}
@@ -62,7 +65,7 @@ func NewWorkspace(ctx context.Context, fsys afero.Fs, root string, c *Checker, o
 }
 
 // progressOf reports a phase of work to the workspace's Progress.
-func (w *Workspace) progressOf(phase string) Progress {
+func (w *Workspace) progressOf(phase string) core.Progress {
 	if w.progress == nil {
 		return nil
 	}
@@ -70,9 +73,9 @@ func (w *Workspace) progressOf(phase string) Progress {
 }
 
 // load loads the memory from the folder and, when the workspace is exclusive, keeps what it found.
-func (w *Workspace) load(ctx context.Context) (*Report, error) {
+func (w *Workspace) load(ctx context.Context) (*core.Report, error) {
 	w.loaded = nil
-	disk, pending, err := w.registry.load(ctx, w.fs, w.root, CheckOptions{Progress: w.progressOf("check")})
+	disk, pending, err := w.registry.LoadWithPreview(ctx, w.fs, w.root, core.CheckOptions{Progress: w.progressOf("check")})
 	if err != nil {
 		return nil, err
 	}
@@ -82,27 +85,21 @@ func (w *Workspace) load(ctx context.Context) (*Report, error) {
 	return disk, nil
 }
 
-// OpenZip opens a zipped MobileApps folder held in memory, within c's limits: the zip is read in place, and
-// the edits made to it are kept beside it (Download writes both as one zip).
-func OpenZip(ctx context.Context, data []byte, name string, c *Checker, opts WorkspaceOptions) (*Workspace, error) {
-	return OpenZipAt(ctx, data, name, "", c, opts)
-}
-
 // Fs and Root say where the workspace's files are.
-func (w *Workspace) Fs() afero.Fs      { return w.fs }
-func (w *Workspace) Root() string      { return w.root }
-func (w *Workspace) Checker() *Checker { return w.checker }
+func (w *Workspace) Fs() afero.Fs           { return w.fs }
+func (w *Workspace) Root() string           { return w.root }
+func (w *Workspace) Checker() *core.Checker { return w.checker }
 
 // State is everything the console shows.
 type State struct {
-	Lang     Lang           `json:"lang"`
-	Source   string         `json:"source"`
-	Mode     string         `json:"mode"`
-	Readonly bool           `json:"readonly"`
-	Disk     *Report        `json:"disk"`
-	Memory   MemoryView     `json:"memory"`
-	Pending  *RefreshReport `json:"pending"`
-	Apps     []App          `json:"apps"`
+	Lang     core.Lang           `json:"lang"`
+	Source   string              `json:"source"`
+	Mode     string              `json:"mode"`
+	Readonly bool                `json:"readonly"`
+	Disk     *core.Report        `json:"disk"`
+	Memory   MemoryView          `json:"memory"`
+	Pending  *core.RefreshReport `json:"pending"`
+	Apps     []core.App          `json:"apps"`
 }
 
 // MemoryView is the memory as the console shows it beside the disk. Most sessions in memory are, field for
@@ -112,15 +109,15 @@ type MemoryView struct {
 	// SameAsDisk are the paths whose session in memory is the one in disk.sessions.
 	SameAsDisk []string `json:"sameAsDisk"`
 	// Sessions are the others, in path order: the memory of files that changed, fail a check, or are gone.
-	Sessions []*Session `json:"sessions"`
+	Sessions []*core.Session `json:"sessions"`
 }
 
-func memoryView(memory []*Session, disk []*Session) MemoryView {
-	onDisk := make(map[string]*Session, len(disk))
+func memoryView(memory []*core.Session, disk []*core.Session) MemoryView {
+	onDisk := make(map[string]*core.Session, len(disk))
 	for _, s := range disk {
 		onDisk[s.Path] = s
 	}
-	v := MemoryView{Count: len(memory), SameAsDisk: make([]string, 0, len(memory)), Sessions: []*Session{}}
+	v := MemoryView{Count: len(memory), SameAsDisk: make([]string, 0, len(memory)), Sessions: []*core.Session{}}
 	for _, m := range memory {
 		if d := onDisk[m.Path]; d != nil && d.Equal(m) {
 			v.SameAsDisk = append(v.SameAsDisk, m.Path)
@@ -133,11 +130,11 @@ func memoryView(memory []*Session, disk []*Session) MemoryView {
 
 // File is one file opened in the editor, with what the engine says of it.
 type File struct {
-	Path    string           `json:"path"`
-	Content string           `json:"content"`
-	ETag    string           `json:"etag"`
-	Token   *TokenInspection `json:"token,omitempty"`
-	Error   *Error           `json:"error,omitempty"`
+	Path    string                `json:"path"`
+	Content string                `json:"content"`
+	ETag    string                `json:"etag"`
+	Token   *core.TokenInspection `json:"token,omitempty"`
+	Error   *core.Error           `json:"error,omitempty"`
 	// Duplicates are the pointers of properties given twice or more in one object: the last value is the one
 	// that counts, as when 4D decodes the file, and the console should say so.
 	Duplicates []string `json:"duplicates,omitempty"`
@@ -153,7 +150,7 @@ type FileActions struct {
 	Blocked string `json:"blocked,omitempty"`
 	// Fix is the fix of the file's error, what applying it will change (kind "none": why there is none); nil
 	// when the file passes, or the folder is read-only.
-	Fix *Fix `json:"fix,omitempty"`
+	Fix *core.Fix `json:"fix,omitempty"`
 }
 
 // State computes what the console shows, in one pass over the folder. The memory it compares with is the
@@ -162,17 +159,13 @@ func (w *Workspace) State(ctx context.Context) (*State, error) {
 	w.mu.RLock()
 	checker, loaded := w.checker, w.loaded
 	w.mu.RUnlock()
-	return w.state(ctx, checker, loaded)
-}
-
-func (w *Workspace) state(ctx context.Context, checker *Checker, loaded *loadedState) (*State, error) {
-	var disk *Report
-	var pending *RefreshReport
+	var disk *core.Report
+	var pending *core.RefreshReport
 	if loaded != nil {
 		disk, pending = loaded.disk, loaded.pending
 	} else {
 		var err error
-		if pending, disk, err = w.registry.preview(ctx, w.fs, w.root, w.progressOf("check")); err != nil {
+		if pending, disk, err = w.registry.Preview(ctx, w.fs, w.root, w.progressOf("check")); err != nil {
 			return nil, err
 		}
 	}
@@ -183,7 +176,7 @@ func (w *Workspace) state(ctx context.Context, checker *Checker, loaded *loadedS
 }
 
 // SetLang changes the language of messages.
-func (w *Workspace) SetLang(lang Lang) {
+func (w *Workspace) SetLang(lang core.Lang) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.loaded = nil
@@ -191,7 +184,7 @@ func (w *Workspace) SetLang(lang Lang) {
 	w.registry.UseChecker(w.checker)
 }
 
-// Read opens one session file.
+// Read opens one file of the folder: a session file with what the engine says of it, another file as it is.
 func (w *Workspace) Read(rel string) (*File, error) {
 	w.mu.RLock()
 	checker := w.checker
@@ -202,18 +195,17 @@ func (w *Workspace) Read(rel string) (*File, error) {
 // read is Read for a change, which holds the workspace.
 func (w *Workspace) read(rel string) (*File, error) { return w.readWith(w.checker, rel) }
 
-func (w *Workspace) readWith(checker *Checker, rel string) (*File, error) {
-	data, etag, err := ReadFile(w.fs, w.root, rel, checker.Limits().MaxFileSize)
+func (w *Workspace) readWith(checker *core.Checker, rel string) (*File, error) {
+	data, etag, err := core.ReadFile(w.fs, w.root, rel, checker.Limits().MaxFileSize)
 	if err != nil {
 		return nil, err
 	}
-	app, name, _ := sessionPath(rel)
 	f := &File{Path: rel, Content: string(data), ETag: etag}
-	sf := SessionFile{Path: rel, App: app, Name: name}
-	if !IsSessionName(name) {
+	app, name, _ := strings.Cut(rel, "/")
+	if !core.IsSessionName(name) {
 		return f, nil
 	}
-	in := checker.Inspect(sf, data)
+	in := checker.Inspect(core.SessionFile{Path: rel, App: app, Name: name}, data)
 	f.Error, f.Duplicates, f.Token = in.Error, in.Duplicates, in.Token
 	lang := checker.Lang()
 	switch {
@@ -222,59 +214,41 @@ func (w *Workspace) readWith(checker *Checker, rel string) (*File, error) {
 	case in.Doc == nil: // SetStatus edits the text of a JSON object, which this is not
 		f.Actions.Blocked = lang.Sprintf(msgStatusNeedsObject)
 	default:
-		status := str(in.Doc, "status")
-		f.Actions.Accept, f.Actions.Pending = status != StatusAccepted, status != StatusPending
+		status := in.Session.Status
+		f.Actions.Accept, f.Actions.Pending = status != core.StatusAccepted, status != core.StatusPending
 	}
-	if f.Error != nil && !w.readonly {
-		f.Actions.Fix = checker.proposeFix(f.Error, in)
+	if !w.readonly {
+		f.Actions.Fix = in.ProposeFix()
 	}
 	return f, nil
 }
 
-// Fix applies the fix the engine proposes for the file at rel, as it was read with the ETag ifMatch: refused when
-// the file changed since, or when the engine has no fix for it. Where the engine has no single right fix but
-// offers choices, trust names the one to apply (Fix.Trusting). It returns the file where the fix left it (a
-// move changes its path).
-func (w *Workspace) Fix(rel, ifMatch string, trust Witness) (*File, error) {
+// Fix applies the fix the engine proposes for the file at rel, as it was read with the ETag ifMatch
+// (core.Checker.FixFile), and returns the file where the fix left it (a move changes its path).
+func (w *Workspace) Fix(rel, ifMatch string, trust core.Witness) (*File, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.loaded = nil
 	if err := w.writable(); err != nil {
 		return nil, err
 	}
-	f, err := w.read(rel)
+	to, err := w.checker.FixFile(w.fs, w.root, rel, ifMatch, trust)
 	if err != nil {
 		return nil, err
 	}
-	if ifMatch != "" && f.ETag != ifMatch {
-		return nil, changedOnDisk(rel)
-	}
-	fix := f.Actions.Fix
-	if fix == nil {
-		return nil, &OpError{Kind: KindInput, Path: rel, Msg: "the file passes every check: there is nothing to fix"}
-	}
-	if fix, err = fix.Trusting(trust); err != nil {
-		return nil, err
-	}
-	if err := w.checker.ApplyFix(w.fs, w.root, fix); err != nil {
-		return nil, err
-	}
-	if fix.Kind == FixMove {
-		rel = fix.To
-	}
-	return w.read(rel)
+	return w.read(to)
 }
 
 func (w *Workspace) writable() error {
 	if w.readonly {
-		return &OpError{Kind: KindReadonly, Msg: "this folder is open read-only"}
+		return &core.OpError{Kind: core.KindReadonly, Msg: "this folder is open read-only"}
 	}
 	return nil
 }
 
-// Write saves a file's content; see WriteOptions for the ETag rule. Content over the workspace's file size limit
-// is refused before anything is written: the file could not be read back, and 4D would drop its session.
-func (w *Workspace) Write(rel string, content []byte, opts WriteOptions) (*File, error) {
+// Write saves a file's content; see core.WriteOptions for the ETag rule. Content over the workspace's file size
+// limit is refused before anything is written: the file could not be read back, and 4D would drop its session.
+func (w *Workspace) Write(rel string, content []byte, opts core.WriteOptions) (*File, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.loaded = nil
@@ -282,21 +256,16 @@ func (w *Workspace) Write(rel string, content []byte, opts WriteOptions) (*File,
 		return nil, err
 	}
 	opts.MaxFileSize = w.checker.Limits().MaxFileSize
-	if _, err := WriteFile(w.fs, w.root, rel, content, opts); err != nil {
+	if _, err := core.WriteFile(w.fs, w.root, rel, content, opts); err != nil {
 		return nil, err
 	}
 	return w.read(rel)
 }
 
-// Remove deletes a session file (only when its ETag is ifMatch, unless empty), an app folder, or everything ("");
-// see RemoveWith.
-func (w *Workspace) Remove(rel, ifMatch string) error {
-	return w.RemoveWith(rel, DeleteOptions{IfMatch: ifMatch})
-}
-
-// RemoveWith deletes a session file, an app folder, or everything (""), as DeleteWith does: a folder that holds
-// what 4D does not put in a MobileApps folder is refused (KindForeign, naming the entry) unless opts.Force.
-func (w *Workspace) RemoveWith(rel string, opts DeleteOptions) error {
+// Remove deletes a session file, an app folder, or everything (""), as core.DeleteWith does: a folder that
+// holds what 4D does not put in a MobileApps folder is refused (KindForeign, naming the entry) unless
+// opts.Force.
+func (w *Workspace) Remove(rel string, opts core.DeleteOptions) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.loaded = nil
@@ -304,7 +273,7 @@ func (w *Workspace) RemoveWith(rel string, opts DeleteOptions) error {
 		return err
 	}
 	opts.MaxFileSize = w.checker.Limits().MaxFileSize
-	return DeleteWith(w.fs, w.root, rel, opts)
+	return core.DeleteWith(w.fs, w.root, rel, opts)
 }
 
 // SetStatus accepts a pending session or puts one back to pending.
@@ -315,21 +284,21 @@ func (w *Workspace) SetStatus(rel, status, ifMatch string) (*File, error) {
 	if err := w.writable(); err != nil {
 		return nil, err
 	}
-	if _, err := SetStatus(w.fs, w.root, rel, status, ifMatch, w.checker.Limits().MaxFileSize); err != nil {
+	if _, err := core.SetStatus(w.fs, w.root, rel, status, ifMatch, w.checker.Limits().MaxFileSize); err != nil {
 		return nil, err
 	}
 	return w.read(rel)
 }
 
 // Create writes a new test session file.
-func (w *Workspace) Create(n NewSession) (*File, error) {
+func (w *Workspace) Create(n core.NewSession) (*File, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.loaded = nil
 	if err := w.writable(); err != nil {
 		return nil, err
 	}
-	rel, err := CreateSession(w.fs, w.root, n)
+	rel, err := core.CreateSession(w.fs, w.root, n)
 	if err != nil {
 		return nil, err
 	}
@@ -337,26 +306,26 @@ func (w *Workspace) Create(n NewSession) (*File, error) {
 }
 
 // Refresh runs MOBILE APP REFRESH SESSIONS on the folder.
-func (w *Workspace) Refresh(ctx context.Context) (*RefreshReport, error) {
+func (w *Workspace) Refresh(ctx context.Context) (*core.RefreshReport, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.loaded = nil
-	return w.registry.Refresh(ctx, w.fs, w.root, CheckOptions{Progress: w.progressOf("refresh")})
+	return w.registry.Refresh(ctx, w.fs, w.root, core.CheckOptions{Progress: w.progressOf("refresh")})
 }
 
 // Restart reloads the memory from the folder, as a server restart does.
-func (w *Workspace) Restart(ctx context.Context) (*Report, error) {
+func (w *Workspace) Restart(ctx context.Context) (*core.Report, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.load(ctx)
 }
 
 // Download writes the folder as a zip that opens again within the workspace's zip limits: a folder whose zip
-// would not is refused, naming the entry (ExportZipWithin). It holds the workspace only to see its limits, not
-// while it writes: out may be a slow client, which must hold up nothing.
+// would not is refused, naming the entry (core.ExportZipWithin). It holds the workspace only to see its limits,
+// not while it writes: out may be a slow client, which must hold up nothing.
 func (w *Workspace) Download(out io.Writer) error {
 	w.mu.RLock()
 	limits := w.checker.Limits().Zip
 	w.mu.RUnlock()
-	return ExportZipWithin(w.fs, w.root, out, limits)
+	return core.ExportZipWithin(w.fs, w.root, out, limits)
 }
