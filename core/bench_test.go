@@ -122,7 +122,7 @@ func BenchmarkRefresh(b *testing.B) {
 			}
 		}
 	})
-	listing, err := core.List(fsys, "/MobileApps", core.English)
+	listing, err := core.List(fsys, "/MobileApps")
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -294,12 +294,12 @@ func TestRefreshUnderFaults(t *testing.T) {
 			switch {
 			case tt.cause == "" && len(rep.Errors) != 0:
 				t.Errorf("errors %v", rep.Errors)
-			case tt.cause != "" && (len(rep.Errors) != 1 || rep.Errors[0].Cause != tt.cause || len(disk.Errors) != 1):
+			case tt.cause != "" && (len(rep.Errors) != 1 || rep.Errors[0].Cause.String() != tt.cause || len(disk.Errors) != 1):
 				t.Errorf("errors %v (the disk's report: %d), want one: %s", rep.Errors, len(disk.Errors), tt.cause)
 			}
 			var skipped []string
 			for _, s := range disk.Skipped {
-				skipped = append(skipped, s.Path+" "+string(s.Kind)+": "+s.Reason)
+				skipped = append(skipped, s.Path+" "+string(s.Kind)+": "+s.Reason.String())
 			}
 			if want := []string{tt.skipped}; tt.skipped == "" && len(skipped) != 0 || tt.skipped != "" && !reflect.DeepEqual(skipped, want) {
 				t.Errorf("skipped %q, want %q", skipped, tt.skipped)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/afero"
 
+	"github.com/mobisess/mobisess/core/i18n"
 	"github.com/mobisess/mobisess/core/internal/coretest"
 )
 
@@ -60,7 +61,7 @@ func TestHugeFileIsNotRead(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rep.Errors) != 1 || rep.Errors[0].Code != CodeMalformed || rep.Errors[0].Cause != "the file is 1.0 GiB, over the 4.0 MiB limit" {
+	if len(rep.Errors) != 1 || rep.Errors[0].Code != CodeMalformed || rep.Errors[0].Cause.String() != "the file is 1.0 GiB, over the 4.0 MiB limit" {
 		t.Errorf("errors %v", rep.Errors)
 	}
 	_, _, err = ReadFile(fsys, root, p, DefaultLimits.MaxFileSize)
@@ -105,7 +106,7 @@ func TestTenMegabyteString(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rep.Errors) != 1 || rep.Errors[0].Cause != "the file is 10.0 MiB, over the 4.0 MiB limit" {
+	if len(rep.Errors) != 1 || rep.Errors[0].Cause.String() != "the file is 10.0 MiB, over the 4.0 MiB limit" {
 		t.Errorf("default limit: errors %v", rep.Errors)
 	}
 }
@@ -126,7 +127,7 @@ func TestDeepNesting(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			err := checkText(t, exampleFile, tt.text)
 			if err == nil || err.Code != CodeMalformed || err.Line != 1 || err.Column != tt.col ||
-				!strings.HasPrefix(err.Cause, "nesting deeper than 10000 levels") {
+				!strings.HasPrefix(err.Cause.String(), "nesting deeper than 10000 levels") {
 				t.Fatalf("got %v at %d:%d, want mobi 2 at 1:%d, nesting deeper than 10000 levels", err, err.Line, err.Column, tt.col)
 			}
 			l := newLoaded(t, map[string]string{examplePath: example})
@@ -216,7 +217,7 @@ func TestInvalidUTF8(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			err := checkText(t, exampleFile, tt.text)
-			if err == nil || err.Code != CodeMalformed || err.Cause != "invalid UTF-8 byte" || err.Line != tt.line || err.Column != tt.col {
+			if err == nil || err.Code != CodeMalformed || err.Cause.String() != "invalid UTF-8 byte" || err.Line != tt.line || err.Column != tt.col {
 				t.Errorf("got %v at %d:%d, want mobi 2 invalid UTF-8 byte at %d:%d", err, err.Line, err.Column, tt.line, tt.col)
 			}
 		})
@@ -378,7 +379,7 @@ func TestNULBytes(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			err := checkText(t, exampleFile, tt.text)
-			if err == nil || err.Code != CodeMalformed || err.Line != tt.line || err.Column != tt.col || err.Cause != tt.cause {
+			if err == nil || err.Code != CodeMalformed || err.Line != tt.line || err.Column != tt.col || err.Cause.String() != tt.cause {
 				t.Errorf("got %v at %d:%d, want mobi 2 at %d:%d %q", err, err.Line, err.Column, tt.line, tt.col, tt.cause)
 			}
 		})
@@ -436,15 +437,15 @@ func TestUTF16(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			for _, text := range []string{example, "\r\n" + example} {
 				err := checkText(t, exampleFile, encode(text, tt.bigEndian, tt.bom))
-				if err == nil || err.Code != CodeMalformed || err.Cause != tt.cause || err.Line != 0 {
+				if err == nil || err.Code != CodeMalformed || err.Cause.String() != tt.cause || err.Line != 0 {
 					t.Errorf("got %v, want mobi 2: %s", err, tt.cause)
 				}
 			}
 		})
 	}
-	for _, lang := range []Lang{French, Spanish} {
-		err := NewChecker(CheckerOptions{Lang: lang}).parseErr(encode(example, false, false))
-		if err == nil || !strings.Contains(err.Cause, "UTF-16") || err.Cause == noBOM {
+	for _, lang := range []i18n.Lang{i18n.French, i18n.Spanish} {
+		err := (&Checker{}).parseErr(encode(example, false, false)).In(lang)
+		if err == nil || !strings.Contains(err.Cause.String(), "UTF-16") || err.Cause.String() == noBOM {
 			t.Errorf("%s: %v", lang, err)
 		}
 	}

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/spf13/afero"
+
+	"github.com/mobisess/mobisess/core/i18n"
 )
 
 // Report is the result of checking a folder: the JSON of `mobisess check --format json`.
@@ -17,6 +19,36 @@ type Report struct {
 	Skipped []Skipped `json:"skipped"`
 	Apps    []App     `json:"apps"`
 	Summary Summary   `json:"summary"`
+}
+
+// In is r with its words said in lang: the errors and the skipped entries copied, the rest shared.
+func (r *Report) In(lang i18n.Lang) *Report {
+	out := *r
+	out.Errors = errorsIn(r.Errors, lang)
+	out.Skipped = skippedIn(r.Skipped, lang)
+	return &out
+}
+
+func errorsIn(errs []*Error, lang i18n.Lang) []*Error {
+	if errs == nil {
+		return nil
+	}
+	out := make([]*Error, len(errs))
+	for i, e := range errs {
+		out[i] = e.In(lang)
+	}
+	return out
+}
+
+func skippedIn(skipped []Skipped, lang i18n.Lang) []Skipped {
+	if skipped == nil {
+		return nil
+	}
+	out := make([]Skipped, len(skipped))
+	for i, s := range skipped {
+		out[i] = s.In(lang)
+	}
+	return out
 }
 
 // App counts what one app folder holds.
@@ -82,7 +114,7 @@ type folderCheck struct {
 // and then to w, counting them per app (the files gone since they were listed are left out: they are not in
 // the folder), and ends w with the counts. It returns the listing.
 func (c *Checker) checkFolder(ctx context.Context, fsys afero.Fs, root string, check folderCheck, w ReportWriter) (*Listing, error) {
-	listing, err := List(fsys, root, c.Lang())
+	listing, err := List(fsys, root)
 	if err != nil {
 		return nil, err
 	}

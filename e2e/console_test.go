@@ -93,7 +93,7 @@ func testOpensOnSample(t *testing.T, srv *devserver) {
 		t.Errorf("the sample should hold one error per mobi code, got %v", codes)
 	}
 	for i, e := range want.Disk.Errors {
-		must(t, expect.Locator(errs.Nth(i).Locator(".err-msg")).ToHaveText(e.Message), e.Path+" message")
+		must(t, expect.Locator(errs.Nth(i).Locator(".err-msg")).ToHaveText(e.Message.String()), e.Path+" message")
 	}
 	must(t, expect.Locator(page.Locator("#errors-count")).ToHaveText("4"), "the error count")
 	must(t, expect.Locator(byTestID(page, "memory-row")).ToHaveCount(want.Memory.Count), "the sessions in memory")
@@ -185,7 +185,7 @@ func testErrorOpensAtItsLine(t *testing.T, srv *devserver) {
 		fileErr := byTestID(page, "file-error")
 		must(t, expect.Locator(fileErr).ToBeVisible(), "the file's error is shown")
 		must(t, expect.Locator(fileErr).ToContainText(fmt.Sprintf("mobi %d", e.Code)), "the file's error code")
-		must(t, expect.Locator(fileErr).ToContainText(e.Message), "the file's error message")
+		must(t, expect.Locator(fileErr).ToContainText(e.Message.String()), "the file's error message")
 		must(t, expect.Locator(page.Locator("#editor-status")).ToContainText(fmt.Sprintf("Ln %d, Col %d", e.Line, e.Column)), "the status bar position")
 		if e.Code == core.CodeSchema {
 			must(t, expect.Locator(fileErr).ToContainText(e.Violations[0].Pointer), "the violation's pointer")
@@ -431,9 +431,9 @@ func testLanguages(t *testing.T, srv *devserver) {
 		var msgs []string
 		var violation string
 		for _, e := range want.Disk.Errors {
-			msgs = append(msgs, e.Message)
+			msgs = append(msgs, e.Message.String())
 			if e.Path == schemaError {
-				violation = e.Violations[0].Message
+				violation = e.Violations[0].Message.String()
 			}
 		}
 		must(t, expect.Locator(byTestID(page, "error-row").Locator(".err-msg")).ToHaveText(msgs), tc.lang+": the engine's messages")
@@ -443,7 +443,7 @@ func testLanguages(t *testing.T, srv *devserver) {
 			shot(t, page, "browser-lang-fr")
 		}
 	}
-	if fr, en := engineSample(t, "fr").Disk.Errors[0].Message, engineSample(t, "en").Disk.Errors[0].Message; fr == en {
+	if fr, en := engineSample(t, "fr").Disk.Errors[0].Message.String(), engineSample(t, "en").Disk.Errors[0].Message.String(); fr == en {
 		t.Errorf("the engine's French message equals the English one: %q", fr)
 	}
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/mobisess/mobisess/core"
 	"github.com/mobisess/mobisess/core/console"
+	"github.com/mobisess/mobisess/core/i18n"
 )
 
 type outcome struct {
@@ -89,10 +90,10 @@ func TestOpenSampleReturnsState(t *testing.T) {
 	if err := json.Unmarshal([]byte(o.json), &st); err != nil {
 		t.Fatal(err)
 	}
-	if st.Lang != core.French || len(st.Disk.Sessions) == 0 || len(st.Disk.Errors) != 4 || st.Memory.Count != len(st.Disk.Sessions) || len(st.Memory.SameAsDisk) != st.Memory.Count {
+	if st.Lang != i18n.French || len(st.Disk.Sessions) == 0 || len(st.Disk.Errors) != 4 || st.Memory.Count != len(st.Disk.Sessions) || len(st.Memory.SameAsDisk) != st.Memory.Count {
 		t.Fatalf("state: lang %s, %d sessions, %d errors, memory %+v", st.Lang, len(st.Disk.Sessions), len(st.Disk.Errors), st.Memory)
 	}
-	if !strings.HasPrefix(st.Disk.Errors[0].Message, "L'emplacement") {
+	if !strings.HasPrefix(st.Disk.Errors[0].Message.String(), "L'emplacement") {
 		t.Errorf("messages are not in French: %q", st.Disk.Errors[0].Message)
 	}
 }

@@ -20,6 +20,7 @@ import (
 
 	"github.com/mobisess/mobisess/core"
 	"github.com/mobisess/mobisess/core/console"
+	"github.com/mobisess/mobisess/core/i18n"
 	"github.com/mobisess/mobisess/core/report"
 )
 
@@ -31,7 +32,7 @@ type Config struct {
 	AllowHosts  []string
 	Readonly    bool
 	AutoRefresh bool
-	Lang        core.Lang
+	Lang        i18n.Lang
 	Schema      *core.Schema
 	Poll        time.Duration
 	MaxFileSize int64 // a larger session file fails as not well formed, unread (0: core.DefaultLimits)
@@ -128,9 +129,9 @@ func NewServer(ctx context.Context, cfg Config) (*Server, error) {
 		// made between the two is announced though the load saw it, which costs a needless reload at most).
 		s.watch = &watcher{fs: fsys, root: cfg.Dir, interval: cfg.Poll, onChange: s.diskChanged, logf: s.logf}
 		s.watch.poll()
-		checker := core.NewChecker(core.CheckerOptions{Schema: cfg.Schema, Lang: cfg.Lang, Limits: core.Limits{MaxFileSize: cfg.MaxFileSize}})
+		checker := core.NewChecker(core.CheckerOptions{Schema: cfg.Schema, Limits: core.Limits{MaxFileSize: cfg.MaxFileSize}})
 		ws, err := console.NewWorkspace(ctx, fsys, cfg.Dir, checker,
-			console.WorkspaceOptions{Source: cfg.Dir, Mode: "server", Readonly: cfg.Readonly})
+			console.WorkspaceOptions{Source: cfg.Dir, Mode: "server", Readonly: cfg.Readonly, Lang: cfg.Lang})
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", cfg.Dir, err)
 		}

@@ -187,7 +187,7 @@ func (w *Workspace) ApplyEdits(edits []Edit) error {
 func (w *Workspace) WithoutEdits(ctx context.Context) (*Workspace, error) {
 	w.mu.RLock()
 	o, err := w.overlay()
-	opts := WorkspaceOptions{Source: w.source, Mode: w.mode, Readonly: w.readonly, Exclusive: w.exclusive, Progress: w.progress}
+	opts := WorkspaceOptions{Source: w.source, Mode: w.mode, Readonly: w.readonly, Lang: w.lang, Exclusive: w.exclusive, Progress: w.progress}
 	checker, root := w.checker, w.root
 	w.mu.RUnlock()
 	if err != nil {

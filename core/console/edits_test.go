@@ -4,12 +4,13 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"github.com/mobisess/mobisess/core"
-	"github.com/mobisess/mobisess/core/internal/coretest"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/mobisess/mobisess/core"
+	"github.com/mobisess/mobisess/core/internal/coretest"
 )
 
 // editsZip is a zip of three apps: com.a with two sessions, com.b with one, com.wrong with a file whose content

@@ -94,9 +94,13 @@ func method[P any](name string, m Method, touches func(*P) []Touch, run func(con
 // The parameters of the console's methods (docs/api.md).
 type (
 	// NoParams are those of a method that takes none: {}.
-	NoParams   struct{}
+	NoParams struct{}
+	// LangParams: with Path, the file open in the editor as read with ETag, setLang answers that file too, its
+	// words said in the new language.
 	LangParams struct {
 		Lang string `json:"lang"`
+		Path string `json:"path,omitempty"`
+		ETag string `json:"etag,omitempty"`
 	}
 	PathParams struct {
 		Path string `json:"path"`
@@ -177,11 +181,21 @@ var table = []*Method{
 	method("state", Method{ReadsAll: true, ReadOnly: true}, nil, func(ctx context.Context, s *Service, _ *NoParams, _ []byte) (Answer, error) {
 		return s.answerState(ctx, nil)
 	}),
+	// The documents are said again in the new language: nothing is checked again, nor, with a path, read again
+	// when the workspace has that file in mind as the page read it.
 	method("setLang", Method{ReadsAll: true}, nil, func(ctx context.Context, s *Service, p *LangParams, _ []byte) (Answer, error) {
 		if err := s.setLang(p.Lang); err != nil {
 			return Answer{}, err
 		}
-		return s.answerState(ctx, nil)
+		if p.Path == "" {
+			return s.answerState(ctx, nil)
+		}
+		f := s.ws.Served(p.Path, p.ETag)
+		if f == nil {
+			f, _ = s.ws.Read(p.Path) // nil when it cannot be read any more: the state says why
+		}
+		st, err := s.ws.State(ctx)
+		return Answer{Doc: FileState{File: f, State: st}}, err
 	}),
 	method("read", Method{ReadOnly: true}, nil, func(_ context.Context, s *Service, p *PathParams, _ []byte) (Answer, error) {
 		f, err := s.ws.Read(p.Path)

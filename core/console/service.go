@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/mobisess/mobisess/core"
+	"github.com/mobisess/mobisess/core/i18n"
 )
 
 // Service runs the console's methods (Methods) on the workspace open now: the dev server's, opened on its
@@ -23,14 +24,15 @@ type Service struct {
 	canOpen  bool
 	progress func(phase string, done, total int)
 
-	openWith sync.Mutex
-	checker  *core.Checker // what a zip or the sample is opened with; its language follows setLang
+	checker *core.Checker // what a zip or the sample is opened with
+	langMu  sync.Mutex
+	lang    i18n.Lang // what the workspace opened next is said in: the last one's
 }
 
 // Options configure a Service.
 type Options struct {
-	// Checker checks the folders that openZip and openSample open (nil: the embedded schema, English, the
-	// default limits).
+	// Checker checks the folders that openZip and openSample open (nil: the embedded schema, the default
+	// limits).
 	Checker *core.Checker
 	// CanOpen allows the methods that open a folder of their own (browser mode).
 	CanOpen bool
@@ -47,7 +49,11 @@ func NewService(ws *Workspace, o Options) *Service {
 	default:
 		o.Checker = &core.Checker{}
 	}
-	return &Service{ws: ws, checker: o.Checker, canOpen: o.CanOpen, progress: o.Progress}
+	s := &Service{ws: ws, checker: o.Checker, canOpen: o.CanOpen, progress: o.Progress, lang: i18n.English}
+	if ws != nil {
+		s.lang = ws.Lang()
+	}
+	return s
 }
 
 // Result is what a method answers, ready for a caller: its document as JSON, the bytes that go with it, and
@@ -102,7 +108,7 @@ func (s *Service) Run(ctx context.Context, m *Method, p any, data []byte) (Resul
 	if err != nil {
 		return res, ErrorOf(err)
 	}
-	if res.JSON, err = json.Marshal(ans.Doc); err != nil {
+	if res.JSON, err = encode(ans.Doc, s.ws.Lang()); err != nil {
 		return res, ErrorOf(err)
 	}
 	if f := fileOf(ans.Doc); f != nil {
@@ -153,8 +159,8 @@ func (s *Service) answerFile(ctx context.Context, f *File, err error, changed ..
 }
 
 // parseLang reads a language parameter.
-func parseLang(s string) (core.Lang, error) {
-	l, err := core.ParseLang(s)
+func parseLang(s string) (i18n.Lang, error) {
+	l, err := i18n.ParseLang(s)
 	if err != nil {
 		return "", &Error{Message: err.Error(), Kind: core.KindInput}
 	}
@@ -170,19 +176,17 @@ func (s *Service) setLang(lang string) error {
 	if err != nil {
 		return err
 	}
-	s.openWith.Lock()
-	s.checker = s.checker.WithLang(l)
-	s.openWith.Unlock()
-	if s.ws != nil {
-		s.ws.SetLang(l)
-	}
+	s.langMu.Lock()
+	s.lang = l
+	s.langMu.Unlock()
+	s.ws.SetLang(l)
 	return nil
 }
 
 // open replaces the workspace with the one open returns, once edits (kept from an earlier visit) are re-applied
 // to it: the workspace stays as it was when either fails. The caller holds the service alone.
 func (s *Service) open(ctx context.Context, edits []Edit, open func(*core.Checker, WorkspaceOptions) (*Workspace, error)) (Answer, error) {
-	ws, err := open(s.checker, WorkspaceOptions{Progress: s.progress})
+	ws, err := open(s.checker, WorkspaceOptions{Progress: s.progress, Lang: s.lang})
 	if err != nil {
 		return Answer{}, err
 	}
@@ -207,7 +211,7 @@ func (s *Service) opening(lang string) error {
 	if err != nil {
 		return err
 	}
-	s.checker = s.checker.WithLang(l)
+	s.lang = l
 	return nil
 }
 

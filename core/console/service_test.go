@@ -3,11 +3,16 @@ package console
 import (
 	"context"
 	"encoding/json"
+	"os"
 	"reflect"
 	"strings"
+	"sync/atomic"
 	"testing"
 
+	"github.com/spf13/afero"
+
 	"github.com/mobisess/mobisess/core"
+	"github.com/mobisess/mobisess/core/internal/probe"
 	"github.com/mobisess/mobisess/core/sample"
 )
 
@@ -58,6 +63,7 @@ const (
 	contact  = "UTT7VDX8W5.com.contactApp.Contact"
 	accepted = contact + "/7023d9205074199d1c16fc00d24354e778137675"
 	pending  = contact + "/9f1c3e0a5b7d4c2e8a6f0b1d3c5e7a9b2d4f6a8c"
+	badToken = contact + "/c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00" // mobi 4: teamID
 )
 
 // The page keeps a zip's bytes once and its edits as the engine reports them (edits), and opens the zip again
@@ -199,5 +205,72 @@ func TestEditsOfAFolderOnDisk(t *testing.T) {
 	}
 	if res := call(t, a, "download", nil, nil, nil); len(res.Bytes) == 0 {
 		t.Error("the download of a folder on disk is empty")
+	}
+}
+
+// countingFs counts the files opened through it.
+type countingFs struct {
+	afero.Fs
+	opened atomic.Int64
+}
+
+func (c *countingFs) Open(name string) (afero.File, error) {
+	c.opened.Add(1)
+	return c.Fs.Open(name)
+}
+
+func (c *countingFs) OpenFile(name string, flag int, perm os.FileMode) (afero.File, error) {
+	c.opened.Add(1)
+	return c.Fs.OpenFile(name, flag, perm)
+}
+
+// A change of language says the documents again and checks nothing again: the state's errors, and with a path
+// the file open in the editor, as the page read it, come back in the new language without a file being opened,
+// decoded or validated, whether the workspace is the page's own (exclusive) or a folder on disk.
+func TestSetLangSaysAgain(t *testing.T) {
+	for _, exclusive := range []bool{true, false} {
+		fsys, root, err := sample.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		counted := &countingFs{Fs: fsys}
+		ws, err := NewWorkspace(context.Background(), counted, root, nil, WorkspaceOptions{Exclusive: exclusive})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := NewService(ws, Options{})
+		var f File
+		call(t, a, "read", PathParams{Path: badToken}, nil, &f)
+		if !strings.HasPrefix(f.Error.Message.String(), "Connection token") {
+			t.Fatalf("read in English: %q", f.Error.Message)
+		}
+		if !exclusive {
+			call(t, a, "state", NoParams{}, nil, nil) // what a folder on disk checks once, and then knows unchanged
+		}
+		var decoded, validated int
+		probe.Decode = func([]byte) { decoded++ }
+		probe.Validate = func() { validated++ }
+		counted.opened.Store(0)
+		var fr FileState
+		call(t, a, "setLang", LangParams{Lang: "fr", Path: badToken, ETag: f.ETag}, nil, &fr)
+		probe.Decode, probe.Validate = nil, nil
+		if opened := counted.opened.Load(); decoded != 0 || validated != 0 || (exclusive && opened != 0) {
+			t.Errorf("exclusive %v: the change of language decoded %d files, validated %d, opened %d", exclusive, decoded, validated, opened)
+		}
+		if fr.State.Lang != "fr" || fr.File == nil || fr.File.ETag != f.ETag || !strings.HasPrefix(fr.File.Error.Message.String(), "Le jeton de connexion") ||
+			!strings.HasPrefix(fr.State.Disk.Errors[0].Message.String(), "L'emplacement") {
+			t.Fatalf("exclusive %v: after setLang fr: %+v", exclusive, fr)
+		}
+		// Without a path, the state alone; a file the workspace does not have in mind is read.
+		var st State
+		call(t, a, "setLang", LangParams{Lang: "es"}, nil, &st)
+		if st.Lang != "es" || !strings.HasPrefix(st.Disk.Errors[0].Message.String(), "La ubicación") {
+			t.Errorf("exclusive %v: after setLang es: %s, %q", exclusive, st.Lang, st.Disk.Errors[0].Message)
+		}
+		counted.opened.Store(0)
+		call(t, a, "setLang", LangParams{Lang: "en", Path: badToken, ETag: "older"}, nil, &fr)
+		if fr.File == nil || fr.File.ETag != f.ETag || !strings.HasPrefix(fr.File.Error.Message.String(), "Connection token") || counted.opened.Load() == 0 {
+			t.Errorf("exclusive %v: a file read again (%d opened): %+v", exclusive, counted.opened.Load(), fr.File)
+		}
 	}
 }

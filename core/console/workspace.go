@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/afero"
 
 	"github.com/mobisess/mobisess/core"
+	"github.com/mobisess/mobisess/core/i18n"
 )
 
 // Workspace is a MobileApps folder as the console works on it: the files on disk, the server's memory of them,
@@ -23,6 +24,7 @@ type Workspace struct {
 	source   string
 	mode     string
 	readonly bool
+	lang     i18n.Lang // what the workspace's documents are said in
 	checker  *core.Checker
 	registry *core.Registry
 	// exclusive: nothing but this workspace changes its files (a zip or the sample, in memory), so what it last
@@ -32,6 +34,7 @@ type Workspace struct {
 	// only when exclusive, dropped by every change.
 	loaded   *loadedState
 	progress func(phase string, done, total int)
+	served   servedFiles
 }
 
 type loadedState struct {
@@ -41,9 +44,10 @@ type loadedState struct {
 
 // WorkspaceOptions describe where a workspace comes from and how it is driven.
 type WorkspaceOptions struct {
-	Source   string // shown to the user: "sample", a zip's name, a directory
-	Mode     string // "browser" or "server"
-	Readonly bool   // refuse every write
+	Source   string    // shown to the user: "sample", a zip's name, a directory
+	Mode     string    // "browser" or "server"
+	Readonly bool      // refuse every write
+	Lang     i18n.Lang // the language its documents are said in ("": English)
 	// Exclusive says that only this workspace changes the files (a zip or the sample, in memory): the state
 	// after opening then comes from the load itself, without reading every file again.
 	Exclusive bool
@@ -56,7 +60,10 @@ func NewWorkspace(ctx context.Context, fsys afero.Fs, root string, c *core.Check
 	if c == nil {
 		c = &core.Checker{}
 	}
-	w := &Workspace{fs: fsys, root: root, source: opts.Source, mode: opts.Mode, readonly: opts.Readonly,
+	if opts.Lang == "" {
+		opts.Lang = i18n.English
+	}
+	w := &Workspace{fs: fsys, root: root, source: opts.Source, mode: opts.Mode, readonly: opts.Readonly, lang: opts.Lang,
 		checker: c, registry: core.NewRegistry(c), exclusive: opts.Exclusive, progress: opts.Progress}
 	if _, err := w.load(ctx); err != nil {
 		return nil, err
@@ -90,9 +97,9 @@ func (w *Workspace) Fs() afero.Fs           { return w.fs }
 func (w *Workspace) Root() string           { return w.root }
 func (w *Workspace) Checker() *core.Checker { return w.checker }
 
-// State is everything the console shows.
+// State is everything the console shows. Its words are said in Lang when it is encoded (Encode).
 type State struct {
-	Lang     core.Lang           `json:"lang"`
+	Lang     i18n.Lang           `json:"lang"`
 	Source   string              `json:"source"`
 	Mode     string              `json:"mode"`
 	Readonly bool                `json:"readonly"`
@@ -146,8 +153,8 @@ type File struct {
 type FileActions struct {
 	Accept  bool `json:"accept"`  // setStatus "accepted" would change the file
 	Pending bool `json:"pending"` // setStatus "pending" would
-	// Blocked says, in the workspace's language, why the status cannot be set at all; "" when it can.
-	Blocked string `json:"blocked,omitempty"`
+	// Blocked says why the status cannot be set at all; empty when it can.
+	Blocked i18n.Text `json:"blocked,omitzero"`
 	// Fix is the fix of the file's error, what applying it will change (kind "none": why there is none); nil
 	// when the file passes, or the folder is read-only.
 	Fix *core.Fix `json:"fix,omitempty"`
@@ -157,7 +164,7 @@ type FileActions struct {
 // registry's at the start of the pass: a refresh that ends meanwhile is in the next state.
 func (w *Workspace) State(ctx context.Context) (*State, error) {
 	w.mu.RLock()
-	checker, loaded := w.checker, w.loaded
+	lang, loaded := w.lang, w.loaded
 	w.mu.RUnlock()
 	var disk *core.Report
 	var pending *core.RefreshReport
@@ -170,18 +177,24 @@ func (w *Workspace) State(ctx context.Context) (*State, error) {
 		}
 	}
 	return &State{
-		Lang: checker.Lang(), Source: w.source, Mode: w.mode, Readonly: w.readonly,
+		Lang: lang, Source: w.source, Mode: w.mode, Readonly: w.readonly,
 		Disk: disk, Memory: memoryView(w.registry.Sessions(), disk.Sessions), Pending: pending, Apps: disk.Apps,
 	}, nil
 }
 
-// SetLang changes the language of messages.
-func (w *Workspace) SetLang(lang core.Lang) {
+// SetLang changes the language the workspace's documents are said in. Nothing is checked again: the
+// documents carry their messages as i18n.Text, said in a language only when they are encoded.
+func (w *Workspace) SetLang(lang i18n.Lang) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	w.loaded = nil
-	w.checker = w.checker.WithLang(lang)
-	w.registry.UseChecker(w.checker)
+	w.lang = lang
+}
+
+// Lang is the language the workspace's documents are said in.
+func (w *Workspace) Lang() i18n.Lang {
+	w.mu.RLock()
+	defer w.mu.RUnlock()
+	return w.lang
 }
 
 // Read opens one file of the folder: a session file with what the engine says of it, another file as it is.
@@ -207,12 +220,11 @@ func (w *Workspace) readWith(checker *core.Checker, rel string) (*File, error) {
 	}
 	in := checker.Inspect(core.SessionFile{Path: rel, App: app, Name: name}, data)
 	f.Error, f.Duplicates, f.Token = in.Error, in.Duplicates, in.Token
-	lang := checker.Lang()
 	switch {
 	case w.readonly:
-		f.Actions.Blocked = lang.Sprintf(msgReadonlyFolder)
+		f.Actions.Blocked = i18n.New(&msgReadonlyFolder)
 	case in.Doc == nil: // SetStatus edits the text of a JSON object, which this is not
-		f.Actions.Blocked = lang.Sprintf(msgStatusNeedsObject)
+		f.Actions.Blocked = i18n.New(&msgStatusNeedsObject)
 	default:
 		status := in.Session.Status
 		f.Actions.Accept, f.Actions.Pending = status != core.StatusAccepted, status != core.StatusPending
@@ -220,7 +232,48 @@ func (w *Workspace) readWith(checker *core.Checker, rel string) (*File, error) {
 	if !w.readonly {
 		f.Actions.Fix = in.ProposeFix()
 	}
+	w.served.add(f)
 	return f, nil
+}
+
+// Served is the file at rel as the workspace last handed it out, read with the ETag etag: what a change of
+// language says again, without reading and checking it anew. Nil when the workspace has no such file in mind.
+func (w *Workspace) Served(rel, etag string) *File { return w.served.find(rel, etag) }
+
+// servedFiles are the files a workspace handed out last: the editor's, and those of the last changes.
+type servedFiles struct {
+	mu    sync.Mutex
+	files []*File // the most recent last
+	size  int     // bytes of their contents
+}
+
+// A workspace keeps at most maxServed files in mind, of maxServedBytes in all (the last one whatever its size).
+const (
+	maxServed      = 16
+	maxServedBytes = 4 << 20
+)
+
+func (s *servedFiles) add(f *File) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.files = append(s.files, f)
+	s.size += len(f.Content)
+	for len(s.files) > 1 && (len(s.files) > maxServed || s.size > maxServedBytes) {
+		s.size -= len(s.files[0].Content)
+		s.files[0] = nil
+		s.files = s.files[1:]
+	}
+}
+
+func (s *servedFiles) find(rel, etag string) *File {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := len(s.files) - 1; i >= 0; i-- {
+		if f := s.files[i]; f.Path == rel && f.ETag == etag {
+			return f
+		}
+	}
+	return nil
 }
 
 // Fix applies the fix the engine proposes for the file at rel, as it was read with the ETag ifMatch

@@ -13,6 +13,7 @@ import (
 
 	"github.com/mobisess/mobisess/core"
 	"github.com/mobisess/mobisess/core/console"
+	"github.com/mobisess/mobisess/core/i18n"
 	"github.com/mobisess/mobisess/core/internal/coretest"
 	"github.com/mobisess/mobisess/core/sample"
 )
@@ -106,7 +107,7 @@ func wantKind(t *testing.T, err error, kind core.Kind) {
 func TestWorkspaceState(t *testing.T) {
 	ws := openSample(t, console.WorkspaceOptions{Source: "sample", Mode: "browser"})
 	st := state(t, ws)
-	if st.Source != "sample" || st.Mode != "browser" || st.Readonly || st.Lang != core.English {
+	if st.Source != "sample" || st.Mode != "browser" || st.Readonly || st.Lang != i18n.English {
 		t.Errorf("state header %+v", st)
 	}
 	if got := sessionPaths(memorySessions(t, st)); !reflect.DeepEqual(got, sampleMemory) {
@@ -133,7 +134,7 @@ func TestWorkspaceRead(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f.Error != nil || f.Token == nil || f.Token.Error != "" || len(f.Token.Fields) != 3 || f.ETag != core.ETag([]byte(f.Content)) {
+	if f.Error != nil || f.Token == nil || !f.Token.Error.IsZero() || len(f.Token.Fields) != 3 || f.ETag != core.ETag([]byte(f.Content)) {
 		t.Errorf("a valid file: %+v", f)
 	}
 	for _, field := range f.Token.Fields {
@@ -294,37 +295,43 @@ func TestWorkspaceReadonly(t *testing.T) {
 	}
 }
 
-// Messages come in the language set, and change with it.
+// Messages are said in the language set, and change with it; nothing is checked again for it: the errors are
+// the same values, said in the new language.
 func TestWorkspaceSetLang(t *testing.T) {
 	ws := openSample(t, console.WorkspaceOptions{})
-	want := map[core.Lang][3]string{
-		core.English: {"The json file location does not match its content", "a file at the root is not a session", "deleted"},
-		core.French:  {"L'emplacement du fichier json ne correspond pas à son contenu", "un fichier à la racine n'est pas une session", "supprimé"},
-		core.Spanish: {"La ubicación del archivo json no coincide con su contenido", "un archivo en la raíz no es una sesión", "eliminado"},
+	want := map[i18n.Lang][3]string{
+		i18n.English: {"The json file location does not match its content", "a file at the root is not a session", "deleted"},
+		i18n.French:  {"L'emplacement du fichier json ne correspond pas à son contenu", "un fichier à la racine n'est pas une session", "supprimé"},
+		i18n.Spanish: {"La ubicación del archivo json no coincide con su contenido", "un archivo en la raíz no es una sesión", "eliminado"},
 	}
-	for _, lang := range []core.Lang{core.French, core.Spanish, core.English} {
+	checked := state(t, ws).Disk.Errors[0]
+	for _, lang := range []i18n.Lang{i18n.French, i18n.Spanish, i18n.English} {
 		ws.SetLang(lang)
 		st := state(t, ws)
+		if st.Disk.Errors[0] != checked {
+			t.Errorf("%s: the error was made anew", lang)
+		}
+		st = st.In(st.Lang) // as the state is encoded
 		var rootFile string
 		for _, s := range st.Disk.Skipped {
 			if s.Kind == core.SkipRootFile {
-				rootFile = s.Reason
+				rootFile = s.Reason.String()
 			}
 		}
-		if st.Lang != lang || st.Disk.Errors[0].Message != want[lang][0] || st.Pending.Errors[0].Message != want[lang][0] || rootFile != want[lang][1] {
+		if st.Lang != lang || st.Disk.Errors[0].Message.String() != want[lang][0] || st.Pending.Errors[0].Message.String() != want[lang][0] || rootFile != want[lang][1] {
 			t.Errorf("%s: %q, %q", lang, st.Disk.Errors[0].Message, rootFile)
 		}
 		f, err := ws.Read(misplaced)
-		if err != nil || f.Error.Message != want[lang][0] {
+		if err != nil || f.In(lang).Error.Message.String() != want[lang][0] {
 			t.Errorf("%s: read %+v, %v", lang, f.Error, err)
 		}
 	}
-	ws.SetLang(core.French)
+	ws.SetLang(i18n.French)
 	if err := ws.Remove(accepted, core.DeleteOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	rep, err := ws.Refresh(context.Background())
-	if err != nil || len(rep.Removed) != 1 || rep.Removed[0].Message != want[core.French][2] {
+	if err != nil || len(rep.Removed) != 1 || rep.In(ws.Lang()).Removed[0].Message.String() != want[i18n.French][2] {
 		t.Errorf("removed %+v, %v", rep.Removed, err)
 	}
 }
@@ -391,7 +398,7 @@ func TestExclusiveWorkspaceStateIsTheFolders(t *testing.T) {
 		{"a session deleted", func(ws *console.Workspace) error {
 			return ws.Remove(android+"/3C81A8D7AFE64C2E9CCFFCDC35DC52F5", core.DeleteOptions{})
 		}},
-		{"the language changed", func(ws *console.Workspace) error { ws.SetLang(core.French); return nil }},
+		{"the language changed", func(ws *console.Workspace) error { ws.SetLang(i18n.French); return nil }},
 		{"restarted", func(ws *console.Workspace) error { _, err := ws.Restart(ctx); return err }},
 		{"everything deleted", func(ws *console.Workspace) error { return ws.Remove("", core.DeleteOptions{}) }},
 	}
@@ -402,6 +409,7 @@ func TestExclusiveWorkspaceStateIsTheFolders(t *testing.T) {
 			}
 		}
 		got, want := state(t, exclusive), state(t, reading)
+		got, want = got.In(got.Lang), want.In(want.Lang) // as they are encoded
 		if !bytes.Equal(mustJSON(t, got), mustJSON(t, want)) {
 			t.Errorf("%s: the exclusive workspace's state\n%s\nwant\n%s", step.name, mustJSON(t, got), mustJSON(t, want))
 		}
@@ -466,7 +474,7 @@ func mustJSON(t *testing.T, v any) []byte {
 func TestWorkspaceFileActions(t *testing.T) {
 	ws := openSample(t, console.WorkspaceOptions{})
 	fr := openSample(t, console.WorkspaceOptions{})
-	fr.SetLang(core.French)
+	fr.SetLang(i18n.French)
 	ro := openSample(t, console.WorkspaceOptions{Readonly: true})
 	for _, tt := range []struct {
 		ws      *console.Workspace
@@ -486,8 +494,8 @@ func TestWorkspaceFileActions(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got := f.Actions
-		if got.Accept != tt.want.Accept || got.Pending != tt.want.Pending || (tt.blocked == "") != (got.Blocked == "") || !strings.Contains(got.Blocked, tt.blocked) {
+		got := f.In(tt.ws.Lang()).Actions // as the file is encoded
+		if got.Accept != tt.want.Accept || got.Pending != tt.want.Pending || (tt.blocked == "") != (got.Blocked.String() == "") || !strings.Contains(got.Blocked.String(), tt.blocked) {
 			t.Errorf("%s: actions %+v, want %+v blocked %q", tt.path, got, tt.want, tt.blocked)
 		}
 	}
@@ -510,7 +518,7 @@ func TestWorkspaceFix(t *testing.T) {
 			t.Fatal(err)
 		}
 		fix := f.Actions.Fix
-		if fix == nil || fix.Kind != tt.kind || fix.Title == "" {
+		if fix == nil || fix.Kind != tt.kind || fix.Title.String() == "" {
 			t.Fatalf("%s: fix %+v, want a %s", tt.path, fix, tt.kind)
 		}
 		if _, err := ws.Fix(tt.path, "stale", ""); core.KindOf(err) != core.KindConflict {
@@ -528,7 +536,7 @@ func TestWorkspaceFix(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f.Actions.Fix == nil || f.Actions.Fix.Kind != core.FixNone || !strings.Contains(f.Actions.Fix.Title, "syntax") {
+	if f.Actions.Fix == nil || f.Actions.Fix.Kind != core.FixNone || !strings.Contains(f.Actions.Fix.Title.String(), "syntax") {
 		t.Errorf("a missing comma: fix %+v, want none, saying why", f.Actions.Fix)
 	}
 	_, err = ws.Fix(malformed, f.ETag, "")

@@ -16,6 +16,7 @@ import (
 
 	"github.com/mobisess/mobisess/core"
 	"github.com/mobisess/mobisess/core/console"
+	"github.com/mobisess/mobisess/core/i18n"
 	"github.com/mobisess/mobisess/core/zipfs"
 )
 
@@ -41,8 +42,8 @@ func TestZipViewIsTheFolder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, lang := range core.Langs {
-		c := core.NewChecker(core.CheckerOptions{Lang: lang})
+	c := &core.Checker{}
+	for _, lang := range i18n.Langs {
 		fromZip, err := c.Check(context.Background(), view, dir, core.CheckOptions{})
 		if err != nil {
 			t.Fatal(err)
@@ -51,8 +52,8 @@ func TestZipViewIsTheFolder(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, _ := json.Marshal(fromZip)
-		want, _ := json.Marshal(fromFolder)
+		got, _ := json.Marshal(fromZip.In(lang))
+		want, _ := json.Marshal(fromFolder.In(lang))
 		if !bytes.Equal(got, want) {
 			t.Errorf("%s:\nzip    %s\nfolder %s", lang, got, want)
 		}
