@@ -80,11 +80,12 @@ export function diskItems(st, idx, view, collapsed) {
   const groups = new Map();
   let skippedInApps = 0;
   for (const a of arr(st.apps)) {
-    groups.set(a.name, { type: 'app', name: a.name, sessions: a.sessions, errors: a.errors, skipped: a.skipped, differs: idx.differs.get(a.name) ?? 0, files: [] });
+    groups.set(a.name, { type: 'app', ...a, differs: idx.differs.get(a.name) ?? 0, files: [] });
     skippedInApps += a.skipped;
   }
-  // what the engine counts in no app folder: the root's entries
-  const root = { type: /** @type {const} */ ('app'), name: '', sessions: 0, errors: 0, skipped: (st.disk?.summary?.skipped ?? 0) - skippedInApps, differs: 0, files: [] };
+  // what the engine counts in no app folder: the root's own entries
+  /** @type {AppItem} */
+  const root = { type: 'app', name: '', sessions: 0, errors: 0, skipped: (st.disk?.summary?.skipped ?? 0) - skippedInApps, differs: 0, files: [] };
   /** @param {string} path */
   const group = (path) => groups.get(appOf(path)) ?? root;
   for (const s of arr(st.disk?.sessions)) {
