@@ -1,6 +1,6 @@
 # mobisess: the 4D MOBILE APP REFRESH SESSIONS engine outside 4D.
 # `make run` opens the console on the embedded sample (`make run DIR=path/to/MobileApps`: on that folder, at the
-# address with its token that it prints); `make test` runs every test.
+# address with its token that it prints; `ADDR=127.0.0.1:9090` for another port); `make test` runs every test.
 
 GO        ?= go
 GOROOT    := $(shell $(GO) env GOROOT)
@@ -9,6 +9,7 @@ WASM_ENV  := PATH="$(GOROOT)/lib/wasm:$$PATH" GOOS=js GOARCH=wasm
 BUILD     := build
 ADDR      ?= 127.0.0.1:8080
 FUZZTIME  ?= 10m
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 # What a release is stamped with: the v* tag at HEAD, if any, else "devel"; and the commit.
 VERSION   ?= $(shell git describe --tags --match 'v*' --dirty 2>/dev/null || echo devel)
 COMMIT    ?= $(shell git rev-parse HEAD 2>/dev/null)
@@ -46,18 +47,23 @@ dist: wasm
 dist-host: wasm
 	$(GO) run ./internal/cmd/dist -wasm-dir $(BUILD)/web -out $(BUILD)/dist-host $(STAMP) -date '$(COMMIT_AT)' $(HOST)
 
-# The CLI on the embedded sample (exit 1 is expected: the sample holds broken files on purpose).
+# The CLI on the embedded sample (exit 1 is expected: the sample holds broken files on purpose). Built, then run:
+# go run would add its own "exit status 1" to the report.
 check:
-	$(GO) run ./cmd/mobisess check || test $$? -eq 1
+	$(GO) build -o $(BUILD)/mobisess ./cmd/mobisess
+	$(BUILD)/mobisess check || test $$? -eq 1
 
 # The console on the embedded sample, at http://$(ADDR)/ (the engine runs in the page as WebAssembly); with
 # DIR=path/to/MobileApps, on that folder, at the address the dev server prints: http://$(ADDR)/?token=…
 run: wasm
 	$(GO) run ./cmd/devserver -addr $(ADDR) -wasm-dir $(BUILD)/web $(if $(DIR),-dir "$(DIR)")
 
+# go vet on both builds, staticcheck at a pinned version (a new release's checks are taken on purpose), and the
+# page's scripts type-checked (tsc).
 vet: tsc
 	$(GO) vet ./...
 	$(WASM_ENV) $(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
 
 # The page's scripts type-checked against the engine's documents (web/types.d.ts): the page, then its workers.
 # TypeScript is pinned in web/tools, installed by npm ci.

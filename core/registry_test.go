@@ -295,6 +295,9 @@ func TestRefreshUnreadableFolder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if len(rep.Removed) != 0 || outcome(rep, "com.b/02") != "updated" {
+		t.Errorf("preview %+v", rep)
+	}
 	if len(disk.Skipped) != 1 || disk.Skipped[0].Kind != SkipUnreadable || disk.Skipped[0].Path != "com.a" {
 		t.Errorf("skipped %+v", disk.Skipped)
 	}

@@ -116,16 +116,6 @@ func untimed(dir, id string) (rss int64, exit, files, invalid string) {
 	return rss, readText(filepath.Join(dir, id+".exit")), files, invalid
 }
 
-// byID finds a tool's row.
-func byID(tools []toolRun, id string) *toolRun {
-	for i := range tools {
-		if tools[i].id == id {
-			return &tools[i]
-		}
-	}
-	return nil
-}
-
 var toolNames = map[string]string{
 	"floor-read":         "floor: read every file (process)",
 	"floor-valid":        "floor: read + `json.Valid` (process)",

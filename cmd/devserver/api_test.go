@@ -240,6 +240,7 @@ func TestPutPreconditions(t *testing.T) {
 	ts := startFolder(t, Config{})
 	target := "/api/file?path=" + contactPath
 	res, body := ts.send("GET", target, "")
+	expect(t, res, body, 200, "")
 	var f fileDoc
 	decodeJSON(t, body, &f)
 	v1 := strings.Replace(f.Content, `"email": ""`, `"email": "one@example.com"`, 1)
@@ -259,7 +260,11 @@ func TestPutPreconditions(t *testing.T) {
 	}
 	// Reload, then save.
 	res, body = ts.send("GET", target, "")
+	expect(t, res, body, 200, "")
 	decodeJSON(t, body, &f)
+	if f.Content != v2 {
+		t.Fatalf("the reload reads %q, want what was written on disk", f.Content)
+	}
 	res, body = ts.send("PUT", target, v1, "If-Match", f.ETag) // bare, as typed with curl
 	expect(t, res, body, 200, "")
 	// Overwrite whatever is there.
@@ -297,6 +302,7 @@ func TestReadonly(t *testing.T) {
 	ts := startFolder(t, Config{Readonly: true})
 	before, _ := os.ReadFile(filepath.Join(ts.dir, contactPath))
 	res, body := ts.send("GET", "/api/state", "")
+	expect(t, res, body, 200, "")
 	var st stateDoc
 	decodeJSON(t, body, &st)
 	if !st.Readonly {
@@ -345,8 +351,8 @@ func TestLimits(t *testing.T) {
 	req := ts.request("GET", "/api/state", nil)
 	req.Header.Set("X-Big", strings.Repeat("y", maxHeaderBytes+8192))
 	res, body = ts.do(req)
-	if res.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
-		t.Fatalf("a %d KiB header: status %d", maxHeaderBytes>>10, res.StatusCode)
+	if res.StatusCode != http.StatusRequestHeaderFieldsTooLarge || !bytes.Contains(body, []byte("Request Header Fields Too Large")) {
+		t.Fatalf("a %d KiB header: status %d, body %s", maxHeaderBytes>>10, res.StatusCode, body)
 	}
 }
 

@@ -90,8 +90,8 @@ func TestBrowserMode(t *testing.T) {
 	res, body = ts.send("POST", "/api/refresh", "{}", "X-Mobisess-Token", "x")
 	expect(t, res, body, 403, "forbidden")
 	res, body = ts.send("GET", "/nosuch.js", "")
-	if res.StatusCode != 404 {
-		t.Fatalf("unknown file: %d", res.StatusCode)
+	if res.StatusCode != 404 || bytes.Contains(body, []byte("<html")) {
+		t.Fatalf("unknown file: status %d, body %.80s (want a 404, not the page)", res.StatusCode, body)
 	}
 }
 

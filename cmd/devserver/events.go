@@ -135,12 +135,6 @@ func (h *hub) close() {
 	}
 }
 
-func (h *hub) streams() int {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return len(h.subs)
-}
-
 // diskEvent is the data of a `disk` event: the paths (relative to the root) that changed on disk, and the tab
 // of the page that changed them through the API, when one did: that page has the result already. Resync says
 // that events were missed: the page should reload everything.

@@ -169,6 +169,7 @@ func TestEventsOwnChanges(t *testing.T) {
 	ts := startFolder(t, Config{Poll: 20 * time.Millisecond})
 	ev := ts.openEvents()
 	res, body := ts.send("GET", "/api/file?path="+contactPath, "")
+	expect(t, res, body, 200, "")
 	var f fileDoc
 	decodeJSON(t, body, &f)
 	edited := strings.Replace(f.Content, `"email": ""`, `"email": "page@example.com"`, 1)
@@ -218,4 +219,11 @@ func TestEventsOwnChanges(t *testing.T) {
 	if hasPath(contactApp)(got.data) {
 		t.Fatalf("the API's removal was announced: %s", got.data)
 	}
+}
+
+// streams is how many event streams are open.
+func (h *hub) streams() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.subs)
 }

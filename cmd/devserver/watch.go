@@ -366,11 +366,6 @@ func readDirInfo(fsys afero.Fs, dir string) ([]os.FileInfo, error) {
 	return f.Readdir(-1)
 }
 
-// diffSnapshots names what changed, in path order.
-func diffSnapshots(prev, next snapshot) []string {
-	return collapse(changedPaths(prev, next))
-}
-
 // changedPaths are the paths added, removed or changed.
 func changedPaths(prev, next snapshot) map[string]bool {
 	changed := map[string]bool{}

@@ -177,3 +177,8 @@ func TestWatcherOwnChanges(t *testing.T) {
 	poll(map[string][]string{"": {"other"}, "tab1": {"app"}})
 	poll(nil)
 }
+
+// diffSnapshots names what changed between two scans, in path order, as the watcher reports it.
+func diffSnapshots(prev, next snapshot) []string {
+	return collapse(changedPaths(prev, next))
+}

@@ -31,7 +31,7 @@ func fix(ctx context.Context, o *options, stdout, stderr io.Writer, fsys afero.F
 	if err := f.save(o, fsys); err != nil {
 		return fail(stderr, err)
 	}
-	if code := f.report(o, stdout, stderr, rep, report.FixText(rep, o.lang)); code != exitOK {
+	if code := f.report(o, stdout, stderr, rep, report.FixText(rep, o.renderOptions(f.name, f.zip))); code != exitOK {
 		return code
 	}
 	for _, file := range rep.Files {

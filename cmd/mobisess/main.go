@@ -1,6 +1,3 @@
-// Command mobisess checks a 4D MobileApps folder (or a .zip of one) as MOBILE APP REFRESH SESSIONS does, shows
-// what a refresh would do between two states of a folder, and prepares sessions for a test run: it creates,
-// accepts, resets and deletes them, and fixes what the engine can fix without guessing.
 package main
 
 import (
@@ -35,38 +32,6 @@ const (
 // defaultTimeout bounds a check or refresh: 100k sessions take seconds on a local disk, so this only ever stops
 // a folder that cannot be read (a dead network share), instead of a CI job that hangs until its own limit.
 const defaultTimeout = 10 * time.Minute
-
-const usage = `mobisess checks 4D MobileApps session files as MOBILE APP REFRESH SESSIONS does, and prepares
-them for tests.
-
-Usage:
-  mobisess check   [flags] [PATH]               check every session file of PATH
-  mobisess refresh [flags] BEFORE AFTER         load BEFORE as a server does at start, refresh against AFTER
-  mobisess fix     [flags] DIR                  fix each error that has one right fix, say why others have none
-  mobisess create  [flags] DIR --app BUNDLE_ID  write a session file as 4D does after a login
-  mobisess accept  [flags] --dir DIR PATH...    set the status of sessions to accepted
-  mobisess pending [flags] --dir DIR PATH...    set the status of sessions to pending
-  mobisess delete  [flags] --dir DIR PATH...    delete session files or app folders
-  mobisess delete  [flags] --all DIR            delete the folder DIR itself, as 4D's example does
-  mobisess version
-
-PATH, BEFORE and AFTER are MobileApps folders or .zip files of one. Without PATH, check runs on the
-embedded sample. An AFTER that does not exist, in a folder that does, is taken as deleted: every session
-is removed.
-
-DIR is a MobileApps folder or a .zip of one. A zip is never changed: the command writes the result to
---out NEW.zip, which must not exist. The PATHs of accept, pending and delete are relative to DIR, as check
-names them: an app folder (APP) or a session file (APP/ID); they cannot leave DIR. Every write is atomic,
-and refused, changing nothing, when the file changed on disk since it was read or is already there.
-
-fix changes only what it can without guessing. A file's place (its folder and name), its content and
-its token each give its ids: where two agree and one differs, fix changes the one that differs. Where
-no two agree, it changes nothing and lists a choice per side; --trust place, content or token applies
-the one named.
-
-Exit status: 0 when every session file passes (after fix, when none is left failing), 1 when one fails a
-check (a mobi error), 2 when the command line or its input cannot be used, or a write is refused.
-`
 
 func main() {
 	// SIGTERM (CI's timeout, a service manager) is taken as SIGINT: the check stops, a write under way completes.
@@ -112,22 +77,24 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, fsys afer
 	}
 	cmd, args := args[0], args[1:]
 	switch cmd {
-	case "version":
-		fmt.Fprintln(stdout, "mobisess", version())
-		return exitOK
 	case "help", "-h", "-help", "--help":
-		printUsage(stdout)
+		return help(stdout, stderr, args)
+	case "version":
+		if len(args) > 0 && isHelpFlag(args[0]) {
+			printHelp(stdout, cmd)
+			return exitOK
+		}
+		fmt.Fprintln(stdout, "mobisess", version())
 		return exitOK
 	}
 	command := commands[cmd]
 	if command == nil {
-		fmt.Fprintf(stderr, "mobisess: unknown command %q (want check, refresh, fix, create, accept, pending, delete or version)\n", cmd)
-		return exitInput
+		return unknownCommand(stderr, cmd)
 	}
 	o, err := parseFlags(cmd, args, fsys)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			printUsage(stdout)
+			printHelp(stdout, cmd)
 			return exitOK
 		}
 		return fail(stderr, err)
@@ -141,6 +108,27 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, fsys afer
 	o.color = isTerminal(stdout) && os.Getenv("NO_COLOR") == ""
 	o.progress = isTerminal(stderr)
 	return command(ctx, o, stdout, stderr, fsys)
+}
+
+// help prints the overview, or the usage of the command named.
+func help(stdout, stderr io.Writer, args []string) int {
+	switch {
+	case len(args) == 0 || args[0] == "help" || isHelpFlag(args[0]):
+		printUsage(stdout)
+		return exitOK
+	case len(args) > 1:
+		return fail(stderr, "help takes one command")
+	case commands[args[0]] == nil && args[0] != "version":
+		return unknownCommand(stderr, args[0])
+	}
+	printHelp(stdout, args[0])
+	return exitOK
+}
+
+func isHelpFlag(arg string) bool { return arg == "-h" || arg == "-help" || arg == "--help" }
+
+func unknownCommand(stderr io.Writer, cmd string) int {
+	return fail(stderr, fmt.Sprintf("unknown command %q (want check, refresh, fix, create, accept, pending, delete, version or help)", cmd))
 }
 
 // flagValues are the flags, as parsed; a command's flag set defines those of its groups only.
@@ -157,32 +145,36 @@ type flagValues struct {
 
 // flagGroup is flags that a set of commands share, defined once for parsing and for the usage text alike.
 type flagGroup struct {
-	title    string
-	commands []string // nil: every command
+	commands []string // nil: every command but version
 	define   func(fl *flag.FlagSet, v *flagValues)
 }
 
 var flagGroups = []flagGroup{
-	{"Flags of every command:", nil, func(fl *flag.FlagSet, v *flagValues) {
-		fl.StringVar(&v.format, "format", "text", "output: text, json, junit, sarif or github (fix, create, accept, pending\nand delete print text or json)")
+	{[]string{"check", "refresh"}, func(fl *flag.FlagSet, v *flagValues) {
+		fl.StringVar(&v.format, "format", "text", "output: text, json, junit, sarif or github")
+	}},
+	{[]string{"fix", "create", "accept", "pending", "delete"}, func(fl *flag.FlagSet, v *flagValues) {
+		fl.StringVar(&v.format, "format", "text", "output: text or json")
+	}},
+	{nil, func(fl *flag.FlagSet, v *flagValues) {
 		fl.StringVar(&v.lang, "lang", defaultLang(), "language of messages: en, fr or es; the default follows\nMOBISESS_LANG, LC_ALL, LC_MESSAGES or LANG")
 		fl.IntVar(&v.maxEntries, "zip-max-entries", core.DefaultZipLimits.MaxEntries, "a zip with more entries is refused")
 		fl.Int64Var(&v.maxZipFile, "zip-max-file-size", core.DefaultZipLimits.MaxFileSize, "a zip entry that expands to more is refused (bytes)")
 		fl.Int64Var(&v.maxZipTotal, "zip-max-total-size", core.DefaultZipLimits.MaxTotalSize, "a zip that expands to more in all is refused (bytes)")
 	}},
-	{"Flags of check, refresh and fix:", []string{"check", "refresh", "fix"}, func(fl *flag.FlagSet, v *flagValues) {
+	{[]string{"check", "refresh", "fix"}, func(fl *flag.FlagSet, v *flagValues) {
 		fl.StringVar(&v.schema, "schema", "", "validate against this JSON schema file instead of the embedded one\n(for instance 4D's Resources/JSONSchemas/mobileSessionSchema.json)")
 		fl.Int64Var(&v.maxFile, "max-file-size", core.DefaultLimits.MaxFileSize, "a larger session file fails as not well formed (bytes)")
 		fl.DurationVar(&v.timeout, "timeout", defaultTimeout, "stop reading the folder after this long, as on a stuck network share (0: no limit)")
 	}},
-	{"Flags of the commands that write:", []string{"fix", "create", "accept", "pending", "delete"}, func(fl *flag.FlagSet, v *flagValues) {
+	{[]string{"fix", "create", "accept", "pending", "delete"}, func(fl *flag.FlagSet, v *flagValues) {
 		fl.StringVar(&v.out, "out", "", "when DIR is a .zip, write the result to this new .zip")
 	}},
-	{"Flags of fix:", []string{"fix"}, func(fl *flag.FlagSet, v *flagValues) {
+	{[]string{"fix"}, func(fl *flag.FlagSet, v *flagValues) {
 		fl.BoolVar(&v.dryRun, "dry-run", false, "say what would be fixed, and what would be left failing; change nothing")
 		fl.StringVar(&v.trust, "trust", "", "where a file's place (folder and name), content and token give its ids\nand no two of them agree, the side to trust: place, content or token\n(without it, such files are left, and their choices listed)")
 	}},
-	{"Flags of create:", []string{"create"}, func(fl *flag.FlagSet, v *flagValues) {
+	{[]string{"create"}, func(fl *flag.FlagSet, v *flagValues) {
 		fl.StringVar(&v.session.ApplicationID, "app", "", "application.id: the bundle id or package name (required)")
 		fl.StringVar(&v.session.TeamID, "team", "", "team.id: the Apple Team ID (default FAKETEAMID, as 4D's project editor\nwrites for an app without one; none for Android)")
 		fl.StringVar(&v.session.Email, "email", "", "email of the user (none: a guest)")
@@ -191,10 +183,10 @@ var flagGroups = []flagGroup{
 		fl.StringVar(&v.session.Device, "device", "", "device.description (default a simulator of the os, as its SDK names it:\n\"Simulator (iPhone 15)\", \"sdk_gphone64_x86_64\", …)")
 		fl.StringVar(&v.session.OS, "os", "iOS", "device.os: iOS, iPadOS, macOS or Android")
 	}},
-	{"Flags of accept, pending and delete:", []string{"accept", "pending", "delete"}, func(fl *flag.FlagSet, v *flagValues) {
+	{[]string{"accept", "pending", "delete"}, func(fl *flag.FlagSet, v *flagValues) {
 		fl.StringVar(&v.dir, "dir", "", "the MobileApps folder (or .zip) that the PATHs are relative to")
 	}},
-	{"Flags of delete:", []string{"delete"}, func(fl *flag.FlagSet, v *flagValues) {
+	{[]string{"delete"}, func(fl *flag.FlagSet, v *flagValues) {
 		fl.StringVar(&v.all, "all", "", "delete this MobileApps folder itself, every session with it")
 		fl.BoolVar(&v.force, "force", false, "delete the folder (--all) or app folders even when they hold what 4D does not\nput in a MobileApps folder")
 	}},
@@ -207,22 +199,11 @@ func newFlags(cmd string) (*flag.FlagSet, *flagValues) {
 	fl.SetOutput(io.Discard)
 	v := &flagValues{}
 	for _, g := range flagGroups {
-		if g.commands == nil || slices.Contains(g.commands, cmd) {
+		if g.commands == nil && cmd != "version" || slices.Contains(g.commands, cmd) {
 			g.define(fl, v)
 		}
 	}
 	return fl, v
-}
-
-func printUsage(w io.Writer) {
-	fmt.Fprint(w, usage)
-	for _, g := range flagGroups {
-		fl := flag.NewFlagSet("mobisess", flag.ContinueOnError)
-		g.define(fl, &flagValues{})
-		fmt.Fprintf(w, "\n%s\n", g.title)
-		fl.SetOutput(w)
-		fl.PrintDefaults()
-	}
 }
 
 func parseFlags(cmd string, args []string, fsys afero.Fs) (*options, error) {
@@ -231,7 +212,9 @@ func parseFlags(cmd string, args []string, fsys afero.Fs) (*options, error) {
 	// Flags may come after the paths, as people type them.
 	var positionals []string
 	for {
-		if err := fl.Parse(args); err != nil {
+		if err := fl.Parse(args); err != nil && !errors.Is(err, flag.ErrHelp) {
+			return nil, fmt.Errorf("%w (mobisess help %s lists its flags)", err, cmd)
+		} else if err != nil {
 			return nil, err
 		}
 		if fl.NArg() == 0 {
@@ -328,14 +311,10 @@ func checkRoot(fsys, src afero.Fs, root, path string) error {
 	return core.CheckRoot(src, root, name)
 }
 
-// renderOptions names files, for the formats read by tools, from where they are: under the folder as given on
-// the command line; a zip's or the sample's files have no place on disk, so only their path inside.
-func (o *options) renderOptions(fsys afero.Fs, path string) report.Options {
-	prefix := ""
-	if info, err := fsys.Stat(path); path != "" && err == nil && info.IsDir() {
-		prefix = strings.TrimSuffix(strings.ReplaceAll(path, `\`, "/"), "/")
-	}
-	return report.Options{Lang: o.lang, Color: o.color, FilePrefix: prefix}
+// renderOptions names files from where they are: under the folder or zip root as named on the command line
+// ("" for the embedded sample, whose files have no place).
+func (o *options) renderOptions(root string, inZip bool) report.Options {
+	return report.Options{Lang: o.lang, Color: o.color, Root: filepath.ToSlash(root), InZip: inZip}
 }
 
 // withProgress shows a progress line on a terminal while a large folder is read: the options of a check that
@@ -361,23 +340,23 @@ func (o *options) withProgress(stderr io.Writer, verb string) (core.CheckOptions
 
 func check(ctx context.Context, o *options, stdout, stderr io.Writer, fsys afero.Fs) int {
 	if len(o.positionals) > 1 {
-		return fail(stderr, "check takes one folder or .zip")
+		return fail(stderr, "check takes one folder, .zip or session file")
 	}
 	path := ""
 	if len(o.positionals) == 1 {
 		path = o.positionals[0]
 	}
-	src, root, err := open(fsys, path, o)
+	t, err := openTarget(fsys, path, o)
 	if err != nil {
 		return fail(stderr, err)
 	}
-	if err := checkRoot(fsys, src, root, path); err != nil {
+	if err := t.checkRoot(fsys, path, o); err != nil {
 		return fail(stderr, err)
 	}
 	opts, done := o.withProgress(stderr, "checking")
 	// The report is written as the files are checked; what was written before a failure stays written.
-	out := &errorCounter{ReportWriter: report.NewCheckWriter(stdout, o.format, o.renderOptions(fsys, path))}
-	err = o.checker.CheckTo(ctx, src, root, opts, out)
+	out := &errorCounter{ReportWriter: report.NewCheckWriter(stdout, o.format, o.renderOptions(t.name, t.inZip))}
+	err = o.checker.CheckTo(ctx, t.fsys, t.root, opts, out)
 	done()
 	if err != nil {
 		return fail(stderr, o.explain(err))
@@ -425,7 +404,7 @@ func refresh(ctx context.Context, o *options, stdout, stderr io.Writer, fsys afe
 	if err != nil {
 		return fail(stderr, o.explain(err))
 	}
-	if err := report.Refresh(stdout, o.format, rep, o.renderOptions(fsys, after)); err != nil {
+	if err := report.Refresh(stdout, o.format, rep, o.renderOptions(after, core.NameRoot(fsys, after).Zip)); err != nil {
 		return fail(stderr, err)
 	}
 	if len(rep.Errors) > 0 {

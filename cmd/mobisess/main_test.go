@@ -37,7 +37,8 @@ func TestMain(m *testing.M) {
 //	cmpline FILE WANT               FILE is WANT's one line without a line break after it, as 4D writes a
 //	                                session file (an archive's file always ends with one)
 //
-// The environment holds no locale variables unless a script sets them; $VERSION is the command's version.
+// The environment holds no locale variables unless a script sets them; $VERSION is the command's version, $REPO
+// the repository's folder, and the go command finds its caches offline.
 func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                "testdata",
@@ -45,6 +46,22 @@ func TestScripts(t *testing.T) {
 		RequireUniqueNames: true,
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("VERSION", version())
+			// For the scripts that build with the go command, as make does: the repository, and the caches
+			// and toolchain of this test's go command (testscript's own environment has no HOME).
+			repo, err := filepath.Abs("../..")
+			if err != nil {
+				return err
+			}
+			env.Setenv("REPO", repo)
+			for _, v := range []string{"GOCACHE", "GOMODCACHE", "GOPATH", "GOROOT", "GOTOOLCHAIN"} {
+				out, err := exec.Command("go", "env", v).Output()
+				if err != nil {
+					return fmt.Errorf("go env %s: %v", v, err)
+				}
+				env.Setenv(v, strings.TrimSpace(string(out)))
+			}
+			env.Setenv("GOPROXY", "off")
+			env.Setenv("GOFLAGS", "-mod=readonly")
 			env.Values[snapshotKey{}] = new(string)
 			return nil
 		},

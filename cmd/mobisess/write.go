@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -136,32 +137,139 @@ func openPaths(fsys afero.Fs, o *options) (*folder, []string, error) {
 	if o.dir == "" || len(o.positionals) == 0 {
 		return nil, nil, fmt.Errorf("%s takes --dir DIR and the PATHs of sessions in it (APP/ID or APP)", o.cmd)
 	}
+	for _, p := range o.positionals {
+		if p == "" {
+			return nil, nil, fmt.Errorf("%s: an empty PATH names no session", o.cmd)
+		}
+	}
+	f, err := openFolder(fsys, o.dir, o, false)
+	if err != nil {
+		return nil, nil, err
+	}
 	var paths []string
 	for _, p := range o.positionals {
-		// On Windows a PATH comes with the system's separator, as its shells complete it: APP\ID.
-		rel, err := core.CleanPath(filepath.ToSlash(p))
+		rel, err := f.resolve(p)
 		if err != nil {
-			return nil, nil, fmt.Errorf("%w (PATHs are relative to --dir %s)", err, o.dir)
-		}
-		if rel == "" {
-			return nil, nil, fmt.Errorf("%s: an empty PATH names no session", o.cmd)
+			return nil, nil, err
 		}
 		if !slices.Contains(paths, rel) {
 			paths = append(paths, rel)
 		}
 	}
-	f, err := openFolder(fsys, o.dir, o, false)
-	return f, paths, err
+	return f, paths, nil
+}
+
+// resolve reads a PATH of accept, pending or delete: APP or APP/ID relative to DIR, or a path to one of them
+// inside DIR as a shell completes it from the current folder or as check names it (DIR/APP/ID; a zip's
+// ZIP/APP/ID), with the system's separator (APP\ID on Windows) and a trailing one. A PATH that names an entry
+// both ways is refused: which one is meant cannot be told.
+func (f *folder) resolve(p string) (string, error) {
+	slashed := filepath.ToSlash(p)
+	if trimmed := strings.TrimRight(slashed, "/"); trimmed != "" {
+		slashed = trimmed
+	}
+	rel, relErr := core.CleanPath(slashed)
+	inside, isInside := f.inside(p)
+	if isInside && inside == "" {
+		return "", fmt.Errorf("%s is --dir itself: name the sessions (APP/ID) or app folders (APP) in it", p)
+	}
+	if isInside {
+		var err error
+		inside, err = core.CleanPath(inside)
+		isInside = err == nil
+	}
+	switch {
+	case !isInside && relErr != nil:
+		return "", fmt.Errorf("%w (PATHs are relative to --dir %s)", relErr, f.name)
+	case !isInside || inside == rel:
+		return rel, nil
+	case relErr != nil || !f.exists(rel):
+		return inside, nil
+	case f.exists(inside):
+		return "", fmt.Errorf("%s names both %s in --dir %s and %s from the current folder: name it from --dir", p, rel, f.name, inside)
+	}
+	return rel, nil
+}
+
+// inside is p as a path from DIR, when p names DIR or an entry inside it from the current folder (a zip's, as
+// ZIP/APP/ID): "" for DIR itself.
+func (f *folder) inside(p string) (string, bool) {
+	if f.zip {
+		dir, name := path.Clean(filepath.ToSlash(f.name)), path.Clean(filepath.ToSlash(p))
+		rel, ok := strings.CutPrefix(name, dir+"/")
+		if name == dir {
+			return "", true
+		}
+		return rel, ok
+	}
+	dir, err := filepath.Abs(f.name)
+	if err != nil {
+		return "", false
+	}
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return "", false
+	}
+	rel, err := filepath.Rel(dir, abs)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return "", false
+	}
+	if rel == "." {
+		return "", true
+	}
+	return filepath.ToSlash(rel), true
+}
+
+// exists says whether rel names an entry of DIR.
+func (f *folder) exists(rel string) bool {
+	_, err := f.fsys.Stat(filepath.Join(f.root, filepath.FromSlash(rel)))
+	return err == nil
 }
 
 // readSession reads the session file at rel for a change, with its ETag: what the change must find on disk.
-func (f *folder) readSession(rel string) (string, error) {
+func (f *folder) readSession(rel string) ([]byte, string, error) {
 	_, name, ok := strings.Cut(rel, "/")
 	if !ok || !core.IsSessionName(name) {
-		return "", &core.OpError{Kind: core.KindInput, Path: rel, Msg: "not a session file (APP/ID, the ID hexadecimal)"}
+		return nil, "", &core.OpError{Kind: core.KindInput, Path: rel, Msg: "not a session file (APP/ID, the ID hexadecimal)"}
 	}
-	_, etag, err := core.ReadFile(f.fsys, f.root, rel, core.DefaultLimits.MaxFileSize)
-	return etag, err
+	return core.ReadFile(f.fsys, f.root, rel, core.DefaultLimits.MaxFileSize)
+}
+
+// sessionsOf replaces each app folder (APP) among paths by its session files, as check lists them: what
+// accept and pending change. An app folder that holds none is refused: the PATH names no session.
+func (f *folder) sessionsOf(paths []string, lang core.Lang) ([]string, error) {
+	var listing *core.Listing
+	var out []string
+	for _, rel := range paths {
+		if strings.Contains(rel, "/") {
+			if !slices.Contains(out, rel) {
+				out = append(out, rel)
+			}
+			continue
+		}
+		if info, err := f.fsys.Stat(filepath.Join(f.root, rel)); err != nil || !info.IsDir() {
+			return nil, &core.OpError{Kind: core.KindNotFound, Path: rel, Msg: "no such app folder, nor a session file (APP/ID)"}
+		}
+		if listing == nil {
+			var err error
+			if listing, err = core.List(f.fsys, f.root, lang); err != nil {
+				return nil, err
+			}
+		}
+		found := false
+		for _, file := range listing.Files {
+			if file.App == rel {
+				found = true
+				if !slices.Contains(out, file.Path) {
+					out = append(out, file.Path)
+				}
+			}
+		}
+		if !found {
+			return nil, &core.OpError{Kind: core.KindNotFound, Path: rel, Msg: "the app folder holds no session file"}
+		}
+	}
+	return out, nil
 }
 
 // statusChange is one session whose status was set: the JSON of accept and pending.
@@ -176,10 +284,21 @@ func setStatus(status string) func(context.Context, *options, io.Writer, io.Writ
 		if err != nil {
 			return fail(stderr, err)
 		}
-		// Every file is read before any is written: a wrong PATH changes nothing.
+		if paths, err = f.sessionsOf(paths, o.lang); err != nil {
+			return f.failed(stderr, err)
+		}
+		// Every file is read, and its change made in memory, before any is written: a wrong PATH, or a file
+		// whose status cannot be set, changes nothing.
 		etags := make([]string, len(paths))
+		trial := afero.NewMemMapFs()
 		for i, rel := range paths {
-			if etags[i], err = f.readSession(rel); err != nil {
+			var data []byte
+			if data, etags[i], err = f.readSession(rel); err == nil {
+				if err = afero.WriteFile(trial, filepath.Join("/", rel), data, 0o600); err == nil {
+					_, err = core.SetStatus(trial, "/", rel, status, "", o.checker.Limits().MaxFileSize)
+				}
+			}
+			if err != nil {
 				return f.failed(stderr, err)
 			}
 		}
@@ -240,7 +359,7 @@ func remove(_ context.Context, o *options, stdout, stderr io.Writer, fsys afero.
 	etags := make([]string, len(paths))
 	for i, rel := range paths {
 		if strings.Contains(rel, "/") {
-			etags[i], err = f.readSession(rel)
+			_, etags[i], err = f.readSession(rel)
 		} else if info, serr := f.fsys.Stat(filepath.Join(f.root, rel)); serr != nil || !info.IsDir() {
 			err = &core.OpError{Kind: core.KindNotFound, Path: rel, Msg: "no such app folder"}
 		}

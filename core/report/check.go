@@ -112,13 +112,6 @@ func (v *jsonValues) element(i int, x any, depth int) error {
 	return v.value(x, depth)
 }
 
-func orNone[T any](s []T) []T {
-	if s == nil {
-		return []T{}
-	}
-	return s
-}
-
 // toolCheck keeps what the formats for tools need, the errors (in an errorLog) and the names of the files
 // checked, and writes them at the end: JUnit counts its failures before it lists its cases, and SARIF's results
 // sit inside its log. GitHub's annotations are written as they come.

@@ -65,7 +65,7 @@ func TestNamesAreDataInEveryFormat(t *testing.T) {
 			name   string
 			render func(*bytes.Buffer) error
 		}{
-			{"check", func(b *bytes.Buffer) error { return Check(b, f, hostileCheck(), Options{FilePrefix: "ci"}) }},
+			{"check", func(b *bytes.Buffer) error { return Check(b, f, hostileCheck(), Options{Root: "ci"}) }},
 			{"check streamed", func(b *bytes.Buffer) error {
 				r, w := hostileCheck(), NewCheckWriter(b, f, Options{})
 				w.Begin(r.Skipped, []string{hostile})
@@ -109,7 +109,7 @@ func TestNamesAreDataInEveryFormat(t *testing.T) {
 		}
 	}
 	for _, dry := range []bool{true, false} {
-		lines := FixText(hostileFix(dry), core.English)
+		lines := FixText(hostileFix(dry), Options{Lang: core.English})
 		text := strings.Join(lines, "\n")
 		assertNoControl(t, text)
 		for _, want := range []string{"Move the file to " + hostileEscaped + "/0a", "refused " + hostileEscaped, "/" + hostileEscaped + `: (absent) → "\x9b"`} {

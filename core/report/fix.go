@@ -34,7 +34,8 @@ var (
 // FixText is a fix report for people: each failed file with its error, then each of its fixes with what became
 // of it and the values an edit changes, then how many fixes were applied and errors are left. Names, titles
 // (which name a move's target) and values are Printable: a line is one line, whatever the folder holds.
-func FixText(r *core.FixReport, lang core.Lang) []string {
+func FixText(r *core.FixReport, o Options) []string {
+	lang := o.Lang
 	if len(r.Files) == 0 {
 		return []string{lang.Sprintf(msgNothing)}
 	}
@@ -46,7 +47,7 @@ func FixText(r *core.FixReport, lang core.Lang) []string {
 	add := func(format string, args ...any) { lines = append(lines, fmt.Sprintf(format, args...)) }
 	fixes := 0
 	for _, file := range r.Files {
-		add("%s  mobi %d  %s", Printable(file.Path), file.Error.Code, Printable(file.Error.Message))
+		add("%s  mobi %d  %s", Printable(textPath(o, file.Path)), file.Error.Code, Printable(file.Error.Message))
 		for i, fix := range file.Fixes {
 			state := msgNotApplied
 			switch {

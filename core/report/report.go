@@ -42,37 +42,16 @@ func ParseFormat(s string) (Format, error) {
 type Options struct {
 	Lang  core.Lang
 	Color bool // ANSI colours, for a terminal
-	// FilePrefix is joined before report paths where a format names files for a tool (SARIF, GitHub), so that
-	// they point into the repository: the folder as given on the command line.
-	FilePrefix string
-}
-
-// Check renders a kept report of a check, as NewCheckWriter renders one as it is produced. Text groups the
-// files by app folder and in name order within one, as a check produces them; the other formats list the
-// sessions and the errors each in the report's own order.
-func Check(w io.Writer, f Format, r *core.Report, o Options) error {
-	out := NewCheckWriter(w, f, o)
-	if f == Text {
-		return r.Replay(out)
-	}
-	apps := make([]string, len(r.Apps))
-	for i, a := range r.Apps {
-		apps[i] = a.Name
-	}
-	if err := out.Begin(orNone(r.Skipped), apps); err != nil {
-		return err
-	}
-	for _, s := range r.Sessions {
-		if err := out.File(s, nil); err != nil {
-			return err
-		}
-	}
-	for _, e := range r.Errors {
-		if err := out.File(nil, e); err != nil {
-			return err
-		}
-	}
-	return out.End(orNone(r.Apps), r.Summary)
+	// Root is the MobileApps folder as the user named it, '/'-separated ("exported/MobileApps"), or a zip as
+	// named, with the folder inside it if one was named ("export.zip", "export.zip/Data/MobileApps"); "" for a
+	// folder that has no name (the embedded sample). The text report names each file under it, as compilers
+	// do, so that a terminal or an editor opens it (exported/MobileApps/APP/ID:28:9), and SARIF and GitHub
+	// annotations so that they point into the repository. JSON and JUnit name files relative to the root.
+	Root string
+	// InZip says that Root names a zip, whose files are not on disk: SARIF and GitHub annotations then name
+	// them relative to the root, and the text report as the zip's path and the path inside it, which
+	// mobisess check opens again.
+	InZip bool
 }
 
 // NewCheckWriter renders a check's report to w as the check produces it (core.Checker.CheckTo), so that a
@@ -152,11 +131,20 @@ func appOf(p string) string {
 	return app
 }
 
-func filePath(o Options, rel string) string {
-	if o.FilePrefix == "" {
+// toolPath is a report path as the formats for tools name it: in the repository, where the file is on disk.
+func toolPath(o Options, rel string) string {
+	if o.InZip {
 		return rel
 	}
-	return path.Join(o.FilePrefix, rel)
+	return textPath(o, rel)
+}
+
+// textPath is a report path as the text report names it: under the root as the user named it.
+func textPath(o Options, rel string) string {
+	if o.Root == "" {
+		return rel
+	}
+	return path.Join(o.Root, rel)
 }
 
 // details are the lines under an error that say how to fix it, in the report's language.

@@ -318,7 +318,7 @@ func TestSARIF(t *testing.T) {
 	for _, c := range renderCases(t) {
 		for _, prefix := range []string{"", "ci/My Apps"} {
 			t.Run(c.name+"/"+prefix, func(t *testing.T) {
-				o := Options{FilePrefix: prefix}
+				o := Options{Root: prefix}
 				out := render(t, c, SARIF, o)
 				var log sarifLog
 				if err := json.Unmarshal(out, &log); err != nil {
@@ -355,8 +355,8 @@ func TestSARIF(t *testing.T) {
 					// A relative reference: spaces, '%' and non-ASCII escaped; "./" before a first segment with ':'.
 					uri := pl.ArtifactLocation.URI
 					u, err := url.Parse(uri)
-					if err != nil || u.Scheme != "" || strings.TrimPrefix(u.Path, "./") != filePath(o, e.Path) || strings.ContainsAny(uri, " \t") {
-						t.Errorf("result %d: uri %q (%v) does not name %q", i, uri, err, filePath(o, e.Path))
+					if err != nil || u.Scheme != "" || strings.TrimPrefix(u.Path, "./") != toolPath(o, e.Path) || strings.ContainsAny(uri, " \t") {
+						t.Errorf("result %d: uri %q (%v) does not name %q", i, uri, err, toolPath(o, e.Path))
 					}
 					switch {
 					case e.Line == 0 && pl.Region != nil:
@@ -397,7 +397,7 @@ func TestSARIFSchema(t *testing.T) {
 		}
 	}
 	for _, rc := range renderCases(t) {
-		for _, o := range []Options{{}, {Lang: core.French, FilePrefix: "My Apps"}} {
+		for _, o := range []Options{{}, {Lang: core.French, Root: "My Apps"}} {
 			out := render(t, rc, SARIF, o)
 			var v any
 			if err := json.Unmarshal(out, &v); err != nil {
@@ -425,7 +425,7 @@ func unescapeData(s string) string {
 func TestGitHub(t *testing.T) {
 	for _, c := range renderCases(t) {
 		t.Run(c.name, func(t *testing.T) {
-			o := Options{FilePrefix: "ci/x"}
+			o := Options{Root: "ci/x"}
 			out := string(render(t, c, GitHub, o))
 			if len(c.errs) == 0 {
 				if out != "" {
@@ -447,7 +447,7 @@ func TestGitHub(t *testing.T) {
 					t.Errorf("line %d does not match %s:\n%q", i+1, annotation, l)
 					continue
 				}
-				if got, want := unescapeProperty(m[1]), Printable(filePath(o, e.Path)); got != want {
+				if got, want := unescapeProperty(m[1]), Printable(toolPath(o, e.Path)); got != want {
 					t.Errorf("line %d: file %q, want %q", i+1, got, want)
 				}
 				if e.Line > 0 && (m[2] != strconv.Itoa(e.Line) || m[3] != strconv.Itoa(e.Column)) {
@@ -580,7 +580,7 @@ func TestStreamedIsKept(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, f := range Formats {
-			o := Options{Lang: lang, FilePrefix: "ci"}
+			o := Options{Lang: lang, Root: "ci"}
 			var streamed, whole bytes.Buffer
 			if err := c.CheckTo(ctx, fsys, root, core.CheckOptions{}, NewCheckWriter(&streamed, f, o)); err != nil {
 				t.Fatal(err)

@@ -140,6 +140,7 @@ type textCheck struct {
 	next    int // the index in apps of the next app folder to print
 	skipped map[string][]line
 	current string
+	o       Options
 	lines   []line
 	groups  int    // printed so far
 	buf     []byte // a session's description, reused
@@ -148,7 +149,7 @@ type textCheck struct {
 }
 
 func newTextCheck(w io.Writer, o Options) *textCheck {
-	return &textCheck{w: bufio.NewWriterSize(w, 64<<10), p: painter{o.Color}, lang: o.Lang, simulator: o.Lang.Sprintf(msgSimulator)}
+	return &textCheck{w: bufio.NewWriterSize(w, 64<<10), p: painter{o.Color}, lang: o.Lang, o: o, simulator: o.Lang.Sprintf(msgSimulator)}
 }
 
 func (t *textCheck) Begin(skipped []core.Skipped, apps []string) error {
@@ -157,10 +158,11 @@ func (t *textCheck) Begin(skipped []core.Skipped, apps []string) error {
 	var root []line
 	for i := range skipped {
 		s := &skipped[i]
-		if app, name, ok := strings.Cut(s.Path, "/"); ok {
-			t.skipped[app] = append(t.skipped[app], line{name: Printable(name), skipped: s})
+		l := line{name: Printable(textPath(t.o, s.Path)), skipped: s}
+		if app, _, ok := strings.Cut(s.Path, "/"); ok {
+			t.skipped[app] = append(t.skipped[app], l)
 		} else {
-			root = append(root, line{name: Printable(s.Path), skipped: s})
+			root = append(root, l)
 		}
 	}
 	if len(root) > 0 {
@@ -176,10 +178,11 @@ func (t *textCheck) File(s *core.Session, e *core.Error) error {
 	} else {
 		p = s.Path
 	}
-	app, name, _ := strings.Cut(p, "/")
+	app, _, _ := strings.Cut(p, "/")
 	if app != t.current || t.lines == nil {
 		t.flushUntil(app)
 	}
+	name := textPath(t.o, p)
 	if e != nil && e.Line > 0 {
 		name = fmt.Sprintf("%s:%d:%d", name, e.Line, e.Column)
 	}
@@ -292,18 +295,54 @@ func (t *textCheck) describe(s *core.Session) string {
 		}
 	}
 	part(s.Email)
-	// The device, its system and version in brackets, and whether it is a simulator: "iPhone X (iOS 11.3) simulator".
-	device := s.Device
-	if s.OS != "" || s.OSVersion != "" {
-		device = strings.TrimSpace(device + " (" + strings.TrimSpace(s.OS+" "+s.OSVersion) + ")")
-	}
-	if s.Simulator != nil && *s.Simulator {
-		device = strings.TrimSpace(device + " " + t.simulator)
-	}
-	part(device)
+	part(describeDevice(s, t.simulator))
 	part(s.Language)
 	t.buf = b
 	return strings.TrimRight(string(b), " ")
+}
+
+// describeDevice is the device, its system and version in brackets, and whether it is a simulator: "iPhone X
+// (iOS 11.3) simulator". What the device's description already says is not said again, nor the system that the
+// version names: the SDKs send "34 (Android 14)" as Android's version, "macOS_Version 14.5 (Build 23F79)" as a
+// Mac's description and "Simulator (iPhone 15)" as a simulator's.
+func describeDevice(s *core.Session, simulator string) string {
+	device, system, version := s.Device, s.OS, s.OSVersion
+	if mentions(device, version) {
+		version = ""
+	}
+	if mentions(device, system) || mentions(version, system) {
+		system = ""
+	}
+	if system != "" || version != "" {
+		device = strings.TrimSpace(device + " (" + strings.TrimSpace(system+" "+version) + ")")
+	}
+	if s.Simulator != nil && *s.Simulator && !mentions(device, "simulator") {
+		device = strings.TrimSpace(device + " " + simulator)
+	}
+	return device
+}
+
+// mentions says whether text holds word as a word of its own, whatever their case: "Pixel 10" does not
+// mention the version "1", nor "iPadOS" the system "iOS".
+func mentions(text, word string) bool {
+	if word == "" {
+		return false
+	}
+	text, word = strings.ToLower(text), strings.ToLower(word)
+	isWordRune := func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) || r == '.' }
+	for at := 0; ; {
+		i := strings.Index(text[at:], word)
+		if i < 0 {
+			return false
+		}
+		start, end := at+i, at+i+len(word)
+		before, _ := utf8.DecodeLastRuneInString(text[:start])
+		after, _ := utf8.DecodeRuneInString(text[end:])
+		if (start == 0 || !isWordRune(before)) && (end == len(text) || !isWordRune(after)) {
+			return true
+		}
+		at = start + 1
+	}
 }
 
 // refreshText prints what a refresh did: each updated session with its changes, each session loaded, not
@@ -316,26 +355,26 @@ func refreshText(w io.Writer, r *core.RefreshReport, o Options) error {
 	indent := strings.Repeat(" ", width+1)
 	label := func(m core.Msg) string { return pad(lang.Sprintf(m), width) }
 	for _, u := range r.Updated {
-		fmt.Fprintf(bw, "%s %s\n", p.yellow(label(msgUpdated)), Printable(u.Path))
+		fmt.Fprintf(bw, "%s %s\n", p.yellow(label(msgUpdated)), Printable(textPath(o, u.Path)))
 		for _, c := range u.Changes {
 			fmt.Fprintf(bw, "%s%s: %s → %s\n", indent, Printable(pointerOrRoot(c.Pointer)), Printable(changeValue(c.Old, lang)), Printable(changeValue(c.New, lang)))
 		}
 	}
 	for _, l := range r.Loaded {
-		fmt.Fprintf(bw, "%s %s\n", p.green(label(msgLoaded)), Printable(l.Path))
+		fmt.Fprintf(bw, "%s %s\n", p.green(label(msgLoaded)), Printable(textPath(o, l.Path)))
 	}
 	for _, n := range r.NotLoaded {
-		fmt.Fprintf(bw, "%s %s\n", p.dim(label(msgNotLoaded)), Printable(n.Path))
+		fmt.Fprintf(bw, "%s %s\n", p.dim(label(msgNotLoaded)), Printable(textPath(o, n.Path)))
 	}
 	for _, rm := range r.Removed {
 		reason := rm.Message
 		if rm.Code != 0 {
 			reason = fmt.Sprintf("mobi %d", rm.Code)
 		}
-		fmt.Fprintf(bw, "%s %s (%s)\n", p.red(label(msgRemoved)), Printable(rm.Path), Printable(reason))
+		fmt.Fprintf(bw, "%s %s (%s)\n", p.red(label(msgRemoved)), Printable(textPath(o, rm.Path)), Printable(reason))
 	}
 	for _, e := range r.Errors {
-		fmt.Fprintf(bw, "%s %s  %s\n", p.red(pad(fmt.Sprintf("mobi %d", e.Code), width)), Printable(location(e)), Printable(e.Message))
+		fmt.Fprintf(bw, "%s %s  %s\n", p.red(pad(fmt.Sprintf("mobi %d", e.Code), width)), Printable(textPath(o, location(e))), Printable(e.Message))
 		for _, d := range details(e, lang) {
 			fmt.Fprintf(bw, "%s%s\n", indent, Printable(d))
 		}

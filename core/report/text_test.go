@@ -53,21 +53,23 @@ func TestTextColour(t *testing.T) {
 	}
 }
 
+// Text groups the files by app folder, and names each by its path under the folder as the user named it, as a
+// terminal or an editor opens it (line:column at an error); a zip's, as the zip's path and the path inside it.
 func TestCheckText(t *testing.T) {
-	got := checkTextOf(t, trickyCheck(), Options{})
+	got := checkTextOf(t, trickyCheck(), Options{Root: "exported/MobileApps/"})
 	want := `(root)
-  - root.txt  skipped: a file at the root is not a session
+  - exported/MobileApps/root.txt  skipped: a file at the root is not a session
 
 My Apps é
-  ✗ 0c      mobi 2  not well formed
+  ✗ exported/MobileApps/My Apps é/0c      mobi 2  not well formed
       line one\r\nline two\n100% sure\x01
-  ✗ 0d:1:1  mobi 3  schema
+  ✗ exported/MobileApps/My Apps é/0d:1:1  mobi 3  schema
       / (1:1): must be object
       /status (4:13): must be one of "accepted", "pending"
 
 a,b:c%d
-  ✓ 01      accepted  iPhone (iOS 17) simulator
-  ✗ 0a:3:9  mobi 1  location <&> mismatch
+  ✓ exported/MobileApps/a,b:c%d/01      accepted  iPhone (iOS 17) simulator
+  ✗ exported/MobileApps/a,b:c%d/0a:3:9  mobi 1  location <&> mismatch
       should be in "x"
       expected location: x/0b
 
@@ -75,16 +77,29 @@ empty
   no session files
 
 z.app
-  ✓ 02        pending   x@example.com  fr_FR
-  ✗ 0e:9:12   mobi 4  token
+  ✓ exported/MobileApps/z.app/02        pending   x@example.com  fr_FR
+  ✗ exported/MobileApps/z.app/0e:9:12   mobi 4  token
       token teamID = "A", file /team/id = "B"
       token id = "0f", file /session/id = "0e"
-  - été.json  skipped: extension
+  - exported/MobileApps/z.app/été.json  skipped: extension
 
 4 apps, 6 session files: 2 valid, 4 invalid; 2 other entries skipped
 `
 	if got != want {
 		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+	for _, c := range []struct {
+		o    Options
+		want string
+	}{
+		{Options{}, "  ✗ z.app/0e:9:12   mobi 4  token\n"},
+		{Options{Root: "export.zip", InZip: true}, "  ✗ export.zip/z.app/0e:9:12   mobi 4  token\n"},
+		{Options{Root: "/srv/4D/Data/MobileApps"}, "  ✗ /srv/4D/Data/MobileApps/z.app/0e:9:12   mobi 4  token\n"},
+		{Options{Root: "./MobileApps"}, "  ✗ MobileApps/z.app/0e:9:12   mobi 4  token\n"},
+	} {
+		if got := checkTextOf(t, trickyCheck(), c.o); !strings.Contains(got, c.want) {
+			t.Errorf("%+v: no %q in\n%s", c.o, c.want, got)
+		}
 	}
 }
 
@@ -105,7 +120,7 @@ func TestCheckTextOrder(t *testing.T) {
 			names = append(names, f[1])
 		}
 	}
-	if strings.Join(names, " ") != "00 01 02 03 .a" {
+	if strings.Join(names, " ") != "app/00 app/01 app/02 app/03 app/.a" {
 		t.Errorf("order %q:\n%s", names, got)
 	}
 }
@@ -161,6 +176,13 @@ actualisation : 1 mise à jour, 1 inchangée, 1 chargée, 1 non chargée, 2 supp
 `
 	if got != want {
 		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+	// Under a root, each file is named by its path there, as check names it.
+	rooted := refreshTextOf(t, trickyRefresh(), Options{Root: "after/MobileApps"})
+	for _, want := range []string{"updated      after/MobileApps/z.app/02\n", "removed      after/MobileApps/z.app/06 (deleted)\n", "mobi 4       after/MobileApps/z.app/0e:9:12  token\n"} {
+		if !strings.Contains(rooted, want) {
+			t.Errorf("no %q in\n%s", want, rooted)
+		}
 	}
 	empty := refreshTextOf(t, &core.RefreshReport{}, Options{})
 	if want := "refresh: 0 updated, 0 unchanged, 0 not loaded, 0 removed, 0 errors\n"; empty != want {
@@ -223,11 +245,39 @@ func TestTextControlCharacters(t *testing.T) {
 			t.Errorf("no %q in\n%s", want, got)
 		}
 	}
-	if n := strings.Count(got, "evil"); n != 1 {
+	if n := strings.Count(got, "evil"); n != 4 { // its heading, and the path of each of its three entries
 		t.Errorf("the app is shown %d times:\n%s", n, got)
 	}
 	rr := &core.RefreshReport{Updated: []core.Updated{{Path: app + "/01", Changes: []core.Change{{Pointer: "/a\nb", New: []byte(`"\u001b"`)}}}}, Removed: []core.Removed{{Path: app + "/03", Message: "gone\n"}}}
 	if got := refreshTextOf(t, rr, Options{}); strings.ContainsFunc(strings.ReplaceAll(got, "\n", ""), unicode.IsControl) || strings.Count(got, "\n") != 4 {
 		t.Errorf("control characters reach the output:\n%q", got)
+	}
+}
+
+// A device is described once: what its description says, or the system its version names, is not repeated.
+func TestDescribeDevice(t *testing.T) {
+	yes, no := true, false
+	for _, c := range []struct {
+		device, os, version string
+		simulator           *bool
+		want                string
+	}{
+		{"iPhone 15", "iOS", "17.4", nil, "iPhone 15 (iOS 17.4)"},
+		{"iPhone X", "", "11.3", &yes, "iPhone X (11.3) simulator"},
+		{"Simulator (iPhone 15)", "iOS", "17.4", &yes, "Simulator (iPhone 15) (iOS 17.4)"},
+		{"SM-G950F", "Android", "34 (Android 14)", &no, "SM-G950F (34 (Android 14))"},
+		{"sdk_gphone64_x86_64", "Android", "34 (Android UPSIDE_DOWN_CAKE)", &yes, "sdk_gphone64_x86_64 (34 (Android UPSIDE_DOWN_CAKE)) simulator"},
+		{"macOS_Version 14.5 (Build 23F79)", "macOS", "Version 14.5 (Build 23F79)", nil, "macOS_Version 14.5 (Build 23F79)"},
+		{"Pixel 10", "Android", "1", nil, "Pixel 10 (Android 1)"},
+		{"iPad Pro", "iPadOS", "17.4", nil, "iPad Pro (iPadOS 17.4)"},
+		{"iPadOS tablet", "iOS", "17.4.1", nil, "iPadOS tablet (iOS 17.4.1)"},
+		{"Mac 17.4.1", "macOS", "17.4", nil, "Mac 17.4.1 (macOS 17.4)"},
+		{"", "", "", &yes, "simulator"},
+		{"", "iOS", "", nil, "(iOS)"},
+	} {
+		s := &core.Session{Device: c.device, OS: c.os, OSVersion: c.version, Simulator: c.simulator}
+		if got := describeDevice(s, "simulator"); got != c.want {
+			t.Errorf("%q, %q, %q: %q, want %q", c.device, c.os, c.version, got, c.want)
+		}
 	}
 }

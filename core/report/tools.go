@@ -226,7 +226,7 @@ func sarif(w io.Writer, errs errorStream, o Options) error {
 // control character in a name is percent-encoded like the space (the URI still names the file, and carries no
 // control character).
 func fileURI(o Options, rel string) string {
-	return (&url.URL{Path: filePath(o, rel)}).String()
+	return (&url.URL{Path: toolPath(o, rel)}).String()
 }
 
 // github writes workflow commands that GitHub Actions shows as annotations on the files.
@@ -236,7 +236,7 @@ func github(w io.Writer, errs errorStream, o Options) error {
 		if err != nil || e == nil {
 			return err
 		}
-		props := "file=" + escapeProperty(Printable(filePath(o, e.Path)))
+		props := "file=" + escapeProperty(Printable(toolPath(o, e.Path)))
 		if e.Line > 0 {
 			props += fmt.Sprintf(",line=%d,col=%d", e.Line, e.Column)
 		}
