@@ -6,6 +6,12 @@ import { $ } from './dom.js';
 import { prefs } from './state.js';
 
 /**
+ * How far an arrow key moves a splitter, in pixels.
+ * @type {Record<string, number>}
+ */
+const ARROW_STEPS = { ArrowLeft: -20, ArrowUp: -20, ArrowRight: 20, ArrowDown: 20 };
+
+/**
  * A splitter that sizes a pane through a CSS variable, by pointer or arrow keys; its size is remembered.
  * @param {HTMLElement} handle
  * @param {string} cssVar
@@ -33,7 +39,7 @@ function splitter(handle, cssVar, { axis, min, max, invert }) {
     handle.addEventListener('pointerup', () => handle.removeEventListener('pointermove', move), { once: true });
   });
   handle.addEventListener('keydown', (e) => {
-    const step = /** @type {Record<string, number>} */ ({ ArrowLeft: -20, ArrowUp: -20, ArrowRight: 20, ArrowDown: 20 })[e.key];
+    const step = ARROW_STEPS[e.key];
     if (step) { e.preventDefault(); setPx(current() + (invert ? -step : step)); }
   });
 }

@@ -137,6 +137,7 @@ export function mountDisk({ store, actions, mode, onPickZip }) {
   $('#empty-open').addEventListener('click', onPickZip);
   $('#empty-sample').addEventListener('click', actions.openSample);
 
+  /** @type {VirtualList<Item>} */
   const list = new VirtualList(el.list, {
     rowHeight: ROW_HEIGHT,
     render: (item) => V.diskRow(item, { idx: store.idx, selected: store.selected, collapsed: store.collapsed }),
@@ -154,7 +155,7 @@ export function mountDisk({ store, actions, mode, onPickZip }) {
     actions.activate(row.dataset.app !== undefined ? `app:${row.dataset.app}` : row.dataset.path ?? '');
   });
   el.list.addEventListener('keydown', (e) => {
-    const items = /** @type {Item[]} */ (list.items);
+    const items = list.items;
     if (!items.length) return;
     const i = items.findIndex((it) => keyOf(it) === store.selected);
     if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
@@ -199,7 +200,7 @@ export function mountDisk({ store, actions, mode, onPickZip }) {
    * @param {boolean} scroll
    */
   function renderSelection(scroll) {
-    const i = list.items.findIndex((it) => keyOf(/** @type {Item} */ (it)) === store.selected);
+    const i = list.items.findIndex((it) => keyOf(it) === store.selected);
     if (i >= 0 && scroll) list.scrollToIndex(i);
     else list.draw();
   }

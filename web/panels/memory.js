@@ -36,6 +36,7 @@ export function memoryItems(idx, view) {
  */
 export function mountMemory({ store, actions, toast }) {
   const el = { count: $('#memory-count'), list: $('#memory-list') };
+  /** @type {VirtualList<Session>} */
   const list = new VirtualList(el.list, {
     rowHeight: ROW_HEIGHT,
     render: (m) => V.memoryRow(m, { idx: store.idx, selected: store.selected }),
