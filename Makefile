@@ -19,7 +19,7 @@ HOST      := $(shell $(GO) env GOOS)/$(shell $(GO) env GOARCH)
 # The release's systems beside this one: make test cross-vets them (the host's own is built and run).
 CROSS     := $(filter-out $(HOST),darwin/arm64 darwin/amd64 windows/amd64 windows/arm64 linux/amd64 linux/arm64)
 
-.PHONY: all build run check test vet test-unit test-race test-wasm test-e2e test-cross e2e-setup wasm site dist dist-host fuzz bench loadtest clean
+.PHONY: all build run check test vet tsc test-unit test-race test-wasm test-e2e test-cross e2e-setup wasm site dist dist-host fuzz bench loadtest clean
 
 all: build
 
@@ -58,11 +58,23 @@ check:
 run: wasm
 	$(GO) run ./cmd/devserver -addr $(ADDR) -wasm-dir $(BUILD)/web $(if $(DIR),-dir "$(DIR)")
 
-# go vet on both builds, and staticcheck at a pinned version: a new release's checks are taken on purpose.
-vet:
+# go vet on both builds, staticcheck at a pinned version (a new release's checks are taken on purpose), and the
+# page's scripts type-checked (tsc).
+vet: tsc
 	$(GO) vet ./...
 	$(WASM_ENV) $(GO) vet ./...
 	$(GO) run $(STATICCHECK) ./...
+
+# The page's scripts type-checked against the engine's documents (web/types.d.ts): the page, then its workers.
+# TypeScript is pinned in web/tools, installed by npm ci.
+TSC := web/tools/node_modules/.bin/tsc
+tsc: $(TSC)
+	$(TSC) -p web/tsconfig.json
+	$(TSC) -p web/tsconfig.worker.json
+
+$(TSC): web/tools/package.json web/tools/package-lock.json
+	npm ci --prefix web/tools --no-audit --no-fund
+	touch $@
 
 # Every test: native (with the fuzz seed corpora), the registry under the race detector, the wasm build in Node,
 # the release's other systems vetted, and the browser tests in Chromium (the dev server, the static site online

@@ -1,19 +1,47 @@
+// @ts-check
 // Tiny DOM helpers shared by the page's modules.
 
-/** h('div', {class: 'x', onclick: fn, 'data-testid': 'y'}, child, …) builds an element. */
+/**
+ * What h() takes as a child: text, a node, a list of them, or nothing (null, undefined, false).
+ * @typedef {Node | string | number | null | undefined | false | Child[]} Child
+ */
+
+/**
+ * A listener h() adds for an on<event> attribute: the page listens so to clicks and keys.
+ * @typedef {(ev: MouseEvent & KeyboardEvent) => void} Listener
+ */
+
+/**
+ * An element's attributes: class, html (its markup), on<event> (a listener), or any attribute (true: present,
+ * null, undefined or false: absent).
+ * @typedef {{[name: string]: string | number | boolean | null | undefined | Listener}} Attrs
+ */
+
+/**
+ * h('div', {class: 'x', onclick: fn, 'data-testid': 'y'}, child, …) builds an element.
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
+ * @param {Attrs | null} [attrs]
+ * @param {Child[]} children
+ * @returns {HTMLElementTagNameMap[K]}
+ */
 export function h(tag, attrs, ...children) {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs ?? {})) {
     if (v == null || v === false) continue;
-    if (k === 'class') el.className = v;
-    else if (k === 'html') el.innerHTML = v;
-    else if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+    if (typeof v === 'function') el.addEventListener(k.slice(2), /** @type {EventListener} */ (v));
+    else if (k === 'class') el.className = String(v);
+    else if (k === 'html') el.innerHTML = String(v);
     else el.setAttribute(k, v === true ? '' : String(v));
   }
   append(el, children);
   return el;
 }
 
+/**
+ * @param {Element} el
+ * @param {Child[]} children
+ */
 function append(el, children) {
   for (const c of children) {
     if (c == null || c === false) continue;
@@ -22,16 +50,60 @@ function append(el, children) {
   }
 }
 
-export const $ = (sel, root = document) => root.querySelector(sel);
-export const $$ = (sel, root = document) => [...root.querySelectorAll(sel)];
+/**
+ * The element sel finds, which must be there and be a type (HTMLElement when not given): markup that lost an
+ * element fails here, naming it, rather than later on a null.
+ * @template {Element} [T=HTMLElement]
+ * @param {string} sel
+ * @param {new () => T} [type]
+ * @param {ParentNode} [root]
+ * @returns {T}
+ */
+export function $(sel, type, root = document) {
+  const el = root.querySelector(sel);
+  if (!(el instanceof (type ?? HTMLElement))) throw new Error(`the page has no ${type?.name ?? 'element'} ${sel}`);
+  return /** @type {T} */ (el);
+}
 
-/** Go encodes a nil slice as null: every list from the engine goes through arr(). */
+/**
+ * @param {string} sel
+ * @param {ParentNode} [root]
+ * @returns {HTMLElement[]}
+ */
+export const $$ = (sel, root = document) => [...root.querySelectorAll(sel)].filter((e) => e instanceof HTMLElement);
+
+/**
+ * Go encodes a nil slice as null: every list from the engine goes through arr().
+ * @template T
+ * @param {T[] | null | undefined} x
+ * @returns {T[]}
+ */
 export const arr = (x) => (Array.isArray(x) ? x : []);
 
-/** The app folder of an engine path ("app/file" → "app"; a root entry → ""). */
+/**
+ * The app folder of an engine path ("app/file" → "app"; a root entry → "").
+ * @param {string} path
+ */
 export const appOf = (path) => (path.includes('/') ? path.slice(0, path.indexOf('/')) : '');
+/** @param {string} path */
 export const baseName = (path) => path.slice(path.lastIndexOf('/') + 1);
 
+/**
+ * Hands bytes to the browser as a download named name.
+ * @param {string} name
+ * @param {ArrayBuffer} bytes
+ * @param {string} type
+ */
+export function downloadBytes(name, bytes, type) {
+  const url = URL.createObjectURL(new Blob([bytes], { type }));
+  const a = h('a', { href: url, download: name, hidden: true });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 30_000);
+}
+
+/** @type {Record<string, string>} */
 const ICONS = {
   upload: '<path d="M8 11V2.5M4.5 6 8 2.5 11.5 6M2.5 10.5v3h11v-3"/>',
   download: '<path d="M8 2.5V11M4.5 7.5 8 11l3.5-3.5M2.5 10.5v3h11v-3"/>',
@@ -51,7 +123,10 @@ const ICONS = {
   sample: '<path d="M4 2.5h5.5l2.5 2.5v8.5H4zM9.5 2.5V5H12M6 8h4M6 10.5h4"/>',
 };
 
-/** An inline SVG icon (decorative: hidden from assistive tech). */
+/**
+ * An inline SVG icon (decorative: hidden from assistive tech).
+ * @param {string} name
+ */
 export function icon(name) {
   const span = document.createElement('span');
   span.className = 'icon';
@@ -60,7 +135,10 @@ export function icon(name) {
   return span;
 }
 
-/** Replace <span data-icon="name"> placeholders in static markup. */
+/**
+ * Replace <span data-icon="name"> placeholders in static markup.
+ * @param {ParentNode} [root]
+ */
 export function hydrateIcons(root = document) {
-  for (const el of $$('[data-icon]', root)) el.replaceWith(icon(el.dataset.icon));
+  for (const el of $$('[data-icon]', root)) el.replaceWith(icon(el.dataset.icon ?? ''));
 }

@@ -1,14 +1,29 @@
+// @ts-check
 // A small code editor: a plain <textarea> over a syntax-coloured <pre>, a line-number gutter kept in sync on
 // scroll, error markers at given lines and columns. Lines and columns are 1-based; columns count characters
 // (code points), as in the engine's errors.
 
 import { h } from './dom.js';
 
+/**
+ * A place the editor marks as wrong (a gutter mark, a band, a squiggle), with what is wrong there.
+ * @typedef {{line: number, column?: number, message: string}} Marker
+ */
+
+/**
+ * Where the caret is, and the marker of its line.
+ * @typedef {{line: number, column: number, marker?: Marker}} Cursor
+ */
+
 const HIGHLIGHT_LIMIT = 400_000; // characters; beyond this the text is shown plain
 const TOKEN = /("(?:[^"\\\n]|\\.)*"?)(\s*:)?|(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)|\b(true|false|null)\b|([{}[\],])/g;
+/** @param {string} s */
 const esc = (s) => s.replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'));
 
-/** JSON colouring that tolerates broken JSON (mobi 2 files are shown too). */
+/**
+ * JSON colouring that tolerates broken JSON (mobi 2 files are shown too).
+ * @param {string} text
+ */
 export function highlightJSON(text) {
   let html = '';
   let last = 0;
@@ -19,18 +34,27 @@ export function highlightJSON(text) {
     else if (num !== undefined) html += `<span class="j-num">${num}</span>`;
     else if (lit !== undefined) html += `<span class="j-lit">${lit}</span>`;
     else html += `<span class="j-punct">${punct}</span>`;
-    last = m.index + m[0].length;
+    last = (m.index ?? 0) + m[0].length;
   }
   return html + esc(text.slice(last)) + '\n';
 }
 
 export class Editor {
-  #ta; #hl; #layer; #nums; #gmarks; #gutterInner; #marks = []; #goto = 0; #lines = 0; #charW = 0;
-  #onCursor; #onInput; #onMarker;
+  /** @type {HTMLTextAreaElement} */ #ta;
+  /** @type {HTMLElement} */ #hl;
+  /** @type {HTMLElement} */ #layer;
+  /** @type {HTMLElement} */ #nums;
+  /** @type {HTMLElement} */ #gmarks;
+  /** @type {HTMLElement} */ #gutterInner;
+  /** @type {Marker[]} */ #marks = [];
+  #goto = 0; #lines = 0; #charW = 0;
+  /** @type {(pos: Cursor) => void} */ #onCursor;
+  /** @type {() => void} */ #onInput;
+  /** @type {(marker: Marker) => void} */ #onMarker;
 
   /**
    * @param {HTMLElement} root
-   * @param {{label: string, onInput?: () => void, onCursor?: (pos) => void, onMarker?: (marker) => void}} opts
+   * @param {{label: string, onInput?: () => void, onCursor?: (pos: Cursor) => void, onMarker?: (marker: Marker) => void}} opts
    */
   constructor(root, { label, onInput, onCursor, onMarker }) {
     this.#onInput = onInput ?? (() => {});
@@ -52,7 +76,8 @@ export class Editor {
     this.#ta.addEventListener('input', () => { this.#goto = 0; this.#paint(); this.#onInput(); this.#cursor(); });
     for (const ev of ['keyup', 'mouseup', 'focus']) this.#ta.addEventListener(ev, () => this.#cursor());
     this.#gmarks.addEventListener('click', (e) => {
-      const m = this.#marks[Number(e.target.closest('[data-mark]')?.dataset.mark)];
+      const mark = e.target instanceof Element ? e.target.closest('[data-mark]') : null;
+      const m = mark instanceof HTMLElement ? this.#marks[Number(mark.dataset.mark)] : undefined;
       if (m) { this.goTo(m.line, m.column); this.#onMarker(m); }
     });
   }
@@ -60,10 +85,15 @@ export class Editor {
   get textarea() { return this.#ta; }
   get value() { return this.#ta.value; }
 
+  /** @param {string} label */
   setLabel(label) { this.#ta.setAttribute('aria-label', label); }
+  /** @param {boolean} ro */
   setReadOnly(ro) { this.#ta.readOnly = ro; }
 
-  /** Show a new document (resets scroll, markers and undo history). */
+  /**
+   * Show a new document (resets scroll, markers and undo history).
+   * @param {string} text
+   */
   setDoc(text) {
     this.#ta.value = text;
     this.#marks = [];
@@ -76,7 +106,10 @@ export class Editor {
     this.#cursor();
   }
 
-  /** Replace the text and keep the caret where it was (after a save that rewrote the file). */
+  /**
+   * Replace the text and keep the caret where it was (after a save that rewrote the file).
+   * @param {string} text
+   */
   replaceText(text) {
     if (text === this.#ta.value) return;
     const { selectionStart: a, selectionEnd: b, scrollTop, scrollLeft } = this.#ta;
@@ -87,14 +120,18 @@ export class Editor {
     this.#paint();
   }
 
-  /** markers: [{line, column, message}] */
+  /** @param {Marker[]} markers */
   setMarkers(markers) {
     this.#marks = markers.filter((m) => m.line > 0);
     this.#paint();
     this.#cursor(); // the marker under the caret may have changed (fixed, or its message re-rendered in another language)
   }
 
-  /** Put the caret at line:column, scroll it to the middle and mark the line. */
+  /**
+   * Put the caret at line:column, scroll it to the middle and mark the line.
+   * @param {number} line
+   * @param {number} [column]
+   */
   goTo(line, column = 1) {
     const text = this.#ta.value;
     const off = offsetOf(text, line, column);
@@ -130,7 +167,7 @@ export class Editor {
       let s = '';
       for (let i = 1; i <= lines; i++) s += i + '\n';
       this.#nums.textContent = s;
-      this.#gutterInner.parentElement.style.setProperty('--digits', String(String(lines).length));
+      this.#gutterInner.parentElement?.style.setProperty('--digits', String(String(lines).length));
     }
     this.#paintMarks();
   }
@@ -178,14 +215,18 @@ export class Editor {
   #charWidth() {
     if (!this.#charW) {
       const probe = h('span', { class: 'ed-probe' }, '0'.repeat(100));
-      this.#hl.parentElement.append(probe);
+      this.#hl.parentElement?.append(probe);
       this.#charW = probe.getBoundingClientRect().width / 100 || 7.2;
       probe.remove();
     }
     return this.#charW;
   }
 
-  /** Columns on screen before a 1-based character column, with tabs expanded (tab-size: 4 in the CSS). */
+  /**
+   * Columns on screen before a 1-based character column, with tabs expanded (tab-size: 4 in the CSS).
+   * @param {string} line
+   * @param {number} column
+   */
   #visualColumn(line, column) {
     let v = 0;
     let i = 1;
@@ -198,6 +239,10 @@ export class Editor {
   }
 }
 
+/**
+ * @param {string} text
+ * @param {number} line
+ */
 function lineText(text, line) {
   let start = 0;
   for (let l = 1; l < line; l++) {
@@ -209,7 +254,12 @@ function lineText(text, line) {
   return text.slice(start, end < 0 ? text.length : end);
 }
 
-/** UTF-16 offset of a 1-based line and character column. */
+/**
+ * UTF-16 offset of a 1-based line and character column.
+ * @param {string} text
+ * @param {number} line
+ * @param {number} column
+ */
 export function offsetOf(text, line, column) {
   let start = 0;
   for (let l = 1; l < line; l++) {
@@ -229,7 +279,11 @@ export function offsetOf(text, line, column) {
   return off;
 }
 
-/** How many characters to underline at a column: a whole string or word when there is one. */
+/**
+ * How many characters to underline at a column: a whole string or word when there is one.
+ * @param {string} line
+ * @param {number} column
+ */
 function tokenLength(line, column) {
   const rest = [...line].slice(column - 1).join('');
   const m = /^"(?:[^"\\]|\\.)*"?|^[\w.+-]+/.exec(rest);

@@ -5,9 +5,10 @@ package web
 
 import "embed"
 
-// Files are the console's static files, as the dev server serves them: index.html, *.js, *.css.
+// Files are the console's static files, as the dev server serves them: index.html, *.js (the page's panels in
+// panels/), *.css.
 //
-//go:embed *.html *.js *.css
+//go:embed *.html *.js *.css panels/*.js
 var Files embed.FS
 
 // Site holds what only the static site adds to Files (`make site`): its service worker (a template whose

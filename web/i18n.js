@@ -1,13 +1,21 @@
+// @ts-check
 // The console's own strings in English, French and Spanish. The engine's messages (errors, skip reasons) come
 // already translated from Go (setLang); these are only the page's labels.
 // Plural entries are {one, other}; {name} is replaced by vars.name.
 
+/** @import { Lang } from './types.js' */
+
+/** @type {{code: Lang, name: string}[]} */
 export const LANGS = [
   { code: 'en', name: 'English' },
   { code: 'fr', name: 'Français' },
   { code: 'es', name: 'Español' },
 ];
 
+/** @typedef {string | {one?: string, other: string, [form: string]: string | undefined}} Entry */
+/** @typedef {Record<string, Entry>} Dict */
+
+/** @type {Dict} */
 const en = {
   skip: 'Skip to the session files',
   source: 'Source',
@@ -254,6 +262,7 @@ const en = {
   'disk.changed': { one: '{n} file changed on disk:', other: '{n} files changed on disk:' },
 };
 
+/** @type {Dict} */
 const fr = {
   skip: 'Aller aux fichiers de session',
   source: 'Source',
@@ -500,6 +509,7 @@ const fr = {
   'disk.changed': { one: '{n} fichier modifié sur le disque :', other: '{n} fichiers modifiés sur le disque :' },
 };
 
+/** @type {Dict} */
 const es = {
   skip: 'Ir a los archivos de sesión',
   source: 'Origen',
@@ -746,47 +756,81 @@ const es = {
   'disk.changed': { one: '{n} archivo cambió en el disco:', other: '{n} archivos cambiaron en el disco:' },
 };
 
+/** @type {Record<Lang, Dict>} */
 const DICTS = { en, fr, es };
+/** @type {Lang} */
 let current = 'en';
+
+/** @param {string} code */
+const isLang = (code) => Object.hasOwn(DICTS, code);
 
 export const lang = () => current;
 
+/** @param {string} code */
 export function setLang(code) {
-  current = DICTS[code] ? code : 'en';
+  current = isLang(code) ? /** @type {Lang} */ (code) : 'en';
   document.documentElement.lang = current;
 }
 
-/** The first supported language among the candidates (strings or lists of BCP 47 tags). */
+/**
+ * The first supported language among the candidates (strings or lists of BCP 47 tags).
+ * @param {(string | null | undefined | readonly string[])[]} candidates
+ * @returns {Lang}
+ */
 export function pickLang(...candidates) {
   for (const c of candidates.flat()) {
     const code = String(c ?? '').slice(0, 2).toLowerCase();
-    if (DICTS[code]) return code;
+    if (isLang(code)) return /** @type {Lang} */ (code);
   }
   return 'en';
 }
 
+/** @typedef {Record<string, string | number>} Vars */
+
+/**
+ * @param {string} s
+ * @param {Vars} [vars]
+ */
 const fill = (s, vars) => s.replace(/\{(\w+)\}/g, (m, k) => (vars && k in vars ? String(vars[k]) : m));
 
+/**
+ * The page's string key in the current language, {name} replaced by vars.name.
+ * @param {string} key
+ * @param {Vars} [vars]
+ */
 export function t(key, vars) {
   const s = DICTS[current][key] ?? en[key];
   if (s == null) return key;
   return fill(typeof s === 'string' ? s : s.other, vars);
 }
 
+/** @type {Partial<Record<Lang, Intl.PluralRules>>} */
 const rules = {};
+
+/**
+ * The page's string key for a count n, in the plural form the current language gives n.
+ * @param {string} key
+ * @param {number} n
+ */
 export function plural(key, n) {
   const s = DICTS[current][key] ?? en[key];
   if (s == null) return `${n} ${key}`;
   if (typeof s === 'string') return fill(s, { n });
-  rules[current] ??= new Intl.PluralRules(current);
-  const form = rules[current].select(n);
+  const form = (rules[current] ??= new Intl.PluralRules(current)).select(n);
   return fill(s[form] ?? s.other, { n: n.toLocaleString(current) });
 }
 
-/** Translate static markup: data-i18n (text), data-i18n-title, data-i18n-aria-label, data-i18n-placeholder. */
+/**
+ * Translate static markup: data-i18n (text), data-i18n-title, data-i18n-aria-label, data-i18n-placeholder.
+ * @param {ParentNode} root
+ */
 export function applyI18n(root) {
-  for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
-  for (const el of root.querySelectorAll('[data-i18n-title]')) el.title = t(el.dataset.i18nTitle);
-  for (const el of root.querySelectorAll('[data-i18n-aria-label]')) el.setAttribute('aria-label', t(el.dataset.i18nAriaLabel));
-  for (const el of root.querySelectorAll('[data-i18n-placeholder]')) el.placeholder = t(el.dataset.i18nPlaceholder);
+  /** @param {string} attr */
+  const all = (attr) => [...root.querySelectorAll(`[${attr}]`)].filter((el) => el instanceof HTMLElement);
+  for (const el of all('data-i18n')) el.textContent = t(el.dataset.i18n ?? '');
+  for (const el of all('data-i18n-title')) el.title = t(el.dataset.i18nTitle ?? '');
+  for (const el of all('data-i18n-aria-label')) el.setAttribute('aria-label', t(el.dataset.i18nAriaLabel ?? ''));
+  for (const el of all('data-i18n-placeholder')) {
+    if (el instanceof HTMLInputElement) el.placeholder = t(el.dataset.i18nPlaceholder ?? '');
+  }
 }

@@ -1,3 +1,4 @@
+// @ts-check
 // Where browser mode keeps the user's work: IndexedDB of this origin, in the browser's profile. Nothing leaves the
 // browser. One record per source (a dropped zip or the sample: what it is, when it was used, how many changes are
 // not downloaded), a dropped zip's bytes once, in a store of their own that nothing writes again, and one record
@@ -8,6 +9,26 @@
 // a tab that starts takes the source it had before a reload (sessionStorage), else the most recent one no other
 // tab holds.
 
+/** @import { Edit, EditSet } from './types.js' */
+
+/**
+ * A source to keep: a dropped zip (its bytes, and the folder inside it opened, if not its root), or the sample.
+ * @typedef {{kind: 'zip', name: string, blob: Blob, root?: string} | {kind: 'sample'}} NewSource
+ */
+
+/**
+ * A source as the store keeps it: what it is, when it was last used, how many changes are not downloaded.
+ * @typedef {{id: string, usedAt: number, notDownloaded: number} & ({kind: 'zip', name: string, root?: string} | {kind: 'sample'})} SourceRecord
+ */
+
+/**
+ * The source a tab takes at start, with the bytes of a zip (undefined when the store lost them), and its edits.
+ * @typedef {{source: SourceRecord & {blob?: Blob}, edits: Edit[]}} Taken
+ */
+
+/** @param {unknown} err */
+const described = (err) => (err instanceof Error || err instanceof DOMException ? `${err.name}: ${err.message}` : `Error: ${err}`);
+
 const DB_NAME = 'mobisess';
 const DB_VERSION = 1;
 const LOCK_PREFIX = 'mobisess.source.';
@@ -17,6 +38,10 @@ const RELOAD_LOCK_WAIT_MS = 1500;
 
 /** A failure of the store itself: refused (private window, disabled) or full. */
 export class StoreError extends Error {
+  /**
+   * @param {string} message
+   * @param {unknown} cause
+   */
   constructor(message, cause) {
     super(message);
     this.name = 'StoreError';
@@ -24,11 +49,20 @@ export class StoreError extends Error {
   }
 }
 
+/**
+ * @template T
+ * @param {IDBRequest<T>} req
+ * @returns {Promise<T>}
+ */
 const promised = (req) => new Promise((resolve, reject) => {
   req.onsuccess = () => resolve(req.result);
   req.onerror = () => reject(req.error);
 });
 
+/**
+ * @param {IDBTransaction} tx
+ * @returns {Promise<void>}
+ */
 const done = (tx) => new Promise((resolve, reject) => {
   tx.oncomplete = () => resolve();
   tx.onerror = () => reject(tx.error);
@@ -50,30 +84,42 @@ export async function openStore() {
     };
     db = await promised(req);
   } catch (err) {
-    throw new StoreError(`the browser's storage is refused (${err?.name ?? 'Error'}: ${err?.message ?? err})`, err);
+    throw new StoreError(`the browser's storage is refused (${described(err)})`, err);
   }
   return new WorkStore(db);
 }
 
-class WorkStore {
+/** The store open: what it keeps, read and written in transactions. */
+export class WorkStore {
+  /** @type {IDBDatabase} */
   #db;
-  #release = null; // lets go of the lock this tab holds
+  /** @type {(() => void) | null} lets go of the lock this tab holds */
+  #release = null;
 
+  /** @param {IDBDatabase} db */
   constructor(db) {
     this.#db = db;
     db.onversionchange = () => db.close(); // a newer page upgrades the store: let it
   }
 
+  /**
+   * Runs fn in one transaction over stores, and answers what it answers once the transaction is done.
+   * @template T
+   * @param {string[]} stores
+   * @param {IDBTransactionMode} mode
+   * @param {(tx: IDBTransaction) => T} fn
+   * @returns {Promise<Awaited<T>>}
+   */
   async #run(stores, mode, fn) {
     try {
       const tx = this.#db.transaction(stores, mode);
       const result = fn(tx);
       await done(tx);
-      return result;
+      return await result;
     } catch (err) {
-      throw new StoreError(err?.name === 'QuotaExceededError'
+      throw new StoreError(err instanceof DOMException && err.name === 'QuotaExceededError'
         ? "the browser's storage is full"
-        : `the browser's storage failed (${err?.name ?? 'Error'}: ${err?.message ?? err})`, err);
+        : `the browser's storage failed (${described(err)})`, err);
     }
   }
 
@@ -81,12 +127,15 @@ class WorkStore {
    * The source this tab takes at start, with its kept edits, or null: the one it had before a reload, else the
    * most recently used one that no other tab holds. Sources no tab holds, with nothing left to download, other
    * than the one taken, are removed: their work is downloaded, and they would never come back.
+   * @returns {Promise<Taken | null>}
    */
   async take() {
-    const sources = await this.#run(['sources'], 'readonly', (tx) => promised(tx.objectStore('sources').getAll()));
-    const all = (await sources).sort((a, b) => b.usedAt - a.usedAt);
+    /** @type {SourceRecord[]} */
+    const all = await this.#run(['sources'], 'readonly', (tx) => promised(tx.objectStore('sources').getAll()));
+    all.sort((a, b) => b.usedAt - a.usedAt);
     const mine = sessionStorage.getItem(TAB_KEY);
     const order = [...all.filter((s) => s.id === mine), ...all.filter((s) => s.id !== mine)];
+    /** @type {SourceRecord | null} */
     let taken = null;
     for (const s of order) {
       if (await this.#lock(s.id, s.id === mine ? RELOAD_LOCK_WAIT_MS : 0)) { taken = s; break; }
@@ -96,17 +145,27 @@ class WorkStore {
       if (s !== taken && !held.has(s.id) && !(s.notDownloaded > 0)) await this.remove(s.id).catch(() => {});
     }
     if (!taken) return null;
-    sessionStorage.setItem(TAB_KEY, taken.id);
+    const id = taken.id;
+    sessionStorage.setItem(TAB_KEY, id);
+    /** @type {[{edit: Edit}[], Blob | undefined]} */
     const [edits, blob] = await this.#run(['edits', 'zips'], 'readonly', (tx) => Promise.all([
-      promised(tx.objectStore('edits').index('source').getAll(taken.id)),
-      taken.kind === 'zip' ? promised(tx.objectStore('zips').get(taken.id)) : null,
+      promised(tx.objectStore('edits').index('source').getAll(id)),
+      taken.kind === 'zip' ? promised(tx.objectStore('zips').get(id)) : undefined,
     ]));
     return { source: { ...taken, blob }, edits: edits.map((r) => r.edit) };
   }
 
-  /** Keeps a new source for this tab ({kind: 'zip', name, blob, root?} or {kind: 'sample'}), letting go of the last. */
-  async adopt({ blob, ...source }) {
-    const record = { ...source, id: crypto.randomUUID(), usedAt: Date.now(), notDownloaded: 0 };
+  /**
+   * Keeps a new source for this tab, letting go of the last.
+   * @param {NewSource} source
+   * @returns {Promise<SourceRecord>}
+   */
+  async adopt(source) {
+    const blob = source.kind === 'zip' ? source.blob : undefined;
+    /** @type {SourceRecord} */
+    const record = source.kind === 'zip'
+      ? { kind: 'zip', name: source.name, ...(source.root && { root: source.root }), id: crypto.randomUUID(), usedAt: Date.now(), notDownloaded: 0 }
+      : { kind: 'sample', id: crypto.randomUUID(), usedAt: Date.now(), notDownloaded: 0 };
     await this.#run(['sources', 'zips'], 'readwrite', (tx) => {
       tx.objectStore('sources').put(record);
       if (blob) tx.objectStore('zips').put(blob, record.id);
@@ -116,7 +175,10 @@ class WorkStore {
     return record;
   }
 
-  /** Forgets a source and its edits. */
+  /**
+   * Forgets a source and its edits.
+   * @param {string} id
+   */
   async remove(id) {
     await this.#run(['sources', 'zips', 'edits'], 'readwrite', (tx) => {
       tx.objectStore('sources').delete(id);
@@ -134,6 +196,8 @@ class WorkStore {
   /**
    * Keeps what the engine reported of a source's edits (an EditSet): every edit when it is complete, else the
    * paths changed since the last one, in one transaction.
+   * @param {string} id
+   * @param {EditSet} set
    */
   async keep(id, set) {
     await this.#run(['sources', 'edits'], 'readwrite', (tx) => {
@@ -152,13 +216,22 @@ class WorkStore {
     });
   }
 
-  // #lock takes the lock of source id for this tab, waiting up to waitMs for it; false when another tab holds it.
+  /**
+   * Takes the lock of source id for this tab, waiting up to waitMs for it; false when another tab holds it.
+   * @param {string} id
+   * @param {number} waitMs
+   * @returns {Promise<boolean>}
+   */
   async #lock(id, waitMs) {
     this.release();
     if (!navigator.locks) return true; // no locks: a tab cannot tell the others' sources apart
-    let release;
+    /** @type {() => void} */
+    let release = () => {};
+    /** @type {Promise<void>} */
     const held = new Promise((resolve) => { release = resolve; });
+    /** @type {LockOptions} */
     const options = waitMs > 0 ? { signal: AbortSignal.timeout(waitMs) } : { ifAvailable: true };
+    /** @type {boolean} */
     const got = await new Promise((resolve) => {
       navigator.locks.request(LOCK_PREFIX + id, options, (lock) => {
         resolve(!!lock);
@@ -173,5 +246,5 @@ class WorkStore {
 async function heldLocks() {
   if (!navigator.locks) return new Set();
   const { held = [] } = await navigator.locks.query();
-  return new Set(held.map((l) => l.name).filter((n) => n?.startsWith(LOCK_PREFIX)).map((n) => n.slice(LOCK_PREFIX.length)));
+  return new Set(held.map((l) => l.name ?? '').filter((n) => n.startsWith(LOCK_PREFIX)).map((n) => n.slice(LOCK_PREFIX.length)));
 }

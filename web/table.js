@@ -1,8 +1,16 @@
+// @ts-check
 // A windowed list: only the rows in view (plus a margin) are in the DOM, so 10k sessions stay fast.
 // Rows have one fixed height; the viewport scrolls a spacer as tall as every row together.
 
+/** @template T the list's items */
 export class VirtualList {
-  #viewport; #spacer; #rows; #render; #rowHeight; #overscan;
+  /** @type {HTMLElement} */ #viewport;
+  /** @type {HTMLElement} */ #spacer;
+  /** @type {HTMLElement} */ #rows;
+  /** @type {(item: T, index: number) => HTMLElement} */ #render;
+  /** @type {number} */ #rowHeight;
+  /** @type {number} */ #overscan;
+  /** @type {T[]} */
   #items = [];
   #frame = 0;
   #height = 0;     // the viewport's height, from the ResizeObserver (reading it would force a layout)
@@ -10,7 +18,7 @@ export class VirtualList {
 
   /**
    * @param {HTMLElement} viewport a scrollable element (overflow: auto)
-   * @param {{rowHeight: number, render: (item, index) => HTMLElement, overscan?: number}} opts
+   * @param {{rowHeight: number, render: (item: T, index: number) => HTMLElement, overscan?: number}} opts
    */
   constructor(viewport, { rowHeight, render, overscan = 8 }) {
     this.#viewport = viewport;
@@ -25,11 +33,12 @@ export class VirtualList {
     this.#spacer.append(this.#rows);
     viewport.append(this.#spacer);
     viewport.addEventListener('scroll', () => this.#schedule(), { passive: true });
-    new ResizeObserver(([entry]) => { this.#height = entry.contentRect.height; this.#schedule(); }).observe(viewport);
+    new ResizeObserver(([entry]) => { this.#height = entry?.contentRect.height ?? 0; this.#schedule(); }).observe(viewport);
   }
 
   get items() { return this.#items; }
 
+  /** @param {T[]} items */
   setItems(items) {
     this.#items = items;
     this.#spacer.style.height = `${items.length * this.#rowHeight}px`;
@@ -37,7 +46,10 @@ export class VirtualList {
     this.draw(true);
   }
 
-  /** Scroll just enough to show row i. */
+  /**
+   * Scroll just enough to show row i.
+   * @param {number} i
+   */
   scrollToIndex(i) {
     const top = i * this.#rowHeight;
     const vp = this.#viewport;
@@ -53,7 +65,10 @@ export class VirtualList {
     this.#frame = requestAnimationFrame(() => { this.#frame = 0; this.draw(false); });
   }
 
-  /** Draw the rows in view. Without force, nothing happens until the view leaves the rows already drawn. */
+  /**
+   * Draw the rows in view. Without force, nothing happens until the view leaves the rows already drawn.
+   * @param {boolean} [force]
+   */
   draw(force = true) {
     const vp = this.#viewport;
     const rh = this.#rowHeight;
@@ -66,11 +81,11 @@ export class VirtualList {
     if (!force && range === this.#range) return;
     this.#range = range;
     const frag = document.createDocumentFragment();
-    for (let i = first; i < last; i++) {
-      const el = this.#render(this.#items[i], i);
-      el.setAttribute('aria-rowindex', String(i + 1));
+    this.#items.slice(first, last).forEach((item, k) => {
+      const el = this.#render(item, first + k);
+      el.setAttribute('aria-rowindex', String(first + k + 1));
       frag.append(el);
-    }
+    });
     this.#rows.style.transform = `translateY(${first * rh}px)`;
     this.#rows.replaceChildren(frag);
   }

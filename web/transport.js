@@ -1,7 +1,29 @@
+// @ts-check
 // The two ways the console reaches the engine (docs/api.md): the wasm engine in a Web Worker (browser mode)
 // or the dev server's HTTP API (server mode). Both expose call(method, params) → the same JSON documents.
 
+import { h } from './dom.js';
 import { lang } from './i18n.js';
+
+/**
+ * @import { Method, Params, Result, AnyParams, ErrorKind, ErrorDocument, Progress, RefreshReport, Lang } from './types.js'
+ */
+
+/**
+ * What the dev server tells of the folder: files changed on disk (resync: events were missed, reload
+ * everything), and a refresh it ran itself (-auto-refresh; null when its report could not be read).
+ * @typedef {object} ServerEvents
+ * @property {(event: {paths: string[], resync: boolean}) => void} disk
+ * @property {(report: RefreshReport | null) => void} refresh
+ */
+
+/** @typedef {{resolve: (result: any) => void, reject: (err: EngineError) => void}} Waiting */
+
+/**
+ * What the worker posts (docs/api.md, "the worker protocol"): progress, or the answer to request id, the engine's
+ * JSON (with the bytes of a download beside it) or its error.
+ * @typedef {{progress: Progress, id?: undefined} | {progress?: undefined, id: number, json?: string, bytes?: ArrayBuffer, error?: ErrorDocument}} WorkerAnswer
+ */
 
 /**
  * An error answered by the engine: kind is input, conflict, notfound, foreign (or, from the dev server,
@@ -10,6 +32,16 @@ import { lang } from './i18n.js';
  * delete names.
  */
 export class EngineError extends Error {
+  /** @type {string | undefined} */
+  root;
+  /** @type {string | undefined} */
+  entry;
+
+  /**
+   * @param {string} message
+   * @param {ErrorKind} [kind]
+   * @param {{root?: string, entry?: string}} [details]
+   */
   constructor(message, kind = 'internal', { root, entry } = {}) {
     super(message);
     this.kind = kind;
@@ -18,6 +50,10 @@ export class EngineError extends Error {
   }
 }
 
+/**
+ * @param {'browser' | 'server'} mode
+ * @param {string} token server mode: the dev server's token
+ */
 export function createTransport(mode, token) {
   return mode === 'server' ? new ServerTransport(token) : new WorkerTransport();
 }
@@ -26,11 +62,15 @@ class WorkerTransport {
   mode = 'browser';
   #worker = new Worker(new URL('./worker.js', import.meta.url));
   #seq = 0;
+  /** @type {Map<number, Waiting>} */
   #pending = new Map();
+  /** @type {(p: Progress) => void} */
   #progress = () => {};
-  #dead = null; // set when the worker script itself failed (e.g. wasm_exec.js missing): later calls fail at once
+  /** @type {EngineError | null} set when the worker script itself failed (e.g. wasm_exec.js missing): later calls fail at once */
+  #dead = null;
 
   constructor() {
+    /** @param {MessageEvent<WorkerAnswer>} ev */
     this.#worker.onmessage = ({ data }) => {
       if (data.progress) return this.#progress(data.progress);
       const p = this.#pending.get(data.id);
@@ -39,9 +79,9 @@ class WorkerTransport {
       if (data.error) return p.reject(new EngineError(data.error.message, data.error.kind, data.error));
       let result;
       try {
-        result = JSON.parse(data.json);
+        result = JSON.parse(data.json ?? '');
       } catch (err) {
-        return p.reject(new EngineError(`the engine answered what is not JSON: ${err.message}`, 'internal'));
+        return p.reject(new EngineError(`the engine answered what is not JSON: ${err instanceof Error ? err.message : err}`, 'internal'));
       }
       if (data.bytes) result.bytes = data.bytes;
       p.resolve(result);
@@ -55,16 +95,26 @@ class WorkerTransport {
     };
   }
 
+  /** @param {(p: Progress) => void} fn */
   onProgress(fn) { this.#progress = fn; }
-  onEvents() {} // the browser engine works on an in-memory copy: nothing changes behind its back
+  /** @param {ServerEvents} _handlers */
+  onEvents(_handlers) {} // the browser engine works on an in-memory copy: nothing changes behind its back
 
-  call(method, params = {}) {
+  /**
+   * @template {Method} M
+   * @param {M} method
+   * @param {Params<M>} [params]
+   * @returns {Promise<Result<M>>}
+   */
+  call(method, params) {
     if (this.#dead) return Promise.reject(this.#dead);
     const id = ++this.#seq;
-    const transfer = params.bytes instanceof ArrayBuffer ? [params.bytes] : [];
+    /** @type {AnyParams} */
+    const p = params ?? {};
+    const transfer = p.bytes instanceof ArrayBuffer ? [p.bytes] : [];
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
-      this.#worker.postMessage({ id, method, params }, transfer);
+      this.#worker.postMessage({ id, method, params: p }, transfer);
     });
   }
 }
@@ -89,6 +139,7 @@ export function takeToken() {
   return given;
 }
 
+/** @type {Record<Lang, {title: string, before: string, after: string}>} */
 const TOKEN_NOTICE = {
   en: {
     title: 'Open the address the dev server printed',
@@ -110,25 +161,19 @@ const TOKEN_NOTICE = {
 /** Replaces the page with what to do without the token: nothing of the folder is shown, or was ever fetched. */
 function showTokenNeeded() {
   if (document.querySelector('[data-testid="token-needed"]')) return;
-  const words = TOKEN_NOTICE[lang()] ?? TOKEN_NOTICE.en;
-  const el = (tag, props, ...children) => {
-    const e = Object.assign(document.createElement(tag), props);
-    e.append(...children);
-    return e;
-  };
-  const card = el('div', { className: 'drop-target' },
-    el('p', { className: 'big' }, words.title),
-    el('p', {}, words.before),
-    el('p', {}, el('code', { className: 'mono' }, `listening on ${location.origin}/?token=…`)),
-    el('p', {}, words.after));
+  const words = TOKEN_NOTICE[lang()];
+  const card = h('div', { class: 'drop-target' },
+    h('p', { class: 'big' }, words.title),
+    h('p', {}, words.before),
+    h('p', {}, h('code', { class: 'mono' }, `listening on ${location.origin}/?token=…`)),
+    h('p', {}, words.after));
   card.style.borderStyle = 'solid';
-  const notice = el('div', { className: 'empty-state' }, card);
-  notice.dataset.testid = 'token-needed';
-  notice.setAttribute('role', 'alert');
+  const notice = h('div', { class: 'empty-state', 'data-testid': 'token-needed', role: 'alert' }, card);
   document.body.removeAttribute('aria-busy');
   document.body.replaceChildren(notice);
 }
 
+/** @type {Record<number, ErrorKind>} */
 const KIND_BY_STATUS = { 400: 'input', 401: 'unauthorized', 403: 'forbidden', 404: 'notfound', 409: 'conflict', 412: 'conflict', 503: 'busy' };
 
 class ServerTransport {
@@ -138,19 +183,23 @@ class ServerTransport {
   // the tab ignores them (it has their result); every other tab is told.
   #tab = Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, '0')).join('');
 
+  /** @param {string} token */
   constructor(token) { this.#token = token; }
 
-  onProgress() {} // the HTTP API reports no progress: the page shows an indeterminate bar
+  /** @param {(p: Progress) => void} _fn */
+  onProgress(_fn) {} // the HTTP API reports no progress: the page shows an indeterminate bar
 
   /**
    * The dev server's Server-Sent Events: disk({paths, resync}) when files change on disk, but for the changes
    * this tab made itself (resync: events were missed, reload everything); refresh(RefreshReport) when the server
    * refreshed memory itself (-auto-refresh).
+   * @param {ServerEvents} handlers
    */
   onEvents({ disk, refresh }) {
     if (!this.#token) return;
     this.#stream({
       disk: (text) => {
+        /** @type {{paths?: string[], resync?: boolean, tab?: string}} */
         let data = { paths: [], resync: true }; // a malformed event still means "something changed"
         try { data = JSON.parse(text); } catch { /* keep the resync */ }
         if (data.tab && data.tab === this.#tab) return;
@@ -167,12 +216,14 @@ class ServerTransport {
    * but with fetch: EventSource cannot send a header, and the token goes in a header as on every other route.
    * A cookie would be sent to every server of 127.0.0.1, whatever its port (another account's included), and a
    * token in the stream's address ends in logs; a header goes nowhere else.
+   * @param {Record<string, (data: string) => void>} handlers by event name
    */
   async #stream(handlers) {
     let last = '';
     let retry = 2000;
     for (;;) {
       try {
+        /** @type {Record<string, string>} */
         const headers = { 'X-Mobisess-Token': this.#token, Accept: 'text/event-stream' };
         if (last) headers['Last-Event-ID'] = last;
         const res = await fetch('/api/events', { headers, cache: 'no-store' });
@@ -181,6 +232,7 @@ class ServerTransport {
           const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
           let buf = '';
           let name = '';
+          /** @type {string[]} */
           let data = [];
           for (;;) {
             const { value, done } = await reader.read();
@@ -212,45 +264,79 @@ class ServerTransport {
     }
   }
 
-  /** The server refused the token (or the page has none): say where the address is, once, and stop. */
+  /**
+   * The server refused the token (or the page has none): say where the address is, once, and stop.
+   * @param {string} [message]
+   */
   #unauthorized(message) {
     try { sessionStorage.removeItem(TOKEN_KEY); } catch { /* storage off */ }
     showTokenNeeded();
     return new EngineError(message || 'the dev server needs the address it printed, with its token', 'unauthorized');
   }
 
-  async call(method, params = {}) {
-    const q = (p) => `?path=${encodeURIComponent(p ?? '')}`;
+  /**
+   * @template {Method} M
+   * @param {M} method
+   * @param {Params<M>} [params]
+   * @returns {Promise<Result<M>>}
+   */
+  async call(method, params) {
+    /** @type {AnyParams} */
+    const p = params ?? {};
+    /** @param {string | undefined} path */
+    const q = (path) => `?path=${encodeURIComponent(path ?? '')}`;
     switch (method) {
-      case 'state': return this.#fetch('GET', '/api/state');
-      case 'read': return this.#fetch('GET', '/api/file' + q(params.path));
+      case 'state': return this.#json('GET', '/api/state');
+      case 'read': return this.#json('GET', '/api/file' + q(p.path));
       case 'remove': // DELETE takes no force: POST /api/remove does
-        if (!params.force) return this.#fetch('DELETE', '/api/file' + q(params.path));
-        return this.#fetch('POST', '/api/remove', JSON.stringify(params), { 'Content-Type': 'application/json' });
+        if (!p.force) return this.#json('DELETE', '/api/file' + q(p.path));
+        return this.#json('POST', '/api/remove', JSON.stringify(p), { 'Content-Type': 'application/json' });
       case 'write': {
         // etag absent: force (If-Match: *); "" : create only (If-None-Match: *).
+        /** @type {Record<string, string>} */
         const headers = { 'Content-Type': 'application/octet-stream' };
-        if (params.etag === undefined) headers['If-Match'] = '*';
-        else if (params.etag === '') headers['If-None-Match'] = '*';
-        else headers['If-Match'] = `"${params.etag}"`;
-        return this.#fetch('PUT', '/api/file' + q(params.path), params.content, headers);
+        if (p.etag === undefined) headers['If-Match'] = '*';
+        else if (p.etag === '') headers['If-None-Match'] = '*';
+        else headers['If-Match'] = `"${p.etag}"`;
+        return this.#json('PUT', '/api/file' + q(p.path), p.content, headers);
       }
       case 'download': {
-        const res = await this.#fetch('GET', '/api/download', undefined, {}, true);
+        const res = await this.#fetch('GET', '/api/download');
         const cd = res.headers.get('Content-Disposition') ?? '';
         const name = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(cd)?.[1] ?? 'MobileApps.zip';
-        return { name: decodeURIComponent(name), bytes: await res.arrayBuffer() };
+        /** @type {Result<'download'>} */
+        const result = { name: decodeURIComponent(name), bytes: await res.arrayBuffer() };
+        return /** @type {Result<M>} */ (result);
       }
       case 'openZip': {
-        const url = `/api/openZip?name=${encodeURIComponent(params.name)}&lang=${encodeURIComponent(params.lang ?? '')}`;
-        return this.#fetch('POST', url, params.bytes, { 'Content-Type': 'application/zip' });
+        const url = `/api/openZip?name=${encodeURIComponent(p.name ?? '')}&lang=${encodeURIComponent(p.lang ?? '')}`;
+        return this.#json('POST', url, p.bytes, { 'Content-Type': 'application/zip' });
       }
       default:
-        return this.#fetch('POST', `/api/${method}`, JSON.stringify(params), { 'Content-Type': 'application/json' });
+        return this.#json('POST', `/api/${method}`, JSON.stringify(p), { 'Content-Type': 'application/json' });
     }
   }
 
-  async #fetch(verb, url, body, headers = {}, raw = false) {
+  /**
+   * A request whose answer is the engine's JSON: what the method answers (the dev server is the engine's border).
+   * @param {string} verb
+   * @param {string} url
+   * @param {BodyInit} [body]
+   * @param {Record<string, string>} [headers]
+   * @returns {Promise<any>}
+   */
+  async #json(verb, url, body, headers) {
+    return (await this.#fetch(verb, url, body, headers)).json();
+  }
+
+  /**
+   * @param {string} verb
+   * @param {string} url
+   * @param {BodyInit} [body]
+   * @param {Record<string, string>} [headers]
+   * @returns {Promise<Response>}
+   */
+  async #fetch(verb, url, body, headers = {}) {
     if (!this.#token) throw this.#unauthorized();
     headers['X-Mobisess-Token'] = this.#token;
     if (verb !== 'GET') headers['X-Mobisess-Tab'] = this.#tab;
@@ -258,15 +344,16 @@ class ServerTransport {
     try {
       res = await fetch(url, { method: verb, body, headers, credentials: 'same-origin', cache: 'no-store' });
     } catch (e) {
-      throw new EngineError(`the dev server cannot be reached (${e.message})`, 'internal');
+      throw new EngineError(`the dev server cannot be reached (${e instanceof Error ? e.message : e})`, 'internal');
     }
     if (!res.ok) {
+      /** @type {Partial<ErrorDocument>} */
       let err = {};
       try { err = (await res.json()).error ?? {}; } catch { /* not JSON: use the status */ }
       if (res.status === 401) throw this.#unauthorized(err.message);
       throw new EngineError(err.message || `HTTP ${res.status} ${res.statusText}`,
         err.kind || KIND_BY_STATUS[res.status] || 'internal', err);
     }
-    return raw ? res : res.json();
+    return res;
   }
 }

@@ -1,19 +1,39 @@
+// @ts-check
 // Rendering of the engine's documents (docs/api.md). Pure functions of their inputs: every rule comes from
 // the engine; these only lay its reports out.
 
 import { h, arr, baseName, icon } from './dom.js';
 import { t, plural, lang } from './i18n.js';
 
+/**
+ * @import { Session, CheckError, Change, RefreshReport, FileDoc } from './types.js'
+ * @import { Index } from './state.js'
+ * @import { Item } from './panels/disk.js'
+ * @import { Child } from './dom.js'
+ */
+
+/**
+ * Opens a file of the folder at a place of it: the place of an error or a violation, when it has one.
+ * @typedef {(path: string, line?: number, column?: number) => void} OnOpen
+ */
+
+/** @param {string} status */
 export const statusChip = (status) =>
   h('span', { class: `chip st-${status === 'accepted' ? 'ok' : status === 'pending' ? 'warn' : 'muted'}` },
     status === 'accepted' || status === 'pending' ? t(`status.${status}`) : status || '?');
 
 // The tooltip is the engine's message for the error: the page keeps no wording of the mobi codes of its own.
+/** @param {{code: number, message?: string}} e */
 export const codeChip = (e) => h('span', { class: 'chip danger mono', title: e.message ?? '' }, `mobi ${e.code}`);
 
+/** @param {number | undefined} line @param {number | undefined} column */
 const pos = (line, column) => (line ? `${line}:${column || 1}` : '');
 
-/** JSON value as one short line ("(added)" when absent). */
+/**
+ * JSON value as one short line ("(added)" when absent).
+ * @param {Change} change
+ * @param {'old' | 'new'} key
+ */
 export function formatValue(change, key) {
   if (!(key in change)) return h('span', { class: 'muted' }, t(key === 'old' ? 'report.absentOld' : 'report.absentNew'));
   let s = JSON.stringify(change[key]);
@@ -24,6 +44,9 @@ export function formatValue(change, key) {
 /**
  * The badge that says how a disk file differs from memory (state.pending), or its plain memory state.
  * onRow: the badge sits on a disk row, the only place that carries the differs-badge test id.
+ * @param {string} path
+ * @param {Index} idx
+ * @param {boolean} [onRow]
  */
 export function memoryCell(path, idx, onRow = false) {
   const p = idx.pending.get(path);
@@ -38,16 +61,24 @@ export function memoryCell(path, idx, onRow = false) {
   return h('span', { class: 'muted' }, '—');
 }
 
-/** Why a session is (or would be) removed from memory: the engine's message, with its mobi code when it has one. */
+/**
+ * Why a session is (or would be) removed from memory: the engine's message, with its mobi code when it has one.
+ * @param {{code?: number, message?: string}} r
+ */
 export function removedReason(r) {
   return r.code ? `mobi ${r.code}: ${r.message ?? ''}` : r.message ?? '';
 }
 
 // title: the whole value, for a cell cut short with an ellipsis. c-os, c-sim, c-lang, c-ip: columns a narrow
 // disk pane hides (style.css)
+/** @param {Child} content @param {string} [cls] @param {string} [title] */
 const cell = (content, cls = '', title) => h('span', { class: `cell ${cls}`, role: 'gridcell', title: title || null }, content);
 
-/** One row of the disk tree: an app header, a session, an error file or a skipped entry. */
+/**
+ * One row of the disk tree: an app header, a session, an error file or a skipped entry.
+ * @param {Item} item
+ * @param {{idx: Index, selected: string, collapsed: ReadonlySet<string>}} ctx
+ */
 export function diskRow(item, ctx) {
   const { idx } = ctx;
   if (item.type === 'app') {
@@ -96,7 +127,11 @@ export function diskRow(item, ctx) {
     cell(''));
 }
 
-/** One session in memory. */
+/**
+ * One session in memory.
+ * @param {Session} m
+ * @param {{idx: Index, selected: string}} ctx
+ */
 export function memoryRow(m, ctx) {
   const p = ctx.idx.pending.get(m.path);
   const onDisk = ctx.idx.sessions.has(m.path) || ctx.idx.errors.has(m.path);
@@ -113,6 +148,9 @@ export function memoryRow(m, ctx) {
 /**
  * The details that tell how to fix an error: cause, violations, expected location, token mismatches.
  * withToken false leaves the mismatches out (the editor shows them in the token inspector).
+ * @param {CheckError} e
+ * @param {OnOpen} onGo
+ * @param {boolean} [withToken]
  */
 export function errorDetails(e, onGo, withToken = true) {
   const parts = [];
@@ -141,13 +179,19 @@ export function errorDetails(e, onGo, withToken = true) {
   return parts;
 }
 
-/** The errors panel: one error-row per error (paged: `limit` rows, then a "more" button); total counts the
- * errors before the search and filters. */
+/**
+ * The errors panel: one error-row per error (paged: `limit` rows, then a "more" button); total counts the errors
+ * before the search and filters.
+ * @param {HTMLElement} container
+ * @param {CheckError[]} errors
+ * @param {{total?: number, limit: number, onOpen: OnOpen, onMore: () => void}} opts
+ */
 export function renderErrors(container, errors, { total = errors.length, limit, onOpen, onMore }) {
   if (!errors.length) {
     container.replaceChildren(h('p', { class: 'empty-note' }, t(total ? 'errors.noMatch' : 'errors.none')));
     return;
   }
+  /** @type {HTMLElement[]} */
   const rows = errors.slice(0, limit).map((e) => h('div', {
     class: 'err-row', 'data-testid': 'error-row', 'data-path': e.path, 'data-code': e.code, tabindex: '0',
     role: 'button', 'aria-label': `mobi ${e.code} ${e.path} ${e.message}`,
@@ -169,6 +213,9 @@ export function renderErrors(container, errors, { total = errors.length, limit, 
 /**
  * The refresh report (or, before any refresh, the dry run in state.pending). onDisk(path) says whether a file is
  * on disk now: one that is gone since the report is named as gone, never offered to open.
+ * @param {HTMLElement} container
+ * @param {RefreshReport | null} report
+ * @param {{at: Date | null, preview: boolean, empty?: string, onOpen: (path: string) => void, onDisk?: (path: string) => boolean}} opts
  */
 export function renderReport(container, report, { at, preview, empty = t('nothingOpen'), onOpen, onDisk = () => true }) {
   if (!report) {
@@ -177,19 +224,23 @@ export function renderReport(container, report, { at, preview, empty = t('nothin
   }
   const upd = arr(report.updated), rem = arr(report.removed), nl = arr(report.notLoaded);
   const unch = arr(report.unchanged), errs = arr(report.errors);
+  /** @param {string} cls @param {string} key @param {number} n */
   const count = (cls, key, n) => h('span', { class: `badge ${n ? cls : 'b-same'}` }, plural(key, n));
+  /** @param {string} path */
   const link = (path) => (onDisk(path)
     ? h('button', { type: 'button', class: 'link mono', onclick: () => onOpen(path) }, path)
     : h('span', { class: 'gone' }, h('span', { class: 'mono' }, path), ' ', h('span', { class: 'muted' }, `(${t('report.gone')})`)));
   const head = h('div', { class: 'report-head' },
-    h('strong', {}, preview ? t('report.preview') : t('report.done', { time: at.toLocaleTimeString(lang()) })),
+    h('strong', {}, preview ? t('report.preview') : t('report.done', { time: at?.toLocaleTimeString(lang()) ?? '' })),
     h('span', { class: 'counts' },
       count('b-updated', 'n.updated', upd.length),
       count('b-removed', 'n.removed', rem.length),
       count('b-notLoaded', 'n.notLoaded', nl.length),
       count('b-same', 'n.unchanged', unch.length),
       count('b-error', 'n.errors', errs.length)));
+  /** @type {HTMLElement[]} */
   const sections = [head];
+  /** @param {string} key @param {number} n @param {Child} body */
   const section = (key, n, body) => sections.push(h('section', { class: 'rep-sec', 'data-section': key },
     h('h3', {}, `${t(`report.${key}`)} (${n})`), body));
   if (upd.length) {
@@ -216,7 +267,11 @@ export function renderReport(container, report, { at, preview, empty = t('nothin
   container.replaceChildren(...sections);
 }
 
-/** The token inspector: file.token.fields as a table, mismatches highlighted. */
+/**
+ * The token inspector: file.token.fields as a table, mismatches highlighted.
+ * @param {HTMLElement} container
+ * @param {FileDoc | null} file
+ */
 export function renderToken(container, file) {
   const tok = file?.token;
   if (!file) { container.replaceChildren(h('p', { class: 'empty-note' }, t('tok.noFile'))); return; }

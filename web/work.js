@@ -1,3 +1,4 @@
+// @ts-check
 // The user's work in browser mode: the source open (a dropped zip, or the sample) and every edit made on it are
 // kept in the browser (store.js) and come back after a reload or a restart of the browser. The engine says what
 // the edits are and how many paths differ from what was last downloaded (docs/api.md, "edits"); this module only
@@ -7,10 +8,18 @@ import { $ } from './dom.js';
 import { t, plural } from './i18n.js';
 import { openStore } from './store.js';
 
+/**
+ * @import { EditSet } from './types.js'
+ * @import { WorkStore, SourceRecord, NewSource, Taken } from './store.js'
+ */
+
 export class Work {
+  /** @type {(method: 'edits', params: {since: number}) => Promise<EditSet>} */
   #call;
+  /** @type {WorkStore | null} */
   #store = null;
-  #source = null;     // the store's record of the source open, once kept
+  /** @type {SourceRecord | null} the store's record of the source open, once kept */
+  #source = null;
   #cursor = 0;        // the seq of the last EditSet kept
   #queue = Promise.resolve();
   #failed = false;    // the store refused or failed: the work lives in this tab only
@@ -21,6 +30,11 @@ export class Work {
   /**
    * call: the engine's call(method, params); onDownload: downloads the folder (resolves once done, or failed);
    * onDiscard: asks and drops the edits; onLayout: the header's count appeared or went.
+   * @param {object} opts
+   * @param {(method: 'edits', params: {since: number}) => Promise<EditSet>} opts.call
+   * @param {() => Promise<void>} opts.onDownload
+   * @param {() => void} opts.onDiscard
+   * @param {() => void} [opts.onLayout]
    */
   constructor({ call, onDownload, onDiscard, onLayout = () => {} }) {
     this.#call = call;
@@ -29,7 +43,7 @@ export class Work {
     this.el = {
       box: $('[data-testid="unsaved"]'), text: $('#unsaved-text'),
       download: $('[data-testid="unsaved-download"]'), discard: $('[data-testid="discard"]'),
-      dialog: $('#replace-dialog'), dialogText: $('#replace-text'),
+      dialog: $('#replace-dialog', HTMLDialogElement), dialogText: $('#replace-text'),
       notice: $('[data-testid="storage-refused"]'), noticeText: $('#storage-refused-msg'),
     };
     this.el.download.addEventListener('click', () => onDownload());
@@ -41,16 +55,15 @@ export class Work {
     });
   }
 
-  /** Whether the work outlives this tab. */
-  get kept() { return !this.#failed && !!this.#source; }
-
   /**
    * Opens the store and takes this tab's source: {source: {kind, name, blob?}, edits} to open again, or null.
+   * @returns {Promise<Taken | null>}
    */
   async start() {
     try {
-      this.#store = await openStore();
-      const taken = await this.#store.take();
+      const store = await openStore();
+      this.#store = store;
+      const taken = await store.take();
       if (taken) {
         this.#source = taken.source;
         this.#name = taken.source.kind === 'sample' ? 'sample' : taken.source.name;
@@ -65,6 +78,7 @@ export class Work {
   /**
    * A new source is open in the engine (already asked for with confirmReplace): keep it, forget the last, and
    * start keeping its edits from nothing.
+   * @param {NewSource} source
    */
   adopt(source) {
     this.#name = source.kind === 'sample' ? 'sample' : source.name;
@@ -75,11 +89,12 @@ export class Work {
       this.#cursor = 0;
       const old = this.#source;
       this.#source = null;
-      if (this.#store && !this.#failed) {
+      const store = this.#store;
+      if (store && !this.#failed) {
         try {
           // the old first: once it is replaced, with consent, it must never come back instead of the new one
-          if (old) await this.#store.remove(old.id);
-          this.#source = await this.#store.adopt(source);
+          if (old) await store.remove(old.id);
+          this.#source = await store.adopt(source);
           if (source.kind === 'zip') navigator.storage?.persist?.()?.catch(() => {}); // keep it under storage pressure
         } catch (err) {
           this.#fail(err);
@@ -102,7 +117,10 @@ export class Work {
     return this.#enqueue(() => this.#sync());
   }
 
-  // #enqueue runs fn after what is queued; the header's count says data-keeping while anything is.
+  /**
+   * Runs fn after what is queued; the header's count says data-keeping while anything is.
+   * @param {() => Promise<void>} fn
+   */
   #enqueue(fn) {
     this.#pending++;
     this.el.box.dataset.keeping = 'true';
@@ -120,9 +138,11 @@ export class Work {
     } catch {
       return; // nothing open (an open failed): nothing to keep
     }
-    if (this.kept) {
+    const store = this.#store;
+    const source = this.#source;
+    if (store && source && !this.#failed) {
       try {
-        await this.#store.keep(this.#source.id, set);
+        await store.keep(source.id, set);
         this.#cursor = set.seq;
       } catch (err) {
         this.#fail(err);
@@ -133,13 +153,17 @@ export class Work {
     this.render();
   }
 
-  // #fail says, once, that the work cannot be kept, and keeps nothing more: a store that holds only part of the
-  // work must not bring that part back as if it were all of it.
+  /**
+   * Says, once, that the work cannot be kept, and keeps nothing more: a store that holds only part of the work
+   * must not bring that part back as if it were all of it.
+   * @param {unknown} err
+   */
   #fail(err) {
     console.warn('mobisess: the work is not kept in this browser:', err);
     if (this.#failed) return;
     this.#failed = true;
-    if (this.#source) this.#store?.remove(this.#source.id).catch(() => {});
+    const source = this.#source;
+    if (source) this.#store?.remove(source.id).catch(() => {});
     this.#store?.release();
     this.el.noticeText.textContent = t('storage.refused');
     this.el.notice.hidden = false;
@@ -161,6 +185,9 @@ export class Work {
   /**
    * Asks before the work is replaced (what: 'open' a zip named next, 'sample', 'deleteAll') while changes are
    * not downloaded: download them first, discard them, or cancel. Resolves whether to go on.
+   * @param {'open' | 'sample' | 'deleteAll'} what
+   * @param {string} [next]
+   * @returns {Promise<boolean>}
    */
   async confirmReplace(what, next = '') {
     await this.#queue; // the count of the edits still being kept, not of those before them
@@ -172,6 +199,7 @@ export class Work {
     });
     d.returnValue = '';
     d.showModal();
+    /** @type {string} */
     const choice = await new Promise((resolve) => d.addEventListener('close', () => resolve(d.returnValue), { once: true }));
     if (choice === 'discard') return true;
     if (choice !== 'download') return false;

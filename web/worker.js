@@ -1,3 +1,4 @@
+// @ts-check
 // The engine's Web Worker (browser mode). Page ⇄ worker: see docs/api.md ("the worker protocol").
 //
 // Go-facing glue contract (the Go side lives in wasm/; wasm_exec.js and mobisess.wasm are served beside this file):
@@ -12,8 +13,18 @@
 //   method's answer, openZip's and openSample's params.edits) are the exception: small, their bytes in base64.
 // - A failure rejects with an Error (or a string) whose message is '{"message":…,"kind":…}'; plain text is taken as
 //   kind "internal". A result of the form {"error":{"message","kind"}} is treated the same way.
-/* global Go */
+// worker.d.ts types what wasm_exec.js and the engine add to the global scope.
 'use strict';
+
+/**
+ * A request of the page: the method, and its parameters with the bytes of a zip beside them.
+ * @typedef {{id: number, method: string, params?: {bytes?: ArrayBuffer, [name: string]: unknown}}} Request
+ */
+
+/**
+ * An error as the page takes it (transport.js): message and kind, and for wrongroot and foreign what they name.
+ * @typedef {{message: string, kind: string, root?: string, entry?: string}} ErrorAnswer
+ */
 
 importScripts('wasm_exec.js');
 
@@ -26,7 +37,11 @@ async function compile() {
   return streaming ? WebAssembly.compileStreaming(res) : WebAssembly.compile(await res.arrayBuffer());
 }
 
-// start runs the Go program of module and returns its globalThis.mobisess.
+/**
+ * Runs the Go program of module and returns its globalThis.mobisess.
+ * @param {WebAssembly.Module} module
+ * @returns {Promise<MobisessEngine>}
+ */
 async function start(module) {
   const go = new Go();
   const instance = await WebAssembly.instantiate(module, go.importObject);
@@ -40,6 +55,7 @@ self.onmessage = onRequest;
 
 const ready = (async () => {
   const engine = await start(await compile());
+  /** @param {string} json */
   engine.onProgress = (json) => {
     try { postMessage({ progress: typeof json === 'string' ? JSON.parse(json) : json }); } catch { /* ignore */ }
   };
@@ -50,6 +66,7 @@ ready.catch(() => {}); // reported on each call instead
 // Requests received and not yet answered: the warm-up below gives way to them.
 let waiting = 0;
 
+/** @param {MessageEvent<Request>} event */
 async function onRequest({ data }) {
   const { id, method, params = {} } = data;
   waiting++;
@@ -65,11 +82,14 @@ async function onRequest({ data }) {
       const result = JSON.parse(json);
       if (isErrorDocument(result)) throw result.error;
     }
+    /** @type {{id: number, json: string, bytes?: ArrayBuffer}} */
     const answer = { id, json };
+    /** @type {Transferable[]} */
     const transfer = [];
     if (out && typeof out === 'object' && out.bytes) {
       const b = out.bytes;
-      answer.bytes = b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? b.buffer : b.slice().buffer;
+      const buffer = b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? b.buffer : b.slice().buffer;
+      answer.bytes = /** @type {ArrayBuffer} */ (buffer); // the engine's memory is never shared
       transfer.push(answer.bytes);
     }
     postMessage(answer, transfer);
@@ -101,6 +121,7 @@ const WARM_UP_OPENS_PER_ROUND = 1;
 // What the warm-up did: the benchmark reads it.
 const warmUpStats = { rounds: 0, ms: 0, done: false, maxRounds: WARM_UP_ROUNDS };
 
+/** @param {MobisessEngine} engine */
 async function warmUp(engine) {
   while (warmUpStats.rounds < WARM_UP_ROUNDS) {
     // Through a macrotask, so that a request already posted is taken before the next round.
@@ -119,21 +140,48 @@ async function warmUp(engine) {
   warmUpStats.done = true;
 }
 
+/** @param {number} ms */
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * @param {unknown} x
+ * @returns {x is {error: ErrorAnswer}}
+ */
 function isErrorDocument(x) {
-  return x && typeof x === 'object' && Object.keys(x).length === 1 && x.error && typeof x.error.message === 'string';
+  if (!x || typeof x !== 'object' || Object.keys(x).length !== 1 || !('error' in x)) return false;
+  const e = x.error;
+  return !!e && typeof e === 'object' && 'message' in e && typeof e.message === 'string';
 }
 
 // toError is the engine's error as the page takes it: message and kind, and for a zip whose root is probably not
 // the folder meant (kind wrongroot), the folder inside it to open instead.
+/**
+ * @param {unknown} err
+ * @returns {ErrorAnswer}
+ */
 function toError(err) {
-  const of = (e) => ({ message: e.message, kind: e.kind || 'internal', ...(typeof e.root === 'string' && e.root && { root: e.root }), ...(typeof e.entry === 'string' && e.entry && { entry: e.entry }) });
-  if (err && typeof err === 'object' && !(err instanceof Error) && typeof err.message === 'string') return of(err);
+  if (!(err instanceof Error)) {
+    const e = errorOf(err);
+    if (e) return e;
+  }
   const text = err instanceof Error ? err.message : String(err);
   try {
-    const e = JSON.parse(text);
-    if (e && typeof e.message === 'string') return of(e);
+    const e = errorOf(JSON.parse(text));
+    if (e) return e;
   } catch { /* plain text */ }
   return { message: text, kind: 'internal' };
+}
+
+/**
+ * An error document ({message, kind, root?, entry?}) as the page takes it, or null when x is none.
+ * @param {unknown} x
+ * @returns {ErrorAnswer | null}
+ */
+function errorOf(x) {
+  if (!x || typeof x !== 'object' || !('message' in x) || typeof x.message !== 'string') return null;
+  const { kind, root, entry } = /** @type {{kind?: unknown, root?: unknown, entry?: unknown}} */ (x);
+  return {
+    message: x.message, kind: typeof kind === 'string' && kind ? kind : 'internal',
+    ...(typeof root === 'string' && root && { root }), ...(typeof entry === 'string' && entry && { entry }),
+  };
 }

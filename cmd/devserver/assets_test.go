@@ -76,11 +76,13 @@ func TestBrowserMode(t *testing.T) {
 	if res.Header.Get("Content-Type") != "text/javascript; charset=utf-8" {
 		t.Fatalf("wasm_exec.js type %q", res.Header.Get("Content-Type"))
 	}
-	entries, _ := fs.ReadDir(web.Files, ".")
-	for _, e := range entries {
-		res, body = ts.send("GET", "/"+e.Name(), "")
-		expect(t, res, body, 200, "")
-	}
+	fs.WalkDir(web.Files, ".", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			res, body = ts.send("GET", "/"+p, "")
+			expect(t, res, body, 200, "")
+		}
+		return err
+	})
 
 	// No API in browser mode, and nothing is accepted.
 	res, body = ts.send("GET", "/api/state", "")

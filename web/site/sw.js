@@ -1,3 +1,4 @@
+// @ts-check
 // The static site's service worker: it keeps the console working offline after a first visit.
 //
 // It caches the console's files of one version, and nothing else: the user's zips, edits and settings never pass
@@ -8,15 +9,18 @@
 // it downloads against its hash, then drops the old caches.
 'use strict';
 
+/** @type {{cache: string, assets: Record<string, string>}} */
+// @ts-expect-error: the line `make site` writes, with the build's files; the template itself is never served
 const BUILD = null; // written by `make site`: {cache: "mobisess-…", assets: {"index.html": "sha256-…", …}}
 
+const sw = /** @type {ServiceWorkerGlobalScope & typeof globalThis} */ (globalThis);
 const PREFIX = 'mobisess-';
-const SCOPE = new URL('./', self.location).href; // the site's root, wherever it is hosted
+const SCOPE = new URL('./', sw.location.href).href; // the site's root, wherever it is hosted
 const INTEGRITY = 'X-Mobisess-Integrity';
 
-self.addEventListener('install', (event) => event.waitUntil(install().then(() => self.skipWaiting())));
-self.addEventListener('activate', (event) => event.waitUntil(activate()));
-self.addEventListener('fetch', onFetch);
+sw.addEventListener('install', (event) => event.waitUntil(install().then(() => sw.skipWaiting())));
+sw.addEventListener('activate', (event) => event.waitUntil(activate()));
+sw.addEventListener('fetch', onFetch);
 
 async function install() {
   const cache = await caches.open(BUILD.cache);
@@ -27,7 +31,7 @@ async function install() {
     if (have?.headers.get(INTEGRITY) === integrity) return; // an install that was interrupted got this far
     for (const old of older) {
       const copy = await (await caches.open(old)).match(key);
-      if (copy?.headers.get(INTEGRITY) === integrity) return cache.put(key, copy);
+      if (copy && copy.headers.get(INTEGRITY) === integrity) return cache.put(key, copy);
     }
     // no-cache: revalidated with the host, so that a stale copy in the HTTP cache is not taken; integrity:
     // the browser refuses a file that is not this version's (a host still serving the old one), and the
@@ -44,9 +48,10 @@ async function install() {
 async function activate() {
   const names = await caches.keys();
   await Promise.all(names.filter((name) => name.startsWith(PREFIX) && name !== BUILD.cache).map((name) => caches.delete(name)));
-  await self.clients.claim();
+  await sw.clients.claim();
 }
 
+/** @param {FetchEvent} event */
 function onFetch(event) {
   const req = event.request;
   if (req.method !== 'GET' || !req.url.startsWith(SCOPE)) return;
@@ -56,7 +61,11 @@ function onFetch(event) {
   event.respondWith(cached(new URL(name, SCOPE).href, req));
 }
 
-// cached answers from this version's cache; the network is the fallback if the cache was cleared meanwhile.
+/**
+ * Answers from this version's cache; the network is the fallback if the cache was cleared meanwhile.
+ * @param {string} key
+ * @param {Request} req
+ */
 async function cached(key, req) {
   const cache = await caches.open(BUILD.cache);
   return (await cache.match(key)) ?? fetch(req);

@@ -1,0 +1,548 @@
+// @ts-check
+// What the console does: each action calls the engine (transport.js) and puts its answer in the store
+// (state.js), which the panels render. Where an action asks the user first (a confirmation, a fix's preview), it
+// asks through `ask`, which the dialogs implement. The page decides no rule: every check, fix and message is the
+// engine's.
+
+import { plural, t, lang, setLang, applyI18n } from './i18n.js';
+import { arr, baseName, downloadBytes } from './dom.js';
+import { EngineError } from './transport.js';
+import { prefs } from './state.js';
+
+/**
+ * @import { Method, Params, Result, Fix, Status, CreateParams, Progress, RefreshReport, State } from './types.js'
+ * @import { Store } from './state.js'
+ * @import { Work } from './work.js'
+ */
+
+/**
+ * How the console reaches the engine: one call, the same documents in both modes.
+ * @typedef {object} Transport
+ * @property {<M extends Method>(method: M, params?: Params<M>) => Promise<Result<M>>} call
+ * @property {(fn: (p: Progress) => void) => void} onProgress
+ */
+
+/**
+ * What the actions ask the user, and tell: a yes or no, a fix's preview (yes: apply it), a passing note.
+ * @typedef {object} Ask
+ * @property {(text: string, okLabel: string) => Promise<boolean>} confirm
+ * @property {(fix: Fix) => Promise<boolean>} previewFix
+ * @property {(text: string) => void} toast
+ */
+
+/** @typedef {ReturnType<typeof createActions>} Actions */
+
+/** Errors the engine answers to a request it refuses: said in the banner, no bug to keep the stack of. */
+const EXPECTED_KINDS = new Set(['input', 'conflict', 'notfound', 'readonly', 'forbidden', 'foreign']);
+
+/** Calls that change files: the refresh report then says what was true before them, and the work kept changes. */
+const CHANGES_FILES = new Set(['write', 'remove', 'setStatus', 'fix', 'create']);
+
+/** How long a call runs before the progress bar says it is working without saying how far. */
+const PROGRESS_DELAY_MS = 150;
+
+/**
+ * @param {unknown} err
+ * @param {string} kind
+ * @returns {err is EngineError}
+ */
+const isKind = (err, kind) => err instanceof EngineError && err.kind === kind;
+
+/**
+ * @param {object} deps
+ * @param {'browser' | 'server'} deps.mode where the engine runs
+ * @param {Transport} deps.transport
+ * @param {Store} deps.store
+ * @param {Work | null} deps.work browser mode: the source and its edits, kept in the browser
+ * @param {Ask} deps.ask
+ */
+export function createActions({ mode, transport, store, work, ask }) {
+  /**
+   * Calls the engine; what a call changes then reaches the refresh report and the work kept.
+   * @template {Method} M
+   * @param {M} method
+   * @param {Params<M>} [params]
+   * @returns {Promise<Result<M>>}
+   */
+  async function call(method, params) {
+    let ok = false;
+    try {
+      const result = await transport.call(method, params);
+      ok = true;
+      return result;
+    } finally {
+      const path = params && 'path' in params ? params.path : undefined;
+      if (ok && (method === 'restart' || (method === 'remove' && path === ''))) store.clearReport();
+      else if (ok && CHANGES_FILES.has(method)) store.markReportStale();
+      // even a change refused midway is asked about: the engine says what, if anything, it left
+      if (CHANGES_FILES.has(method) || method === 'download') work?.changed();
+    }
+  }
+
+  let progressTimer = 0;
+  transport.onProgress((progress) => {
+    if (!store.activity.busy) return; // a late message after the call ended
+    clearTimeout(progressTimer);
+    store.setActivity({ progress, waiting: false });
+  });
+
+  /**
+   * Runs fn as the page's work: busy while it runs, its failure said in the banner (with context) rather than
+   * thrown.
+   * @template T
+   * @param {() => Promise<T>} fn
+   * @param {string} [context]
+   * @returns {Promise<T | undefined>}
+   */
+  async function run(fn, context) {
+    store.hideError();
+    if (store.activity.busy === 0) {
+      progressTimer = setTimeout(() => store.setActivity({ waiting: true }), PROGRESS_DELAY_MS);
+    }
+    store.setActivity({ busy: store.activity.busy + 1 });
+    try {
+      return await fn();
+    } catch (err) {
+      showError(err, context);
+      return undefined;
+    } finally {
+      const busy = store.activity.busy - 1;
+      if (busy === 0) clearTimeout(progressTimer);
+      store.setActivity(busy === 0 ? { busy, progress: null, waiting: false } : { busy });
+    }
+  }
+
+  /**
+   * @param {unknown} err
+   * @param {string} [context]
+   */
+  function showError(err, context) {
+    const kind = err instanceof EngineError ? err.kind : undefined;
+    if (!kind || !EXPECTED_KINDS.has(kind)) console.error(context ?? '', err); // a bug or a crash: keep its stack
+    store.showError(err, context);
+  }
+
+  /** Whether the editor's changes may go: there are none, or the user says so. */
+  const confirmDiscard = async () => !store.file.dirty
+    || ask.confirm(t('confirm.discard', { path: store.file.doc?.path ?? '' }), t('btn.discard'));
+
+  // ---- opening
+
+  /**
+   * Opens a file in the editor (unless it is open), selects it, and shows line:column, or its error's place.
+   * @param {string} path
+   * @param {number} [line]
+   * @param {number} [column]
+   */
+  async function openFile(path, line, column) {
+    if (store.file.doc?.path !== path) {
+      if (!(await confirmDiscard())) return;
+      const file = await run(() => call('read', { path }), t('err.read', { path }));
+      if (!file) return;
+      store.loadFile(file);
+    }
+    store.select(path);
+    store.goTo(line, column);
+  }
+
+  /**
+   * A row clicked or entered: an app folder folds or unfolds; a file on disk opens; a file gone is only selected.
+   * @param {string} key a path, or "app:" + an app folder
+   */
+  function activate(key) {
+    if (!key) return;
+    if (key.startsWith('app:')) store.fold(key.slice(4));
+    else if (store.onDisk(key)) openFile(key);
+    else store.select(key, false);
+  }
+
+  /** Opens the file the URL names, when the folder has it (else the URL stops naming it). */
+  async function openViewFile() {
+    const f = store.view.file;
+    if (f && store.onDisk(f)) await openFile(f);
+    else if (f) store.forgetViewFile();
+  }
+
+  /**
+   * Browser mode: opens a zip the user gave, at root (a folder inside it; the zip's own root when "").
+   * @param {File | undefined} file
+   * @param {string} [root]
+   */
+  async function openZipFile(file, root = '') {
+    if (!file || mode !== 'browser' || !work) return;
+    if (!/\.zip$/i.test(file.name)) {
+      showError(new EngineError(t('err.notZip', { name: file.name }), 'input'));
+      return;
+    }
+    if (!(await confirmDiscard())) return;
+    if (!(await work.confirmReplace('open', file.name))) return;
+    const bytes = await file.arrayBuffer();
+    // What is kept is a copy of these bytes: a File kept as such is read again from the user's disk, where it may
+    // since have changed or gone. Made before the bytes go to the worker, which takes them.
+    const kept = new Blob([bytes], { type: 'application/zip' });
+    await run(async () => {
+      const st = await openZipAt(file, bytes, root);
+      if (!st) return;
+      store.openSource(st);
+      ask.toast(t('toast.opened', { name: file.name }));
+      work.adopt({ kind: 'zip', name: file.name, blob: kept, ...(root && { root }) }); // stored in the background
+    }, t('err.openZip', { name: file.name }));
+  }
+
+  /**
+   * openZip, with root the folder inside the zip to open ("" for the zip's own root). A zip whose root is probably
+   * not the MobileApps folder meant is no error to show but a question: the banner names the folder inside it
+   * and opens it on a click. Answers the State, or nothing when the banner asks.
+   * @param {File} file
+   * @param {ArrayBuffer} bytes
+   * @param {string} root
+   * @returns {Promise<State | null>}
+   */
+  async function openZipAt(file, bytes, root) {
+    store.setWrongRoot(null);
+    try {
+      return await call('openZip', { name: file.name, bytes, lang: lang(), ...(root && { root }) });
+    } catch (err) {
+      if (!isKind(err, 'wrongroot')) throw err;
+      store.setWrongRoot({ file, root: err.root ?? '' });
+      return null;
+    }
+  }
+
+  /** The folder inside the zip that the wrong-root banner names. */
+  function openWrongRoot() {
+    const w = store.wrongRoot;
+    if (w?.root) openZipFile(w.file, w.root);
+  }
+
+  async function openSample() {
+    if (!(await confirmDiscard())) return;
+    if (work && !(await work.confirmReplace('sample'))) return;
+    await run(async () => {
+      const st = await call('openSample', { lang: lang() });
+      store.openSource(st);
+      work?.adopt({ kind: 'sample' });
+    }, t('err.sample'));
+  }
+
+  /** Browser mode: the source open at the last visit, with its edits; false when there is none. */
+  async function reopenWork() {
+    const kept = await work?.start();
+    if (!work || !kept) return false;
+    const { source, edits } = kept;
+    const name = source.kind === 'sample' ? 'sample' : source.name;
+    await run(async () => {
+      let st;
+      if (source.kind === 'sample') st = await call('openSample', { lang: lang(), edits });
+      else {
+        if (!source.blob) throw new Error(`the browser's storage no longer holds the zip ${source.name}`);
+        const bytes = await source.blob.arrayBuffer();
+        st = await call('openZip', { name: source.name, bytes, lang: lang(), edits, ...(source.root && { root: source.root }) });
+      }
+      store.setState(st);
+      await work.restarted();
+      const n = work.counts.notDownloaded;
+      if (n) ask.toast(t('toast.restored', { name, changes: plural('unsaved.count', n) }));
+      await openViewFile();
+    }, t('err.restore', { name }));
+    return true;
+  }
+
+  /** Drops every edit of the source open: it is again as it was opened. */
+  async function discardEdits() {
+    if (!work || !store.state || !(await confirmDiscard())) return;
+    const text = t('confirm.discardEdits', { changes: plural('n.changes', work.counts.differ), name: store.state.source });
+    if (!(await ask.confirm(text, t('btn.discardEdits')))) return;
+    await run(async () => {
+      const st = await call('discardEdits');
+      store.openSource(st);
+      await work.restarted();
+      ask.toast(t('toast.discarded', { name: st.source }));
+    }, t('err.discard'));
+  }
+
+  /**
+   * What the console opens first: the work kept from the last visit, the sample (when asked for), or the dev
+   * server's folder.
+   * @param {boolean} sample browser mode: open the sample when no work was kept
+   */
+  async function start(sample) {
+    if (mode === 'browser' && (await reopenWork())) return;
+    if (mode === 'browser' && !sample) return; // wait for a zip
+    await run(async () => {
+      let st = mode === 'browser' ? await call('openSample', { lang: lang() }) : await call('state');
+      if (st.lang && st.lang !== lang()) st = await call('setLang', { lang: lang() });
+      store.setState(st);
+      if (mode === 'browser') work?.adopt({ kind: 'sample' });
+      await openViewFile();
+    }, mode === 'browser' ? t('err.sample') : t('err.connect'));
+  }
+
+  // ---- the open file
+
+  /**
+   * Writes the editor's text (line breaks as \n: the file's own are put back) to the file, unless it changed
+   * since it was read (force: even so).
+   * @param {() => string} text the editor's text when it is saved (an Overwrite after a conflict takes it again)
+   * @param {boolean} [force]
+   */
+  async function save(text, force = false) {
+    const { doc, eol, dirty } = store.file;
+    if (!doc || store.state?.readonly || (!dirty && !force)) return;
+    const path = doc.path;
+    const content = text();
+    /** @type {Params<'write'>} */
+    const params = { path, content: eol === '\n' ? content : content.replace(/\n/g, eol) };
+    if (!force) params.etag = doc.etag;
+    await run(async () => {
+      const r = await withConflict(() => call('write', params), () => save(text, true));
+      if (!r) return;
+      store.diskSeen(path);
+      store.loadFile(r.file, true);
+      store.setState(r.state);
+      ask.toast(t('toast.saved', { path: baseName(path) }));
+    }, t('err.save', { path }));
+  }
+
+  /**
+   * @param {Status} status
+   * @param {boolean} [force] even if the file changed since it was read
+   */
+  async function setStatus(status, force = false) {
+    const doc = store.file.doc;
+    if (!doc) return;
+    if (!force && !(await confirmDiscard())) return;
+    const path = doc.path;
+    /** @type {Params<'setStatus'>} */
+    const params = { path, status };
+    if (!force) params.etag = doc.etag;
+    await run(async () => {
+      const r = await withConflict(() => call('setStatus', params), () => setStatus(status, true));
+      if (!r) return;
+      store.loadFile(r.file);
+      store.setState(r.state);
+      ask.toast(t(status === 'accepted' ? 'toast.accepted' : 'toast.pending', { path: baseName(path) }));
+    }, t('err.setStatus', { path }));
+  }
+
+  /**
+   * A write refused because the file changed since it was read: the conflict bar offers Reload / Overwrite
+   * instead of an error.
+   * @template T
+   * @param {() => Promise<T>} fn
+   * @param {() => void} overwrite
+   * @returns {Promise<T | null>}
+   */
+  async function withConflict(fn, overwrite) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!isKind(err, 'conflict')) throw err;
+      store.setConflict({ message: err.message, retry: overwrite });
+      return null;
+    }
+  }
+
+  /** The conflict bar's Overwrite: the write again, forced. */
+  function overwrite() {
+    const retry = store.file.conflict?.retry;
+    store.setConflict(null);
+    retry?.();
+  }
+
+  /** The open file as it is on disk now, the editor's changes dropped. */
+  async function reloadFile() {
+    const doc = store.file.doc;
+    if (!doc) return;
+    const path = doc.path;
+    const file = await run(() => call('read', { path }), t('err.read', { path }));
+    if (!file) return;
+    store.diskSeen(path);
+    store.loadFile(file);
+  }
+
+  /**
+   * Shows what a fix will change, as the engine proposes it, and applies it once the user agrees.
+   * @param {Fix} fix
+   */
+  async function applyFix(fix) {
+    if (!(await confirmDiscard())) return;
+    if (!(await ask.previewFix(fix))) return;
+    const path = fix.path;
+    await run(async () => {
+      // a file changed since it was read is refused: the banner says so, and a reload proposes the fix again; a
+      // choice names the side it trusts, which the engine applies only when named
+      const r = await call('fix', { path, etag: fix.etag, ...(fix.choice && { trust: fix.choice }) });
+      store.diskSeen(path);
+      store.loadFile(r.file);
+      store.setState(r.state);
+      store.select(r.file.path);
+      ask.toast(t('toast.fixed', { path: baseName(r.file.path) }));
+    }, t('err.fix', { path }));
+  }
+
+  // ---- the folder
+
+  /**
+   * Deletes a session file, an app folder, or (path "") everything, once the user agrees; a folder that holds
+   * what 4D does not put there is deleted only when asked for again, with what it holds named.
+   * @param {string} path
+   */
+  async function remove(path) {
+    const st = store.state;
+    let text;
+    if (path === '') text = t('confirm.deleteAll', { n: st?.disk?.summary?.files ?? 0 });
+    else if (!path.includes('/')) {
+      const a = arr(st?.apps).find((x) => x.name === path);
+      text = t('confirm.deleteApp', { app: path, n: (a?.sessions ?? 0) + (a?.errors ?? 0) });
+    } else text = t('confirm.deleteSession', { path });
+    if (!(await ask.confirm(text, t('btn.delete')))) return;
+    const context = t('err.remove', { path: path || 'MobileApps' });
+    let force = false;
+    for (;;) {
+      const outcome = await run(async () => {
+        try {
+          return { state: await call('remove', force ? { path, force } : { path }) };
+        } catch (err) {
+          if (!isKind(err, 'foreign') || !err.entry || force) throw err;
+          return { refused: err, entry: err.entry ?? '' };
+        }
+      }, context);
+      if (!outcome) return;
+      if (outcome.refused) {
+        // The engine refused: the folder holds what 4D does not put there, and nothing was deleted. Deleting that
+        // too is a decision of its own, asked with the entry named.
+        const question = t('confirm.deleteForeign', { folder: path || 'MobileApps', entry: outcome.entry });
+        if (await ask.confirm(question, t('btn.deleteAnyway'))) {
+          force = true;
+          continue;
+        }
+        showError(outcome.refused, context);
+        return;
+      }
+      const open = store.file.doc;
+      if (open && (path === '' || open.path === path || open.path.startsWith(`${path}/`))) store.closeFile();
+      store.setState(outcome.state);
+      ask.toast(path === '' ? t('toast.deletedAll') : t('toast.deleted', { path: baseName(path) }));
+      return;
+    }
+  }
+
+  /** Delete all: in browser mode, the changes not downloaded are asked about first. */
+  async function removeAll() {
+    if (!work || await work.confirmReplace('deleteAll')) await remove('');
+  }
+
+  /** @param {CreateParams} params */
+  async function create(params) {
+    if (!(await confirmDiscard())) return;
+    await run(async () => {
+      const r = await call('create', params);
+      store.setState(r.state);
+      store.loadFile(r.file);
+      store.select(r.file.path);
+      ask.toast(t('toast.created', { path: baseName(r.file.path) }));
+    }, t('err.create'));
+  }
+
+  async function refresh() {
+    if (!store.state) return;
+    if (store.file.dirty) ask.toast(t('toast.unsaved'));
+    await run(async () => {
+      const r = await call('refresh');
+      store.setState(r.state, r.report);
+    }, t('err.refresh'));
+  }
+
+  async function restart() {
+    if (!store.state) return;
+    await run(async () => {
+      store.setState(await call('restart'));
+      ask.toast(t('toast.restarted', { n: store.idx.memoryList.length }));
+    }, t('err.restart'));
+  }
+
+  async function download() {
+    if (!store.state) return;
+    if (store.file.dirty) ask.toast(t('toast.unsaved'));
+    await run(async () => {
+      const r = await call('download');
+      downloadBytes(r.name || 'MobileApps.zip', r.bytes, 'application/zip');
+    }, t('err.download'));
+  }
+
+  /**
+   * Switches the page's language, then the engine's: its messages come again in that language.
+   * @param {string} code
+   */
+  async function changeLang(code) {
+    setLang(code);
+    prefs.set('lang', code);
+    applyI18n(document);
+    store.emit(['lang']);
+    if (!store.state) return;
+    await run(async () => {
+      store.setState(await call('setLang', { lang: lang() }));
+      const open = store.file.doc;
+      if (!open) return;
+      // the file's error and token came from the engine in the old language: read them again (the status bar's
+      // marker follows, as the editor reports the caret again when its markers change)
+      const file = await call('read', { path: open.path });
+      const now = store.file.doc;
+      if (file.path !== now?.path) return; // another file was opened meanwhile
+      if (!store.file.dirty) store.loadFile(file, true);
+      else if (file.etag === now.etag) store.reword(file);
+    }, t('err.lang'));
+  }
+
+  // ---- server mode: the dev server tells when files change on disk (not the changes of this tab: transport.js)
+
+  /**
+   * @param {{paths: string[], resync: boolean}} event
+   */
+  function diskChanged({ paths, resync }) {
+    store.markReportStale();
+    store.diskChanged(paths, resync, !store.autoRefresh);
+    if (store.autoRefresh && (store.disk.changed.size || store.disk.resync)) reloadView();
+  }
+
+  /**
+   * The page's Auto refresh: the view is reloaded as files change on disk, from now on.
+   * @param {boolean} on
+   */
+  function setAutoRefresh(on) {
+    store.setAutoRefresh(on);
+    if (on && store.disk.changed.size) reloadView();
+  }
+
+  /**
+   * -auto-refresh: the server refreshed memory itself; its report, when it came whole, is shown.
+   * @param {RefreshReport | null} report
+   */
+  async function serverRefreshed(report) {
+    if (report) store.setReport(report);
+    await run(async () => store.setState(await call('state')), t('err.reload'));
+  }
+
+  /** The view as the disk is now: the State, and the open file when it changed (or is gone). */
+  async function reloadView() {
+    store.hideDiskBanner();
+    const changed = [...store.disk.changed];
+    const all = store.disk.resync;
+    await run(async () => {
+      store.setState(await call('state'));
+      const f = store.file.doc;
+      if (f && !store.file.dirty && (all || changed.some((p) => f.path === p || f.path.startsWith(`${p}/`)))) {
+        if (store.onDisk(f.path)) store.loadFile(await call('read', { path: f.path }), true);
+        else store.closeFile(); // deleted on disk
+      }
+      store.diskSeen();
+    }, t('err.reload'));
+  }
+
+  return {
+    call, run, openFile, activate, openZipFile, openWrongRoot, openSample, discardEdits, start, save, setStatus,
+    overwrite, reloadFile, applyFix, remove, removeAll, create, refresh, restart, download, changeLang, diskChanged,
+    setAutoRefresh, serverRefreshed, reloadView,
+  };
+}

@@ -1,0 +1,216 @@
+// @ts-check
+// The disk list: every app folder with its files (sessions, errors, skipped entries), filtered and sorted by
+// the view, in a windowed list; the app folders' counts are the engine's (State.apps). Its head sorts it, and
+// says what the folder holds in all; before anything is open it is the place to drop a zip.
+
+import { $, $$, arr, appOf } from '../dom.js';
+import { t, plural } from '../i18n.js';
+import { VirtualList } from '../table.js';
+import * as V from '../views.js';
+
+/**
+ * @import { State, Session, CheckError, Skipped } from '../types.js'
+ * @import { Store, Index, View } from '../state.js'
+ * @import { Actions } from '../actions.js'
+ */
+
+/**
+ * One row of the disk list: an app folder (its counts, and its files when unfolded), or one of its files.
+ * @typedef {{type: 'app', name: string, sessions: number, errors: number, skipped: number, differs: number, files: FileItem[]}} AppItem
+ * @typedef {{type: 'session', s: Session, path: string} | {type: 'error', e: CheckError, path: string} | {type: 'skipped', k: Skipped, path: string}} FileItem
+ * @typedef {AppItem | FileItem} Item
+ */
+
+const ROW_HEIGHT = 26;
+
+/** @param {Item} item the store's key of a row: its path, or "app:" + its app folder */
+const keyOf = (item) => (item.type === 'app' ? `app:${item.name}` : item.path);
+
+/**
+ * @param {string} q
+ * @param {string | undefined} hay
+ */
+const searchHit = (q, hay) => !q || (hay ?? '').includes(q);
+
+/** @type {Record<string, number>} */
+const PENDING_RANK = { updated: 0, notLoaded: 1, removed: 2 };
+
+/** @type {Record<string, (s: Session, idx: Index) => string | undefined>} */
+const SORT_KEYS = {
+  status: (s) => s.status, email: (s) => s.email, device: (s) => s.device, os: (s) => `${s.os ?? ''} ${s.osVersion ?? ''}`,
+  language: (s) => s.language, ip: (s) => s.ip,
+  memory: (s, idx) => {
+    const kind = idx.pending.get(s.path)?.kind;
+    return String(kind ? PENDING_RANK[kind] : idx.memory.has(s.path) ? 3 : 4);
+  },
+};
+const TYPE_ORDER = { session: 0, error: 1, skipped: 2 };
+const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+/** @param {{path: string}} a @param {{path: string}} b */
+const byPath = (a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+
+/**
+ * @param {View} view
+ * @param {Index} idx
+ * @returns {(a: FileItem, b: FileItem) => number}
+ */
+function compareFiles(view, idx) {
+  const dir = view.dir === 'desc' ? -1 : 1;
+  const key = SORT_KEYS[view.sort];
+  return (a, b) => {
+    if (!key) return dir * byPath(a, b);
+    if (a.type !== 'session' || b.type !== 'session') return TYPE_ORDER[a.type] - TYPE_ORDER[b.type] || byPath(a, b);
+    return dir * collator.compare(key(a.s, idx) ?? '', key(b.s, idx) ?? '') || byPath(a, b);
+  };
+}
+
+/**
+ * The disk tree, flattened for the windowed list: app headers followed by their (filtered, sorted) files. The
+ * root's own entries (skipped: a file or a hidden folder beside the app folders) come last, under no app.
+ * @param {State | null} st
+ * @param {Index} idx
+ * @param {View} view
+ * @param {ReadonlySet<string>} collapsed
+ * @returns {Item[]}
+ */
+export function diskItems(st, idx, view, collapsed) {
+  if (!st) return [];
+  const q = view.q.trim().toLowerCase();
+  /** @type {Map<string, AppItem>} */
+  const groups = new Map();
+  let skippedInApps = 0;
+  for (const a of arr(st.apps)) {
+    groups.set(a.name, { type: 'app', ...a, differs: idx.differs.get(a.name) ?? 0, files: [] });
+    skippedInApps += a.skipped;
+  }
+  // what the engine counts in no app folder: the root's own entries
+  /** @type {AppItem} */
+  const root = { type: 'app', name: '', sessions: 0, errors: 0, skipped: (st.disk?.summary?.skipped ?? 0) - skippedInApps, differs: 0, files: [] };
+  /** @param {string} path */
+  const group = (path) => groups.get(appOf(path)) ?? root;
+  for (const s of arr(st.disk?.sessions)) {
+    if (view.code || (view.status && s.status !== view.status) || (view.differs && !idx.pending.has(s.path))) continue;
+    if (!searchHit(q, idx.hay.get(s.path))) continue;
+    group(s.path).files.push({ type: 'session', s, path: s.path });
+  }
+  for (const e of arr(st.disk?.errors)) {
+    if (view.status || (view.code && String(e.code) !== view.code) || (view.differs && !idx.pending.has(e.path))) continue;
+    if (!searchHit(q, idx.hay.get(e.path))) continue;
+    group(e.path).files.push({ type: 'error', e, path: e.path });
+  }
+  if (view.skipped && !view.status && !view.code && !view.differs) {
+    for (const k of arr(st.disk?.skipped)) {
+      if (searchHit(q, idx.hay.get(k.path))) group(k.path).files.push({ type: 'skipped', k, path: k.path });
+    }
+  }
+  const filtering = q || view.status || view.code || view.differs;
+  const compare = compareFiles(view, idx);
+  /** @type {Item[]} */
+  const items = [];
+  const ordered = [...groups.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const g of [...ordered, root]) {
+    if (view.app && g.name !== view.app) continue;
+    if (!g.files.length && (filtering || g.name === '')) continue;
+    items.push(g);
+    if (collapsed.has(g.name)) continue;
+    g.files.sort(compare);
+    for (const f of g.files) items.push(f);
+  }
+  return items;
+}
+
+/**
+ * @param {object} deps
+ * @param {Store} deps.store
+ * @param {Actions} deps.actions
+ * @param {'browser' | 'server'} deps.mode
+ * @param {() => void} deps.onPickZip asks for a zip to open
+ */
+export function mountDisk({ store, actions, mode, onPickZip }) {
+  const el = {
+    summary: $('#summary'), head: $('#disk-head'), list: $('#disk-list'), noMatch: $('#no-match'),
+    emptyState: $('#empty-state'), dropTarget: $('.drop-target'), emptyServer: $('#empty-server'),
+  };
+  // before anything is open: a zip or the sample in browser mode; the dev server's folder is on its way
+  el.dropTarget.hidden = mode !== 'browser';
+  el.emptyServer.hidden = mode === 'browser';
+  $('#empty-open').addEventListener('click', onPickZip);
+  $('#empty-sample').addEventListener('click', actions.openSample);
+
+  /** @type {VirtualList<Item>} */
+  const list = new VirtualList(el.list, {
+    rowHeight: ROW_HEIGHT,
+    render: (item) => V.diskRow(item, { idx: store.idx, selected: store.selected, collapsed: store.collapsed }),
+  });
+
+  el.head.addEventListener('click', (e) => {
+    const b = e.target instanceof Element ? e.target.closest('button[data-sort]') : null;
+    if (!(b instanceof HTMLElement)) return;
+    const same = store.view.sort === b.dataset.sort;
+    store.setView({ sort: b.dataset.sort ?? 'path', dir: same && store.view.dir === 'asc' ? 'desc' : 'asc' });
+  });
+  el.list.addEventListener('click', (e) => {
+    const row = e.target instanceof Element ? e.target.closest('.row') : null;
+    if (!(row instanceof HTMLElement)) return;
+    actions.activate(row.dataset.app !== undefined ? `app:${row.dataset.app}` : row.dataset.path ?? '');
+  });
+  el.list.addEventListener('keydown', (e) => {
+    const items = list.items;
+    if (!items.length) return;
+    const i = items.findIndex((it) => keyOf(it) === store.selected);
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      e.preventDefault();
+      const next = items[Math.max(0, Math.min(items.length - 1, i + (e.key === 'ArrowDown' ? 1 : -1)))];
+      if (next) store.select(keyOf(next));
+    } else if (e.key === 'Enter' && items[i]) {
+      e.preventDefault();
+      actions.activate(keyOf(items[i]));
+    } else if ((e.key === 'ArrowLeft' || e.key === 'ArrowRight') && store.selected.startsWith('app:')) {
+      store.fold(store.selected.slice(4), e.key === 'ArrowLeft');
+    }
+  });
+
+  function renderHead() {
+    const { view, state } = store;
+    el.head.hidden = !state;
+    for (const b of $$('button[data-sort]', el.head)) {
+      const on = b.dataset.sort === view.sort;
+      b.parentElement?.setAttribute('aria-sort', on ? (view.dir === 'desc' ? 'descending' : 'ascending') : 'none');
+    }
+    const s = state?.disk?.summary;
+    el.summary.textContent = s
+      ? [plural('n.apps', s.apps), plural('n.files', s.files), plural('n.sessions', s.sessions),
+        plural('n.errors', s.errors), plural('n.skipped', s.skipped)].join(' · ')
+      : '';
+  }
+
+  function renderList() {
+    const { state } = store;
+    const items = diskItems(state, store.idx, store.view, store.collapsed);
+    list.setItems(items);
+    el.emptyState.hidden = !!state;
+    el.list.hidden = !state;
+    el.noMatch.hidden = !state || items.length > 0;
+    const s = state?.disk?.summary;
+    el.noMatch.textContent = s && s.files + s.skipped === 0 ? t('disk.empty') : t('noMatch');
+  }
+
+  /**
+   * Draws the selection; scroll: scrolls to it first.
+   * @param {boolean} scroll
+   */
+  function renderSelection(scroll) {
+    const i = list.items.findIndex((it) => keyOf(it) === store.selected);
+    if (i >= 0 && scroll) list.scrollToIndex(i);
+    else list.draw();
+  }
+
+  store.on(['state', 'view', 'collapsed', 'selection', 'reset', 'lang'], (changed, detail) => {
+    if (changed.has('reset')) el.list.scrollTop = 0;
+    if (changed.has('state') || changed.has('view') || changed.has('lang')) renderHead();
+    if (changed.has('state') || changed.has('view') || changed.has('collapsed') || changed.has('lang')) renderList();
+    else renderSelection(!!detail.scroll);
+  });
+  renderHead();
+  renderList();
+}

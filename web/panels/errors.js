@@ -1,0 +1,58 @@
+// @ts-check
+// The errors panel: the engine's error stack, filtered as the disk list is, each error with what tells how to
+// fix it; a click opens the file at the error.
+
+import { $, arr, appOf, h } from '../dom.js';
+import * as V from '../views.js';
+
+/**
+ * @import { State, CheckError } from '../types.js'
+ * @import { Store, Index, View } from '../state.js'
+ * @import { Actions } from '../actions.js'
+ */
+
+/**
+ * The errors that the view shows.
+ * @param {State | null} st
+ * @param {Index} idx
+ * @param {View} view
+ * @returns {CheckError[]}
+ */
+export function errorItems(st, idx, view) {
+  const q = view.q.trim().toLowerCase();
+  return arr(st?.disk?.errors).filter((e) => (!view.app || appOf(e.path) === view.app)
+    && (!view.code || String(e.code) === view.code)
+    && (!view.differs || idx.pending.has(e.path))
+    && (!q || (idx.hay.get(e.path) ?? '').includes(q)));
+}
+
+/**
+ * @param {object} deps
+ * @param {Store} deps.store
+ * @param {Actions} deps.actions
+ * @param {() => string} deps.nothingOpen what the panel says before anything is open
+ */
+export function mountErrors({ store, actions, nothingOpen }) {
+  const el = { count: $('#errors-count'), body: $('#errors-body') };
+
+  function render() {
+    const { state } = store;
+    const shown = errorItems(state, store.idx, store.view);
+    const all = arr(state?.disk?.errors).length;
+    el.count.textContent = shown.length === all ? String(all) : `${shown.length}/${all}`;
+    el.count.classList.toggle('zero', all === 0);
+    if (!state) {
+      el.body.replaceChildren(h('p', { class: 'empty-note' }, nothingOpen()));
+      return;
+    }
+    V.renderErrors(el.body, shown, {
+      total: all, // none shown is not none at all: the filters may hide them
+      limit: store.errLimit,
+      onOpen: (path, line, column) => actions.openFile(path, line, column),
+      onMore: () => store.moreErrors(),
+    });
+  }
+
+  store.on(['state', 'view', 'errLimit', 'lang'], render);
+  render();
+}
