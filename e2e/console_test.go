@@ -12,6 +12,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/playwright-community/playwright-go"
@@ -413,11 +414,24 @@ func testBadZips(t *testing.T, srv *devserver) {
 	must(t, expect.Locator(banner).ToBeHidden(), "the banner closes")
 }
 
-// Switching the language re-renders the engine's messages (errors, violations) and the page's own text.
+// Switching the language re-renders the engine's messages (errors, violations) and the page's own text; the open
+// file comes back in the new language with the state, not read again.
 func testLanguages(t *testing.T, srv *devserver) {
 	page := newPage(t)
 	srv.open(t, page, "")
 	openInEditor(t, page, schemaError)
+	var mu sync.Mutex
+	var fileReads, setLangs int
+	page.OnRequest(func(r playwright.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch u := r.URL(); {
+		case strings.Contains(u, "/api/file"):
+			fileReads++
+		case strings.Contains(u, "/api/setLang"):
+			setLangs++
+		}
+	})
 	for _, tc := range []struct{ lang, refresh string }{
 		{"fr", "Actualiser les sessions"},
 		{"es", "Actualizar sesiones"},
@@ -443,9 +457,21 @@ func testLanguages(t *testing.T, srv *devserver) {
 			shot(t, page, "browser-lang-fr")
 		}
 	}
+	mu.Lock()
+	if srv.Dir != "" && (fileReads != 0 || setLangs != 3) { // the page's calls are requests in server mode
+		t.Errorf("three changes of language made %d calls of setLang and read the open file %d times, want 3 and 0", setLangs, fileReads)
+	}
+	mu.Unlock()
 	if fr, en := engineSample(t, "fr").Disk.Errors[0].Message.String(), engineSample(t, "en").Disk.Errors[0].Message.String(); fr == en {
 		t.Errorf("the engine's French message equals the English one: %q", fr)
 	}
+}
+
+// On a folder on disk, the page's calls are requests of the dev server: a change of language asks setLang for the
+// open file too, and reads nothing again.
+func TestLanguagesOnAFolder(t *testing.T) {
+	skipInShortMode(t)
+	testLanguages(t, startDevserver(t, copySample(t)))
 }
 
 // The theme button switches between light and dark, and the choice survives a reload.
