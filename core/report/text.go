@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"path"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -147,10 +148,29 @@ type textCheck struct {
 	buf     []byte // a session's description, reused
 	// simulator is the word in the report's language, made once
 	simulator string
+	// under is what names every file under the root (textPath), escaped, made once: every line has it.
+	under string
 }
 
 func newTextCheck(w io.Writer, o Options) *textCheck {
-	return &textCheck{w: bufio.NewWriterSize(w, 64<<10), p: painter{o.Color}, lang: o.Lang, o: o, simulator: o.Lang.Sprintf(msgSimulator)}
+	t := &textCheck{w: bufio.NewWriterSize(w, 64<<10), p: painter{o.Color}, lang: o.Lang, o: o, simulator: o.Lang.Sprintf(msgSimulator)}
+	switch root := path.Clean(o.Root); {
+	case o.Root == "" || root == ".":
+	case root == "/":
+		t.under = "/"
+	default:
+		t.under = Printable(root) + "/"
+	}
+	return t
+}
+
+// name is the file at rel as the text report names it, escaped: Printable(textPath(rel)), without joining and
+// cleaning the root again for each line.
+func (t *textCheck) name(rel string) string {
+	if rel == "" || rel[0] == '/' || rel == ".." || strings.HasPrefix(rel, "../") || path.Clean(rel) != rel {
+		return Printable(textPath(t.o, rel))
+	}
+	return t.under + Printable(rel)
 }
 
 func (t *textCheck) Begin(skipped []core.Skipped, apps []string) error {
@@ -159,7 +179,7 @@ func (t *textCheck) Begin(skipped []core.Skipped, apps []string) error {
 	var root []line
 	for i := range skipped {
 		s := &skipped[i]
-		l := line{name: Printable(textPath(t.o, s.Path)), skipped: s}
+		l := line{name: t.name(s.Path), skipped: s}
 		if app, _, ok := strings.Cut(s.Path, "/"); ok {
 			t.skipped[app] = append(t.skipped[app], l)
 		} else {
@@ -183,11 +203,11 @@ func (t *textCheck) File(s *core.Session, e *core.Error) error {
 	if app != t.current || t.lines == nil {
 		t.flushUntil(app)
 	}
-	name := textPath(t.o, p)
+	name := t.name(p)
 	if e != nil && e.Line > 0 {
 		name = fmt.Sprintf("%s:%d:%d", name, e.Line, e.Column)
 	}
-	l := line{name: Printable(name), err: e}
+	l := line{name: name, err: e}
 	if s != nil {
 		l.describe = t.describe(s)
 	}
@@ -329,10 +349,14 @@ func mentions(text, word string) bool {
 	if word == "" {
 		return false
 	}
-	text, word = strings.ToLower(text), strings.ToLower(word)
+	index := indexFoldASCII
+	if !isASCII(text) || !isASCII(word) {
+		text, word = strings.ToLower(text), strings.ToLower(word)
+		index = strings.Index
+	}
 	isWordRune := func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) || r == '.' }
 	for at := 0; ; {
-		i := strings.Index(text[at:], word)
+		i := index(text[at:], word)
 		if i < 0 {
 			return false
 		}
@@ -344,6 +368,26 @@ func mentions(text, word string) bool {
 		}
 		at = start + 1
 	}
+}
+
+// indexFoldASCII is strings.Index(strings.ToLower(s), strings.ToLower(substr)) for ASCII s and substr, without
+// making either: every session line of a report asks it three times.
+func indexFoldASCII(s, substr string) int {
+	for i := 0; i+len(substr) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(substr)], substr) {
+			return i
+		}
+	}
+	return -1
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // refreshText prints what a refresh did: each updated session with its changes, each session loaded, not

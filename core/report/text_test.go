@@ -282,3 +282,41 @@ func TestDescribeDevice(t *testing.T) {
 		}
 	}
 }
+
+// The text report names each file under its root once per line without joining the two again: the names are those
+// of Printable(textPath), whatever the root and however odd the path.
+func TestTextNamesAsTextPath(t *testing.T) {
+	roots := []string{"", ".", "/", "x.zip", "x.zip/Data/MobileApps", "/home/me/MobileApps/", "dir//sub/./", "../up", "ctl\x1b[2J", "é/ü"}
+	rels := []string{"app/ID", "app", "app/ID.json", "a\nb/c", "app/\x7f", "a//b", "./a", "../a", "..", "/abs", "a/..", "é/\u0085"}
+	for _, root := range roots {
+		tc := newTextCheck(&bytes.Buffer{}, Options{Root: root})
+		for _, rel := range rels {
+			if got, want := tc.name(rel), Printable(textPath(Options{Root: root}, rel)); got != want {
+				t.Errorf("root %q, path %q: %q, want %q", root, rel, got, want)
+			}
+		}
+	}
+}
+
+// mentions finds a word whatever its case, as strings.ToLower on both would, in ASCII and beyond.
+func TestMentionsFoldsCase(t *testing.T) {
+	for _, tt := range []struct {
+		text, word string
+		want       bool
+	}{
+		{"iPhone X", "iphone", true},
+		{"IPHONE 15 PRO", "15", true},
+		{"Pixel 10", "1", false},
+		{"iPadOS 17", "ios", false},
+		{"Simulator (iPhone 15)", "SIMULATOR", true},
+		{"Émulateur Android", "android", true},
+		{"ÉMULATEUR", "émulateur", true},
+		{"macOS_Version 14.5", "14.5", true},
+		{"", "x", false},
+		{"x", "", false},
+	} {
+		if got := mentions(tt.text, tt.word); got != tt.want {
+			t.Errorf("mentions(%q, %q) = %v, want %v", tt.text, tt.word, got, tt.want)
+		}
+	}
+}
