@@ -80,14 +80,14 @@ func (e *Error) In(lang i18n.Lang) *Error {
 	}
 	out := *e
 	out.Message, out.Cause = e.Message.In(lang), e.Cause.In(lang)
-	if e.Violations != nil {
-		out.Violations = make([]Violation, len(e.Violations))
-		for i, v := range e.Violations {
-			v.Message = v.Message.In(lang)
-			out.Violations[i] = v
-		}
-	}
+	out.Violations = allIn(e.Violations, lang, Violation.In)
 	return &out
+}
+
+// In is v with its message said in lang.
+func (v Violation) In(lang i18n.Lang) Violation {
+	v.Message = v.Message.In(lang)
+	return v
 }
 
 // Kind classifies the errors of operations (not of checks), so that each front end maps them once:

@@ -100,12 +100,7 @@ func (f *Fix) In(lang i18n.Lang) *Fix {
 	}
 	out := *f
 	out.Title = f.Title.In(lang)
-	if f.Choices != nil {
-		out.Choices = make([]*Fix, len(f.Choices))
-		for i, c := range f.Choices {
-			out.Choices[i] = c.In(lang)
-		}
-	}
+	out.Choices = allIn(f.Choices, lang, (*Fix).In)
 	return &out
 }
 
@@ -732,22 +727,16 @@ type FixReport struct {
 // In is r with its words said in lang, a copy.
 func (r *FixReport) In(lang i18n.Lang) *FixReport {
 	out := *r
-	out.Errors = errorsIn(r.Errors, lang)
-	if r.Files != nil {
-		out.Files = make([]FileFixes, len(r.Files))
-	}
-	for i, f := range r.Files {
-		f.Error, f.Refused = f.Error.In(lang), f.Refused.In(lang)
-		if f.Fixes != nil {
-			fixes := make([]*Fix, len(f.Fixes))
-			for j, fix := range f.Fixes {
-				fixes[j] = fix.In(lang)
-			}
-			f.Fixes = fixes
-		}
-		out.Files[i] = f
-	}
+	out.Errors = allIn(r.Errors, lang, (*Error).In)
+	out.Files = allIn(r.Files, lang, FileFixes.In)
 	return &out
+}
+
+// In is f with its words said in lang.
+func (f FileFixes) In(lang i18n.Lang) FileFixes {
+	f.Error, f.Refused = f.Error.In(lang), f.Refused.In(lang)
+	f.Fixes = allIn(f.Fixes, lang, (*Fix).In)
+	return f
 }
 
 // FileFixes are the fixes of one file that failed a check, in the order they apply.

@@ -68,15 +68,15 @@ type PathOnly struct {
 // In is r with its words said in lang: the removals and the errors copied, the rest shared.
 func (r *RefreshReport) In(lang i18n.Lang) *RefreshReport {
 	out := *r
-	out.Errors = errorsIn(r.Errors, lang)
-	if r.Removed != nil {
-		out.Removed = make([]Removed, len(r.Removed))
-		for i, rm := range r.Removed {
-			rm.Message = rm.Message.In(lang)
-			out.Removed[i] = rm
-		}
-	}
+	out.Errors = allIn(r.Errors, lang, (*Error).In)
+	out.Removed = allIn(r.Removed, lang, Removed.In)
 	return &out
+}
+
+// In is rm with its message said in lang.
+func (rm Removed) In(lang i18n.Lang) Removed {
+	rm.Message = rm.Message.In(lang)
+	return rm
 }
 
 // Removed is a session dropped from memory: its file is gone ("deleted") or fails a check ("invalid").

@@ -24,29 +24,19 @@ type Report struct {
 // In is r with its words said in lang: the errors and the skipped entries copied, the rest shared.
 func (r *Report) In(lang i18n.Lang) *Report {
 	out := *r
-	out.Errors = errorsIn(r.Errors, lang)
-	out.Skipped = skippedIn(r.Skipped, lang)
+	out.Errors = allIn(r.Errors, lang, (*Error).In)
+	out.Skipped = allIn(r.Skipped, lang, Skipped.In)
 	return &out
 }
 
-func errorsIn(errs []*Error, lang i18n.Lang) []*Error {
-	if errs == nil {
+// allIn is list with each element said in lang by in, a copy: the elements may be shared. Nil stays nil.
+func allIn[T any](list []T, lang i18n.Lang, in func(T, i18n.Lang) T) []T {
+	if list == nil {
 		return nil
 	}
-	out := make([]*Error, len(errs))
-	for i, e := range errs {
-		out[i] = e.In(lang)
-	}
-	return out
-}
-
-func skippedIn(skipped []Skipped, lang i18n.Lang) []Skipped {
-	if skipped == nil {
-		return nil
-	}
-	out := make([]Skipped, len(skipped))
-	for i, s := range skipped {
-		out[i] = s.In(lang)
+	out := make([]T, len(list))
+	for i, x := range list {
+		out[i] = in(x, lang)
 	}
 	return out
 }
