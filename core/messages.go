@@ -130,3 +130,20 @@ var skipMessages = map[SkipKind]Msg{
 func ErrorMessage(lang Lang, code Code) string {
 	return lang.Sprintf(codeMessages[code])
 }
+
+// Words are the engine's words, in one language, for what a report names by code: the message of each mobi code
+// and the reason of a session removed because its file is gone. A report kept from before a change of language
+// is shown in the words of the new one (State.Words).
+type Words struct {
+	Codes   map[Code]string `json:"codes"`
+	Deleted string          `json:"deleted"`
+}
+
+// WordsIn are the Words of lang.
+func WordsIn(lang Lang) Words {
+	codes := make(map[Code]string, len(codeMessages))
+	for code := range codeMessages {
+		codes[code] = ErrorMessage(lang, code)
+	}
+	return Words{Codes: codes, Deleted: lang.Sprintf(msgDeleted)}
+}

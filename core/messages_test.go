@@ -56,3 +56,21 @@ func TestNotHexReasonSaysFourDMayJudgeIt(t *testing.T) {
 		}
 	}
 }
+
+// The words of a report's codes, in each language, are the messages of the errors themselves.
+func TestWordsIn(t *testing.T) {
+	for _, lang := range []Lang{English, French, Spanish} {
+		w := WordsIn(lang)
+		if len(w.Codes) != 4 || w.Deleted == "" {
+			t.Fatalf("%s: %+v", lang, w)
+		}
+		for code := CodeLocation; code <= CodeToken; code++ {
+			if w.Codes[code] != ErrorMessage(lang, code) || w.Codes[code] == "" {
+				t.Errorf("%s: mobi %d is %q", lang, code, w.Codes[code])
+			}
+		}
+	}
+	if en, fr := WordsIn(English), WordsIn(French); en.Deleted == fr.Deleted || en.Codes[2] == fr.Codes[2] {
+		t.Errorf("English and French say the same: %+v %+v", en, fr)
+	}
+}

@@ -6,6 +6,8 @@ import (
 	"sync"
 
 	"github.com/spf13/afero"
+
+	"github.com/mobisess/mobisess/core/zipfs"
 )
 
 // Workspace is a MobileApps folder as the console works on it: the files on disk, the server's memory of them,
@@ -103,6 +105,9 @@ type State struct {
 	Memory   MemoryView     `json:"memory"`
 	Pending  *RefreshReport `json:"pending"`
 	Apps     []App          `json:"apps"`
+	// Words are what the reports name by code, in Lang: a refresh report from before a change of language is
+	// shown in them.
+	Words Words `json:"words"`
 }
 
 // MemoryView is the memory as the console shows it beside the disk. Most sessions in memory are, field for
@@ -179,6 +184,7 @@ func (w *Workspace) state(ctx context.Context, checker *Checker, loaded *loadedS
 	return &State{
 		Lang: checker.Lang(), Source: w.source, Mode: w.mode, Readonly: w.readonly,
 		Disk: disk, Memory: memoryView(w.registry.Sessions(), disk.Sessions), Pending: pending, Apps: disk.Apps,
+		Words: WordsIn(checker.Lang()),
 	}, nil
 }
 
@@ -207,11 +213,35 @@ func (w *Workspace) readWith(checker *Checker, rel string) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
+	return w.fileOf(checker, rel, data, etag), nil
+}
+
+// Inspect says what the engine finds in content, the text of the file at rel that the editor holds and has not
+// saved: the File that Read would answer once content is saved, but nothing is read or written, and its ETag is
+// empty (the caller keeps the one it read). So the console checks as the user types, with the engine's rules.
+// Content over the size limit fails as a file that large does (mobi 2): a save of it would be refused.
+func (w *Workspace) Inspect(rel string, content []byte) (*File, error) {
+	if _, _, err := sessionPath(rel); err != nil {
+		return nil, err
+	}
+	w.mu.RLock()
+	checker := w.checker
+	w.mu.RUnlock()
+	if limit := checker.Limits().MaxFileSize; int64(len(content)) > limit {
+		e := checker.newError(CodeMalformed, rel)
+		e.Cause = checker.Lang().Sprintf(msgTooLarge, zipfs.FormatSize(int64(len(content))), zipfs.FormatSize(limit))
+		return &File{Path: rel, Content: string(content), Error: e}, nil
+	}
+	return w.fileOf(checker, rel, content, ""), nil
+}
+
+// fileOf is the File of the bytes data of the session file at rel (a valid path), read with etag.
+func (w *Workspace) fileOf(checker *Checker, rel string, data []byte, etag string) *File {
 	app, name, _ := sessionPath(rel)
 	f := &File{Path: rel, Content: string(data), ETag: etag}
 	sf := SessionFile{Path: rel, App: app, Name: name}
 	if !IsSessionName(name) {
-		return f, nil
+		return f
 	}
 	in := checker.Inspect(sf, data)
 	f.Error, f.Duplicates, f.Token = in.Error, in.Duplicates, in.Token
@@ -228,7 +258,15 @@ func (w *Workspace) readWith(checker *Checker, rel string) (*File, error) {
 	if f.Error != nil && !w.readonly {
 		f.Actions.Fix = checker.proposeFix(f.Error, in)
 	}
-	return f, nil
+	return f
+}
+
+// Format lays out content, a session file's text, for reading (Checker.Format), in the workspace's language.
+func (w *Workspace) Format(content []byte) ([]byte, error) {
+	w.mu.RLock()
+	checker := w.checker
+	w.mu.RUnlock()
+	return checker.Format(content)
 }
 
 // Fix applies the fix the engine proposes for the file at rel, as it was read with the ETag ifMatch: refused when
@@ -263,6 +301,36 @@ func (w *Workspace) Fix(rel, ifMatch string, trust Witness) (*File, error) {
 		rel = fix.To
 	}
 	return w.read(rel)
+}
+
+// PreviewFixAll says what fixing every file that fails a check would do, as `mobisess fix --dry-run` does, and
+// changes nothing: each file's fixes where it has one right fix, and why the others are left. A file whose ids
+// have no two witnesses that agree is left, its choices named: they are applied one file at a time (Fix), never
+// all at once.
+func (w *Workspace) PreviewFixAll(ctx context.Context) (*FixReport, error) {
+	w.mu.RLock()
+	checker := w.checker
+	w.mu.RUnlock()
+	if err := w.writable(); err != nil {
+		return nil, err
+	}
+	return checker.FixFolder(ctx, w.fs, w.root, FixOptions{DryRun: true})
+}
+
+// FixAll applies the fixes that PreviewFixAll showed: seen names each file of the preview with the ETag it had
+// then. Only those files are fixed, each only if it is still as it was (else it is refused, unchanged), with the
+// ETag-checked writes of a single fix; the report says what was applied and what is left.
+func (w *Workspace) FixAll(ctx context.Context, seen map[string]string) (*FixReport, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.loaded = nil
+	if err := w.writable(); err != nil {
+		return nil, err
+	}
+	if seen == nil {
+		seen = map[string]string{} // nothing seen: nothing fixed
+	}
+	return w.checker.FixFolder(ctx, w.fs, w.root, FixOptions{Expect: seen})
 }
 
 func (w *Workspace) writable() error {

@@ -190,6 +190,63 @@ var postMethods = map[string]postMethod{
 			return s.freshState(ctx)
 		})
 	},
+	"inspect": func(s *Server, w http.ResponseWriter, r *http.Request, body []byte) {
+		var p api.InspectParams
+		if s.decode(w, body, &p) {
+			s.answer(w, r, false, func(context.Context) (any, error) { return s.ws.Inspect(p.Path, []byte(p.Content)) })
+		}
+	},
+	"format": func(s *Server, w http.ResponseWriter, r *http.Request, body []byte) {
+		var p api.ContentParams
+		if s.decode(w, body, &p) {
+			s.answer(w, r, false, func(context.Context) (any, error) {
+				out, err := s.ws.Format([]byte(p.Content))
+				return api.ContentParams{Content: string(out)}, err
+			})
+		}
+	},
+	"fixAllPreview": func(s *Server, w http.ResponseWriter, r *http.Request, body []byte) {
+		if s.decode(w, body, &struct{}{}) {
+			s.heavyCall(w, r, func(ctx context.Context) (any, error) { return s.ws.PreviewFixAll(ctx) })
+		}
+	},
+	"fixAll": func(s *Server, w http.ResponseWriter, r *http.Request, body []byte) {
+		var p api.FixAllParams
+		if !s.decode(w, body, &p) {
+			return
+		}
+		// Moves may touch any app folder: the whole folder is held while the fixes are applied.
+		s.changing(w, r, false, []touch{{path: "", subtree: true}}, func(ctx context.Context) (any, []string, error) {
+			release, err := s.heavySlot(ctx)
+			if err != nil {
+				return nil, nil, err
+			}
+			defer release()
+			rep, err := s.ws.FixAll(ctx, p.Seen())
+			if err != nil {
+				return nil, nil, err
+			}
+			var done []string
+			for _, f := range rep.Files {
+				for _, fix := range f.Fixes[:f.Applied] {
+					done = append(done, fix.Path, fix.To)
+				}
+			}
+			st, err := s.freshState(ctx)
+			return api.FixedAll{Report: rep, State: st}, done, err
+		})
+	},
+	"settings": func(s *Server, w http.ResponseWriter, r *http.Request, body []byte) {
+		if s.decode(w, body, &struct{}{}) {
+			s.reply(w, s.settings(), nil, false)
+		}
+	},
+	"setSettings": func(s *Server, w http.ResponseWriter, r *http.Request, body []byte) {
+		var p SettingsChange
+		if s.decode(w, body, &p) {
+			s.reply(w, s.setSettings(p), nil, false)
+		}
+	},
 	"openZip":    refuseOpen,
 	"openSample": refuseOpen,
 }
@@ -231,7 +288,7 @@ func (s *Server) reply(w http.ResponseWriter, v any, err error, precondition boo
 		writeError(w, err, false)
 		return
 	}
-	if f := fileOf(v); f != nil {
+	if f := fileOf(v); f != nil && f.ETag != "" { // an inspection's File has none: nothing was read
 		w.Header().Set("ETag", quote(f.ETag))
 	}
 	writeJSON(w, http.StatusOK, data)

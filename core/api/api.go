@@ -78,7 +78,7 @@ func New(ws *core.Workspace, o Options) *API {
 // wait behind every state.
 var sharedMethods = map[string]bool{
 	"state": true, "read": true, "download": true, "write": true, "remove": true, "setStatus": true, "create": true, "fix": true,
-	"refresh": true, "restart": true, "edits": true,
+	"refresh": true, "restart": true, "edits": true, "inspect": true, "format": true, "fixAllPreview": true, "fixAll": true,
 }
 
 // Call runs one method. data carries the bytes of openZip.
@@ -228,6 +228,23 @@ type (
 		ETag  string `json:"etag"`
 		Trust string `json:"trust,omitempty"`
 	}
+	// InspectParams: the text the editor holds for the file at Path, not saved.
+	InspectParams struct {
+		Path    string `json:"path"`
+		Content string `json:"content"`
+	}
+	// ContentParams: a session file's text (format's parameters, and its answer).
+	ContentParams struct {
+		Content string `json:"content"`
+	}
+	// FixAllParams: the files of a preview (fixAllPreview) to fix, each with the ETag it was shown with.
+	FixAllParams struct {
+		Files []PathETag `json:"files"`
+	}
+	PathETag struct {
+		Path string `json:"path"`
+		ETag string `json:"etag"`
+	}
 	// EditsParams: since, the Seq of the EditSet last received (0: every edit).
 	EditsParams struct {
 		Since uint64 `json:"since"`
@@ -267,6 +284,21 @@ func (p RemoveParams) DeleteOptions() core.DeleteOptions {
 type FileState struct {
 	File  *core.File  `json:"file"`
 	State *core.State `json:"state"`
+}
+
+// Seen is what p names: each file with the ETag it was shown with.
+func (p FixAllParams) Seen() map[string]string {
+	seen := make(map[string]string, len(p.Files))
+	for _, f := range p.Files {
+		seen[f.Path] = f.ETag
+	}
+	return seen
+}
+
+// FixedAll is the answer of fixAll: what was applied and what is left, and what the console shows after.
+type FixedAll struct {
+	Report *core.FixReport `json:"report"`
+	State  *core.State     `json:"state"`
 }
 
 // Refreshed is the answer of refresh.
@@ -465,6 +497,35 @@ func (a *API) call(ctx context.Context, method string, params []byte) (any, erro
 			return nil, err
 		}
 		return ws.State(ctx)
+	case "inspect":
+		var p InspectParams
+		if err := Decode(params, &p); err != nil {
+			return nil, err
+		}
+		return ws.Inspect(p.Path, []byte(p.Content))
+	case "format":
+		var p ContentParams
+		if err := Decode(params, &p); err != nil {
+			return nil, err
+		}
+		out, err := ws.Format([]byte(p.Content))
+		return ContentParams{Content: string(out)}, err
+	case "fixAllPreview":
+		if err := Decode(params, &struct{}{}); err != nil {
+			return nil, err
+		}
+		return ws.PreviewFixAll(ctx)
+	case "fixAll":
+		var p FixAllParams
+		if err := Decode(params, &p); err != nil {
+			return nil, err
+		}
+		rep, err := ws.FixAll(ctx, p.Seen())
+		if err != nil {
+			return nil, err
+		}
+		st, err := ws.State(ctx)
+		return FixedAll{Report: rep, State: st}, err
 	case "edits":
 		var p EditsParams
 		if err := Decode(params, &p); err != nil {
