@@ -1,8 +1,11 @@
 // @ts-check
-// The header: the source open, the mode, the actions on the whole folder, and the page's preferences (auto
-// refresh, language, theme). Browser mode's count of changes not downloaded is work.js's.
+// The header: the source open, the mode, the actions on the whole folder, and the settings (the dev server's
+// auto refresh, the page's language and theme). Browser mode's count of changes not downloaded is work.js's.
+// Every action keeps its label in every language: in a window of 1000 px or less, where the panes are stacked
+// and each row counts, the last ones go into a "More" menu, labels and all, when they do not fit in one row;
+// a wider window gives the header a second row instead, every action in sight.
 
-import { $, h, icon } from '../dom.js';
+import { $, $$, h, icon } from '../dom.js';
 import { t, lang, LANGS } from '../i18n.js';
 import { prefs } from '../state.js';
 
@@ -11,6 +14,11 @@ import { prefs } from '../state.js';
  * @import { Actions } from '../actions.js'
  * @import { Work } from '../work.js'
  */
+
+/** The header's height when its controls fit in one row (they are 28 px high, in 46 px). */
+const ONE_ROW_PX = 52;
+/** The windows where the panes are stacked (style.css), and actions that do not fit go into the menu. */
+const narrow = matchMedia('(max-width: 1000px)');
 
 /**
  * @param {object} deps
@@ -31,6 +39,8 @@ export function mountHeader({ store, actions, mode, work, onCreate }) {
     deleteAll: $('[data-testid="delete-all"]', HTMLButtonElement),
     autoWrap: $('#auto-refresh-wrap'), auto: $('[data-testid="auto-refresh"]', HTMLInputElement),
     langSelect: $('[data-testid="lang-select"]', HTMLSelectElement), theme: $('[data-testid="theme-toggle"]', HTMLButtonElement),
+    actions: $('.top .actions'), more: $('.top .more'), moreButton: $('[data-testid="more-actions"]', HTMLButtonElement),
+    moreMenu: $('[data-testid="more-menu"]'),
   };
   const browser = mode === 'browser';
 
@@ -38,7 +48,7 @@ export function mountHeader({ store, actions, mode, work, onCreate }) {
   el.sample.hidden = !browser;
   el.openZip.hidden = !browser;
   el.openSep.hidden = !browser;
-  el.autoWrap.hidden = browser;
+  el.autoWrap.hidden = true; // until the dev server says what its auto refresh is
 
   el.zipInput.addEventListener('change', () => { actions.openZipFile(el.zipInput.files?.[0]); el.zipInput.value = ''; });
   el.sample.addEventListener('click', actions.openSample);
@@ -51,8 +61,11 @@ export function mountHeader({ store, actions, mode, work, onCreate }) {
   el.create.addEventListener('click', onCreate);
   el.deleteAll.addEventListener('click', actions.removeAll);
 
-  el.auto.checked = store.autoRefresh;
   el.auto.addEventListener('change', () => actions.setAutoRefresh(el.auto.checked));
+  function renderSettings() {
+    el.autoWrap.hidden = browser || !store.settings;
+    el.auto.checked = !!store.settings?.autoRefresh; // what the server says, also after a change that failed
+  }
 
   el.langSelect.replaceChildren(...LANGS.map((l) => h('option', { value: l.code }, l.name)));
   el.langSelect.value = lang();
@@ -79,12 +92,58 @@ export function mountHeader({ store, actions, mode, work, onCreate }) {
   darkQuery.addEventListener('change', applyTheme);
   applyTheme();
 
-  /** Drop the action labels when the header would wrap (their names stay in title and aria). */
+  // The actions that may go into the menu, in the order they go (data-overflow 1 first), and each one's place in
+  // the row, which the menu keeps too.
+  const movable = $$('[data-overflow]', el.actions).sort((a, b) => Number(a.dataset.overflow) - Number(b.dataset.overflow));
+  const rowOrder = $$(':scope > *', el.actions);
+  const byRowOrder = (/** @type {HTMLElement} */ a, /** @type {HTMLElement} */ b) => rowOrder.indexOf(a) - rowOrder.indexOf(b);
+  /** The header is one row of controls high (it wraps when they do not fit). */
+  const oneRow = () => el.top.offsetHeight <= ONE_ROW_PX;
+
+  /**
+   * Every action in the row when they fit; else, in a narrow window, the last ones, one by one, into the menu
+   * until the rest fit.
+   */
   function fit() {
-    el.top.classList.remove('compact');
-    if (el.top.offsetHeight > 52) el.top.classList.add('compact');
+    closeMenu();
+    for (const b of rowOrder) if (b !== el.more) el.actions.insertBefore(b, el.more);
+    el.more.hidden = true;
+    el.top.classList.remove('no-kbd');
+    if (oneRow()) return;
+    el.top.classList.add('no-kbd'); // the shortcut stays in the tooltip
+    if (oneRow()) return;
+    if (!narrow.matches) { // two rows: room for it again
+      el.top.classList.remove('no-kbd');
+      return;
+    }
+    el.more.hidden = false;
+    /** @type {HTMLElement[]} */
+    const moved = [];
+    for (const b of movable) {
+      moved.push(b);
+      el.moreMenu.replaceChildren(...moved.sort(byRowOrder));
+      if (oneRow()) break;
+    }
   }
   window.addEventListener('resize', fit);
+  narrow.addEventListener('change', fit);
+
+  function closeMenu() {
+    el.moreMenu.hidden = true;
+    el.moreButton.setAttribute('aria-expanded', 'false');
+  }
+  el.moreButton.addEventListener('click', () => {
+    const open = el.moreMenu.hidden;
+    el.moreMenu.hidden = !open;
+    el.moreButton.setAttribute('aria-expanded', String(open));
+    if (open) $$('button:not(:disabled):not([hidden]), label:not([hidden])', el.moreMenu)[0]?.focus();
+  });
+  // a choice in the menu, a click elsewhere or Escape close it
+  el.moreMenu.addEventListener('click', (e) => { if (e.target instanceof Element && e.target.closest('button, label')) closeMenu(); });
+  document.addEventListener('click', (e) => { if (e.target instanceof Node && !el.more.contains(e.target)) closeMenu(); });
+  el.more.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && !el.moreMenu.hidden) { closeMenu(); el.moreButton.focus(); }
+  });
 
   function render() {
     const st = store.state;
@@ -104,12 +163,15 @@ export function mountHeader({ store, actions, mode, work, onCreate }) {
   }
 
   store.on(['state'], render);
+  store.on(['settings'], () => { renderSettings(); fit(); });
   store.on(['lang'], () => {
     el.langSelect.value = lang();
+    applyTheme(); // its tooltip is in the page's language
     fit();
     render();
   });
   store.on(['layout'], fit);
+  renderSettings();
   render();
   fit();
 }
