@@ -436,8 +436,14 @@ export function createActions({ mode, transport, store, work, ask }) {
       const open = store.file.doc;
       if (open && !store.onDisk(open.path)) store.closeFile(); // moved by its fix
       else if (open) store.loadFile(await call('read', { path: open.path }), true);
-      const fixed = arr(r.report.files).filter((f) => f.applied > 0).length;
-      ask.toast(t('toast.fixedAll', { fixed: plural('n.files', fixed), left: plural('n.errors', arr(r.state.disk?.errors).length) }));
+      const done = arr(r.report.files);
+      const fixed = done.filter((f) => f.applied > 0).length;
+      // a file changed since the preview is left as it is: said, not passed over in silence
+      const refused = done.filter((f) => f.refused).length;
+      const left = plural('n.errors', arr(r.state.disk?.errors).length);
+      ask.toast(refused
+        ? t('toast.fixedAllRefused', { fixed: plural('n.files', fixed), left, refused: plural('n.files', refused) })
+        : t('toast.fixedAll', { fixed: plural('n.files', fixed), left }));
     }, t('err.fixAll'));
   }
 

@@ -17,6 +17,8 @@ import { prefs } from '../state.js';
 
 /** The header's height when its controls fit in one row (they are 28 px high, in 46 px). */
 const ONE_ROW_PX = 52;
+/** How much of the source's name the header shows before it gives up a row, or moves actions into the menu. */
+const SOURCE_NAME_PX = 160;
 /** The windows where the panes are stacked (style.css), and actions that do not fit go into the menu. */
 const narrow = matchMedia('(max-width: 1000px)');
 
@@ -97,23 +99,28 @@ export function mountHeader({ store, actions, mode, work, onCreate }) {
   const movable = $$('[data-overflow]', el.actions).sort((a, b) => Number(a.dataset.overflow) - Number(b.dataset.overflow));
   const rowOrder = $$(':scope > *', el.actions);
   const byRowOrder = (/** @type {HTMLElement} */ a, /** @type {HTMLElement} */ b) => rowOrder.indexOf(a) - rowOrder.indexOf(b);
-  /** The header is one row of controls high (it wraps when they do not fit). */
-  const oneRow = () => el.top.offsetHeight <= ONE_ROW_PX;
+  /**
+   * The header is one row of controls high (it wraps when they do not fit), and the source's name is not cut
+   * for want of room, unless it is long: a squeezed source would push its badges under the actions.
+   */
+  const fits = () => el.top.offsetHeight <= ONE_ROW_PX
+    && el.sourceName.clientWidth >= Math.min(el.sourceName.scrollWidth, SOURCE_NAME_PX);
 
   /**
-   * Every action in the row when they fit; else, in a narrow window, the last ones, one by one, into the menu
-   * until the rest fit.
+   * Every action in the row when they fit; else without the shortcuts and the word "Source"; else, in a wide
+   * window, the actions on a row of their own, under the source and the settings; in a narrow one, the last
+   * actions, one by one, into the menu until the rest fit.
    */
   function fit() {
     closeMenu();
     for (const b of rowOrder) if (b !== el.more) el.actions.insertBefore(b, el.more);
     el.more.hidden = true;
-    el.top.classList.remove('no-kbd');
-    if (oneRow()) return;
-    el.top.classList.add('no-kbd'); // the shortcut stays in the tooltip
-    if (oneRow()) return;
-    if (!narrow.matches) { // two rows: room for it again
-      el.top.classList.remove('no-kbd');
+    el.top.classList.remove('tight', 'two-rows');
+    if (fits()) return;
+    el.top.classList.add('tight'); // the shortcut stays in the tooltip
+    if (fits()) return;
+    if (!narrow.matches) {
+      el.top.classList.replace('tight', 'two-rows');
       return;
     }
     el.more.hidden = false;
@@ -122,7 +129,7 @@ export function mountHeader({ store, actions, mode, work, onCreate }) {
     for (const b of movable) {
       moved.push(b);
       el.moreMenu.replaceChildren(...moved.sort(byRowOrder));
-      if (oneRow()) break;
+      if (fits()) break;
     }
   }
   window.addEventListener('resize', fit);
@@ -162,13 +169,17 @@ export function mountHeader({ store, actions, mode, work, onCreate }) {
     work?.render();
   }
 
-  store.on(['state'], render);
+  let source = '';
+  store.on(['state'], () => {
+    render();
+    if (el.sourceName.textContent !== source) { source = el.sourceName.textContent ?? ''; fit(); }
+  });
   store.on(['settings'], () => { renderSettings(); fit(); });
   store.on(['lang'], () => {
     el.langSelect.value = lang();
     applyTheme(); // its tooltip is in the page's language
-    fit();
     render();
+    fit(); // with the words of the new language
   });
   store.on(['layout'], fit);
   renderSettings();
