@@ -2,8 +2,8 @@
 // The header: the source open, the mode, the actions on the whole folder, and the settings (the dev server's
 // auto refresh, the page's language and theme). Browser mode's count of changes not downloaded is work.js's.
 // Every action keeps its label in every language: in a window of 1000 px or less, where the panes are stacked
-// and each row counts, the last ones go into a "More" menu, labels and all, when they do not fit in one row;
-// a wider window gives the header a second row instead, every action in sight.
+// and each row counts, the last ones (then the auto refresh setting) go into a "More" menu, labels and all, when
+// they do not fit in one row; a wider window gives the header a second row instead, every action in sight.
 
 import { $, $$, h, icon } from '../dom.js';
 import { t, lang, LANGS } from '../i18n.js';
@@ -94,11 +94,16 @@ export function mountHeader({ store, actions, mode, work, onCreate }) {
   darkQuery.addEventListener('change', applyTheme);
   applyTheme();
 
-  // The actions that may go into the menu, in the order they go (data-overflow 1 first), and each one's place in
-  // the row, which the menu keeps too.
-  const movable = $$('[data-overflow]', el.actions).sort((a, b) => Number(a.dataset.overflow) - Number(b.dataset.overflow));
-  const rowOrder = $$(':scope > *', el.actions);
-  const byRowOrder = (/** @type {HTMLElement} */ a, /** @type {HTMLElement} */ b) => rowOrder.indexOf(a) - rowOrder.indexOf(b);
+  // What may go into the menu (the actions, and the auto refresh setting), in the order they go (data-overflow 1
+  // first), each with a mark of its place in the header, where it goes back and which orders the menu too.
+  const movable = $$('[data-overflow]', el.top).sort((a, b) => Number(a.dataset.overflow) - Number(b.dataset.overflow));
+  const home = new Map(movable.map((b) => {
+    const mark = document.createComment('');
+    b.before(mark);
+    return [b, mark];
+  }));
+  const inHeaderOrder = (/** @type {HTMLElement} */ a, /** @type {HTMLElement} */ b) =>
+    (home.get(a)?.compareDocumentPosition(/** @type {Comment} */ (home.get(b))) ?? 0) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1;
   /**
    * The header is one row of controls high (it wraps when they do not fit), and the source's name is not cut
    * for want of room, unless it is long: a squeezed source would push its badges under the actions.
@@ -113,7 +118,7 @@ export function mountHeader({ store, actions, mode, work, onCreate }) {
    */
   function fit() {
     closeMenu();
-    for (const b of rowOrder) if (b !== el.more) el.actions.insertBefore(b, el.more);
+    for (const [b, mark] of home) mark.after(b);
     el.more.hidden = true;
     el.top.classList.remove('tight', 'two-rows');
     if (fits()) return;
@@ -128,7 +133,7 @@ export function mountHeader({ store, actions, mode, work, onCreate }) {
     const moved = [];
     for (const b of movable) {
       moved.push(b);
-      el.moreMenu.replaceChildren(...moved.sort(byRowOrder));
+      el.moreMenu.replaceChildren(...moved.sort(inHeaderOrder));
       if (fits()) break;
     }
   }
