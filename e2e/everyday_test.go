@@ -39,8 +39,9 @@ func TestEveryday(t *testing.T) {
 	}
 }
 
-// TestEverydayServer is what the everyday actions write to a real folder (devserver -dir): Format changes
-// nothing on disk until the file is saved, and Fix all applies what its preview showed, and nothing else.
+// TestEverydayServer is the everyday work on a real folder (devserver -dir): Format changes nothing on disk
+// until the file is saved, Fix all applies what its preview showed and nothing else, and auto refresh is the
+// server's one setting.
 func TestEverydayServer(t *testing.T) {
 	skipInShortMode(t)
 	for _, tc := range []struct {
@@ -49,6 +50,7 @@ func TestEverydayServer(t *testing.T) {
 	}{
 		{"FormatIsUnsavedUntilSave", testFormatIsUnsavedUntilSave},
 		{"FixAllAppliesWhatItShowed", testFixAllAppliesWhatItShowed},
+		{"AutoRefreshIsTheServers", testAutoRefreshIsTheServers},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.run(t, copySample(t)) })
 	}
@@ -558,4 +560,34 @@ func testFixAllAppliesWhatItShowed(t *testing.T, dir string) {
 		t.Errorf("errors left %v, want %v", got, want)
 	}
 	shot(t, page, "server-fix-all-applied")
+}
+
+// Auto refresh is the dev server's setting, not a page's: -auto-refresh turns it on in every page; on, a change
+// on disk is refreshed and shown with no banner; turned off in one page, it is off in the others; off, a change
+// on disk shows the banner, which goes once the view shows the change.
+func testAutoRefreshIsTheServers(t *testing.T, dir string) {
+	srv := startDevserver(t, dir, "-auto-refresh")
+	one, two := newPage(t), newPage(t)
+	srv.open(t, one, "")
+	srv.open(t, two, "")
+	for _, page := range []playwright.Page{one, two} {
+		must(t, expect.Locator(byTestID(page, "auto-refresh")).ToBeChecked(), "-auto-refresh: on in every page")
+	}
+
+	writeAtomic(t, srv.file(pendingSession), replaceOnce(t, readFile(t, srv.file(pendingSession)), `"status": "pending"`, `"status": "accepted"`))
+	memRow := one.Locator(fmt.Sprintf(`[data-testid="memory-row"][data-path=%q]`, pendingSession))
+	must(t, expect.Locator(memRow).ToHaveAttribute("data-status", "accepted"), "on: memory is refreshed")
+	must(t, expect.Locator(sessionRow(one, pendingSession)).ToHaveAttribute("data-status", "accepted"), "and the view follows")
+	must(t, expect.Locator(byTestID(one, "disk-banner")).ToBeHidden(), "with no banner")
+
+	must(t, byTestID(one, "auto-refresh").Uncheck(), "turning auto refresh off in one page")
+	must(t, expect.Locator(byTestID(two, "auto-refresh")).Not().ToBeChecked(), "it is off in the other")
+
+	writeAtomic(t, srv.file(acceptedSession), replaceOnce(t, readFile(t, srv.file(acceptedSession)), `"email": ""`, `"email": "seen@example.com"`))
+	banner := byTestID(two, "disk-banner")
+	must(t, expect.Locator(banner).ToContainText(acceptedSession), "off: the banner names the change")
+	must(t, expect.Locator(sessionRow(two, acceptedSession)).Not().ToContainText("seen@example.com"), "the view waits")
+	must(t, byTestID(two, "refresh").Click(), "Refresh sessions")
+	must(t, expect.Locator(sessionRow(two, acceptedSession)).ToContainText("seen@example.com"), "the view shows the change")
+	must(t, expect.Locator(banner).ToBeHidden(), "and the banner goes")
 }
