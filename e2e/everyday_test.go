@@ -143,34 +143,27 @@ func testNextProblemKeys(t *testing.T, srv *devserver) {
 	simulator := place(twoText, `"yes"`)
 	status := place(twoText, `"Accepted"`)
 	syntax := place(oneText, `"x"`)
-	at := func(path string, want [2]int, what string) {
-		t.Helper()
-		must(t, expect.Locator(page.Locator("#file-path")).ToHaveText(path), what+": the file")
-		eventually(t, what+": the caret", func() (bool, string) {
+	for _, step := range []struct {
+		key, path string
+		place     [2]int
+		what      string
+	}{
+		{"F8", two, simulator, "F8 with nothing open: the first problem"},
+		{"F8", two, status, "F8: the next problem in the file"},
+		{"F8", one, syntax, "F8: the next file's problem"},
+		{"F8", two, simulator, "F8 after the last: round to the first"},
+		{"Shift+F8", one, syntax, "Shift+F8 before the first: round to the last"},
+		{"Shift+F8", two, status, "Shift+F8: the previous file's last problem"},
+		{"Shift+F8", two, simulator, "Shift+F8: the previous problem in the file"},
+	} {
+		must(t, page.Keyboard().Press(step.key), step.key)
+		waitIdle(t, page)
+		must(t, expect.Locator(page.Locator("#file-path")).ToHaveText(step.path), step.what+": the file")
+		eventually(t, step.what+": the caret", func() (bool, string) {
 			line, col := caretPosition(t, page)
-			return line == want[0] && col == want[1], fmt.Sprintf("caret at %d:%d, want %d:%d", line, col, want[0], want[1])
+			return line == step.place[0] && col == step.place[1], fmt.Sprintf("caret at %d:%d, want %d:%d", line, col, step.place[0], step.place[1])
 		})
 	}
-	press := func(key string) {
-		t.Helper()
-		must(t, page.Keyboard().Press(key), key)
-		waitIdle(t, page)
-	}
-
-	press("F8")
-	at(two, simulator, "F8 with nothing open: the first problem")
-	press("F8")
-	at(two, status, "F8: the next problem in the file")
-	press("F8")
-	at(one, syntax, "F8: the next file's problem")
-	press("F8")
-	at(two, simulator, "F8 after the last: round to the first")
-	press("Shift+F8")
-	at(one, syntax, "Shift+F8 before the first: round to the last")
-	press("Shift+F8")
-	at(two, status, "Shift+F8: the previous file's last problem")
-	press("Shift+F8")
-	at(two, simulator, "Shift+F8: the previous problem in the file")
 }
 
 // Each value of the filters says how many files choosing it shows, under the other filters, as Datasette's
