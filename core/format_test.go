@@ -1,9 +1,11 @@
 package core
 
 import (
-	"fmt"
+	"errors"
 	"strings"
 	"testing"
+
+	"github.com/mobisess/mobisess/core/i18n"
 )
 
 // Format moves white space only: every literal as written, a property given twice kept twice, the byte-order
@@ -29,11 +31,13 @@ func TestFormat(t *testing.T) {
 	}
 }
 
-// Text that is not one JSON value is not formatted: the error says so, with the check's cause and place, in the
-// checker's language.
+// Text that is not one JSON value is not formatted: the error says so, with the check's cause and place, in
+// whichever language it is said.
 func TestFormatRefuses(t *testing.T) {
 	for _, tt := range []struct {
-		name, lang, in, want string
+		name     string
+		lang     i18n.Lang
+		in, want string
 	}{
 		{"a missing comma", "en", "{\n\t\"a\": 1\n\t\"b\": 2\n}", `the text is not well-formed JSON, so it cannot be formatted: `},
 		{"its place", "en", "{\n\t\"a\": 1\n\t\"b\": 2\n}", `(line 3, column 2)`},
@@ -43,81 +47,11 @@ func TestFormatRefuses(t *testing.T) {
 		{"cut short", "es", `{"a":`, "el texto no es JSON bien formado"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			lang, err := ParseLang(tt.lang)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, err := (&Checker{}).WithLang(lang).Format([]byte(tt.in))
-			if err == nil || KindOf(err) != KindInput || !strings.Contains(err.Error(), tt.want) {
+			got, err := (&Checker{}).Format([]byte(tt.in))
+			var fe *FormatError
+			if !errors.As(err, &fe) || KindOf(err) != KindInput || !strings.Contains(fe.Why.Render(tt.lang), tt.want) {
 				t.Errorf("Format(%q) = %q, %v; want an input error saying %q", tt.in, got, err, tt.want)
 			}
 		})
-	}
-}
-
-// Inspect answers of unsaved text what Read answers once it is saved, and reads and writes nothing.
-func TestWorkspaceInspect(t *testing.T) {
-	stale := EncodeToken(Token{AppNameID: "com.contactApp.Contact", ID: exampleID, TeamID: "OTHER"})
-	for _, tt := range []struct {
-		name, text string
-		code       Code // 0: passes
-	}{
-		{"passes", example, 0},
-		{"not well formed", edit(t, example, `"email": "",`, `"email": ""`), CodeMalformed},
-		{"a status in the wrong case", edit(t, example, `"accepted"`, `"Accepted"`), CodeSchema},
-		{"another session id", edit(t, example, `"id": "7023d9205074199d1c16fc00d24354e778137675"`, `"id": "7023d9205074199d1c16fc00d24354e778137676"`), CodeLocation},
-		{"a stale token", edit(t, example, exampleToken, stale), CodeToken},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			ws := newWorkspace(t, map[string]string{examplePath: example})
-			before, err := ws.Read(examplePath)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, err := ws.Inspect(examplePath, []byte(tt.text))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got.ETag != "" || got.Content != tt.text || got.Path != examplePath {
-				t.Errorf("the inspection names another file: %q %q, etag %q", got.Path, got.Content, got.ETag)
-			}
-			if (got.Error == nil) != (tt.code == 0) || got.Error != nil && got.Error.Code != tt.code {
-				t.Fatalf("error %v, want mobi %d", got.Error, tt.code)
-			}
-			if _, err := ws.Write(examplePath, []byte(tt.text), WriteOptions{IfMatch: before.ETag}); err != nil {
-				t.Fatal(err)
-			}
-			saved, err := ws.Read(examplePath)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if fmt.Sprint(got.Error) != fmt.Sprint(saved.Error) || (got.Token == nil) != (saved.Token == nil) || got.Actions.Accept != saved.Actions.Accept ||
-				(got.Actions.Fix == nil) != (saved.Actions.Fix == nil) || got.Actions.Fix != nil && got.Actions.Fix.Title != saved.Actions.Fix.Title {
-				t.Errorf("inspected %+v, saved %+v", got, saved)
-			}
-		})
-	}
-
-	ws := newWorkspace(t, map[string]string{examplePath: example})
-	before, _ := ws.Read(examplePath)
-	if _, err := ws.Inspect(examplePath, []byte(`{}`)); err != nil {
-		t.Fatal(err)
-	}
-	if after, err := ws.Read(examplePath); err != nil || after.ETag != before.ETag {
-		t.Errorf("the file changed on disk after an inspection: %v", err)
-	}
-	// A path the console could not open is refused, as Read refuses it.
-	if _, err := ws.Inspect("../etc/passwd", []byte(example)); KindOf(err) != KindInput {
-		t.Errorf("a path out of the folder: %v", err)
-	}
-	// Text over the size limit fails as a file that large does, unchecked: a save of it would be refused.
-	small := NewChecker(CheckerOptions{Limits: Limits{MaxFileSize: 64}})
-	big, err := NewWorkspace(t.Context(), memTree(t, map[string]string{}), root, small, WorkspaceOptions{Mode: "browser"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := big.Inspect(examplePath, []byte(example))
-	if err != nil || f.Error == nil || f.Error.Code != CodeMalformed || !strings.Contains(f.Error.Cause, "over the 64 B limit") {
-		t.Errorf("text over the limit: %+v, %v", f.Error, err)
 	}
 }

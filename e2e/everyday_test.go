@@ -75,7 +75,7 @@ func testCheckedWhileTyping(t *testing.T, srv *devserver) {
 	setEditor(t, page, wrongCase)
 	must(t, expect.Locator(fileErr).ToBeVisible(), "the unsaved text's error is shown")
 	must(t, expect.Locator(fileErr).ToContainText("mobi 3"), "its code")
-	must(t, expect.Locator(fileErr).ToContainText(engineSample(t, "en").Words.Codes[core.CodeSchema]), "its message")
+	must(t, expect.Locator(fileErr).ToContainText(engineSample(t, "en").Words.Codes[core.CodeSchema].String()), "its message")
 	must(t, expect.Locator(marks).ToHaveCount(1), "one marker")
 	must(t, expect.Locator(marks).ToHaveAttribute("aria-label", regexp.MustCompile(fmt.Sprintf(`^%d:\d+ mobi 3 /status`, statusLine))), "the marker is on the status's line")
 	must(t, expect.Locator(page.Locator("#editor-status")).ToContainText("modified · checked"), "the status bar says the unsaved text was checked")
@@ -328,7 +328,7 @@ func testEveryStringFollowsTheLanguage(t *testing.T, srv *devserver) {
 	waitIdle(t, page)
 	report := byTestID(page, "refresh-report")
 	en := engineSample(t, "en")
-	must(t, expect.Locator(report).ToContainText(en.Words.Codes[core.CodeToken]), "the report in English")
+	must(t, expect.Locator(report).ToContainText(en.Words.Codes[core.CodeToken].String()), "the report in English")
 	// The page, and the preview of Fix all over it.
 	shown := func() map[string]bool {
 		out := pageStrings(t, page)
@@ -360,8 +360,8 @@ func testEveryStringFollowsTheLanguage(t *testing.T, srv *devserver) {
 		var data bytes.Buffer
 		json.NewEncoder(&data).Encode(st)
 		data.WriteString(content)
-		must(t, expect.Locator(report).ToContainText(words.Codes[core.CodeToken]), lang+": the report made in English speaks "+lang)
-		must(t, expect.Locator(report).Not().ToContainText(en.Words.Codes[core.CodeToken]), lang+": and no longer English")
+		must(t, expect.Locator(report).ToContainText(words.Codes[core.CodeToken].String()), lang+": the report made in English speaks "+lang)
+		must(t, expect.Locator(report).Not().ToContainText(en.Words.Codes[core.CodeToken].String()), lang+": and no longer English")
 		var left []string
 		for s := range shown() {
 			if english[s] && !same[s] && !isData(s, data.String()) {

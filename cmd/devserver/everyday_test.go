@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/mobisess/mobisess/core"
-	"github.com/mobisess/mobisess/core/api"
+	"github.com/mobisess/mobisess/core/console"
 )
 
 // Auto refresh is one setting: -auto-refresh gives its value at start, a page reads and changes it
@@ -65,13 +65,13 @@ func TestEverydayMethods(t *testing.T) {
 		expect(t, res, body, 200, "")
 		return body
 	}
-	var f core.File
-	decodeJSON(t, post("inspect", api.InspectParams{Path: contactPath, Content: `{"a" 1}`}), &f)
+	var f console.File
+	decodeJSON(t, post("inspect", console.InspectParams{Path: contactPath, Content: `{"a" 1}`}), &f)
 	if f.Error == nil || f.Error.Code != core.CodeMalformed || f.ETag != "" {
 		t.Errorf("inspect: %+v", f)
 	}
-	var out api.ContentParams
-	if decodeJSON(t, post("format", api.ContentParams{Content: `{"a":1}`}), &out); out.Content != "{\n\t\"a\": 1\n}" {
+	var out console.ContentParams
+	if decodeJSON(t, post("format", console.ContentParams{Content: `{"a":1}`}), &out); out.Content != "{\n\t\"a\": 1\n}" {
 		t.Errorf("format: %q", out.Content)
 	}
 	res, body := ts.send("POST", "/api/format", `{"content":"{\"a\" 1}"}`, "Content-Type", "application/json")
@@ -79,16 +79,16 @@ func TestEverydayMethods(t *testing.T) {
 
 	var preview core.FixReport
 	decodeJSON(t, post("fixAllPreview", struct{}{}), &preview)
-	var p api.FixAllParams
+	var p console.FixAllParams
 	for _, f := range preview.Files {
 		if f.Fixes[0].Kind != core.FixNone {
-			p.Files = append(p.Files, api.PathETag{Path: f.Path, ETag: f.Fixes[0].ETag})
+			p.Files = append(p.Files, console.PathETag{Path: f.Path, ETag: f.Fixes[0].ETag})
 		}
 	}
 	if len(p.Files) == 0 {
 		t.Fatalf("the sample has nothing to fix: %+v", preview)
 	}
-	var done api.FixedAll
+	var done console.FixedAll
 	decodeJSON(t, post("fixAll", p), &done)
 	for _, e := range done.State.Disk.Errors {
 		for _, f := range p.Files {

@@ -1,5 +1,12 @@
 package main
 
+import (
+	"encoding/json"
+	"net/http"
+
+	"github.com/mobisess/mobisess/core/console"
+)
+
 // Settings are the server's own settings, which every page shows and may change: one setting, one name, whether
 // it comes from the command line or from a page.
 type Settings struct {
@@ -26,4 +33,35 @@ func (s *Server) setSettings(c SettingsChange) Settings {
 	now := s.settings()
 	s.hub.publish("settings", now)
 	return now
+}
+
+// postSettings is POST /api/settings ({}: the settings) and POST /api/setSettings (what to change: the settings
+// after it), their parameters read as strictly as a console method's.
+func (s *Server) postSettings(w http.ResponseWriter, r *http.Request, change bool) {
+	body, err := s.readBody(w, r)
+	if err != nil {
+		writeError(w, err, false)
+		return
+	}
+	var now Settings
+	if change {
+		var c SettingsChange
+		if err := console.Decode(body, &c); err != nil {
+			writeError(w, err, false)
+			return
+		}
+		now = s.setSettings(c)
+	} else {
+		if err := console.Decode(body, &console.NoParams{}); err != nil {
+			writeError(w, err, false)
+			return
+		}
+		now = s.settings()
+	}
+	data, err := json.Marshal(now)
+	if err != nil {
+		writeError(w, err, false)
+		return
+	}
+	writeJSON(w, http.StatusOK, data)
 }
