@@ -68,6 +68,8 @@ type staticServer struct {
 	mu   sync.Mutex
 	hits map[string]int
 	log  []string // every request's file, in order of arrival
+	// down: the network is gone; a request that still arrives is dropped unanswered, as a dead link would.
+	down atomic.Bool
 }
 
 func serveStatic(t *testing.T, dir string) *staticServer {
@@ -81,6 +83,9 @@ func serveStatic(t *testing.T, dir string) *staticServer {
 		s.hits[name]++
 		s.log = append(s.log, name)
 		s.mu.Unlock()
+		if s.down.Load() {
+			panic(http.ErrAbortHandler)
+		}
 		http.StripPrefix(sitePath, http.FileServer(http.Dir(*s.root.Load()))).ServeHTTP(w, r)
 	})
 	ts := httptest.NewServer(mux)
@@ -277,13 +282,16 @@ func testSiteOffline(t *testing.T, dir string) {
 	must(t, page.WaitForLoadState(playwright.PageWaitForLoadStateOptions{State: playwright.LoadStateNetworkidle}), "the first visit's requests done")
 
 	must(t, page.Context().SetOffline(true), "going offline")
+	srv.down.Store(true)
 	before := srv.total()
 	_, err := page.Reload()
 	must(t, err, "reloading offline")
 	must(t, expect.Locator(page.Locator("#empty-state")).ToBeVisible(), "the page opens offline")
 	uploadSiteZip(t, page, "offline.zip")
 	must(t, expect.Locator(byTestID(page, "version")).ToHaveText("mobisess "+readVersion(t, dir).Version), "the footer's version, from the cache")
-	if late := srv.since(before); len(late) != 0 {
+	// Chromium's check for a new worker script on navigation runs outside the page's network emulation; here it
+	// fails as it would with no network, and the page must not need it. Every other file comes from the cache.
+	if late := slices.DeleteFunc(srv.since(before), func(name string) bool { return name == "sw.js" }); len(late) != 0 {
 		t.Errorf("%d requests reached the server while offline: %q", len(late), late)
 	}
 	shot(t, page, "site-offline")
