@@ -29,6 +29,10 @@ type Workspace struct {
 	// only when exclusive, dropped by every change.
 	loaded   *loadedState
 	progress func(phase string, done, total int)
+	// A folder read by a browser: the last plan of writes given to the page (writeback.go), and the paths of
+	// edits kept from an earlier visit that changed on disk since (ApplyEdits), which are not written over.
+	plan  *folderPlan
+	stale []string
 }
 
 type loadedState struct {

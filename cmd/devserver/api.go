@@ -79,8 +79,8 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 // changes the folder names what it may touch, so that the watcher knows the change for the tab's.
 type postMethod func(s *Server, w http.ResponseWriter, r *http.Request, body []byte)
 
-// postMethods are the methods of docs/api.md reachable as POST /api/<name>. openZip and openSample are answered
-// too, with the engine's refusal: a server works on its own folder.
+// postMethods are the methods of docs/api.md reachable as POST /api/<name>. openZip, openSample and the folder a
+// browser reads are answered too, with the engine's refusal: a server works on its own folder.
 var postMethods = map[string]postMethod{
 	"state": func(s *Server, w http.ResponseWriter, r *http.Request, body []byte) {
 		if s.decode(w, body, &struct{}{}) {
@@ -192,6 +192,8 @@ var postMethods = map[string]postMethod{
 	},
 	"openZip":    refuseOpen,
 	"openSample": refuseOpen,
+	"planFolder": refuseOpen,
+	"openFolder": refuseOpen,
 }
 
 func refuseOpen(s *Server, w http.ResponseWriter, r *http.Request, body []byte) {

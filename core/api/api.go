@@ -47,7 +47,7 @@ type API struct {
 	mu      sync.RWMutex // held shared by sharedMethods, alone by the calls that change the fields below
 	ws      *core.Workspace
 	checker *core.Checker // what a zip or the sample is opened with; its language follows setLang
-	// canOpen allows openZip and openSample, which replace the workspace (browser mode only).
+	// canOpen allows openZip, openSample and openFolder, which replace the workspace (browser mode only).
 	canOpen  bool
 	progress Progress
 }
@@ -78,10 +78,10 @@ func New(ws *core.Workspace, o Options) *API {
 // wait behind every state.
 var sharedMethods = map[string]bool{
 	"state": true, "read": true, "download": true, "write": true, "remove": true, "setStatus": true, "create": true, "fix": true,
-	"refresh": true, "restart": true, "edits": true,
+	"refresh": true, "restart": true, "edits": true, "folderWrites": true, "folderWritten": true,
 }
 
-// Call runs one method. data carries the bytes of openZip.
+// Call runs one method. data carries the bytes of openZip and openFolder.
 func (a *API) Call(ctx context.Context, method string, params []byte, data []byte) (res Result, err error) {
 	if sharedMethods[method] {
 		a.mu.RLock()
@@ -102,6 +102,10 @@ func (a *API) Call(ctx context.Context, method string, params []byte, data []byt
 		v, err = a.openZip(ctx, params, data)
 	case "openSample":
 		v, err = a.openSample(ctx, params)
+	case "planFolder":
+		v, err = a.planFolder(params)
+	case "openFolder":
+		v, err = a.openFolder(ctx, params, data)
 	case "discardEdits":
 		v, err = a.discardEdits(ctx, params)
 	case "download":
@@ -284,7 +288,7 @@ func ParseLang(s string) (core.Lang, error) {
 	return l, nil
 }
 
-// ErrCannotOpen is openZip and openSample where the console works on a server's folder.
+// ErrCannotOpen is openZip, openSample and openFolder where the console works on a server's folder.
 var ErrCannotOpen = &Error{Message: "this console works on its server's folder; it cannot open another", Kind: core.KindInput}
 
 func (a *API) setLang(s string) error {
@@ -471,6 +475,17 @@ func (a *API) call(ctx context.Context, method string, params []byte) (any, erro
 			return nil, err
 		}
 		return ws.Edits(p.Since)
+	case "folderWrites":
+		if err := Decode(params, &struct{}{}); err != nil {
+			return nil, err
+		}
+		return ws.FolderWrites()
+	case "folderWritten":
+		var p core.FolderWritten
+		if err := Decode(params, &p); err != nil {
+			return nil, err
+		}
+		return ws.FolderWritten(p)
 	}
 	return nil, &Error{Message: fmt.Sprintf("unknown method %q", method), Kind: core.KindInput}
 }

@@ -33,6 +33,7 @@ package zipfs
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/spf13/afero"
 )
@@ -53,12 +54,22 @@ var DefaultLimits = Limits{MaxEntries: 250_000, MaxFileSize: 64 << 20, MaxTotalS
 
 // Error is a zip that is refused, naming the entry at fault when there is one.
 type Error struct {
-	Archive string // the zip's file name, when it has one
+	Archive string // the zip's file name, when it has one; a folder's name
 	Entry   string
 	Reason  string
+	// Folder says that the entry is a file of a folder given as a list (OpenFolder), not of a zip: it is named
+	// by its path in the folder.
+	Folder bool
 }
 
 func (e *Error) Error() string {
+	if e.Folder {
+		at := e.Archive
+		if e.Entry != "" {
+			at = strings.TrimPrefix(at+"/"+e.Entry, "/")
+		}
+		return fmt.Sprintf("%q: %s", at, e.Reason)
+	}
 	s := "zip: " + e.Reason
 	if e.Entry != "" {
 		s = fmt.Sprintf("zip entry %q: %s", e.Entry, e.Reason)
