@@ -27,6 +27,12 @@ import { arr, appOf } from './dom.js';
  * @typedef {{editor?: 'set' | 'replace', scroll?: boolean, line?: number, column?: number}} Detail
  */
 
+/**
+ * A zip or a folder whose root is probably not the folder meant: its name, the folder inside it that the engine
+ * names (root, "" for none), whether it is a folder, and how to open it at a root.
+ * @typedef {{name: string, root: string, folder: boolean, open: (root: string) => void}} WrongRoot
+ */
+
 /** @typedef {(changed: ReadonlySet<Topic>, detail: Detail) => void} Listener */
 
 /**
@@ -164,7 +170,7 @@ export class Store {
   disk = { changed: /** @type {Set<string>} */ (new Set()), resync: false, banner: false };
   /** Server mode: the view is reloaded as files change on disk, rather than a banner saying so. */
   autoRefresh = prefs.get('autoRefresh') === '1';
-  /** @type {{file: File, root: string} | null} the zip whose root is probably not the folder meant, and the one inside it */
+  /** @type {WrongRoot | null} the zip or folder whose root is probably not the folder meant, and the one inside it */
   wrongRoot = null;
   /** @type {{err: unknown, context: string | undefined} | null} the failure shown in the error banner */
   error = null;
@@ -413,7 +419,7 @@ export class Store {
   // ---- what the page says of its work
 
   /**
-   * @param {{file: File, root: string} | null} wrongRoot
+   * @param {WrongRoot | null} wrongRoot
    */
   setWrongRoot(wrongRoot) {
     if (!wrongRoot && !this.wrongRoot) return;
