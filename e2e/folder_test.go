@@ -85,6 +85,7 @@ func TestFolder(t *testing.T) {
 				{"WriteBackRefused", testFolderWriteBackRefused},
 				{"Reopen", testFolderReopen},
 				{"Drop", testFolderDrop},
+				{"DropEntries", testFolderDropEntries},
 			} {
 				t.Run(tc.name, func(t *testing.T) { tc.run(t, at) })
 			}
@@ -451,4 +452,49 @@ func testFolderDrop(t *testing.T, at consoleAt) {
 	waitLoaded(t, page, "Dropped")
 	must(t, expect.Locator(byTestID(page, "session-row")).ToHaveCount(3), "the dropped folder's sessions")
 	must(t, expect.Locator(byTestID(page, "source")).ToHaveText(regexp.MustCompile(`^Dropped$`)), "named by the folder")
+}
+
+// Where a drop gives no handle (Firefox, Safari), the folder is read through the Entries API: its entries come in
+// batches, and it opens as a copy, as through the folder input. The entries are made here from the origin private
+// file system, in batches of two, as a browser without the File System Access API would give them.
+func testFolderDropEntries(t *testing.T, at consoleAt) {
+	page := newPage(t)
+	openConsole(t, page, at)
+	opfsWrite(t, page, "Dropped", folderFiles())
+	_, err := page.Evaluate(`async () => {
+		const asEntry = (handle) => handle.kind === 'directory'
+			? {
+				isDirectory: true, isFile: false, name: handle.name,
+				createReader() {
+					let batches = null;
+					return {
+						readEntries(ok, fail) {
+							(async () => {
+								if (!batches) {
+									const all = [];
+									for await (const [, h] of handle.entries()) all.push(asEntry(h));
+									batches = [];
+									for (let i = 0; i < all.length; i += 2) batches.push(all.slice(i, i + 2));
+								}
+								return batches.shift() ?? [];
+							})().then(ok, fail);
+						},
+					};
+				},
+			}
+			: { isDirectory: false, isFile: true, name: handle.name, file(ok, fail) { handle.getFile().then(ok, fail); } };
+		const root = asEntry(await (await navigator.storage.getDirectory()).getDirectoryHandle('Dropped'));
+		delete DataTransferItem.prototype.getAsFileSystemHandle;
+		DataTransferItem.prototype.webkitGetAsEntry = function () { return root; };
+		const dt = new DataTransfer();
+		dt.items.add(new File([''], 'Dropped'));
+		window.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, cancelable: true }));
+	}`)
+	must(t, err, "dropping the folder")
+	waitLoaded(t, page, "Dropped")
+	must(t, expect.Locator(byTestID(page, "session-row")).ToHaveCount(3), "the dropped folder's sessions")
+	must(t, expect.Locator(errorRow(page, folderBadPath)).ToHaveAttribute("data-code", "2"), "the broken file is mobi 2")
+	must(t, expect.Locator(byTestID(page, "folder-write")).ToBeHidden(), "a folder read through its entries is not written back")
+	editEmail(t, page, folderPath1, "dropped@example.com")
+	unsavedSays(t, page, "1 change not downloaded")
 }
