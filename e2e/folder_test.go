@@ -406,7 +406,7 @@ func testFolderReopen(t *testing.T, at consoleAt) {
 		const request = FileSystemHandle.prototype.requestPermission;
 		FileSystemHandle.prototype.requestPermission = async function (d) { window.__asked = true; return request.call(this, d); };
 	}`)}), "the permission asked again")
-	reopen := func(name string) {
+	reopen := func(name string, waiting func()) {
 		t.Helper()
 		_, err := page.Reload()
 		must(t, err, "reloading")
@@ -414,17 +414,26 @@ func testFolderReopen(t *testing.T, at consoleAt) {
 		must(t, expect.Locator(banner).ToBeVisible(), "the banner asks to reopen the folder")
 		must(t, expect.Locator(banner).ToContainText("MobileApps"), "it names the folder")
 		shot(t, page, name)
+		waiting()
 		must(t, banner.Locator("button").Click(), "Reopen")
 		waitLoaded(t, page, "MobileApps")
 		must(t, expect.Locator(banner).ToBeHidden(), "the banner is gone")
 	}
-	reopen("folder-reopen")
+	reopen("folder-reopen", func() {})
 	must(t, expect.Locator(sessionRow(page, folderPath1)).ToContainText("written@example.com"), "what was written, read from the folder")
 	unsavedSays(t, page, "")
 
 	editEmail(t, page, folderPath2, "kept@example.com") // not written: the page is not allowed to, yet
 	unsavedSays(t, page, "1 change not written to the folder")
-	reopen("folder-reopen-kept")
+	reopen("folder-reopen-kept", func() {
+		// The work waits for the click, counted: another folder opened meanwhile asks first.
+		unsavedSays(t, page, "1 change not written to the folder")
+		other := diskFolder(t, "MobileApps", folderFiles())
+		must(t, byTestID(page, "folder-input").SetInputFiles(other), "choosing another folder")
+		must(t, expect.Locator(byTestID(page, "replace-dialog")).ToBeVisible(), "replacing the kept work asks first")
+		must(t, byTestID(page, "replace-cancel").Click(), "Cancel")
+		must(t, expect.Locator(byTestID(page, "folder-reopen")).ToBeVisible(), "the banner still waits")
+	})
 	must(t, expect.Locator(sessionRow(page, folderPath2)).ToContainText("kept@example.com"), "the change not written is kept")
 	unsavedSays(t, page, "1 change not written to the folder")
 	must(t, byTestID(page, "folder-write").Click(), "Write to the folder")

@@ -25,8 +25,9 @@
  */
 
 /**
- * A source as the store keeps it: what it is, when it was last used, how many changes are not downloaded.
- * @typedef {{id: string, usedAt: number, notDownloaded: number} & ({kind: 'zip' | 'folder', name: string, root?: string} | {kind: 'sample'})} SourceRecord
+ * A source as the store keeps it: what it is, when it was last used, how many changes are not downloaded (and how
+ * many differ from the source, for a folder that is written back).
+ * @typedef {{id: string, usedAt: number, notDownloaded: number, differ?: number} & ({kind: 'zip' | 'folder', name: string, root?: string} | {kind: 'sample'})} SourceRecord
  */
 
 /**
@@ -227,7 +228,7 @@ export class WorkStore {
       const sources = tx.objectStore('sources');
       const req = sources.get(id);
       req.onsuccess = () => {
-        if (req.result) sources.put({ ...req.result, usedAt: Date.now(), notDownloaded: set.notDownloaded });
+        if (req.result) sources.put({ ...req.result, usedAt: Date.now(), notDownloaded: set.notDownloaded, differ: set.differ });
       };
     });
   }

@@ -99,6 +99,11 @@ export class Work {
         this.#name = taken.source.kind === 'sample' ? 'sample' : taken.source.name;
         const kept = taken.source.folder;
         this.#folder = kept && 'handle' in kept ? kept.handle : null;
+        // Counted as the store last counted it until the engine has opened it again (a folder may wait for the
+        // user's click): replacing it meanwhile asks first, as it would once open.
+        const { notDownloaded, differ = notDownloaded } = taken.source;
+        this.counts = { differ, notDownloaded };
+        this.render();
       }
       return taken;
     } catch (err) {
