@@ -278,6 +278,18 @@ func openPicked(t *testing.T, page playwright.Page, at consoleAt, files map[stri
 	waitLoaded(t, page, "MobileApps")
 }
 
+// openWritten opens files with Open folder… on a new page, edits the first session's email and writes it to the
+// folder: from then on each change is written.
+func openWritten(t *testing.T, at consoleAt, files map[string]string, email string) playwright.Page {
+	t.Helper()
+	page := newPage(t)
+	openPicked(t, page, at, files)
+	editEmail(t, page, folderPath1, email)
+	must(t, byTestID(page, "folder-write").Click(), "Write to the folder")
+	unsavedSays(t, page, "")
+	return page
+}
+
 // Open folder… (the picker) reads the folder; the changes stay in the browser until Write to the folder; then
 // every change is written to the folder itself: an edit, a status, a session created in a new app folder, an app
 // folder deleted, everything deleted.
@@ -308,13 +320,7 @@ func testFolderWriteBack(t *testing.T, at consoleAt) {
 		return strings.Contains(disk[folderPath2], `"status": "accepted"`)
 	})
 
-	must(t, byTestID(page, "create-session").Click(), "New session")
-	must(t, byTestID(page, "create-application-id").Fill("com.e2e.created"), "application id")
-	must(t, byTestID(page, "create-team-id").Fill(""), "no team: an Apple app then takes FAKETEAMID")
-	must(t, byTestID(page, "create-submit").Click(), "Create")
-	created := page.Locator(`[data-testid="session-row"][data-path^="FAKETEAMID.com.e2e.created/"]`)
-	must(t, expect.Locator(created).ToHaveCount(1), "the new session")
-	createdPath := attrs(t, created, "data-path")[0]
+	createdPath := createInNewApp(t, page)
 	unsavedSays(t, page, "")
 	opfsSays(t, page, "MobileApps", "the session is written in its new app folder", func(disk map[string]string) bool {
 		_, ok := disk[createdPath]
@@ -345,11 +351,7 @@ func testFolderWriteBack(t *testing.T, at consoleAt) {
 // was not written, and the change stays in the browser, counted, to download or to write again.
 func testFolderWriteBackRefused(t *testing.T, at consoleAt) {
 	files := folderFiles()
-	page := newPage(t)
-	openPicked(t, page, at, files)
-	editEmail(t, page, folderPath1, "first@example.com")
-	must(t, byTestID(page, "folder-write").Click(), "Write to the folder")
-	unsavedSays(t, page, "")
+	page := openWritten(t, at, files, "first@example.com")
 
 	// 4D rewrites the other session behind the page's back; the console, which read it before, edits it.
 	theirs := strings.Replace(files[folderPath2], `"pending"`, `"accepted"`, 1)
@@ -389,12 +391,7 @@ func testFolderWriteBackRefused(t *testing.T, at consoleAt) {
 // allows it (the banner asks when it does not at once): what was written is the folder's own, and a change not
 // written yet comes back over it, written once the user allows it again.
 func testFolderReopen(t *testing.T, at consoleAt) {
-	files := folderFiles()
-	page := newPage(t)
-	openPicked(t, page, at, files)
-	editEmail(t, page, folderPath1, "written@example.com")
-	must(t, byTestID(page, "folder-write").Click(), "Write to the folder")
-	unsavedSays(t, page, "")
+	page := openWritten(t, at, folderFiles(), "written@example.com")
 
 	// The next pages ask before reading the folder and before writing it, as after a reload of a folder of the
 	// disk: Chromium grants its origin private file system at once, so the page is told it does not.
