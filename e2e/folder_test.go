@@ -84,6 +84,7 @@ func TestFolder(t *testing.T) {
 				{"WriteBack", testFolderWriteBack},
 				{"WriteBackRefused", testFolderWriteBackRefused},
 				{"Reopen", testFolderReopen},
+				{"Keyboard", testFolderKeyboard},
 				{"Drop", testFolderDrop},
 				{"DropEntries", testFolderDropEntries},
 			} {
@@ -438,6 +439,21 @@ func testFolderReopen(t *testing.T, at consoleAt) {
 	if got := opfsRead(t, page, "MobileApps")[folderPath2]; !strings.Contains(got, "kept@example.com") {
 		t.Errorf("the kept change is not written:\n%s", got)
 	}
+}
+
+// Open folder… reached with the keyboard (the folder input focused, Space) takes the picker too, where there is
+// one: the folder is then one that can be written back.
+func testFolderKeyboard(t *testing.T, at consoleAt) {
+	page := newPage(t)
+	must(t, page.AddInitScript(playwright.Script{Content: playwright.String(pickerScript("MobileApps"))}), "the picker")
+	openConsole(t, page, at)
+	opfsWrite(t, page, "MobileApps", folderFiles())
+	must(t, byTestID(page, "folder-input").Focus(), "focusing Open folder…")
+	must(t, page.Keyboard().Press("Space"), "Space")
+	waitLoaded(t, page, "MobileApps")
+	editEmail(t, page, folderPath1, "keys@example.com")
+	unsavedSays(t, page, "1 change not written to the folder")
+	must(t, expect.Locator(byTestID(page, "folder-write")).ToBeVisible(), "the picked folder can be written back")
 }
 
 // A folder dropped on the window opens as one picked: Chromium gives its handle (the drop is made here with the

@@ -44,9 +44,9 @@ export function mountHeader({ store, actions, mode, work, onCreate }) {
 
   el.zipInput.addEventListener('change', () => { actions.openZipFile(el.zipInput.files?.[0]); el.zipInput.value = ''; });
   // Open folder…: the browser's folder picker where it has one (a folder it can read again and write back), else
-  // the folder input, which every browser has.
+  // the folder input, which every browser has. A click on the input itself (the keyboard's) takes the picker too.
   el.openFolder.addEventListener('click', (e) => {
-    if (e.target === el.folderInput || !window.showDirectoryPicker) return;
+    if (!window.showDirectoryPicker) return;
     e.preventDefault();
     actions.pickFolder();
   });
