@@ -1,7 +1,6 @@
 package core
 
 import (
-	"context"
 	"math"
 	"time"
 
@@ -11,7 +10,8 @@ import (
 // A folder that a browser reads (picked or dropped by the user) reaches the engine as a list: each entry's path,
 // size and time, and the bytes of its files one after another. The engine judges the list first, before the page
 // reads a byte (PlanFolder: the zip limits, the names, the root), then opens the folder from the bytes the plan
-// asked for (OpenFolder), in memory, as a zip is opened: the page only moves bytes.
+// asked for (ReadFolder), in memory, as a zip is opened: the page only moves bytes. The console opens it
+// (console.OpenFolder) and says what to write back to it.
 
 // FolderEntry is one entry of a folder read by a browser: a file or a folder, by its path in the folder.
 type FolderEntry struct {
@@ -67,10 +67,10 @@ func PlanFolder(name string, entries []FolderEntry, inner string, c *Checker) (*
 	return plan, nil
 }
 
-// OpenFolder opens the folder name given as entries and data, the bytes of its files one after another in the
-// order of entries (as PlanFolder asked for them), judged as PlanFolder judges it. Its edits are kept in memory
-// beside it, as a zip's; where the page can write the folder back, FolderWrites says what to write.
-func OpenFolder(ctx context.Context, name string, entries []FolderEntry, data []byte, inner string, c *Checker, opts WorkspaceOptions) (*Workspace, error) {
+// ReadFolder reads the folder name given as entries and data, the bytes of its files one after another in the
+// order of entries (as PlanFolder asked for them), judged as PlanFolder judges it. The folder is held in memory,
+// as a zip is (its root is zipfs.Root): the disk as the page read it, which takes what the page writes back.
+func ReadFolder(name string, entries []FolderEntry, data []byte, inner string, c *Checker) (*zipfs.Overlay, error) {
 	if c == nil {
 		c = &Checker{}
 	}
@@ -81,24 +81,19 @@ func OpenFolder(ctx context.Context, name string, entries []FolderEntry, data []
 	if err := CheckRoot(disk, zipfs.Root, RootName{Path: name, Browser: true, Inner: inner}); err != nil {
 		return nil, err
 	}
-	opts.Source, opts.Mode, opts.Exclusive = name, "browser", true
-	if inner != "" {
-		opts.Source = name + "/" + inner
-	}
-	// The disk as last known (what was read, then what the page wrote back), with the edits not written yet over it.
-	return NewWorkspace(ctx, zipfs.NewOverlay(disk), zipfs.Root, c, opts)
+	return disk, nil
 }
 
 func folderEntries(entries []FolderEntry) []zipfs.FolderEntry {
 	out := make([]zipfs.FolderEntry, len(entries))
 	for i, e := range entries {
-		out[i] = zipfs.FolderEntry{Path: e.Path, Dir: e.Dir, Size: e.Size, Modified: msTime(e.Modified)}
+		out[i] = zipfs.FolderEntry{Path: e.Path, Dir: e.Dir, Size: e.Size, Modified: TimeOfMillis(e.Modified)}
 	}
 	return out
 }
 
-// msTime is a time in milliseconds since 1970, as browsers give it; 0 is none.
-func msTime(ms int64) time.Time {
+// TimeOfMillis is a time in milliseconds since 1970, as browsers give it; 0 is none.
+func TimeOfMillis(ms int64) time.Time {
 	if ms == 0 {
 		return time.Time{}
 	}

@@ -2,7 +2,6 @@ package core
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"reflect"
 	"strings"
@@ -42,77 +41,6 @@ func planned(t *testing.T, entries []FolderEntry, files map[string]string, plan 
 	return out, data.Bytes()
 }
 
-// openFolder plans and opens a folder given as files, as the console does.
-func openFolder(t *testing.T, name string, files map[string]string, inner string) *Workspace {
-	t.Helper()
-	entries, _ := folderList(files, 1_700_000_000_000)
-	plan, err := PlanFolder(name, entries, inner, nil)
-	if err != nil {
-		t.Fatalf("PlanFolder: %v", err)
-	}
-	read, data := planned(t, entries, files, plan)
-	ws, err := OpenFolder(context.Background(), name, read, data, inner, nil, WorkspaceOptions{})
-	if err != nil {
-		t.Fatalf("OpenFolder: %v", err)
-	}
-	return ws
-}
-
-// folderFiles is a MobileApps folder with what a real one holds beside its sessions.
-func folderFiles() map[string]string {
-	a, b, c := strings.Repeat("a", 40), strings.Repeat("b", 40), strings.Repeat("c", 40)
-	return map[string]string{
-		"com.a/" + a:          session("", "com.a", a, "pending"),
-		"com.a/" + b:          session("", "com.a", b, "accepted"),
-		"com.a/manifest.json": "{}",
-		"TEAM.com.b/" + c:     session("TEAM", "com.b", c, "Accepted"),
-		"key.mobileapp":       "k",
-		".DS_Store":           "junk",
-		"empty.app/":          "",
-	}
-}
-
-// A folder read by a browser is checked as its zip is: the same report, the same skipped entries, the same
-// State but for its source's name.
-func TestOpenFolderAsItsZip(t *testing.T) {
-	ctx := context.Background()
-	files := folderFiles()
-	ws := openFolder(t, "MobileApps", files, "")
-	var zipped []zipEntry
-	for _, p := range sortedKeys(files) {
-		zipped = append(zipped, zipEntry{Name: "MobileApps/" + p, Data: files[p]})
-	}
-	zws, err := OpenZip(ctx, makeZip(t, zipped...), "MobileApps.zip", nil, WorkspaceOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := ws.State(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want, err := zws.State(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got.Source != "MobileApps" || got.Mode != "browser" || got.Readonly {
-		t.Errorf("source %q, mode %q, readonly %v", got.Source, got.Mode, got.Readonly)
-	}
-	got.Source = want.Source
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("the folder's State differs from its zip's:\nfolder %+v\nzip    %+v", got.Disk, want.Disk)
-	}
-	if len(got.Disk.Sessions) != 2 || len(got.Disk.Errors) != 1 || len(got.Disk.Skipped) == 0 {
-		t.Errorf("the folder: %d sessions, %d errors, %d skipped", len(got.Disk.Sessions), len(got.Disk.Errors), len(got.Disk.Skipped))
-	}
-	info, err := ws.Fs().Stat(ZipRoot + "/com.a/manifest.json")
-	if err != nil || info.ModTime().UnixMilli() != 1_700_000_000_000 {
-		t.Errorf("a file's time is the browser's: %v, %v", info, err)
-	}
-	if _, err := ws.Fs().Stat(ZipRoot + "/empty.app"); err != nil {
-		t.Errorf("an empty folder of the listing is a folder: %v", err)
-	}
-}
-
 // The plan reads what the root holds; a folder that holds only a MobileApps folder opens it, as a zip does.
 func TestPlanFolderReads(t *testing.T) {
 	files := map[string]string{"MobileApps/com.a/" + strings.Repeat("a", 40): session("", "com.a", strings.Repeat("a", 40), "accepted"), "MobileApps/": "", "._MobileApps": "x"}
@@ -131,10 +59,13 @@ func TestPlanFolderReads(t *testing.T) {
 	if plan.Files != 1 || plan.Bytes != int64(len(files["MobileApps/com.a/"+strings.Repeat("a", 40)])) {
 		t.Errorf("plan %+v", plan)
 	}
-	ws := openFolder(t, "Export", files, "")
-	st, err := ws.State(context.Background())
-	if err != nil || len(st.Disk.Sessions) != 1 {
-		t.Fatalf("the MobileApps folder inside is opened: %v, %+v", err, st)
+	given, data := planned(t, entries, files, plan)
+	disk, err := ReadFolder("Export", given, data, "", nil)
+	if err != nil {
+		t.Fatalf("ReadFolder: %v", err)
+	}
+	if _, err := disk.Stat(ZipRoot + "/com.a/" + strings.Repeat("a", 40)); err != nil {
+		t.Errorf("the MobileApps folder inside is its root: %v", err)
 	}
 }
 
@@ -165,9 +96,13 @@ func TestPlanFolderWrongRoot(t *testing.T) {
 			t.Errorf("reads %s, outside the folder opened", entries[i].Path)
 		}
 	}
-	ws := openFolder(t, "Data", data, "MobileApps")
-	if st, _ := ws.State(context.Background()); st.Source != "Data/MobileApps" || len(st.Disk.Sessions) != 1 {
-		t.Errorf("Data/MobileApps opens: %+v", st)
+	read, bytes := planned(t, entries, data, plan)
+	if _, err := ReadFolder("Data", read, bytes, "MobileApps", nil); err != nil {
+		t.Errorf("Data/MobileApps opens: %v", err)
+	}
+	whole, all := folderList(data, 0)
+	if _, err := ReadFolder("Data", whole, all, "", nil); KindOf(err) != KindWrongRoot {
+		t.Errorf("the Data folder itself, read: %v, want a wrong root", err)
 	}
 
 	app := map[string]string{id: session("", "com.a", id, "accepted")}
@@ -215,21 +150,21 @@ func TestPlanFolderRefuses(t *testing.T) {
 	}
 }
 
-// The bytes given must be those the listing declares.
-func TestOpenFolderRefusesBytes(t *testing.T) {
-	entries := []FolderEntry{{Path: "a/1", Size: 3}, {Path: "a/2", Size: 3}}
-	for _, data := range [][]byte{[]byte("12345"), []byte("1234567")} {
-		_, err := OpenFolder(context.Background(), "MobileApps", entries, data, "", nil, WorkspaceOptions{})
-		if err == nil || KindOf(err) != KindInput || !strings.Contains(err.Error(), "bytes") {
-			t.Errorf("%d bytes for 6 declared: %v", len(data), err)
-		}
-	}
-}
-
 // The folder's own errors name it, never a zip.
 func TestFolderErrorsNameTheFolder(t *testing.T) {
 	err := (&zipfs.Error{Archive: "MobileApps", Entry: "a/\x1b[31m", Reason: "bad", Folder: true}).Error()
 	if err != `"MobileApps/a/\x1b[31m": bad` {
 		t.Errorf("got %s", err)
+	}
+}
+
+// The bytes given must be those the listing declares.
+func TestReadFolderRefusesBytes(t *testing.T) {
+	entries := []FolderEntry{{Path: "a/1", Size: 3}, {Path: "a/2", Size: 3}}
+	for _, data := range [][]byte{[]byte("12345"), []byte("1234567")} {
+		_, err := ReadFolder("MobileApps", entries, data, "", nil)
+		if err == nil || KindOf(err) != KindInput || !strings.Contains(err.Error(), "bytes") {
+			t.Errorf("%d bytes for 6 declared: %v", len(data), err)
+		}
 	}
 }

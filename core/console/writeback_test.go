@@ -1,4 +1,4 @@
-package core
+package console
 
 import (
 	"bytes"
@@ -9,6 +9,9 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/mobisess/mobisess/core"
+	"github.com/mobisess/mobisess/core/internal/coretest"
 )
 
 // fakeDisk is a folder on disk as the page reaches it through the File System Access API, taking the steps of a
@@ -160,7 +163,7 @@ func writeBackFiles() (files map[string]string, a, b, c, m string) {
 // workspace shows and nothing is left to write, nor to keep.
 func TestWriteBack(t *testing.T) {
 	files, a, b, c, m := writeBackFiles()
-	created := NewSession{ApplicationID: "com.new", ID: strings.Repeat("e", 40), Email: "x@example.com"}
+	created := core.NewSession{ApplicationID: "com.new", ID: strings.Repeat("e", 40), Email: "x@example.com"}
 	for _, tc := range []struct {
 		name  string
 		do    func(t *testing.T, ws *Workspace)
@@ -168,17 +171,17 @@ func TestWriteBack(t *testing.T) {
 	}{
 		{"a file edited", func(t *testing.T, ws *Workspace) {
 			f, _ := ws.Read("com.a/" + a)
-			if _, err := ws.SetStatus("com.a/"+a, StatusAccepted, f.ETag); err != nil {
+			if _, err := ws.SetStatus("com.a/"+a, core.StatusAccepted, f.ETag); err != nil {
 				t.Fatal(err)
 			}
 		}, []string{"write com.a/" + a}},
 		{"a file removed", func(t *testing.T, ws *Workspace) {
-			if err := ws.Remove("com.a/"+b, ""); err != nil {
+			if err := ws.Remove("com.a/"+b, core.DeleteOptions{}); err != nil {
 				t.Fatal(err)
 			}
 		}, []string{"remove com.a/" + b}},
 		{"an app folder removed", func(t *testing.T, ws *Workspace) {
-			if err := ws.RemoveWith("com.b", DeleteOptions{}); err != nil {
+			if err := ws.Remove("com.b", core.DeleteOptions{}); err != nil {
 				t.Fatal(err)
 			}
 		}, []string{"remove com.b/" + c, "remove com.b/manifest.json", "rmdir com.b"}},
@@ -194,13 +197,13 @@ func TestWriteBack(t *testing.T) {
 			}
 		}, []string{"mkdir " + created.AppFolder(), "write " + created.AppFolder() + "/" + created.ID}},
 		{"everything deleted", func(t *testing.T, ws *Workspace) {
-			if err := ws.RemoveWith("", DeleteOptions{}); err != nil {
+			if err := ws.Remove("", core.DeleteOptions{}); err != nil {
 				t.Fatal(err)
 			}
 		}, []string{"remove com.a/" + a, "remove com.a/" + b, "remove com.b/" + c, "remove com.b/manifest.json",
 			"remove com.wrong/" + m, "remove key.mobileapp", "rmdir com.wrong", "rmdir com.b", "rmdir com.a"}},
 		{"everything deleted, then a session created", func(t *testing.T, ws *Workspace) {
-			if err := ws.RemoveWith("", DeleteOptions{}); err != nil {
+			if err := ws.Remove("", core.DeleteOptions{}); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := ws.Create(created); err != nil {
@@ -226,10 +229,10 @@ func TestWriteBack(t *testing.T) {
 				want = map[string]string{} // the folder given stays, emptied
 			}
 			if got := disk.files(); !reflect.DeepEqual(got, want) {
-				t.Errorf("the disk holds\n%v\nthe workspace shows\n%v", sortedKeys(got), sortedKeys(want))
+				t.Errorf("the disk holds\n%v\nthe workspace shows\n%v", coretest.SortedKeys(got), coretest.SortedKeys(want))
 			}
 			if got := treeOrGone(t, ws); !reflect.DeepEqual(got, disk.files()) {
-				t.Errorf("once written, the workspace shows\n%v\nthe disk\n%v", sortedKeys(got), sortedKeys(disk.files()))
+				t.Errorf("once written, the workspace shows\n%v\nthe disk\n%v", coretest.SortedKeys(got), coretest.SortedKeys(disk.files()))
 			}
 			set := mustEdits(t, ws, 0)
 			if set.Differ != 0 || len(set.Edits) != 0 {
@@ -242,7 +245,7 @@ func TestWriteBack(t *testing.T) {
 			// The folder read again holds what was written.
 			reread := openFolder(t, "MobileApps", disk.files(), "")
 			if got := treeOrGone(t, reread); !reflect.DeepEqual(got, disk.files()) {
-				t.Errorf("read again: %v", sortedKeys(got))
+				t.Errorf("read again: %v", coretest.SortedKeys(got))
 			}
 		})
 	}
@@ -255,7 +258,7 @@ func TestWriteBackRefusesAChangedFile(t *testing.T) {
 	ws := openFolder(t, "MobileApps", files, "")
 	disk := newFakeDisk(files)
 	f, _ := ws.Read("com.a/" + a)
-	if _, err := ws.SetStatus("com.a/"+a, StatusAccepted, f.ETag); err != nil {
+	if _, err := ws.SetStatus("com.a/"+a, core.StatusAccepted, f.ETag); err != nil {
 		t.Fatal(err)
 	}
 	theirs := strings.Replace(files["com.a/"+a], "pending", "accepted", 1) + " " // the same change, by 4D, and a space
@@ -285,7 +288,7 @@ func TestWriteBackMidway(t *testing.T) {
 	files, _, _, c, _ := writeBackFiles()
 	ws := openFolder(t, "MobileApps", files, "")
 	disk := newFakeDisk(files)
-	if err := ws.RemoveWith("com.b", DeleteOptions{}); err != nil {
+	if err := ws.Remove("com.b", core.DeleteOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	disk.items["com.b/notes.txt"] = &diskItem{data: []byte("mine"), modified: diskEpoch} // put there since
@@ -294,7 +297,7 @@ func TestWriteBackMidway(t *testing.T) {
 		t.Fatalf("plan %v: %v", steps(plan), err)
 	}
 	if disk.items["com.b/"+c] != nil || disk.items["com.b/notes.txt"] == nil {
-		t.Fatalf("the files of the plan are removed, the one it did not know kept: %v", sortedKeys(disk.files()))
+		t.Fatalf("the files of the plan are removed, the one it did not know kept: %v", coretest.SortedKeys(disk.files()))
 	}
 	next, err := ws.FolderWrites()
 	if err != nil {
@@ -322,7 +325,7 @@ func TestWriteBackEditMeanwhile(t *testing.T) {
 	disk := newFakeDisk(files)
 	p := "com.a/" + a
 	f, _ := ws.Read(p)
-	if _, err := ws.SetStatus(p, StatusAccepted, f.ETag); err != nil {
+	if _, err := ws.SetStatus(p, core.StatusAccepted, f.ETag); err != nil {
 		t.Fatal(err)
 	}
 	plan, err := ws.FolderWrites()
@@ -330,7 +333,7 @@ func TestWriteBackEditMeanwhile(t *testing.T) {
 		t.Fatal(err)
 	}
 	f, _ = ws.Read(p)
-	if _, err := ws.SetStatus(p, StatusPending, f.ETag); err != nil { // back to what the disk held
+	if _, err := ws.SetStatus(p, core.StatusPending, f.ETag); err != nil { // back to what the disk held
 		t.Fatal(err)
 	}
 	done, err := disk.take(plan)
@@ -364,10 +367,10 @@ func TestWriteBackKeptEdits(t *testing.T) {
 	files, a, b, _, _ := writeBackFiles()
 	ws := openFolder(t, "MobileApps", files, "")
 	f, _ := ws.Read("com.a/" + a)
-	if _, err := ws.SetStatus("com.a/"+a, StatusAccepted, f.ETag); err != nil {
+	if _, err := ws.SetStatus("com.a/"+a, core.StatusAccepted, f.ETag); err != nil {
 		t.Fatal(err)
 	}
-	if err := ws.Remove("com.a/"+b, ""); err != nil {
+	if err := ws.Remove("com.a/"+b, core.DeleteOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	kept := mustEdits(t, ws, 0).Edits
@@ -397,7 +400,7 @@ func TestWriteBackKeptEdits(t *testing.T) {
 	disk.change("com.a/"+b, "rewritten by 4D")
 	again = reopen(disk)
 	_, err := again.FolderWrites()
-	if err == nil || KindOf(err) != KindConflict || !strings.Contains(err.Error(), "com.a/"+b) {
+	if err == nil || core.KindOf(err) != core.KindConflict || !strings.Contains(err.Error(), "com.a/"+b) {
 		t.Fatalf("a kept edit over a file changed since: %v", err)
 	}
 	if err := again.Download(&bytes.Buffer{}); err != nil {
@@ -416,7 +419,7 @@ func TestWriteBackKeptEdits(t *testing.T) {
 func TestWriteBackOnlyFolders(t *testing.T) {
 	data, _, _, _, _ := editsZip(t)
 	ws := openEditsZip(t, data, nil)
-	if _, err := ws.FolderWrites(); err == nil || KindOf(err) != KindInput {
+	if _, err := ws.FolderWrites(); err == nil || core.KindOf(err) != core.KindInput {
 		t.Errorf("a zip: %v", err)
 	}
 }

@@ -1,4 +1,4 @@
-package core
+package console
 
 import (
 	"bytes"
@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/afero"
 
+	"github.com/mobisess/mobisess/core"
 	"github.com/mobisess/mobisess/core/zipfs"
 )
 
@@ -83,7 +84,7 @@ type folderPlan struct {
 	roots  []string // the paths of the journal it was made from, in path order
 }
 
-var errNotAFolder = &OpError{Kind: KindInput, Msg: "only a folder read by a browser is written back by the page"}
+var errNotAFolder = &core.OpError{Kind: core.KindInput, Msg: "only a folder read by a browser is written back by the page"}
 
 // disk is the folder on disk as last known, under the edits, for a folder read by a browser.
 func (w *Workspace) disk() (edits, disk *zipfs.Overlay, err error) {
@@ -100,7 +101,7 @@ func (w *Workspace) disk() (edits, disk *zipfs.Overlay, err error) {
 
 // FolderWrites says what to write to bring the folder on disk to the edits (a folder that OpenFolder opened). An
 // edit kept from an earlier visit whose path changed on disk since it was kept (ApplyEdits) is not written over
-// what is there now: the plan is refused (KindConflict), naming it.
+// what is there now: the plan is refused (core.KindConflict), naming it.
 func (w *Workspace) FolderWrites() (*FolderWrites, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -109,7 +110,7 @@ func (w *Workspace) FolderWrites() (*FolderWrites, error) {
 		return nil, err
 	}
 	if len(w.stale) > 0 {
-		return nil, &OpError{Kind: KindConflict, Path: w.stale[0], Msg: "changed in the folder since the change made to it here was kept, before the page was reloaded: it is not written over; download the changes, or discard them"}
+		return nil, &core.OpError{Kind: core.KindConflict, Path: w.stale[0], Msg: "changed in the folder since the change made to it here was kept, before the page was reloaded: it is not written over; download the changes, or discard them"}
 	}
 	prints, seq, err := edits.Prints()
 	if err != nil {
@@ -143,20 +144,20 @@ func (w *Workspace) FolderWritten(done FolderWritten) (*WriteBack, error) {
 	}
 	plan := w.plan
 	if plan == nil || plan.seq != done.Seq {
-		return nil, &OpError{Kind: KindInput, Msg: "what was written is not of the last plan of writes"}
+		return nil, &core.OpError{Kind: core.KindInput, Msg: "what was written is not of the last plan of writes"}
 	}
 	if len(done.Done) > len(plan.writes) {
-		return nil, &OpError{Kind: KindInput, Msg: "more steps written than the plan holds"}
+		return nil, &core.OpError{Kind: core.KindInput, Msg: "more steps written than the plan holds"}
 	}
 	w.plan = nil
 	w.loaded = nil
 	for i, step := range done.Done {
 		s := plan.writes[i]
 		if step.Path != s.Path {
-			return nil, &OpError{Kind: KindInput, Path: step.Path, Msg: fmt.Sprintf("written in the place of step %d, %s", i+1, s.Path)}
+			return nil, &core.OpError{Kind: core.KindInput, Path: step.Path, Msg: fmt.Sprintf("written in the place of step %d, %s", i+1, s.Path)}
 		}
-		if err := takeStep(disk, fsPath(w.root, s.Path), s, step.Modified); err != nil {
-			return nil, opError(s.Path, err)
+		if err := takeStep(disk, path.Join(w.root, s.Path), s, step.Modified); err != nil {
+			return nil, core.FileError(s.Path, err)
 		}
 	}
 	var settled []string
@@ -195,7 +196,7 @@ func takeStep(disk *zipfs.Overlay, p string, s FolderWrite, modified int64) erro
 	case StepMkdir:
 		return disk.MkdirAll(p, 0o755)
 	case StepWrite:
-		return disk.RestoreFile(p, s.Data, msTime(modified))
+		return disk.RestoreFile(p, s.Data, core.TimeOfMillis(modified))
 	case StepRemove, StepRmdir:
 		return disk.RemoveAll(p)
 	}
@@ -219,17 +220,17 @@ func (p *planner) at(abs string) error {
 	switch {
 	case inEdits && !info.IsDir():
 		if onDisk && diskInfo.IsDir() {
-			return &OpError{Kind: KindInternal, Path: rel, Msg: "a folder on disk would become a file"}
+			return &core.OpError{Kind: core.KindInternal, Path: rel, Msg: "a folder on disk would become a file"}
 		}
 		data, err := afero.ReadFile(p.edits, abs)
 		if err != nil {
-			return opError(rel, err)
+			return core.FileError(rel, err)
 		}
 		var expect *DiskEntry
 		if onDisk {
 			now, err := afero.ReadFile(p.disk, abs)
 			if err != nil {
-				return opError(rel, err)
+				return core.FileError(rel, err)
 			}
 			if bytes.Equal(now, data) {
 				return nil
@@ -240,7 +241,7 @@ func (p *planner) at(abs string) error {
 		return p.parents(abs)
 	case inEdits:
 		if onDisk && !diskInfo.IsDir() {
-			return &OpError{Kind: KindInternal, Path: rel, Msg: "a file on disk would become a folder"}
+			return &core.OpError{Kind: core.KindInternal, Path: rel, Msg: "a file on disk would become a folder"}
 		}
 		if !onDisk {
 			p.steps[rel] = FolderWrite{Path: rel, Op: StepMkdir}
@@ -270,7 +271,7 @@ func (p *planner) parents(abs string) error {
 		}
 		if info, err := p.disk.Stat(dir); err == nil {
 			if !info.IsDir() {
-				return &OpError{Kind: KindInternal, Path: rel, Msg: "a file on disk would become a folder"}
+				return &core.OpError{Kind: core.KindInternal, Path: rel, Msg: "a file on disk would become a folder"}
 			}
 			return nil
 		}
@@ -283,12 +284,12 @@ func (p *planner) remove(abs string) error {
 	rel, _ := relativeTo(p.root, abs)
 	info, err := p.disk.Stat(abs)
 	if err != nil {
-		return opError(rel, err)
+		return core.FileError(rel, err)
 	}
 	if !info.IsDir() {
 		data, err := afero.ReadFile(p.disk, abs)
 		if err != nil {
-			return opError(rel, err)
+			return core.FileError(rel, err)
 		}
 		p.steps[rel] = FolderWrite{Path: rel, Op: StepRemove, Expect: fileEntry(info, data)}
 		return nil
@@ -302,10 +303,10 @@ func (p *planner) remove(abs string) error {
 
 // removeUnder adds the steps that remove what the disk holds in the folder abs, but what stays says stays.
 func (p *planner) removeUnder(abs string, stays func(child string) bool) error {
-	entries, err := readDir(p.disk, abs)
+	entries, err := afero.ReadDir(p.disk, abs) // in memory: no pipe to wait on
 	if err != nil {
 		rel, _ := relativeTo(p.root, abs)
-		return opError(rel, err)
+		return core.FileError(rel, err)
 	}
 	for _, e := range entries {
 		child := zipfs.CleanPath(abs + "/" + e.Name())
@@ -365,5 +366,5 @@ func diskPrint(disk afero.Fs, abs string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return "file " + ETag(data), nil
+	return "file " + core.ETag(data), nil
 }
