@@ -131,7 +131,7 @@ func TestPlanFolderRefuses(t *testing.T) {
 		inner   string
 		want    string
 	}{
-		{"too many entries", []FolderEntry{file("a/1", 1), file("a/2", 1), file("a/3", 1), file("a/4", 1), file("a/5", 1)}, "", `"MobileApps": 5 entries, over the limit of 4`},
+		{"too many entries", []FolderEntry{file("a/1", 1), file("a/2", 1), file("a/3", 1), file("a/4", 1), file("a/5", 1)}, "", `MobileApps has 5 entries, over the limit of 4`},
 		{"a file over the limit", []FolderEntry{file("a/1", 1), file("a/big", 2<<30)}, "", `"MobileApps/a/big": is 2.0 GiB, over the 100 B limit per file`},
 		{"over the total", []FolderEntry{file("a/1", 90), file("a/2", 90)}, "", `"MobileApps/a/2": the folder holds more than 150 B in all, over the limit`},
 		{"a name out of the folder", []FolderEntry{file("../x", 1)}, "", `"MobileApps/../x": names with '..' would escape the folder`},

@@ -68,7 +68,7 @@ func folderView(name string, entries []FolderEntry, data []byte, limits Limits, 
 		return nil, named(err)
 	}
 	if len(entries) > limits.MaxEntries {
-		return nil, named(&Error{Folder: true, Reason: fmt.Sprintf("%d entries, over the limit of %d", len(entries), limits.MaxEntries)})
+		return nil, named(&Error{Folder: true, Reason: fmt.Sprintf("has %d entries, over the limit of %d", len(entries), limits.MaxEntries)})
 	}
 	records := make([]record, len(entries))
 	var at int64
@@ -87,13 +87,13 @@ func folderView(name string, entries []FolderEntry, data []byte, limits Limits, 
 			continue
 		}
 		if e.Size > int64(len(data))-at { // at <= len(data): no overflow
-			return nil, named(&Error{Folder: true, Reason: fmt.Sprintf("the listing declares more bytes than the %d given", len(data))})
+			return nil, named(&Error{Folder: true, Reason: fmt.Sprintf("is listed with more bytes than the %d given", len(data))})
 		}
 		rec.headerOffset = at
 		at += e.Size
 	}
 	if data != nil && at != int64(len(data)) {
-		return nil, named(&Error{Folder: true, Reason: fmt.Sprintf("the listing declares %d bytes, but %d are given", at, len(data))})
+		return nil, named(&Error{Folder: true, Reason: fmt.Sprintf("is listed with %d bytes, but %d are given", at, len(data))})
 	}
 	v, err := buildView(records, limits, inner, folderWording)
 	if err != nil {

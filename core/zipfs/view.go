@@ -62,9 +62,9 @@ func readView(r io.ReaderAt, size int64, limits Limits, inner string) (*view, er
 	var many errTooManyEntries
 	switch {
 	case errors.As(err, &many):
-		return nil, &Error{Reason: fmt.Sprintf("%d entries, over the limit of %d", many.n, limits.MaxEntries)}
+		return nil, &Error{Reason: fmt.Sprintf("has %d entries, over the limit of %d", many.n, limits.MaxEntries)}
 	case err != nil:
-		return nil, &Error{Reason: "not a readable zip archive (" + err.Error() + ")"}
+		return nil, &Error{Reason: "is not a readable zip archive (" + err.Error() + ")"}
 	}
 	v, err := buildView(records, limits, inner, zipWording)
 	if err != nil {

@@ -6,6 +6,7 @@
 import { $, $$, arr, appOf } from '../dom.js';
 import { t, plural } from '../i18n.js';
 import { VirtualList } from '../table.js';
+import { filterRows } from '../facets.js';
 import * as V from '../views.js';
 
 /**
@@ -25,12 +26,6 @@ const ROW_HEIGHT = 26;
 
 /** @param {Item} item the store's key of a row: its path, or "app:" + its app folder */
 const keyOf = (item) => (item.type === 'app' ? `app:${item.name}` : item.path);
-
-/**
- * @param {string} q
- * @param {string | undefined} hay
- */
-const searchHit = (q, hay) => !q || (hay ?? '').includes(q);
 
 /** @type {Record<string, number>} */
 const PENDING_RANK = { updated: 0, notLoaded: 1, removed: 2 };
@@ -75,7 +70,6 @@ function compareFiles(view, idx) {
  */
 export function diskItems(st, idx, view, collapsed) {
   if (!st) return [];
-  const q = view.q.trim().toLowerCase();
   /** @type {Map<string, AppItem>} */
   const groups = new Map();
   let skippedInApps = 0;
@@ -88,22 +82,12 @@ export function diskItems(st, idx, view, collapsed) {
   const root = { type: 'app', name: '', sessions: 0, errors: 0, skipped: (st.disk?.summary?.skipped ?? 0) - skippedInApps, differs: 0, files: [] };
   /** @param {string} path */
   const group = (path) => groups.get(appOf(path)) ?? root;
-  for (const s of arr(st.disk?.sessions)) {
-    if (view.code || (view.status && s.status !== view.status) || (view.differs && !idx.pending.has(s.path))) continue;
-    if (!searchHit(q, idx.hay.get(s.path))) continue;
-    group(s.path).files.push({ type: 'session', s, path: s.path });
+  for (const r of filterRows(idx.rows, view)) {
+    if (r.type === 'session') group(r.path).files.push({ type: 'session', s: r.s, path: r.path });
+    else if (r.type === 'error') group(r.path).files.push({ type: 'error', e: r.e, path: r.path });
+    else group(r.path).files.push({ type: 'skipped', k: r.k, path: r.path });
   }
-  for (const e of arr(st.disk?.errors)) {
-    if (view.status || (view.code && String(e.code) !== view.code) || (view.differs && !idx.pending.has(e.path))) continue;
-    if (!searchHit(q, idx.hay.get(e.path))) continue;
-    group(e.path).files.push({ type: 'error', e, path: e.path });
-  }
-  if (view.skipped && !view.status && !view.code && !view.differs) {
-    for (const k of arr(st.disk?.skipped)) {
-      if (searchHit(q, idx.hay.get(k.path))) group(k.path).files.push({ type: 'skipped', k, path: k.path });
-    }
-  }
-  const filtering = q || view.status || view.code || view.differs;
+  const filtering = view.q.trim() || view.status || view.code || view.differs;
   const compare = compareFiles(view, idx);
   /** @type {Item[]} */
   const items = [];
