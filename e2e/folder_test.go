@@ -426,6 +426,9 @@ func testFolderReopen(t *testing.T, at consoleAt) {
 	reopen("folder-reopen-kept", func() {
 		// The work waits for the click, counted: another folder opened meanwhile asks first.
 		unsavedSays(t, page, "1 change not written to the folder")
+		for _, id := range []string{"unsaved-download", "folder-write", "discard"} {
+			must(t, expect.Locator(byTestID(page, id)).ToBeHidden(), id+" waits for the folder to be open")
+		}
 		other := diskFolder(t, "MobileApps", folderFiles())
 		must(t, byTestID(page, "folder-input").SetInputFiles(other), "choosing another folder")
 		must(t, expect.Locator(byTestID(page, "replace-dialog")).ToBeVisible(), "replacing the kept work asks first")

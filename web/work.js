@@ -29,6 +29,7 @@ export class Work {
   #folder = null;
   #writing = false;   // the user allowed writing to #folder: each change is written
   #stopped = false;   // the last write to #folder stopped before its end
+  #waiting = false;   // the work kept is not open in the engine yet: counted, with nothing to do on it
   /** @type {WorkStore | null} */
   #store = null;
   /** @type {SourceRecord | null} the store's record of the source open, once kept */
@@ -103,6 +104,7 @@ export class Work {
         // user's click): replacing it meanwhile asks first, as it would once open.
         const { notDownloaded, differ = notDownloaded } = taken.source;
         this.counts = { differ, notDownloaded };
+        this.#waiting = true;
         this.render();
       }
       return taken;
@@ -123,6 +125,7 @@ export class Work {
     this.#writing = false;
     this.#stopped = false;
     this.el.reopen.hidden = true;
+    this.#waiting = false;
     // a source just opened holds no edit: the last one's count must not stand for it while it is being stored
     this.counts = { differ: 0, notDownloaded: 0 };
     this.render();
@@ -153,6 +156,7 @@ export class Work {
     return this.#enqueue(async () => {
       this.#cursor = 0;
       this.el.reopen.hidden = true;
+      this.#waiting = false;
       if (this.#folder) this.#writing = await permitted(this.#folder, 'readwrite', false);
       return this.#sync();
     });
@@ -307,7 +311,9 @@ export class Work {
     }
     this.el.box.classList.toggle('not-kept', this.#failed);
     this.el.text.textContent = this.countText(n);
-    this.el.write.hidden = !this.#folder;
+    this.el.write.hidden = !this.#folder || this.#waiting;
+    this.el.download.hidden = this.#waiting;
+    this.el.discard.hidden = this.#waiting;
     this.el.write.textContent = t(this.#stopped ? 'btn.writeAgain' : 'btn.writeFolder');
     this.el.write.title = t('tip.writeFolder', { name: this.#name });
     this.el.box.title = this.#failed ? t('unsaved.notKept') : t(this.#folder ? 'unsaved.keptFolder' : 'unsaved.kept');
