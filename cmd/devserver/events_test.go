@@ -27,7 +27,7 @@ func TestEventsDisk(t *testing.T) {
 	if err := os.WriteFile(file, []byte(strings.Replace(string(data), `"email": ""`, `"email": "x@y.z"`, 1)), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	ev.next(t, "disk", 2*time.Second, hasPath(contactPath))
+	ev.next(t, "disk", newsWait, hasPath(contactPath))
 
 	// 4D writes a session into an app folder that did not exist.
 	rel, err := core.CreateSession(afero.NewOsFs(), ts.dir, core.NewSession{ApplicationID: "com.example.later", TeamID: "TEAM123456", Status: "pending"})
@@ -35,33 +35,33 @@ func TestEventsDisk(t *testing.T) {
 		t.Fatal(err)
 	}
 	app := strings.Split(rel, "/")[0]
-	ev.next(t, "disk", 2*time.Second, hasPath(app))
+	ev.next(t, "disk", newsWait, hasPath(app))
 	// …and then another one into it: the new folder is watched too.
 	rel2, err := core.CreateSession(afero.NewOsFs(), ts.dir, core.NewSession{ApplicationID: "com.example.later", TeamID: "TEAM123456", Status: "pending"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ev.next(t, "disk", 2*time.Second, hasPath(rel2))
+	ev.next(t, "disk", newsWait, hasPath(rel2))
 
 	// The whole root is deleted, then created again.
 	if err := os.RemoveAll(ts.dir); err != nil {
 		t.Fatal(err)
 	}
-	ev.next(t, "disk", 2*time.Second, hasPath(app, contactApp))
+	ev.next(t, "disk", newsWait, hasPath(app, contactApp))
 	if err := os.MkdirAll(filepath.Join(ts.dir, "com.example.back"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	ev.next(t, "disk", 2*time.Second, hasPath("com.example.back"))
+	ev.next(t, "disk", newsWait, hasPath("com.example.back"))
 	if err := os.WriteFile(filepath.Join(ts.dir, "com.example.back", "abc123"), []byte("{}"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	ev.next(t, "disk", 2*time.Second, hasPath("com.example.back/abc123"))
+	ev.next(t, "disk", newsWait, hasPath("com.example.back/abc123"))
 
 	// An app folder removed.
 	if err := os.RemoveAll(filepath.Join(ts.dir, "com.example.back")); err != nil {
 		t.Fatal(err)
 	}
-	got := ev.next(t, "disk", 2*time.Second, hasPath("com.example.back"))
+	got := ev.next(t, "disk", newsWait, hasPath("com.example.back"))
 	var de diskEvent
 	json.Unmarshal([]byte(got.data), &de)
 	if len(de.Paths) != 1 {
@@ -78,8 +78,8 @@ func TestEventsAutoRefresh(t *testing.T) {
 	if err := os.WriteFile(file, []byte(strings.Replace(string(data), `"accepted"`, `"pending"`, 1)), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	ev.next(t, "disk", 2*time.Second, hasPath(contactPath))
-	got := ev.next(t, "refresh", 2*time.Second, nil)
+	ev.next(t, "disk", newsWait, hasPath(contactPath))
+	got := ev.next(t, "refresh", newsWait, nil)
 	var rep core.RefreshReport
 	decodeJSON(t, []byte(got.data), &rep)
 	if len(rep.Updated) != 1 || rep.Updated[0].Path != contactPath {
@@ -107,21 +107,21 @@ func TestEventsStreams(t *testing.T) {
 	}
 
 	ts.srv.hub.publish("disk", diskEvent{Paths: []string{"one"}})
-	first := a.next(t, "disk", 2*time.Second, hasPath("one"))
+	first := a.next(t, "disk", newsWait, hasPath("one"))
 	ts.srv.hub.publish("disk", diskEvent{Paths: []string{"two"}})
-	a.next(t, "disk", 2*time.Second, hasPath("two"))
+	a.next(t, "disk", newsWait, hasPath("two"))
 	a.res.Body.Close()
 	waitFor(t, func() bool { return ts.srv.hub.streams() < 2 })
 
 	// Reconnect after "one": "two" is replayed.
 	b := ts.openEvents("Last-Event-ID", first.id)
-	b.next(t, "disk", 2*time.Second, hasPath("two"))
+	b.next(t, "disk", newsWait, hasPath("two"))
 	b.res.Body.Close()
 	waitFor(t, func() bool { return ts.srv.hub.streams() < 2 })
 
 	// An id from another run of the server: start over.
 	c := ts.openEvents("Last-Event-ID", "00000000.3")
-	got := c.next(t, "disk", 2*time.Second, nil)
+	got := c.next(t, "disk", newsWait, nil)
 	var de diskEvent
 	decodeJSON(t, []byte(got.data), &de)
 	if !de.Resync {
@@ -192,7 +192,7 @@ func TestEventsOwnChanges(t *testing.T) {
 	tagged := map[string]bool{} // what other pages are told of the tab's changes: each must come tagged with the tab
 	sawSentinel := false
 	for !sawSentinel || !tagged[contactPath] || !tagged["com.sample.myappname"] {
-		got := ev.next(t, "disk", 2*time.Second, nil)
+		got := ev.next(t, "disk", newsWait, nil)
 		for _, own := range []string{contactPath, created.File.Path, "com.example.own", "com.sample.myappname"} {
 			if hasPath(own)(got.data) {
 				t.Fatalf("the API's own change %s was announced as news to its tab: %s", own, got.data)
@@ -209,13 +209,13 @@ func TestEventsOwnChanges(t *testing.T) {
 	res, body = ts.send("PUT", "/api/file?path="+contactPath, edited, "If-Match", "*")
 	expect(t, res, body, 200, "")
 	os.WriteFile(filepath.Join(ts.dir, contactPath), []byte(strings.Replace(edited, "page@", "disk@", 1)), 0o644)
-	ev.next(t, "disk", 2*time.Second, hasPath(contactPath))
+	ev.next(t, "disk", newsWait, hasPath(contactPath))
 
 	// Everything removed through the API: not news either.
 	res, body = ts.send("DELETE", "/api/file?path=", "")
 	expect(t, res, body, 200, "")
 	os.MkdirAll(filepath.Join(ts.dir, "com.example.after"), 0o755)
-	got := ev.next(t, "disk", 2*time.Second, hasPath("com.example.after"))
+	got := ev.next(t, "disk", newsWait, hasPath("com.example.after"))
 	if hasPath(contactApp)(got.data) {
 		t.Fatalf("the API's removal was announced: %s", got.data)
 	}

@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/mobisess/mobisess/core"
 	"github.com/mobisess/mobisess/core/console"
@@ -29,7 +28,7 @@ func TestSettingsAutoRefresh(t *testing.T) {
 	if decodeJSON(t, body, &got); !got.AutoRefresh {
 		t.Fatalf("after turning it on: %s", body)
 	}
-	if e := ev.next(t, "settings", 2*time.Second, nil); !strings.Contains(e.data, `"autoRefresh":true`) {
+	if e := ev.next(t, "settings", newsWait, nil); !strings.Contains(e.data, `"autoRefresh":true`) {
 		t.Errorf("settings event %s", e.data)
 	}
 	file := filepath.Join(ts.dir, contactPath)
@@ -37,7 +36,7 @@ func TestSettingsAutoRefresh(t *testing.T) {
 	if err := os.WriteFile(file, []byte(strings.Replace(string(data), `"accepted"`, `"pending"`, 1)), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	ev.next(t, "refresh", 2*time.Second, nil)
+	ev.next(t, "refresh", newsWait, nil)
 
 	// An empty change changes nothing; a parameter it does not take is refused.
 	res, body = ts.send("POST", "/api/setSettings", `{}`, "Content-Type", "application/json")

@@ -83,5 +83,5 @@ func TestConcurrentUse(t *testing.T) {
 	if len(landed) != workers*rounds*2/5 {
 		t.Fatalf("%d edits landed, want %d", len(landed), workers*rounds*2/5)
 	}
-	events.next(t, "disk", 2*time.Second, nil)
+	events.next(t, "disk", newsWait, nil)
 }
