@@ -109,7 +109,13 @@ type RootName struct {
 	Path  string // the folder, or the zip file, as named
 	Zip   bool   // Path is a zip file, and the root the folder Inner inside it ("" for the zip's own root)
 	Inner string
+	// Browser: Path names a folder that a browser read (OpenFolder), and the root the folder Inner inside it. As
+	// with a zip, nothing above it can be opened.
+	Browser bool
 }
+
+// inside says whether only what is inside the named root can be opened: a zip, or a folder read by a browser.
+func (n RootName) inside() bool { return n.Zip || n.Browser }
 
 // NameRoot is how the user named path, a folder or a zip (or a folder inside one) that OpenPath opens.
 func NameRoot(fsys afero.Fs, path string) RootName {
@@ -134,11 +140,13 @@ type WrongRootError struct {
 
 func (e *WrongRootError) Error() string {
 	root := e.Name.Path
-	if e.Name.Zip && e.Name.Inner != "" {
+	if e.Name.inside() && e.Name.Inner != "" {
 		root += "/" + e.Name.Inner
 	}
 	meant := e.MeantPath()
 	switch {
+	case e.AppFolder && meant == "" && e.Name.Browser:
+		return root + " holds session files at its root, as an app folder does: open the MobileApps folder that holds that app folder instead"
 	case e.AppFolder && meant == "":
 		return root + " holds session files at its root, as an app folder does: make the zip of the MobileApps folder that holds that app folder instead"
 	case e.AppFolder:
@@ -150,7 +158,7 @@ func (e *WrongRootError) Error() string {
 // MeantPath is the folder probably meant, named as the root was: a folder's path, or a zip's path and the
 // folder inside it ("export.zip/Data/MobileApps"). It is "" above the root of a zip, where there is nothing.
 func (e *WrongRootError) MeantPath() string {
-	if !e.Name.Zip {
+	if !e.Name.inside() {
 		return filepath.Join(e.Name.Path, filepath.FromSlash(e.Meant))
 	}
 	inner, ok := e.MeantInZip()
@@ -160,11 +168,11 @@ func (e *WrongRootError) MeantPath() string {
 	return e.Name.Path + "/" + inner
 }
 
-// MeantInZip is, for a zip, the folder probably meant inside it, as zipfs.View and the console's openZip take it;
-// ok is false when it would be above the zip's root.
+// MeantInZip is, for a zip (or a folder read by a browser), the folder probably meant inside it, as zipfs.View and
+// the console's openZip and openFolder take it; ok is false when it would be above the zip's root.
 func (e *WrongRootError) MeantInZip() (string, bool) {
 	p := path.Join(e.Name.Inner, e.Meant)
-	if !e.Name.Zip || p == "." || p == ".." || strings.HasPrefix(p, "../") {
+	if !e.Name.inside() || p == "." || p == ".." || strings.HasPrefix(p, "../") {
 		return "", false
 	}
 	return p, true
@@ -214,7 +222,7 @@ func CheckRoot(fsys afero.Fs, root string, name RootName) error {
 
 // rootBase is the name of the root's own folder, as named ("" for a zip's root).
 func rootBase(name RootName) string {
-	if name.Zip {
+	if name.Inner != "" || name.Zip {
 		return path.Base("/" + name.Inner)
 	}
 	return filepath.Base(name.Path)

@@ -68,6 +68,19 @@ func dropZip(t *testing.T, page playwright.Page, name string, data []byte) {
 	must(t, byTestID(page, "zip-input").SetInputFiles(playwright.InputFile{Name: name, MimeType: "application/zip", Buffer: data}), "dropping "+name)
 }
 
+// createInNewApp creates a session of a new app, com.e2e.created, with no team (an Apple app then takes
+// FAKETEAMID), and returns its path.
+func createInNewApp(t *testing.T, page playwright.Page) string {
+	t.Helper()
+	must(t, byTestID(page, "create-session").Click(), "New session")
+	must(t, byTestID(page, "create-application-id").Fill("com.e2e.created"), "application id")
+	must(t, byTestID(page, "create-team-id").Fill(""), "no team: an Apple app then takes FAKETEAMID")
+	must(t, byTestID(page, "create-submit").Click(), "Create")
+	created := page.Locator(`[data-testid="session-row"][data-path^="FAKETEAMID.com.e2e.created/"]`)
+	must(t, expect.Locator(created).ToHaveCount(1), "the new session")
+	return attrs(t, created, "data-path")[0]
+}
+
 // waitKept waits until the header says n changes are not downloaded (hidden for none) and nothing is still
 // being stored.
 func waitKept(t *testing.T, page playwright.Page, n int) {
@@ -131,13 +144,7 @@ func testReloadKeepsWork(t *testing.T, srv *devserver) {
 	must(t, expect.Locator(sessionRow(page, otherPath)).ToHaveCount(0), "the app is gone")
 	waitKept(t, page, 2)
 
-	must(t, byTestID(page, "create-session").Click(), "New session")
-	must(t, byTestID(page, "create-application-id").Fill("com.e2e.created"), "application id")
-	must(t, byTestID(page, "create-team-id").Fill(""), "no team: an Apple app then takes FAKETEAMID")
-	must(t, byTestID(page, "create-submit").Click(), "Create")
-	created := page.Locator(`[data-testid="session-row"][data-path^="FAKETEAMID.com.e2e.created/"]`)
-	must(t, expect.Locator(created).ToHaveCount(1), "the new session")
-	createdPath := attrs(t, created, "data-path")[0]
+	createdPath := createInNewApp(t, page)
 	waitKept(t, page, 3) // a session in a new app folder is one change
 
 	editEmail(t, page, keptPath1, keptEmail)

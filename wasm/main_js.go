@@ -74,7 +74,7 @@ func call(svc *console.Service, args []js.Value) any {
 		js.CopyBytesToGo(data, args[2])
 	}
 	return promise(func() (js.Value, error) {
-		if method == "openZip" {
+		if method == "openZip" || method == "openFolder" {
 			defer holdCollectorBack(len(data))()
 		}
 		res, err := svc.Call(context.Background(), method, []byte(params), data)
@@ -131,7 +131,7 @@ func bytesToJS(b []byte) js.Value {
 	return arr
 }
 
-// holdCollectorBack holds the garbage collector back while a zip of zipSize bytes opens, until the heap has grown by four times the zip and 64 MiB. In WebAssembly the collector runs
+// holdCollectorBack holds the garbage collector back while a zip (or a folder's bytes) of zipSize bytes opens, until the heap has grown by four times the zip and 64 MiB. In WebAssembly the collector runs
 // on the engine's one thread (natively, on another core), and most of what an open allocates stays live (the
 // files, the sessions, the State), so collecting midway reclaims little for its time: 8-10% of an open of 10k
 // sessions. For that open the memory peak hardly moves (a collection is due near it anyway); a larger zip is

@@ -8,11 +8,14 @@ import { plural, t, lang, setLang, applyI18n } from './i18n.js';
 import { arr, baseName, downloadBytes } from './dom.js';
 import { EngineError } from './transport.js';
 import { prefs } from './state.js';
+import { PickedFolder, droppedFolder } from './folder.js';
+import { permitted } from './fsaccess.js';
 
 /**
- * @import { Method, Params, Result, Fix, FixReport, Status, CreateParams, Progress, RefreshReport, State, Settings } from './types.js'
+ * @import { Method, Params, Result, Fix, FixReport, Status, CreateParams, Progress, RefreshReport, State, Settings, Edit } from './types.js'
  * @import { Store } from './state.js'
  * @import { Work } from './work.js'
+ * @import { KeptFolder } from './store.js'
  */
 
 /**
@@ -211,15 +214,146 @@ export function createActions({ mode, transport, store, work, ask }) {
       return await call('openZip', { name: file.name, bytes, lang: lang(), ...(root && { root }) });
     } catch (err) {
       if (!isKind(err, 'wrongroot')) throw err;
-      store.setWrongRoot({ file, root: err.root ?? '' });
+      store.setWrongRoot({ name: file.name, root: err.root ?? '', folder: false, open: (r) => openZipFile(file, r) });
       return null;
     }
   }
 
-  /** The folder inside the zip that the wrong-root banner names. */
+  /** The folder inside the zip (or the folder) that the wrong-root banner names. */
   function openWrongRoot() {
     const w = store.wrongRoot;
-    if (w?.root) openZipFile(w.file, w.root);
+    if (w?.root) w.open(w.root);
+  }
+
+  // ---- a folder (folder.js lists and reads it; the engine judges it: planFolder, then openFolder)
+
+  /** @param {Progress} progress */
+  const showProgress = (progress) => {
+    clearTimeout(progressTimer);
+    store.setActivity({ progress, waiting: false });
+  };
+
+  /**
+   * Browser mode: Open folder… where the browser has a folder picker (the File System Access API): a folder it can
+   * read again after a reload, and write back once the user allows it.
+   */
+  async function pickFolder() {
+    if (mode !== 'browser' || !work || !window.showDirectoryPicker) return;
+    let handle;
+    try {
+      handle = await window.showDirectoryPicker({ id: 'mobileapps', mode: 'read' });
+    } catch (err) {
+      if (err instanceof DOMException && err.name === 'AbortError') return; // the user closed the picker
+      showError(err, t('err.openFolder', { name: '' }));
+      return;
+    }
+    await openFolder(handle.name, () => PickedFolder.fromHandle(handle, showProgress));
+  }
+
+  /**
+   * Browser mode: the files of the folder input (<input webkitdirectory>), in every browser: a folder read once,
+   * kept as read.
+   * @param {FileList | null} files
+   */
+  async function openFolderFiles(files) {
+    if (!files) return;
+    if (files.length === 0) {
+      showError(new EngineError(t('err.emptyFolder'), 'input'));
+      return;
+    }
+    const folder = PickedFolder.fromFiles(files);
+    await openFolder(folder.name, async () => folder);
+  }
+
+  /**
+   * Something dropped on the window: a folder (a handle where the browser gives one, else its entry), or a zip.
+   * Runs while the drop is dispatched: the folder is taken from the drop before anything waits.
+   * @param {File | undefined} file
+   * @param {DataTransfer | null} dt
+   */
+  function openDropped(file, dt) {
+    const dropped = droppedFolder(dt);
+    if (!dropped) {
+      openZipFile(file);
+      return;
+    }
+    openFolder(file?.name ?? '', async () => {
+      const folder = await dropped;
+      return folder instanceof FileSystemDirectoryHandle
+        ? PickedFolder.fromHandle(folder, showProgress)
+        : PickedFolder.fromEntry(folder, showProgress);
+    });
+  }
+
+  /**
+   * Opens a folder: lists it, asks the engine what to read (or which folder inside it was meant: the banner asks),
+   * reads that, and opens it; the source kept is its handle, or what was read of it.
+   * @param {string} name
+   * @param {() => Promise<PickedFolder>} list
+   * @param {string} [root] the folder inside it to open, "" for itself
+   */
+  async function openFolder(name, list, root = '') {
+    if (mode !== 'browser' || !work) return;
+    if (!(await confirmDiscard())) return;
+    if (!(await work.confirmReplace('open', name))) return;
+    store.setWrongRoot(null);
+    await run(async () => {
+      const folder = await list();
+      name = folder.name;
+      /** @type {Params<'planFolder'>} */
+      const params = { name, entries: folder.entries, lang: lang(), ...(root && { root }) };
+      let plan;
+      try {
+        plan = await call('planFolder', params);
+      } catch (err) {
+        if (!isKind(err, 'wrongroot')) throw err;
+        store.setWrongRoot({ name, root: err.root ?? '', folder: true, open: (r) => openFolder(name, async () => folder, r) });
+        return;
+      }
+      const { entries, bytes } = await folder.read(plan.read, showProgress);
+      // Kept: the handle, read again from the disk after a reload; else a copy of these bytes, made before they
+      // go to the worker, which takes them.
+      /** @type {KeptFolder} */
+      const kept = folder.handle ? { handle: folder.handle } : { entries, blob: new Blob([bytes]) };
+      const st = await call('openFolder', { ...params, entries, bytes, lang: lang() });
+      store.openSource(st);
+      work.adopt({ kind: 'folder', name, ...(root && { root }), ...kept });
+      ask.toast(t(folder.handle ? 'toast.openedFolder' : 'toast.openedFolderCopy', { name: st.source }));
+    }, t('err.openFolder', { name }));
+  }
+
+  /**
+   * A folder kept by its handle is read again only once the browser allows it, which after a reload may take the
+   * user's click: the banner asks, before anything is under way. False when the browser refuses.
+   * @param {{name: string, folder?: KeptFolder}} source
+   */
+  async function mayReadAgain(source) {
+    const kept = source.folder;
+    if (!kept || !('handle' in kept) || (await permitted(kept.handle, 'read', false))) return true;
+    await work?.askToReopen(source.name);
+    if (await permitted(kept.handle, 'read', true)) return true;
+    showError(new EngineError(t('err.folderRefused', { name: source.name }), 'input'));
+    return false;
+  }
+
+  /**
+   * A folder kept from the last visit, read again: from the disk through its handle, or from the bytes kept.
+   * @param {{name: string, root?: string, folder?: KeptFolder}} source
+   * @param {Edit[]} edits
+   * @returns {Promise<State>}
+   */
+  async function reopenFolder(source, edits) {
+    const kept = source.folder;
+    if (!kept) throw new Error(`the browser's storage no longer holds the folder ${source.name}`);
+    const root = source.root ?? '';
+    if ('handle' in kept) {
+      const folder = await PickedFolder.fromHandle(kept.handle, showProgress);
+      const plan = await call('planFolder', { name: folder.name, entries: folder.entries, lang: lang(), ...(root && { root }) });
+      const { entries, bytes } = await folder.read(plan.read, showProgress);
+      return call('openFolder', { name: folder.name, entries, bytes, lang: lang(), edits, ...(root && { root }) });
+    }
+    const bytes = await kept.blob.arrayBuffer();
+    return call('openFolder', { name: source.name, entries: kept.entries, bytes, lang: lang(), edits, ...(root && { root }) });
   }
 
   async function openSample() {
@@ -238,9 +372,11 @@ export function createActions({ mode, transport, store, work, ask }) {
     if (!work || !kept) return false;
     const { source, edits } = kept;
     const name = source.kind === 'sample' ? 'sample' : source.name;
+    if (source.kind === 'folder' && !(await mayReadAgain(source))) return true;
     await run(async () => {
       let st;
       if (source.kind === 'sample') st = await call('openSample', { lang: lang(), edits });
+      else if (source.kind === 'folder') st = await reopenFolder(source, edits);
       else {
         if (!source.blob) throw new Error(`the browser's storage no longer holds the zip ${source.name}`);
         const bytes = await source.blob.arrayBuffer();
@@ -248,8 +384,8 @@ export function createActions({ mode, transport, store, work, ask }) {
       }
       store.setState(st);
       await work.restarted();
-      const n = work.counts.notDownloaded;
-      if (n) ask.toast(t('toast.restored', { name, changes: plural('unsaved.count', n) }));
+      const n = work.unsaved();
+      if (n) ask.toast(t('toast.restored', { name, changes: work.countText(n) }));
       await openViewFile();
     }, t('err.restore', { name }));
     return true;
@@ -629,8 +765,9 @@ export function createActions({ mode, transport, store, work, ask }) {
   }
 
   return {
-    call, run, openFile, activate, openZipFile, openWrongRoot, openSample, discardEdits, start, save, setStatus,
-    overwrite, reloadFile, applyFix, inspect, format, fixAll, remove, removeAll, create, refresh, restart, download,
-    changeLang, diskChanged, setAutoRefresh, settingsChanged, serverRefreshed, reloadView,
+    call, run, openFile, activate, openZipFile, openWrongRoot, pickFolder, openFolderFiles, openDropped, openSample,
+    discardEdits, start, save, setStatus, overwrite, reloadFile, applyFix, inspect, format, fixAll, remove, removeAll,
+    create, refresh, restart, download, changeLang, diskChanged, setAutoRefresh, settingsChanged, serverRefreshed,
+    reloadView,
   };
 }

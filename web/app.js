@@ -41,6 +41,7 @@ const work = mode === 'browser'
     onDownload: () => actions.download(),
     onDiscard: () => actions.discardEdits(),
     onLayout: () => store.emit(['layout']),
+    onError: (err, context) => store.showError(err, context),
   })
   : null;
 const actions = createActions({ mode, transport, store, work, ask: { confirm: confirmDialog, previewFix, previewFixAll, toast } });
@@ -59,7 +60,7 @@ mountErrors({ store, actions, nothingOpen });
 mountFile({ store, actions, toast });
 mountReport({ store, actions, nothingOpen });
 mountSplitters();
-mountDrop(mode, (file) => actions.openZipFile(file));
+mountDrop(mode, (file, dt) => actions.openDropped(file, dt));
 
 // The view in the URL: a hash changed by hand (or by the history) is the view, and may open a file.
 window.addEventListener('hashchange', () => {

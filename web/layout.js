@@ -52,10 +52,10 @@ export function mountSplitters() {
 }
 
 /**
- * The whole window accepts a dropped .zip, in browser mode. The dev server refuses zips: there a drop is only
- * kept from replacing the page with the dropped file.
+ * The whole window accepts a dropped .zip or folder, in browser mode. The dev server refuses them: there a drop is
+ * only kept from replacing the page with the dropped file.
  * @param {'browser' | 'server'} mode
- * @param {(file: File | undefined) => void} open
+ * @param {(file: File | undefined, dt: DataTransfer | null) => void} open called while the drop is dispatched
  */
 export function mountDrop(mode, open) {
   /** @param {DragEvent} e */
@@ -79,6 +79,6 @@ export function mountDrop(mode, open) {
     depth = 0;
     overlay.hidden = true;
     const files = [...(e.dataTransfer?.files ?? [])];
-    open(files.find((f) => /\.zip$/i.test(f.name)) ?? files[0]);
+    open(files.find((f) => /\.zip$/i.test(f.name)) ?? files[0], e.dataTransfer);
   });
 }

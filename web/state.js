@@ -31,6 +31,12 @@ import { rowsOf, facetCounts } from './facets.js';
  * @typedef {{editor?: 'set' | 'replace', scroll?: boolean, line?: number, column?: number}} Detail
  */
 
+/**
+ * A zip or a folder whose root is probably not the folder meant: its name, the folder inside it that the engine
+ * names (root, "" for none), whether it is a folder, and how to open it at a root.
+ * @typedef {{name: string, root: string, folder: boolean, open: (root: string) => void}} WrongRoot
+ */
+
 /** @typedef {(changed: ReadonlySet<Topic>, detail: Detail) => void} Listener */
 
 /**
@@ -177,7 +183,7 @@ export class Store {
    * @type {Settings | null}
    */
   settings = null;
-  /** @type {{file: File, root: string} | null} the zip whose root is probably not the folder meant, and the one inside it */
+  /** @type {WrongRoot | null} the zip or folder whose root is probably not the folder meant, and the one inside it */
   wrongRoot = null;
   /** @type {{err: unknown, context: string | undefined} | null} the failure shown in the error banner */
   error = null;
@@ -480,7 +486,7 @@ export class Store {
   // ---- what the page says of its work
 
   /**
-   * @param {{file: File, root: string} | null} wrongRoot
+   * @param {WrongRoot | null} wrongRoot
    */
   setWrongRoot(wrongRoot) {
     if (!wrongRoot && !this.wrongRoot) return;

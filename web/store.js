@@ -1,29 +1,39 @@
 // @ts-check
 // Where browser mode keeps the user's work: IndexedDB of this origin, in the browser's profile. Nothing leaves the
-// browser. One record per source (a dropped zip or the sample: what it is, when it was used, how many changes are
-// not downloaded), a dropped zip's bytes once, in a store of their own that nothing writes again, and one record
-// per path the engine reports in its edits (docs/api.md, "edits"), replaced as the engine reports them: an edit
-// costs what it changes, never a copy of the zip.
+// browser. One record per source (a dropped zip, a folder, or the sample: what it is, when it was used, how many
+// changes are not downloaded), a dropped zip's bytes once, in a store of their own that nothing writes again, and
+// one record per path the engine reports in its edits (docs/api.md, "edits"), replaced as the engine reports them:
+// an edit costs what it changes, never a copy of the zip. A folder is kept as the browser allows: its handle
+// (Chromium), to read it again from the disk once the user allows it, or else its listing and bytes as read, as a
+// zip's.
 //
 // A source belongs to the tab that works on it, which holds a Web Lock named after it for as long as it lives;
 // a tab that starts takes the source it had before a reload (sessionStorage), else the most recent one no other
 // tab holds.
 
-/** @import { Edit, EditSet } from './types.js' */
+/** @import { Edit, EditSet, FolderEntry } from './types.js' */
 
 /**
- * A source to keep: a dropped zip (its bytes, and the folder inside it opened, if not its root), or the sample.
- * @typedef {{kind: 'zip', name: string, blob: Blob, root?: string} | {kind: 'sample'}} NewSource
+ * How a folder is kept: its handle (read again from the disk), or what was read of it (entries and bytes).
+ * @typedef {{handle: FileSystemDirectoryHandle} | {entries: FolderEntry[], blob: Blob}} KeptFolder
  */
 
 /**
- * A source as the store keeps it: what it is, when it was last used, how many changes are not downloaded.
- * @typedef {{id: string, usedAt: number, notDownloaded: number} & ({kind: 'zip', name: string, root?: string} | {kind: 'sample'})} SourceRecord
+ * A source to keep: a dropped zip (its bytes, and the folder inside it opened, if not its root), a folder (and
+ * the folder inside it opened), or the sample.
+ * @typedef {{kind: 'zip', name: string, blob: Blob, root?: string} | ({kind: 'folder', name: string, root?: string} & KeptFolder) | {kind: 'sample'}} NewSource
  */
 
 /**
- * The source a tab takes at start, with the bytes of a zip (undefined when the store lost them), and its edits.
- * @typedef {{source: SourceRecord & {blob?: Blob}, edits: Edit[]}} Taken
+ * A source as the store keeps it: what it is, when it was last used, how many changes are not downloaded (and how
+ * many differ from the source, for a folder that is written back).
+ * @typedef {{id: string, usedAt: number, notDownloaded: number, differ?: number} & ({kind: 'zip' | 'folder', name: string, root?: string} | {kind: 'sample'})} SourceRecord
+ */
+
+/**
+ * The source a tab takes at start, with the bytes of a zip or what is kept of a folder (undefined when the store
+ * lost them), and its edits.
+ * @typedef {{source: SourceRecord & {blob?: Blob, folder?: KeptFolder}, edits: Edit[]}} Taken
  */
 
 /** @param {unknown} err */
@@ -147,12 +157,14 @@ export class WorkStore {
     if (!taken) return null;
     const id = taken.id;
     sessionStorage.setItem(TAB_KEY, id);
-    /** @type {[{edit: Edit}[], Blob | undefined]} */
-    const [edits, blob] = await this.#run(['edits', 'zips'], 'readonly', (tx) => Promise.all([
+    /** @type {[{edit: Edit}[], Blob | KeptFolder | undefined]} */
+    const [edits, kept] = await this.#run(['edits', 'zips'], 'readonly', (tx) => Promise.all([
       promised(tx.objectStore('edits').index('source').getAll(id)),
-      taken.kind === 'zip' ? promised(tx.objectStore('zips').get(id)) : undefined,
+      taken.kind === 'sample' ? undefined : promised(tx.objectStore('zips').get(id)),
     ]));
-    return { source: { ...taken, blob }, edits: edits.map((r) => r.edit) };
+    const bytes = taken.kind === 'zip' && kept instanceof Blob ? { blob: kept } : {};
+    const folder = taken.kind === 'folder' && kept && !(kept instanceof Blob) ? { folder: kept } : {};
+    return { source: { ...taken, ...bytes, ...folder }, edits: edits.map((r) => r.edit) };
   }
 
   /**
@@ -161,14 +173,19 @@ export class WorkStore {
    * @returns {Promise<SourceRecord>}
    */
   async adopt(source) {
-    const blob = source.kind === 'zip' ? source.blob : undefined;
+    const ids = { id: crypto.randomUUID(), usedAt: Date.now(), notDownloaded: 0 };
     /** @type {SourceRecord} */
-    const record = source.kind === 'zip'
-      ? { kind: 'zip', name: source.name, ...(source.root && { root: source.root }), id: crypto.randomUUID(), usedAt: Date.now(), notDownloaded: 0 }
-      : { kind: 'sample', id: crypto.randomUUID(), usedAt: Date.now(), notDownloaded: 0 };
+    let record = { kind: 'sample', ...ids };
+    /** @type {Blob | KeptFolder | undefined} */
+    let kept;
+    if (source.kind !== 'sample') {
+      record = { kind: source.kind, name: source.name, ...(source.root && { root: source.root }), ...ids };
+      if (source.kind === 'zip') kept = source.blob;
+      else kept = 'handle' in source ? { handle: source.handle } : { entries: source.entries, blob: source.blob };
+    }
     await this.#run(['sources', 'zips'], 'readwrite', (tx) => {
       tx.objectStore('sources').put(record);
-      if (blob) tx.objectStore('zips').put(blob, record.id);
+      if (kept) tx.objectStore('zips').put(kept, record.id);
     });
     await this.#lock(record.id, 0);
     sessionStorage.setItem(TAB_KEY, record.id);
@@ -211,7 +228,7 @@ export class WorkStore {
       const sources = tx.objectStore('sources');
       const req = sources.get(id);
       req.onsuccess = () => {
-        if (req.result) sources.put({ ...req.result, usedAt: Date.now(), notDownloaded: set.notDownloaded });
+        if (req.result) sources.put({ ...req.result, usedAt: Date.now(), notDownloaded: set.notDownloaded, differ: set.differ });
       };
     });
   }

@@ -263,6 +263,8 @@ export interface Edit {
   data?: string;
   modified?: string;
   downloaded?: string;
+  /** a folder read by the browser: what the disk held at the path when the edit was kept */
+  base?: string;
 }
 
 export interface EditSet {
@@ -275,7 +277,8 @@ export interface EditSet {
 
 /** The progress of long work, posted while it runs. */
 export interface Progress {
-  phase: 'import' | 'check' | 'refresh';
+  /** the engine's import, check and refresh; the page's own listing and reading of a folder */
+  phase: 'import' | 'check' | 'refresh' | 'list' | 'read';
   done: number;
   total: number;
 }
@@ -344,6 +347,66 @@ export interface Methods {
   download: { params: NoParams; result: { name: string; bytes: ArrayBuffer } };
   edits: { params: { since: number }; result: EditSet };
   discardEdits: { params: NoParams; result: State };
+  planFolder: { params: FolderParams; result: FolderPlan };
+  openFolder: { params: FolderParams & { bytes: ArrayBuffer; lang: string; edits?: Edit[] }; result: State };
+  folderWrites: { params: NoParams; result: FolderWrites };
+  folderWritten: { params: { seq: number; done: WrittenStep[] }; result: WriteBack };
+}
+
+/** One entry of a folder read by the page (docs/api.md, "A folder read by the browser"). */
+export interface FolderEntry {
+  path: string;
+  dir?: boolean;
+  size?: number;
+  /** ms since 1970, as File.lastModified */
+  modified?: number;
+}
+
+export interface FolderParams {
+  name: string;
+  root?: string;
+  entries: FolderEntry[];
+  lang?: string;
+}
+
+/** What to read of a folder: the indices of its entries, with how many files and bytes. */
+export interface FolderPlan {
+  read: number[];
+  files: number;
+  bytes: number;
+}
+
+/** What the folder on disk holds at a path, as the engine last knew it. */
+export interface DiskEntry {
+  kind: 'file' | 'folder';
+  size?: number;
+  modified?: number;
+  sha256?: string;
+}
+
+/** One step of writing the edits back to the folder. */
+export interface FolderWrite {
+  path: string;
+  op: 'mkdir' | 'write' | 'remove' | 'rmdir';
+  /** the file's bytes, in base64 */
+  data?: string;
+  expect?: DiskEntry;
+}
+
+export interface FolderWrites {
+  seq: number;
+  writes: FolderWrite[];
+}
+
+/** A step taken, with the time the disk gave a file written. */
+export interface WrittenStep {
+  path: string;
+  modified?: number;
+}
+
+export interface WriteBack {
+  written: number;
+  differ: number;
 }
 
 export type Method = keyof Methods;
@@ -354,3 +417,23 @@ type Intersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: 
 
 /** Every parameter of every method, each optional: how a transport reads the parameters it turns into a request. */
 export type AnyParams = Partial<Intersection<Params<Method>>>;
+
+// What Chromium's File System Access API adds that TypeScript's DOM library does not declare (yet).
+declare global {
+  interface FileSystemHandlePermissionDescriptor {
+    mode?: 'read' | 'readwrite';
+  }
+  interface FileSystemHandle {
+    queryPermission(descriptor?: FileSystemHandlePermissionDescriptor): Promise<PermissionState>;
+    requestPermission(descriptor?: FileSystemHandlePermissionDescriptor): Promise<PermissionState>;
+  }
+  interface FileSystemDirectoryHandle {
+    entries(): AsyncIterableIterator<[string, FileSystemHandle]>;
+  }
+  interface DataTransferItem {
+    getAsFileSystemHandle?(): Promise<FileSystemHandle | null>;
+  }
+  interface Window {
+    showDirectoryPicker?(options?: { id?: string; mode?: 'read' | 'readwrite'; startIn?: string }): Promise<FileSystemDirectoryHandle>;
+  }
+}

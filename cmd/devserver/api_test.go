@@ -200,6 +200,8 @@ func TestAPIRoutes(t *testing.T) {
 		{"POST", "/api/read", `{"nope":true}`, 400, "input"},
 		{"POST", "/api/openZip", "PK\x03\x04", 400, "input"},
 		{"POST", "/api/openSample", `{}`, 400, "input"},
+		{"POST", "/api/planFolder", `{"name":"MobileApps","entries":[]}`, 400, "input"},
+		{"POST", "/api/openFolder", `{"name":"MobileApps","entries":[]}`, 400, "input"},
 		{"POST", "/api/download", `{}`, 405, "input"},
 		{"GET", "/api/refresh", "", 405, "input"},
 		{"POST", "/api/file", "", 405, "input"},

@@ -34,6 +34,10 @@ type Edit struct {
 	// Downloaded is how Path differed from the source when the folder was last downloaded ("": it did not, or
 	// nothing was downloaded); kept with the change so that "not downloaded" survives a reload.
 	Downloaded string `json:"downloaded,omitempty"`
+	// Base, for a folder read by a browser, is what the folder on disk held at Path when the edit was reported
+	// ("none", "folder", "file ETAG"): re-applied to the folder read again, an edit whose path changed on disk
+	// meanwhile is not written over it.
+	Base string `json:"base,omitempty"`
 }
 
 // EditKinds are the values of Edit.Kind.
@@ -98,6 +102,11 @@ func (w *Workspace) Edits(since uint64) (*EditSet, error) {
 		}
 		c := Edit{Path: rel, Removed: e.Removed, Kind: e.Kind, Data: e.Data, Modified: e.Modified, Downloaded: p.Downloaded}
 		kept := c.Removed || c.Kind != "" || c.Downloaded != ""
+		if disk, ok := o.Base().(*zipfs.Overlay); ok && kept {
+			if c.Base, err = diskPrint(disk, p.Path); err != nil {
+				return nil, core.FileError(rel, err)
+			}
+		}
 		told = append(told, zipfs.Told{PathPrint: p, Kept: kept})
 		// Nothing to keep at a path whose record the caller cannot hold (every record is replaced by a complete
 		// set, and this path was never told as kept): not told at all, as a save's temporary file.
@@ -179,6 +188,17 @@ func (w *Workspace) ApplyEdits(edits []Edit) error {
 	for _, c := range edits {
 		o.RestoreMark(abs(c.Path), c.Downloaded)
 	}
+	w.stale = nil
+	if disk, ok := o.Base().(*zipfs.Overlay); ok {
+		for _, c := range edits {
+			if c.Base == "" {
+				continue
+			}
+			if now, err := diskPrint(disk, abs(c.Path)); err != nil || now != c.Base {
+				w.stale = append(w.stale, c.Path)
+			}
+		}
+	}
 	return nil
 }
 
@@ -255,6 +275,8 @@ func validEdits(edits []Edit, limits core.ZipLimits) ([]Edit, error) {
 			return nil, bad(fmt.Sprintf("is %d bytes, over the limit of %d", len(c.Data), limits.MaxFileSize))
 		case len(c.Downloaded) > maxMarkLength:
 			return nil, bad("has a download mark that the engine did not write")
+		case len(c.Base) > maxMarkLength:
+			return nil, bad("has a print of the disk that the engine did not write")
 		}
 		if total += int64(len(c.Data)); total > limits.MaxTotalSize {
 			return nil, &core.OpError{Kind: core.KindInput, Msg: fmt.Sprintf("the kept edits hold over %d bytes, the limit", limits.MaxTotalSize)}

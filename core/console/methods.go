@@ -198,6 +198,22 @@ var table = []*Method{
 	method("openSample", Method{Exclusive: true}, nil, func(ctx context.Context, s *Service, p *SampleParams, _ []byte) (Answer, error) {
 		return s.openSample(ctx, p)
 	}),
+	// A folder read by the browser: planned from its listing (which replaces nothing, but runs where no
+	// workspace is open yet), opened from the bytes the plan named, written back by the page step by step.
+	method("planFolder", Method{Exclusive: true, ReadOnly: true}, nil, func(_ context.Context, s *Service, p *FolderParams, _ []byte) (Answer, error) {
+		return s.planFolder(p)
+	}),
+	method("openFolder", Method{Exclusive: true}, nil, func(ctx context.Context, s *Service, p *FolderParams, data []byte) (Answer, error) {
+		return s.openFolder(ctx, p, data)
+	}),
+	method("folderWrites", Method{ReadOnly: true}, nil, func(_ context.Context, s *Service, _ *NoParams, _ []byte) (Answer, error) {
+		plan, err := s.ws.FolderWrites()
+		return Answer{Doc: plan}, err
+	}),
+	method("folderWritten", Method{}, nil, func(_ context.Context, s *Service, p *FolderWritten, _ []byte) (Answer, error) {
+		left, err := s.ws.FolderWritten(*p)
+		return Answer{Doc: left}, err
+	}),
 	method("discardEdits", Method{Exclusive: true}, nil, func(ctx context.Context, s *Service, _ *NoParams, _ []byte) (Answer, error) {
 		return s.discardEdits(ctx)
 	}),

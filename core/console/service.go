@@ -108,7 +108,11 @@ func (s *Service) Run(ctx context.Context, m *Method, p any, data []byte) (Resul
 	if err != nil {
 		return res, ErrorOf(err)
 	}
-	if res.JSON, err = encode(ans.Doc, s.ws.Lang()); err != nil {
+	lang := s.lang // a method that runs where nothing is open yet (planFolder)
+	if s.ws != nil {
+		lang = s.ws.Lang()
+	}
+	if res.JSON, err = encode(ans.Doc, lang); err != nil {
 		return res, ErrorOf(err)
 	}
 	if f := fileOf(ans.Doc); f != nil {

@@ -36,6 +36,10 @@ type Workspace struct {
 	loaded   *loadedState
 	progress func(phase string, done, total int)
 	served   servedFiles
+	// A folder read by a browser: the last plan of writes given to the page (writeback.go), and the paths of
+	// edits kept from an earlier visit that changed on disk since (ApplyEdits), which are not written over.
+	plan  *folderPlan
+	stale []string
 }
 
 type loadedState struct {

@@ -54,11 +54,9 @@ func viewNamed(r io.ReaderAt, size int64, limits Limits, archive, inner string) 
 // readable, has too many entries, a name that is unsafe or given twice, a link, an encrypted entry, or files
 // over the size limits. inner, when not "", is the folder to take as the root, which must be in the zip.
 func readView(r io.ReaderAt, size int64, limits Limits, inner string) (*view, error) {
-	if inner != "" {
-		inner = strings.TrimSuffix(inner, "/")
-		if clean, err := entryName(inner); err != nil || clean != inner {
-			return nil, &Error{Entry: inner, Reason: "not a folder's path inside the zip (relative, '/'-separated, without '.' or '..')"}
-		}
+	inner, err := innerFolder(inner, zipWording)
+	if err != nil {
+		return nil, err
 	}
 	records, err := readDirectory(r, size, limits.MaxEntries)
 	var many errTooManyEntries
@@ -68,6 +66,45 @@ func readView(r io.ReaderAt, size int64, limits Limits, inner string) (*view, er
 	case err != nil:
 		return nil, &Error{Reason: "is not a readable zip archive (" + err.Error() + ")"}
 	}
+	v, err := buildView(records, limits, inner, zipWording)
+	if err != nil {
+		return nil, err
+	}
+	v.r, v.size = r, size
+	return v, nil
+}
+
+// wording is how the errors of buildView name what they are about: a zip's entries, or a folder's files.
+type wording struct {
+	folder   bool   // a folder given as a list: its errors name the file by its path
+	where    string // "the zip"
+	size     string // a file over the limit per file "expands to" its size
+	tooLarge string // everything over the total limit
+	twice    string
+}
+
+var zipWording = wording{
+	where: "the zip", size: "expands to", tooLarge: "the archive expands to more than %s in all, over the limit",
+	twice: "the name appears twice in the archive",
+}
+
+// innerFolder checks inner, the folder to take as the root ("" for none), and returns it without a trailing slash.
+func innerFolder(inner string, w wording) (string, error) {
+	if inner == "" {
+		return "", nil
+	}
+	inner = strings.TrimSuffix(inner, "/")
+	if clean, err := entryName(inner); err != nil || clean != inner {
+		return "", &Error{Entry: inner, Folder: w.folder, Reason: "not a folder's path inside " + w.where + " (relative, '/'-separated, without '.' or '..')"}
+	}
+	return inner, nil
+}
+
+// buildView makes the file system of the entries records (a zip's directory, or a folder given as a list) and
+// refuses a name that is unsafe or given twice, a link, an encrypted entry, or files over the size limits. inner,
+// when not "", is the folder to take as the root, which must be among them.
+func buildView(records []record, limits Limits, inner string, w wording) (*view, error) {
+	refuse := func(entry, reason string) error { return &Error{Entry: entry, Folder: w.folder, Reason: reason} }
 	clean := make([]string, len(records)) // each entry's name as entryName cleans it, for errors
 	// The root: the zip's, or its one top-level MobileApps folder when every entry sits in it.
 	topFolder := "MobileApps"
@@ -76,15 +113,16 @@ func readView(r io.ReaderAt, size int64, limits Limits, inner string) (*view, er
 		rec := &records[i]
 		name, err := entryName(rec.name)
 		if err != nil {
+			err.(*Error).Folder = w.folder
 			return nil, err
 		}
 		switch {
 		case rec.mode&fs.ModeSymlink != 0:
-			return nil, &Error{Entry: rec.name, Reason: "links are refused"}
+			return nil, refuse(rec.name, "links are refused")
 		case rec.flags&0x1 != 0:
-			return nil, &Error{Entry: rec.name, Reason: "encrypted entries cannot be read"}
+			return nil, refuse(rec.name, "encrypted entries cannot be read")
 		case !rec.isDir() && !rec.mode.IsRegular():
-			return nil, &Error{Entry: rec.name, Reason: "not a regular file"}
+			return nil, refuse(rec.name, "not a regular file")
 		}
 		clean[i] = name
 		inside := strings.HasPrefix(name, topFolder+"/")
@@ -102,12 +140,12 @@ func readView(r io.ReaderAt, size int64, limits Limits, inner string) (*view, er
 			folder = folder || name == inner && records[i].isDir()
 		}
 		if !inMobileApps && !folder {
-			return nil, &Error{Entry: inner, Reason: "no such folder in the zip"}
+			return nil, refuse(inner, "no such folder in "+w.where)
 		}
 	}
 	top := topFolder + "/"
 
-	v := &view{r: r, size: size, limit: limits.MaxFileSize, dirs: map[string]*node{}}
+	v := &view{limit: limits.MaxFileSize, dirs: map[string]*node{}}
 	v.dir("/", -1)
 	v.dir(Root, -1)
 	nodes := make([]node, 0, len(records)) // in archive order, until sortFolders; never grown, so never moved
@@ -119,7 +157,10 @@ func readView(r io.ReaderAt, size int64, limits Limits, inner string) (*view, er
 		if strip {
 			if rel == topFolder {
 				if !rec.isDir() && inMobileApps {
-					return nil, &Error{Entry: rel, Reason: "the name is both a file and a folder"}
+					return nil, refuse(rel, "the name is both a file and a folder")
+				}
+				if w.folder && rec.isDir() {
+					v.kept = append(v.kept, i) // what names the root still, once the rest is left out
 				}
 				continue
 			}
@@ -128,18 +169,21 @@ func readView(r io.ReaderAt, size int64, limits Limits, inner string) (*view, er
 			}
 			rel = rel[len(top):]
 		}
+		if w.folder {
+			v.kept = append(v.kept, i)
+		}
 		if rec.isDir() {
 			d := v.dir(Root+"/"+rel, i)
 			d.modified, d.explicit = rec.modified, true
 			continue
 		}
 		if rec.size > uint64(limits.MaxFileSize) {
-			return nil, &Error{Entry: rec.name, Reason: fmt.Sprintf("expands to %s, over the %s limit per file", FormatSize(int64(min(rec.size, 1<<62))), FormatSize(limits.MaxFileSize))}
+			return nil, refuse(rec.name, fmt.Sprintf("%s %s, over the %s limit per file", w.size, FormatSize(int64(min(rec.size, 1<<62))), FormatSize(limits.MaxFileSize)))
 		}
 		// A file that inflates to other than its declared size is refused when read, so the declared sizes
 		// are what the view will give: the total is judged here, before anything is inflated.
 		if total += int64(rec.size); total > limits.MaxTotalSize {
-			return nil, &Error{Entry: rec.name, Reason: fmt.Sprintf("the archive expands to more than %s in all, over the limit", FormatSize(limits.MaxTotalSize))}
+			return nil, refuse(rec.name, fmt.Sprintf(w.tooLarge, FormatSize(limits.MaxTotalSize)))
 		}
 		parent, name := "", rel
 		if j := strings.LastIndexByte(rel, '/'); j >= 0 {
@@ -170,16 +214,16 @@ func readView(r io.ReaderAt, size int64, limits Limits, inner string) (*view, er
 				continue
 			}
 			if a.rec != nil && b.rec != nil {
-				return nil, &Error{Entry: b.rec.name, Reason: "the name appears twice in the archive"}
+				return nil, refuse(b.rec.name, w.twice)
 			}
 			file, folder := a, b
 			if a.rec == nil {
 				file, folder = b, a
 			}
 			if folder.explicit {
-				return nil, &Error{Entry: clean[file.entry], Reason: "the name is both a file and a folder"}
+				return nil, refuse(clean[file.entry], "the name is both a file and a folder")
 			}
-			return nil, &Error{Entry: clean[folder.entry], Reason: fmt.Sprintf("its folder %q is also a file", clean[file.entry])}
+			return nil, refuse(clean[folder.entry], fmt.Sprintf("its folder %q is also a file", clean[file.entry]))
 		}
 	}
 	return v, nil
@@ -246,7 +290,12 @@ type view struct {
 	dirs    map[string]*node
 	dirList []*node          // the folders in the order they were made
 	apps    map[string]*node // the folders in Root, by name
-	readers sync.Pool        // *entryReader: one inflater per goroutine at a time
+	// folder: a folder given as a list (folder.go), whose files are data's bytes at their records' offsets
+	// (nil: only listed); kept, the indices of the entries it holds.
+	folder  bool
+	data    []byte
+	kept    []int
+	readers sync.Pool // *entryReader: one inflater per goroutine at a time
 }
 
 type node struct {
@@ -342,6 +391,9 @@ func (v *view) Chtimes(name string, _ time.Time, _ time.Time) error {
 
 // inflate reads the entry of n, within the view's limit, into a buffer of its own.
 func (v *view) inflate(n *node) (data []byte, err error) {
+	if v.folder {
+		return v.folderFile(n)
+	}
 	if v.mapped {
 		defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 		defer recoverFault(&err, n.rec.name, v.archive)

@@ -33,6 +33,7 @@ package zipfs
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/spf13/afero"
 )
@@ -55,9 +56,12 @@ var DefaultLimits = Limits{MaxEntries: 250_000, MaxFileSize: 64 << 20, MaxTotalS
 // that people read (a report, the console's banner): a Reason without an Entry ends a sentence whose subject is
 // the archive ("is not a readable zip archive"), one with an Entry follows the entry's name.
 type Error struct {
-	Archive string // the zip's file name, when it has one
+	Archive string // the zip's file name, when it has one; a folder's name
 	Entry   string
 	Reason  string
+	// Folder says that the entry is a file of a folder given as a list (OpenFolder), not of a zip: it is named
+	// by its path in the folder.
+	Folder bool
 }
 
 func (e *Error) Error() string {
@@ -67,6 +71,9 @@ func (e *Error) Error() string {
 			subject = "the file"
 		}
 		return subject + " " + e.Reason
+	}
+	if e.Folder {
+		return fmt.Sprintf("%q: %s", strings.TrimPrefix(e.Archive+"/"+e.Entry, "/"), e.Reason)
 	}
 	in := ""
 	if e.Archive != "" {

@@ -35,6 +35,7 @@ export function mountHeader({ store, actions, mode, work, onCreate }) {
     top: $('.top'),
     sourceName: $('#source-name'), modeBadge: $('#mode-badge'), roBadge: $('#ro-badge'),
     zipInput: $('[data-testid="zip-input"]', HTMLInputElement), openZip: $('.file-btn'), openSep: $('.actions .sep'),
+    openFolder: $('#open-folder'), folderInput: $('[data-testid="folder-input"]', HTMLInputElement),
     sample: $('[data-testid="open-sample"]', HTMLButtonElement),
     refresh: $('[data-testid="refresh"]', HTMLButtonElement), restart: $('[data-testid="restart"]', HTMLButtonElement),
     download: $('[data-testid="download"]', HTMLButtonElement), create: $('[data-testid="create-session"]', HTMLButtonElement),
@@ -49,10 +50,20 @@ export function mountHeader({ store, actions, mode, work, onCreate }) {
   // The dev server works on its folder: it refuses every zip, and has no sample.
   el.sample.hidden = !browser;
   el.openZip.hidden = !browser;
+  el.openFolder.hidden = !browser;
   el.openSep.hidden = !browser;
   el.autoWrap.hidden = true; // until the dev server says what its auto refresh is
 
   el.zipInput.addEventListener('change', () => { actions.openZipFile(el.zipInput.files?.[0]); el.zipInput.value = ''; });
+  // Open folder…: the browser's folder picker where it has one (a folder it can read again and write back), else
+  // the folder input, which every browser has. A click on the input itself (the keyboard's) takes the picker too.
+  el.openFolder.addEventListener('click', (e) => {
+    if (!window.showDirectoryPicker) return;
+    e.preventDefault();
+    actions.pickFolder();
+  });
+  el.folderInput.addEventListener('change', () => { actions.openFolderFiles(el.folderInput.files); el.folderInput.value = ''; });
+  $('#empty-folder').addEventListener('click', () => el.openFolder.click());
   el.sample.addEventListener('click', actions.openSample);
   el.refresh.addEventListener('click', actions.refresh);
   document.addEventListener('keydown', (e) => {

@@ -68,8 +68,8 @@ export function mountNotices({ store, actions }) {
     el.rootBanner.hidden = !w;
     if (!w) return;
     el.rootBannerMsg.textContent = w.root
-      ? t('wrongRoot.inside', { name: w.file.name, root: w.root })
-      : t('wrongRoot.appFolder', { name: w.file.name });
+      ? t('wrongRoot.inside', { name: w.name, root: w.root })
+      : t(w.folder ? 'wrongRoot.appFolderDir' : 'wrongRoot.appFolder', { name: w.name });
     el.rootBannerOpen.hidden = !w.root;
     el.rootBannerOpen.textContent = t('wrongRoot.open', { root: w.root });
   }
