@@ -58,12 +58,14 @@ check:
 run: wasm
 	$(GO) run ./cmd/devserver -addr $(ADDR) -wasm-dir $(BUILD)/web $(if $(DIR),-dir "$(DIR)")
 
-# go vet on both builds, staticcheck at a pinned version (a new release's checks are taken on purpose), and the
+# go vet and staticcheck on both builds (staticcheck at a pinned version, a new release's checks taken on purpose), and the
 # page's scripts type-checked (tsc).
 vet: tsc
 	$(GO) vet ./...
 	$(WASM_ENV) $(GO) vet ./...
-	$(GO) run $(STATICCHECK) ./...
+	GOBIN=$(abspath $(BUILD))/tools $(GO) install $(STATICCHECK)
+	$(BUILD)/tools/staticcheck ./...
+	$(WASM_ENV) $(BUILD)/tools/staticcheck ./...
 
 # The page's scripts type-checked against the engine's documents (web/types.d.ts): the page, then its workers.
 # TypeScript is pinned in web/tools, installed by npm ci.

@@ -1,3 +1,5 @@
+//go:build linux || darwin || freebsd || netbsd || openbsd || dragonfly || illumos || windows
+
 package core
 
 import "time"

@@ -27,8 +27,6 @@ var (
 	deflate     = coretest.Deflate
 	patchLocal  = coretest.PatchLocal
 	tree        = coretest.Tree
-	allocatedBy = coretest.AllocatedBy
-	heapGrowth  = coretest.HeapGrowth
 )
 
 // importZip reads a zip as the engine does (View) and then every one of its files, as a check and a download

@@ -15,6 +15,7 @@ import (
 
 	"github.com/spf13/afero"
 
+	"github.com/mobisess/mobisess/core/internal/coretest"
 	"github.com/mobisess/mobisess/core/zipfs"
 )
 
@@ -27,6 +28,12 @@ var (
 
 // hundredThousandEntries is a zip of 100k small session files in 100 app folders, made once: more than 65535
 // entries, so archive/zip writes it as zip64.
+// How much a read allocates, and how much of it stays: measured natively only.
+var (
+	allocatedBy = coretest.AllocatedBy
+	heapGrowth  = coretest.HeapGrowth
+)
+
 func hundredThousandEntries(t *testing.T) []byte {
 	manyOnce.Do(func() {
 		var b bytes.Buffer
