@@ -172,7 +172,7 @@ func waitLoaded(t *testing.T, page playwright.Page, source string) {
 	waitIdle(t, page)
 }
 
-// waitIdle waits until no engine call is under way (app.js sets aria-busy on <body> during calls).
+// waitIdle waits until no engine call is under way (web/panels/notices.js sets aria-busy on <body> during calls).
 func waitIdle(t *testing.T, page playwright.Page) {
 	t.Helper()
 	must(t, expect.Locator(page.Locator("body")).Not().ToHaveAttribute("aria-busy", "true"), "the page is idle")

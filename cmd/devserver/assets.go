@@ -80,10 +80,10 @@ func compressible(ctype string) bool {
 }
 
 // pageMeta are the values the dev server writes into index.html's <meta name="mobisess-…"> tags, which
-// web/app.js reads: where the engine is, the token for mutating requests, and what to open first.
+// web/app.js reads: where the engine is, and what to open first. The token is never among them: the page takes
+// it from the address the server printed.
 type pageMeta struct {
 	Mode     string // "browser" or "server"
-	Token    string
 	Autoload string // "sample" or ""
 }
 
@@ -125,11 +125,11 @@ func loadAssets(meta pageMeta, wasmDir string, wasm bool) (map[string]*asset, er
 	return assets, nil
 }
 
-var metaTag = regexp.MustCompile(`<meta\s+name="mobisess-(mode|token|autoload)"\s+content="[^"]*"\s*/?>`)
+var metaTag = regexp.MustCompile(`<meta\s+name="mobisess-(mode|autoload)"\s+content="[^"]*"\s*/?>`)
 
 // injectMeta sets the mobisess-* meta tags of the page, replacing those it has and adding those it lacks.
 func injectMeta(page []byte, m pageMeta) ([]byte, error) {
-	values := map[string]string{"mode": m.Mode, "token": m.Token, "autoload": m.Autoload}
+	values := map[string]string{"mode": m.Mode, "autoload": m.Autoload}
 	tag := func(name string) []byte {
 		return []byte(`<meta name="mobisess-` + name + `" content="` + html.EscapeString(values[name]) + `">`)
 	}
@@ -140,7 +140,7 @@ func injectMeta(page []byte, m pageMeta) ([]byte, error) {
 		return tag(name)
 	})
 	var missing []byte
-	for _, name := range []string{"mode", "token", "autoload"} {
+	for _, name := range []string{"mode", "autoload"} {
 		if !seen[name] {
 			missing = append(append(missing, tag(name)...), '\n')
 		}

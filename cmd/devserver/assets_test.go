@@ -32,7 +32,7 @@ func TestBrowserMode(t *testing.T) {
 		res, body := ts.send("GET", target, "", "Accept-Encoding", "identity")
 		expect(t, res, body, 200, "")
 		page := string(body)
-		for _, want := range []string{`<meta name="mobisess-mode" content="browser">`, `<meta name="mobisess-autoload" content="sample">`, `<meta name="mobisess-token" content="">`} {
+		for _, want := range []string{`<meta name="mobisess-mode" content="browser">`, `<meta name="mobisess-autoload" content="sample">`} {
 			if !strings.Contains(page, want) {
 				t.Errorf("GET %s: no %s", target, want)
 			}
@@ -108,12 +108,12 @@ func TestBrowserModeNeedsWasm(t *testing.T) {
 }
 
 func TestInjectMeta(t *testing.T) {
-	m := pageMeta{Mode: "server", Token: `a"<b`, Autoload: ""}
+	m := pageMeta{Mode: `a"<b`, Autoload: ""}
 	got, err := injectMeta([]byte("<html><head>\n<meta name=\"mobisess-mode\" content=\"browser\">\n</head></html>"), m)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{`<meta name="mobisess-mode" content="server">`, `<meta name="mobisess-token" content="a&#34;&lt;b">`, `<meta name="mobisess-autoload" content="">`} {
+	for _, want := range []string{`<meta name="mobisess-mode" content="a&#34;&lt;b">`, `<meta name="mobisess-autoload" content="">`} {
 		if !strings.Contains(string(got), want) {
 			t.Errorf("no %s in %s", want, got)
 		}
