@@ -5,7 +5,8 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"sort"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -358,15 +359,16 @@ func (d *overlayDir) list() error {
 	if d.listed {
 		return nil
 	}
-	byName := map[string]fs.DirEntry{}
+	var base, top []fs.DirEntry
 	if _, ok := d.o.inBase(d.path); ok {
 		entries, err := readDirOf(d.o.base, d.path)
 		if err != nil {
 			return err
 		}
+		base = make([]fs.DirEntry, 0, len(entries)) // entries may be the layer's own
 		for _, e := range entries {
 			if !d.o.hidden(CleanPath(d.path + "/" + e.Name())) {
-				byName[e.Name()] = e
+				base = append(base, e)
 			}
 		}
 	}
@@ -375,17 +377,45 @@ func (d *overlayDir) list() error {
 		if err != nil {
 			return err
 		}
-		for _, e := range entries {
-			byName[e.Name()] = e // the top's wins
-		}
+		top = entries
 	}
-	d.entries = make([]fs.DirEntry, 0, len(byName))
-	for _, e := range byName {
-		d.entries = append(d.entries, e)
-	}
-	sort.Slice(d.entries, func(i, j int) bool { return d.entries[i].Name() < d.entries[j].Name() })
+	d.entries = mergeByName(base, top)
 	d.listed = true
 	return nil
+}
+
+// mergeByName is the entries of base and top in name order, top's where both have a name. Both layers list in
+// name order already (the zip's view and afero's memory do): merged, a folder of many files is listed without a
+// sort each time a file is written into it.
+func mergeByName(base, top []fs.DirEntry) []fs.DirEntry {
+	byName := func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) }
+	sorted := func(layer []fs.DirEntry) []fs.DirEntry {
+		if slices.IsSortedFunc(layer, byName) {
+			return layer
+		}
+		layer = slices.Clone(layer)
+		slices.SortFunc(layer, byName)
+		return layer
+	}
+	base, top = sorted(base), sorted(top)
+	out := make([]fs.DirEntry, 0, len(base)+len(top))
+	i, j := 0, 0
+	for i < len(base) && j < len(top) {
+		switch c := byName(base[i], top[j]); {
+		case c < 0:
+			out = append(out, base[i])
+			i++
+		case c > 0:
+			out = append(out, top[j])
+			j++
+		default: // the top's wins
+			out = append(out, top[j])
+			i++
+			j++
+		}
+	}
+	out = append(out, base[i:]...)
+	return append(out, top[j:]...)
 }
 
 func readDirOf(fsys afero.Fs, p string) ([]fs.DirEntry, error) {
