@@ -245,7 +245,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			writeError(w, err, false)
 			return
 		}
-		s.serveAPI(w, r)
+		s.serveAPICompressed(w, r)
 		return
 	}
 	s.serveAsset(w, r)
