@@ -6,8 +6,6 @@ package core_test
 //	go test ./core -run '^$' -bench . -benchmem
 
 import (
-	"archive/zip"
-	"bytes"
 	"context"
 	"path"
 	"runtime"
@@ -124,7 +122,7 @@ func BenchmarkRefresh(b *testing.B) {
 			}
 		}
 	})
-	listing, err := core.List(fsys, "/MobileApps", core.English)
+	listing, err := core.List(fsys, "/MobileApps")
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -173,45 +171,4 @@ func BenchmarkLoad(b *testing.B) {
 	runtime.GC()
 	runtime.ReadMemStats(&without)
 	b.ReportMetric(float64(int64(with.HeapAlloc)-int64(without.HeapAlloc))/float64(sessions), "heap-B/session")
-}
-
-// BenchmarkOpenZip is what the console does with a dropped zip: import 10,000 generated sessions into memory,
-// load them and compute the State. To profile: add -cpuprofile cpu.out (docs/wasm-performance.md for wasm).
-func BenchmarkOpenZip(b *testing.B) {
-	data := corpusZip(b, corpus.Options{Sessions: 10_000, Seed: 1})
-	ctx := context.Background()
-	b.SetBytes(int64(len(data)))
-	for b.Loop() {
-		ws, err := core.OpenZip(ctx, data, "MobileApps.zip", nil, core.WorkspaceOptions{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		st, err := ws.State(ctx)
-		if err != nil || st.Memory.Count == 0 {
-			b.Fatalf("state: %v, %d sessions in memory", err, st.Memory.Count)
-		}
-	}
-}
-
-// corpusZip is a zip of a generated MobileApps folder, without directory entries: every kind of broken file,
-// BOMs, CRLF, entries that are not sessions.
-func corpusZip(t testing.TB, opts corpus.Options) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	err := corpus.Generate(opts, func(f corpus.File) error {
-		w, err := zw.Create("MobileApps/" + f.Path)
-		if err != nil {
-			return err
-		}
-		_, err = w.Write(f.Data)
-		return err
-	})
-	if err == nil {
-		err = zw.Close()
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
 }

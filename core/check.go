@@ -15,6 +15,8 @@ import (
 
 	"github.com/spf13/afero"
 
+	"github.com/mobisess/mobisess/core/i18n"
+	"github.com/mobisess/mobisess/core/internal/probe"
 	"github.com/mobisess/mobisess/core/zipfs"
 )
 
@@ -45,40 +47,23 @@ func (l Limits) withDefaults() Limits {
 	return l
 }
 
-// Checker runs the four checks. It is immutable, so that one may be shared by every goroutine of a check and a
-// change of language is a new Checker (WithLang). The zero value is usable: embedded schema, English, default
-// limits.
+// Checker runs the four checks. It is immutable, so that one may be shared by every goroutine of a check. Its
+// errors carry their messages as i18n.Text, in no language until they are shown. The zero value is usable:
+// embedded schema, default limits.
 type Checker struct {
 	schema *Schema // nil: the embedded one, which the quick path implements
-	lang   Lang
 	limits Limits
 }
 
 // CheckerOptions say how a Checker checks; what is left zero takes its default.
 type CheckerOptions struct {
 	Schema *Schema // nil: the embedded schema
-	Lang   Lang
 	Limits Limits
 }
 
 // NewChecker returns a Checker set as o says.
 func NewChecker(o CheckerOptions) *Checker {
-	return &Checker{schema: o.Schema, lang: o.Lang, limits: o.Limits}
-}
-
-// WithLang is c with messages in lang.
-func (c *Checker) WithLang(lang Lang) *Checker {
-	next := *c
-	next.lang = lang
-	return &next
-}
-
-// Lang is the language of the messages.
-func (c *Checker) Lang() Lang {
-	if c.lang == "" {
-		return English
-	}
-	return c.lang
+	return &Checker{schema: o.Schema, limits: o.Limits}
 }
 
 // Limits are the limits of every read.
@@ -119,8 +104,8 @@ type FileResult struct {
 // Progress is told from time to time during long work how many files are done, of how many.
 type Progress func(done, total int)
 
-func (c *Checker) newError(code Code, path string) *Error {
-	return &Error{Component: Component, Code: code, Path: path, Message: c.Lang().Sprintf(codeMessages[code])}
+func newError(code Code, path string) *Error {
+	return &Error{Component: Component, Code: code, Path: path, Message: CodeMessage(code)}
 }
 
 // CheckBytes runs the four checks, in order, on the content of one session file. One error at most.
@@ -145,6 +130,8 @@ type Inspection struct {
 	Duplicates []string
 	// Token is the file's token beside its ids, when it has one (Inspect only).
 	Token *TokenInspection
+
+	checker *Checker // what inspected it: its fix is proposed by the same rules
 }
 
 // Inspect runs the four checks on a session file's bytes, as CheckBytes does, and keeps what the console shows
@@ -155,17 +142,26 @@ func (c *Checker) Inspect(f SessionFile, data []byte) *Inspection {
 	if in.Doc != nil {
 		in.Duplicates = duplicateKeys(withoutBOM(data))
 		if in.Session.Token != "" {
-			t := InspectToken(in.Session, c.Lang())
+			t := InspectToken(in.Session)
 			in.Token = &t
 		}
 	}
 	return &in
 }
 
+// ProposeFix is the fix of the inspected file's error (Checker.ProposeFix), made from this inspection: the file
+// is not decoded and validated again. Nil when the file passes every check.
+func (in *Inspection) ProposeFix() *Fix {
+	if in.Error == nil {
+		return nil
+	}
+	return in.checker.proposeFix(in.Error, in)
+}
+
 // examine is check 1, then the checks after it in order until one fails, keeping the document and the session
 // they read.
 func (c *Checker) examine(f SessionFile, data []byte) Inspection {
-	in := Inspection{File: f, Data: data}
+	in := Inspection{File: f, Data: data, checker: c}
 	body := withoutBOM(data)
 	doc, err := c.parse(f, body)
 	if err != nil {
@@ -182,22 +178,13 @@ func (c *Checker) examine(f SessionFile, data []byte) Inspection {
 	return in
 }
 
-// onDecode and onValidate, when set (by a test, never elsewhere), are told of each decoding of a session file's
-// text into a document and of each validation of a document against the schema: how often opening one file
-// costs them is held by a test.
-var (
-	onDecode   func(data []byte)
-	onValidate func()
-)
-
 // parse is check 1: the bytes are one JSON object, in UTF-8.
 func (c *Checker) parse(f SessionFile, data []byte) (map[string]any, *Error) {
-	if onDecode != nil {
-		onDecode(data)
+	if probe.Decode != nil {
+		probe.Decode(data)
 	}
-	lang := c.Lang()
-	fail := func(offset int, cause string) *Error {
-		e := c.newError(CodeMalformed, f.Path)
+	fail := func(offset int, cause i18n.Text) *Error {
+		e := newError(CodeMalformed, f.Path)
 		e.Cause = cause
 		if offset >= 0 {
 			e.Line, e.Column = lineCol(data, offset)
@@ -208,19 +195,19 @@ func (c *Checker) parse(f SessionFile, data []byte) (map[string]any, *Error) {
 	// a mark, UTF-32 puts three NUL bytes beside it, UTF-16 one.
 	switch {
 	case bytes.HasPrefix(data, []byte{0xFF, 0xFE, 0, 0}) || bytes.HasPrefix(data, []byte{0, 0, 0xFE, 0xFF}):
-		return nil, fail(-1, lang.Sprintf(msgUTF32))
+		return nil, fail(-1, i18n.New(&msgUTF32))
 	case len(data) >= 4 && data[1] == 0 && data[2] == 0 && (data[0] == 0) != (data[3] == 0):
-		return nil, fail(-1, lang.Sprintf(msgUTF32NoBOM))
+		return nil, fail(-1, i18n.New(&msgUTF32NoBOM))
 	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}) || bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
-		return nil, fail(-1, lang.Sprintf(msgUTF16))
+		return nil, fail(-1, i18n.New(&msgUTF16))
 	case len(data) >= 2 && (data[0] == 0) != (data[1] == 0):
-		return nil, fail(-1, lang.Sprintf(msgUTF16NoBOM))
+		return nil, fail(-1, i18n.New(&msgUTF16NoBOM))
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, fail(-1, lang.Sprintf(msgEmpty))
+		return nil, fail(-1, i18n.New(&msgEmpty))
 	}
 	if !utf8.Valid(data) {
-		return nil, fail(firstInvalidUTF8(data), lang.Sprintf(msgInvalidUTF8))
+		return nil, fail(firstInvalidUTF8(data), i18n.New(&msgInvalidUTF8))
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
@@ -229,17 +216,17 @@ func (c *Checker) parse(f SessionFile, data []byte) (map[string]any, *Error) {
 		var se *json.SyntaxError
 		if errors.As(err, &se) {
 			// Offset counts the byte at fault: the place to show is the byte before it.
-			return nil, fail(max(int(se.Offset)-1, 0), syntaxCause(lang, se.Error()))
+			return nil, fail(max(int(se.Offset)-1, 0), syntaxCause(se.Error()))
 		}
 		// io.ErrUnexpectedEOF: the text stops inside a value.
-		return nil, fail(len(data), syntaxCause(lang, "unexpected end of JSON input"))
+		return nil, fail(len(data), syntaxCause("unexpected end of JSON input"))
 	}
 	if rest := skipSpace(data, int(dec.InputOffset())); rest < len(data) {
-		return nil, fail(rest, lang.Sprintf(msgTrailing))
+		return nil, fail(rest, i18n.New(&msgTrailing))
 	}
 	doc, ok := v.(map[string]any)
 	if !ok {
-		return nil, fail(skipSpace(data, 0), lang.Sprintf(msgNotObject, jsonKind(v)))
+		return nil, fail(skipSpace(data, 0), i18n.New(&msgNotObject, jsonKind(v)))
 	}
 	return doc, nil
 }
@@ -273,14 +260,14 @@ func jsonKind(v any) string {
 
 // checkSchema is check 2.
 func (c *Checker) checkSchema(f SessionFile, data []byte, doc map[string]any, _ *Session) *Error {
-	violations := c.compiledSchema().validate(doc, c.Lang())
+	violations := c.compiledSchema().validate(doc)
 	if len(violations) == 0 {
 		return nil
 	}
 	for i := range violations {
 		violations[i].Line, violations[i].Column = lineCol(data, locate(data, violations[i].Pointer))
 	}
-	e := c.newError(CodeSchema, f.Path)
+	e := newError(CodeSchema, f.Path)
 	e.Violations = violations
 	e.Line, e.Column = violations[0].Line, violations[0].Column
 	return e
@@ -292,12 +279,12 @@ func (c *Checker) checkLocation(f SessionFile, data []byte, _ map[string]any, s 
 	if f.App == folder && f.Name == s.ID {
 		return nil
 	}
-	e := c.newError(CodeLocation, f.Path)
+	e := newError(CodeLocation, f.Path)
 	e.Expected = &Expected{Folder: folder, File: s.ID}
 	if f.App != folder {
-		e.Cause = c.Lang().Sprintf(msgWrongFolder, folder)
+		e.Cause = i18n.New(&msgWrongFolder, folder)
 	} else {
-		e.Cause = c.Lang().Sprintf(msgWrongName, s.ID)
+		e.Cause = i18n.New(&msgWrongName, s.ID)
 	}
 	e.Line, e.Column = lineCol(data, locate(data, locationPointer(f, s)))
 	return e
@@ -305,8 +292,8 @@ func (c *Checker) checkLocation(f SessionFile, data []byte, _ map[string]any, s 
 
 // checkToken is check 4.
 func (c *Checker) checkToken(f SessionFile, data []byte, _ map[string]any, s *Session) *Error {
-	in := InspectToken(s, c.Lang())
-	if in.Error == "" {
+	in := InspectToken(s)
+	if in.Error.IsZero() {
 		var mismatches []Mismatch
 		for _, field := range in.Fields {
 			if !field.Match {
@@ -316,14 +303,14 @@ func (c *Checker) checkToken(f SessionFile, data []byte, _ map[string]any, s *Se
 		if len(mismatches) == 0 {
 			return nil
 		}
-		e := c.newError(CodeToken, f.Path)
+		e := newError(CodeToken, f.Path)
 		e.Mismatches = mismatches
 		m := mismatches[0]
-		e.Cause = c.Lang().Sprintf(msgTokenDiffers, m.Field, m.Token, m.File)
+		e.Cause = i18n.New(&msgTokenDiffers, m.Field, m.Token, m.File)
 		e.Line, e.Column = lineCol(data, locate(data, "/token"))
 		return e
 	}
-	e := c.newError(CodeToken, f.Path)
+	e := newError(CodeToken, f.Path)
 	e.Cause = in.Error
 	e.Line, e.Column = lineCol(data, locate(data, "/token"))
 	return e
@@ -346,12 +333,12 @@ func (c *Checker) checkFile(fsys afero.Fs, root string, f SessionFile, hash bool
 		case errors.As(err, &ze):
 			r.broken = err // the archive itself is at fault, not the session file: the whole zip is refused
 		default:
-			r.Err = c.newError(CodeMalformed, f.Path)
+			r.Err = newError(CodeMalformed, f.Path)
 			var tl *zipfs.TooLargeError
 			if errors.As(err, &tl) {
-				r.Err.Cause = c.Lang().Sprintf(msgTooLarge, zipfs.FormatSize(tl.Size), zipfs.FormatSize(tl.Limit))
+				r.Err.Cause = i18n.New(&msgTooLarge, zipfs.FormatSize(tl.Size), zipfs.FormatSize(tl.Limit))
 			} else {
-				r.Err.Cause = c.Lang().Sprintf(msgUnreadable, unwrapPathError(err))
+				r.Err.Cause = i18n.New(&msgUnreadable, unwrapPathError(err).Error())
 			}
 		}
 		return r

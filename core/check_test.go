@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/mobisess/mobisess/core/i18n"
 )
 
 // checkText runs the four checks on text as the file f.
@@ -70,7 +72,7 @@ func TestCheckOrder(t *testing.T) {
 			case tt.want == 0:
 			case err == nil:
 				t.Fatalf("want mobi %d, got no error", tt.want)
-			case err.Code != tt.want || err.Component != "mobi" || err.Path != f.Path || err.Message != ErrorMessage(English, tt.want):
+			case err.Code != tt.want || err.Component != "mobi" || err.Path != f.Path || err.Message.String() != CodeMessage(tt.want).String():
 				t.Fatalf("want mobi %d on %s, got %+v", tt.want, f.Path, err)
 			}
 		})
@@ -106,7 +108,7 @@ func TestCheckMalformed(t *testing.T) {
 			if err == nil || err.Code != CodeMalformed {
 				t.Fatalf("want mobi 2, got %v", err)
 			}
-			if err.Line != tt.line || err.Column != tt.col || err.Cause != tt.cause {
+			if err.Line != tt.line || err.Column != tt.col || err.Cause.String() != tt.cause {
 				t.Errorf("got %d:%d %q, want %d:%d %q", err.Line, err.Column, err.Cause, tt.line, tt.col, tt.cause)
 			}
 		})
@@ -173,7 +175,7 @@ func TestCheckSchema(t *testing.T) {
 			}
 			var got []v
 			for _, x := range err.Violations {
-				got = append(got, v{x.Pointer, x.Line, x.Column, x.Message})
+				got = append(got, v{x.Pointer, x.Line, x.Column, x.Message.String()})
 			}
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("violations:\n got %+v\nwant %+v", got, tt.want)
@@ -296,7 +298,7 @@ func TestCheckToken(t *testing.T) {
 			if !reflect.DeepEqual(err.Mismatches, tt.mismatches) {
 				t.Errorf("mismatches:\n got %+v\nwant %+v", err.Mismatches, tt.mismatches)
 			}
-			if tt.cause != "" && err.Cause != tt.cause {
+			if tt.cause != "" && err.Cause.String() != tt.cause {
 				t.Errorf("cause = %q, want %q", err.Cause, tt.cause)
 			}
 			if err.Line != 10 || err.Column != 11 {
@@ -388,7 +390,7 @@ func TestCheckFolder(t *testing.T) {
 	if !reflect.DeepEqual(raised, []string{a + "/bb", a + "/cc", b + "/01", b + "/02", b + "/03"}) {
 		t.Errorf("the handler saw %q", raised)
 	}
-	if e, want := rep.Errors[4], fmt.Sprintf("the file is %d B, over the 199 B limit", len(files[b+"/03"])); e.Cause != want {
+	if e, want := rep.Errors[4], fmt.Sprintf("the file is %d B, over the 199 B limit", len(files[b+"/03"])); e.Cause.String() != want {
 		t.Errorf("a file over the size limit: %q, want %q", e.Cause, want)
 	}
 	var sessions []string
@@ -423,7 +425,7 @@ func TestCheckUnreadableAndVanished(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(rep.Errors) != 1 || rep.Errors[0].Path != "com.a/aa" || rep.Errors[0].Code != CodeMalformed ||
-		rep.Errors[0].Cause != "the file cannot be read: input/output error" {
+		rep.Errors[0].Cause.String() != "the file cannot be read: input/output error" {
 		t.Errorf("errors: %v", rep.Errors)
 	}
 	if len(rep.Sessions) != 1 || rep.Sessions[0].Path != "com.a/cc" {
@@ -431,17 +433,18 @@ func TestCheckUnreadableAndVanished(t *testing.T) {
 	}
 }
 
-// The messages come in the checker's language.
+// The messages are said in the language they are shown in: one check, every language.
 func TestCheckLanguages(t *testing.T) {
 	text := edit(t, example, `"accepted"`, `"Accepted"`)
-	want := map[Lang][2]string{
-		English: {"The json file does not validate the json schema", `must be one of "accepted", "pending"`},
-		French:  {"Le fichier json ne valide pas le schéma json", `doit valoir "accepted", "pending"`},
-		Spanish: {"El archivo json no valida el esquema json", `debe ser uno de "accepted", "pending"`},
+	want := map[i18n.Lang][2]string{
+		i18n.English: {"The json file does not validate the json schema", `must be one of "accepted", "pending"`},
+		i18n.French:  {"Le fichier json ne valide pas le schéma json", `doit valoir "accepted", "pending"`},
+		i18n.Spanish: {"El archivo json no valida el esquema json", `debe ser uno de "accepted", "pending"`},
 	}
-	for _, lang := range Langs {
-		_, _, err := NewChecker(CheckerOptions{Lang: lang}).CheckBytes(exampleFile, []byte(text))
-		if err == nil || err.Message != want[lang][0] || err.Violations[0].Message != want[lang][1] {
+	_, _, checked := (&Checker{}).CheckBytes(exampleFile, []byte(text))
+	for _, lang := range i18n.Langs {
+		err := checked.In(lang)
+		if err == nil || err.Message.String() != want[lang][0] || err.Violations[0].Message.String() != want[lang][1] {
 			t.Errorf("%s: got %+v", lang, err)
 		}
 	}
@@ -484,7 +487,7 @@ func FuzzCheckBytes(f *testing.F) {
 		if s != nil || doc != nil {
 			t.Fatalf("an error (%v) and a session", err)
 		}
-		if err.Component != Component || err.Code < CodeLocation || err.Code > CodeToken || err.Path != sf.Path || err.Message == "" {
+		if err.Component != Component || err.Code < CodeLocation || err.Code > CodeToken || err.Path != sf.Path || err.Message.String() == "" {
 			t.Fatalf("malformed error %+v", err)
 		}
 		lines := lineLengths(bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF")))

@@ -11,6 +11,6 @@
 // of files are *Error, errors of operations *OpError with a Kind.
 //
 // The engine sees files only through an afero.Fs: the system's disk, a folder in memory, or a zip read in place
-// by package zipfs, whose fast paths it asks for through zipfs's optional interfaces. Workspace is a folder as
-// the console works on it: the disk, the memory, and the edits.
+// by package zipfs, whose fast paths it asks for through zipfs's optional interfaces. The console's model of a
+// folder (the disk, the memory, the edits, the console's methods) is package console, built on this one.
 package core

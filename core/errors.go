@@ -3,6 +3,8 @@ package core
 import (
 	"errors"
 	"fmt"
+
+	"github.com/mobisess/mobisess/core/i18n"
 	"github.com/mobisess/mobisess/core/zipfs"
 )
 
@@ -19,17 +21,18 @@ const (
 	CodeToken     Code = 4 // the connection token does not match the session
 )
 
-// Error is the one error type of the engine: a failed check of one session file.
-// Every front end (CLI formats, HTTP, wasm, console) renders this same value.
+// Error is the one error type of the engine: a failed check of one session file. Every front end (CLI formats,
+// HTTP, wasm, console) renders this same value; its messages are i18n.Text, said in the language of whoever
+// shows them (In).
 type Error struct {
-	Component string `json:"component"`
-	Code      Code   `json:"code"`
-	Path      string `json:"path"`
-	Message   string `json:"message"`
-	Line      int    `json:"line,omitempty"`
-	Column    int    `json:"column,omitempty"`
+	Component string    `json:"component"`
+	Code      Code      `json:"code"`
+	Path      string    `json:"path"`
+	Message   i18n.Text `json:"message"` // the words of 4D's documentation for the code
+	Line      int       `json:"line,omitempty"`
+	Column    int       `json:"column,omitempty"`
 	// Cause is one sentence on what exactly failed (syntax detail, read failure, token decoding).
-	Cause      string      `json:"cause,omitempty"`
+	Cause      i18n.Text   `json:"cause,omitzero"`
 	Violations []Violation `json:"violations,omitempty"`
 	Expected   *Expected   `json:"expected,omitempty"`
 	Mismatches []Mismatch  `json:"mismatches,omitempty"`
@@ -37,10 +40,10 @@ type Error struct {
 
 // Violation is one schema violation, placed in the file.
 type Violation struct {
-	Pointer string `json:"pointer"`
-	Line    int    `json:"line,omitempty"`
-	Column  int    `json:"column,omitempty"`
-	Message string `json:"message"`
+	Pointer string    `json:"pointer"`
+	Line    int       `json:"line,omitempty"`
+	Column  int       `json:"column,omitempty"`
+	Message i18n.Text `json:"message"`
 }
 
 // Expected is where a file should be, given its content (mobi 1).
@@ -62,11 +65,29 @@ func (e *Error) Error() string {
 	if e.Line > 0 {
 		s += fmt.Sprintf(":%d:%d", e.Line, e.Column)
 	}
-	s += ": " + e.Message
-	if e.Cause != "" {
-		s += ": " + e.Cause
+	s += ": " + e.Message.String()
+	if !e.Cause.IsZero() {
+		s += ": " + e.Cause.String()
 	}
 	return s
+}
+
+// In is e with its messages said in lang, a copy: e may be shared, by a report and the memory's cache of
+// failed files.
+func (e *Error) In(lang i18n.Lang) *Error {
+	if e == nil {
+		return nil
+	}
+	out := *e
+	out.Message, out.Cause = e.Message.In(lang), e.Cause.In(lang)
+	out.Violations = allIn(e.Violations, lang, Violation.In)
+	return &out
+}
+
+// In is v with its message said in lang.
+func (v Violation) In(lang i18n.Lang) Violation {
+	v.Message = v.Message.In(lang)
+	return v
 }
 
 // Kind classifies the errors of operations (not of checks), so that each front end maps them once:

@@ -294,12 +294,12 @@ func TestRefreshUnderFaults(t *testing.T) {
 			switch {
 			case tt.cause == "" && len(rep.Errors) != 0:
 				t.Errorf("errors %v", rep.Errors)
-			case tt.cause != "" && (len(rep.Errors) != 1 || rep.Errors[0].Cause != tt.cause || len(disk.Errors) != 1):
+			case tt.cause != "" && (len(rep.Errors) != 1 || rep.Errors[0].Cause.String() != tt.cause || len(disk.Errors) != 1):
 				t.Errorf("errors %v (the disk's report: %d), want one: %s", rep.Errors, len(disk.Errors), tt.cause)
 			}
 			var skipped []string
 			for _, s := range disk.Skipped {
-				skipped = append(skipped, s.Path+" "+string(s.Kind)+": "+s.Reason)
+				skipped = append(skipped, s.Path+" "+string(s.Kind)+": "+s.Reason.String())
 			}
 			if want := []string{tt.skipped}; tt.skipped == "" && len(skipped) != 0 || tt.skipped != "" && !reflect.DeepEqual(skipped, want) {
 				t.Errorf("skipped %q, want %q", skipped, tt.skipped)
@@ -338,11 +338,11 @@ func TestWriteUnderFaults(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			mem := memTree(t, map[string]string{p: old})
 			fsys := &faultFs{Fs: mem, fault: tt.fault}
-			ws, err := NewWorkspace(context.Background(), fsys, root, nil, WorkspaceOptions{})
-			if err != nil {
+			reg := NewRegistry(nil)
+			if _, err := reg.Load(context.Background(), fsys, root, CheckOptions{}); err != nil {
 				t.Fatal(err)
 			}
-			_, err = ws.SetStatus(p, StatusAccepted, ETag([]byte(old)))
+			_, err := SetStatus(fsys, root, p, StatusAccepted, ETag([]byte(old)), 0)
 			if KindOf(err) != KindInternal || err.Error() != p+": "+tt.says {
 				t.Fatalf("got %v, want an error that names the file and says %q", err, tt.says)
 			}
@@ -353,17 +353,17 @@ func TestWriteUnderFaults(t *testing.T) {
 				}
 			}
 			// A temporary file that could not be removed is hidden: the checks skip it, as they skip any dot file.
-			if rep, err := ws.Refresh(context.Background()); err != nil || len(rep.Errors) != 0 || outcome(rep, p) != "unchanged" {
+			if rep, err := reg.Refresh(context.Background(), fsys, root, CheckOptions{}); err != nil || len(rep.Errors) != 0 || outcome(rep, p) != "unchanged" {
 				t.Errorf("refresh after the fault: %v %+v", err, rep)
 			}
 			if got[p] != old {
 				t.Errorf("the old file is now %q", got[p])
 			}
-			if m := memoryOf(ws.registry); !reflect.DeepEqual(m, []memoryLine{{p, StatusPending}}) {
+			if m := memoryOf(reg); !reflect.DeepEqual(m, []memoryLine{{p, StatusPending}}) {
 				t.Errorf("memory %v", m)
 			}
 			// Once the disk has room again, the same write goes through.
-			if _, err := ws.SetStatus(p, StatusAccepted, ETag([]byte(old))); err != nil {
+			if _, err := SetStatus(fsys, root, p, StatusAccepted, ETag([]byte(old)), 0); err != nil {
 				t.Errorf("the write after the fault: %v", err)
 			}
 		})

@@ -9,11 +9,11 @@ import (
 	"io/fs"
 	"sort"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/spf13/afero"
 
+	"github.com/mobisess/mobisess/core/i18n"
+	"github.com/mobisess/mobisess/core/internal/probe"
 	"github.com/mobisess/mobisess/core/zipfs"
 )
 
@@ -40,10 +40,10 @@ const (
 
 // Fix is a repair of one file that fails a check, as data: what applying it will change.
 type Fix struct {
-	Path  string  `json:"path"` // the file, relative to the root, as it is before the fix
-	Code  Code    `json:"code"` // the error it fixes
-	Kind  FixKind `json:"kind"`
-	Title string  `json:"title"` // what it does, in the checker's language; for "none", why there is no fix
+	Path  string    `json:"path"` // the file, relative to the root, as it is before the fix
+	Code  Code      `json:"code"` // the error it fixes
+	Kind  FixKind   `json:"kind"`
+	Title i18n.Text `json:"title"` // what it does; for "none", why there is no fix
 	// ETag is that of the bytes the fix was made from: applying it is refused once the file has changed.
 	ETag string `json:"etag,omitempty"`
 	// A move names the file before and after.
@@ -65,33 +65,44 @@ type Fix struct {
 
 // Titles of the fixes.
 var (
-	msgFixMove    = Msg{"Move the file to %s", "Déplacer le fichier vers %s", "Mover el archivo a %s"}
-	msgFixRename  = Msg{"Rename the file %s (session.id)", "Renommer le fichier en %s (session.id)", "Renombrar el archivo a %s (session.id)"}
-	msgFixAnew    = Msg{"write the token anew", "écrire un nouveau jeton", "escribir un token nuevo"}
-	msgFixToken   = Msg{"Take the content as the truth: write the token anew from application.id, session.id and team.id", "Tenir le contenu pour juste : écrire un nouveau jeton à partir de application.id, session.id et team.id", "Dar el contenido por correcto: escribir un token nuevo a partir de application.id, session.id y team.id"}
-	msgFixValues  = Msg{"Correct %s", "Corriger %s", "Corregir %s"}
-	msgFixSyntax  = Msg{"Remove %s (no value changes)", "Supprimer %s (aucune valeur ne change)", "Quitar %s (ningún valor cambia)"}
-	msgFixMarks   = Msg{"the extra byte-order mark at the start", "la marque d'ordre des octets en trop au début", "la marca de orden de bytes de más al principio"}
-	msgFixComma   = Msg{"the trailing comma at %s", "la virgule finale en %s", "la coma final en %s"}
-	msgFixCommas  = Msg{"the trailing commas at %s", "les virgules finales en %s", "las comas finales en %s"}
-	msgFixAnd     = Msg{"%s and %s", "%s et %s", "%s y %s"}
-	msgNoSyntax   = Msg{"only a trailing comma or an extra byte-order mark can be removed without guessing: correct this syntax error in an editor", "seules une virgule finale ou une marque d'ordre des octets en trop s'enlèvent sans deviner : corrigez cette erreur de syntaxe dans un éditeur", "solo una coma final o una marca de orden de bytes de más se quitan sin adivinar: corrija este error de sintaxis en un editor"}
-	msgNoValue    = Msg{"the value of %s (%s) cannot be told without guessing", "la valeur de %s (%s) ne se déduit pas sans deviner", "el valor de %s (%s) no se deduce sin adivinar"}
-	msgNoFolder   = Msg{"application.id and team.id make no app folder name (%q)", "application.id et team.id ne donnent pas de nom de dossier d'app (%q)", "application.id y team.id no dan un nombre de carpeta de app (%q)"}
-	msgNoName     = Msg{"session.id %q makes no session file name", "session.id %q ne donne pas de nom de fichier de session", "session.id %q no da un nombre de archivo de sesión"}
-	msgNoTarget   = Msg{"%s already exists", "%s existe déjà", "%s ya existe"}
-	msgNoStale    = Msg{"the file is no longer as it was checked: check it again", "le fichier n'est plus tel qu'il a été vérifié : vérifiez-le à nouveau", "el archivo ya no es como se verificó: verifíquelo de nuevo"}
-	msgNoEdit     = Msg{"%s cannot be written in this file", "%s ne peut pas être écrit dans ce fichier", "%s no se puede escribir en este archivo"}
-	msgNoSingle   = Msg{"no single right fix: the place, the content and the token each give another %s", "pas de correction unique : l'emplacement, le contenu et le jeton donnent chacun un autre %s", "no hay una corrección única: la ubicación, el contenido y el token dan cada uno otro %s"}
-	msgNoSingleTk = Msg{"no single right fix: the token does not decode, and the place and the content give another %s", "pas de correction unique : le jeton ne se décode pas, et l'emplacement et le contenu donnent un autre %s", "no hay una corrección única: el token no se decodifica, y la ubicación y el contenido dan otro %s"}
-	msgNoSingleRd = Msg{"no single right fix: the folder's name %q reads both as the content's team.id and application.id and as the token's, which differ", "pas de correction unique : le nom du dossier %q se lit comme le team.id et l'application.id du contenu et comme ceux du jeton, qui diffèrent", "no hay una corrección única: el nombre de la carpeta %q se lee como el team.id y el application.id del contenido y como los del token, que difieren"}
-	msgTrust      = map[Witness]Msg{
-		WitnessPlace:   {"Trust the place: %s", "Se fier à l'emplacement : %s", "Confiar en la ubicación: %s"},
-		WitnessContent: {"Trust the content: %s", "Se fier au contenu : %s", "Confiar en el contenido: %s"},
-		WitnessToken:   {"Trust the token: %s", "Se fier au jeton : %s", "Confiar en el token: %s"},
+	msgFixMove    = i18n.Msg{En: "Move the file to %s", Fr: "Déplacer le fichier vers %s", Es: "Mover el archivo a %s"}
+	msgFixRename  = i18n.Msg{En: "Rename the file %s (session.id)", Fr: "Renommer le fichier en %s (session.id)", Es: "Renombrar el archivo a %s (session.id)"}
+	msgFixAnew    = i18n.Msg{En: "write the token anew", Fr: "écrire un nouveau jeton", Es: "escribir un token nuevo"}
+	msgFixToken   = i18n.Msg{En: "Take the content as the truth: write the token anew from application.id, session.id and team.id", Fr: "Tenir le contenu pour juste : écrire un nouveau jeton à partir de application.id, session.id et team.id", Es: "Dar el contenido por correcto: escribir un token nuevo a partir de application.id, session.id y team.id"}
+	msgFixValues  = i18n.Msg{En: "Correct %s", Fr: "Corriger %s", Es: "Corregir %s"}
+	msgFixSyntax  = i18n.Msg{En: "Remove %s (no value changes)", Fr: "Supprimer %s (aucune valeur ne change)", Es: "Quitar %s (ningún valor cambia)"}
+	msgFixMarks   = i18n.Msg{En: "the extra byte-order mark at the start", Fr: "la marque d'ordre des octets en trop au début", Es: "la marca de orden de bytes de más al principio"}
+	msgFixComma   = i18n.Msg{En: "the trailing comma at %s", Fr: "la virgule finale en %s", Es: "la coma final en %s"}
+	msgFixCommas  = i18n.Msg{En: "the trailing commas at %s", Fr: "les virgules finales en %s", Es: "las comas finales en %s"}
+	msgFixAnd     = i18n.Msg{En: "%s and %s", Fr: "%s et %s", Es: "%s y %s"}
+	msgNoSyntax   = i18n.Msg{En: "only a trailing comma or an extra byte-order mark can be removed without guessing: correct this syntax error in an editor", Fr: "seules une virgule finale ou une marque d'ordre des octets en trop s'enlèvent sans deviner : corrigez cette erreur de syntaxe dans un éditeur", Es: "solo una coma final o una marca de orden de bytes de más se quitan sin adivinar: corrija este error de sintaxis en un editor"}
+	msgNoValue    = i18n.Msg{En: "the value of %s (%s) cannot be told without guessing", Fr: "la valeur de %s (%s) ne se déduit pas sans deviner", Es: "el valor de %s (%s) no se deduce sin adivinar"}
+	msgNoFolder   = i18n.Msg{En: "application.id and team.id make no app folder name (%q)", Fr: "application.id et team.id ne donnent pas de nom de dossier d'app (%q)", Es: "application.id y team.id no dan un nombre de carpeta de app (%q)"}
+	msgNoName     = i18n.Msg{En: "session.id %q makes no session file name", Fr: "session.id %q ne donne pas de nom de fichier de session", Es: "session.id %q no da un nombre de archivo de sesión"}
+	msgNoTarget   = i18n.Msg{En: "%s already exists", Fr: "%s existe déjà", Es: "%s ya existe"}
+	msgNoStale    = i18n.Msg{En: "the file is no longer as it was checked: check it again", Fr: "le fichier n'est plus tel qu'il a été vérifié : vérifiez-le à nouveau", Es: "el archivo ya no es como se verificó: verifíquelo de nuevo"}
+	msgNoEdit     = i18n.Msg{En: "%s cannot be written in this file", Fr: "%s ne peut pas être écrit dans ce fichier", Es: "%s no se puede escribir en este archivo"}
+	msgNoSingle   = i18n.Msg{En: "no single right fix: the place, the content and the token each give another %s", Fr: "pas de correction unique : l'emplacement, le contenu et le jeton donnent chacun un autre %s", Es: "no hay una corrección única: la ubicación, el contenido y el token dan cada uno otro %s"}
+	msgNoSingleTk = i18n.Msg{En: "no single right fix: the token does not decode, and the place and the content give another %s", Fr: "pas de correction unique : le jeton ne se décode pas, et l'emplacement et le contenu donnent un autre %s", Es: "no hay una corrección única: el token no se decodifica, y la ubicación y el contenido dan otro %s"}
+	msgNoSingleRd = i18n.Msg{En: "no single right fix: the folder's name %q reads both as the content's team.id and application.id and as the token's, which differ", Fr: "pas de correction unique : le nom du dossier %q se lit comme le team.id et l'application.id du contenu et comme ceux du jeton, qui diffèrent", Es: "no hay una corrección única: el nombre de la carpeta %q se lee como el team.id y el application.id del contenido y como los del token, que difieren"}
+	msgTrust      = map[Witness]*i18n.Msg{
+		WitnessPlace:   {En: "Trust the place: %s", Fr: "Se fier à l'emplacement : %s", Es: "Confiar en la ubicación: %s"},
+		WitnessContent: {En: "Trust the content: %s", Fr: "Se fier au contenu : %s", Es: "Confiar en el contenido: %s"},
+		WitnessToken:   {En: "Trust the token: %s", Fr: "Se fier au jeton : %s", Es: "Confiar en el token: %s"},
 	}
-	msgNoProgress = Msg{"the only change the engine knows would not make the file pass this check", "la seule modification que connaît le moteur ne ferait pas passer cette vérification au fichier", "el único cambio que conoce el motor no haría pasar esta verificación al archivo"}
+	msgNoProgress = i18n.Msg{En: "the only change the engine knows would not make the file pass this check", Fr: "la seule modification que connaît le moteur ne ferait pas passer cette vérification au fichier", Es: "el único cambio que conoce el motor no haría pasar esta verificación al archivo"}
 )
+
+// In is f with its titles said in lang, a copy.
+func (f *Fix) In(lang i18n.Lang) *Fix {
+	if f == nil {
+		return nil
+	}
+	out := *f
+	out.Title = f.Title.In(lang)
+	out.Choices = allIn(f.Choices, lang, (*Fix).In)
+	return &out
+}
 
 // checkRank is the place of each error's check in the order the checks run (rules.go): a fix must take its file
 // past the check it failed, so that a chain of fixes ends.
@@ -103,11 +114,11 @@ var checkRank = map[Code]int{CodeMalformed: 0, CodeSchema: 1, CodeLocation: 2, C
 func (c *Checker) ProposeFix(e *Error, data []byte) *Fix {
 	app, name, err := sessionPath(e.Path)
 	if err != nil {
-		return &Fix{Path: e.Path, Code: e.Code, Kind: FixNone, Title: c.Lang().Sprintf(msgUnreadable, err), failed: e}
+		return &Fix{Path: e.Path, Code: e.Code, Kind: FixNone, Title: i18n.New(&msgUnreadable, err.Error()), failed: e}
 	}
 	if limit := c.Limits().MaxFileSize; int64(len(data)) > limit {
-		tl := c.Lang().Sprintf(msgTooLarge, zipfs.FormatSize(int64(len(data))), zipfs.FormatSize(limit))
-		return &Fix{Path: e.Path, Code: e.Code, Kind: FixNone, Title: c.Lang().Sprintf(msgUnreadable, tl), failed: e}
+		tl := i18n.New(&msgTooLarge, zipfs.FormatSize(int64(len(data))), zipfs.FormatSize(limit))
+		return &Fix{Path: e.Path, Code: e.Code, Kind: FixNone, Title: i18n.New(&msgUnreadable, tl), failed: e}
 	}
 	in := c.examine(SessionFile{Path: e.Path, App: app, Name: name}, data)
 	return c.proposeFix(e, &in)
@@ -115,24 +126,23 @@ func (c *Checker) ProposeFix(e *Error, data []byte) *Fix {
 
 // proposeFix is ProposeFix of the error e, made from the inspection of the file's bytes.
 func (c *Checker) proposeFix(e *Error, in *Inspection) *Fix {
-	lang := c.Lang()
-	none := func(m Msg, args ...any) *Fix {
-		return &Fix{Path: e.Path, Code: e.Code, Kind: FixNone, Title: lang.Sprintf(m, args...), failed: e}
+	none := func(m *i18n.Msg, args ...any) *Fix {
+		return &Fix{Path: e.Path, Code: e.Code, Kind: FixNone, Title: i18n.New(m, args...), failed: e}
 	}
 	if in.Error == nil || in.Error.Code != e.Code {
-		return none(msgNoStale)
+		return none(&msgNoStale)
 	}
 	f, data, doc := in.File, in.Data, in.Doc // doc: nil for mobi 2
 
 	var fix *Fix
-	why := lang.Sprintf(msgNoSyntax) // for mobi 2, when there is nothing to remove
+	why := i18n.New(&msgNoSyntax) // for mobi 2, when there is nothing to remove
 	switch e.Code {
 	case CodeMalformed:
-		fix = fixSyntax(data, lang)
+		fix = fixSyntax(data)
 	case CodeSchema:
-		fix, why = fixValues(data, doc, in.Error.Violations, lang)
+		fix, why = fixValues(data, doc, in.Error.Violations)
 	case CodeLocation, CodeToken:
-		fix = c.fixIDs(f, e.Code, data, doc, in.Session, lang)
+		fix = c.fixIDs(f, e.Code, data, doc, in.Session)
 	}
 	if fix == nil {
 		return &Fix{Path: e.Path, Code: e.Code, Kind: FixNone, Title: why, failed: e}
@@ -149,7 +159,7 @@ func (c *Checker) proposeFix(e *Error, in *Inspection) *Fix {
 		return fix
 	}
 	if why := c.finish(e, fix, data); why != nil {
-		refused := none(*why)
+		refused := none(why)
 		refused.Witnesses = fix.Witnesses
 		return refused
 	}
@@ -158,7 +168,7 @@ func (c *Checker) proposeFix(e *Error, in *Inspection) *Fix {
 
 // finish gives fix, made for e from data, what ties it to them, and says why it is no fix when the file it leaves
 // does not pass the check it failed.
-func (c *Checker) finish(e *Error, fix *Fix, data []byte) *Msg {
+func (c *Checker) finish(e *Error, fix *Fix, data []byte) *i18n.Msg {
 	fix.Path, fix.Code, fix.ETag, fix.failed = e.Path, e.Code, ETag(data), e
 	// The rules are meant to pass the check; the check itself says whether they do. Text whose commas or
 	// marks are removed and that still does not parse has some other syntax error.
@@ -215,7 +225,7 @@ func (c *Checker) ProposeFixes(e *Error, data []byte, trust Witness) (fixes []*F
 // fixSyntax removes what may make the text not JSON without standing for any value: byte-order marks after the
 // first, and commas just before a closing bracket. Nothing else is removed, so that the fixed text, when it
 // parses, holds the values the file was meant to.
-func fixSyntax(data []byte, lang Lang) *Fix {
+func fixSyntax(data []byte) *Fix {
 	body := withoutBOM(data)
 	bom := data[:len(data)-len(body)]
 	rest := withoutMarks(body)
@@ -234,22 +244,22 @@ func fixSyntax(data []byte, lang Lang) *Fix {
 		places = append(places, fmt.Sprintf("%d:%d", line, col))
 	}
 	fixed = append(fixed, rest[from:]...)
-	var what []string
+	var what []i18n.Text
 	if marks > 0 {
-		what = append(what, lang.Sprintf(msgFixMarks))
+		what = append(what, i18n.New(&msgFixMarks))
 	}
 	switch len(places) {
 	case 0:
 	case 1:
-		what = append(what, lang.Sprintf(msgFixComma, places[0]))
+		what = append(what, i18n.New(&msgFixComma, places[0]))
 	default:
-		what = append(what, lang.Sprintf(msgFixCommas, strings.Join(places, ", ")))
+		what = append(what, i18n.New(&msgFixCommas, strings.Join(places, ", ")))
 	}
 	title := what[0]
 	if len(what) == 2 {
-		title = lang.Sprintf(msgFixAnd, what[0], what[1])
+		title = i18n.New(&msgFixAnd, what[0], what[1])
 	}
-	return &Fix{Kind: FixEdit, Title: lang.Sprintf(msgFixSyntax, title), Content: string(fixed)}
+	return &Fix{Kind: FixEdit, Title: i18n.New(&msgFixSyntax, title), Content: string(fixed)}
 }
 
 // byteOrderMarks are the forms a byte-order mark takes at the start of a file saved more than once: UTF-8's, and
@@ -331,7 +341,7 @@ func boolOfString(v any) (any, bool) {
 }
 
 // fixValues corrects every violated value that has one right value, or none when one of them has not.
-func fixValues(data []byte, doc map[string]any, violations []Violation, lang Lang) (*Fix, string) {
+func fixValues(data []byte, doc map[string]any, violations []Violation) (*Fix, i18n.Text) {
 	body := withoutBOM(data)
 	bom := data[:len(data)-len(body)]
 	fixed := map[string]any{}
@@ -343,11 +353,11 @@ func fixValues(data []byte, doc map[string]any, violations []Violation, lang Lan
 		correct := valueFixes[v.Pointer]
 		old := lookup(doc, splitPointer(v.Pointer)...)
 		if correct == nil || old == nil {
-			return nil, lang.Sprintf(msgNoValue, pointerOrRoot(v.Pointer), v.Message)
+			return nil, i18n.New(&msgNoValue, pointerOrRoot(v.Pointer), v.Message)
 		}
 		value, ok := correct(old)
 		if !ok {
-			return nil, lang.Sprintf(msgNoValue, v.Pointer, v.Message)
+			return nil, i18n.New(&msgNoValue, v.Pointer, v.Message)
 		}
 		fixed[v.Pointer] = value
 		pointers = append(pointers, v.Pointer)
@@ -360,8 +370,8 @@ func fixValues(data []byte, doc map[string]any, violations []Violation, lang Lan
 		body = replaceValue(body, p, value)
 		changes = append(changes, Change{Pointer: p, Old: rawJSON(old), New: value})
 	}
-	return &Fix{Kind: FixEdit, Title: lang.Sprintf(msgFixValues, strings.Join(pointers, ", ")), Changes: changes,
-		Content: string(append(append([]byte{}, bom...), body...))}, ""
+	return &Fix{Kind: FixEdit, Title: i18n.New(&msgFixValues, strings.Join(pointers, ", ")), Changes: changes,
+		Content: string(append(append([]byte{}, bom...), body...))}, i18n.Text{}
 }
 
 func pointerOrRoot(p string) string {
@@ -375,12 +385,12 @@ func pointerOrRoot(p string) string {
 // check code. Where two witnesses agree against the third on each id, it changes the third: the file is moved
 // or renamed, the content's property corrected, or the token written anew. Otherwise it is of kind none and
 // offers one choice per side that can be trusted, each a fix that makes the other sides say what that one says.
-func (c *Checker) fixIDs(f SessionFile, code Code, data []byte, doc map[string]any, s *Session, lang Lang) *Fix {
+func (c *Checker) fixIDs(f SessionFile, code Code, data []byte, doc map[string]any, s *Session) *Fix {
 	t := testify(f, s)
 	token := code == CodeToken
 	kept, pairOK, sessionOK := t.keep("")
 	if pairOK && sessionOK {
-		fix, why := fixTo(f, data, doc, t, kept, "", token, lang)
+		fix, why := fixTo(f, data, doc, t, kept, "", token)
 		if fix == nil {
 			fix = &Fix{Kind: FixNone, Title: why}
 		}
@@ -388,13 +398,13 @@ func (c *Checker) fixIDs(f SessionFile, code Code, data []byte, doc map[string]a
 		return fix
 	}
 	witnesses := t.witnesses(kept, pairOK, sessionOK)
-	none := &Fix{Kind: FixNone, Title: noSingleFix(t, witnesses, lang), Witnesses: witnesses}
+	none := &Fix{Kind: FixNone, Title: noSingleFix(t, witnesses), Witnesses: witnesses}
 	for _, side := range witnessOrder {
 		trusted, pairOK, sessionOK := t.keep(side)
 		if !pairOK || !sessionOK {
 			continue
 		}
-		if fix, _ := fixTo(f, data, doc, t, trusted, side, token, lang); fix != nil {
+		if fix, _ := fixTo(f, data, doc, t, trusted, side, token); fix != nil {
 			fix.Choice, fix.Witnesses = side, t.witnesses(trusted, true, true)
 			none.Choices = append(none.Choices, fix)
 		}
@@ -407,25 +417,26 @@ func (c *Checker) fixIDs(f SessionFile, code Code, data []byte, doc map[string]a
 // anew when it differs or does not decode; a fix of the location leaves the token to the next check, which then
 // finds the place and the content agreeing. trusted is the side a choice trusts, "" for a fix that two
 // witnesses make.
-func fixTo(f SessionFile, data []byte, doc map[string]any, t testimony, kept ids, trusted Witness, token bool, lang Lang) (*Fix, string) {
+func fixTo(f SessionFile, data []byte, doc map[string]any, t testimony, kept ids, trusted Witness, token bool) (*Fix, i18n.Text) {
 	folder, err := appFolder(kept.team, kept.app)
 	if err != nil {
-		return nil, lang.Sprintf(msgNoFolder, ExpectedFolder(kept.team, kept.app))
+		return nil, i18n.New(&msgNoFolder, ExpectedFolder(kept.team, kept.app))
 	}
 	if !IsSessionName(kept.session) { // a schema of the user's own may let it through
-		return nil, lang.Sprintf(msgNoName, kept.session)
+		return nil, i18n.New(&msgNoName, kept.session)
 	}
 	body := withoutBOM(data)
 	bom := data[:len(data)-len(body)]
 	edited := body
-	var parts, pointers []string
+	var parts []i18n.Text
+	var pointers []string
 	to := folder + "/" + kept.session
 	switch {
 	case to == f.Path:
 	case folder == f.App:
-		parts = append(parts, lang.Sprintf(msgFixRename, kept.session))
+		parts = append(parts, i18n.New(&msgFixRename, kept.session))
 	default:
-		parts = append(parts, lang.Sprintf(msgFixMove, to))
+		parts = append(parts, i18n.New(&msgFixMove, to))
 	}
 	for _, row := range idRows {
 		if row.of(t.content) == row.of(kept) {
@@ -433,36 +444,36 @@ func fixTo(f SessionFile, data []byte, doc map[string]any, t testimony, kept ids
 		}
 		var ok bool
 		if edited, ok = setString(edited, doc, row.property, row.of(kept)); !ok {
-			return nil, lang.Sprintf(msgNoEdit, row.property)
+			return nil, i18n.New(&msgNoEdit, row.property)
 		}
 		pointers = append(pointers, row.property)
 	}
 	if len(pointers) > 0 {
 		sort.Strings(pointers)
-		parts = append(parts, lang.Sprintf(msgFixValues, strings.Join(pointers, ", ")))
+		parts = append(parts, i18n.New(&msgFixValues, strings.Join(pointers, ", ")))
 	}
 	if token && (!t.tokenOK || t.token != kept) {
 		var ok bool
 		if edited, ok = setString(edited, doc, "/token", EncodeToken(Token{AppNameID: kept.app, ID: kept.session, TeamID: kept.team})); !ok {
-			return nil, lang.Sprintf(msgNoEdit, "/token")
+			return nil, i18n.New(&msgNoEdit, "/token")
 		}
 		if len(parts) == 0 && trusted == "" {
-			parts = append(parts, lang.Sprintf(msgFixToken)) // the place and the content agree: the token alone is written
+			parts = append(parts, i18n.New(&msgFixToken)) // the place and the content agree: the token alone is written
 		} else {
-			parts = append(parts, lang.Sprintf(msgFixAnew))
+			parts = append(parts, i18n.New(&msgFixAnew))
 		}
 	}
 	if len(parts) == 0 {
-		return nil, lang.Sprintf(msgNoProgress)
+		return nil, i18n.New(&msgNoProgress)
 	}
 	fix := &Fix{Kind: FixEdit, Title: joinTitles(parts)}
 	if trusted != "" {
-		fix.Title = lang.Sprintf(msgTrust[trusted], lowerFirst(fix.Title))
+		fix.Title = i18n.New(msgTrust[trusted], i18n.Lower(fix.Title))
 	}
 	if !bytes.Equal(edited, body) {
 		after, err := decodeObject(edited)
 		if err != nil { // the edits write JSON values in place of JSON values: this is a bug
-			return nil, lang.Sprintf(msgNoProgress)
+			return nil, i18n.New(&msgNoProgress)
 		}
 		fix.Changes = Diff(doc, after)
 		fix.Content = string(append(append([]byte{}, bom...), edited...))
@@ -470,13 +481,13 @@ func fixTo(f SessionFile, data []byte, doc map[string]any, t testimony, kept ids
 	if to != f.Path {
 		fix.Kind, fix.From, fix.To = FixMove, f.Path, to
 	}
-	return fix, ""
+	return fix, i18n.Text{}
 }
 
 // noSingleFix says why witnesses, where some id has no value to keep, make no single fix.
-func noSingleFix(t testimony, witnesses []IDWitnesses, lang Lang) string {
+func noSingleFix(t testimony, witnesses []IDWitnesses) i18n.Text {
 	if t.tokenOK && t.content.pair() != t.token.pair() && t.placeHolds(t.content) && t.placeHolds(t.token) {
-		return lang.Sprintf(msgNoSingleRd, t.folder)
+		return i18n.New(&msgNoSingleRd, t.folder)
 	}
 	var differ []string
 	for _, w := range witnesses {
@@ -497,29 +508,25 @@ func noSingleFix(t testimony, witnesses []IDWitnesses, lang Lang) string {
 	if len(differ) == 0 { // the folder's name, unread, against a pair the content and the token share in part
 		differ = []string{"team.id", "application.id"}
 	}
-	which := strings.Join(differ[:len(differ)-1], ", ")
-	if which == "" {
-		which = differ[0]
-	} else {
-		which = lang.Sprintf(msgFixAnd, which, differ[len(differ)-1])
+	which := i18n.Plain(differ[0])
+	if len(differ) > 1 {
+		which = i18n.New(&msgFixAnd, strings.Join(differ[:len(differ)-1], ", "), differ[len(differ)-1])
 	}
 	if !t.tokenOK {
-		return lang.Sprintf(msgNoSingleTk, which)
+		return i18n.New(&msgNoSingleTk, which)
 	}
-	return lang.Sprintf(msgNoSingle, which)
+	return i18n.New(&msgNoSingle, which)
 }
 
 // joinTitles makes one title of the parts of a fix, each after the first in lower case.
-func joinTitles(parts []string) string {
-	for i := 1; i < len(parts); i++ {
-		parts[i] = lowerFirst(parts[i])
+func joinTitles(parts []i18n.Text) i18n.Text {
+	if len(parts) == 1 {
+		return parts[0]
 	}
-	return strings.Join(parts, "; ")
-}
-
-func lowerFirst(s string) string {
-	r, size := utf8.DecodeRuneInString(s)
-	return string(unicode.ToLower(r)) + s[size:]
+	for i := 1; i < len(parts); i++ {
+		parts[i] = i18n.Lower(parts[i])
+	}
+	return i18n.Join("; ", parts...)
 }
 
 // setString writes value at pointer, a string property of the object doc that body holds: in place of the value
@@ -574,8 +581,8 @@ func insertMember(body []byte, at int, key string, value []byte) []byte {
 
 // decodeObject decodes a JSON object as the checks do: numbers as they are written.
 func decodeObject(body []byte) (map[string]any, error) {
-	if onDecode != nil {
-		onDecode(body)
+	if probe.Decode != nil {
+		probe.Decode(body)
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
@@ -615,11 +622,42 @@ func (f *Fix) Trusting(side Witness) (*Fix, error) {
 	return nil, &OpError{Kind: KindInput, Path: f.Path, Msg: fmt.Sprintf("no fix of this file trusts the %s: %s", side, f.Title)}
 }
 
+// FixFile applies the fix the engine proposes now for the session file at rel, as it was read with the ETag
+// ifMatch ("": as it is): refused (KindConflict) when the file changed since, and (KindInput) when it passes
+// every check or the engine has no fix for it. Where the engine has no single right fix but offers choices,
+// trust names the one to apply (Fix.Trusting). It returns the file's path after the fix: a move changes it.
+func (c *Checker) FixFile(fsys afero.Fs, root, rel, ifMatch string, trust Witness) (string, error) {
+	data, etag, err := ReadFile(fsys, root, rel, c.Limits().MaxFileSize)
+	if err != nil {
+		return "", err
+	}
+	if ifMatch != "" && etag != ifMatch {
+		return "", changedOnDisk(rel)
+	}
+	var fix *Fix
+	if app, name, _ := strings.Cut(rel, "/"); IsSessionName(name) { // another file is not checked: it fails nothing
+		fix = c.Inspect(SessionFile{Path: rel, App: app, Name: name}, data).ProposeFix()
+	}
+	if fix == nil {
+		return "", &OpError{Kind: KindInput, Path: rel, Msg: "the file passes every check: there is nothing to fix"}
+	}
+	if fix, err = fix.Trusting(trust); err != nil {
+		return "", err
+	}
+	if err := c.ApplyFix(fsys, root, fix); err != nil {
+		return "", err
+	}
+	if fix.Kind == FixMove {
+		return fix.To, nil
+	}
+	return rel, nil
+}
+
 // ApplyFix applies a fix that ProposeFix made, with the atomic writes of write.go. It is refused (KindConflict),
 // changing nothing, when the file is no longer the one the fix was made from, or when a move's target exists.
 func (c *Checker) ApplyFix(fsys afero.Fs, root string, f *Fix) error {
 	if f.Kind == FixNone {
-		return &OpError{Kind: KindInput, Path: f.Path, Msg: "no fix to apply: " + f.Title}
+		return &OpError{Kind: KindInput, Path: f.Path, Msg: "no fix to apply: " + f.Title.String()}
 	}
 	if f.ETag == "" {
 		return &OpError{Kind: KindInput, Path: f.Path, Msg: "the fix names no etag: propose it again"}
@@ -686,13 +724,28 @@ type FixReport struct {
 	Errors []*Error `json:"errors"`
 }
 
+// In is r with its words said in lang, a copy.
+func (r *FixReport) In(lang i18n.Lang) *FixReport {
+	out := *r
+	out.Errors = allIn(r.Errors, lang, (*Error).In)
+	out.Files = allIn(r.Files, lang, FileFixes.In)
+	return &out
+}
+
+// In is f with its words said in lang.
+func (f FileFixes) In(lang i18n.Lang) FileFixes {
+	f.Error, f.Refused = f.Error.In(lang), f.Refused.In(lang)
+	f.Fixes = allIn(f.Fixes, lang, (*Fix).In)
+	return f
+}
+
 // FileFixes are the fixes of one file that failed a check, in the order they apply.
 type FileFixes struct {
-	Path    string `json:"path"`
-	Error   *Error `json:"error"` // what the check found
-	Fixes   []*Fix `json:"fixes"` // the last is of kind none when an error remains
-	Applied int    `json:"applied"`
-	Refused string `json:"refused,omitempty"` // why applying stopped: the file changed, a move's target appeared
+	Path    string    `json:"path"`
+	Error   *Error    `json:"error"` // what the check found
+	Fixes   []*Fix    `json:"fixes"` // the last is of kind none when an error remains
+	Applied int       `json:"applied"`
+	Refused i18n.Text `json:"refused,omitzero"` // why applying stopped: the file changed, a move's target appeared
 }
 
 // FixFolder checks every session file under root, proposes the fixes of each error, and applies them unless
@@ -711,7 +764,7 @@ func (c *Checker) FixFolder(ctx context.Context, fsys afero.Fs, root string, opt
 		ff := FileFixes{Path: e.Path, Error: e}
 		var left *Error
 		if data, _, err := ReadFile(fsys, root, e.Path, c.Limits().MaxFileSize); err != nil {
-			ff.Fixes, left = []*Fix{{Path: e.Path, Code: e.Code, Kind: FixNone, Title: c.Lang().Sprintf(msgUnreadable, opMessage(err))}}, e
+			ff.Fixes, left = []*Fix{{Path: e.Path, Code: e.Code, Kind: FixNone, Title: i18n.New(&msgUnreadable, opMessage(err))}}, e
 		} else {
 			ff.Fixes, left = c.ProposeFixes(e, data, opts.Trust)
 			ff.Fixes, left = c.claimTargets(fsys, root, ff.Fixes, left, targets)
@@ -722,7 +775,7 @@ func (c *Checker) FixFolder(ctx context.Context, fsys afero.Fs, root string, opt
 					break
 				}
 				if err := c.ApplyFix(fsys, root, fix); err != nil {
-					ff.Refused = err.Error()
+					ff.Refused = i18n.Plain(err.Error())
 					break
 				}
 				ff.Applied++
@@ -754,7 +807,7 @@ func (c *Checker) claimTargets(fsys afero.Fs, root string, fixes []*Fix, left *E
 		}
 		_, err := lstat(fsys, fsPath(root, fix.To))
 		if targets[fix.To] || !errors.Is(err, fs.ErrNotExist) {
-			none := &Fix{Path: fix.Path, Code: fix.Code, Kind: FixNone, Title: c.Lang().Sprintf(msgNoTarget, fix.To), failed: fix.failed}
+			none := &Fix{Path: fix.Path, Code: fix.Code, Kind: FixNone, Title: i18n.New(&msgNoTarget, fix.To), failed: fix.failed}
 			return append(fixes[:i:i], none), fix.failed
 		}
 		targets[fix.To] = true

@@ -10,6 +10,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/mobisess/mobisess/core/i18n"
 	"github.com/spf13/afero"
 )
 
@@ -120,7 +121,7 @@ func TestProposeFix(t *testing.T) {
 				t.Fatalf("the file fails %v, want mobi %d", e, tt.code)
 			}
 			fix := c.ProposeFix(e, data)
-			if fix.Kind != tt.kind || !strings.Contains(fix.Title, tt.title) || fix.Path != tt.path || fix.Code != tt.code {
+			if fix.Kind != tt.kind || !strings.Contains(fix.Title.String(), tt.title) || fix.Path != tt.path || fix.Code != tt.code {
 				t.Fatalf("fix %+v, want kind %s, title with %q", fix, tt.kind, tt.title)
 			}
 			if fix.Kind == FixNone {
@@ -184,19 +185,19 @@ func TestFixChanges(t *testing.T) {
 	}
 }
 
-// The titles come in the checker's language.
+// The titles are said in the language they are shown in.
 func TestFixLanguages(t *testing.T) {
 	data := []byte(edit(t, example, `"status": "accepted"`, `"status": "Accept"`))
-	for lang, want := range map[Lang]string{English: "cannot be told", French: "ne se déduit pas", Spanish: "no se deduce"} {
-		c := NewChecker(CheckerOptions{Lang: lang})
-		if fix := c.ProposeFix(checkAt(c, examplePath, data), data); !strings.Contains(fix.Title, want) {
-			t.Errorf("%s: %q", lang, fix.Title)
+	c := &Checker{}
+	fix := c.ProposeFix(checkAt(c, examplePath, data), data)
+	for lang, want := range map[i18n.Lang]string{i18n.English: "cannot be told", i18n.French: "ne se déduit pas", i18n.Spanish: "no se deduce"} {
+		if title := fix.Title.Render(lang); !strings.Contains(title, want) {
+			t.Errorf("%s: %q", lang, title)
 		}
 	}
 	moved := []byte(example)
-	c := NewChecker(CheckerOptions{Lang: French})
-	if fix := c.ProposeFix(checkAt(c, "com.a/"+exampleID, moved), moved); fix.Title != "Déplacer le fichier vers "+examplePath {
-		t.Errorf("fr: %q", fix.Title)
+	if fix := c.ProposeFix(checkAt(c, "com.a/"+exampleID, moved), moved); fix.In(i18n.French).Title.String() != "Déplacer le fichier vers "+examplePath {
+		t.Errorf("fr: %q", fix.Title.Render(i18n.French))
 	}
 }
 
@@ -205,14 +206,14 @@ func TestProposeFixRefuses(t *testing.T) {
 	c := &Checker{}
 	stale := []byte(edit(t, example, `"status": "accepted"`, `"status": "Accepted"`))
 	e := checkAt(c, examplePath, stale)
-	if fix := c.ProposeFix(e, []byte(example)); fix.Kind != FixNone || !strings.Contains(fix.Title, "check it again") {
+	if fix := c.ProposeFix(e, []byte(example)); fix.Kind != FixNone || !strings.Contains(fix.Title.String(), "check it again") {
 		t.Errorf("valid bytes: %+v", fix)
 	}
-	if fix := c.ProposeFix(e, []byte("{")); fix.Kind != FixNone || !strings.Contains(fix.Title, "check it again") {
+	if fix := c.ProposeFix(e, []byte("{")); fix.Kind != FixNone || !strings.Contains(fix.Title.String(), "check it again") {
 		t.Errorf("bytes with another error: %+v", fix)
 	}
 	small := NewChecker(CheckerOptions{Limits: Limits{MaxFileSize: 10}})
-	if fix := small.ProposeFix(e, stale); fix.Kind != FixNone || !strings.Contains(fix.Title, "over the 10 B limit") {
+	if fix := small.ProposeFix(e, stale); fix.Kind != FixNone || !strings.Contains(fix.Title.String(), "over the 10 B limit") {
 		t.Errorf("over the limit: %+v", fix)
 	}
 	if fix := c.ProposeFix(&Error{Code: CodeSchema, Path: "../x"}, stale); fix.Kind != FixNone {
@@ -332,7 +333,7 @@ func TestApplyFixRefuses(t *testing.T) {
 		{"a move of a file deleted since", map[string]string{"com.wrong/": ""}, moveFix, KindNotFound},
 		{"a move onto a file", map[string]string{"com.wrong/" + exampleID: example, examplePath: "other"}, moveFix, KindConflict},
 		{"a move into a folder that is a file", map[string]string{"com.wrong/" + exampleID: example, exampleApp: "a file"}, moveFix, KindInput},
-		{"no fix", map[string]string{examplePath: status}, &Fix{Path: examplePath, Kind: FixNone, Title: "x"}, KindInput},
+		{"no fix", map[string]string{examplePath: status}, &Fix{Path: examplePath, Kind: FixNone, Title: i18n.Plain("x")}, KindInput},
 		{"no etag", map[string]string{examplePath: status}, &Fix{Path: examplePath, Kind: FixEdit, Content: "{}"}, KindInput},
 		{"a path out of the root", map[string]string{examplePath: status}, &Fix{Path: "../x", Kind: FixEdit, ETag: "1", Content: "{}"}, KindInput},
 	}
@@ -407,7 +408,7 @@ func TestFixFolder(t *testing.T) {
 	if got := summary(dry); got != want || !dry.DryRun {
 		t.Errorf("dry run:\n%s\nwant\n%s", got, want)
 	}
-	if title := dry.Files[4].Fixes[0].Title; title != examplePath+" already exists" {
+	if title := dry.Files[4].Fixes[0].Title.String(); title != examplePath+" already exists" {
 		t.Errorf("the second move: %q", title)
 	}
 
@@ -425,7 +426,7 @@ func TestFixFolder(t *testing.T) {
 				applicable++
 			}
 		}
-		if f.Applied != applicable || f.Refused != "" {
+		if f.Applied != applicable || f.Refused.String() != "" {
 			t.Errorf("%s: %d of %d applied, refused %q", f.Path, f.Applied, applicable, f.Refused)
 		}
 	}
@@ -461,7 +462,7 @@ func TestFixFolderRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rep.Files) != 1 || rep.Files[0].Applied != 0 || !strings.Contains(rep.Files[0].Refused, "changed on disk") || len(rep.Errors) != 1 {
+	if len(rep.Files) != 1 || rep.Files[0].Applied != 0 || !strings.Contains(rep.Files[0].Refused.String(), "changed on disk") || len(rep.Errors) != 1 {
 		t.Errorf("report %+v", rep.Files)
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/afero"
 
+	"github.com/mobisess/mobisess/core/i18n"
 	"github.com/mobisess/mobisess/core/internal/parallel"
 )
 
@@ -33,9 +34,15 @@ const (
 
 // Skipped is an entry that is not a session file, listed with its reason rather than dropped.
 type Skipped struct {
-	Path   string   `json:"path"`
-	Reason string   `json:"reason"`
-	Kind   SkipKind `json:"kind"`
+	Path   string    `json:"path"`
+	Reason i18n.Text `json:"reason"`
+	Kind   SkipKind  `json:"kind"`
+}
+
+// In is s with its reason said in lang.
+func (s Skipped) In(lang i18n.Lang) Skipped {
+	s.Reason = s.Reason.In(lang)
+	return s
 }
 
 // SessionFile is a file that the folder rules say is a session file: it gets the four checks.
@@ -91,7 +98,7 @@ func classify(name string, mode fs.FileMode) (SkipKind, bool) {
 // skipped entry with its reason. A missing root is an empty listing; a root that cannot be read is an error.
 // The app folders are listed on every core (a folder of 100k sessions is a few folders of many files), and
 // the listing is the same as one made in order.
-func List(fsys afero.Fs, root string, lang Lang) (*Listing, error) {
+func List(fsys afero.Fs, root string) (*Listing, error) {
 	l := &Listing{Unreadable: map[string]bool{}}
 	entries, err := readDir(fsys, root)
 	if err != nil {
@@ -101,27 +108,26 @@ func List(fsys afero.Fs, root string, lang Lang) (*Listing, error) {
 		}
 		return nil, fmt.Errorf("cannot read the folder %s: %w", root, err)
 	}
-	skipped := func(path string, kind SkipKind) Skipped { return skipEntry(lang, path, kind) }
 	apps := make([]appListing, len(entries))
 	var folders []int // the entries that are app folders, to list
 	for i, app := range entries {
 		name := app.Name()
 		switch {
 		case app.Type()&fs.ModeSymlink != 0:
-			apps[i].skipped = []Skipped{skipped(name, SkipLink)}
+			apps[i].skipped = []Skipped{skipEntry(name, SkipLink)}
 		case name == "__MACOSX" || strings.HasPrefix(name, "._"):
-			apps[i].skipped = []Skipped{skipped(name, SkipJunk)}
+			apps[i].skipped = []Skipped{skipEntry(name, SkipJunk)}
 		case !app.IsDir():
-			apps[i].skipped = []Skipped{skipped(name, SkipRootFile)}
+			apps[i].skipped = []Skipped{skipEntry(name, SkipRootFile)}
 		case strings.HasPrefix(name, "."):
-			apps[i].skipped = []Skipped{skipped(name, SkipHidden)}
+			apps[i].skipped = []Skipped{skipEntry(name, SkipHidden)}
 		default:
 			folders = append(folders, i)
 		}
 	}
 	parallel.Each(len(folders), func(k int) {
 		i := folders[k]
-		apps[i] = listApp(fsys, root, entries[i].Name(), lang)
+		apps[i] = listApp(fsys, root, entries[i].Name())
 	})
 	files := 0
 	for _, a := range apps {
@@ -149,23 +155,22 @@ type appListing struct {
 	skipped    []Skipped
 }
 
-func skipEntry(lang Lang, path string, kind SkipKind) Skipped {
-	return Skipped{Path: path, Reason: lang.Sprintf(skipMessages[kind]), Kind: kind}
+func skipEntry(path string, kind SkipKind) Skipped {
+	return Skipped{Path: path, Reason: i18n.New(skipMessages[kind]), Kind: kind}
 }
 
 // listApp lists the app folder name: its session files, and what it holds that is not one.
-func listApp(fsys afero.Fs, root, name string, lang Lang) appListing {
-	skipped := func(path string, kind SkipKind) Skipped { return skipEntry(lang, path, kind) }
+func listApp(fsys afero.Fs, root, name string) appListing {
 	var a appListing
 	files, err := readDir(fsys, filepath.Join(root, name))
 	if err != nil {
 		switch {
 		case errors.Is(err, fs.ErrNotExist): // deleted while we read: it has no sessions now
 		case errors.Is(err, syscall.ENOTDIR):
-			a.skipped = []Skipped{skipped(name, SkipRootFile)} // replaced by a file while we read: what the next listing will say
+			a.skipped = []Skipped{skipEntry(name, SkipRootFile)} // replaced by a file while we read: what the next listing will say
 		default:
 			a.unreadable = true
-			a.skipped = []Skipped{{Path: name, Reason: lang.Sprintf(msgUnreadable, err), Kind: SkipUnreadable}}
+			a.skipped = []Skipped{{Path: name, Reason: i18n.New(&msgUnreadable, err.Error()), Kind: SkipUnreadable}}
 		}
 		return a
 	}
@@ -180,11 +185,11 @@ func listApp(fsys afero.Fs, root, name string, lang Lang) appListing {
 	paths.Grow(size)
 	for _, f := range files {
 		if f.IsDir() {
-			a.skipped = append(a.skipped, skipped(name+"/"+f.Name(), SkipNested))
+			a.skipped = append(a.skipped, skipEntry(name+"/"+f.Name(), SkipNested))
 			continue
 		}
 		if kind, ok := classify(f.Name(), f.Type()); !ok {
-			a.skipped = append(a.skipped, skipped(name+"/"+f.Name(), kind))
+			a.skipped = append(a.skipped, skipEntry(name+"/"+f.Name(), kind))
 			continue
 		}
 		paths.WriteString(name)

@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/mobisess/mobisess/core/i18n"
 )
 
 // isSession marks a row whose entry is a session file.
@@ -56,7 +58,7 @@ func TestFolderRules(t *testing.T) {
 		root + "/com.sample.myappname/fifo": fs.ModeNamedPipe | 0o644,
 		root + "/com.sample.myappname/abcd": fs.ModeDevice | 0o644,
 	}}
-	l, err := List(fsys, root, English)
+	l, err := List(fsys, root)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +70,7 @@ func TestFolderRules(t *testing.T) {
 		got[f.Path] = isSession
 	}
 	for _, s := range l.Skipped {
-		if s.Reason != English.Sprintf(skipMessages[s.Kind]) || s.Reason == "" {
+		if s.Reason.String() != i18n.English.Sprintf(*skipMessages[s.Kind]) || s.Reason.String() == "" {
 			t.Errorf("%s: reason %q for kind %s", s.Path, s.Reason, s.Kind)
 		}
 		got[s.Path] = s.Kind
@@ -101,7 +103,7 @@ func TestFolderRules(t *testing.T) {
 // Entries come in name order, apps first by name, whatever order the disk gives.
 func TestListOrder(t *testing.T) {
 	fsys := memTree(t, map[string]string{"b/02": "", "b/01": "", "a/ff": "", "a/0A": "", "zz": "", "a/x.json": ""})
-	l, err := List(fsys, root, English)
+	l, err := List(fsys, root)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,30 +125,30 @@ func TestListOrder(t *testing.T) {
 // the root is read is simply not there.
 func TestListRoot(t *testing.T) {
 	t.Run("missing", func(t *testing.T) {
-		l, err := List(memTree(t, nil), root+"/nothing", English)
+		l, err := List(memTree(t, nil), root+"/nothing")
 		if err != nil || !l.Missing || len(l.Files)+len(l.Skipped)+len(l.Apps) != 0 {
 			t.Errorf("got %+v, %v", l, err)
 		}
 	})
 	t.Run("a file", func(t *testing.T) {
-		if l, err := List(memTree(t, map[string]string{"x": ""}), root+"/x", English); err == nil {
+		if l, err := List(memTree(t, map[string]string{"x": ""}), root+"/x"); err == nil {
 			t.Errorf("listing a file: %+v", l)
 		}
 	})
 	t.Run("unreadable", func(t *testing.T) {
 		fsys := &faultyFs{Fs: memTree(t, nil), readDirErr: map[string]error{root: errDisk}}
-		if l, err := List(fsys, root, English); !errors.Is(err, errDisk) {
+		if l, err := List(fsys, root); !errors.Is(err, errDisk) {
 			t.Errorf("got %+v, %v", l, err)
 		}
 	})
 	t.Run("unreadable app folder", func(t *testing.T) {
 		fsys := &faultyFs{Fs: memTree(t, map[string]string{"a/01": "", "b/02": ""}), readDirErr: map[string]error{root + "/a": errDisk}}
-		l, err := List(fsys, root, English)
+		l, err := List(fsys, root)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if !l.Unreadable["a"] || len(l.Skipped) != 1 || l.Skipped[0].Kind != SkipUnreadable || l.Skipped[0].Path != "a" ||
-			!strings.Contains(l.Skipped[0].Reason, "input/output error") {
+			!strings.Contains(l.Skipped[0].Reason.String(), "input/output error") {
 			t.Errorf("unreadable %v, skipped %+v", l.Unreadable, l.Skipped)
 		}
 		if len(l.Files) != 1 || l.Files[0].Path != "b/02" {
@@ -155,7 +157,7 @@ func TestListRoot(t *testing.T) {
 	})
 	t.Run("app folder deleted meanwhile", func(t *testing.T) {
 		fsys := &faultyFs{Fs: memTree(t, map[string]string{"a/01": "", "b/02": ""}), openErr: map[string]error{root + "/a": fs.ErrNotExist}}
-		l, err := List(fsys, root, English)
+		l, err := List(fsys, root)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mobisess/mobisess/core/i18n"
 	"github.com/rogpeppe/go-internal/txtar"
 )
 
@@ -20,7 +21,7 @@ func TestGolden(t *testing.T) {
 	t.Run("refresh", func(t *testing.T) { eachArchive(t, "testdata/refresh", goldenRefresh) })
 }
 
-func eachArchive(t *testing.T, dir string, run func(*testing.T, *txtar.Archive, *Checker) any) {
+func eachArchive(t *testing.T, dir string, run func(*testing.T, *txtar.Archive, i18n.Lang) any) {
 	names, err := filepath.Glob(filepath.Join(dir, "*.txtar"))
 	if err != nil || len(names) == 0 {
 		t.Fatalf("no archives in %s (%v)", dir, err)
@@ -31,17 +32,15 @@ func eachArchive(t *testing.T, dir string, run func(*testing.T, *txtar.Archive, 
 			if err != nil {
 				t.Fatal(err)
 			}
-			c := &Checker{}
+			lang := i18n.English
 			for _, line := range strings.Split(string(a.Comment), "\n") {
 				if v, ok := strings.CutPrefix(line, "lang: "); ok {
-					lang, err := ParseLang(v)
-					if err != nil {
+					if lang, err = i18n.ParseLang(v); err != nil {
 						t.Fatal(err)
 					}
-					c = c.WithLang(lang)
 				}
 			}
-			golden(t, strings.TrimSuffix(name, ".txtar")+".golden.json", marshalGolden(t, run(t, a, c)))
+			golden(t, strings.TrimSuffix(name, ".txtar")+".golden.json", marshalGolden(t, run(t, a, lang)))
 		})
 	}
 }
@@ -60,11 +59,11 @@ func marshalGolden(t testing.TB, v any) []byte {
 	return b.Bytes()
 }
 
-// goldenCheck checks the tree under MobileApps/ and returns the report, after checking what every report
-// promises: one error per file, and errors and sessions in path order.
-func goldenCheck(t *testing.T, a *txtar.Archive, c *Checker) any {
+// goldenCheck checks the tree under MobileApps/ and returns the report in lang, after checking what every
+// report promises: one error per file, and errors and sessions in path order.
+func goldenCheck(t *testing.T, a *txtar.Archive, lang i18n.Lang) any {
 	fsys := txtarTree(t, a, "MobileApps/")
-	rep, raised := checkRaising(t, c, fsys, root)
+	rep, raised := checkRaising(t, &Checker{}, fsys, root)
 	if len(raised) != len(rep.Errors) || len(raised) > 0 && !reflect.DeepEqual(raised, rep.Errors) {
 		t.Errorf("the handler saw %d errors, the report holds %d", len(raised), len(rep.Errors))
 	}
@@ -86,7 +85,7 @@ func goldenCheck(t *testing.T, a *txtar.Archive, c *Checker) any {
 	}
 	assertSorted(t, "errors", len(rep.Errors), func(i int) string { return rep.Errors[i].Path })
 	assertSorted(t, "sessions", len(rep.Sessions), func(i int) string { return rep.Sessions[i].Path })
-	return rep
+	return rep.In(lang)
 }
 
 func assertSorted(t *testing.T, what string, n int, key func(int) string) {
@@ -117,9 +116,11 @@ func memoryOf(r *Registry) []memoryLine {
 	return out
 }
 
-// goldenRefresh loads the before/ tree as a server does at start, then refreshes on the after/ tree. A Preview
-// just before must announce exactly what the refresh then does, and change nothing.
-func goldenRefresh(t *testing.T, a *txtar.Archive, c *Checker) any {
+// goldenRefresh loads the before/ tree as a server does at start, then refreshes on the after/ tree, and returns
+// the report in lang. A Preview just before must announce exactly what the refresh then does, and change
+// nothing.
+func goldenRefresh(t *testing.T, a *txtar.Archive, lang i18n.Lang) any {
+	c := &Checker{}
 	ctx := context.Background()
 	reg := NewRegistry(c)
 	if _, err := reg.Load(ctx, txtarTree(t, a, "before/MobileApps/"), root, CheckOptions{}); err != nil {
@@ -127,7 +128,7 @@ func goldenRefresh(t *testing.T, a *txtar.Archive, c *Checker) any {
 	}
 	before := memoryOf(reg)
 	after := txtarTree(t, a, "after/MobileApps/")
-	preview, _, err := reg.preview(ctx, after, root, nil)
+	preview, _, err := reg.Preview(ctx, after, root, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,5 +152,5 @@ func goldenRefresh(t *testing.T, a *txtar.Archive, c *Checker) any {
 	for _, u := range rep.Updated {
 		assertSorted(t, "changes", len(u.Changes), func(i int) string { return u.Changes[i].Pointer })
 	}
-	return refreshGolden{Refresh: rep, Memory: memoryOf(reg)}
+	return refreshGolden{Refresh: rep.In(lang), Memory: memoryOf(reg)}
 }

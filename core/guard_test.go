@@ -1,7 +1,6 @@
 package core
 
 import (
-	"context"
 	"errors"
 	"reflect"
 	"testing"
@@ -86,27 +85,5 @@ func TestDeleteGuard(t *testing.T) {
 				t.Errorf("forced: %q is still there", tt.rel)
 			}
 		})
-	}
-}
-
-// The console's Delete all is the same guard: refused in the workspace, with the entry named, forced with Force.
-func TestWorkspaceRemoveGuard(t *testing.T) {
-	fsys := memTree(t, map[string]string{examplePath: example, "notes.txt": "mine"})
-	ws, err := NewWorkspace(context.Background(), fsys, root, nil, WorkspaceOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = ws.Remove("", "")
-	if KindOf(err) != KindForeign || ForeignEntry(err) != "notes.txt" {
-		t.Fatalf("got %v", err)
-	}
-	if ok, _ := afero.Exists(fsys, root+"/"+examplePath); !ok {
-		t.Fatal("a refused Delete all deleted a session")
-	}
-	if err := ws.RemoveWith("", DeleteOptions{Force: true}); err != nil {
-		t.Fatal(err)
-	}
-	if ok, _ := afero.Exists(fsys, root); ok {
-		t.Error("forced: the folder is still there")
 	}
 }

@@ -27,46 +27,21 @@ const root = ZipRoot
 
 // The session file of 4D's documentation, one property a line, as docs/rules.md quotes it.
 const (
-	exampleApp   = "UTT7VDX8W5.com.contactApp.Contact"
-	exampleID    = "7023d9205074199d1c16fc00d24354e778137675"
-	examplePath  = exampleApp + "/" + exampleID
-	exampleToken = "eyJhcHBOYW1lSUQiOiJjb20uY29udGFjdEFwcC5Db250YWN0IiwiaWQiOiI3MDIzZDkyMDUwNzQxOTlkMWMxNmZjMDBkMjQzNTRlNzc4MTM3Njc1IiwidGVhbUlEIjoiVVRUN1ZEWDhXNSJ9"
-	example      = `{
-	"application": {"id": "com.contactApp.Contact", "name": "Contact", "version": "1.0.0"},
-	"team": {"id": "UTT7VDX8W5"},
-	"language": {"id": "en_US", "code": "en", "region": "US"},
-	"email": "",
-	"device": {"description": "iPhone X", "version": "11.3", "id": "0DC5132E-1EF4-407C-A832-5FE33D818AF3", "simulator": true},
-	"send": "link",
-	"session": {"id": "7023d9205074199d1c16fc00d24354e778137675", "ip": "::ffff:192.168.5.4"},
-	"status": "accepted",
-	"token": "` + exampleToken + `"
-}
-`
+	exampleApp   = coretest.ExampleApp
+	exampleID    = coretest.ExampleID
+	examplePath  = coretest.ExamplePath
+	exampleToken = coretest.ExampleToken
+	example      = coretest.Example
 )
 
 // exampleFile is the SessionFile of the example, in its right place.
 var exampleFile = SessionFile{Path: examplePath, App: exampleApp, Name: exampleID}
 
-// edit replaces old by new in s, once, and fails the test when old is not there: a row that edits nothing
-// would test the unedited file.
-func edit(t testing.TB, s, old, new string) string {
-	t.Helper()
-	if strings.Count(s, old) != 1 {
-		t.Fatalf("edit: %q occurs %d times, want once", old, strings.Count(s, old))
-	}
-	return strings.Replace(s, old, new, 1)
-}
+// edit replaces old by new in s, once, and fails the test when old is not there.
+var edit = coretest.Edit
 
 // session returns a compact, valid session file for team (may be "") and application id.
-func session(team, app, id, status string) string {
-	tok := EncodeToken(Token{AppNameID: app, ID: id, TeamID: team})
-	teamPart := ""
-	if team != "" {
-		teamPart = `"team":{"id":"` + team + `"},`
-	}
-	return `{"application":{"id":"` + app + `"},` + teamPart + `"session":{"id":"` + id + `"},"status":"` + status + `","token":"` + tok + `"}`
-}
+var session = coretest.Session
 
 // memTree builds an in-memory MobileApps folder under root. A name ending in "/" is an empty folder.
 func memTree(t testing.TB, files map[string]string) afero.Fs {
@@ -265,3 +240,33 @@ func (f *faultyFile) Write(p []byte) (int, error) {
 }
 
 var errDisk = errors.New("input/output error")
+
+// loadedFolder is an in-memory folder and the server's memory of it, its valid files loaded as a server does at
+// start: what the console's workspace is made of.
+type loadedFolder struct {
+	fs  afero.Fs
+	reg *Registry
+}
+
+func newLoaded(t testing.TB, files map[string]string) *loadedFolder {
+	t.Helper()
+	l := &loadedFolder{fs: memTree(t, files), reg: NewRegistry(nil)}
+	if _, err := l.reg.Load(context.Background(), l.fs, root, CheckOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+func (l *loadedFolder) refresh() (*RefreshReport, error) {
+	return l.reg.Refresh(context.Background(), l.fs, root, CheckOptions{})
+}
+
+// open reads the session file at rel and inspects it, as the console does to open it in the editor.
+func (l *loadedFolder) open(rel string) (*Inspection, error) {
+	data, _, err := ReadFile(l.fs, root, rel, DefaultLimits.MaxFileSize)
+	if err != nil {
+		return nil, err
+	}
+	app, name, _ := strings.Cut(rel, "/")
+	return (&Checker{}).Inspect(SessionFile{Path: rel, App: app, Name: name}, data), nil
+}

@@ -27,7 +27,7 @@ func TestHugeFileOnDisk(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(rep.Errors) != 1 || rep.Errors[0].Cause != "the file is 1.0 GiB, over the 4.0 MiB limit" {
+		if len(rep.Errors) != 1 || rep.Errors[0].Cause.String() != "the file is 1.0 GiB, over the 4.0 MiB limit" {
 			t.Errorf("errors %v", rep.Errors)
 		}
 		_, _, err = ReadFile(fsys, dir, p, DefaultLimits.MaxFileSize)

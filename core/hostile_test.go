@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/afero"
 
+	"github.com/mobisess/mobisess/core/i18n"
 	"github.com/mobisess/mobisess/core/internal/coretest"
 )
 
@@ -60,7 +61,7 @@ func TestHugeFileIsNotRead(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rep.Errors) != 1 || rep.Errors[0].Code != CodeMalformed || rep.Errors[0].Cause != "the file is 1.0 GiB, over the 4.0 MiB limit" {
+	if len(rep.Errors) != 1 || rep.Errors[0].Code != CodeMalformed || rep.Errors[0].Cause.String() != "the file is 1.0 GiB, over the 4.0 MiB limit" {
 		t.Errorf("errors %v", rep.Errors)
 	}
 	_, _, err = ReadFile(fsys, root, p, DefaultLimits.MaxFileSize)
@@ -105,7 +106,7 @@ func TestTenMegabyteString(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rep.Errors) != 1 || rep.Errors[0].Cause != "the file is 10.0 MiB, over the 4.0 MiB limit" {
+	if len(rep.Errors) != 1 || rep.Errors[0].Cause.String() != "the file is 10.0 MiB, over the 4.0 MiB limit" {
 		t.Errorf("default limit: errors %v", rep.Errors)
 	}
 }
@@ -126,17 +127,17 @@ func TestDeepNesting(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			err := checkText(t, exampleFile, tt.text)
 			if err == nil || err.Code != CodeMalformed || err.Line != 1 || err.Column != tt.col ||
-				!strings.HasPrefix(err.Cause, "nesting deeper than 10000 levels") {
+				!strings.HasPrefix(err.Cause.String(), "nesting deeper than 10000 levels") {
 				t.Fatalf("got %v at %d:%d, want mobi 2 at 1:%d, nesting deeper than 10000 levels", err, err.Line, err.Column, tt.col)
 			}
-			ws := newWorkspace(t, map[string]string{examplePath: example})
-			writeTree(t, ws.Fs(), root, examplePath, []byte(tt.text))
-			rep, rerr := ws.Refresh(context.Background())
+			l := newLoaded(t, map[string]string{examplePath: example})
+			writeTree(t, l.fs, root, examplePath, []byte(tt.text))
+			rep, rerr := l.refresh()
 			if rerr != nil || outcome(rep, examplePath) != "removed invalid, error 2" {
 				t.Errorf("refresh: %v %+v", rerr, rep)
 			}
-			f, rerr := ws.Read(examplePath)
-			if rerr != nil || f.Error == nil || f.Error.Code != CodeMalformed || len(f.Content) != len(tt.text) {
+			f, rerr := l.open(examplePath)
+			if rerr != nil || f.Error == nil || f.Error.Code != CodeMalformed || len(f.Data) != len(tt.text) {
 				t.Errorf("the console cannot open the file: %v", rerr)
 			}
 		})
@@ -146,9 +147,9 @@ func TestDeepNesting(t *testing.T) {
 		deep := func(leaf string) string {
 			return edit(t, example, `"email": ""`, `"email": "", "parameters": `+strings.Repeat(`{"a":`, 9990)+leaf+strings.Repeat("}", 9990))
 		}
-		ws := newWorkspace(t, map[string]string{examplePath: deep("1")})
-		writeTree(t, ws.Fs(), root, examplePath, []byte(deep("2")))
-		rep, err := ws.Refresh(context.Background())
+		l := newLoaded(t, map[string]string{examplePath: deep("1")})
+		writeTree(t, l.fs, root, examplePath, []byte(deep("2")))
+		rep, err := l.refresh()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -168,12 +169,12 @@ func TestDiffIsBounded(t *testing.T) {
 		return edit(t, example, `"email": ""`, `"email": "", "parameters": `+strings.Repeat(`{"a":`, 5000)+
 			"["+strings.Repeat(digit+",", 99_999)+digit+"]"+strings.Repeat("}", 5000))
 	}
-	ws := newWorkspace(t, map[string]string{examplePath: deep("0")})
-	writeTree(t, ws.Fs(), root, examplePath, []byte(deep("1")))
+	l := newLoaded(t, map[string]string{examplePath: deep("0")})
+	writeTree(t, l.fs, root, examplePath, []byte(deep("1")))
 	var rep *RefreshReport
 	allocated := allocatedBy(func() {
 		var err error
-		if rep, err = ws.Refresh(context.Background()); err != nil {
+		if rep, err = l.refresh(); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -189,9 +190,9 @@ func TestDiffIsBounded(t *testing.T) {
 	many := func(digit string) string {
 		return edit(t, example, `"email": ""`, `"email": "", "parameters": {"list": [`+strings.Repeat(digit+",", 999)+digit+"]}")
 	}
-	ws = newWorkspace(t, map[string]string{examplePath: many("0")})
-	writeTree(t, ws.Fs(), root, examplePath, []byte(many("1")))
-	rep, err := ws.Refresh(context.Background())
+	l = newLoaded(t, map[string]string{examplePath: many("0")})
+	writeTree(t, l.fs, root, examplePath, []byte(many("1")))
+	rep, err := l.refresh()
 	if err != nil || len(rep.Updated) != 1 || len(rep.Updated[0].Changes) != 1000 || rep.Updated[0].Changes[999].Pointer != "/parameters/list/999" {
 		t.Errorf("a thousand changes: %v %+v", err, rep)
 	}
@@ -199,16 +200,6 @@ func TestDiffIsBounded(t *testing.T) {
 
 // allocatedBy is how many bytes f allocates.
 var allocatedBy = coretest.AllocatedBy
-
-// newWorkspace opens an in-memory folder as the console does, its valid files loaded.
-func newWorkspace(t *testing.T, files map[string]string) *Workspace {
-	t.Helper()
-	ws, err := NewWorkspace(context.Background(), memTree(t, files), root, nil, WorkspaceOptions{Mode: "browser"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ws
-}
 
 // Bytes that are not UTF-8 are mobi 2 at the first bad byte, wherever it is.
 func TestInvalidUTF8(t *testing.T) {
@@ -226,7 +217,7 @@ func TestInvalidUTF8(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			err := checkText(t, exampleFile, tt.text)
-			if err == nil || err.Code != CodeMalformed || err.Cause != "invalid UTF-8 byte" || err.Line != tt.line || err.Column != tt.col {
+			if err == nil || err.Code != CodeMalformed || err.Cause.String() != "invalid UTF-8 byte" || err.Line != tt.line || err.Column != tt.col {
 				t.Errorf("got %v at %d:%d, want mobi 2 invalid UTF-8 byte at %d:%d", err, err.Line, err.Column, tt.line, tt.col)
 			}
 		})
@@ -251,21 +242,21 @@ func TestDuplicateKeys(t *testing.T) {
 		t.Errorf("a wrong first value that the last replaces: %v", err)
 	}
 
-	ws := newWorkspace(t, map[string]string{examplePath: edit(t, example, `"status": "accepted"`, `"status": "pending"`)})
-	writeTree(t, ws.Fs(), root, examplePath, []byte(twice))
-	rep, err2 := ws.Refresh(context.Background())
+	l := newLoaded(t, map[string]string{examplePath: edit(t, example, `"status": "accepted"`, `"status": "pending"`)})
+	writeTree(t, l.fs, root, examplePath, []byte(twice))
+	rep, err2 := l.refresh()
 	if err2 != nil || len(rep.Updated) != 1 || rep.Updated[0].Changes[0].Pointer != "/status" || string(rep.Updated[0].Changes[0].New) != `"accepted"` {
 		t.Fatalf("refresh: %v %+v", err2, rep)
 	}
-	if got := memoryOf(ws.registry); !reflect.DeepEqual(got, []memoryLine{{examplePath, StatusAccepted}}) {
+	if got := memoryOf(l.reg); !reflect.DeepEqual(got, []memoryLine{{examplePath, StatusAccepted}}) {
 		t.Errorf("memory %v, want the last value", got)
 	}
-	f, err2 := ws.Read(examplePath)
+	f, err2 := l.open(examplePath)
 	if err2 != nil || !reflect.DeepEqual(f.Duplicates, []string{"/status"}) {
 		t.Errorf("the console is not told of the duplicate: %+v, %v", f, err2)
 	}
-	writeTree(t, ws.Fs(), root, examplePath, []byte(example))
-	if f, err2 = ws.Read(examplePath); err2 != nil || f.Duplicates != nil {
+	writeTree(t, l.fs, root, examplePath, []byte(example))
+	if f, err2 = l.open(examplePath); err2 != nil || f.Duplicates != nil {
 		t.Errorf("a file without duplicates: %+v, %v", f.Duplicates, err2)
 	}
 }
@@ -315,12 +306,12 @@ func TestNumbersBeyondFloat64(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ws := newWorkspace(t, map[string]string{examplePath: before})
-			if ws.registry.Len() != 1 {
+			l := newLoaded(t, map[string]string{examplePath: before})
+			if l.reg.Len() != 1 {
 				t.Fatalf("the file does not load: %v", checkText(t, exampleFile, before))
 			}
-			writeTree(t, ws.Fs(), root, examplePath, []byte(tt.after))
-			rep, err := ws.Refresh(context.Background())
+			writeTree(t, l.fs, root, examplePath, []byte(tt.after))
+			rep, err := l.refresh()
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -334,7 +325,7 @@ func TestNumbersBeyondFloat64(t *testing.T) {
 				t.Errorf("report %+v\nwant the changes %s", rep, tt.changes)
 			}
 			// The memory holds the new digits: a refresh of the same file is no change.
-			if rep, err = ws.Refresh(context.Background()); err != nil || outcome(rep, examplePath) != "unchanged" {
+			if rep, err = l.refresh(); err != nil || outcome(rep, examplePath) != "unchanged" {
 				t.Errorf("second refresh: %v %+v", err, rep)
 			}
 		})
@@ -388,7 +379,7 @@ func TestNULBytes(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			err := checkText(t, exampleFile, tt.text)
-			if err == nil || err.Code != CodeMalformed || err.Line != tt.line || err.Column != tt.col || err.Cause != tt.cause {
+			if err == nil || err.Code != CodeMalformed || err.Line != tt.line || err.Column != tt.col || err.Cause.String() != tt.cause {
 				t.Errorf("got %v at %d:%d, want mobi 2 at %d:%d %q", err, err.Line, err.Column, tt.line, tt.col, tt.cause)
 			}
 		})
@@ -446,15 +437,15 @@ func TestUTF16(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			for _, text := range []string{example, "\r\n" + example} {
 				err := checkText(t, exampleFile, encode(text, tt.bigEndian, tt.bom))
-				if err == nil || err.Code != CodeMalformed || err.Cause != tt.cause || err.Line != 0 {
+				if err == nil || err.Code != CodeMalformed || err.Cause.String() != tt.cause || err.Line != 0 {
 					t.Errorf("got %v, want mobi 2: %s", err, tt.cause)
 				}
 			}
 		})
 	}
-	for _, lang := range []Lang{French, Spanish} {
-		err := NewChecker(CheckerOptions{Lang: lang}).parseErr(encode(example, false, false))
-		if err == nil || !strings.Contains(err.Cause, "UTF-16") || err.Cause == noBOM {
+	for _, lang := range []i18n.Lang{i18n.French, i18n.Spanish} {
+		err := (&Checker{}).parseErr(encode(example, false, false)).In(lang)
+		if err == nil || !strings.Contains(err.Cause.String(), "UTF-16") || err.Cause.String() == noBOM {
 			t.Errorf("%s: %v", lang, err)
 		}
 	}

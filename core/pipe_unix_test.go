@@ -7,12 +7,13 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/spf13/afero"
+
+	"github.com/mobisess/mobisess/core/internal/coretest"
 )
 
 // A session file swapped for a named pipe between the moment it is looked at (listed, or lstat'ed) and the
@@ -44,15 +45,6 @@ func TestFileSwappedForAPipeIsNotWaitedOn(t *testing.T) {
 			}
 			return err
 		}},
-		{"Workspace.Read", func(fsys afero.Fs, dir string) error {
-			ws, err := NewWorkspace(context.Background(), afero.NewOsFs(), dir, nil, WorkspaceOptions{Mode: "server"})
-			if err != nil {
-				return err
-			}
-			ws.fs = fsys // the swap from here on
-			_, err = ws.Read(p)
-			return err
-		}},
 	} {
 		t.Run(op.name, func(t *testing.T) {
 			dir := diskTree(t, map[string]string{p: content})
@@ -74,33 +66,7 @@ func TestFileSwappedForAPipeIsNotWaitedOn(t *testing.T) {
 	}
 }
 
-// swapOnOpen is the system's disk, on which each open of target first replaces it by a named pipe (atomically,
-// by a rename, as fifo_swap would). release unblocks whoever waits in an open of the pipe.
-func swapOnOpen(t *testing.T, target string) (afero.Fs, func()) {
-	t.Helper()
-	pipe := filepath.Join(filepath.Dir(target), ".pipe")
-	var once sync.Once
-	fsys := &faultFs{Fs: afero.NewOsFs(), fault: func(op, name string) error {
-		if op == opOpen && name == filepath.ToSlash(target) {
-			os.Remove(pipe)
-			if err := syscall.Mkfifo(pipe, 0o644); err != nil {
-				t.Error(err)
-			}
-			if err := os.Rename(pipe, target); err != nil {
-				t.Error(err)
-			}
-		}
-		return nil
-	}}
-	release := func() {
-		once.Do(func() {
-			if f, err := os.OpenFile(target, os.O_WRONLY|syscall.O_NONBLOCK, 0); err == nil {
-				f.Close()
-			}
-		})
-	}
-	return fsys, release
-}
+var swapOnOpen = coretest.SwapOnOpen
 
 // A zip named on a command line that is a named pipe, or becomes one between the moment it is looked at and
 // the moment it is opened, is refused, never waited on: the CLI and the dev server would hang before reading

@@ -6,27 +6,27 @@ import (
 	"encoding/json"
 	"sort"
 	"sync"
-	"sync/atomic"
 
 	"github.com/spf13/afero"
+
+	"github.com/mobisess/mobisess/core/i18n"
 )
 
 // Registry is the server's memory of sessions, keyed by path (app folder and file name).
 // Refreshes are serialised; readers see the memory before or after a refresh, never half of one.
 type Registry struct {
-	checker   atomic.Pointer[Checker]
+	checker   *Checker
 	refreshMu sync.Mutex // one Load or Refresh at a time
 	mu        sync.RWMutex
 	memory    map[string]*memorySession // replaced whole, never mutated once published
-	// failed remembers the files that failed a check, by path: the same bytes under the same language and schema
-	// raise the same error without being checked again. Replaced with memory.
+	// failed remembers the files that failed a check, by path: the same bytes under the same schema raise the
+	// same error without being checked again. Replaced with memory.
 	failed map[string]failedFile
 }
 
 type failedFile struct {
 	hash   Hash
 	err    *Error
-	lang   Lang
 	schema *Schema
 }
 
@@ -41,19 +41,7 @@ func NewRegistry(c *Checker) *Registry {
 	if c == nil {
 		c = &Checker{}
 	}
-	r := &Registry{memory: map[string]*memorySession{}}
-	r.checker.Store(c)
-	return r
-}
-
-// Checker is the checker the registry runs.
-func (r *Registry) Checker() *Checker { return r.checker.Load() }
-
-// UseChecker has the next loads and refreshes run c (a change of language). What the memory holds stays.
-func (r *Registry) UseChecker(c *Checker) {
-	r.refreshMu.Lock()
-	defer r.refreshMu.Unlock()
-	r.checker.Store(c)
+	return &Registry{checker: c, memory: map[string]*memorySession{}}
 }
 
 // RefreshReport is what one refresh did: the JSON of `mobisess refresh --format json`.
@@ -77,12 +65,26 @@ type PathOnly struct {
 	Path string `json:"path"`
 }
 
+// In is r with its words said in lang: the removals and the errors copied, the rest shared.
+func (r *RefreshReport) In(lang i18n.Lang) *RefreshReport {
+	out := *r
+	out.Errors = allIn(r.Errors, lang, (*Error).In)
+	out.Removed = allIn(r.Removed, lang, Removed.In)
+	return &out
+}
+
+// In is rm with its message said in lang.
+func (rm Removed) In(lang i18n.Lang) Removed {
+	rm.Message = rm.Message.In(lang)
+	return rm
+}
+
 // Removed is a session dropped from memory: its file is gone ("deleted") or fails a check ("invalid").
 type Removed struct {
-	Path    string `json:"path"`
-	Reason  string `json:"reason"`
-	Code    Code   `json:"code,omitempty"`
-	Message string `json:"message"`
+	Path    string    `json:"path"`
+	Reason  string    `json:"reason"`
+	Code    Code      `json:"code,omitempty"`
+	Message i18n.Text `json:"message"`
 }
 
 // Removal reasons.
@@ -126,23 +128,23 @@ func (r *Registry) publish(mem map[string]*memorySession, failed map[string]fail
 // remember adds a failed file to failed, when its error came from its bytes (not from reading them).
 func remember(c *Checker, failed map[string]failedFile, res FileResult) {
 	if res.Hash != (Hash{}) {
-		failed[res.File.Path] = failedFile{hash: res.Hash, err: res.Err, lang: c.Lang(), schema: c.schema}
+		failed[res.File.Path] = failedFile{hash: res.Hash, err: res.Err, schema: c.schema}
 	}
 }
 
 // Load replaces the memory with every session file under root that passes all checks, as a server does at
 // start, and returns the check report of the folder.
 func (r *Registry) Load(ctx context.Context, fsys afero.Fs, root string, opts CheckOptions) (*Report, error) {
-	rep, _, err := r.load(ctx, fsys, root, opts)
+	rep, _, err := r.LoadWithPreview(ctx, fsys, root, opts)
 	return rep, err
 }
 
-// load is Load, also returning what Preview would say right after it if the folder did not change: a caller
-// that alone changes the folder (a zip opened in the browser) need not read it a second time to know.
-func (r *Registry) load(ctx context.Context, fsys afero.Fs, root string, opts CheckOptions) (*Report, *RefreshReport, error) {
+// LoadWithPreview is Load, also returning what Preview would say right after it if the folder did not change:
+// a caller that alone changes the folder (a zip opened in the browser) need not read it a second time to know.
+func (r *Registry) LoadWithPreview(ctx context.Context, fsys afero.Fs, root string, opts CheckOptions) (*Report, *RefreshReport, error) {
 	r.refreshMu.Lock()
 	defer r.refreshMu.Unlock()
-	c := r.Checker()
+	c := r.checker
 	rep := &Report{}
 	pending := newRefreshReport()
 	var mem map[string]*memorySession
@@ -194,27 +196,27 @@ func (r *Registry) Refresh(ctx context.Context, fsys afero.Fs, root string, opts
 	return rep, nil
 }
 
-// preview tells what a refresh would do now, without changing the memory, and the check report of the folder,
+// Preview tells what a refresh would do now, without changing the memory, and the check report of the folder,
 // in one pass: files whose bytes are those in memory are not parsed again.
-func (r *Registry) preview(ctx context.Context, fsys afero.Fs, root string, progress Progress) (*RefreshReport, *Report, error) {
+func (r *Registry) Preview(ctx context.Context, fsys afero.Fs, root string, progress Progress) (*RefreshReport, *Report, error) {
 	rep, disk, _, _, err := r.refresh(ctx, fsys, root, progress)
 	return rep, disk, err
 }
 
 func (r *Registry) refresh(ctx context.Context, fsys afero.Fs, root string, progress Progress) (*RefreshReport, *Report, map[string]*memorySession, map[string]failedFile, error) {
-	c := r.Checker()
+	c := r.checker
 	old, oldFailed := r.snapshot()
 	disk := &Report{}
 	rep := newRefreshReport()
 	mem := make(map[string]*memorySession, len(old))
 	var seen map[string]bool
 	failed := map[string]failedFile{}
-	lang, schema := c.Lang(), c.schema
+	schema := c.schema
 	known := func(f SessionFile, h Hash) (*Session, *Error, bool) {
 		if m := old[f.Path]; m != nil && m.hash == h {
 			return m.session, nil, true
 		}
-		if ff, ok := oldFailed[f.Path]; ok && ff.hash == h && ff.lang == lang && ff.schema == schema {
+		if ff, ok := oldFailed[f.Path]; ok && ff.hash == h && ff.schema == schema {
 			return nil, ff.err, true
 		}
 		return nil, nil, false
@@ -272,7 +274,7 @@ func (r *Registry) refresh(ctx context.Context, fsys afero.Fs, root string, prog
 	}
 	sort.Strings(gone)
 	for _, path := range gone {
-		rep.Removed = append(rep.Removed, Removed{Path: path, Reason: ReasonDeleted, Message: lang.Sprintf(msgDeleted)})
+		rep.Removed = append(rep.Removed, Removed{Path: path, Reason: ReasonDeleted, Message: i18n.New(&msgDeleted)})
 	}
 	sort.SliceStable(rep.Removed, func(i, j int) bool { return rep.Removed[i].Path < rep.Removed[j].Path })
 	rep.Errors = disk.Errors

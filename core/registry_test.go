@@ -83,7 +83,7 @@ func TestRefreshTable(t *testing.T) {
 			if tt.after == nil {
 				after = afero.NewMemMapFs()
 			}
-			preview, disk, err := reg.preview(ctx, after, root, nil)
+			preview, disk, err := reg.Preview(ctx, after, root, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -161,7 +161,7 @@ func TestRefreshSkipsUnchangedBytes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	reg.UseChecker(NewChecker(CheckerOptions{Schema: rejectAll}))
+	reg.checker = NewChecker(CheckerOptions{Schema: rejectAll}) // the next refresh checks with another schema
 	if err := afero.WriteFile(fsys, root+"/com.a/02", []byte(session("", "com.a", "02", "accepted")), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -260,7 +260,7 @@ func TestRefreshConcurrent(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := 0; i < rounds; i++ {
-				rep, _, err := reg.preview(ctx, after, root, nil)
+				rep, _, err := reg.Preview(ctx, after, root, nil)
 				if err != nil {
 					report("Preview: %v", err)
 				} else if !reports[string(marshalGolden(t, rep))] {
@@ -291,7 +291,7 @@ func TestRefreshUnreadableFolder(t *testing.T) {
 	if err := afero.WriteFile(mem, root+"/com.b/02", []byte(session("", "com.b", "02", "accepted")), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	preview, disk, err := reg.preview(ctx, fsys, root, nil)
+	preview, disk, err := reg.Preview(ctx, fsys, root, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

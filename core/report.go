@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/spf13/afero"
+
+	"github.com/mobisess/mobisess/core/i18n"
 )
 
 // Report is the result of checking a folder: the JSON of `mobisess check --format json`.
@@ -17,6 +19,26 @@ type Report struct {
 	Skipped []Skipped `json:"skipped"`
 	Apps    []App     `json:"apps"`
 	Summary Summary   `json:"summary"`
+}
+
+// In is r with its words said in lang: the errors and the skipped entries copied, the rest shared.
+func (r *Report) In(lang i18n.Lang) *Report {
+	out := *r
+	out.Errors = allIn(r.Errors, lang, (*Error).In)
+	out.Skipped = allIn(r.Skipped, lang, Skipped.In)
+	return &out
+}
+
+// allIn is list with each element said in lang by in, a copy: the elements may be shared. Nil stays nil.
+func allIn[T any](list []T, lang i18n.Lang, in func(T, i18n.Lang) T) []T {
+	if list == nil {
+		return nil
+	}
+	out := make([]T, len(list))
+	for i, x := range list {
+		out[i] = in(x, lang)
+	}
+	return out
 }
 
 // App counts what one app folder holds.
@@ -82,7 +104,7 @@ type folderCheck struct {
 // and then to w, counting them per app (the files gone since they were listed are left out: they are not in
 // the folder), and ends w with the counts. It returns the listing.
 func (c *Checker) checkFolder(ctx context.Context, fsys afero.Fs, root string, check folderCheck, w ReportWriter) (*Listing, error) {
-	listing, err := List(fsys, root, c.Lang())
+	listing, err := List(fsys, root)
 	if err != nil {
 		return nil, err
 	}

@@ -12,6 +12,9 @@ import (
 	"sync"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
+
+	"github.com/mobisess/mobisess/core/i18n"
+	"github.com/mobisess/mobisess/core/internal/probe"
 )
 
 // SchemaJSON is the project's own schema of a session file (4D's is shipped inside 4D and not published).
@@ -66,9 +69,9 @@ func CompileSchema(name string, data []byte) (*Schema, error) {
 }
 
 // validate checks a decoded document (json.Decoder with UseNumber) and returns its violations, in pointer order.
-func (s *Schema) validate(doc any, lang Lang) []Violation {
-	if onValidate != nil {
-		onValidate()
+func (s *Schema) validate(doc any) []Violation {
+	if probe.Validate != nil {
+		probe.Validate()
 	}
 	err := s.compiled.Validate(doc)
 	if err == nil {
@@ -76,13 +79,13 @@ func (s *Schema) validate(doc any, lang Lang) []Violation {
 	}
 	var ve *jsonschema.ValidationError
 	if !errors.As(err, &ve) {
-		return []Violation{{Pointer: "", Message: err.Error()}}
+		return []Violation{{Pointer: "", Message: i18n.Plain(err.Error())}}
 	}
 	var out []Violation
 	var walk func(*jsonschema.ValidationError)
 	walk = func(e *jsonschema.ValidationError) {
 		if len(e.Causes) == 0 {
-			out = append(out, leafViolations(e, lang)...)
+			out = append(out, leafViolations(e)...)
 			return
 		}
 		for _, c := range e.Causes {
@@ -94,37 +97,37 @@ func (s *Schema) validate(doc any, lang Lang) []Violation {
 	return out
 }
 
-// leafViolations turns one failed keyword into violations in lang. A missing property is placed at its
+// leafViolations turns one failed keyword into violations. A missing property is placed at its
 // own pointer, which says what to add better than its parent's.
-func leafViolations(e *jsonschema.ValidationError, lang Lang) []Violation {
+func leafViolations(e *jsonschema.ValidationError) []Violation {
 	keyword := e.KeywordLocation[strings.LastIndexByte(e.KeywordLocation, '/')+1:]
-	at := func(m string) []Violation { return []Violation{{Pointer: e.InstanceLocation, Message: m}} }
+	at := func(m i18n.Text) []Violation { return []Violation{{Pointer: e.InstanceLocation, Message: m}} }
 	switch keyword {
 	case "required":
 		if list, ok := strings.CutPrefix(e.Message, "missing properties: "); ok {
 			var out []Violation
 			for _, q := range strings.Split(list, ", ") {
 				name := unquoteName(q)
-				out = append(out, Violation{Pointer: e.InstanceLocation + "/" + escapePointer(name), Message: lang.Sprintf(msgRequired, q)})
+				out = append(out, Violation{Pointer: e.InstanceLocation + "/" + escapePointer(name), Message: i18n.New(&msgRequired, q)})
 			}
 			return out
 		}
 	case "type":
 		if want, got, ok := strings.Cut(strings.TrimPrefix(e.Message, "expected "), ", but got "); ok {
-			return at(lang.Sprintf(msgType, want, got))
+			return at(i18n.New(&msgType, want, got))
 		}
 	case "enum":
 		if list, ok := strings.CutPrefix(e.Message, "value must be one of "); ok {
-			return at(lang.Sprintf(msgEnum, list))
+			return at(i18n.New(&msgEnum, list))
 		}
 	case "pattern":
 		if p, ok := strings.CutPrefix(e.Message, "does not match pattern "); ok {
-			return at(lang.Sprintf(msgPattern, p))
+			return at(i18n.New(&msgPattern, p))
 		}
 	case "minLength":
-		return at(lang.Sprintf(msgMinLength))
+		return at(i18n.New(&msgMinLength))
 	}
-	return at(e.Message)
+	return at(i18n.Plain(e.Message))
 }
 
 // unquoteName reverses how jsonschema quotes a property name: 'name' with Go escapes, " bare and ' escaped.

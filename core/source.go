@@ -1,7 +1,6 @@
 package core
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -239,26 +238,4 @@ func holdsSessionFile(fsys afero.Fs, dir string) bool {
 			return false
 		}
 	}
-}
-
-// OpenZipAt opens a zipped MobileApps folder held in memory, as OpenZip does, with inner the folder inside the
-// zip to take as the root ("" for the zip's own choice). A root that is probably not the one meant is refused
-// (WrongRootError, which names the folder inside the zip to open instead).
-func OpenZipAt(ctx context.Context, data []byte, name, inner string, c *Checker, opts WorkspaceOptions) (*Workspace, error) {
-	if c == nil {
-		c = &Checker{}
-	}
-	fsys, err := zipfs.Open(data, inner, c.Limits().Zip)
-	if err != nil {
-		return nil, err
-	}
-	root := zipfs.Root
-	if err := CheckRoot(fsys, root, RootName{Path: name, Zip: true, Inner: inner}); err != nil {
-		return nil, err
-	}
-	opts.Source, opts.Mode, opts.Exclusive = name, "browser", true
-	if inner != "" {
-		opts.Source = name + "/" + inner
-	}
-	return NewWorkspace(ctx, fsys, root, c, opts)
 }

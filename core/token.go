@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"strings"
+
+	"github.com/mobisess/mobisess/core/i18n"
 )
 
 // Token is the decoded connection token of a session.
@@ -115,19 +117,29 @@ type TokenField struct {
 type TokenInspection struct {
 	Raw     string       `json:"raw"`
 	Decoded *Token       `json:"decoded,omitempty"`
-	Error   string       `json:"error,omitempty"`
+	Error   i18n.Text    `json:"error,omitzero"` // why the token does not decode
 	Fields  []TokenField `json:"fields,omitempty"`
 }
 
+// In is t with its message said in lang.
+func (t *TokenInspection) In(lang i18n.Lang) *TokenInspection {
+	if t == nil {
+		return nil
+	}
+	out := *t
+	out.Error = t.Error.In(lang)
+	return &out
+}
+
 // InspectToken compares s's token with its fields. It is the rule of mobi 4, used by the check and the console.
-func InspectToken(s *Session, lang Lang) TokenInspection {
+func InspectToken(s *Session) TokenInspection {
 	in := TokenInspection{Raw: s.Token}
 	t, err := DecodeToken(s.Token)
 	if err != nil {
 		if errors.Is(err, errTokenNotObject) {
-			in.Error = lang.Sprintf(msgTokenJSON)
+			in.Error = i18n.New(&msgTokenJSON)
 		} else {
-			in.Error = lang.Sprintf(msgTokenDecode, err)
+			in.Error = i18n.New(&msgTokenDecode, err.Error())
 		}
 		return in
 	}

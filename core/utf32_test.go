@@ -3,6 +3,8 @@ package core
 import (
 	"encoding/binary"
 	"testing"
+
+	"github.com/mobisess/mobisess/core/i18n"
 )
 
 // A UTF-32 file is named UTF-32, with or without a byte-order mark, in either byte order: its little-endian mark
@@ -38,13 +40,13 @@ func TestUTF32(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			for _, text := range []string{example, "\r\n" + example} {
 				err := checkText(t, exampleFile, encode(text, tt.bigEndian, tt.bom))
-				if err == nil || err.Code != CodeMalformed || err.Cause != tt.cause || err.Line != 0 {
+				if err == nil || err.Code != CodeMalformed || err.Cause.String() != tt.cause || err.Line != 0 {
 					t.Errorf("got %v, want mobi 2: %s", err, tt.cause)
 				}
 			}
 		})
 	}
-	if err := NewChecker(CheckerOptions{Lang: French}).parseErr(encode(example, false, true)); err == nil || err.Cause != "le fichier est en UTF-32 ; les fichiers de session sont en UTF-8" {
+	if err := (&Checker{}).parseErr(encode(example, false, true)).In(i18n.French); err == nil || err.Cause.String() != "le fichier est en UTF-32 ; les fichiers de session sont en UTF-8" {
 		t.Errorf("French: %v", err)
 	}
 }

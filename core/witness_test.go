@@ -156,7 +156,7 @@ func TestFixWitnesses(t *testing.T) {
 				t.Errorf("witnesses of %s: %s, want %v agreeing on %q", tt.id, got, tt.agree, tt.value)
 			}
 			if tt.kind == FixNone {
-				if !strings.HasPrefix(fix.Title, "no single right fix") {
+				if !strings.HasPrefix(fix.Title.String(), "no single right fix") {
 					t.Errorf("title %q", fix.Title)
 				}
 				if len(fix.Choices) != len(tt.choices) {
@@ -164,7 +164,7 @@ func TestFixWitnesses(t *testing.T) {
 				}
 				for i, want := range tt.choices {
 					got := fix.Choices[i]
-					if got.Choice != want.side || got.Kind != want.kind || !strings.HasPrefix(got.Title, "Trust the "+string(want.side)+": ") {
+					if got.Choice != want.side || got.Kind != want.kind || !strings.HasPrefix(got.Title.String(), "Trust the "+string(want.side)+": ") {
 						t.Errorf("choice %d: %s %s %q, want %s %s", i, got.Choice, got.Kind, got.Title, want.side, want.kind)
 					}
 					assertFixed(t, c, tt.file.path(), data, got, want.to, want.sets)
@@ -252,7 +252,7 @@ func TestFixWritesAnAbsentTeam(t *testing.T) {
 	noTeam := withoutLine(t, example, `"team"`)
 	e := checkAt(c, examplePath, []byte(noTeam))
 	fix := c.ProposeFix(e, []byte(noTeam))
-	if fix.Kind != FixEdit || fix.Title != "Correct /team/id" {
+	if fix.Kind != FixEdit || fix.Title.String() != "Correct /team/id" {
 		t.Fatalf("fix %s %q", fix.Kind, fix.Title)
 	}
 	want := strings.Replace(noTeam, "{\n\t", "{\n\t\"team\": {\"id\": \"UTT7VDX8W5\"},\n\t", 1)

@@ -80,7 +80,7 @@ func ReadFile(fsys afero.Fs, root, rel string, limit int64) ([]byte, string, err
 	}
 	data, err := readFile(fsys, fsPath(root, rel), limit)
 	if err != nil {
-		return nil, "", opError(rel, err)
+		return nil, "", FileError(rel, err)
 	}
 	return data, ETag(data), nil
 }
@@ -90,7 +90,10 @@ func changedOnDisk(rel string) error {
 	return &OpError{Kind: KindConflict, Path: rel, Msg: "the file changed on disk since it was read"}
 }
 
-func opError(rel string, err error) error {
+// FileError is err, a failure of the file system on the file at rel, as the engine reports it: KindNotFound
+// for a file that is not there, KindInput for one over the size limit or not a regular file, KindInternal
+// otherwise.
+func FileError(rel string, err error) error {
 	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) { // ENOTDIR: a part of the path is a file
 		return &OpError{Kind: KindNotFound, Path: rel, Msg: "no such file"}
 	}
@@ -185,7 +188,7 @@ func WriteFile(fsys afero.Fs, root, rel string, data []byte, opts WriteOptions) 
 	var created []string
 	if info == nil {
 		if created, err = makeFolders(fsys, root, dir); err != nil {
-			return "", opError(rel, err)
+			return "", FileError(rel, err)
 		}
 	}
 	unlock := lockFolder(fsys, dir)
@@ -248,7 +251,7 @@ func expected(fsys afero.Fs, target, rel string, opts WriteOptions) (fs.FileInfo
 	case errors.Is(err, fs.ErrNotExist) && opts.IfMatch != "":
 		return nil, &OpError{Kind: KindConflict, Path: rel, Msg: "the file was deleted since it was read"}
 	case err != nil && !errors.Is(err, fs.ErrNotExist):
-		return nil, opError(rel, err)
+		return nil, FileError(rel, err)
 	}
 	return info, nil
 }
@@ -269,7 +272,7 @@ func replaceFile(fsys afero.Fs, dir, target, rel string, data []byte, opts Write
 		return dressLike(fsys, tmp.Name(), rel, old, dir)
 	})
 	if err != nil {
-		return opError(rel, err)
+		return FileError(rel, err)
 	}
 	// The second comparison: a writer that takes no lock (4D, an editor) may have changed the file while the
 	// content was written.
@@ -290,7 +293,7 @@ func replaceFile(fsys afero.Fs, dir, target, rel string, data []byte, opts Write
 		if KindOf(err) == KindConflict {
 			return err
 		}
-		return opError(rel, err)
+		return FileError(rel, err)
 	}
 	syncDir(fsys, dir)
 	return nil
@@ -410,14 +413,14 @@ func WriteNewFile(fsys afero.Fs, name string, write func(io.Writer) error) error
 		return failed
 	}
 	if err != nil {
-		return opError(name, err)
+		return FileError(name, err)
 	}
 	if err := placeNew(fsys, tmpName, name); err != nil {
 		fsys.Remove(tmpName)
 		if errors.Is(err, fs.ErrExist) {
 			return exists
 		}
-		return opError(name, err)
+		return FileError(name, err)
 	}
 	syncDir(fsys, dir)
 	return nil
@@ -463,7 +466,7 @@ func DeleteWith(fsys afero.Fs, root, rel string, opts DeleteOptions) error {
 	}
 	target := fsPath(root, rel)
 	if _, err := lstat(fsys, target); err != nil {
-		return opError(rel, err)
+		return FileError(rel, err)
 	}
 	if app, _, isFile := strings.Cut(rel, "/"); isFile {
 		unlock := lockFolder(fsys, fsPath(root, app))
@@ -472,14 +475,14 @@ func DeleteWith(fsys afero.Fs, root, rel string, opts DeleteOptions) error {
 			current, err := readFile(fsys, target, orDefault(opts.MaxFileSize))
 			var tl *zipfs.TooLargeError
 			if err != nil && !errors.As(err, &tl) {
-				return opError(rel, err)
+				return FileError(rel, err)
 			}
 			if tl != nil || ETag(current) != opts.IfMatch { // a file over the limit was never read, so never matched
 				return changedOnDisk(rel)
 			}
 		}
 		if err := fsys.Remove(target); err != nil {
-			return opError(rel, err)
+			return FileError(rel, err)
 		}
 		return nil
 	}
@@ -489,7 +492,7 @@ func DeleteWith(fsys afero.Fs, root, rel string, opts DeleteOptions) error {
 		}
 	}
 	if err := fsys.RemoveAll(target); err != nil {
-		return opError(rel, err)
+		return FileError(rel, err)
 	}
 	return nil
 }

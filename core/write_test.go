@@ -483,30 +483,3 @@ func TestRemoveStaleTemps(t *testing.T) {
 		"com.a/.hidden":        "not a temporary",
 	})
 }
-
-// A workspace's size limit is the one of every read: a file under it is read, accepted and removed with the
-// ETag just read, whatever the default limit.
-func TestWorkspaceLimitIsEveryReadsLimit(t *testing.T) {
-	id := strings.Repeat("a", 40)
-	big := strings.Replace(session("", "com.a", id, "pending"), `"email"`, `"padding": "`+strings.Repeat("x", 5<<20)+`", "email"`, 1)
-	fsys := memTree(t, map[string]string{"com.a/" + id: big})
-	c := NewChecker(CheckerOptions{Limits: Limits{MaxFileSize: 16 << 20}})
-	ws, err := NewWorkspace(context.Background(), fsys, root, c, WorkspaceOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := ws.Read("com.a/" + id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if f.Error != nil {
-		t.Fatalf("a 5 MiB file under a 16 MiB limit: %v", f.Error)
-	}
-	accepted, err := ws.SetStatus("com.a/"+id, StatusAccepted, f.ETag)
-	if err != nil {
-		t.Fatalf("SetStatus: %v", err)
-	}
-	if err := ws.Remove("com.a/"+id, accepted.ETag); err != nil {
-		t.Fatalf("Remove with the ETag just read: %v", err)
-	}
-}

@@ -12,12 +12,13 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/playwright-community/playwright-go"
 
 	"github.com/mobisess/mobisess/core"
-	"github.com/mobisess/mobisess/core/api"
+	"github.com/mobisess/mobisess/core/console"
 )
 
 // Paths in the embedded sample (core/sample/MobileApps).
@@ -93,7 +94,7 @@ func testOpensOnSample(t *testing.T, srv *devserver) {
 		t.Errorf("the sample should hold one error per mobi code, got %v", codes)
 	}
 	for i, e := range want.Disk.Errors {
-		must(t, expect.Locator(errs.Nth(i).Locator(".err-msg")).ToHaveText(e.Message), e.Path+" message")
+		must(t, expect.Locator(errs.Nth(i).Locator(".err-msg")).ToHaveText(e.Message.String()), e.Path+" message")
 	}
 	must(t, expect.Locator(page.Locator("#errors-count")).ToHaveText("4"), "the error count")
 	must(t, expect.Locator(byTestID(page, "memory-row")).ToHaveCount(want.Memory.Count), "the sessions in memory")
@@ -185,7 +186,7 @@ func testErrorOpensAtItsLine(t *testing.T, srv *devserver) {
 		fileErr := byTestID(page, "file-error")
 		must(t, expect.Locator(fileErr).ToBeVisible(), "the file's error is shown")
 		must(t, expect.Locator(fileErr).ToContainText(fmt.Sprintf("mobi %d", e.Code)), "the file's error code")
-		must(t, expect.Locator(fileErr).ToContainText(e.Message), "the file's error message")
+		must(t, expect.Locator(fileErr).ToContainText(e.Message.String()), "the file's error message")
 		must(t, expect.Locator(page.Locator("#editor-status")).ToContainText(fmt.Sprintf("Ln %d, Col %d", e.Line, e.Column)), "the status bar position")
 		if e.Code == core.CodeSchema {
 			must(t, expect.Locator(fileErr).ToContainText(e.Violations[0].Pointer), "the violation's pointer")
@@ -413,11 +414,24 @@ func testBadZips(t *testing.T, srv *devserver) {
 	must(t, expect.Locator(banner).ToBeHidden(), "the banner closes")
 }
 
-// Switching the language re-renders the engine's messages (errors, violations) and the page's own text.
+// Switching the language re-renders the engine's messages (errors, violations) and the page's own text; the open
+// file comes back in the new language with the state, not read again.
 func testLanguages(t *testing.T, srv *devserver) {
 	page := newPage(t)
 	srv.open(t, page, "")
 	openInEditor(t, page, schemaError)
+	var mu sync.Mutex
+	var fileReads, setLangs int
+	page.OnRequest(func(r playwright.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch u := r.URL(); {
+		case strings.Contains(u, "/api/file"):
+			fileReads++
+		case strings.Contains(u, "/api/setLang"):
+			setLangs++
+		}
+	})
 	for _, tc := range []struct{ lang, refresh string }{
 		{"fr", "Actualiser les sessions"},
 		{"es", "Actualizar sesiones"},
@@ -431,9 +445,9 @@ func testLanguages(t *testing.T, srv *devserver) {
 		var msgs []string
 		var violation string
 		for _, e := range want.Disk.Errors {
-			msgs = append(msgs, e.Message)
+			msgs = append(msgs, e.Message.String())
 			if e.Path == schemaError {
-				violation = e.Violations[0].Message
+				violation = e.Violations[0].Message.String()
 			}
 		}
 		must(t, expect.Locator(byTestID(page, "error-row").Locator(".err-msg")).ToHaveText(msgs), tc.lang+": the engine's messages")
@@ -443,9 +457,21 @@ func testLanguages(t *testing.T, srv *devserver) {
 			shot(t, page, "browser-lang-fr")
 		}
 	}
-	if fr, en := engineSample(t, "fr").Disk.Errors[0].Message, engineSample(t, "en").Disk.Errors[0].Message; fr == en {
+	mu.Lock()
+	if srv.Dir != "" && (fileReads != 0 || setLangs != 3) { // the page's calls are requests in server mode
+		t.Errorf("three changes of language made %d calls of setLang and read the open file %d times, want 3 and 0", setLangs, fileReads)
+	}
+	mu.Unlock()
+	if fr, en := engineSample(t, "fr").Disk.Errors[0].Message.String(), engineSample(t, "en").Disk.Errors[0].Message.String(); fr == en {
 		t.Errorf("the engine's French message equals the English one: %q", fr)
 	}
+}
+
+// On a folder on disk, the page's calls are requests of the dev server: a change of language asks setLang for the
+// open file too, and reads nothing again.
+func TestLanguagesOnAFolder(t *testing.T) {
+	skipInShortMode(t)
+	testLanguages(t, startDevserver(t, copySample(t)))
 }
 
 // The theme button switches between light and dark, and the choice survives a reload.
@@ -551,10 +577,10 @@ func testLargeZip(t *testing.T, srv *devserver) {
 	}
 	files[appFolder("com.e2e.large1", "ABCDE12345")+"/"+fmt.Sprintf("%040x", 9001)] = "{\n\t\"status\": \"pending\",\n\t\"token\" \"x\"\n}\n"
 	data := zipTree(t, files)
-	a := api.New(nil, api.Options{CanOpen: true})
+	a := console.NewService(nil, console.Options{CanOpen: true})
 	res, err := a.Call(context.Background(), "openZip", []byte(`{"name":"large.zip","lang":"en"}`), data)
 	must(t, err, "the native engine opens the zip")
-	var want core.State
+	var want console.State
 	must(t, json.Unmarshal(res.JSON, &want), "decoding the State")
 
 	must(t, byTestID(page, "zip-input").SetInputFiles(playwright.InputFile{Name: "large.zip", MimeType: "application/zip", Buffer: data}), "uploading the zip")

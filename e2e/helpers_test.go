@@ -26,7 +26,7 @@ import (
 	"github.com/spf13/afero"
 
 	"github.com/mobisess/mobisess/core"
-	"github.com/mobisess/mobisess/core/api"
+	"github.com/mobisess/mobisess/core/console"
 	"github.com/mobisess/mobisess/core/sample"
 	"github.com/mobisess/mobisess/e2e/browser"
 )
@@ -339,18 +339,18 @@ func eventually(t *testing.T, what string, cond func() (bool, string)) {
 
 // ---- what the engine says, computed natively, to compare with what the page shows
 
-// engineSample is the State of the embedded sample as core/api computes it, in a language.
-func engineSample(t *testing.T, lang string) *core.State {
+// engineSample is the State of the embedded sample as the console package computes it, in a language.
+func engineSample(t *testing.T, lang string) *console.State {
 	t.Helper()
-	a := api.New(nil, api.Options{CanOpen: true})
+	a := console.NewService(nil, console.Options{CanOpen: true})
 	res, err := a.Call(context.Background(), "openSample", []byte(fmt.Sprintf(`{"lang":%q}`, lang)), nil)
 	must(t, err, "the native engine opens the sample")
-	var st core.State
+	var st console.State
 	must(t, json.Unmarshal(res.JSON, &st), "decoding the State")
 	return &st
 }
 
-func sessionPaths(st *core.State) []string {
+func sessionPaths(st *console.State) []string {
 	var out []string
 	for _, s := range st.Disk.Sessions {
 		out = append(out, s.Path)

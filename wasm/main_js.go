@@ -2,13 +2,13 @@
 
 // Command wasm is the engine for the browser console: the only file that imports syscall/js. It registers
 // globalThis.mobisess = {call, warmUp} and reads the onProgress the worker sets on it;
-// the contract is in web/worker.js and docs/api.md. Everything it does is core/api's, which is tested natively.
+// the contract is in web/worker.js and docs/api.md. Everything it does is the console package's method table
+// (core/console), which is tested natively.
 package main
 
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"runtime"
 	"runtime/debug"
@@ -18,7 +18,7 @@ import (
 	"unsafe"
 
 	"github.com/mobisess/mobisess/core"
-	"github.com/mobisess/mobisess/core/api"
+	"github.com/mobisess/mobisess/core/console"
 )
 
 func main() {
@@ -29,8 +29,7 @@ func main() {
 // register installs the mobisess global on g and returns it.
 func register(g js.Value) js.Value {
 	engine := js.Global().Get("Object").New()
-	var a *api.API
-	a = api.New(nil, api.Options{CanOpen: true, Progress: func(phase string, done, total int) {
+	svc := console.NewService(nil, console.Options{CanOpen: true, Progress: func(phase string, done, total int) {
 		cb := engine.Get("onProgress")
 		if cb.Type() != js.TypeFunction {
 			return
@@ -43,24 +42,25 @@ func register(g js.Value) js.Value {
 		cb.Invoke(string(msg))
 	}})
 	engine.Set("call", js.FuncOf(func(_ js.Value, args []js.Value) any {
-		return call(a, args)
+		return call(svc, args)
 	}))
-	// warmUp(times) opens the enlarged sample times, privately (api.WarmUp).
+	// warmUp(times) opens the enlarged sample times, privately (console.WarmUp).
 	engine.Set("warmUp", js.FuncOf(func(_ js.Value, args []js.Value) any {
 		times := 1
 		if len(args) > 0 && args[0].Type() == js.TypeNumber {
 			times = args[0].Int()
 		}
 		return promise(func() (js.Value, error) {
-			return js.Undefined(), api.WarmUp(context.Background(), times)
+			return js.Undefined(), console.WarmUp(context.Background(), times)
 		})
 	}))
 	g.Set("mobisess", engine)
 	return engine
 }
 
-// call runs one core/api method and returns a Promise of {json, bytes?}.
-func call(a *api.API, args []js.Value) any {
+// call runs one of the console's methods and returns a Promise of {json, bytes?}; a refusal rejects it with an
+// Error whose message is the error's JSON document (console.Error).
+func call(svc *console.Service, args []js.Value) any {
 	var method, params string
 	var data []byte
 	if len(args) > 0 {
@@ -77,10 +77,9 @@ func call(a *api.API, args []js.Value) any {
 		if method == "openZip" {
 			defer holdCollectorBack(len(data))()
 		}
-		res, err := safeCall(a, method, params, data)
+		res, err := svc.Call(context.Background(), method, []byte(params), data)
 		if err != nil {
-			msg, _ := json.Marshal(err)
-			return js.Value{}, errors.New(string(msg))
+			return js.Value{}, err
 		}
 		out := js.Global().Get("Object").New()
 		// The JSON is not used again in Go: passed without the copy string() would make (6.4 MB for a State of
@@ -94,7 +93,8 @@ func call(a *api.API, args []js.Value) any {
 }
 
 // promise runs work in a goroutine, so that the JS caller is never blocked by Go, and settles a Promise with its
-// value, or rejects it with an Error carrying the error's text.
+// value, or rejects it with an Error whose message is the error's document (console.Error) as JSON. It is the
+// one place a panic is recovered: a bug is answered as an error of kind internal.
 func promise(work func() (js.Value, error)) js.Value {
 	var executor js.Func
 	executor = js.FuncOf(func(_ js.Value, p []js.Value) any {
@@ -104,13 +104,12 @@ func promise(work func() (js.Value, error)) js.Value {
 			defer func() {
 				// A panic is a bug, but it must not take the engine, and the page's folder, down with it.
 				if p := recover(); p != nil {
-					msg, _ := json.Marshal(api.Error{Message: fmt.Sprintf("internal error: %v", p), Kind: core.KindInternal})
-					reject.Invoke(js.Global().Get("Error").New(string(msg)))
+					reject.Invoke(jsError(&console.Error{Message: fmt.Sprintf("internal error: %v", p), Kind: core.KindInternal}))
 				}
 			}()
 			v, err := work()
 			if err != nil {
-				reject.Invoke(js.Global().Get("Error").New(err.Error()))
+				reject.Invoke(jsError(console.ErrorOf(err)))
 				return
 			}
 			resolve.Invoke(v)
@@ -120,16 +119,10 @@ func promise(work func() (js.Value, error)) js.Value {
 	return js.Global().Get("Promise").New(executor)
 }
 
-// safeCall turns any error into an *api.Error, which is what the page shows.
-func safeCall(a *api.API, method, params string, data []byte) (api.Result, *api.Error) {
-	res, err := a.Call(context.Background(), method, []byte(params), data)
-	if err != nil {
-		if e, ok := err.(*api.Error); ok {
-			return res, e
-		}
-		return res, &api.Error{Message: err.Error(), Kind: "internal"}
-	}
-	return res, nil
+// jsError is the JS Error the worker receives for e: its message is e's JSON document.
+func jsError(e *console.Error) js.Value {
+	doc, _ := json.Marshal(e)
+	return js.Global().Get("Error").New(string(doc))
 }
 
 func bytesToJS(b []byte) js.Value {

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/mobisess/mobisess/core"
+	"github.com/mobisess/mobisess/core/console"
+	"github.com/mobisess/mobisess/core/i18n"
 )
 
 type outcome struct {
@@ -84,14 +86,14 @@ func TestOpenSampleReturnsState(t *testing.T) {
 	if o.err != "" {
 		t.Fatal(o.err)
 	}
-	var st core.State
+	var st console.State
 	if err := json.Unmarshal([]byte(o.json), &st); err != nil {
 		t.Fatal(err)
 	}
-	if st.Lang != core.French || len(st.Disk.Sessions) == 0 || len(st.Disk.Errors) != 4 || st.Memory.Count != len(st.Disk.Sessions) || len(st.Memory.SameAsDisk) != st.Memory.Count {
+	if st.Lang != i18n.French || len(st.Disk.Sessions) == 0 || len(st.Disk.Errors) != 4 || st.Memory.Count != len(st.Disk.Sessions) || len(st.Memory.SameAsDisk) != st.Memory.Count {
 		t.Fatalf("state: lang %s, %d sessions, %d errors, memory %+v", st.Lang, len(st.Disk.Sessions), len(st.Disk.Errors), st.Memory)
 	}
-	if !strings.HasPrefix(st.Disk.Errors[0].Message, "L'emplacement") {
+	if !strings.HasPrefix(st.Disk.Errors[0].Message.String(), "L'emplacement") {
 		t.Errorf("messages are not in French: %q", st.Disk.Errors[0].Message)
 	}
 }
@@ -116,7 +118,7 @@ func TestOpenZipEditRefreshDownload(t *testing.T) {
 	}
 
 	o = invoke(t, engine, "read", fmt.Sprintf(`{"path":%q}`, path), nil)
-	var f core.File
+	var f console.File
 	if err := json.Unmarshal([]byte(o.json), &f); err != nil || f.ETag == "" {
 		t.Fatalf("read: %v %s %s", err, o.json, o.err)
 	}
@@ -165,7 +167,7 @@ func TestEditsCrossTheGlue(t *testing.T) {
 		t.Fatal(o.err)
 	}
 	o := invoke(t, engine, "read", fmt.Sprintf(`{"path":%q}`, path), nil)
-	var f core.File
+	var f console.File
 	if err := json.Unmarshal([]byte(o.json), &f); err != nil {
 		t.Fatal(err, o.err)
 	}

@@ -271,7 +271,7 @@ export function createActions({ mode, transport, store, work, ask }) {
     if (mode === 'browser' && !sample) return; // wait for a zip
     await run(async () => {
       let st = mode === 'browser' ? await call('openSample', { lang: lang() }) : await call('state');
-      if (st.lang && st.lang !== lang()) st = await call('setLang', { lang: lang() });
+      if (st.lang && st.lang !== lang()) st = stateOf(await call('setLang', { lang: lang() }));
       store.setState(st);
       if (mode === 'browser') work?.adopt({ kind: 'sample' });
       await openViewFile();
@@ -472,6 +472,15 @@ export function createActions({ mode, transport, store, work, ask }) {
   }
 
   /**
+   * The state in setLang's answer, which holds the open file too when it was given one.
+   * @param {Result<'setLang'>} said
+   * @returns {State}
+   */
+  function stateOf(said) {
+    return 'file' in said ? said.state : said;
+  }
+
+  /**
    * Switches the page's language, then the engine's: its messages come again in that language.
    * @param {string} code
    */
@@ -482,13 +491,14 @@ export function createActions({ mode, transport, store, work, ask }) {
     store.emit(['lang']);
     if (!store.state) return;
     await run(async () => {
-      store.setState(await call('setLang', { lang: lang() }));
+      // the engine says its documents again, checking nothing again: with the open file's path and ETag, that
+      // file too, as the page read it (the status bar's marker follows, as the editor reports the caret again
+      // when its markers change)
       const open = store.file.doc;
-      if (!open) return;
-      // the file's error and token came from the engine in the old language: read them again (the status bar's
-      // marker follows, as the editor reports the caret again when its markers change)
-      const file = await call('read', { path: open.path });
-      const now = store.file.doc;
+      const said = await call('setLang', open ? { lang: lang(), path: open.path, etag: open.etag } : { lang: lang() });
+      store.setState(stateOf(said));
+      if (!open || !('file' in said) || !said.file) return;
+      const file = said.file, now = store.file.doc;
       if (file.path !== now?.path) return; // another file was opened meanwhile
       if (!store.file.dirty) store.loadFile(file, true);
       else if (file.etag === now.etag) store.reword(file);

@@ -270,6 +270,13 @@ export interface FileAndState {
   state: State;
 }
 
+/** setLang's answer when given the open file's path and ETag: that file in the new language (null when it cannot be
+ * read any more: the state says why) and the state. */
+export interface SaidAgain {
+  file: FileDoc | null;
+  state: State;
+}
+
 export interface CreateParams {
   applicationId: string;
   teamId: string;
@@ -288,7 +295,7 @@ export interface Methods {
   openZip: { params: { name: string; bytes: ArrayBuffer; lang: string; edits?: Edit[]; root?: string }; result: State };
   openSample: { params: { lang: string; edits?: Edit[] }; result: State };
   state: { params: NoParams; result: State };
-  setLang: { params: { lang: string }; result: State };
+  setLang: { params: { lang: string; path?: string; etag?: string }; result: State | SaidAgain };
   read: { params: { path: string }; result: FileDoc };
   write: { params: { path: string; content: string; etag?: string }; result: FileAndState };
   remove: { params: { path: string; etag?: string; force?: boolean }; result: State };

@@ -148,7 +148,7 @@ func large(cmdline, root, zipAbs, wasmAbs string, runs int, extraArgs []string, 
 		w("| Engine worker wasm memory | %s | `byteLength` of the Go instance's `WebAssembly.Memory` (found by `Runtime.queryObjects`); a Go heap only grows, so this is its peak |\n", statMiB(wasm))
 		w("| Renderer process RSS, now / peak | %s / %s | the largest Chromium renderer process (page and worker share it): VmRSS / VmHWM from /proc |\n", statMiB(rss), statMiB(peak))
 	}
-	w("| Native `api.Call(\"openZip\")`, this process | %s ms | for reference, GOMAXPROCS=%d |\n", stat(nat.ms), runtime.NumCPU())
+	w("| Native `console.Service.Call(\"openZip\")`, this process | %s ms | for reference, GOMAXPROCS=%d |\n", stat(nat.ms), runtime.NumCPU())
 	for _, o := range outcomes {
 		w("| Not shown | %s | |\n", oneLine(o))
 	}

@@ -43,8 +43,7 @@ import (
 	"github.com/playwright-community/playwright-go"
 
 	"github.com/mobisess/mobisess/bench/server"
-	"github.com/mobisess/mobisess/core"
-	"github.com/mobisess/mobisess/core/api"
+	"github.com/mobisess/mobisess/core/console"
 	"github.com/mobisess/mobisess/e2e/browser"
 )
 
@@ -166,7 +165,7 @@ func run() error {
 	}
 	coreTimes, err := nativeCore(zipData, *runs)
 	if err != nil {
-		return fmt.Errorf("native core.OpenZip: %w", err)
+		return fmt.Errorf("native console.OpenZip: %w", err)
 	}
 
 	logf("node, %d runs", *runs)
@@ -236,7 +235,7 @@ func run() error {
 	w("| — of which the worker's openZip round trip | %s | openZip posted to the Web Worker → its answer (the State) back in the page |\n", stat(worker))
 	w("| The zip picked %v after the console is usable, fresh page | %s | as a person picks a file: the worker has warmed the engine up meanwhile (web/worker.js) |\n", pickDelay, stat(consolePicked))
 	w("| — of which the worker's openZip round trip | %s | |\n", stat(workerPicked))
-	w("| — the warm-up by then | %s | the engine's time in it, timed in the worker: %.0f rounds of %d (median), finished in %d of %d runs; each round opens the sample enlarged to ~110 files (api.WarmUp) |\n",
+	w("| — the warm-up by then | %s | the engine's time in it, timed in the worker: %.0f rounds of %d (median), finished in %d of %d runs; each round opens the sample enlarged to ~110 files (console.WarmUp) |\n",
 		stat(warmMS), median(warmRounds), pages[0].warmUp.MaxRounds, warmDone, len(pages))
 	w("| The same zip again, in the same page | %s | the engine's code now optimised by V8, as native's is after its warm-up run |\n", stat(consoleAgain))
 	w("| — of which the worker's openZip round trip | %s | |\n", stat(workerAgain))
@@ -245,10 +244,10 @@ func run() error {
 	} else {
 		w("| Import + check in Node, engine only | not available: %s | |\n", oneLine(nodeErr.Error()))
 	}
-	w("| Import + check native (this process) | %s | `api.Call(\"openZip\")`, GOMAXPROCS=%d |\n", stat(nat.ms), runtime.NumCPU())
+	w("| Import + check native (this process) | %s | `console.Service.Call(\"openZip\")`, GOMAXPROCS=%d |\n", stat(nat.ms), runtime.NumCPU())
 	w("| Import + check native, just before each page | %s | the same, the median of %d runs (after a warm-up) before each fresh page: what that page's ratios divide by |\n", stat(nativeBefore), nativeRunsPerPage)
 	w("| Import + check native, one thread | %s | the same, GOMAXPROCS=1 (the wasm build runs on one thread) |\n", stat(nat1.ms))
-	w("| `core.OpenZip` native | %s | without building and encoding the State |\n", stat(coreTimes))
+	w("| `console.OpenZip` native | %s | without building and encoding the State |\n", stat(coreTimes))
 	w("\n")
 
 	// Engine against engine, both warm: native is timed after a warm-up run, so the wasm is timed on its
@@ -311,7 +310,7 @@ type nativeResult struct {
 	files, sessions, errors int
 }
 
-// native times api.Call("openZip") — what the wasm build runs — with GOMAXPROCS procs (0: unchanged).
+// native times console.Service.Call("openZip") — what the wasm build runs — with GOMAXPROCS procs (0: unchanged).
 func native(data []byte, runs, procs int) (nativeResult, error) {
 	var r nativeResult
 	if procs > 0 {
@@ -321,7 +320,7 @@ func native(data []byte, runs, procs int) (nativeResult, error) {
 	params := []byte(`{"name":"MobileApps.zip"}`)
 	for i := 0; i < runs+1; i++ { // one warm-up run
 		runtime.GC()
-		a := api.New(nil, api.Options{CanOpen: true})
+		a := console.NewService(nil, console.Options{CanOpen: true})
 		t := time.Now()
 		res, err := a.Call(ctx, "openZip", params, data)
 		ms := float64(time.Since(t).Microseconds()) / 1000
@@ -329,7 +328,7 @@ func native(data []byte, runs, procs int) (nativeResult, error) {
 			return r, err
 		}
 		if i == 0 {
-			var st core.State
+			var st console.State
 			if err := json.Unmarshal(res.JSON, &st); err != nil {
 				return r, err
 			}
@@ -349,7 +348,7 @@ func nativeCore(data []byte, runs int) ([]float64, error) {
 	for i := 0; i < runs+1; i++ {
 		runtime.GC()
 		t := time.Now()
-		_, err := core.OpenZip(ctx, data, "MobileApps.zip", nil, core.WorkspaceOptions{})
+		_, err := console.OpenZip(ctx, data, "MobileApps.zip", nil, console.WorkspaceOptions{})
 		ms := float64(time.Since(t).Microseconds()) / 1000
 		if err != nil {
 			return nil, err

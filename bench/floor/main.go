@@ -336,7 +336,7 @@ type changer struct {
 }
 
 func newChanger(root string) (*changer, error) {
-	listing, err := core.List(afero.NewOsFs(), root, core.English)
+	listing, err := core.List(afero.NewOsFs(), root)
 	if err != nil {
 		return nil, err
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -17,11 +16,13 @@ import (
 	"unicode/utf8"
 
 	"github.com/mobisess/mobisess/core"
-	"github.com/mobisess/mobisess/core/api"
+	"github.com/mobisess/mobisess/core/console"
 )
 
-// serveAPI routes /api/…; every answer is JSON except the zip and the event stream. Each route reads its typed
-// parameters (api's, as the wasm module reads them) and calls the Workspace's methods.
+// serveAPI routes /api/…; every answer is JSON except the zip and the event stream. Every route runs a method of
+// the console's one table (console.Lookup), as the wasm module does: POST /api/<method> with its parameters as
+// the body, and the routes that read them from the request instead (/api/file, GET /api/state, GET
+// /api/download). It is the one place a panic of the API is recovered.
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	if s.ws == nil {
 		writeError(w, refuse(http.StatusNotFound, core.KindNotFound, "no HTTP API in browser mode: the engine runs in the page"), false)
@@ -38,14 +39,13 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		}
 	}()
 	name := strings.TrimPrefix(r.URL.Path, "/api/")
+	m := console.Lookup(name)
 	allow := ""
 	switch {
-	case name == "state" && safeMethod(r.Method):
-		s.serveState(w, r)
 	case name == "events" && r.Method == http.MethodGet:
 		s.serveEvents(w, r)
-	case name == "download" && safeMethod(r.Method):
-		s.download(w, r)
+	case name == "events":
+		allow = "GET"
 	case name == "file":
 		switch r.Method {
 		case http.MethodGet, http.MethodHead:
@@ -57,17 +57,19 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		default:
 			allow = "GET, HEAD, PUT, DELETE"
 		}
-	case postMethods[name] != nil && r.Method == http.MethodPost:
-		s.post(w, r, postMethods[name])
-	case postMethods[name] != nil:
-		allow = "POST"
-	case name == "state" || name == "download":
-		allow = "GET, HEAD"
-	case name == "events":
-		allow = "GET"
-	default:
+	case m == nil:
 		writeError(w, refuse(http.StatusNotFound, core.KindNotFound, "no such API route: "+r.URL.Path), false)
 		return
+	case m.Bytes && safeMethod(r.Method): // a zip, written as it is read
+		s.download(w, r, m)
+	case m.Bytes:
+		allow = "GET, HEAD"
+	case m == stateMethod && safeMethod(r.Method):
+		s.serveState(w, r)
+	case r.Method == http.MethodPost:
+		s.post(w, r, m)
+	default:
+		allow = "POST"
 	}
 	if allow != "" {
 		w.Header().Set("Allow", allow)
@@ -75,257 +77,13 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// A postMethod is POST /api/<name>: its JSON body decoded into its parameters, then the call. A method that
-// changes the folder names what it may touch, so that the watcher knows the change for the tab's.
-type postMethod func(s *Server, w http.ResponseWriter, r *http.Request, body []byte)
-
-// postMethods are the methods of docs/api.md reachable as POST /api/<name>. openZip and openSample are answered
-// too, with the engine's refusal: a server works on its own folder.
-var postMethods = map[string]postMethod{
-	"state": func(s *Server, w http.ResponseWriter, r *http.Request, body []byte) {
-		if s.decode(w, body, &struct{}{}) {
-			s.serveState(w, r)
-		}
-	},
-	"setLang": func(s *Server, w http.ResponseWriter, r *http.Request, body []byte) {
-		var p api.LangParams
-		if !s.decode(w, body, &p) {
-			return
-		}
-		lang, err := api.ParseLang(p.Lang)
-		if err != nil {
-			writeError(w, err, false)
-			return
-		}
-		s.heavyCall(w, r, func(ctx context.Context) (any, error) {
-			s.ws.SetLang(lang)
-			return s.freshState(ctx)
-		})
-	},
-	"read": func(s *Server, w http.ResponseWriter, r *http.Request, body []byte) {
-		var p api.PathParams
-		s.answer(w, r, false, func(ctx context.Context) (any, error) {
-			if err := api.Decode(body, &p); err != nil {
-				return nil, err
-			}
-			return s.ws.Read(p.Path)
-		})
-	},
-	"write": func(s *Server, w http.ResponseWriter, r *http.Request, body []byte) {
-		var p api.WriteParams
-		if !s.decode(w, body, &p) {
-			return
-		}
-		s.write(w, r, p, false)
-	},
-	"remove": func(s *Server, w http.ResponseWriter, r *http.Request, body []byte) {
-		var p api.RemoveParams
-		if !s.decode(w, body, &p) {
-			return
-		}
-		s.remove(w, r, p, false)
-	},
-	"setStatus": func(s *Server, w http.ResponseWriter, r *http.Request, body []byte) {
-		var p api.StatusParams
-		if !s.decode(w, body, &p) {
-			return
-		}
-		s.changing(w, r, false, fileTouches(p.Path), func(ctx context.Context) (any, []string, error) {
-			f, err := s.ws.SetStatus(p.Path, p.Status, p.ETag)
-			return s.withState(ctx, f, err, p.Path)
-		})
-	},
-	"fix": func(s *Server, w http.ResponseWriter, r *http.Request, body []byte) {
-		var p api.FixParams
-		if !s.decode(w, body, &p) {
-			return
-		}
-		// A move may touch any app folder: the whole folder is held while the fix is applied.
-		s.changing(w, r, false, []touch{{path: "", subtree: true}}, func(ctx context.Context) (any, []string, error) {
-			trust, err := p.Side()
-			if err != nil {
-				return nil, nil, err
-			}
-			f, err := s.ws.Fix(p.Path, p.ETag, trust)
-			if err != nil {
-				return nil, nil, err
-			}
-			st, err := s.freshState(ctx)
-			done := []string{p.Path, f.Path}
-			if err != nil {
-				return nil, done, err
-			}
-			return api.FileState{File: f, State: st}, done, nil
-		})
-	},
-	"create": func(s *Server, w http.ResponseWriter, r *http.Request, body []byte) {
-		var p core.NewSession
-		if !s.decode(w, body, &p) {
-			return
-		}
-		s.changing(w, r, false, []touch{{path: p.AppFolder(), subtree: true}},
-			func(ctx context.Context) (any, []string, error) {
-				f, err := s.ws.Create(p)
-				if err != nil {
-					return nil, nil, err
-				}
-				return s.withState(ctx, f, nil, f.Path)
-			})
-	},
-	"refresh": func(s *Server, w http.ResponseWriter, r *http.Request, body []byte) {
-		if s.decode(w, body, &struct{}{}) {
-			s.heavyCall(w, r, func(ctx context.Context) (any, error) { return s.refresh(ctx) })
-		}
-	},
-	"restart": func(s *Server, w http.ResponseWriter, r *http.Request, body []byte) {
-		if !s.decode(w, body, &struct{}{}) {
-			return
-		}
-		s.heavyCall(w, r, func(ctx context.Context) (any, error) {
-			_, err := s.ws.Restart(ctx)
-			s.states.changed() // even a restart that failed may have replaced the memory
-			if err != nil {
-				return nil, err
-			}
-			return s.freshState(ctx)
-		})
-	},
-	"openZip":    refuseOpen,
-	"openSample": refuseOpen,
-}
-
-func refuseOpen(s *Server, w http.ResponseWriter, r *http.Request, body []byte) {
-	writeError(w, api.ErrCannotOpen, false)
-}
-
-// decode reads a method's parameters, answering the error itself when they cannot be read.
-func (s *Server) decode(w http.ResponseWriter, body []byte, v any) bool {
-	if err := api.Decode(body, v); err != nil {
-		writeError(w, err, false)
-		return false
-	}
-	return true
-}
-
-// withCallTimeout bounds a call like its response: a refresh stuck on a dead network share must not hold the
-// engine forever.
-func (s *Server) withCallTimeout(r *http.Request) (context.Context, context.CancelFunc) {
-	return context.WithTimeout(r.Context(), s.cfg.Timeouts.Write)
-}
-
-// answer runs a call that changes nothing on disk and answers its document.
-func (s *Server) answer(w http.ResponseWriter, r *http.Request, precondition bool, call func(context.Context) (any, error)) {
-	ctx, cancel := s.withCallTimeout(r)
-	defer cancel()
-	v, err := call(ctx)
-	s.reply(w, v, err, precondition)
-}
-
-func (s *Server) reply(w http.ResponseWriter, v any, err error, precondition bool) {
-	if err != nil {
-		writeError(w, err, precondition)
-		return
-	}
-	data, err := json.Marshal(v)
-	if err != nil {
-		writeError(w, err, false)
-		return
-	}
-	if f := fileOf(v); f != nil {
-		w.Header().Set("ETag", quote(f.ETag))
-	}
-	writeJSON(w, http.StatusOK, data)
-}
-
-// fileOf is the file an answer is about, whose ETag goes in the header too.
-func fileOf(v any) *core.File {
-	switch v := v.(type) {
-	case *core.File:
-		return v
-	case api.FileState:
-		return v.File
-	}
-	return nil
-}
-
-// changing runs a call that changes the folder. The watcher is told what the call may touch before it runs and
-// what it did touch after, so that it announces the change as the tab's that asked for it
-// (X-Mobisess-Tab): that page has the result already, and ignores it.
-func (s *Server) changing(w http.ResponseWriter, r *http.Request, precondition bool, touches []touch, call func(context.Context) (any, []string, error)) {
-	ctx, cancel := s.withCallTimeout(r)
-	defer cancel()
-	id := s.watch.begin(touches, tabOf(r))
-	v, done, err := call(ctx)
-	s.states.changed() // a call that failed may have changed something too: no state from before is shared
-	s.watch.end(id, done)
-	s.reply(w, v, err, precondition)
-}
-
-// tabOf is the page's tab that sent r: its events are told apart from the others'.
-func tabOf(r *http.Request) string {
-	tab := r.Header.Get("X-Mobisess-Tab")
-	if len(tab) > 64 {
-		return "" // not one of ours: announced to every page
-	}
-	return tab
-}
-
-// fileTouches are what a change of one file may touch: the file and its app folder.
-func fileTouches(p string) []touch { return []touch{{path: p}, {path: parentOf(p)}} }
-
-// freshState is the state after a change, which its answer must show: computed anew, not shared with a
-// computation begun before.
-func (s *Server) freshState(ctx context.Context) (*core.State, error) {
-	f, err := s.state(ctx, false)
-	if err != nil {
-		return nil, err
-	}
-	return f.state, nil
-}
-
-func (s *Server) withState(ctx context.Context, f *core.File, err error, touched string) (any, []string, error) {
-	if err != nil {
-		return nil, nil, err
-	}
-	st, err := s.freshState(ctx)
-	if err != nil {
-		return nil, []string{touched}, err
-	}
-	return api.FileState{File: f, State: st}, []string{touched}, nil
-}
-
-func (s *Server) write(w http.ResponseWriter, r *http.Request, p api.WriteParams, precondition bool) {
-	s.changing(w, r, precondition, fileTouches(p.Path), func(ctx context.Context) (any, []string, error) {
-		f, err := s.ws.Write(p.Path, []byte(p.Content), p.WriteOptions())
-		return s.withState(ctx, f, err, p.Path)
-	})
-}
-
-func (s *Server) remove(w http.ResponseWriter, r *http.Request, p api.RemoveParams, precondition bool) {
-	s.changing(w, r, precondition, []touch{{path: p.Path, subtree: true}}, func(ctx context.Context) (any, []string, error) {
-		if err := s.ws.RemoveWith(p.Path, p.DeleteOptions()); err != nil {
-			return nil, nil, err
-		}
-		st, err := s.freshState(ctx)
-		return st, []string{p.Path}, err
-	})
-}
-
-// refresh runs MOBILE APP REFRESH SESSIONS on the folder and returns what it did with the state after it.
-func (s *Server) refresh(ctx context.Context) (api.Refreshed, error) {
-	rep, err := s.ws.Refresh(ctx)
-	s.states.changed()
-	if err != nil {
-		return api.Refreshed{}, err
-	}
-	st, err := s.freshState(ctx)
-	return api.Refreshed{Report: rep, State: st}, err
-}
+// stateMethod is the state's method, whose computations requests share (sharedStates).
+var stateMethod = console.Lookup("state")
 
 // post is POST /api/<method>: the body is the method's params.
-func (s *Server) post(w http.ResponseWriter, r *http.Request, method postMethod) {
+func (s *Server) post(w http.ResponseWriter, r *http.Request, m *console.Method) {
 	if ct := r.Header.Get("Content-Type"); ct != "" {
-		if mt, _, _ := mime.ParseMediaType(ct); mt != "application/json" && !strings.HasSuffix(r.URL.Path, "/openZip") {
+		if mt, _, _ := mime.ParseMediaType(ct); mt != "application/json" && m.Name != "openZip" {
 			writeError(w, refuse(http.StatusUnsupportedMediaType, core.KindInput, "the body must be JSON (Content-Type: application/json)"), false)
 			return
 		}
@@ -335,7 +93,74 @@ func (s *Server) post(w http.ResponseWriter, r *http.Request, method postMethod)
 		writeError(w, err, false)
 		return
 	}
-	method(s, w, r, body)
+	p, err := m.Decode(body)
+	if err != nil {
+		writeError(w, err, false)
+		return
+	}
+	if m == stateMethod {
+		s.serveState(w, r)
+		return
+	}
+	s.run(w, r, m, p, false)
+}
+
+// withCallTimeout bounds a call like its response: a refresh stuck on a dead network share must not hold the
+// engine forever.
+func (s *Server) withCallTimeout(r *http.Request) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(r.Context(), s.cfg.Timeouts.Write)
+}
+
+// run runs m with its parameters p and answers its document; precondition says whether the request stated one
+// in its headers (a conflict is then 412). A method that reads the whole folder takes a slot (heavySlot). A
+// change tells the watcher what it may touch before it runs and what it did touch after, so that the change is
+// announced as that of the tab that asked for it (X-Mobisess-Tab): that page has the result already, and ignores
+// it. Any method that may change what a state shows (a failed one too) ends the sharing of states begun before.
+func (s *Server) run(w http.ResponseWriter, r *http.Request, m *console.Method, p any, precondition bool) {
+	res, err := s.call(r, m, p)
+	if err != nil {
+		writeError(w, err, precondition)
+		return
+	}
+	if res.ETag != "" {
+		w.Header().Set("ETag", quote(res.ETag))
+	}
+	writeJSON(w, http.StatusOK, res.JSON)
+}
+
+// call is run without the answer.
+func (s *Server) call(r *http.Request, m *console.Method, p any) (console.Result, error) {
+	ctx, cancel := s.withCallTimeout(r)
+	defer cancel()
+	if m.ReadsAll {
+		release, err := s.heavySlot(ctx)
+		if err != nil {
+			return console.Result{}, err
+		}
+		defer release()
+	}
+	touches := m.Touches(p)
+	var id int
+	if touches != nil {
+		id = s.watch.begin(touches, tabOf(r))
+	}
+	res, err := s.svc.Run(ctx, m, p, nil)
+	if !m.ReadOnly {
+		s.states.changed()
+	}
+	if touches != nil {
+		s.watch.end(id, res.Changed)
+	}
+	return res, err
+}
+
+// tabOf is the page's tab that sent r: its events are told apart from the others'.
+func tabOf(r *http.Request) string {
+	tab := r.Header.Get("X-Mobisess-Tab")
+	if len(tab) > 64 {
+		return "" // not one of ours: announced to every page
+	}
+	return tab
 }
 
 // readBody reads a request's body within MaxBody. A body that does not arrive within the read timeout is the
@@ -380,25 +205,26 @@ func queryPath(r *http.Request) (string, error) {
 
 func quote(etag string) string { return strconv.Quote(etag) }
 
-// readFile is GET /api/file?path=: the File, with its ETag as a header too.
+// readFile is GET /api/file?path=: read's File, with its ETag as a header too.
 func (s *Server) readFile(w http.ResponseWriter, r *http.Request) {
 	p, err := queryPath(r)
 	if err != nil {
 		writeError(w, err, false)
 		return
 	}
-	f, err := s.ws.Read(p)
+	res, err := s.call(r, console.Lookup("read"), &console.PathParams{Path: p})
 	if err != nil {
 		writeError(w, err, false)
 		return
 	}
-	if etag := quote(f.ETag); etagListMatches(r.Header.Get("If-None-Match"), etag, true) {
-		w.Header().Set("ETag", etag)
+	etag := quote(res.ETag)
+	w.Header().Set("ETag", etag)
+	if etagListMatches(r.Header.Get("If-None-Match"), etag, true) {
 		w.Header().Set("Cache-Control", "no-store")
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	s.reply(w, f, nil, false)
+	writeJSON(w, http.StatusOK, res.JSON)
 }
 
 // singleETag reads an If-Match header naming one strong ETag, quoted (or bare, as curl users type it).
@@ -420,7 +246,7 @@ func singleETag(header string) (string, error) {
 	return t, nil
 }
 
-// writeFile is PUT /api/file?path=, the body being the new content. It needs a precondition, so that no save
+// writeFile is PUT /api/file?path=, the body being the new content: write's parameters. It needs a precondition, so that no save
 // silently overwrites an edit made meanwhile (4D writing the session, another tab): If-Match: "etag" (the
 // version read), If-Match: * (overwrite whatever is there: the page's "overwrite" after a conflict), or
 // If-None-Match: * (create, the file must not exist). Without one: 428.
@@ -464,11 +290,11 @@ func (s *Server) writeFile(w http.ResponseWriter, r *http.Request) {
 		writeError(w, refuse(http.StatusBadRequest, core.KindInput, "the content is not UTF-8 text"), false)
 		return
 	}
-	s.write(w, r, api.WriteParams{Path: p, Content: string(body), ETag: etag}, true)
+	s.run(w, r, console.Lookup("write"), &console.WriteParams{Path: p, Content: string(body), ETag: etag}, true)
 }
 
-// deleteFile is DELETE /api/file?path= (a session file, an app folder, or "" for everything). If-Match is
-// optional; with it, a file that changed since it was read is kept (412).
+// deleteFile is DELETE /api/file?path= (a session file, an app folder, or "" for everything): remove's
+// parameters. If-Match is optional; with it, a file that changed since it was read is kept (412).
 func (s *Server) deleteFile(w http.ResponseWriter, r *http.Request) {
 	p, err := queryPath(r)
 	if err != nil {
@@ -483,14 +309,14 @@ func (s *Server) deleteFile(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	s.remove(w, r, api.RemoveParams{Path: p, ETag: etag}, ifMatch != "")
+	s.run(w, r, console.Lookup("remove"), &console.RemoveParams{Path: p, ETag: etag}, ifMatch != "")
 }
 
-// download is GET /api/download: the folder as a zip, written as it is read, so that a folder of any size costs
-// the server one file at a time. A fault before the first byte is answered as an error; one after it (a file
-// that cannot be read, a client that stalls) cuts the connection, so that the client sees a broken download
-// rather than a zip that ends cleanly without the rest of the folder.
-func (s *Server) download(w http.ResponseWriter, r *http.Request) {
+// download is GET /api/download: the folder as a zip (the download method's bytes), written as it is read, so
+// that a folder of any size costs the server one file at a time. A fault before the first byte is answered as
+// an error; one after it (a file that cannot be read, a client that stalls) cuts the connection, so that the
+// client sees a broken download rather than a zip that ends cleanly without the rest of the folder.
+func (s *Server) download(w http.ResponseWriter, r *http.Request, m *console.Method) {
 	release, err := s.heavySlot(r.Context())
 	if err != nil {
 		writeError(w, err, false)
@@ -502,7 +328,10 @@ func (s *Server) download(w http.ResponseWriter, r *http.Request) {
 		out.start()
 		return
 	}
-	err = s.ws.Download(out)
+	res, err := s.svc.Run(r.Context(), m, &console.NoParams{}, nil)
+	if err == nil {
+		err = res.Write(out)
+	}
 	switch {
 	case err == nil:
 		return

@@ -7,7 +7,7 @@ import (
 	"syscall"
 
 	"github.com/mobisess/mobisess/core"
-	"github.com/mobisess/mobisess/core/api"
+	"github.com/mobisess/mobisess/core/console"
 )
 
 // The server's own refusals, not engine kinds, which the page knows (web/transport.js): forbidden (wrong host or
@@ -57,13 +57,10 @@ func statusOf(kind core.Kind, precondition bool) int {
 	return http.StatusInternalServerError
 }
 
-// errorBody is {"error":{"message","kind"}}, the shape of every refused request (docs/api.md).
+// errorBody is {"error":{"message","kind",…}}, the shape of every refused request: the console's error
+// document (docs/api.md).
 type errorBody struct {
-	Error struct {
-		Message string    `json:"message"`
-		Kind    core.Kind `json:"kind"`
-		Entry   string    `json:"entry,omitempty"` // what a refused delete names (api.Error)
-	} `json:"error"`
+	Error console.Error `json:"error"`
 }
 
 // writeError answers err as JSON with its status; precondition says whether the request carried If-Match.
@@ -71,7 +68,6 @@ func writeError(w http.ResponseWriter, err error, precondition bool) {
 	var body errorBody
 	status := http.StatusInternalServerError
 	var he *httpError
-	var ae *api.Error
 	var mbe *http.MaxBytesError
 	switch {
 	case errors.As(err, &he):
@@ -83,11 +79,9 @@ func writeError(w http.ResponseWriter, err error, precondition bool) {
 		// A path of the folder longer than the system takes (a folder nested too deep to download): what the
 		// folder holds, which the request cannot change, not a fault of the server.
 		status, body.Error.Kind, body.Error.Message = http.StatusBadRequest, core.KindInput, err.Error()
-	case errors.As(err, &ae):
-		status, body.Error.Kind, body.Error.Message, body.Error.Entry = statusOf(ae.Kind, precondition), ae.Kind, ae.Message, ae.Entry
 	default:
-		kind := core.KindOf(err)
-		status, body.Error.Kind, body.Error.Message, body.Error.Entry = statusOf(kind, precondition), kind, err.Error(), core.ForeignEntry(err)
+		body.Error = *console.ErrorOf(err)
+		status = statusOf(body.Error.Kind, precondition)
 	}
 	if body.Error.Kind == "" {
 		body.Error.Kind = core.KindInternal

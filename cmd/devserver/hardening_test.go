@@ -22,6 +22,7 @@ import (
 	"github.com/spf13/afero"
 
 	"github.com/mobisess/mobisess/core"
+	"github.com/mobisess/mobisess/core/console"
 )
 
 // Requests for the state that arrive while one is computed share it: five at once cost one pass over the
@@ -85,7 +86,7 @@ func TestStateAfterAChangeIsFresh(t *testing.T) {
 	waitFor(t, func() bool { return waiters(ts) == 1 })
 	release()
 	<-old
-	var st core.State
+	var st console.State
 	decodeJSON(t, <-fresh, &st)
 	for _, sess := range st.Disk.Sessions {
 		if sess.Path == contactPath && sess.Status != core.StatusPending {

@@ -2,13 +2,12 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/mobisess/mobisess/core"
+	"github.com/mobisess/mobisess/core/console"
 )
 
 // Requests that read the whole folder (a state, a download, a refresh) cost a pass over every file and, for a
@@ -50,14 +49,13 @@ type sharedStates struct {
 	flights atomic.Int64 // computations begun, for the tests
 }
 
-// stateFlight is one computation of the state, and its answer: the State and its JSON, made once for everyone
-// who waits for it.
+// stateFlight is one computation of the state, and its answer: the State's JSON, made once for everyone who
+// waits for it.
 type stateFlight struct {
 	gen     uint64
 	begun   time.Time
 	waiters atomic.Int32 // requests waiting for it, for the tests
 	done    chan struct{}
-	state   *core.State
 	json    []byte
 	err     error
 }
@@ -118,10 +116,9 @@ func (s *Server) computeState(f *stateFlight, bounded bool) {
 		}
 		defer release()
 	}
-	if f.state, f.err = s.ws.State(ctx); f.err != nil {
-		return
-	}
-	f.json, f.err = json.Marshal(f.state)
+	var res console.Result
+	res, f.err = s.svc.Run(ctx, stateMethod, &console.NoParams{}, nil)
+	f.json = res.JSON
 }
 
 // serveState answers the state, shared with the requests under way.
@@ -134,16 +131,4 @@ func (s *Server) serveState(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, f.json)
-}
-
-// heavyCall runs a call that reads the whole folder in a slot (refresh, restart, a change of language).
-func (s *Server) heavyCall(w http.ResponseWriter, r *http.Request, call func(context.Context) (any, error)) {
-	s.answer(w, r, false, func(ctx context.Context) (any, error) {
-		release, err := s.heavySlot(ctx)
-		if err != nil {
-			return nil, err
-		}
-		defer release()
-		return call(ctx)
-	})
 }

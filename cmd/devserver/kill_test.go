@@ -110,7 +110,7 @@ func TestKillWriter(t *testing.T) {
 		default:
 			t.Fatalf("kill %d (seed %d): the file is %d bytes, neither complete version", i, seed, len(data))
 		}
-		listing, err := core.List(fsys, root, core.English)
+		listing, err := core.List(fsys, root)
 		if err != nil {
 			t.Fatal(err)
 		}

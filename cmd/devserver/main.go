@@ -23,6 +23,7 @@ import (
 	"github.com/spf13/afero"
 
 	"github.com/mobisess/mobisess/core"
+	"github.com/mobisess/mobisess/core/i18n"
 	"github.com/mobisess/mobisess/internal/buildinfo"
 )
 
@@ -88,7 +89,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	cfg := Config{WasmDir: *wasmDir, Readonly: *readonly, AutoRefresh: *autoRefresh, Poll: *poll, MaxFileSize: *maxFileSize, Log: stderr}
 	var err error
-	if cfg.Lang, err = core.ParseLang(*lang); err != nil {
+	if cfg.Lang, err = i18n.ParseLang(*lang); err != nil {
 		return fail("%v", err)
 	}
 	if *schemaPath != "" {

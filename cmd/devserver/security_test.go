@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mobisess/mobisess/core/console"
 )
 
 // A page on another host name that resolves to 127.0.0.1 (DNS rebinding) sends its own name as Host.
@@ -132,8 +134,8 @@ func TestEveryRouteNeedsTheToken(t *testing.T) {
 		{"DELETE", "/api/file?path=" + contactPath, ""},
 		{"DELETE", "/api/file?path=", ""},
 	}
-	for name := range postMethods {
-		routes = append(routes, struct{ method, target, body string }{"POST", "/api/" + name, `{"path":"` + contactPath + `"}`})
+	for _, m := range console.Methods() {
+		routes = append(routes, struct{ method, target, body string }{"POST", "/api/" + m.Name, `{"path":"` + contactPath + `"}`})
 	}
 	before := folderTree(t, ts.dir)
 	for _, rt := range routes {

@@ -19,6 +19,8 @@ import (
 	"github.com/spf13/afero"
 
 	"github.com/mobisess/mobisess/core"
+	"github.com/mobisess/mobisess/core/console"
+	"github.com/mobisess/mobisess/core/i18n"
 	"github.com/mobisess/mobisess/core/report"
 )
 
@@ -30,7 +32,7 @@ type Config struct {
 	AllowHosts  []string
 	Readonly    bool
 	AutoRefresh bool
-	Lang        core.Lang
+	Lang        i18n.Lang
 	Schema      *core.Schema
 	Poll        time.Duration
 	MaxFileSize int64 // a larger session file fails as not well formed, unread (0: core.DefaultLimits)
@@ -69,7 +71,8 @@ type Server struct {
 	mode   string
 	token  string // "" in browser mode, which has no API
 	assets map[string]*asset
-	ws     *core.Workspace // nil in browser mode
+	ws     *console.Workspace // nil in browser mode
+	svc    *console.Service   // runs the console's methods on ws
 	hub    *hub
 	watch  *watcher
 	hosts  map[string]bool // the Host headers that name this server; set when it listens
@@ -126,13 +129,13 @@ func NewServer(ctx context.Context, cfg Config) (*Server, error) {
 		// made between the two is announced though the load saw it, which costs a needless reload at most).
 		s.watch = &watcher{fs: fsys, root: cfg.Dir, interval: cfg.Poll, onChange: s.diskChanged, logf: s.logf}
 		s.watch.poll()
-		checker := core.NewChecker(core.CheckerOptions{Schema: cfg.Schema, Lang: cfg.Lang, Limits: core.Limits{MaxFileSize: cfg.MaxFileSize}})
-		ws, err := core.NewWorkspace(ctx, fsys, cfg.Dir, checker,
-			core.WorkspaceOptions{Source: cfg.Dir, Mode: "server", Readonly: cfg.Readonly})
+		checker := core.NewChecker(core.CheckerOptions{Schema: cfg.Schema, Limits: core.Limits{MaxFileSize: cfg.MaxFileSize}})
+		ws, err := console.NewWorkspace(ctx, fsys, cfg.Dir, checker,
+			console.WorkspaceOptions{Source: cfg.Dir, Mode: "server", Readonly: cfg.Readonly, Lang: cfg.Lang})
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", cfg.Dir, err)
 		}
-		s.ws = ws
+		s.ws, s.svc = ws, console.NewService(ws, console.Options{})
 	}
 	var err error
 	if s.assets, err = loadAssets(meta, cfg.WasmDir, s.mode == "browser"); err != nil {

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"github.com/mobisess/mobisess/core"
-
 	"errors"
 	"hash/fnv"
 	"io"
@@ -16,6 +14,9 @@ import (
 
 	"github.com/fsnotify/fsnotify"
 	"github.com/spf13/afero"
+
+	"github.com/mobisess/mobisess/core"
+	"github.com/mobisess/mobisess/core/console"
 )
 
 // The watcher is a hybrid. Change notifications (fsnotify: inotify, ReadDirectoryChangesW, kqueue) on the root,
@@ -90,20 +91,11 @@ type watcher struct {
 	ended    chan struct{}          // signalled when a change ends, so that what it held back is looked at
 }
 
-// apiChange is a change made through the API, under way: what it may touch, and the tab that asked for it.
+// apiChange is a change made through the API, under way: what it may touch (the console's method says), and the
+// tab that asked for it.
 type apiChange struct {
-	touches []touch
+	touches []console.Touch
 	tab     string
-}
-
-// touch is a path a change under way may alter: the path itself, or everything under it too.
-type touch struct {
-	path    string
-	subtree bool
-}
-
-func (t touch) covers(p string) bool {
-	return p == t.path || t.subtree && (t.path == "" || strings.HasPrefix(p, t.path+"/"))
 }
 
 // expectation is the state a path is in after a change made through the API: a look that finds exactly
@@ -271,7 +263,7 @@ func lookedAt(looked map[string]bool, p string) bool {
 func (w *watcher) held(p string) bool {
 	for _, c := range w.inflight {
 		for _, t := range c.touches {
-			if t.covers(p) {
+			if t.Covers(p) {
 				return true
 			}
 		}
@@ -289,7 +281,7 @@ func (w *watcher) expected(p string, next snapshot) (tab string, ok bool) {
 		return "", false
 	}
 	for k, e := range w.expect {
-		if e.gone && (touch{path: k, subtree: true}).covers(p) {
+		if e.gone && (console.Touch{Path: k, Subtree: true}).Covers(p) {
 			return e.tab, true
 		}
 	}
@@ -298,7 +290,7 @@ func (w *watcher) expected(p string, next snapshot) (tab string, ok bool) {
 
 // begin announces a change made through the API for a page's tab that may touch these paths; end says which
 // paths it did change (none when it failed).
-func (w *watcher) begin(touches []touch, tab string) int {
+func (w *watcher) begin(touches []console.Touch, tab string) int {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.inflight == nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/afero"
 
 	"github.com/mobisess/mobisess/core"
+	"github.com/mobisess/mobisess/core/console"
 )
 
 func TestDiffSnapshots(t *testing.T) {
@@ -128,7 +129,7 @@ func TestWatcherOwnChanges(t *testing.T) {
 			t.Fatalf("poll: %v, want %v", got, want)
 		}
 	}
-	ours := []touch{{path: "app/abc"}, {path: "app"}}
+	ours := []console.Touch{{Path: "app/abc"}, {Path: "app"}}
 	byTab := func(paths ...string) map[string][]string { return map[string][]string{"tab1": paths} }
 	onDisk := func(paths ...string) map[string][]string { return map[string][]string{"": paths} }
 	poll(nil)
@@ -172,7 +173,7 @@ func TestWatcherOwnChanges(t *testing.T) {
 	poll(byTab("app/abc"))
 
 	// A folder removed through the API, one created on disk.
-	id = w.begin([]touch{{path: "app", subtree: true}}, "tab1")
+	id = w.begin([]console.Touch{{Path: "app", Subtree: true}}, "tab1")
 	os.RemoveAll(filepath.Join(root, "app"))
 	os.MkdirAll(filepath.Join(root, "other"), 0o755)
 	w.end(id, []string{"app"})

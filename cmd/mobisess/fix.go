@@ -31,12 +31,12 @@ func fix(ctx context.Context, o *options, stdout, stderr io.Writer, fsys afero.F
 	if err := f.save(o, fsys); err != nil {
 		return fail(stderr, err)
 	}
-	if code := f.report(o, stdout, stderr, rep, report.FixText(rep, o.renderOptions(f.name, f.zip))); code != exitOK {
+	if code := f.report(o, stdout, stderr, rep.In(o.lang), report.FixText(rep, o.renderOptions(f.name, f.zip))); code != exitOK {
 		return code
 	}
 	for _, file := range rep.Files {
-		if file.Refused != "" {
-			fmt.Fprintf(stderr, "mobisess: a fix was refused: %s\n", report.Printable(file.Refused))
+		if !file.Refused.IsZero() {
+			fmt.Fprintf(stderr, "mobisess: a fix was refused: %s\n", report.Printable(file.Refused.Render(o.lang)))
 			return exitInput
 		}
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/spf13/afero"
 
 	"github.com/mobisess/mobisess/core"
+	"github.com/mobisess/mobisess/core/i18n"
 	"github.com/mobisess/mobisess/core/report"
 	"github.com/mobisess/mobisess/core/sample"
 )
@@ -44,7 +45,7 @@ func main() {
 type options struct {
 	cmd         string
 	format      report.Format
-	lang        core.Lang
+	lang        i18n.Lang
 	checker     *core.Checker
 	timeout     time.Duration
 	color       bool
@@ -231,7 +232,7 @@ func parseFlags(cmd string, args []string, fsys afero.Fs) (*options, error) {
 	if writes(cmd) && o.format != report.Text && o.format != report.JSON {
 		return nil, fmt.Errorf("--format %s: %s prints text or json", o.format, cmd)
 	}
-	if o.lang, err = core.ParseLang(v.lang); err != nil {
+	if o.lang, err = i18n.ParseLang(v.lang); err != nil {
 		return nil, err
 	}
 	if v.maxFile <= 0 { // as the checker reads it, for the commands that read files themselves
@@ -263,7 +264,7 @@ func parseFlags(cmd string, args []string, fsys afero.Fs) (*options, error) {
 			return nil, err
 		}
 	}
-	o.checker = core.NewChecker(core.CheckerOptions{Schema: schema, Lang: o.lang, Limits: core.Limits{
+	o.checker = core.NewChecker(core.CheckerOptions{Schema: schema, Limits: core.Limits{
 		MaxFileSize: v.maxFile,
 		Zip:         core.ZipLimits{MaxEntries: v.maxEntries, MaxFileSize: v.maxZipFile, MaxTotalSize: v.maxZipTotal},
 	}})
@@ -279,12 +280,12 @@ func writes(cmd string) bool {
 func defaultLang() string {
 	for _, env := range []string{"MOBISESS_LANG", "LC_ALL", "LC_MESSAGES", "LANG"} {
 		if v := os.Getenv(env); v != "" {
-			if l, err := core.ParseLang(v); err == nil {
+			if l, err := i18n.ParseLang(v); err == nil {
 				return string(l)
 			}
 		}
 	}
-	return string(core.English)
+	return string(i18n.English)
 }
 
 // open opens a folder or zip named on the command line; "" is the embedded sample.

@@ -60,14 +60,14 @@ func (t *target) checkRoot(fsys afero.Fs, path string, o *options) error {
 		}
 		return err
 	}
-	listing, err := core.List(t.fsys, t.root, o.lang)
+	listing, err := core.List(t.fsys, t.root)
 	switch {
 	case err != nil:
 		return err
 	case len(listing.Files) > 0:
 		return nil
 	case len(listing.Skipped) > 0:
-		return &core.OpError{Kind: core.KindInput, Path: path, Msg: "not a folder, a .zip file or a session file: " + listing.Skipped[0].Reason}
+		return &core.OpError{Kind: core.KindInput, Path: path, Msg: "not a folder, a .zip file or a session file: " + listing.Skipped[0].Reason.Render(o.lang)}
 	}
 	return &core.OpError{Kind: core.KindInput, Path: path, Msg: "no such file or folder"}
 }

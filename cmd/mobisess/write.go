@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/afero"
 
 	"github.com/mobisess/mobisess/core"
+	"github.com/mobisess/mobisess/core/i18n"
 	"github.com/mobisess/mobisess/core/report"
 )
 
@@ -119,7 +120,7 @@ func create(_ context.Context, o *options, stdout, stderr io.Writer, fsys afero.
 	}
 	s, _, cerr := o.checker.CheckBytes(sessionFile(rel), data)
 	if cerr != nil {
-		return f.failed(stderr, cerr)
+		return f.failed(stderr, cerr.In(o.lang))
 	}
 	if err := f.save(o, fsys); err != nil {
 		return fail(stderr, err)
@@ -237,7 +238,7 @@ func (f *folder) readSession(rel string) ([]byte, string, error) {
 
 // sessionsOf replaces each app folder (APP) among paths by its session files, as check lists them: what
 // accept and pending change. An app folder that holds none is refused: the PATH names no session.
-func (f *folder) sessionsOf(paths []string, lang core.Lang) ([]string, error) {
+func (f *folder) sessionsOf(paths []string, lang i18n.Lang) ([]string, error) {
 	var listing *core.Listing
 	var out []string
 	for _, rel := range paths {
@@ -252,7 +253,7 @@ func (f *folder) sessionsOf(paths []string, lang core.Lang) ([]string, error) {
 		}
 		if listing == nil {
 			var err error
-			if listing, err = core.List(f.fsys, f.root, lang); err != nil {
+			if listing, err = core.List(f.fsys, f.root); err != nil {
 				return nil, err
 			}
 		}

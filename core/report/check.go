@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/mobisess/mobisess/core"
+	"github.com/mobisess/mobisess/core/i18n"
 )
 
 // jsonCheck writes the JSON of a check (the documented contract of --format json, as writeJSON would encode a
@@ -16,6 +17,7 @@ import (
 // errorLog.
 type jsonCheck struct {
 	w        *bufio.Writer
+	lang     i18n.Lang // what its words are said in
 	sessions int
 	errors   errorLog
 	skipped  []core.Skipped
@@ -32,7 +34,7 @@ func (j *jsonCheck) Begin(skipped []core.Skipped, _ []string) error {
 
 func (j *jsonCheck) File(s *core.Session, e *core.Error) error {
 	if e != nil {
-		return j.errors.add(e)
+		return j.errors.add(e.In(j.lang))
 	}
 	sep := ",\n    "
 	if j.sessions == 0 {
@@ -65,7 +67,7 @@ func (j *jsonCheck) End(apps []core.App, summary core.Summary) error {
 	for _, part := range []struct {
 		name  string
 		value any
-	}{{"skipped", j.skipped}, {"apps", apps}, {"summary", summary}} {
+	}{{"skipped", (&core.Report{Skipped: j.skipped}).In(j.lang).Skipped}, {"apps", apps}, {"summary", summary}} {
 		j.w.WriteString(",\n  \"" + part.name + "\": ")
 		if err := j.values.value(part.value, 1); err != nil {
 			return err
@@ -134,7 +136,7 @@ func (t *toolCheck) File(s *core.Session, e *core.Error) error {
 		return nil
 	case e != nil:
 		t.files = append(t.files, checkedFile{e.Path, true})
-		return t.errors.add(e)
+		return t.errors.add(e.In(t.o.Lang)) // kept as its words
 	}
 	t.files = append(t.files, checkedFile{s.Path, false})
 	return nil

@@ -11,7 +11,8 @@ import (
 
 // errorLog keeps the errors that a report writes after everything else (JSON lists them after the sessions, JUnit
 // counts its failures first, SARIF and GitHub come last), compressed as they come: a folder of 200k broken
-// files must not hold 200k Error values. Gob keeps every string as it was, invalid UTF-8 included.
+// files must not hold 200k Error values. Gob keeps every string as it was, invalid UTF-8 included; an error's
+// messages are kept as their words (i18n.Text's gob form), so the caller adds them said in the report's language.
 type errorLog struct {
 	n   int
 	buf bytes.Buffer

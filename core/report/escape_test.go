@@ -8,6 +8,7 @@ import (
 	"unicode"
 
 	"github.com/mobisess/mobisess/core"
+	"github.com/mobisess/mobisess/core/i18n"
 )
 
 // hostile is a name as a folder or a zip from someone else may hold one: it sets the terminal's title, clears
@@ -19,17 +20,17 @@ const hostileEscaped = `x\x1b]0;PWNED\x07\x1b[2J\x9b31m\x7f\r\n  to fix       mo
 
 func hostileCheck() *core.Report {
 	app := hostile
-	e := &core.Error{Component: "mobi", Code: core.CodeLocation, Path: app + "/0a", Message: "m " + hostile, Line: 2, Column: 3,
-		Cause:      "c " + hostile,
+	e := &core.Error{Component: "mobi", Code: core.CodeLocation, Path: app + "/0a", Message: i18n.Plain("m " + hostile), Line: 2, Column: 3,
+		Cause:      i18n.Plain("c " + hostile),
 		Expected:   &core.Expected{Folder: hostile, File: hostile},
-		Violations: []core.Violation{{Pointer: "/" + hostile, Line: 1, Column: 1, Message: hostile}},
+		Violations: []core.Violation{{Pointer: "/" + hostile, Line: 1, Column: 1, Message: i18n.Plain(hostile)}},
 	}
-	tok := &core.Error{Component: "mobi", Code: core.CodeToken, Path: app + "/0b", Message: "token",
+	tok := &core.Error{Component: "mobi", Code: core.CodeToken, Path: app + "/0b", Message: i18n.Plain("token"),
 		Mismatches: []core.Mismatch{{Field: "teamID", Property: "/team/id", Token: hostile, File: hostile}}}
 	return &core.Report{
 		Sessions: []*core.Session{{Path: app + "/01", App: app, ID: "01", Status: hostile, Email: hostile, Device: hostile, OS: hostile, Language: hostile}},
 		Errors:   []*core.Error{e, tok},
-		Skipped:  []core.Skipped{{Path: app + "/" + hostile, Reason: hostile, Kind: core.SkipExtension}, {Path: hostile, Reason: hostile, Kind: core.SkipRootFile}},
+		Skipped:  []core.Skipped{{Path: app + "/" + hostile, Reason: i18n.Plain(hostile), Kind: core.SkipExtension}, {Path: hostile, Reason: i18n.Plain(hostile), Kind: core.SkipRootFile}},
 		Apps:     []core.App{{Name: app, Sessions: 1, Errors: 2, Skipped: 1}},
 		Summary:  core.Summary{Apps: 1, Files: 3, Sessions: 1, Errors: 2, Skipped: 2},
 	}
@@ -40,7 +41,7 @@ func hostileRefresh() *core.RefreshReport {
 		Updated:   []core.Updated{{Path: hostile + "/01", Changes: []core.Change{{Pointer: "/" + hostile, Old: json.RawMessage(`"\u009b"`), New: json.RawMessage("\"\u009b2J\"")}}}},
 		Loaded:    []core.PathOnly{{Path: hostile + "/05"}},
 		NotLoaded: []core.PathOnly{{Path: hostile + "/04"}},
-		Removed:   []core.Removed{{Path: hostile + "/06", Reason: core.ReasonDeleted, Message: hostile}},
+		Removed:   []core.Removed{{Path: hostile + "/06", Reason: core.ReasonDeleted, Message: i18n.Plain(hostile)}},
 		Errors:    hostileCheck().Errors,
 	}
 }
@@ -48,11 +49,11 @@ func hostileRefresh() *core.RefreshReport {
 func hostileFix(dry bool) *core.FixReport {
 	errs := hostileCheck().Errors
 	return &core.FixReport{DryRun: dry, Errors: errs[1:], Files: []core.FileFixes{
-		{Path: errs[0].Path, Error: errs[0], Applied: 0, Refused: "refused " + hostile, Fixes: []*core.Fix{
-			{Path: errs[0].Path, Code: core.CodeLocation, Kind: core.FixMove, Title: "Move the file to " + hostile + "/0a", From: errs[0].Path, To: hostile + "/0a"},
-			{Path: errs[0].Path, Code: core.CodeToken, Kind: core.FixEdit, Title: hostile, Changes: []core.Change{{Pointer: "/" + hostile, New: json.RawMessage("\"\u009b\"")}}},
+		{Path: errs[0].Path, Error: errs[0], Applied: 0, Refused: i18n.Plain("refused " + hostile), Fixes: []*core.Fix{
+			{Path: errs[0].Path, Code: core.CodeLocation, Kind: core.FixMove, Title: i18n.Plain("Move the file to " + hostile + "/0a"), From: errs[0].Path, To: hostile + "/0a"},
+			{Path: errs[0].Path, Code: core.CodeToken, Kind: core.FixEdit, Title: i18n.Plain(hostile), Changes: []core.Change{{Pointer: "/" + hostile, New: json.RawMessage("\"\u009b\"")}}},
 		}},
-		{Path: errs[1].Path, Error: errs[1], Fixes: []*core.Fix{{Path: errs[1].Path, Code: core.CodeToken, Kind: core.FixNone, Title: hostile}}},
+		{Path: errs[1].Path, Error: errs[1], Fixes: []*core.Fix{{Path: errs[1].Path, Code: core.CodeToken, Kind: core.FixNone, Title: i18n.Plain(hostile)}}},
 	}}
 }
 
@@ -109,7 +110,7 @@ func TestNamesAreDataInEveryFormat(t *testing.T) {
 		}
 	}
 	for _, dry := range []bool{true, false} {
-		lines := FixText(hostileFix(dry), Options{Lang: core.English})
+		lines := FixText(hostileFix(dry), Options{Lang: i18n.English})
 		text := strings.Join(lines, "\n")
 		assertNoControl(t, text)
 		for _, want := range []string{"Move the file to " + hostileEscaped + "/0a", "refused " + hostileEscaped, "/" + hostileEscaped + `: (absent) → "\x9b"`} {

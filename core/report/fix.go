@@ -6,29 +6,30 @@ import (
 	"strings"
 
 	"github.com/mobisess/mobisess/core"
+	"github.com/mobisess/mobisess/core/i18n"
 )
 
 // What fix says of each fix, and in its last line.
 var (
-	msgFixed      = core.Msg{En: "fixed", Fr: "corrigé", Es: "corregido"}
-	msgToFix      = core.Msg{En: "to fix", Fr: "à corriger", Es: "por corregir"}
-	msgRefused    = core.Msg{En: "refused", Fr: "refusé", Es: "rechazado"}
-	msgNotApplied = core.Msg{En: "not applied", Fr: "non appliqué", Es: "no aplicado"}
-	msgNoFix      = core.Msg{En: "no fix", Fr: "pas de correction", Es: "sin corrección"}
-	msgNothing    = core.Msg{En: "nothing to fix: every session file passes", Fr: "rien à corriger : chaque fichier de session est valide", Es: "nada que corregir: todos los archivos de sesión son válidos"}
-	msgFixSummary = core.Msg{En: "fix: %s, %s", Fr: "correction : %s, %s", Es: "corrección: %s, %s"}
-	msgDrySummary = core.Msg{En: "fix (dry run): %s, %s", Fr: "correction (à blanc) : %s, %s", Es: "corrección (simulada): %s, %s"}
-	countApplied  = counted{core.Msg{En: "%d fix applied", Fr: "%d correction appliquée", Es: "%d corrección aplicada"}, core.Msg{En: "%d fixes applied", Fr: "%d corrections appliquées", Es: "%d correcciones aplicadas"}}
-	countToApply  = counted{core.Msg{En: "%d fix to apply", Fr: "%d correction à appliquer", Es: "%d corrección por aplicar"}, core.Msg{En: "%d fixes to apply", Fr: "%d corrections à appliquer", Es: "%d correcciones por aplicar"}}
-	countLeft     = counted{core.Msg{En: "%d error left", Fr: "%d erreur restante", Es: "%d error restante"}, core.Msg{En: "%d errors left", Fr: "%d erreurs restantes", Es: "%d errores restantes"}}
-	msgWitnesses  = map[core.Witness]core.Msg{
+	msgFixed      = i18n.Msg{En: "fixed", Fr: "corrigé", Es: "corregido"}
+	msgToFix      = i18n.Msg{En: "to fix", Fr: "à corriger", Es: "por corregir"}
+	msgRefused    = i18n.Msg{En: "refused", Fr: "refusé", Es: "rechazado"}
+	msgNotApplied = i18n.Msg{En: "not applied", Fr: "non appliqué", Es: "no aplicado"}
+	msgNoFix      = i18n.Msg{En: "no fix", Fr: "pas de correction", Es: "sin corrección"}
+	msgNothing    = i18n.Msg{En: "nothing to fix: every session file passes", Fr: "rien à corriger : chaque fichier de session est valide", Es: "nada que corregir: todos los archivos de sesión son válidos"}
+	msgFixSummary = i18n.Msg{En: "fix: %s, %s", Fr: "correction : %s, %s", Es: "corrección: %s, %s"}
+	msgDrySummary = i18n.Msg{En: "fix (dry run): %s, %s", Fr: "correction (à blanc) : %s, %s", Es: "corrección (simulada): %s, %s"}
+	countApplied  = counted{i18n.Msg{En: "%d fix applied", Fr: "%d correction appliquée", Es: "%d corrección aplicada"}, i18n.Msg{En: "%d fixes applied", Fr: "%d corrections appliquées", Es: "%d correcciones aplicadas"}}
+	countToApply  = counted{i18n.Msg{En: "%d fix to apply", Fr: "%d correction à appliquer", Es: "%d corrección por aplicar"}, i18n.Msg{En: "%d fixes to apply", Fr: "%d corrections à appliquer", Es: "%d correcciones por aplicar"}}
+	countLeft     = counted{i18n.Msg{En: "%d error left", Fr: "%d erreur restante", Es: "%d error restante"}, i18n.Msg{En: "%d errors left", Fr: "%d erreurs restantes", Es: "%d errores restantes"}}
+	msgWitnesses  = map[core.Witness]i18n.Msg{
 		core.WitnessPlace:   {En: "place", Fr: "emplacement", Es: "ubicación"},
 		core.WitnessContent: {En: "content", Fr: "contenu", Es: "contenido"},
 		core.WitnessToken:   {En: "token", Fr: "jeton", Es: "token"},
 	}
-	msgAnd         = core.Msg{En: "%s and %s", Fr: "%s et %s", Es: "%s y %s"}
-	msgAppFolder   = core.Msg{En: "app folder", Fr: "dossier d'app", Es: "carpeta de app"}
-	countWouldLeft = counted{core.Msg{En: "%d error would be left", Fr: "%d erreur resterait", Es: "%d error quedaría"}, core.Msg{En: "%d errors would be left", Fr: "%d erreurs resteraient", Es: "%d errores quedarían"}}
+	msgAnd         = i18n.Msg{En: "%s and %s", Fr: "%s et %s", Es: "%s y %s"}
+	msgAppFolder   = i18n.Msg{En: "app folder", Fr: "dossier d'app", Es: "carpeta de app"}
+	countWouldLeft = counted{i18n.Msg{En: "%d error would be left", Fr: "%d erreur resterait", Es: "%d error quedaría"}, i18n.Msg{En: "%d errors would be left", Fr: "%d erreurs resteraient", Es: "%d errores quedarían"}}
 )
 
 // FixText is a fix report for people: each failed file with its error, then each of its fixes with what became
@@ -40,14 +41,14 @@ func FixText(r *core.FixReport, o Options) []string {
 		return []string{lang.Sprintf(msgNothing)}
 	}
 	width := 0
-	for _, m := range []core.Msg{msgFixed, msgToFix, msgRefused, msgNotApplied, msgNoFix} {
+	for _, m := range []i18n.Msg{msgFixed, msgToFix, msgRefused, msgNotApplied, msgNoFix} {
 		width = max(width, len([]rune(lang.Sprintf(m))))
 	}
 	var lines []string
 	add := func(format string, args ...any) { lines = append(lines, fmt.Sprintf(format, args...)) }
 	fixes := 0
 	for _, file := range r.Files {
-		add("%s  mobi %d  %s", Printable(textPath(o, file.Path)), file.Error.Code, Printable(file.Error.Message))
+		add("%s  mobi %d  %s", Printable(textPath(o, file.Path)), file.Error.Code, Printable(file.Error.Message.Render(lang)))
 		for i, fix := range file.Fixes {
 			state := msgNotApplied
 			switch {
@@ -59,11 +60,11 @@ func FixText(r *core.FixReport, o Options) []string {
 			case i < file.Applied:
 				state = msgFixed
 				fixes++
-			case i == file.Applied && file.Refused != "":
+			case i == file.Applied && !file.Refused.IsZero():
 				state = msgRefused
 			}
 			label := lang.Sprintf(state)
-			add("  %s%s  mobi %d  %s", label, strings.Repeat(" ", width-len([]rune(label))), fix.Code, Printable(fix.Title))
+			add("  %s%s  mobi %d  %s", label, strings.Repeat(" ", width-len([]rune(label))), fix.Code, Printable(fix.Title.Render(lang)))
 			for _, line := range witnessLines(fix.Path, fix.Witnesses, lang) {
 				add("      %s", Printable(line))
 			}
@@ -77,10 +78,10 @@ func FixText(r *core.FixReport, o Options) []string {
 				add("      %s: %s → %s", Printable(pointerOrRoot(c.Pointer)), Printable(changeValue(c.Old, lang)), Printable(changeValue(c.New, lang)))
 			}
 			for _, choice := range fix.Choices {
-				add("      --trust %-7s  %s", choice.Choice, Printable(choice.Title))
+				add("      --trust %-7s  %s", choice.Choice, Printable(choice.Title.Render(lang)))
 			}
 			if state == msgRefused {
-				add("      %s", Printable(file.Refused))
+				add("      %s", Printable(file.Refused.Render(lang)))
 			}
 		}
 	}
@@ -92,7 +93,7 @@ func FixText(r *core.FixReport, o Options) []string {
 }
 
 // changeValue is one side of a change as the text reports show it: the JSON, or "(absent)".
-func changeValue(v json.RawMessage, lang core.Lang) string {
+func changeValue(v json.RawMessage, lang i18n.Lang) string {
 	if v == nil {
 		return lang.Sprintf(msgAbsent)
 	}
@@ -103,7 +104,7 @@ func changeValue(v json.RawMessage, lang core.Lang) string {
 // `team.id: place and token "UTT7VDX8W5", content "UTT7VDX8W6"`; of the app folder, when its name (at path)
 // cannot be read as a team.id and an application.id, what it is beside the folder the others make. Values are
 // quoted, so that a name from a file is one line whatever it holds.
-func witnessLines(path string, witnesses []core.IDWitnesses, lang core.Lang) []string {
+func witnessLines(path string, witnesses []core.IDWitnesses, lang i18n.Lang) []string {
 	var lines []string
 	line := func(id string, values map[core.Witness]*string) {
 		var order []string

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/mobisess/mobisess/core"
+	"github.com/mobisess/mobisess/core/i18n"
 )
 
 // Format is an output format.
@@ -40,7 +41,7 @@ func ParseFormat(s string) (Format, error) {
 
 // Options tune rendering.
 type Options struct {
-	Lang  core.Lang
+	Lang  i18n.Lang
 	Color bool // ANSI colours, for a terminal
 	// Root is the MobileApps folder as the user named it, '/'-separated ("exported/MobileApps"), or a zip as
 	// named, with the folder inside it if one was named ("export.zip", "export.zip/Data/MobileApps"); "" for a
@@ -60,7 +61,7 @@ type Options struct {
 func NewCheckWriter(w io.Writer, f Format, o Options) core.ReportWriter {
 	switch f {
 	case JSON:
-		return &jsonCheck{w: bufio.NewWriterSize(w, 64<<10)}
+		return &jsonCheck{w: bufio.NewWriterSize(w, 64<<10), lang: o.Lang}
 	case JUnit, SARIF, GitHub:
 		return &toolCheck{w: bufio.NewWriterSize(w, 64<<10), format: f, o: o}
 	}
@@ -71,7 +72,7 @@ func NewCheckWriter(w io.Writer, f Format, o Options) core.ReportWriter {
 func Refresh(w io.Writer, f Format, r *core.RefreshReport, o Options) error {
 	switch f {
 	case JSON:
-		return writeJSON(w, r)
+		return writeJSON(w, r.In(o.Lang))
 	case JUnit:
 		failed := map[string]bool{}
 		for _, e := range r.Errors {
@@ -148,14 +149,14 @@ func textPath(o Options, rel string) string {
 }
 
 // details are the lines under an error that say how to fix it, in the report's language.
-func details(e *core.Error, lang core.Lang) []string {
+func details(e *core.Error, lang i18n.Lang) []string {
 	var out []string
 	// For a token mismatch the engine's cause repeats the first mismatch: list every mismatch alike instead.
-	if e.Cause != "" && len(e.Mismatches) == 0 {
-		out = append(out, e.Cause)
+	if !e.Cause.IsZero() && len(e.Mismatches) == 0 {
+		out = append(out, e.Cause.Render(lang))
 	}
 	for _, v := range e.Violations {
-		out = append(out, fmt.Sprintf("%s (%d:%d): %s", pointerOrRoot(v.Pointer), v.Line, v.Column, v.Message))
+		out = append(out, fmt.Sprintf("%s (%d:%d): %s", pointerOrRoot(v.Pointer), v.Line, v.Column, v.Message.Render(lang)))
 	}
 	if e.Expected != nil {
 		out = append(out, lang.Sprintf(msgExpected, e.Expected.Folder+"/"+e.Expected.File))
@@ -182,7 +183,7 @@ func pointerOrRoot(p string) string {
 }
 
 // oneLine is an error as one line, for formats that have room for one message.
-func oneLine(e *core.Error, lang core.Lang) string {
-	parts := append([]string{e.Message}, details(e, lang)...)
+func oneLine(e *core.Error, lang i18n.Lang) string {
+	parts := append([]string{e.Message.Render(lang)}, details(e, lang)...)
 	return strings.Join(parts, "; ")
 }

@@ -19,36 +19,37 @@ import (
 	"github.com/spf13/afero"
 
 	"github.com/mobisess/mobisess/core"
+	"github.com/mobisess/mobisess/core/i18n"
 	"github.com/mobisess/mobisess/core/sample"
 )
 
 // sampleCheck is the check report of the embedded sample: real files, one error of each code.
-func sampleCheck(t *testing.T, lang core.Lang) *core.Report {
+func sampleCheck(t *testing.T, lang i18n.Lang) *core.Report {
 	t.Helper()
 	fsys, root, err := sample.Open()
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := core.NewChecker(core.CheckerOptions{Lang: lang}).Check(context.Background(), fsys, root, core.CheckOptions{})
+	r, err := (&core.Checker{}).Check(context.Background(), fsys, root, core.CheckOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(r.Errors) == 0 || len(r.Sessions) == 0 || len(r.Skipped) == 0 {
 		t.Fatalf("the sample has %d errors, %d sessions, %d skipped: the tests below need some of each", len(r.Errors), len(r.Sessions), len(r.Skipped))
 	}
-	return r
+	return r.In(lang)
 }
 
 // sampleRefresh loads the sample, then changes it (a status accepted, a file deleted, a valid file broken,
 // a new file) and refreshes.
-func sampleRefresh(t *testing.T, lang core.Lang) *core.RefreshReport {
+func sampleRefresh(t *testing.T, lang i18n.Lang) *core.RefreshReport {
 	t.Helper()
 	fsys, root, err := sample.Open()
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	reg := core.NewRegistry(core.NewChecker(core.CheckerOptions{Lang: lang}))
+	reg := core.NewRegistry(nil)
 	if _, err := reg.Load(ctx, fsys, root, core.CheckOptions{}); err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +81,7 @@ func sampleRefresh(t *testing.T, lang core.Lang) *core.RefreshReport {
 	if len(rep.Updated) == 0 || len(rep.Removed) < 2 || len(rep.Errors) == 0 {
 		t.Fatalf("refresh: %d updated, %d removed, %d errors: the edits above did not do what the tests need", len(rep.Updated), len(rep.Removed), len(rep.Errors))
 	}
-	return rep
+	return rep.In(lang)
 }
 
 var yes = true
@@ -89,13 +90,13 @@ var yes = true
 // and markup in messages, a control character, an error without a place, every kind of detail.
 func trickyCheck() *core.Report {
 	errs := []*core.Error{
-		{Component: "mobi", Code: core.CodeLocation, Path: "a,b:c%d/0a", Message: "location <&> mismatch", Line: 3, Column: 9,
-			Cause: "should be in \"x\"", Expected: &core.Expected{Folder: "x", File: "0b"}},
-		{Component: "mobi", Code: core.CodeMalformed, Path: "My Apps é/0c", Message: "not well formed", Cause: "line one\r\nline two\n100% sure\x01"},
-		{Component: "mobi", Code: core.CodeSchema, Path: "My Apps é/0d", Message: "schema", Line: 1, Column: 1,
-			Violations: []core.Violation{{Pointer: "", Line: 1, Column: 1, Message: "must be object"}, {Pointer: "/status", Line: 4, Column: 13, Message: "must be one of \"accepted\", \"pending\""}}},
-		{Component: "mobi", Code: core.CodeToken, Path: "z.app/0e", Message: "token", Line: 9, Column: 12,
-			Cause:      "token teamID is \"A\", file has \"B\"",
+		{Component: "mobi", Code: core.CodeLocation, Path: "a,b:c%d/0a", Message: i18n.Plain("location <&> mismatch"), Line: 3, Column: 9,
+			Cause: i18n.Plain("should be in \"x\""), Expected: &core.Expected{Folder: "x", File: "0b"}},
+		{Component: "mobi", Code: core.CodeMalformed, Path: "My Apps é/0c", Message: i18n.Plain("not well formed"), Cause: i18n.Plain("line one\r\nline two\n100% sure\x01")},
+		{Component: "mobi", Code: core.CodeSchema, Path: "My Apps é/0d", Message: i18n.Plain("schema"), Line: 1, Column: 1,
+			Violations: []core.Violation{{Pointer: "", Line: 1, Column: 1, Message: i18n.Plain("must be object")}, {Pointer: "/status", Line: 4, Column: 13, Message: i18n.Plain("must be one of \"accepted\", \"pending\"")}}},
+		{Component: "mobi", Code: core.CodeToken, Path: "z.app/0e", Message: i18n.Plain("token"), Line: 9, Column: 12,
+			Cause:      i18n.Plain("token teamID is \"A\", file has \"B\""),
 			Mismatches: []core.Mismatch{{Field: "teamID", Property: "/team/id", Token: "A", File: "B"}, {Field: "id", Property: "/session/id", Token: "0f", File: "0e"}}},
 	}
 	return &core.Report{
@@ -104,7 +105,7 @@ func trickyCheck() *core.Report {
 			{Path: "z.app/02", App: "z.app", ID: "02", Status: "pending", Email: "x@example.com", Language: "fr_FR"},
 		},
 		Errors:  errs,
-		Skipped: []core.Skipped{{Path: "root.txt", Reason: "a file at the root is not a session", Kind: core.SkipRootFile}, {Path: "z.app/été.json", Reason: "extension", Kind: core.SkipExtension}},
+		Skipped: []core.Skipped{{Path: "root.txt", Reason: i18n.Plain("a file at the root is not a session"), Kind: core.SkipRootFile}, {Path: "z.app/été.json", Reason: i18n.Plain("extension"), Kind: core.SkipExtension}},
 		Apps: []core.App{
 			{Name: "My Apps é", Errors: 2}, {Name: "a,b:c%d", Sessions: 1, Errors: 1}, {Name: "empty"}, {Name: "z.app", Sessions: 1, Errors: 1, Skipped: 1},
 		},
@@ -122,13 +123,14 @@ func trickyRefresh() *core.RefreshReport {
 		Unchanged: []core.PathOnly{{Path: "z.app/03"}},
 		NotLoaded: []core.PathOnly{{Path: "z.app/04"}},
 		Loaded:    []core.PathOnly{{Path: "z.app/05"}},
-		Removed:   []core.Removed{{Path: "a,b:c%d/0a", Reason: core.ReasonInvalid, Code: core.CodeLocation, Message: "location"}, {Path: "z.app/06", Reason: core.ReasonDeleted, Message: "deleted"}},
+		Removed:   []core.Removed{{Path: "a,b:c%d/0a", Reason: core.ReasonInvalid, Code: core.CodeLocation, Message: i18n.Plain("location")}, {Path: "z.app/06", Reason: core.ReasonDeleted, Message: i18n.Plain("deleted")}},
 		Errors:    trickyCheck().Errors,
 	}
 }
 
 type renderCase struct {
 	name   string
+	lang   i18n.Lang // what its words are said in
 	errs   []*core.Error
 	files  []string // the session files the report looked at
 	render func(io.Writer, Format, Options) error
@@ -136,23 +138,27 @@ type renderCase struct {
 
 func renderCases(t *testing.T) []renderCase {
 	var cases []renderCase
-	addCheck := func(name string, r *core.Report) {
-		cases = append(cases, renderCase{name, r.Errors, checkedFiles(r), func(w io.Writer, f Format, o Options) error { return Check(w, f, r, o) }})
+	addCheck := func(name string, lang i18n.Lang, r *core.Report) {
+		cases = append(cases, renderCase{name, lang, r.Errors, checkedFiles(r), func(w io.Writer, f Format, o Options) error { return Check(w, f, r, o) }})
 	}
-	addRefresh := func(name string, r *core.RefreshReport) {
-		cases = append(cases, renderCase{name, r.Errors, refreshedFiles(r), func(w io.Writer, f Format, o Options) error { return Refresh(w, f, r, o) }})
+	addRefresh := func(name string, lang i18n.Lang, r *core.RefreshReport) {
+		cases = append(cases, renderCase{name, lang, r.Errors, refreshedFiles(r), func(w io.Writer, f Format, o Options) error { return Refresh(w, f, r, o) }})
 	}
-	addCheck("sample", sampleCheck(t, core.English))
-	addCheck("sample-fr", sampleCheck(t, core.French))
-	addRefresh("sample-refresh", sampleRefresh(t, core.Spanish))
-	addCheck("tricky", trickyCheck())
-	addRefresh("tricky-refresh", trickyRefresh())
-	addCheck("empty", &core.Report{Sessions: []*core.Session{}, Errors: []*core.Error{}, Skipped: []core.Skipped{}})
+	addCheck("sample", i18n.English, sampleCheck(t, i18n.English))
+	addCheck("sample-fr", i18n.French, sampleCheck(t, i18n.French))
+	addRefresh("sample-refresh", i18n.Spanish, sampleRefresh(t, i18n.Spanish))
+	addCheck("tricky", i18n.English, trickyCheck())
+	addRefresh("tricky-refresh", i18n.English, trickyRefresh())
+	addCheck("empty", i18n.English, &core.Report{Sessions: []*core.Session{}, Errors: []*core.Error{}, Skipped: []core.Skipped{}})
 	return cases
 }
 
+// render renders c, in its language unless o says another.
 func render(t *testing.T, c renderCase, f Format, o Options) []byte {
 	t.Helper()
+	if o.Lang == "" {
+		o.Lang = c.lang
+	}
 	var b bytes.Buffer
 	if err := c.render(&b, f, o); err != nil {
 		t.Fatalf("%s: %v", f, err)
@@ -240,7 +246,7 @@ func TestJUnit(t *testing.T) {
 						if want := fmt.Sprintf("mobi %d", e.Code); tc.Failure.Type != want {
 							t.Errorf("case %q: failure type %q, want %q", tc.Name, tc.Failure.Type, want)
 						}
-						if tc.Failure.Message != e.Message {
+						if tc.Failure.Message != e.Message.String() {
 							t.Errorf("case %q: failure message %q, want %q", tc.Name, tc.Failure.Message, e.Message)
 						}
 						if !strings.Contains(tc.Failure.Body, location(e)) {
@@ -267,7 +273,7 @@ func TestJUnit(t *testing.T) {
 // junitBody: a failure says what to fix once, not the cause twice.
 func TestJUnitBodyNoRepeat(t *testing.T) {
 	var b bytes.Buffer
-	r := &core.Report{Errors: []*core.Error{{Component: "mobi", Code: core.CodeMalformed, Path: "a/01", Message: "not well formed", Line: 2, Column: 3, Cause: "syntax error: here"}}}
+	r := &core.Report{Errors: []*core.Error{{Component: "mobi", Code: core.CodeMalformed, Path: "a/01", Message: i18n.Plain("not well formed"), Line: 2, Column: 3, Cause: i18n.Plain("syntax error: here")}}}
 	if err := Check(&b, JUnit, r, Options{}); err != nil {
 		t.Fatal(err)
 	}
@@ -345,7 +351,7 @@ func TestSARIF(t *testing.T) {
 					if res.RuleIndex == nil || *res.RuleIndex < 0 || *res.RuleIndex >= len(run.Tool.Driver.Rules) || run.Tool.Driver.Rules[*res.RuleIndex].ID != res.RuleID {
 						t.Errorf("result %d: ruleIndex does not point at rule %s", i, res.RuleID)
 					}
-					if res.Level != "error" || res.Message.Text == "" || !strings.HasPrefix(res.Message.Text, e.Message) {
+					if res.Level != "error" || res.Message.Text == "" || !strings.HasPrefix(res.Message.Text, e.Message.String()) {
 						t.Errorf("result %d: level %q, message %q", i, res.Level, res.Message.Text)
 					}
 					if len(res.Locations) != 1 {
@@ -397,7 +403,7 @@ func TestSARIFSchema(t *testing.T) {
 		}
 	}
 	for _, rc := range renderCases(t) {
-		for _, o := range []Options{{}, {Lang: core.French, Root: "My Apps"}} {
+		for _, o := range []Options{{}, {Lang: i18n.French, Root: "My Apps"}} {
 			out := render(t, rc, SARIF, o)
 			var v any
 			if err := json.Unmarshal(out, &v); err != nil {
@@ -425,7 +431,7 @@ func unescapeData(s string) string {
 func TestGitHub(t *testing.T) {
 	for _, c := range renderCases(t) {
 		t.Run(c.name, func(t *testing.T) {
-			o := Options{Root: "ci/x"}
+			o := Options{Root: "ci/x", Lang: c.lang}
 			out := string(render(t, c, GitHub, o))
 			if len(c.errs) == 0 {
 				if out != "" {
@@ -520,22 +526,22 @@ func TestDetails(t *testing.T) {
 	for _, c := range []struct {
 		name string
 		e    core.Error
-		lang core.Lang
+		lang i18n.Lang
 		want []string
 	}{
-		{"syntax", core.Error{Code: core.CodeMalformed, Cause: "syntax error: x"}, core.English, []string{"syntax error: x"}},
-		{"schema", core.Error{Code: core.CodeSchema, Violations: []core.Violation{{Pointer: "", Line: 1, Column: 1, Message: "must be object"}, {Pointer: "/a~1b", Line: 2, Column: 5, Message: "m"}}},
-			core.English, []string{"/ (1:1): must be object", "/a~1b (2:5): m"}},
-		{"location", core.Error{Code: core.CodeLocation, Path: "A/01", Cause: "should be in B", Expected: &core.Expected{Folder: "B", File: "02"}},
-			core.English, []string{"should be in B", "expected location: B/02"}},
-		{"location-fr", core.Error{Code: core.CodeLocation, Path: "A/01", Cause: "devrait être dans B", Expected: &core.Expected{Folder: "B", File: "02"}},
-			core.French, []string{"devrait être dans B", "emplacement attendu : B/02"}},
+		{"syntax", core.Error{Code: core.CodeMalformed, Cause: i18n.Plain("syntax error: x")}, i18n.English, []string{"syntax error: x"}},
+		{"schema", core.Error{Code: core.CodeSchema, Violations: []core.Violation{{Pointer: "", Line: 1, Column: 1, Message: i18n.Plain("must be object")}, {Pointer: "/a~1b", Line: 2, Column: 5, Message: i18n.Plain("m")}}},
+			i18n.English, []string{"/ (1:1): must be object", "/a~1b (2:5): m"}},
+		{"location", core.Error{Code: core.CodeLocation, Path: "A/01", Cause: i18n.Plain("should be in B"), Expected: &core.Expected{Folder: "B", File: "02"}},
+			i18n.English, []string{"should be in B", "expected location: B/02"}},
+		{"location-fr", core.Error{Code: core.CodeLocation, Path: "A/01", Cause: i18n.Plain("devrait être dans B"), Expected: &core.Expected{Folder: "B", File: "02"}},
+			i18n.French, []string{"devrait être dans B", "emplacement attendu : B/02"}},
 		// The engine's cause repeats the first mismatch: each mismatch is listed once, both values.
-		{"token", core.Error{Code: core.CodeToken, Cause: "first", Mismatches: []core.Mismatch{{Field: "teamID", Property: "/team/id", Token: "A", File: ""}, {Field: "id", Property: "/session/id", Token: "1", File: "2"}}},
-			core.English, []string{`token teamID = "A", file /team/id = ""`, `token id = "1", file /session/id = "2"`}},
+		{"token", core.Error{Code: core.CodeToken, Cause: i18n.Plain("first"), Mismatches: []core.Mismatch{{Field: "teamID", Property: "/team/id", Token: "A", File: ""}, {Field: "id", Property: "/session/id", Token: "1", File: "2"}}},
+			i18n.English, []string{`token teamID = "A", file /team/id = ""`, `token id = "1", file /session/id = "2"`}},
 		{"token-es", core.Error{Code: core.CodeToken, Mismatches: []core.Mismatch{{Field: "teamID", Property: "/team/id", Token: "A", File: "B"}}},
-			core.Spanish, []string{`token teamID = "A", archivo /team/id = "B"`}},
-		{"token-undecodable", core.Error{Code: core.CodeToken, Cause: "the token is not base64"}, core.English, []string{"the token is not base64"}},
+			i18n.Spanish, []string{`token teamID = "A", archivo /team/id = "B"`}},
+		{"token-undecodable", core.Error{Code: core.CodeToken, Cause: i18n.Plain("the token is not base64")}, i18n.English, []string{"the token is not base64"}},
 	} {
 		got := details(&c.e, c.lang)
 		if strings.Join(got, "\n") != strings.Join(c.want, "\n") {
@@ -573,8 +579,8 @@ func TestStreamedIsKept(t *testing.T) {
 		afero.WriteFile(fsys, root+"/"+p, []byte(`{"broken":`), 0o644)
 	}
 	ctx := context.Background()
-	for _, lang := range core.Langs {
-		c := core.NewChecker(core.CheckerOptions{Lang: lang})
+	for _, lang := range i18n.Langs {
+		c := &core.Checker{}
 		kept, err := c.Check(ctx, fsys, root, core.CheckOptions{})
 		if err != nil {
 			t.Fatal(err)
@@ -593,7 +599,7 @@ func TestStreamedIsKept(t *testing.T) {
 			}
 			if f == JSON {
 				var encoded bytes.Buffer
-				if err := writeJSON(&encoded, kept); err != nil {
+				if err := writeJSON(&encoded, kept.In(lang)); err != nil {
 					t.Fatal(err)
 				}
 				if streamed.String() != encoded.String() {

@@ -4,52 +4,54 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"path"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/mobisess/mobisess/core"
+	"github.com/mobisess/mobisess/core/i18n"
 )
 
 var (
-	msgSkipped    = core.Msg{En: "skipped: %s", Fr: "ignoré : %s", Es: "omitido: %s"}
-	msgRootLabel  = core.Msg{En: "(root)", Fr: "(racine)", Es: "(raíz)"}
-	msgNoSessions = core.Msg{En: "no session files", Fr: "aucun fichier de session", Es: "ningún archivo de sesión"}
-	msgSimulator  = core.Msg{En: "simulator", Fr: "simulateur", Es: "simulador"}
-	msgAbsent     = core.Msg{En: "(absent)", Fr: "(absent)", Es: "(ausente)"}
-	msgExpected   = core.Msg{En: "expected location: %s", Fr: "emplacement attendu : %s", Es: "ubicación esperada: %s"}
-	msgMismatch   = core.Msg{En: "token %s = %q, file %s = %q", Fr: "jeton %s = %q, fichier %s = %q", Es: "token %s = %q, archivo %s = %q"}
-	msgUpdated    = core.Msg{En: "updated", Fr: "mise à jour", Es: "actualizada"}
-	msgNotLoaded  = core.Msg{En: "not loaded", Fr: "non chargée", Es: "no cargada"}
-	msgLoaded     = core.Msg{En: "loaded", Fr: "chargée", Es: "cargada"}
-	msgRemoved    = core.Msg{En: "removed", Fr: "supprimée", Es: "eliminada"}
+	msgSkipped    = i18n.Msg{En: "skipped: %s", Fr: "ignoré : %s", Es: "omitido: %s"}
+	msgRootLabel  = i18n.Msg{En: "(root)", Fr: "(racine)", Es: "(raíz)"}
+	msgNoSessions = i18n.Msg{En: "no session files", Fr: "aucun fichier de session", Es: "ningún archivo de sesión"}
+	msgSimulator  = i18n.Msg{En: "simulator", Fr: "simulateur", Es: "simulador"}
+	msgAbsent     = i18n.Msg{En: "(absent)", Fr: "(absent)", Es: "(ausente)"}
+	msgExpected   = i18n.Msg{En: "expected location: %s", Fr: "emplacement attendu : %s", Es: "ubicación esperada: %s"}
+	msgMismatch   = i18n.Msg{En: "token %s = %q, file %s = %q", Fr: "jeton %s = %q, fichier %s = %q", Es: "token %s = %q, archivo %s = %q"}
+	msgUpdated    = i18n.Msg{En: "updated", Fr: "mise à jour", Es: "actualizada"}
+	msgNotLoaded  = i18n.Msg{En: "not loaded", Fr: "non chargée", Es: "no cargada"}
+	msgLoaded     = i18n.Msg{En: "loaded", Fr: "chargée", Es: "cargada"}
+	msgRemoved    = i18n.Msg{En: "removed", Fr: "supprimée", Es: "eliminada"}
 	// French puts a space before ':' and ';'.
-	msgSummary        = core.Msg{En: "%s, %s: %s, %s", Fr: "%s, %s : %s, %s", Es: "%s, %s: %s, %s"}
-	msgSummarySkipped = core.Msg{En: "; %s", Fr: " ; %s", Es: "; %s"}
-	msgRefresh        = core.Msg{En: "refresh: %s", Fr: "actualisation : %s", Es: "actualización: %s"}
+	msgSummary        = i18n.Msg{En: "%s, %s: %s, %s", Fr: "%s, %s : %s, %s", Es: "%s, %s: %s, %s"}
+	msgSummarySkipped = i18n.Msg{En: "; %s", Fr: " ; %s", Es: "; %s"}
+	msgRefresh        = i18n.Msg{En: "refresh: %s", Fr: "actualisation : %s", Es: "actualización: %s"}
 )
 
 // The summaries count things: each count has a singular and a plural form.
 var (
-	countApps     = counted{core.Msg{En: "%d app", Fr: "%d app", Es: "%d app"}, core.Msg{En: "%d apps", Fr: "%d apps", Es: "%d apps"}}
-	countFiles    = counted{core.Msg{En: "%d session file", Fr: "%d fichier de session", Es: "%d archivo de sesión"}, core.Msg{En: "%d session files", Fr: "%d fichiers de session", Es: "%d archivos de sesión"}}
-	countValid    = counted{core.Msg{En: "%d valid", Fr: "%d valide", Es: "%d válido"}, core.Msg{En: "%d valid", Fr: "%d valides", Es: "%d válidos"}}
-	countInvalid  = counted{core.Msg{En: "%d invalid", Fr: "%d invalide", Es: "%d inválido"}, core.Msg{En: "%d invalid", Fr: "%d invalides", Es: "%d inválidos"}}
-	countSkipped  = counted{core.Msg{En: "%d other entry skipped", Fr: "%d autre entrée ignorée", Es: "%d otra entrada omitida"}, core.Msg{En: "%d other entries skipped", Fr: "%d autres entrées ignorées", Es: "%d otras entradas omitidas"}}
-	countUpdated  = counted{core.Msg{En: "%d updated", Fr: "%d mise à jour", Es: "%d actualizada"}, core.Msg{En: "%d updated", Fr: "%d mises à jour", Es: "%d actualizadas"}}
-	countSame     = counted{core.Msg{En: "%d unchanged", Fr: "%d inchangée", Es: "%d sin cambios"}, core.Msg{En: "%d unchanged", Fr: "%d inchangées", Es: "%d sin cambios"}}
-	countNotLoad  = counted{core.Msg{En: "%d not loaded", Fr: "%d non chargée", Es: "%d no cargada"}, core.Msg{En: "%d not loaded", Fr: "%d non chargées", Es: "%d no cargadas"}}
-	countLoaded   = counted{core.Msg{En: "%d loaded", Fr: "%d chargée", Es: "%d cargada"}, core.Msg{En: "%d loaded", Fr: "%d chargées", Es: "%d cargadas"}}
-	countRemoved  = counted{core.Msg{En: "%d removed", Fr: "%d supprimée", Es: "%d eliminada"}, core.Msg{En: "%d removed", Fr: "%d supprimées", Es: "%d eliminadas"}}
-	countErrors   = counted{core.Msg{En: "%d error", Fr: "%d erreur", Es: "%d error"}, core.Msg{En: "%d errors", Fr: "%d erreurs", Es: "%d errores"}}
+	countApps     = counted{i18n.Msg{En: "%d app", Fr: "%d app", Es: "%d app"}, i18n.Msg{En: "%d apps", Fr: "%d apps", Es: "%d apps"}}
+	countFiles    = counted{i18n.Msg{En: "%d session file", Fr: "%d fichier de session", Es: "%d archivo de sesión"}, i18n.Msg{En: "%d session files", Fr: "%d fichiers de session", Es: "%d archivos de sesión"}}
+	countValid    = counted{i18n.Msg{En: "%d valid", Fr: "%d valide", Es: "%d válido"}, i18n.Msg{En: "%d valid", Fr: "%d valides", Es: "%d válidos"}}
+	countInvalid  = counted{i18n.Msg{En: "%d invalid", Fr: "%d invalide", Es: "%d inválido"}, i18n.Msg{En: "%d invalid", Fr: "%d invalides", Es: "%d inválidos"}}
+	countSkipped  = counted{i18n.Msg{En: "%d other entry skipped", Fr: "%d autre entrée ignorée", Es: "%d otra entrada omitida"}, i18n.Msg{En: "%d other entries skipped", Fr: "%d autres entrées ignorées", Es: "%d otras entradas omitidas"}}
+	countUpdated  = counted{i18n.Msg{En: "%d updated", Fr: "%d mise à jour", Es: "%d actualizada"}, i18n.Msg{En: "%d updated", Fr: "%d mises à jour", Es: "%d actualizadas"}}
+	countSame     = counted{i18n.Msg{En: "%d unchanged", Fr: "%d inchangée", Es: "%d sin cambios"}, i18n.Msg{En: "%d unchanged", Fr: "%d inchangées", Es: "%d sin cambios"}}
+	countNotLoad  = counted{i18n.Msg{En: "%d not loaded", Fr: "%d non chargée", Es: "%d no cargada"}, i18n.Msg{En: "%d not loaded", Fr: "%d non chargées", Es: "%d no cargadas"}}
+	countLoaded   = counted{i18n.Msg{En: "%d loaded", Fr: "%d chargée", Es: "%d cargada"}, i18n.Msg{En: "%d loaded", Fr: "%d chargées", Es: "%d cargadas"}}
+	countRemoved  = counted{i18n.Msg{En: "%d removed", Fr: "%d supprimée", Es: "%d eliminada"}, i18n.Msg{En: "%d removed", Fr: "%d supprimées", Es: "%d eliminadas"}}
+	countErrors   = counted{i18n.Msg{En: "%d error", Fr: "%d erreur", Es: "%d error"}, i18n.Msg{En: "%d errors", Fr: "%d erreurs", Es: "%d errores"}}
 	refreshCounts = []counted{countUpdated, countSame, countNotLoad, countRemoved, countErrors}
 )
 
-type counted struct{ one, many core.Msg }
+type counted struct{ one, many i18n.Msg }
 
 // of renders n with the form its language wants: French counts 0 as singular, English and Spanish as plural.
-func (c counted) of(lang core.Lang, n int) string {
-	if n == 1 || (n == 0 && lang == core.French) {
+func (c counted) of(lang i18n.Lang, n int) string {
+	if n == 1 || (n == 0 && lang == i18n.French) {
 		return lang.Sprintf(c.one, n)
 	}
 	return lang.Sprintf(c.many, n)
@@ -135,7 +137,7 @@ type line struct {
 type textCheck struct {
 	w       *bufio.Writer
 	p       painter
-	lang    core.Lang
+	lang    i18n.Lang
 	apps    []string
 	next    int // the index in apps of the next app folder to print
 	skipped map[string][]line
@@ -146,10 +148,29 @@ type textCheck struct {
 	buf     []byte // a session's description, reused
 	// simulator is the word in the report's language, made once
 	simulator string
+	// under is what names every file under the root (textPath), escaped, made once: every line has it.
+	under string
 }
 
 func newTextCheck(w io.Writer, o Options) *textCheck {
-	return &textCheck{w: bufio.NewWriterSize(w, 64<<10), p: painter{o.Color}, lang: o.Lang, o: o, simulator: o.Lang.Sprintf(msgSimulator)}
+	t := &textCheck{w: bufio.NewWriterSize(w, 64<<10), p: painter{o.Color}, lang: o.Lang, o: o, simulator: o.Lang.Sprintf(msgSimulator)}
+	switch root := path.Clean(o.Root); {
+	case o.Root == "" || root == ".":
+	case root == "/":
+		t.under = "/"
+	default:
+		t.under = Printable(root) + "/"
+	}
+	return t
+}
+
+// name is the file at rel as the text report names it, escaped: Printable(textPath(rel)), without joining and
+// cleaning the root again for each line.
+func (t *textCheck) name(rel string) string {
+	if rel == "" || rel[0] == '/' || rel == ".." || strings.HasPrefix(rel, "../") || path.Clean(rel) != rel {
+		return Printable(textPath(t.o, rel))
+	}
+	return t.under + Printable(rel)
 }
 
 func (t *textCheck) Begin(skipped []core.Skipped, apps []string) error {
@@ -158,7 +179,7 @@ func (t *textCheck) Begin(skipped []core.Skipped, apps []string) error {
 	var root []line
 	for i := range skipped {
 		s := &skipped[i]
-		l := line{name: Printable(textPath(t.o, s.Path)), skipped: s}
+		l := line{name: t.name(s.Path), skipped: s}
 		if app, _, ok := strings.Cut(s.Path, "/"); ok {
 			t.skipped[app] = append(t.skipped[app], l)
 		} else {
@@ -182,11 +203,11 @@ func (t *textCheck) File(s *core.Session, e *core.Error) error {
 	if app != t.current || t.lines == nil {
 		t.flushUntil(app)
 	}
-	name := textPath(t.o, p)
+	name := t.name(p)
 	if e != nil && e.Line > 0 {
 		name = fmt.Sprintf("%s:%d:%d", name, e.Line, e.Column)
 	}
-	l := line{name: Printable(name), err: e}
+	l := line{name: name, err: e}
 	if s != nil {
 		l.describe = t.describe(s)
 	}
@@ -233,12 +254,12 @@ func (t *textCheck) group(app string, lines []line) {
 	for _, l := range lines {
 		switch {
 		case l.err != nil:
-			fmt.Fprintf(bw, "  %s %s  %s  %s\n", p.red("✗"), pad(l.name, width), p.red(fmt.Sprintf("mobi %d", l.err.Code)), Printable(l.err.Message))
+			fmt.Fprintf(bw, "  %s %s  %s  %s\n", p.red("✗"), pad(l.name, width), p.red(fmt.Sprintf("mobi %d", l.err.Code)), Printable(l.err.Message.Render(lang)))
 			for _, d := range details(l.err, lang) {
 				fmt.Fprintf(bw, "      %s\n", Printable(d))
 			}
 		case l.skipped != nil:
-			fmt.Fprintf(bw, "  %s\n", p.dim("- "+pad(l.name, width)+"  "+lang.Sprintf(msgSkipped, Printable(l.skipped.Reason))))
+			fmt.Fprintf(bw, "  %s\n", p.dim("- "+pad(l.name, width)+"  "+lang.Sprintf(msgSkipped, Printable(l.skipped.Reason.Render(lang)))))
 		default: // most lines: written without fmt
 			bw.WriteString("  ")
 			bw.WriteString(p.green("✓"))
@@ -328,10 +349,14 @@ func mentions(text, word string) bool {
 	if word == "" {
 		return false
 	}
-	text, word = strings.ToLower(text), strings.ToLower(word)
+	index := indexFoldASCII
+	if !isASCII(text) || !isASCII(word) {
+		text, word = strings.ToLower(text), strings.ToLower(word)
+		index = strings.Index
+	}
 	isWordRune := func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) || r == '.' }
 	for at := 0; ; {
-		i := strings.Index(text[at:], word)
+		i := index(text[at:], word)
 		if i < 0 {
 			return false
 		}
@@ -345,6 +370,26 @@ func mentions(text, word string) bool {
 	}
 }
 
+// indexFoldASCII is strings.Index(strings.ToLower(s), strings.ToLower(substr)) for ASCII s and substr, without
+// making either: every session line of a report asks it three times.
+func indexFoldASCII(s, substr string) int {
+	for i := 0; i+len(substr) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(substr)], substr) {
+			return i
+		}
+	}
+	return -1
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
 // refreshText prints what a refresh did: each updated session with its changes, each session loaded, not
 // loaded or removed, then each error with what to fix, then a summary line. Unchanged sessions are counted only.
 func refreshText(w io.Writer, r *core.RefreshReport, o Options) error {
@@ -353,7 +398,7 @@ func refreshText(w io.Writer, r *core.RefreshReport, o Options) error {
 	lang := o.Lang
 	const width = 12
 	indent := strings.Repeat(" ", width+1)
-	label := func(m core.Msg) string { return pad(lang.Sprintf(m), width) }
+	label := func(m i18n.Msg) string { return pad(lang.Sprintf(m), width) }
 	for _, u := range r.Updated {
 		fmt.Fprintf(bw, "%s %s\n", p.yellow(label(msgUpdated)), Printable(textPath(o, u.Path)))
 		for _, c := range u.Changes {
@@ -367,14 +412,14 @@ func refreshText(w io.Writer, r *core.RefreshReport, o Options) error {
 		fmt.Fprintf(bw, "%s %s\n", p.dim(label(msgNotLoaded)), Printable(textPath(o, n.Path)))
 	}
 	for _, rm := range r.Removed {
-		reason := rm.Message
+		reason := rm.Message.Render(lang)
 		if rm.Code != 0 {
 			reason = fmt.Sprintf("mobi %d", rm.Code)
 		}
 		fmt.Fprintf(bw, "%s %s (%s)\n", p.red(label(msgRemoved)), Printable(textPath(o, rm.Path)), Printable(reason))
 	}
 	for _, e := range r.Errors {
-		fmt.Fprintf(bw, "%s %s  %s\n", p.red(pad(fmt.Sprintf("mobi %d", e.Code), width)), Printable(textPath(o, location(e))), Printable(e.Message))
+		fmt.Fprintf(bw, "%s %s  %s\n", p.red(pad(fmt.Sprintf("mobi %d", e.Code), width)), Printable(textPath(o, location(e))), Printable(e.Message.Render(lang)))
 		for _, d := range details(e, lang) {
 			fmt.Fprintf(bw, "%s%s\n", indent, Printable(d))
 		}

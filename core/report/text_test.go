@@ -8,6 +8,7 @@ import (
 	"unicode"
 
 	"github.com/mobisess/mobisess/core"
+	"github.com/mobisess/mobisess/core/i18n"
 )
 
 var ansi = regexp.MustCompile("\x1b\\[[0-9;]*m")
@@ -108,8 +109,8 @@ z.app
 func TestCheckTextOrder(t *testing.T) {
 	r := &core.Report{
 		Sessions: []*core.Session{{Path: "app/03", App: "app", Status: "accepted"}, {Path: "app/01", App: "app", Status: "accepted"}},
-		Errors:   []*core.Error{{Code: core.CodeMalformed, Path: "app/02", Message: "m"}, {Code: core.CodeMalformed, Path: "app/00", Message: "m"}},
-		Skipped:  []core.Skipped{{Path: "app/.a", Reason: "hidden"}},
+		Errors:   []*core.Error{{Code: core.CodeMalformed, Path: "app/02", Message: i18n.Plain("m")}, {Code: core.CodeMalformed, Path: "app/00", Message: i18n.Plain("m")}},
+		Skipped:  []core.Skipped{{Path: "app/.a", Reason: i18n.Plain("hidden")}},
 		Apps:     []core.App{{Name: "app"}},
 		Summary:  core.Summary{Apps: 1, Files: 4, Sessions: 2, Errors: 2, Skipped: 1},
 	}
@@ -126,7 +127,7 @@ func TestCheckTextOrder(t *testing.T) {
 }
 
 func TestCheckTextEmpty(t *testing.T) {
-	got := checkTextOf(t, &core.Report{}, Options{Lang: core.French})
+	got := checkTextOf(t, &core.Report{}, Options{Lang: i18n.French})
 	if want := "aucun fichier de session\n0 app, 0 fichier de session : 0 valide, 0 invalide\n"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
@@ -135,12 +136,12 @@ func TestCheckTextEmpty(t *testing.T) {
 // The sample in each language: the summary and the words around the engine's messages are in that language.
 func TestCheckTextLanguages(t *testing.T) {
 	for _, c := range []struct {
-		lang core.Lang
+		lang i18n.Lang
 		want []string
 	}{
-		{core.English, []string{"(root)", "skipped: ", " simulator ", "expected location: ", "3 apps, 9 session files: 5 valid, 4 invalid; 4 other entries skipped\n"}},
-		{core.French, []string{"(racine)", "ignoré : ", " simulateur ", "emplacement attendu : ", "3 apps, 9 fichiers de session : 5 valides, 4 invalides ; 4 autres entrées ignorées\n"}},
-		{core.Spanish, []string{"(raíz)", "omitido: ", " simulador ", "ubicación esperada: ", "3 apps, 9 archivos de sesión: 5 válidos, 4 inválidos; 4 otras entradas omitidas\n"}},
+		{i18n.English, []string{"(root)", "skipped: ", " simulator ", "expected location: ", "3 apps, 9 session files: 5 valid, 4 invalid; 4 other entries skipped\n"}},
+		{i18n.French, []string{"(racine)", "ignoré : ", " simulateur ", "emplacement attendu : ", "3 apps, 9 fichiers de session : 5 valides, 4 invalides ; 4 autres entrées ignorées\n"}},
+		{i18n.Spanish, []string{"(raíz)", "omitido: ", " simulador ", "ubicación esperada: ", "3 apps, 9 archivos de sesión: 5 válidos, 4 inválidos; 4 otras entradas omitidas\n"}},
 	} {
 		got := checkTextOf(t, sampleCheck(t, c.lang), Options{Lang: c.lang})
 		for _, w := range c.want {
@@ -152,7 +153,7 @@ func TestCheckTextLanguages(t *testing.T) {
 }
 
 func TestRefreshText(t *testing.T) {
-	got := refreshTextOf(t, trickyRefresh(), Options{Lang: core.French})
+	got := refreshTextOf(t, trickyRefresh(), Options{Lang: i18n.French})
 	want := `mise à jour  z.app/02
              /email: (absent) → "x@example.com"
              /status: "pending" → "accepted"
@@ -192,13 +193,13 @@ actualisation : 1 mise à jour, 1 inchangée, 1 chargée, 1 non chargée, 2 supp
 
 func TestCounted(t *testing.T) {
 	for _, c := range []struct {
-		lang core.Lang
+		lang i18n.Lang
 		n    int
 		want string
 	}{
-		{core.English, 0, "0 errors"}, {core.English, 1, "1 error"}, {core.English, 2, "2 errors"},
-		{core.French, 0, "0 erreur"}, {core.French, 1, "1 erreur"}, {core.French, 2, "2 erreurs"},
-		{core.Spanish, 0, "0 errores"}, {core.Spanish, 1, "1 error"}, {core.Spanish, 2, "2 errores"},
+		{i18n.English, 0, "0 errors"}, {i18n.English, 1, "1 error"}, {i18n.English, 2, "2 errors"},
+		{i18n.French, 0, "0 erreur"}, {i18n.French, 1, "1 erreur"}, {i18n.French, 2, "2 erreurs"},
+		{i18n.Spanish, 0, "0 errores"}, {i18n.Spanish, 1, "1 error"}, {i18n.Spanish, 2, "2 errores"},
 	} {
 		if got := countErrors.of(c.lang, c.n); got != c.want {
 			t.Errorf("%s %d: %q, want %q", c.lang, c.n, got, c.want)
@@ -208,7 +209,7 @@ func TestCounted(t *testing.T) {
 
 // Every message of the renderers exists in the three languages, with the same verbs in each.
 func TestMessagesComplete(t *testing.T) {
-	msgs := []core.Msg{msgSkipped, msgRootLabel, msgNoSessions, msgSimulator, msgAbsent, msgExpected, msgMismatch,
+	msgs := []i18n.Msg{msgSkipped, msgRootLabel, msgNoSessions, msgSimulator, msgAbsent, msgExpected, msgMismatch,
 		msgUpdated, msgNotLoaded, msgLoaded, msgRemoved, msgRefresh, msgSummary, msgSummarySkipped}
 	for _, c := range append(refreshCounts, countApps, countFiles, countValid, countInvalid, countSkipped, countLoaded) {
 		msgs = append(msgs, c.one, c.many)
@@ -231,8 +232,8 @@ func TestTextControlCharacters(t *testing.T) {
 	app := "evil\x1b[2J"
 	r := &core.Report{
 		Sessions: []*core.Session{{Path: app + "/01", App: app, Status: "accepted", Device: "a\nb"}},
-		Errors:   []*core.Error{{Code: core.CodeMalformed, Path: app + "/02", Message: "m", Cause: "c\x07"}},
-		Skipped:  []core.Skipped{{Path: app + "/x\ry", Reason: "r"}, {Path: "root\x00", Reason: "r"}},
+		Errors:   []*core.Error{{Code: core.CodeMalformed, Path: app + "/02", Message: i18n.Plain("m"), Cause: i18n.Plain("c\x07")}},
+		Skipped:  []core.Skipped{{Path: app + "/x\ry", Reason: i18n.Plain("r")}, {Path: "root\x00", Reason: i18n.Plain("r")}},
 		Apps:     []core.App{{Name: app}},
 		Summary:  core.Summary{Apps: 1, Files: 2, Sessions: 1, Errors: 1, Skipped: 2},
 	}
@@ -248,7 +249,7 @@ func TestTextControlCharacters(t *testing.T) {
 	if n := strings.Count(got, "evil"); n != 4 { // its heading, and the path of each of its three entries
 		t.Errorf("the app is shown %d times:\n%s", n, got)
 	}
-	rr := &core.RefreshReport{Updated: []core.Updated{{Path: app + "/01", Changes: []core.Change{{Pointer: "/a\nb", New: []byte(`"\u001b"`)}}}}, Removed: []core.Removed{{Path: app + "/03", Message: "gone\n"}}}
+	rr := &core.RefreshReport{Updated: []core.Updated{{Path: app + "/01", Changes: []core.Change{{Pointer: "/a\nb", New: []byte(`"\u001b"`)}}}}, Removed: []core.Removed{{Path: app + "/03", Message: i18n.Plain("gone\n")}}}
 	if got := refreshTextOf(t, rr, Options{}); strings.ContainsFunc(strings.ReplaceAll(got, "\n", ""), unicode.IsControl) || strings.Count(got, "\n") != 4 {
 		t.Errorf("control characters reach the output:\n%q", got)
 	}
@@ -278,6 +279,44 @@ func TestDescribeDevice(t *testing.T) {
 		s := &core.Session{Device: c.device, OS: c.os, OSVersion: c.version, Simulator: c.simulator}
 		if got := describeDevice(s, "simulator"); got != c.want {
 			t.Errorf("%q, %q, %q: %q, want %q", c.device, c.os, c.version, got, c.want)
+		}
+	}
+}
+
+// The text report names each file under its root once per line without joining the two again: the names are those
+// of Printable(textPath), whatever the root and however odd the path.
+func TestTextNamesAsTextPath(t *testing.T) {
+	roots := []string{"", ".", "/", "x.zip", "x.zip/Data/MobileApps", "/home/me/MobileApps/", "dir//sub/./", "../up", "ctl\x1b[2J", "é/ü"}
+	rels := []string{"app/ID", "app", "app/ID.json", "a\nb/c", "app/\x7f", "a//b", "./a", "../a", "..", "/abs", "a/..", "é/\u0085"}
+	for _, root := range roots {
+		tc := newTextCheck(&bytes.Buffer{}, Options{Root: root})
+		for _, rel := range rels {
+			if got, want := tc.name(rel), Printable(textPath(Options{Root: root}, rel)); got != want {
+				t.Errorf("root %q, path %q: %q, want %q", root, rel, got, want)
+			}
+		}
+	}
+}
+
+// mentions finds a word whatever its case, as strings.ToLower on both would, in ASCII and beyond.
+func TestMentionsFoldsCase(t *testing.T) {
+	for _, tt := range []struct {
+		text, word string
+		want       bool
+	}{
+		{"iPhone X", "iphone", true},
+		{"IPHONE 15 PRO", "15", true},
+		{"Pixel 10", "1", false},
+		{"iPadOS 17", "ios", false},
+		{"Simulator (iPhone 15)", "SIMULATOR", true},
+		{"Émulateur Android", "android", true},
+		{"ÉMULATEUR", "émulateur", true},
+		{"macOS_Version 14.5", "14.5", true},
+		{"", "x", false},
+		{"x", "", false},
+	} {
+		if got := mentions(tt.text, tt.word); got != tt.want {
+			t.Errorf("mentions(%q, %q) = %v, want %v", tt.text, tt.word, got, tt.want)
 		}
 	}
 }

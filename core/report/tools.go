@@ -98,11 +98,11 @@ func junit(w io.Writer, name string, errs errorStream, files []checkedFile, o Op
 				}
 				if e != nil {
 					// Not e.Error(): it ends with the cause, which the details list already.
-					lines := append([]string{fmt.Sprintf("mobi %d: %s: %s", e.Code, location(e), e.Message)}, details(e, o.Lang)...)
+					lines := append([]string{fmt.Sprintf("mobi %d: %s: %s", e.Code, location(e), e.Message.Render(o.Lang))}, details(e, o.Lang)...)
 					for i, l := range lines {
 						lines[i] = Printable(l)
 					}
-					tc.Failure = &failure{Message: Printable(e.Message), Type: fmt.Sprintf("mobi %d", e.Code), Body: strings.Join(lines, "\n")}
+					tc.Failure = &failure{Message: Printable(e.Message.Render(o.Lang)), Type: fmt.Sprintf("mobi %d", e.Code), Body: strings.Join(lines, "\n")}
 					s.Failures++
 				}
 			}
@@ -177,7 +177,7 @@ func sarif(w io.Writer, errs errorStream, o Options) error {
 	for code := core.CodeLocation; code <= core.CodeToken; code++ {
 		r.Tool.Driver.Rules = append(r.Tool.Driver.Rules, rule{
 			ID: fmt.Sprintf("mobi%d", code), Name: names[code],
-			ShortDescription: message{core.ErrorMessage(o.Lang, code)},
+			ShortDescription: message{core.CodeMessage(code).Render(o.Lang)},
 		})
 	}
 	r.ColumnKind = "unicodeCodePoints" // the engine counts columns in characters

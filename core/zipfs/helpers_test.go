@@ -7,7 +7,6 @@ import (
 
 	"github.com/spf13/afero"
 
-	"github.com/mobisess/mobisess/core"
 	"github.com/mobisess/mobisess/core/internal/coretest"
 	"github.com/mobisess/mobisess/core/zipfs"
 )
@@ -59,11 +58,4 @@ func memTree(t testing.TB, files map[string]string) afero.Fs {
 func sortedKeys[V any](m map[string]V) []string { return coretest.SortedKeys(m) }
 
 // session returns a compact, valid session file for team (may be "") and application id.
-func session(team, app, id, status string) string {
-	tok := core.EncodeToken(core.Token{AppNameID: app, ID: id, TeamID: team})
-	teamPart := ""
-	if team != "" {
-		teamPart = `"team":{"id":"` + team + `"},`
-	}
-	return `{"application":{"id":"` + app + `"},` + teamPart + `"session":{"id":"` + id + `"},"status":"` + status + `","token":"` + tok + `"}`
-}
+var session = coretest.Session

@@ -15,6 +15,8 @@ import (
 	"github.com/spf13/afero"
 
 	"github.com/mobisess/mobisess/core"
+	"github.com/mobisess/mobisess/core/console"
+	"github.com/mobisess/mobisess/core/i18n"
 	"github.com/mobisess/mobisess/core/zipfs"
 )
 
@@ -40,8 +42,8 @@ func TestZipViewIsTheFolder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, lang := range core.Langs {
-		c := core.NewChecker(core.CheckerOptions{Lang: lang})
+	c := &core.Checker{}
+	for _, lang := range i18n.Langs {
 		fromZip, err := c.Check(context.Background(), view, dir, core.CheckOptions{})
 		if err != nil {
 			t.Fatal(err)
@@ -50,8 +52,8 @@ func TestZipViewIsTheFolder(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, _ := json.Marshal(fromZip)
-		want, _ := json.Marshal(fromFolder)
+		got, _ := json.Marshal(fromZip.In(lang))
+		want, _ := json.Marshal(fromFolder.In(lang))
 		if !bytes.Equal(got, want) {
 			t.Errorf("%s:\nzip    %s\nfolder %s", lang, got, want)
 		}
@@ -81,7 +83,7 @@ func TestZipViewBrokenEntryStopsTheCheck(t *testing.T) {
 	if !errors.As(err, &ze) || core.KindOf(err) != core.KindInput || !strings.Contains(err.Error(), zipPath+`: zip entry "MobileApps/com.a/`+id+`"`) || !strings.Contains(err.Error(), "checksum") {
 		t.Fatalf("got %v, want the zip and the entry named, and its checksum", err)
 	}
-	if _, err := core.OpenZip(context.Background(), data, "broken.zip", nil, core.WorkspaceOptions{}); !errors.As(err, &ze) {
+	if _, err := console.OpenZip(context.Background(), data, "broken.zip", nil, console.WorkspaceOptions{}); !errors.As(err, &ze) {
 		t.Fatalf("OpenZip: %v, want the zip refused", err)
 	}
 }
@@ -96,7 +98,7 @@ func TestOverlayEdits(t *testing.T) {
 		zipEntry{Name: "MobileApps/com.b/" + c, Data: session("", "com.b", c, "accepted")},
 		zipEntry{Name: "MobileApps/key.mobileapp", Data: "k"})
 	before := append([]byte{}, data...)
-	ws, err := core.OpenZip(context.Background(), data, "x.zip", nil, core.WorkspaceOptions{})
+	ws, err := console.OpenZip(context.Background(), data, "x.zip", nil, console.WorkspaceOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,8 +120,8 @@ func TestOverlayEdits(t *testing.T) {
 	step("accepting a", func() error { _, err := ws.SetStatus("com.a/"+a, core.StatusAccepted, file.ETag); return err }, func() {
 		want["com.a/"+a] = strings.Replace(want["com.a/"+a], `"pending"`, `"accepted"`, 1)
 	})
-	step("deleting b", func() error { return ws.Remove("com.a/"+b, "") }, func() { delete(want, "com.a/"+b) })
-	step("deleting com.b", func() error { return ws.Remove("com.b", "") }, func() { delete(want, "com.b/"); delete(want, "com.b/"+c) })
+	step("deleting b", func() error { return ws.Remove("com.a/"+b, core.DeleteOptions{}) }, func() { delete(want, "com.a/"+b) })
+	step("deleting com.b", func() error { return ws.Remove("com.b", core.DeleteOptions{}) }, func() { delete(want, "com.b/"); delete(want, "com.b/"+c) })
 	var created string
 	step("creating a session in com.b again", func() error {
 		f, err := ws.Create(core.NewSession{ApplicationID: "com.b", OS: "Android", Status: core.StatusAccepted})
@@ -146,7 +148,7 @@ func TestOverlayEdits(t *testing.T) {
 	if got := tree(t, back, zipfs.Root); !reflect.DeepEqual(got, want) {
 		t.Errorf("downloaded:\n got %q\nwant %q", got, want)
 	}
-	if err := ws.Remove("", ""); err != nil {
+	if err := ws.Remove("", core.DeleteOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := ws.Fs().Stat(zipfs.Root); !errors.Is(err, fs.ErrNotExist) {

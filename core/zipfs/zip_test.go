@@ -15,6 +15,8 @@ import (
 	"github.com/spf13/afero"
 
 	"github.com/mobisess/mobisess/core"
+	"github.com/mobisess/mobisess/core/console"
+	"github.com/mobisess/mobisess/core/i18n"
 	"github.com/mobisess/mobisess/core/zipfs"
 )
 
@@ -308,8 +310,8 @@ func FuzzImportZip(f *testing.F) {
 		}
 		// Opened for editing, the zip shows the same files; exported, it is read back as the same files.
 		limits := core.Limits{Zip: fuzzLimits}
-		for _, c := range []*core.Checker{core.NewChecker(core.CheckerOptions{Limits: limits}), core.NewChecker(core.CheckerOptions{Lang: core.Spanish, Limits: core.Limits{MaxFileSize: 512, Zip: fuzzLimits}})} {
-			ws, err := core.OpenZip(context.Background(), data, "f.zip", c, core.WorkspaceOptions{})
+		for i, c := range []*core.Checker{core.NewChecker(core.CheckerOptions{Limits: limits}), core.NewChecker(core.CheckerOptions{Limits: core.Limits{MaxFileSize: 512, Zip: fuzzLimits}})} {
+			ws, err := console.OpenZip(context.Background(), data, "f.zip", c, console.WorkspaceOptions{Lang: []i18n.Lang{i18n.English, i18n.Spanish}[i]})
 			if err != nil {
 				t.Fatal(err)
 			}

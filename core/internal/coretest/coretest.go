@@ -7,6 +7,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"compress/flate"
+	"encoding/base64"
 	"fmt"
 	"hash/crc32"
 	"io/fs"
@@ -280,4 +281,45 @@ func HeapGrowth(f func() any) (uint64, any) {
 		return 0, v
 	}
 	return after.HeapAlloc - before.HeapAlloc, v
+}
+
+// The session file of 4D's documentation, one property a line, as docs/rules.md quotes it.
+const (
+	ExampleApp   = "UTT7VDX8W5.com.contactApp.Contact"
+	ExampleID    = "7023d9205074199d1c16fc00d24354e778137675"
+	ExamplePath  = ExampleApp + "/" + ExampleID
+	ExampleToken = "eyJhcHBOYW1lSUQiOiJjb20uY29udGFjdEFwcC5Db250YWN0IiwiaWQiOiI3MDIzZDkyMDUwNzQxOTlkMWMxNmZjMDBkMjQzNTRlNzc4MTM3Njc1IiwidGVhbUlEIjoiVVRUN1ZEWDhXNSJ9"
+	Example      = `{
+	"application": {"id": "com.contactApp.Contact", "name": "Contact", "version": "1.0.0"},
+	"team": {"id": "UTT7VDX8W5"},
+	"language": {"id": "en_US", "code": "en", "region": "US"},
+	"email": "",
+	"device": {"description": "iPhone X", "version": "11.3", "id": "0DC5132E-1EF4-407C-A832-5FE33D818AF3", "simulator": true},
+	"send": "link",
+	"session": {"id": "7023d9205074199d1c16fc00d24354e778137675", "ip": "::ffff:192.168.5.4"},
+	"status": "accepted",
+	"token": "` + ExampleToken + `"
+}
+`
+)
+
+// Edit replaces old by new in s, once, and fails the test when old is not there: a row that edits nothing
+// would test the unedited file.
+func Edit(t testing.TB, s, old, new string) string {
+	t.Helper()
+	if strings.Count(s, old) != 1 {
+		t.Fatalf("edit: %q occurs %d times, want once", old, strings.Count(s, old))
+	}
+	return strings.Replace(s, old, new, 1)
+}
+
+// Session returns a compact, valid session file for team (may be "") and application id: the token written
+// as 4D writes it, base64url without padding of its compact JSON, for ids of plain ASCII as test ids are.
+func Session(team, app, id, status string) string {
+	tok := base64.RawURLEncoding.EncodeToString([]byte(`{"appNameID":"` + app + `","id":"` + id + `","teamID":"` + team + `"}`))
+	teamPart := ""
+	if team != "" {
+		teamPart = `"team":{"id":"` + team + `"},`
+	}
+	return `{"application":{"id":"` + app + `"},` + teamPart + `"session":{"id":"` + id + `"},"status":"` + status + `","token":"` + tok + `"}`
 }

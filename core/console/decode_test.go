@@ -1,4 +1,4 @@
-package api
+package console
 
 import (
 	"strings"
@@ -30,7 +30,7 @@ func TestDecode(t *testing.T) {
 		{`{"path":"a/b","conten":"x"}`, false, "unknown field"},
 	} {
 		var p WriteParams
-		err := Decode([]byte(c.params), &p)
+		err := decode([]byte(c.params), &p)
 		if c.ok != (err == nil) || err != nil && (err.(*Error).Kind != core.KindInput || !strings.Contains(err.Error(), c.why)) {
 			t.Errorf("Decode(%s): %v", c.params, err)
 		}

@@ -1,4 +1,4 @@
-package core
+package console
 
 import (
 	"bytes"
@@ -8,6 +8,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/mobisess/mobisess/core"
+	"github.com/mobisess/mobisess/core/internal/coretest"
 )
 
 // editsZip is a zip of three apps: com.a with two sessions, com.b with one, com.wrong with a file whose content
@@ -15,12 +18,12 @@ import (
 func editsZip(t *testing.T) (data []byte, a, b, c, m string) {
 	t.Helper()
 	a, b, c, m = strings.Repeat("a", 40), strings.Repeat("b", 40), strings.Repeat("c", 40), strings.Repeat("d", 40)
-	data = makeZip(t,
-		zipEntry{Name: "MobileApps/com.a/" + a, Data: session("", "com.a", a, "pending")},
-		zipEntry{Name: "MobileApps/com.a/" + b, Data: session("", "com.a", b, "accepted")},
-		zipEntry{Name: "MobileApps/com.b/" + c, Data: session("", "com.b", c, "accepted")},
-		zipEntry{Name: "MobileApps/com.wrong/" + m, Data: session("", "com.right", m, "accepted")},
-		zipEntry{Name: "MobileApps/key.mobileapp", Data: "k"})
+	data = coretest.MakeZip(t,
+		coretest.ZipEntry{Name: "MobileApps/com.a/" + a, Data: session("", "com.a", a, "pending")},
+		coretest.ZipEntry{Name: "MobileApps/com.a/" + b, Data: session("", "com.a", b, "accepted")},
+		coretest.ZipEntry{Name: "MobileApps/com.b/" + c, Data: session("", "com.b", c, "accepted")},
+		coretest.ZipEntry{Name: "MobileApps/com.wrong/" + m, Data: session("", "com.right", m, "accepted")},
+		coretest.ZipEntry{Name: "MobileApps/key.mobileapp", Data: "k"})
 	return data, a, b, c, m
 }
 
@@ -41,10 +44,10 @@ func openEditsZip(t *testing.T, data []byte, edits []Edit) *Workspace {
 // treeOrGone is the workspace's tree, nil when its folder was deleted.
 func treeOrGone(t *testing.T, ws *Workspace) map[string]string {
 	t.Helper()
-	if _, err := ws.Fs().Stat(ZipRoot); err != nil {
+	if _, err := ws.Fs().Stat(core.ZipRoot); err != nil {
 		return nil
 	}
-	return tree(t, ws.Fs(), ZipRoot)
+	return coretest.Tree(t, ws.Fs(), core.ZipRoot)
 }
 
 func mustEdits(t *testing.T, ws *Workspace, since uint64) *EditSet {
@@ -81,17 +84,17 @@ func TestEditsComeBackWhole(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := ws.SetStatus("com.a/"+a, StatusAccepted, f.ETag); err != nil {
+			if _, err := ws.SetStatus("com.a/"+a, core.StatusAccepted, f.ETag); err != nil {
 				t.Fatal(err)
 			}
 		}},
 		{"a file removed", func(t *testing.T, ws *Workspace) {
-			if err := ws.Remove("com.a/"+b, ""); err != nil {
+			if err := ws.Remove("com.a/"+b, core.DeleteOptions{}); err != nil {
 				t.Fatal(err)
 			}
 		}},
 		{"an app folder removed", func(t *testing.T, ws *Workspace) {
-			if err := ws.Remove("com.b", ""); err != nil {
+			if err := ws.Remove("com.b", core.DeleteOptions{}); err != nil {
 				t.Fatal(err)
 			}
 		}},
@@ -100,7 +103,7 @@ func TestEditsComeBackWhole(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if f.Actions.Fix == nil || f.Actions.Fix.Kind != FixMove {
+			if f.Actions.Fix == nil || f.Actions.Fix.Kind != core.FixMove {
 				t.Fatalf("the misplaced file's fix: %+v, want a move", f.Actions.Fix)
 			}
 			if _, err := ws.Fix("com.wrong/"+m, f.ETag, ""); err != nil {
@@ -108,45 +111,45 @@ func TestEditsComeBackWhole(t *testing.T) {
 			}
 		}},
 		{"a session created in a new app folder", func(t *testing.T, ws *Workspace) {
-			if _, err := ws.Create(NewSession{ApplicationID: "com.new", TeamID: "TEAM123456", Status: StatusAccepted}); err != nil {
+			if _, err := ws.Create(core.NewSession{ApplicationID: "com.new", TeamID: "TEAM123456", Status: core.StatusAccepted}); err != nil {
 				t.Fatal(err)
 			}
 		}},
 		{"an app folder removed and a session made in it again", func(t *testing.T, ws *Workspace) {
-			if err := ws.Remove("com.a", ""); err != nil {
+			if err := ws.Remove("com.a", core.DeleteOptions{}); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := ws.Create(NewSession{ApplicationID: "com.a", OS: "Android", Status: StatusPending}); err != nil { // Android: no team, the folder com.a
+			if _, err := ws.Create(core.NewSession{ApplicationID: "com.a", OS: "Android", Status: core.StatusPending}); err != nil { // Android: no team, the folder com.a
 				t.Fatal(err)
 			}
 		}},
 		{"a file removed, then its folder", func(t *testing.T, ws *Workspace) {
-			if err := ws.Remove("com.a/"+a, ""); err != nil {
+			if err := ws.Remove("com.a/"+a, core.DeleteOptions{}); err != nil {
 				t.Fatal(err)
 			}
-			if err := ws.Remove("com.a", ""); err != nil {
+			if err := ws.Remove("com.a", core.DeleteOptions{}); err != nil {
 				t.Fatal(err)
 			}
 		}},
 		{"everything deleted", func(t *testing.T, ws *Workspace) {
-			if err := ws.Remove("", ""); err != nil {
+			if err := ws.Remove("", core.DeleteOptions{}); err != nil {
 				t.Fatal(err)
 			}
 		}},
 		{"everything deleted, then a session created", func(t *testing.T, ws *Workspace) {
-			if err := ws.Remove("", ""); err != nil {
+			if err := ws.Remove("", core.DeleteOptions{}); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := ws.Create(NewSession{ApplicationID: "com.after", Status: StatusPending}); err != nil {
+			if _, err := ws.Create(core.NewSession{ApplicationID: "com.after", Status: core.StatusPending}); err != nil {
 				t.Fatal(err)
 			}
 		}},
 		{"a created file removed again", func(t *testing.T, ws *Workspace) {
-			f, err := ws.Create(NewSession{ApplicationID: "com.a", OS: "Android", Status: StatusPending}) // Android: no team, the folder com.a
+			f, err := ws.Create(core.NewSession{ApplicationID: "com.a", OS: "Android", Status: core.StatusPending}) // Android: no team, the folder com.a
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := ws.Remove(f.Path, ""); err != nil {
+			if err := ws.Remove(f.Path, core.DeleteOptions{}); err != nil {
 				t.Fatal(err)
 			}
 		}},
@@ -203,10 +206,10 @@ func TestEditsCountWhatDiffers(t *testing.T) {
 		t.Fatal(err)
 	}
 	original := f.Content
-	if _, err := ws.SetStatus("com.a/"+a, StatusAccepted, f.ETag); err != nil {
+	if _, err := ws.SetStatus("com.a/"+a, core.StatusAccepted, f.ETag); err != nil {
 		t.Fatal(err)
 	}
-	if err := ws.Remove("com.a/"+b, ""); err != nil {
+	if err := ws.Remove("com.a/"+b, core.DeleteOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	first := mustEdits(t, ws, 0)
@@ -237,26 +240,26 @@ func TestEditsCountWhatDiffers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ws.Write("com.a/"+a, []byte(original), WriteOptions{IfMatch: f.ETag}); err != nil {
+	if _, err := ws.Write("com.a/"+a, []byte(original), core.WriteOptions{IfMatch: f.ETag}); err != nil {
 		t.Fatal(err)
 	}
 	// A session created and removed between two reports was never kept: nothing is said of it. One created,
 	// reported, then removed is reported with nothing to keep, so that its record goes.
-	unseen, err := ws.Create(NewSession{ApplicationID: "com.a", OS: "Android", Status: StatusPending}) // Android: no team, the folder com.a
+	unseen, err := ws.Create(core.NewSession{ApplicationID: "com.a", OS: "Android", Status: core.StatusPending}) // Android: no team, the folder com.a
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := ws.Remove(unseen.Path, ""); err != nil {
+	if err := ws.Remove(unseen.Path, core.DeleteOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	created, err := ws.Create(NewSession{ApplicationID: "com.a", OS: "Android", Status: StatusPending}) // Android: no team, the folder com.a
+	created, err := ws.Create(core.NewSession{ApplicationID: "com.a", OS: "Android", Status: core.StatusPending}) // Android: no team, the folder com.a
 	if err != nil {
 		t.Fatal(err)
 	}
 	if seen := mustEdits(t, ws, first.Seq); !slices.Contains(editPaths(seen), created.Path) || slices.Contains(editPaths(seen), unseen.Path) {
 		t.Fatalf("edits %v: want %s, not %s", editPaths(seen), created.Path, unseen.Path)
 	}
-	if err := ws.Remove(created.Path, ""); err != nil {
+	if err := ws.Remove(created.Path, core.DeleteOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	next := mustEdits(t, ws, first.Seq)
@@ -288,7 +291,7 @@ func TestEditsCountWhatDiffers(t *testing.T) {
 func TestEditsDownloaded(t *testing.T) {
 	data, a, b, _, _ := editsZip(t)
 	ws := openEditsZip(t, data, nil)
-	if err := ws.Remove("com.a/"+b, ""); err != nil {
+	if err := ws.Remove("com.a/"+b, core.DeleteOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	var zip bytes.Buffer
@@ -303,7 +306,7 @@ func TestEditsDownloaded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ws.SetStatus("com.a/"+a, StatusAccepted, f.ETag); err != nil {
+	if _, err := ws.SetStatus("com.a/"+a, core.StatusAccepted, f.ETag); err != nil {
 		t.Fatal(err)
 	}
 	set = mustEdits(t, ws, 0)
@@ -315,7 +318,7 @@ func TestEditsDownloaded(t *testing.T) {
 		t.Errorf("re-applied: %d differ, %d not downloaded, want 2 and 1", again.Differ, again.NotDownloaded)
 	}
 	// The removal, made again by the file coming back as it was, differs from the download.
-	if err := ws.Remove("com.a/"+a, ""); err != nil {
+	if err := ws.Remove("com.a/"+a, core.DeleteOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if set := mustEdits(t, ws, 0); set.NotDownloaded != 1 || set.Differ != 2 {
@@ -327,8 +330,8 @@ func TestEditsDownloaded(t *testing.T) {
 func TestWithoutEdits(t *testing.T) {
 	data, a, _, _, _ := editsZip(t)
 	ws := openEditsZip(t, data, nil)
-	want := tree(t, ws.Fs(), ZipRoot)
-	if err := ws.Remove("com.a", ""); err != nil {
+	want := coretest.Tree(t, ws.Fs(), core.ZipRoot)
+	if err := ws.Remove("com.a", core.DeleteOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := ws.Refresh(context.Background()); err != nil {
@@ -338,7 +341,7 @@ func TestWithoutEdits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := tree(t, fresh.Fs(), ZipRoot); !reflect.DeepEqual(got, want) {
+	if got := coretest.Tree(t, fresh.Fs(), core.ZipRoot); !reflect.DeepEqual(got, want) {
 		t.Errorf("without edits:\n got %q\nwant %q", got, want)
 	}
 	st, err := fresh.State(context.Background())
@@ -361,7 +364,7 @@ func TestWithoutEdits(t *testing.T) {
 func TestApplyEditsRefuses(t *testing.T) {
 	data, a, _, _, _ := editsZip(t)
 	file := func(p, content string) Edit { return Edit{Path: p, Kind: EditFile, Data: []byte(content)} }
-	small := NewChecker(CheckerOptions{Limits: Limits{Zip: ZipLimits{MaxFileSize: 1000, MaxTotalSize: 3000, MaxEntries: 8}}})
+	small := core.NewChecker(core.CheckerOptions{Limits: core.Limits{Zip: core.ZipLimits{MaxFileSize: 1000, MaxTotalSize: 3000, MaxEntries: 8}}})
 	many := func(n, size int) []Edit {
 		var out []Edit
 		for i := range n {
@@ -372,7 +375,7 @@ func TestApplyEditsRefuses(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
 		edits []Edit
-		c     *Checker
+		c     *core.Checker
 		want  string
 	}{
 		{"a path out of the folder", []Edit{file("../x", "{}")}, nil, "'..'"},
@@ -393,31 +396,31 @@ func TestApplyEditsRefuses(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			want := tree(t, ws.Fs(), ZipRoot)
+			want := coretest.Tree(t, ws.Fs(), core.ZipRoot)
 			err = ws.ApplyEdits(tc.edits)
-			if err == nil || !strings.Contains(err.Error(), tc.want) || KindOf(err) != KindInput {
+			if err == nil || !strings.Contains(err.Error(), tc.want) || core.KindOf(err) != core.KindInput {
 				t.Fatalf("ApplyEdits: %v, want an input error saying %q", err, tc.want)
 			}
 			if tc.name == "a file over a folder" {
 				return // refused once applying: the caller drops the workspace (api.open)
 			}
-			if got := tree(t, ws.Fs(), ZipRoot); !reflect.DeepEqual(got, want) {
+			if got := coretest.Tree(t, ws.Fs(), core.ZipRoot); !reflect.DeepEqual(got, want) {
 				t.Errorf("refused edits changed the folder:\n got %q\nwant %q", got, want)
 			}
 		})
 	}
 	ws := openEditsZip(t, data, nil)
-	if err := ws.Remove("com.a/"+a, ""); err != nil {
+	if err := ws.Remove("com.a/"+a, core.DeleteOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if err := ws.ApplyEdits(nil); err == nil || KindOf(err) != KindInput {
+	if err := ws.ApplyEdits(nil); err == nil || core.KindOf(err) != core.KindInput {
 		t.Errorf("edits applied to a folder already edited: %v, want refused", err)
 	}
 	disk, err := NewWorkspace(context.Background(), memTree(t, map[string]string{}), root, nil, WorkspaceOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := disk.Edits(0); err == nil || KindOf(err) != KindInput {
+	if _, err := disk.Edits(0); err == nil || core.KindOf(err) != core.KindInput {
 		t.Errorf("Edits of a folder written in place: %v, want refused", err)
 	}
 	if _, err := disk.WithoutEdits(context.Background()); err == nil {

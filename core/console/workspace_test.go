@@ -1,4 +1,4 @@
-package core_test
+package console_test
 
 import (
 	"bytes"
@@ -12,6 +12,9 @@ import (
 	"github.com/spf13/afero"
 
 	"github.com/mobisess/mobisess/core"
+	"github.com/mobisess/mobisess/core/console"
+	"github.com/mobisess/mobisess/core/i18n"
+	"github.com/mobisess/mobisess/core/internal/coretest"
 	"github.com/mobisess/mobisess/core/sample"
 )
 
@@ -37,26 +40,13 @@ var sampleMemory = []string{
 	android + "/8B2F0E6A1C4D4F3A9E5B7C6D2A1F0E9D",
 }
 
-// TestGoldenSample keeps the check report of the embedded sample (`go test ./core -run TestGolden -update`).
-func TestGoldenSample(t *testing.T) {
-	fsys, dir, err := sample.Open()
-	if err != nil {
-		t.Fatal(err)
-	}
-	rep, err := (&core.Checker{}).Check(context.Background(), fsys, dir, core.CheckOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	core.Golden(t, "testdata/sample.golden.json", core.MarshalGolden(t, rep))
-}
-
-func openSample(t *testing.T, opts core.WorkspaceOptions) *core.Workspace {
+func openSample(t *testing.T, opts console.WorkspaceOptions) *console.Workspace {
 	t.Helper()
 	fsys, dir, err := sample.Open()
 	if err != nil {
 		t.Fatal(err)
 	}
-	ws, err := core.NewWorkspace(context.Background(), fsys, dir, nil, opts)
+	ws, err := console.NewWorkspace(context.Background(), fsys, dir, nil, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +66,7 @@ func sessionPaths(s []*core.Session) []string {
 }
 
 // memorySessions is the whole memory a state describes, as the console puts it together.
-func memorySessions(t *testing.T, st *core.State) []*core.Session {
+func memorySessions(t *testing.T, st *console.State) []*core.Session {
 	t.Helper()
 	onDisk := map[string]*core.Session{}
 	for _, s := range st.Disk.Sessions {
@@ -96,7 +86,7 @@ func memorySessions(t *testing.T, st *core.State) []*core.Session {
 	return out
 }
 
-func state(t *testing.T, ws *core.Workspace) *core.State {
+func state(t *testing.T, ws *console.Workspace) *console.State {
 	t.Helper()
 	st, err := ws.State(context.Background())
 	if err != nil {
@@ -115,9 +105,9 @@ func wantKind(t *testing.T, err error, kind core.Kind) {
 // At start the memory holds the sample's valid sessions, the disk report its four broken files, and a refresh
 // would change nothing.
 func TestWorkspaceState(t *testing.T) {
-	ws := openSample(t, core.WorkspaceOptions{Source: "sample", Mode: "browser"})
+	ws := openSample(t, console.WorkspaceOptions{Source: "sample", Mode: "browser"})
 	st := state(t, ws)
-	if st.Source != "sample" || st.Mode != "browser" || st.Readonly || st.Lang != core.English {
+	if st.Source != "sample" || st.Mode != "browser" || st.Readonly || st.Lang != i18n.English {
 		t.Errorf("state header %+v", st)
 	}
 	if got := sessionPaths(memorySessions(t, st)); !reflect.DeepEqual(got, sampleMemory) {
@@ -139,12 +129,12 @@ func TestWorkspaceState(t *testing.T) {
 
 // Read opens a file with its ETag, its error and its token beside the file's fields.
 func TestWorkspaceRead(t *testing.T) {
-	ws := openSample(t, core.WorkspaceOptions{})
+	ws := openSample(t, console.WorkspaceOptions{})
 	f, err := ws.Read(pending)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f.Error != nil || f.Token == nil || f.Token.Error != "" || len(f.Token.Fields) != 3 || f.ETag != core.ETag([]byte(f.Content)) {
+	if f.Error != nil || f.Token == nil || !f.Token.Error.IsZero() || len(f.Token.Fields) != 3 || f.ETag != core.ETag([]byte(f.Content)) {
 		t.Errorf("a valid file: %+v", f)
 	}
 	for _, field := range f.Token.Fields {
@@ -173,7 +163,7 @@ func TestWorkspaceRead(t *testing.T) {
 // What a developer does by hand, in one step, then a refresh: accept, fix, create, reset.
 func TestWorkspaceEdits(t *testing.T) {
 	ctx := context.Background()
-	ws := openSample(t, core.WorkspaceOptions{})
+	ws := openSample(t, console.WorkspaceOptions{})
 
 	before, err := ws.Read(pending)
 	if err != nil {
@@ -234,10 +224,10 @@ func TestWorkspaceEdits(t *testing.T) {
 		t.Errorf("after a restart: %q", sessionPaths(got))
 	}
 
-	if err := ws.Remove(android, ""); err != nil {
+	if err := ws.Remove(android, core.DeleteOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if err := ws.Remove(accepted, ""); err != nil {
+	if err := ws.Remove(accepted, core.DeleteOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if rep, err = ws.Refresh(ctx); err != nil {
@@ -249,7 +239,7 @@ func TestWorkspaceEdits(t *testing.T) {
 		t.Errorf("removed %q, want %q", removed, want)
 	}
 
-	if err := ws.Remove("", ""); err != nil {
+	if err := ws.Remove("", core.DeleteOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if rep, err = ws.Refresh(ctx); err != nil || len(rep.Errors) != 0 || len(rep.Removed) != 4 {
@@ -258,7 +248,7 @@ func TestWorkspaceEdits(t *testing.T) {
 	if st := state(t, ws); st.Memory.Count != 0 || st.Disk.Summary != (core.Summary{}) {
 		t.Errorf("after all is reset: %+v", st)
 	}
-	err = ws.Remove(android, "")
+	err = ws.Remove(android, core.DeleteOptions{})
 	wantKind(t, err, core.KindNotFound)
 }
 
@@ -273,7 +263,7 @@ func contains(list []string, s string) bool {
 
 // A read-only workspace refuses every write and changes no file.
 func TestWorkspaceReadonly(t *testing.T) {
-	ws := openSample(t, core.WorkspaceOptions{Readonly: true})
+	ws := openSample(t, console.WorkspaceOptions{Readonly: true})
 	f, err := ws.Read(pending)
 	if err != nil {
 		t.Fatal(err)
@@ -288,8 +278,8 @@ func TestWorkspaceReadonly(t *testing.T) {
 	wantKind(t, err, core.KindReadonly)
 	_, err = ws.Create(core.NewSession{ApplicationID: "com.a"})
 	wantKind(t, err, core.KindReadonly)
-	wantKind(t, ws.Remove(pending, ""), core.KindReadonly)
-	wantKind(t, ws.Remove("", ""), core.KindReadonly)
+	wantKind(t, ws.Remove(pending, core.DeleteOptions{}), core.KindReadonly)
+	wantKind(t, ws.Remove("", core.DeleteOptions{}), core.KindReadonly)
 	if _, err := ws.Refresh(context.Background()); err != nil {
 		t.Errorf("a refresh writes nothing and is allowed: %v", err)
 	}
@@ -305,37 +295,43 @@ func TestWorkspaceReadonly(t *testing.T) {
 	}
 }
 
-// Messages come in the language set, and change with it.
+// Messages are said in the language set, and change with it; nothing is checked again for it: the errors are
+// the same values, said in the new language.
 func TestWorkspaceSetLang(t *testing.T) {
-	ws := openSample(t, core.WorkspaceOptions{})
-	want := map[core.Lang][3]string{
-		core.English: {"The json file location does not match its content", "a file at the root is not a session", "deleted"},
-		core.French:  {"L'emplacement du fichier json ne correspond pas à son contenu", "un fichier à la racine n'est pas une session", "supprimé"},
-		core.Spanish: {"La ubicación del archivo json no coincide con su contenido", "un archivo en la raíz no es una sesión", "eliminado"},
+	ws := openSample(t, console.WorkspaceOptions{})
+	want := map[i18n.Lang][3]string{
+		i18n.English: {"The json file location does not match its content", "a file at the root is not a session", "deleted"},
+		i18n.French:  {"L'emplacement du fichier json ne correspond pas à son contenu", "un fichier à la racine n'est pas une session", "supprimé"},
+		i18n.Spanish: {"La ubicación del archivo json no coincide con su contenido", "un archivo en la raíz no es una sesión", "eliminado"},
 	}
-	for _, lang := range []core.Lang{core.French, core.Spanish, core.English} {
+	checked := state(t, ws).Disk.Errors[0]
+	for _, lang := range []i18n.Lang{i18n.French, i18n.Spanish, i18n.English} {
 		ws.SetLang(lang)
 		st := state(t, ws)
+		if st.Disk.Errors[0] != checked {
+			t.Errorf("%s: the error was made anew", lang)
+		}
+		st = st.In(st.Lang) // as the state is encoded
 		var rootFile string
 		for _, s := range st.Disk.Skipped {
 			if s.Kind == core.SkipRootFile {
-				rootFile = s.Reason
+				rootFile = s.Reason.String()
 			}
 		}
-		if st.Lang != lang || st.Disk.Errors[0].Message != want[lang][0] || st.Pending.Errors[0].Message != want[lang][0] || rootFile != want[lang][1] {
+		if st.Lang != lang || st.Disk.Errors[0].Message.String() != want[lang][0] || st.Pending.Errors[0].Message.String() != want[lang][0] || rootFile != want[lang][1] {
 			t.Errorf("%s: %q, %q", lang, st.Disk.Errors[0].Message, rootFile)
 		}
 		f, err := ws.Read(misplaced)
-		if err != nil || f.Error.Message != want[lang][0] {
+		if err != nil || f.In(lang).Error.Message.String() != want[lang][0] {
 			t.Errorf("%s: read %+v, %v", lang, f.Error, err)
 		}
 	}
-	ws.SetLang(core.French)
-	if err := ws.Remove(accepted, ""); err != nil {
+	ws.SetLang(i18n.French)
+	if err := ws.Remove(accepted, core.DeleteOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	rep, err := ws.Refresh(context.Background())
-	if err != nil || len(rep.Removed) != 1 || rep.Removed[0].Message != want[core.French][2] {
+	if err != nil || len(rep.Removed) != 1 || rep.In(ws.Lang()).Removed[0].Message.String() != want[i18n.French][2] {
 		t.Errorf("removed %+v, %v", rep.Removed, err)
 	}
 }
@@ -343,17 +339,17 @@ func TestWorkspaceSetLang(t *testing.T) {
 // Download gives a zip that opens as the same folder: the same report, the same memory.
 func TestWorkspaceDownload(t *testing.T) {
 	ctx := context.Background()
-	ws := openSample(t, core.WorkspaceOptions{})
+	ws := openSample(t, console.WorkspaceOptions{})
 	var zip bytes.Buffer
 	if err := ws.Download(&zip); err != nil {
 		t.Fatal(err)
 	}
-	back, err := core.OpenZip(ctx, zip.Bytes(), "MobileApps.zip", nil, core.WorkspaceOptions{})
+	back, err := console.OpenZip(ctx, zip.Bytes(), "MobileApps.zip", nil, console.WorkspaceOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	a, b := state(t, ws), state(t, back)
-	if !bytes.Equal(core.MarshalGolden(t, a.Disk), core.MarshalGolden(t, b.Disk)) || !reflect.DeepEqual(sessionPaths(memorySessions(t, a)), sessionPaths(memorySessions(t, b))) {
+	if !bytes.Equal(mustJSON(t, a.Disk), mustJSON(t, b.Disk)) || !reflect.DeepEqual(sessionPaths(memorySessions(t, a)), sessionPaths(memorySessions(t, b))) {
 		t.Errorf("the downloaded zip opens differently")
 	}
 	if b.Source != "MobileApps.zip" || b.Mode != "browser" {
@@ -366,7 +362,7 @@ func TestWorkspaceDownload(t *testing.T) {
 			t.Errorf("%s differs after the round trip", p)
 		}
 	}
-	_, err = core.OpenZip(ctx, []byte("not a zip"), "x.zip", nil, core.WorkspaceOptions{})
+	_, err = console.OpenZip(ctx, []byte("not a zip"), "x.zip", nil, console.WorkspaceOptions{})
 	wantKind(t, err, core.KindInput)
 }
 
@@ -374,8 +370,8 @@ func TestWorkspaceDownload(t *testing.T) {
 // folder: after each change its state is the one a workspace that reads the folder every time gives.
 func TestExclusiveWorkspaceStateIsTheFolders(t *testing.T) {
 	ctx := context.Background()
-	exclusive := openSample(t, core.WorkspaceOptions{Source: "sample", Mode: "browser", Exclusive: true})
-	reading := openSample(t, core.WorkspaceOptions{Source: "sample", Mode: "browser"})
+	exclusive := openSample(t, console.WorkspaceOptions{Source: "sample", Mode: "browser", Exclusive: true})
+	reading := openSample(t, console.WorkspaceOptions{Source: "sample", Mode: "browser"})
 	edited, err := afero.ReadFile(reading.Fs(), reading.Root()+"/"+accepted)
 	if err != nil {
 		t.Fatal(err)
@@ -383,34 +379,37 @@ func TestExclusiveWorkspaceStateIsTheFolders(t *testing.T) {
 	edited = bytes.Replace(edited, []byte(`"status"`), []byte(`"email": "changed@example.com", "status"`), 1)
 	steps := []struct {
 		name   string
-		change func(ws *core.Workspace) error
+		change func(ws *console.Workspace) error
 	}{
-		{"opened", func(*core.Workspace) error { return nil }},
-		{"a file edited", func(ws *core.Workspace) error {
+		{"opened", func(*console.Workspace) error { return nil }},
+		{"a file edited", func(ws *console.Workspace) error {
 			_, err := ws.Write(accepted, edited, core.WriteOptions{Force: true})
 			return err
 		}},
-		{"a session accepted", func(ws *core.Workspace) error {
+		{"a session accepted", func(ws *console.Workspace) error {
 			_, err := ws.SetStatus(pending, core.StatusAccepted, "")
 			return err
 		}},
-		{"a file added", func(ws *core.Workspace) error {
+		{"a file added", func(ws *console.Workspace) error {
 			_, err := ws.Write(contact+"/00000000000000000000000000000000000000aa", edited, core.WriteOptions{Force: true})
 			return err
 		}},
-		{"refreshed", func(ws *core.Workspace) error { _, err := ws.Refresh(ctx); return err }},
-		{"a session deleted", func(ws *core.Workspace) error { return ws.Remove(android+"/3C81A8D7AFE64C2E9CCFFCDC35DC52F5", "") }},
-		{"the language changed", func(ws *core.Workspace) error { ws.SetLang(core.French); return nil }},
-		{"restarted", func(ws *core.Workspace) error { _, err := ws.Restart(ctx); return err }},
-		{"everything deleted", func(ws *core.Workspace) error { return ws.Remove("", "") }},
+		{"refreshed", func(ws *console.Workspace) error { _, err := ws.Refresh(ctx); return err }},
+		{"a session deleted", func(ws *console.Workspace) error {
+			return ws.Remove(android+"/3C81A8D7AFE64C2E9CCFFCDC35DC52F5", core.DeleteOptions{})
+		}},
+		{"the language changed", func(ws *console.Workspace) error { ws.SetLang(i18n.French); return nil }},
+		{"restarted", func(ws *console.Workspace) error { _, err := ws.Restart(ctx); return err }},
+		{"everything deleted", func(ws *console.Workspace) error { return ws.Remove("", core.DeleteOptions{}) }},
 	}
 	for _, step := range steps {
-		for _, ws := range []*core.Workspace{exclusive, reading} {
+		for _, ws := range []*console.Workspace{exclusive, reading} {
 			if err := step.change(ws); err != nil {
 				t.Fatalf("%s: %v", step.name, err)
 			}
 		}
 		got, want := state(t, exclusive), state(t, reading)
+		got, want = got.In(got.Lang), want.In(want.Lang) // as they are encoded
 		if !bytes.Equal(mustJSON(t, got), mustJSON(t, want)) {
 			t.Errorf("%s: the exclusive workspace's state\n%s\nwant\n%s", step.name, mustJSON(t, got), mustJSON(t, want))
 		}
@@ -420,7 +419,7 @@ func TestExclusiveWorkspaceStateIsTheFolders(t *testing.T) {
 
 // After a create, the state shows the new file: nothing kept from the load hides it.
 func TestExclusiveWorkspaceSeesCreate(t *testing.T) {
-	ws := openSample(t, core.WorkspaceOptions{Exclusive: true})
+	ws := openSample(t, console.WorkspaceOptions{Exclusive: true})
 	state(t, ws)
 	f, err := ws.Create(core.NewSession{ApplicationID: "com.4d.tasks", TeamID: "FAKETEAMID"})
 	if err != nil {
@@ -436,7 +435,7 @@ func TestExclusiveWorkspaceSeesCreate(t *testing.T) {
 // the session of a deleted one.
 func TestStateMemoryView(t *testing.T) {
 	ctx := context.Background()
-	ws := openSample(t, core.WorkspaceOptions{Exclusive: true})
+	ws := openSample(t, console.WorkspaceOptions{Exclusive: true})
 	if m := state(t, ws).Memory; len(m.Sessions) != 0 || !reflect.DeepEqual(m.SameAsDisk, sampleMemory) || m.Count != len(sampleMemory) {
 		t.Fatalf("at start, memory %+v", m)
 	}
@@ -444,7 +443,7 @@ func TestStateMemoryView(t *testing.T) {
 		t.Fatal(err)
 	}
 	deleted := android + "/3C81A8D7AFE64C2E9CCFFCDC35DC52F5"
-	if err := ws.Remove(deleted, ""); err != nil {
+	if err := ws.Remove(deleted, core.DeleteOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	m := state(t, ws).Memory
@@ -462,24 +461,6 @@ func TestStateMemoryView(t *testing.T) {
 	}
 }
 
-func TestSessionEqual(t *testing.T) {
-	yes, no, alsoYes := true, false, true
-	a := core.Session{Path: "a/b", Status: "accepted", Simulator: &yes}
-	for _, tt := range []struct {
-		b    core.Session
-		want bool
-	}{
-		{core.Session{Path: "a/b", Status: "accepted", Simulator: &alsoYes}, true},
-		{core.Session{Path: "a/b", Status: "accepted", Simulator: &no}, false},
-		{core.Session{Path: "a/b", Status: "accepted"}, false},
-		{core.Session{Path: "a/b", Status: "pending", Simulator: &yes}, false},
-	} {
-		if got := a.Equal(&tt.b); got != tt.want {
-			t.Errorf("%+v equal to %+v: %v, want %v", a, tt.b, got, tt.want)
-		}
-	}
-}
-
 func mustJSON(t *testing.T, v any) []byte {
 	t.Helper()
 	b, err := json.Marshal(v)
@@ -491,30 +472,30 @@ func mustJSON(t *testing.T, v any) []byte {
 
 // The engine says which status changes apply to a file, and why none does: the console offers only those.
 func TestWorkspaceFileActions(t *testing.T) {
-	ws := openSample(t, core.WorkspaceOptions{})
-	fr := openSample(t, core.WorkspaceOptions{})
-	fr.SetLang(core.French)
-	ro := openSample(t, core.WorkspaceOptions{Readonly: true})
+	ws := openSample(t, console.WorkspaceOptions{})
+	fr := openSample(t, console.WorkspaceOptions{})
+	fr.SetLang(i18n.French)
+	ro := openSample(t, console.WorkspaceOptions{Readonly: true})
 	for _, tt := range []struct {
-		ws      *core.Workspace
+		ws      *console.Workspace
 		path    string
-		want    core.FileActions
+		want    console.FileActions
 		blocked string // part of the reason, when there is one
 	}{
-		{ws, accepted, core.FileActions{Pending: true}, ""},
-		{ws, pending, core.FileActions{Accept: true}, ""},
-		{ws, badStatus, core.FileActions{Accept: true, Pending: true}, ""}, // "Accepted" is neither: both fix it
-		{ws, badToken, core.FileActions{Pending: true}, ""},
-		{ws, malformed, core.FileActions{}, "not well-formed JSON"},
-		{fr, malformed, core.FileActions{}, "pas du JSON bien formé"},
-		{ro, pending, core.FileActions{}, "read-only"},
+		{ws, accepted, console.FileActions{Pending: true}, ""},
+		{ws, pending, console.FileActions{Accept: true}, ""},
+		{ws, badStatus, console.FileActions{Accept: true, Pending: true}, ""}, // "Accepted" is neither: both fix it
+		{ws, badToken, console.FileActions{Pending: true}, ""},
+		{ws, malformed, console.FileActions{}, "not well-formed JSON"},
+		{fr, malformed, console.FileActions{}, "pas du JSON bien formé"},
+		{ro, pending, console.FileActions{}, "read-only"},
 	} {
 		f, err := tt.ws.Read(tt.path)
 		if err != nil {
 			t.Fatal(err)
 		}
-		got := f.Actions
-		if got.Accept != tt.want.Accept || got.Pending != tt.want.Pending || (tt.blocked == "") != (got.Blocked == "") || !strings.Contains(got.Blocked, tt.blocked) {
+		got := f.In(tt.ws.Lang()).Actions // as the file is encoded
+		if got.Accept != tt.want.Accept || got.Pending != tt.want.Pending || (tt.blocked == "") != (got.Blocked.String() == "") || !strings.Contains(got.Blocked.String(), tt.blocked) {
 			t.Errorf("%s: actions %+v, want %+v blocked %q", tt.path, got, tt.want, tt.blocked)
 		}
 	}
@@ -522,7 +503,7 @@ func TestWorkspaceFileActions(t *testing.T) {
 
 // The engine's fix of a file, offered in the File and applied by Fix: the file then passes the check it failed.
 func TestWorkspaceFix(t *testing.T) {
-	ws := openSample(t, core.WorkspaceOptions{})
+	ws := openSample(t, console.WorkspaceOptions{})
 	for _, tt := range []struct {
 		path string
 		kind core.FixKind
@@ -537,7 +518,7 @@ func TestWorkspaceFix(t *testing.T) {
 			t.Fatal(err)
 		}
 		fix := f.Actions.Fix
-		if fix == nil || fix.Kind != tt.kind || fix.Title == "" {
+		if fix == nil || fix.Kind != tt.kind || fix.Title.String() == "" {
 			t.Fatalf("%s: fix %+v, want a %s", tt.path, fix, tt.kind)
 		}
 		if _, err := ws.Fix(tt.path, "stale", ""); core.KindOf(err) != core.KindConflict {
@@ -555,12 +536,15 @@ func TestWorkspaceFix(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f.Actions.Fix == nil || f.Actions.Fix.Kind != core.FixNone || !strings.Contains(f.Actions.Fix.Title, "syntax") {
+	if f.Actions.Fix == nil || f.Actions.Fix.Kind != core.FixNone || !strings.Contains(f.Actions.Fix.Title.String(), "syntax") {
 		t.Errorf("a missing comma: fix %+v, want none, saying why", f.Actions.Fix)
 	}
 	_, err = ws.Fix(malformed, f.ETag, "")
 	wantKind(t, err, core.KindInput)
-	ro := openSample(t, core.WorkspaceOptions{Readonly: true})
+	ro := openSample(t, console.WorkspaceOptions{Readonly: true})
 	_, err = ro.Fix(misplaced, "", "")
 	wantKind(t, err, core.KindReadonly)
 }
+
+// sessionOf returns a compact, valid session file for team (may be "") and application id.
+var sessionOf = coretest.Session

@@ -1,4 +1,4 @@
-package api
+package console
 
 import (
 	"context"
@@ -22,7 +22,7 @@ func TestWarmUpZipTakesEveryPath(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	ws, err := core.OpenZip(ctx, data, "MobileApps.zip", nil, core.WorkspaceOptions{})
+	ws, err := OpenZip(ctx, data, "MobileApps.zip", nil, WorkspaceOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package core
+package console
 
 import (
 	"context"
@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/spf13/afero"
+
+	"github.com/mobisess/mobisess/core"
 )
 
 // A read that waits on the disk (a dead network share) holds nothing that a change or another read needs: while
@@ -20,13 +22,7 @@ func TestReadWaitingOnTheDiskHoldsNothing(t *testing.T) {
 	}
 	release := make(chan struct{})
 	waiting := make(chan struct{})
-	ws.fs = &faultFs{Fs: mem, fault: func(op, name string) error {
-		if op == opOpen && name == filepath.ToSlash(root+"/"+stuck) {
-			close(waiting)
-			<-release
-		}
-		return nil
-	}}
+	ws.fs = &gatedFs{Fs: mem, name: filepath.ToSlash(root + "/" + stuck), waiting: waiting, release: release}
 	read := make(chan error, 1)
 	go func() {
 		_, err := ws.Read(stuck)
@@ -43,10 +39,10 @@ func TestReadWaitingOnTheDiskHoldsNothing(t *testing.T) {
 	go func() {
 		f, err := ws.Read(other)
 		if err == nil {
-			_, err = ws.SetStatus(other, StatusAccepted, f.ETag)
+			_, err = ws.SetStatus(other, core.StatusAccepted, f.ETag)
 		}
 		if err == nil {
-			_, err = ws.Write(other, []byte(session("", "com.a", "bbbb", "pending")), WriteOptions{Force: true})
+			_, err = ws.Write(other, []byte(session("", "com.a", "bbbb", "pending")), core.WriteOptions{Force: true})
 		}
 		done <- err
 	}()
@@ -61,4 +57,19 @@ func TestReadWaitingOnTheDiskHoldsNothing(t *testing.T) {
 	if got, _ := afero.ReadFile(mem, root+"/"+other); string(got) != session("", "com.a", "bbbb", "pending") {
 		t.Errorf("the save did not land: %s", got)
 	}
+}
+
+// gatedFs is a folder whose file name, once opened, waits until release is closed: a network share that hangs.
+type gatedFs struct {
+	afero.Fs
+	name             string
+	waiting, release chan struct{}
+}
+
+func (g *gatedFs) Open(name string) (afero.File, error) {
+	if filepath.ToSlash(filepath.Clean(name)) == g.name {
+		close(g.waiting)
+		<-g.release
+	}
+	return g.Fs.Open(name)
 }

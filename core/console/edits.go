@@ -1,16 +1,18 @@
-package core
+package console
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"path"
+	"path/filepath"
 	"sort"
 	"strings"
 	"time"
 
-	"github.com/spf13/afero"
-
+	"github.com/mobisess/mobisess/core"
 	"github.com/mobisess/mobisess/core/zipfs"
 )
 
@@ -56,13 +58,7 @@ type EditSet struct {
 }
 
 // errNotInMemory is a change-keeping call on a folder whose edits go to disk.
-var errNotInMemory = &OpError{Kind: KindInput, Msg: "this folder's edits are written to disk, not kept in memory"}
-
-// OpenEditable opens the folder at root of base, which is never written, with its edits kept in memory beside
-// it, as OpenZip does for a zip.
-func OpenEditable(ctx context.Context, base afero.Fs, root string, c *Checker, opts WorkspaceOptions) (*Workspace, error) {
-	return NewWorkspace(ctx, zipfs.NewOverlay(base), root, c, opts)
-}
+var errNotInMemory = &core.OpError{Kind: core.KindInput, Msg: "this folder's edits are written to disk, not kept in memory"}
 
 func (w *Workspace) overlay() (*zipfs.Overlay, error) {
 	if o, ok := w.fs.(*zipfs.Overlay); ok {
@@ -98,7 +94,7 @@ func (w *Workspace) Edits(since uint64) (*EditSet, error) {
 		}
 		e, err := o.EditAt(p.Path)
 		if err != nil {
-			return nil, opError(rel, err)
+			return nil, core.FileError(rel, err)
 		}
 		c := Edit{Path: rel, Removed: e.Removed, Kind: e.Kind, Data: e.Data, Modified: e.Modified, Downloaded: p.Downloaded}
 		kept := c.Removed || c.Kind != "" || c.Downloaded != ""
@@ -144,16 +140,20 @@ func (w *Workspace) ApplyEdits(edits []Edit) error {
 		return err
 	}
 	if o.Written() {
-		return &OpError{Kind: KindInput, Msg: "edits are re-applied only to a folder just opened"}
+		return &core.OpError{Kind: core.KindInput, Msg: "edits are re-applied only to a folder just opened"}
 	}
 	edits, err = validEdits(edits, w.checker.Limits().Zip)
 	if err != nil {
 		return err
 	}
 	w.loaded = nil
-	abs := func(rel string) string { return fsPath(w.root, rel) }
+	abs := func(rel string) string { return filepath.Join(w.root, filepath.FromSlash(rel)) }
 	refused := func(rel string, err error) error {
-		return &OpError{Kind: KindInput, Path: rel, Msg: "a kept edit does not fit the source: " + unwrapPathError(err).Error()}
+		var pe *fs.PathError
+		if errors.As(err, &pe) { // the path is the overlay's; the edit is named already
+			err = pe.Err
+		}
+		return &core.OpError{Kind: core.KindInput, Path: rel, Msg: "a kept edit does not fit the source: " + err.Error()}
 	}
 	// Removals first, the deepest first (each then hides what it hid when it was made), then what the edits
 	// made: a folder removed and made again holds only what was made.
@@ -187,7 +187,7 @@ func (w *Workspace) ApplyEdits(edits []Edit) error {
 func (w *Workspace) WithoutEdits(ctx context.Context) (*Workspace, error) {
 	w.mu.RLock()
 	o, err := w.overlay()
-	opts := WorkspaceOptions{Source: w.source, Mode: w.mode, Readonly: w.readonly, Exclusive: w.exclusive, Progress: w.progress}
+	opts := WorkspaceOptions{Source: w.source, Mode: w.mode, Readonly: w.readonly, Lang: w.lang, Exclusive: w.exclusive, Progress: w.progress}
 	checker, root := w.checker, w.root
 	w.mu.RUnlock()
 	if err != nil {
@@ -227,17 +227,19 @@ func madeFolder(prints []zipfs.PathPrint, dir string) bool {
 const maxMarkLength = 64
 
 // validEdits checks edits as they come back from outside the engine, and returns them in path order.
-func validEdits(edits []Edit, limits ZipLimits) ([]Edit, error) {
+func validEdits(edits []Edit, limits core.ZipLimits) ([]Edit, error) {
 	if len(edits) > limits.MaxEntries {
-		return nil, &OpError{Kind: KindInput, Msg: fmt.Sprintf("%d kept edits, over the limit of %d entries", len(edits), limits.MaxEntries)}
+		return nil, &core.OpError{Kind: core.KindInput, Msg: fmt.Sprintf("%d kept edits, over the limit of %d entries", len(edits), limits.MaxEntries)}
 	}
 	out := make([]Edit, len(edits))
 	copy(out, edits)
 	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	var total int64
 	for i, c := range out {
-		bad := func(why string) error { return &OpError{Kind: KindInput, Path: c.Path, Msg: "a kept edit " + why} }
-		if _, err := CleanPath(c.Path); err != nil {
+		bad := func(why string) error {
+			return &core.OpError{Kind: core.KindInput, Path: c.Path, Msg: "a kept edit " + why}
+		}
+		if _, err := core.CleanPath(c.Path); err != nil {
 			return nil, err
 		}
 		switch {
@@ -255,7 +257,7 @@ func validEdits(edits []Edit, limits ZipLimits) ([]Edit, error) {
 			return nil, bad("has a download mark that the engine did not write")
 		}
 		if total += int64(len(c.Data)); total > limits.MaxTotalSize {
-			return nil, &OpError{Kind: KindInput, Msg: fmt.Sprintf("the kept edits hold over %d bytes, the limit", limits.MaxTotalSize)}
+			return nil, &core.OpError{Kind: core.KindInput, Msg: fmt.Sprintf("the kept edits hold over %d bytes, the limit", limits.MaxTotalSize)}
 		}
 	}
 	return out, nil

@@ -1,4 +1,4 @@
-package api
+package console
 
 import (
 	"archive/zip"
@@ -46,7 +46,7 @@ func sessionOf(contentTeam, tokenTeam string) string {
 func TestOpenZipWrongRoot(t *testing.T) {
 	ctx := context.Background()
 	data := zipOf(t, map[string]string{"Data/MobileApps/TEAMAAAAAA.com.a/" + trustID: sessionOf("TEAMAAAAAA", "TEAMAAAAAA"), "Data/data.4DD": "x"})
-	a := New(nil, Options{CanOpen: true})
+	a := NewService(nil, Options{CanOpen: true})
 	_, err := a.Call(ctx, "openZip", []byte(`{"name":"Data.zip"}`), data)
 	var e *Error
 	if !errors.As(err, &e) || e.Kind != core.KindWrongRoot || e.Root != "Data/MobileApps" || !strings.Contains(e.Message, "Data.zip/Data/MobileApps: did you mean it?") {
@@ -59,7 +59,7 @@ func TestOpenZipWrongRoot(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var st core.State
+	var st State
 	if err := json.Unmarshal(res.JSON, &st); err != nil || len(st.Disk.Sessions) != 1 || st.Source != "Data.zip/Data/MobileApps" {
 		t.Fatalf("opened inside: %v %s", err, res.JSON)
 	}
@@ -73,7 +73,7 @@ func TestFixTrust(t *testing.T) {
 	ctx := context.Background()
 	const path = "TEAMAAAAAA.com.a/" + trustID
 	data := zipOf(t, map[string]string{path: sessionOf("TEAMBBBBBB", "TEAMCCCCCC")})
-	a := New(nil, Options{CanOpen: true})
+	a := NewService(nil, Options{CanOpen: true})
 	if _, err := a.Call(ctx, "openZip", []byte(`{"name":"x.zip"}`), data); err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +81,7 @@ func TestFixTrust(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var f core.File
+	var f File
 	if err := json.Unmarshal(res.JSON, &f); err != nil || f.Actions.Fix == nil || len(f.Actions.Fix.Choices) != 3 {
 		t.Fatalf("the fix offered: %v %s", err, res.JSON)
 	}

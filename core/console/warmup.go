@@ -1,4 +1,4 @@
-package api
+package console
 
 import (
 	"bytes"
@@ -76,7 +76,7 @@ func WarmUp(ctx context.Context, times int) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		ws, err := core.OpenZip(ctx, data, "MobileApps.zip", nil, core.WorkspaceOptions{})
+		ws, err := OpenZip(ctx, data, "MobileApps.zip", nil, WorkspaceOptions{})
 		if err != nil {
 			return err
 		}

@@ -1,18 +1,23 @@
-package api
+package console
 
 import (
 	"context"
 	"encoding/json"
+	"os"
 	"reflect"
 	"strings"
+	"sync/atomic"
 	"testing"
 
+	"github.com/spf13/afero"
+
 	"github.com/mobisess/mobisess/core"
+	"github.com/mobisess/mobisess/core/internal/probe"
 	"github.com/mobisess/mobisess/core/sample"
 )
 
 // call runs one method and decodes its answer into out (when not nil).
-func call(t *testing.T, a *API, method string, params any, data []byte, out any) Result {
+func call(t *testing.T, a *Service, method string, params any, data []byte, out any) Result {
 	t.Helper()
 	p, err := json.Marshal(params)
 	if err != nil {
@@ -30,7 +35,7 @@ func call(t *testing.T, a *API, method string, params any, data []byte, out any)
 	return res
 }
 
-func callErr(t *testing.T, a *API, method string, params any, data []byte) *Error {
+func callErr(t *testing.T, a *Service, method string, params any, data []byte) *Error {
 	t.Helper()
 	p, _ := json.Marshal(params)
 	_, err := a.Call(context.Background(), method, p, data)
@@ -58,38 +63,39 @@ const (
 	contact  = "UTT7VDX8W5.com.contactApp.Contact"
 	accepted = contact + "/7023d9205074199d1c16fc00d24354e778137675"
 	pending  = contact + "/9f1c3e0a5b7d4c2e8a6f0b1d3c5e7a9b2d4f6a8c"
+	badToken = contact + "/c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00" // mobi 4: teamID
 )
 
 // The page keeps a zip's bytes once and its edits as the engine reports them (edits), and opens the zip again
 // with them (openZip's edits): the folder comes back as it was, and the edits with it.
 func TestEditsKeptAndReapplied(t *testing.T) {
 	data := sampleZip(t)
-	a := New(nil, Options{CanOpen: true})
+	a := NewService(nil, Options{CanOpen: true})
 	call(t, a, "openZip", map[string]any{"name": "kept.zip", "lang": "en"}, data, nil)
-	var set core.EditSet
+	var set EditSet
 	call(t, a, "edits", map[string]any{}, nil, &set)
 	if !set.Complete || len(set.Edits) != 0 || set.Differ != 0 || set.NotDownloaded != 0 {
 		t.Fatalf("a zip just opened: %+v", set)
 	}
 
-	var f core.File
+	var f File
 	call(t, a, "read", PathParams{Path: pending}, nil, &f)
 	call(t, a, "setStatus", StatusParams{Path: pending, Status: "accepted", ETag: f.ETag}, nil, nil)
 	call(t, a, "remove", RemoveParams{Path: accepted}, nil, nil)
 	var created FileState
 	call(t, a, "create", core.NewSession{ApplicationID: "com.kept.app", TeamID: "TEAM123456", Status: "pending"}, nil, &created)
-	var next core.EditSet
+	var next EditSet
 	call(t, a, "edits", EditsParams{Since: set.Seq}, nil, &next)
 	if next.Differ != 3 || next.NotDownloaded != 3 {
 		t.Fatalf("after three changes (a session created in a new app folder is one): %d differ, %d not downloaded; want 3 and 3", next.Differ, next.NotDownloaded)
 	}
-	var all core.EditSet
+	var all EditSet
 	call(t, a, "edits", EditsParams{}, nil, &all)
-	var edited core.State
+	var edited State
 	call(t, a, "state", nil, nil, &edited)
 
-	b := New(nil, Options{CanOpen: true})
-	var restored core.State
+	b := NewService(nil, Options{CanOpen: true})
+	var restored State
 	call(t, b, "openZip", OpenParams{Name: "kept.zip", Lang: "en", Edits: all.Edits}, data, &restored)
 	if !reflect.DeepEqual(restored.Disk, edited.Disk) {
 		t.Errorf("the folder re-opened with its edits checks as %+v, want %+v", restored.Disk.Summary, edited.Disk.Summary)
@@ -97,12 +103,12 @@ func TestEditsKeptAndReapplied(t *testing.T) {
 	if restored.Source != "kept.zip" {
 		t.Errorf("source %q", restored.Source)
 	}
-	var f2 core.File
+	var f2 File
 	call(t, b, "read", PathParams{Path: created.File.Path}, nil, &f2)
 	if f2.Content != created.File.Content {
 		t.Error("the created session did not come back as it was")
 	}
-	var again core.EditSet
+	var again EditSet
 	call(t, b, "edits", EditsParams{}, nil, &again)
 	if again.Differ != 3 || again.NotDownloaded != 3 {
 		t.Errorf("re-opened: %d differ, %d not downloaded, want 3 and 3", again.Differ, again.NotDownloaded)
@@ -120,10 +126,10 @@ func TestEditsKeptAndReapplied(t *testing.T) {
 	}
 
 	// Discarding opens the zip as it was dropped.
-	var discarded core.State
+	var discarded State
 	call(t, b, "discardEdits", nil, nil, &discarded)
-	var original core.State
-	call(t, New(nil, Options{CanOpen: true}), "openZip", OpenParams{Name: "kept.zip", Lang: "en"}, data, &original)
+	var original State
+	call(t, NewService(nil, Options{CanOpen: true}), "openZip", OpenParams{Name: "kept.zip", Lang: "en"}, data, &original)
 	if !reflect.DeepEqual(discarded, original) {
 		t.Errorf("after discarding: %+v, want the zip as opened %+v", discarded.Disk.Summary, original.Disk.Summary)
 	}
@@ -135,16 +141,16 @@ func TestEditsKeptAndReapplied(t *testing.T) {
 
 // The sample keeps its edits the same way.
 func TestSampleEditsReapplied(t *testing.T) {
-	a := New(nil, Options{CanOpen: true})
+	a := NewService(nil, Options{CanOpen: true})
 	call(t, a, "openSample", LangParams{Lang: "fr"}, nil, nil)
 	call(t, a, "remove", RemoveParams{Path: contact}, nil, nil)
-	var set core.EditSet
+	var set EditSet
 	call(t, a, "edits", nil, nil, &set)
 	if set.Differ != 1 || len(set.Edits) != 1 || set.Edits[0].Path != contact || !set.Edits[0].Removed {
 		t.Fatalf("the sample's edits: %+v", set)
 	}
-	b := New(nil, Options{CanOpen: true})
-	var st core.State
+	b := NewService(nil, Options{CanOpen: true})
+	var st State
 	call(t, b, "openSample", map[string]any{"lang": "fr", "edits": set.Edits}, nil, &st)
 	for _, app := range st.Apps {
 		if app.Name == contact {
@@ -159,12 +165,12 @@ func TestSampleEditsReapplied(t *testing.T) {
 // Edits that do not fit are refused, and the folder open before stays open, unchanged.
 func TestOpenWithBadEditsKeepsTheFolder(t *testing.T) {
 	data := sampleZip(t)
-	a := New(nil, Options{CanOpen: true})
-	var before core.State
+	a := NewService(nil, Options{CanOpen: true})
+	var before State
 	call(t, a, "openSample", LangParams{Lang: "en"}, nil, &before)
-	for _, edits := range [][]core.Edit{
-		{{Path: "../escape", Kind: core.EditFile, Data: []byte("x")}},
-		{{Path: contact, Kind: core.EditFile, Data: []byte("x")}}, // a file over an app folder
+	for _, edits := range [][]Edit{
+		{{Path: "../escape", Kind: EditFile, Data: []byte("x")}},
+		{{Path: contact, Kind: EditFile, Data: []byte("x")}}, // a file over an app folder
 	} {
 		if e := callErr(t, a, "openZip", OpenParams{Name: "bad.zip", Edits: edits}, data); e.Kind != core.KindInput {
 			t.Errorf("%+v: %v, want an input error", edits, e)
@@ -173,7 +179,7 @@ func TestOpenWithBadEditsKeepsTheFolder(t *testing.T) {
 	if e := callErr(t, a, "edits", map[string]any{"since": 0, "all": true}, nil); e.Kind != core.KindInput {
 		t.Errorf("an unknown parameter: %v", e)
 	}
-	var after core.State
+	var after State
 	call(t, a, "state", nil, nil, &after)
 	if !reflect.DeepEqual(after, before) {
 		t.Error("refused edits changed the folder open")
@@ -186,11 +192,11 @@ func TestEditsOfAFolderOnDisk(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ws, err := core.NewWorkspace(context.Background(), fsys, root, nil, core.WorkspaceOptions{Mode: "server"})
+	ws, err := NewWorkspace(context.Background(), fsys, root, nil, WorkspaceOptions{Mode: "server"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := New(ws, Options{})
+	a := NewService(ws, Options{})
 	if e := callErr(t, a, "edits", nil, nil); e.Kind != core.KindInput {
 		t.Errorf("edits: %v", e)
 	}
@@ -199,5 +205,72 @@ func TestEditsOfAFolderOnDisk(t *testing.T) {
 	}
 	if res := call(t, a, "download", nil, nil, nil); len(res.Bytes) == 0 {
 		t.Error("the download of a folder on disk is empty")
+	}
+}
+
+// countingFs counts the files opened through it.
+type countingFs struct {
+	afero.Fs
+	opened atomic.Int64
+}
+
+func (c *countingFs) Open(name string) (afero.File, error) {
+	c.opened.Add(1)
+	return c.Fs.Open(name)
+}
+
+func (c *countingFs) OpenFile(name string, flag int, perm os.FileMode) (afero.File, error) {
+	c.opened.Add(1)
+	return c.Fs.OpenFile(name, flag, perm)
+}
+
+// A change of language says the documents again and checks nothing again: the state's errors, and with a path
+// the file open in the editor, as the page read it, come back in the new language without a file being opened,
+// decoded or validated, whether the workspace is the page's own (exclusive) or a folder on disk.
+func TestSetLangSaysAgain(t *testing.T) {
+	for _, exclusive := range []bool{true, false} {
+		fsys, root, err := sample.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		counted := &countingFs{Fs: fsys}
+		ws, err := NewWorkspace(context.Background(), counted, root, nil, WorkspaceOptions{Exclusive: exclusive})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := NewService(ws, Options{})
+		var f File
+		call(t, a, "read", PathParams{Path: badToken}, nil, &f)
+		if !strings.HasPrefix(f.Error.Message.String(), "Connection token") {
+			t.Fatalf("read in English: %q", f.Error.Message)
+		}
+		if !exclusive {
+			call(t, a, "state", NoParams{}, nil, nil) // what a folder on disk checks once, and then knows unchanged
+		}
+		var decoded, validated int
+		probe.Decode = func([]byte) { decoded++ }
+		probe.Validate = func() { validated++ }
+		counted.opened.Store(0)
+		var fr FileState
+		call(t, a, "setLang", LangParams{Lang: "fr", Path: badToken, ETag: f.ETag}, nil, &fr)
+		probe.Decode, probe.Validate = nil, nil
+		if opened := counted.opened.Load(); decoded != 0 || validated != 0 || (exclusive && opened != 0) {
+			t.Errorf("exclusive %v: the change of language decoded %d files, validated %d, opened %d", exclusive, decoded, validated, opened)
+		}
+		if fr.State.Lang != "fr" || fr.File == nil || fr.File.ETag != f.ETag || !strings.HasPrefix(fr.File.Error.Message.String(), "Le jeton de connexion") ||
+			!strings.HasPrefix(fr.State.Disk.Errors[0].Message.String(), "L'emplacement") {
+			t.Fatalf("exclusive %v: after setLang fr: %+v", exclusive, fr)
+		}
+		// Without a path, the state alone; a file the workspace does not have in mind is read.
+		var st State
+		call(t, a, "setLang", LangParams{Lang: "es"}, nil, &st)
+		if st.Lang != "es" || !strings.HasPrefix(st.Disk.Errors[0].Message.String(), "La ubicación") {
+			t.Errorf("exclusive %v: after setLang es: %s, %q", exclusive, st.Lang, st.Disk.Errors[0].Message)
+		}
+		counted.opened.Store(0)
+		call(t, a, "setLang", LangParams{Lang: "en", Path: badToken, ETag: "older"}, nil, &fr)
+		if fr.File == nil || fr.File.ETag != f.ETag || !strings.HasPrefix(fr.File.Error.Message.String(), "Connection token") || counted.opened.Load() == 0 {
+			t.Errorf("exclusive %v: a file read again (%d opened): %+v", exclusive, counted.opened.Load(), fr.File)
+		}
 	}
 }

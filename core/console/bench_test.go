@@ -1,0 +1,98 @@
+package console_test
+
+// Benchmarks of what the console does with a zip dropped on it.
+//
+//	go test ./core/console -run '^$' -bench . -benchmem
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/mobisess/mobisess/bench/corpus"
+	"github.com/mobisess/mobisess/core"
+	"github.com/mobisess/mobisess/core/console"
+)
+
+// BenchmarkOpenZip is what the console does with a dropped zip: import 10,000 generated sessions into memory,
+// load them and compute the State. To profile: add -cpuprofile cpu.out (docs/wasm-performance.md for wasm).
+func BenchmarkOpenZip(b *testing.B) {
+	data := corpusZip(b, corpus.Options{Sessions: 10_000, Seed: 1})
+	ctx := context.Background()
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		ws, err := console.OpenZip(ctx, data, "MobileApps.zip", nil, console.WorkspaceOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		st, err := ws.State(ctx)
+		if err != nil || st.Memory.Count == 0 {
+			b.Fatalf("state: %v, %d sessions in memory", err, st.Memory.Count)
+		}
+	}
+}
+
+// corpusZip is a zip of a generated MobileApps folder, without directory entries: every kind of broken file,
+// BOMs, CRLF, entries that are not sessions.
+func corpusZip(t testing.TB, opts corpus.Options) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	err := corpus.Generate(opts, func(f corpus.File) error {
+		w, err := zw.Create("MobileApps/" + f.Path)
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(f.Data)
+		return err
+	})
+	if err == nil {
+		err = zw.Close()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// BenchmarkKeepEdit is what browser mode does after each change to a dropped zip: the change (a status set),
+// then the edits since the last ones kept. Its cost should not grow with the zip, only with what changed.
+//
+//	go test ./core/console -run '^$' -bench KeepEdit -benchmem
+func BenchmarkKeepEdit(b *testing.B) {
+	for _, n := range []int{1_000, 100_000} {
+		b.Run(fmt.Sprintf("%dsessions", n), func(b *testing.B) {
+			ctx := context.Background()
+			ws, err := console.OpenZip(ctx, corpusZip(b, corpus.Options{Sessions: n, Seed: 1}), "MobileApps.zip", nil, console.WorkspaceOptions{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			st, err := ws.State(ctx)
+			if err != nil {
+				b.Fatal(err)
+			}
+			path := st.Disk.Sessions[0].Path
+			f, err := ws.Read(path)
+			if err != nil {
+				b.Fatal(err)
+			}
+			etag, status := f.ETag, []string{core.StatusAccepted, core.StatusPending}
+			var seq uint64
+			i := 0
+			for b.Loop() {
+				next, err := ws.SetStatus(path, status[i%2], etag)
+				if err != nil {
+					b.Fatal(err)
+				}
+				etag, i = next.ETag, i+1
+				set, err := ws.Edits(seq)
+				if err != nil || len(set.Edits) == 0 {
+					b.Fatalf("edits: %v, %d", err, len(set.Edits))
+				}
+				seq = set.Seq
+			}
+		})
+	}
+}

@@ -1,0 +1,384 @@
+package console
+
+import (
+	"context"
+	"io"
+	"strings"
+	"sync"
+
+	"github.com/spf13/afero"
+
+	"github.com/mobisess/mobisess/core"
+	"github.com/mobisess/mobisess/core/i18n"
+)
+
+// Workspace is a MobileApps folder as the console works on it: the files on disk, the server's memory of them,
+// and the edits a developer makes. The wasm module and the dev server both drive one; neither decides a rule.
+// Changes are serialised; reads run side by side, and beside a change: they hold the workspace only to see its
+// settings, never while they wait on the disk, so that a read that waits (a slow share) holds up no change and
+// a change holds up no read of the disk.
+type Workspace struct {
+	mu       sync.RWMutex // every change holds it; a read holds it only to see the checker and what was loaded
+	fs       afero.Fs
+	root     string
+	source   string
+	mode     string
+	readonly bool
+	lang     i18n.Lang // what the workspace's documents are said in
+	checker  *core.Checker
+	registry *core.Registry
+	// exclusive: nothing but this workspace changes its files (a zip or the sample, in memory), so what it last
+	// read of them stays true until it changes them itself.
+	exclusive bool
+	// loaded is what the last load found (the disk, and the preview of a refresh), while it stays true: kept
+	// only when exclusive, dropped by every change.
+	loaded   *loadedState
+	progress func(phase string, done, total int)
+	served   servedFiles
+}
+
+type loadedState struct {
+	disk    *core.Report
+	pending *core.RefreshReport
+}
+
+// WorkspaceOptions describe where a workspace comes from and how it is driven.
+type WorkspaceOptions struct {
+	Source   string    // shown to the user: "sample", a zip's name, a directory
+	Mode     string    // "browser" or "server"
+	Readonly bool      // refuse every write
+	Lang     i18n.Lang // the language its documents are said in ("": English)
+	// Exclusive says that only this workspace changes the files (a zip or the sample, in memory): the state
+	// after opening then comes from the load itself, without reading every file again.
+	Exclusive bool
+	// Progress, when set, is told how far the long work of a call (a load, a refresh, a state) has gone.
+	Progress func(phase string, done, total int)
+}
+
+// NewWorkspace opens the folder at root of fsys and loads the memory from it, as a server does at start.
+func NewWorkspace(ctx context.Context, fsys afero.Fs, root string, c *core.Checker, opts WorkspaceOptions) (*Workspace, error) {
+	if c == nil {
+		c = &core.Checker{}
+	}
+	if opts.Lang == "" {
+		opts.Lang = i18n.English
+	}
+	w := &Workspace{fs: fsys, root: root, source: opts.Source, mode: opts.Mode, readonly: opts.Readonly, lang: opts.Lang,
+		checker: c, registry: core.NewRegistry(c), exclusive: opts.Exclusive, progress: opts.Progress}
+	if _, err := w.load(ctx); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+// progressOf reports a phase of work to the workspace's Progress.
+func (w *Workspace) progressOf(phase string) core.Progress {
+	if w.progress == nil {
+		return nil
+	}
+	return func(done, total int) { w.progress(phase, done, total) }
+}
+
+// load loads the memory from the folder and, when the workspace is exclusive, keeps what it found.
+func (w *Workspace) load(ctx context.Context) (*core.Report, error) {
+	w.loaded = nil
+	disk, pending, err := w.registry.LoadWithPreview(ctx, w.fs, w.root, core.CheckOptions{Progress: w.progressOf("check")})
+	if err != nil {
+		return nil, err
+	}
+	if w.exclusive {
+		w.loaded = &loadedState{disk, pending}
+	}
+	return disk, nil
+}
+
+// Fs and Root say where the workspace's files are.
+func (w *Workspace) Fs() afero.Fs           { return w.fs }
+func (w *Workspace) Root() string           { return w.root }
+func (w *Workspace) Checker() *core.Checker { return w.checker }
+
+// State is everything the console shows. Its words are said in Lang when it is encoded (Encode).
+type State struct {
+	Lang     i18n.Lang           `json:"lang"`
+	Source   string              `json:"source"`
+	Mode     string              `json:"mode"`
+	Readonly bool                `json:"readonly"`
+	Disk     *core.Report        `json:"disk"`
+	Memory   MemoryView          `json:"memory"`
+	Pending  *core.RefreshReport `json:"pending"`
+	Apps     []core.App          `json:"apps"`
+}
+
+// MemoryView is the memory as the console shows it beside the disk. Most sessions in memory are, field for
+// field, the disk's session at the same path: those are named, not repeated, which halves a state's size.
+type MemoryView struct {
+	Count int `json:"count"` // sessions in memory
+	// SameAsDisk are the paths whose session in memory is the one in disk.sessions.
+	SameAsDisk []string `json:"sameAsDisk"`
+	// Sessions are the others, in path order: the memory of files that changed, fail a check, or are gone.
+	Sessions []*core.Session `json:"sessions"`
+}
+
+func memoryView(memory []*core.Session, disk []*core.Session) MemoryView {
+	onDisk := make(map[string]*core.Session, len(disk))
+	for _, s := range disk {
+		onDisk[s.Path] = s
+	}
+	v := MemoryView{Count: len(memory), SameAsDisk: make([]string, 0, len(memory)), Sessions: []*core.Session{}}
+	for _, m := range memory {
+		if d := onDisk[m.Path]; d != nil && d.Equal(m) {
+			v.SameAsDisk = append(v.SameAsDisk, m.Path)
+		} else {
+			v.Sessions = append(v.Sessions, m)
+		}
+	}
+	return v
+}
+
+// File is one file opened in the editor, with what the engine says of it.
+type File struct {
+	Path    string                `json:"path"`
+	Content string                `json:"content"`
+	ETag    string                `json:"etag"`
+	Token   *core.TokenInspection `json:"token,omitempty"`
+	Error   *core.Error           `json:"error,omitempty"`
+	// Duplicates are the pointers of properties given twice or more in one object: the last value is the one
+	// that counts, as when 4D decodes the file, and the console should say so.
+	Duplicates []string `json:"duplicates,omitempty"`
+	// Actions are what the console may offer on the file, as the engine decides them.
+	Actions FileActions `json:"actions"`
+}
+
+// FileActions say which of the console's actions apply to a file.
+type FileActions struct {
+	Accept  bool `json:"accept"`  // setStatus "accepted" would change the file
+	Pending bool `json:"pending"` // setStatus "pending" would
+	// Blocked says why the status cannot be set at all; empty when it can.
+	Blocked i18n.Text `json:"blocked,omitzero"`
+	// Fix is the fix of the file's error, what applying it will change (kind "none": why there is none); nil
+	// when the file passes, or the folder is read-only.
+	Fix *core.Fix `json:"fix,omitempty"`
+}
+
+// State computes what the console shows, in one pass over the folder. The memory it compares with is the
+// registry's at the start of the pass: a refresh that ends meanwhile is in the next state.
+func (w *Workspace) State(ctx context.Context) (*State, error) {
+	w.mu.RLock()
+	lang, loaded := w.lang, w.loaded
+	w.mu.RUnlock()
+	var disk *core.Report
+	var pending *core.RefreshReport
+	if loaded != nil {
+		disk, pending = loaded.disk, loaded.pending
+	} else {
+		var err error
+		if pending, disk, err = w.registry.Preview(ctx, w.fs, w.root, w.progressOf("check")); err != nil {
+			return nil, err
+		}
+	}
+	return &State{
+		Lang: lang, Source: w.source, Mode: w.mode, Readonly: w.readonly,
+		Disk: disk, Memory: memoryView(w.registry.Sessions(), disk.Sessions), Pending: pending, Apps: disk.Apps,
+	}, nil
+}
+
+// SetLang changes the language the workspace's documents are said in. Nothing is checked again: the
+// documents carry their messages as i18n.Text, said in a language only when they are encoded.
+func (w *Workspace) SetLang(lang i18n.Lang) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.lang = lang
+}
+
+// Lang is the language the workspace's documents are said in.
+func (w *Workspace) Lang() i18n.Lang {
+	w.mu.RLock()
+	defer w.mu.RUnlock()
+	return w.lang
+}
+
+// Read opens one file of the folder: a session file with what the engine says of it, another file as it is.
+func (w *Workspace) Read(rel string) (*File, error) {
+	w.mu.RLock()
+	checker := w.checker
+	w.mu.RUnlock()
+	return w.readWith(checker, rel)
+}
+
+// read is Read for a change, which holds the workspace.
+func (w *Workspace) read(rel string) (*File, error) { return w.readWith(w.checker, rel) }
+
+func (w *Workspace) readWith(checker *core.Checker, rel string) (*File, error) {
+	data, etag, err := core.ReadFile(w.fs, w.root, rel, checker.Limits().MaxFileSize)
+	if err != nil {
+		return nil, err
+	}
+	f := &File{Path: rel, Content: string(data), ETag: etag}
+	app, name, _ := strings.Cut(rel, "/")
+	if !core.IsSessionName(name) {
+		return f, nil
+	}
+	in := checker.Inspect(core.SessionFile{Path: rel, App: app, Name: name}, data)
+	f.Error, f.Duplicates, f.Token = in.Error, in.Duplicates, in.Token
+	switch {
+	case w.readonly:
+		f.Actions.Blocked = i18n.New(&msgReadonlyFolder)
+	case in.Doc == nil: // SetStatus edits the text of a JSON object, which this is not
+		f.Actions.Blocked = i18n.New(&msgStatusNeedsObject)
+	default:
+		status := in.Session.Status
+		f.Actions.Accept, f.Actions.Pending = status != core.StatusAccepted, status != core.StatusPending
+	}
+	if !w.readonly {
+		f.Actions.Fix = in.ProposeFix()
+	}
+	w.served.add(f)
+	return f, nil
+}
+
+// Served is the file at rel as the workspace last handed it out, read with the ETag etag: what a change of
+// language says again, without reading and checking it anew. Nil when the workspace has no such file in mind.
+func (w *Workspace) Served(rel, etag string) *File { return w.served.find(rel, etag) }
+
+// servedFiles are the files a workspace handed out last: the editor's, and those of the last changes.
+type servedFiles struct {
+	mu    sync.Mutex
+	files []*File // the most recent last
+	size  int     // bytes of their contents
+}
+
+// A workspace keeps at most maxServed files in mind, of maxServedBytes in all (the last one whatever its size).
+const (
+	maxServed      = 16
+	maxServedBytes = 4 << 20
+)
+
+func (s *servedFiles) add(f *File) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.files = append(s.files, f)
+	s.size += len(f.Content)
+	for len(s.files) > 1 && (len(s.files) > maxServed || s.size > maxServedBytes) {
+		s.size -= len(s.files[0].Content)
+		s.files[0] = nil
+		s.files = s.files[1:]
+	}
+}
+
+func (s *servedFiles) find(rel, etag string) *File {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := len(s.files) - 1; i >= 0; i-- {
+		if f := s.files[i]; f.Path == rel && f.ETag == etag {
+			return f
+		}
+	}
+	return nil
+}
+
+// Fix applies the fix the engine proposes for the file at rel, as it was read with the ETag ifMatch
+// (core.Checker.FixFile), and returns the file where the fix left it (a move changes its path).
+func (w *Workspace) Fix(rel, ifMatch string, trust core.Witness) (*File, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.loaded = nil
+	if err := w.writable(); err != nil {
+		return nil, err
+	}
+	to, err := w.checker.FixFile(w.fs, w.root, rel, ifMatch, trust)
+	if err != nil {
+		return nil, err
+	}
+	return w.read(to)
+}
+
+func (w *Workspace) writable() error {
+	if w.readonly {
+		return &core.OpError{Kind: core.KindReadonly, Msg: "this folder is open read-only"}
+	}
+	return nil
+}
+
+// Write saves a file's content; see core.WriteOptions for the ETag rule. Content over the workspace's file size
+// limit is refused before anything is written: the file could not be read back, and 4D would drop its session.
+func (w *Workspace) Write(rel string, content []byte, opts core.WriteOptions) (*File, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.loaded = nil
+	if err := w.writable(); err != nil {
+		return nil, err
+	}
+	opts.MaxFileSize = w.checker.Limits().MaxFileSize
+	if _, err := core.WriteFile(w.fs, w.root, rel, content, opts); err != nil {
+		return nil, err
+	}
+	return w.read(rel)
+}
+
+// Remove deletes a session file, an app folder, or everything (""), as core.DeleteWith does: a folder that
+// holds what 4D does not put in a MobileApps folder is refused (KindForeign, naming the entry) unless
+// opts.Force.
+func (w *Workspace) Remove(rel string, opts core.DeleteOptions) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.loaded = nil
+	if err := w.writable(); err != nil {
+		return err
+	}
+	opts.MaxFileSize = w.checker.Limits().MaxFileSize
+	return core.DeleteWith(w.fs, w.root, rel, opts)
+}
+
+// SetStatus accepts a pending session or puts one back to pending.
+func (w *Workspace) SetStatus(rel, status, ifMatch string) (*File, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.loaded = nil
+	if err := w.writable(); err != nil {
+		return nil, err
+	}
+	if _, err := core.SetStatus(w.fs, w.root, rel, status, ifMatch, w.checker.Limits().MaxFileSize); err != nil {
+		return nil, err
+	}
+	return w.read(rel)
+}
+
+// Create writes a new test session file.
+func (w *Workspace) Create(n core.NewSession) (*File, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.loaded = nil
+	if err := w.writable(); err != nil {
+		return nil, err
+	}
+	rel, err := core.CreateSession(w.fs, w.root, n)
+	if err != nil {
+		return nil, err
+	}
+	return w.read(rel)
+}
+
+// Refresh runs MOBILE APP REFRESH SESSIONS on the folder.
+func (w *Workspace) Refresh(ctx context.Context) (*core.RefreshReport, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.loaded = nil
+	return w.registry.Refresh(ctx, w.fs, w.root, core.CheckOptions{Progress: w.progressOf("refresh")})
+}
+
+// Restart reloads the memory from the folder, as a server restart does.
+func (w *Workspace) Restart(ctx context.Context) (*core.Report, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.load(ctx)
+}
+
+// Download writes the folder as a zip that opens again within the workspace's zip limits: a folder whose zip
+// would not is refused, naming the entry (core.ExportZipWithin). It holds the workspace only to see its limits,
+// not while it writes: out may be a slow client, which must hold up nothing.
+func (w *Workspace) Download(out io.Writer) error {
+	w.mu.RLock()
+	limits := w.checker.Limits().Zip
+	w.mu.RUnlock()
+	return core.ExportZipWithin(w.fs, w.root, out, limits)
+}
