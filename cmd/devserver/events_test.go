@@ -203,7 +203,7 @@ func testEventsOwnChanges(t *testing.T, cfg Config) {
 	expect(t, res, body, 200, "")
 	res, body = ts.send("POST", "/api/create", `{"applicationId":"com.example.own","status":"pending"}`)
 	expect(t, res, body, 200, "")
-	var created fileAndState
+	var created fileAndDelta
 	decodeJSON(t, body, &created)
 	res, body = ts.send("POST", "/api/setStatus", `{"path":"`+contactPath+`","status":"pending"}`)
 	expect(t, res, body, 200, "")

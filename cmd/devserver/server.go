@@ -167,6 +167,7 @@ func (s *Server) logf(format string, args ...any) {
 // refreshed memory; then it tells every page, which ignores the changes of its own tab.
 func (s *Server) diskChanged(paths []string, tab string) {
 	s.states.changed()
+	s.tellEngine(paths, tab)
 	var refreshed *core.RefreshReport
 	if s.cfg.AutoRefresh {
 		var err error

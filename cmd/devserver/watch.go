@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"hash/fnv"
 	"io"
@@ -488,4 +489,16 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// tellEngine tells the engine of the changes made on disk behind its back (tab ""), so that what it knows of each
+// path, and the counts its answers carry, follow the folder: those paths alone are read again. The changes made
+// through the API it made itself, and knows.
+func (s *Server) tellEngine(paths []string, tab string) {
+	if tab != "" {
+		return
+	}
+	if _, err := s.ws.Changed(context.Background(), paths); err != nil {
+		s.logf("reading the changes of %s: %v", s.cfg.Dir, err)
+	}
 }
