@@ -7,7 +7,7 @@
 import { arr, appOf } from './dom.js';
 
 /**
- * @import { State, FileDoc, RefreshReport, Session, CheckError, Skipped, Change, Code, Progress, Delta } from './types.js'
+ * @import { State, FileDoc, RefreshReport, Session, CheckError, Skipped, Change, Code, Progress, Delta, Row } from './types.js'
  */
 
 /**
@@ -24,7 +24,9 @@ import { arr, appOf } from './dom.js';
  * What comes with a change, for the panel that acts on it: how the editor takes a file loaded (set: a new
  * document; replace: the same one rewritten, the caret kept), whether the disk list scrolls to the selection, a
  * place in the open file.
- * @typedef {{editor?: 'set' | 'replace', scroll?: boolean, line?: number, column?: number}} Detail
+ * rows: the rows of the State that a Delta changed, when the State was patched rather than replaced (a panel may
+ * patch what it made of the State with them).
+ * @typedef {{editor?: 'set' | 'replace', scroll?: boolean, line?: number, column?: number, rows?: Row[]}} Detail
  */
 
 /** @typedef {(changed: ReadonlySet<Topic>, detail: Detail) => void} Listener */
@@ -362,7 +364,7 @@ export class Store {
       this.report = { doc: report, at: new Date(), stale: false };
       topics.push('report', 'refreshed');
     }
-    this.emit(topics, detail);
+    this.emit(topics, { ...detail, rows: arr(delta.rows) });
   }
 
   /**
