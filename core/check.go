@@ -149,6 +149,19 @@ func (c *Checker) Inspect(f SessionFile, data []byte) *Inspection {
 	return &in
 }
 
+// TooLarge is the error of a session file of size bytes, nil when it is within the checker's size limit: not
+// well formed (mobi 2), unread, as the check of a file that large says. The editor's unsaved text is held to it
+// too: a save of it would be refused.
+func (c *Checker) TooLarge(path string, size int64) *Error {
+	limit := c.Limits().MaxFileSize
+	if size <= limit {
+		return nil
+	}
+	e := newError(CodeMalformed, path)
+	e.Cause = i18n.New(&msgTooLarge, zipfs.FormatSize(size), zipfs.FormatSize(limit))
+	return e
+}
+
 // ProposeFix is the fix of the inspected file's error (Checker.ProposeFix), made from this inspection: the file
 // is not decoded and validated again. Nil when the file passes every check.
 func (in *Inspection) ProposeFix() *Fix {

@@ -125,11 +125,14 @@ func KindOf(err error) Kind {
 	var ze *zipfs.Error
 	var wr *WrongRootError
 	var fe *ForeignError
+	var fmtErr *FormatError
 	switch {
 	case err == nil:
 		return ""
 	case errors.As(err, &fe):
 		return KindForeign
+	case errors.As(err, &fmtErr):
+		return KindInput
 	case errors.As(err, &op):
 		return op.Kind
 	case errors.As(err, &ze):

@@ -713,6 +713,10 @@ type FixOptions struct {
 	DryRun bool // propose the fixes and say what would remain, changing nothing
 	// Trust is the side to trust where no two witnesses of a file's ids agree ("": none, such files are left).
 	Trust Witness
+	// Expect, when not nil, names the files to fix, each with the ETag it had when its fixes were shown (a dry
+	// run): the fixes applied are the ones that were seen. A failing file not named is left as it is; one whose
+	// ETag is no longer that one is refused, nothing of it changed.
+	Expect map[string]string
 }
 
 // FixReport is what fixing a folder did, or would do: the JSON of `mobisess fix --format json`.
@@ -762,12 +766,21 @@ func (c *Checker) FixFolder(ctx context.Context, fsys afero.Fs, root string, opt
 			return nil, err
 		}
 		ff := FileFixes{Path: e.Path, Error: e}
+		seen, named := opts.Expect[e.Path]
+		if opts.Expect != nil && !named {
+			continue
+		}
 		var left *Error
-		if data, _, err := ReadFile(fsys, root, e.Path, c.Limits().MaxFileSize); err != nil {
+		if data, etag, err := ReadFile(fsys, root, e.Path, c.Limits().MaxFileSize); err != nil {
 			ff.Fixes, left = []*Fix{{Path: e.Path, Code: e.Code, Kind: FixNone, Title: i18n.New(&msgUnreadable, opMessage(err))}}, e
 		} else {
 			ff.Fixes, left = c.ProposeFixes(e, data, opts.Trust)
 			ff.Fixes, left = c.claimTargets(fsys, root, ff.Fixes, left, targets)
+			if named && etag != seen {
+				ff.Refused = i18n.New(&msgNoStale)
+				out.Files = append(out.Files, ff)
+				continue
+			}
 		}
 		if !opts.DryRun {
 			for _, fix := range ff.Fixes {

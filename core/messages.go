@@ -78,3 +78,20 @@ var skipMessages = map[SkipKind]*i18n.Msg{
 
 // CodeMessage is the message of a mobi code, the words of 4D's documentation.
 func CodeMessage(code Code) i18n.Text { return i18n.New(codeMessages[code]) }
+
+// Words are the engine's words for what a report names by code: the message of each mobi code and the reason of
+// a session removed because its file is gone. A report kept from before a change of language is shown in the
+// words of the new one (the console's State.Words).
+type Words struct {
+	Codes   map[Code]i18n.Text `json:"codes"`
+	Deleted i18n.Text          `json:"deleted"`
+}
+
+// WordsIn are the Words, said in lang.
+func WordsIn(lang i18n.Lang) Words {
+	codes := make(map[Code]i18n.Text, len(codeMessages))
+	for code := range codeMessages {
+		codes[code] = CodeMessage(code).In(lang)
+	}
+	return Words{Codes: codes, Deleted: i18n.New(&msgDeleted).In(lang)}
+}

@@ -58,3 +58,21 @@ func TestNotHexReasonSaysFourDMayJudgeIt(t *testing.T) {
 		}
 	}
 }
+
+// The words of a report's codes, in each language, are the messages of the errors themselves.
+func TestWordsIn(t *testing.T) {
+	for _, lang := range i18n.Langs {
+		w := WordsIn(lang)
+		if len(w.Codes) != 4 || w.Deleted.String() == "" {
+			t.Fatalf("%s: %+v", lang, w)
+		}
+		for code := CodeLocation; code <= CodeToken; code++ {
+			if got := w.Codes[code].String(); got != CodeMessage(code).Render(lang) || got == "" {
+				t.Errorf("%s: mobi %d is %q", lang, code, got)
+			}
+		}
+	}
+	if en, fr := WordsIn(i18n.English), WordsIn(i18n.French); en.Deleted.String() == fr.Deleted.String() || en.Codes[2].String() == fr.Codes[2].String() {
+		t.Errorf("English and French say the same: %+v %+v", en, fr)
+	}
+}

@@ -10,7 +10,7 @@ import { EngineError } from './transport.js';
 import { prefs } from './state.js';
 
 /**
- * @import { Method, Params, Result, Fix, Status, CreateParams, Progress, RefreshReport, State, Delta } from './types.js'
+ * @import { Method, Params, Result, Fix, FixReport, Status, CreateParams, Progress, RefreshReport, State, Settings, Delta } from './types.js'
  * @import { Store } from './state.js'
  * @import { Work } from './work.js'
  */
@@ -23,10 +23,12 @@ import { prefs } from './state.js';
  */
 
 /**
- * What the actions ask the user, and tell: a yes or no, a fix's preview (yes: apply it), a passing note.
+ * What the actions ask the user, and tell: a yes or no, a fix's preview (yes: apply it), the preview of every
+ * fix of the folder (yes: apply those that have one right fix), a passing note.
  * @typedef {object} Ask
  * @property {(text: string, okLabel: string) => Promise<boolean>} confirm
  * @property {(fix: Fix) => Promise<boolean>} previewFix
+ * @property {(report: FixReport) => Promise<boolean>} previewFixAll
  * @property {(text: string) => void} toast
  */
 
@@ -36,7 +38,10 @@ import { prefs } from './state.js';
 const EXPECTED_KINDS = new Set(['input', 'conflict', 'notfound', 'readonly', 'forbidden', 'foreign']);
 
 /** Calls that change files: the refresh report then says what was true before them, and the work kept changes. */
-const CHANGES_FILES = new Set(['write', 'remove', 'setStatus', 'fix', 'create']);
+const CHANGES_FILES = new Set(['write', 'remove', 'setStatus', 'fix', 'fixAll', 'create']);
+
+/** Calls whose answer is, or holds, the State as it is after the call: the lists then show the disk as it is. */
+const ANSWERS_STATE = new Set(['state', 'setLang', 'write', 'remove', 'setStatus', 'fix', 'fixAll', 'create', 'refresh', 'restart']);
 
 /** How long a call runs before the progress bar says it is working without saying how far. */
 const PROGRESS_DELAY_MS = 150;
@@ -66,9 +71,11 @@ export function createActions({ mode, transport, store, work, ask }) {
    */
   async function call(method, params) {
     let ok = false;
+    const seq = store.disk.seq; // the disk events that reached the page before the call
     try {
       const result = await transport.call(method, params);
       ok = true;
+      if (ANSWERS_STATE.has(method)) store.diskCurrent(seq);
       return result;
     } finally {
       const path = params && 'path' in params ? params.path : undefined;
@@ -273,6 +280,9 @@ export function createActions({ mode, transport, store, work, ask }) {
       const st = mode === 'browser' ? await call('openSample', { lang: lang() }) : await call('state');
       store.setState(st);
       if (st.lang && st.lang !== lang()) store.applyDelta(deltaOf(await call('setLang', { lang: lang() })));
+      if (mode === 'server') store.setSettings(await call('settings'));
+      store.setState(st);
+      if (st.lang && st.lang !== lang()) store.applyDelta(deltaOf(await call('setLang', { lang: lang() })));
       if (mode === 'browser') work?.adopt({ kind: 'sample' });
       await openViewFile();
     }, mode === 'browser' ? t('err.sample') : t('err.connect'));
@@ -379,6 +389,64 @@ export function createActions({ mode, transport, store, work, ask }) {
       store.select(r.file.path);
       ask.toast(t('toast.fixed', { path: baseName(r.file.path) }));
     }, t('err.fix', { path }));
+  }
+
+  /**
+   * The editor's unsaved text, checked by the engine as it would be once saved: what it says (the error, the
+   * markers, the token) follows the text before any save. Said only while the editor still holds that text.
+   * @param {string} text the editor's text, line breaks as \n
+   * @param {() => string} current the editor's text now
+   */
+  async function inspect(text, current) {
+    const { doc, eol } = store.file;
+    if (!doc || text === store.file.saved) return;
+    try {
+      const file = await call('inspect', { path: doc.path, content: eol === '\n' ? text : text.replace(/\n/g, eol) });
+      if (store.file.doc?.path === doc.path && current() === text && store.file.dirty) store.setSaid(file, text);
+    } catch (err) {
+      console.warn('inspect', err); // the next keystroke asks again; the saved file's verdict stays shown
+    }
+  }
+
+  /**
+   * The editor's text laid out for reading, by the engine; nothing is saved: the answer is unsaved text, which
+   * Save writes. A text that is not JSON cannot be laid out: the banner says why and where.
+   * @param {string} text
+   * @returns {Promise<string | undefined>}
+   */
+  async function format(text) {
+    if (!store.file.doc) return undefined;
+    return run(async () => (await call('format', { content: text })).content, t('err.format'));
+  }
+
+  /**
+   * Fix all: the engine's preview of every file's fixes, and once the user agrees, those that have one right fix
+   * applied; each file only if it is still as previewed (the engine checks its ETag).
+   */
+  async function fixAll() {
+    if (!store.state || store.state.readonly || !(await confirmDiscard())) return;
+    const preview = await run(() => call('fixAllPreview'), t('err.fixAll'));
+    if (!preview || !(await ask.previewFixAll(preview))) return;
+    // the files the preview fixes, each as it was shown: the engine fixes them only if they are still so
+    const files = arr(preview.files).flatMap((f) => {
+      const first = f.fixes[0];
+      return first && first.kind !== 'none' && first.etag ? [{ path: f.path, etag: first.etag }] : [];
+    });
+    await run(async () => {
+      const r = await call('fixAll', { files });
+      store.setState(r.state);
+      const open = store.file.doc;
+      if (open && !store.onDisk(open.path)) store.closeFile(); // moved by its fix
+      else if (open) store.loadFile(await call('read', { path: open.path }), true);
+      const done = arr(r.report.files);
+      const fixed = done.filter((f) => f.applied > 0).length;
+      // a file changed since the preview is left as it is: said, not passed over in silence
+      const refused = done.filter((f) => f.refused).length;
+      const left = plural('n.errors', arr(r.state.disk?.errors).length);
+      ask.toast(refused
+        ? t('toast.fixedAllRefused', { fixed: plural('n.files', fixed), left, refused: plural('n.files', refused) })
+        : t('toast.fixedAll', { fixed: plural('n.files', fixed), left }));
+    }, t('err.fixAll'));
   }
 
   // ---- the folder
@@ -502,6 +570,9 @@ export function createActions({ mode, transport, store, work, ask }) {
       if (file.path !== now?.path) return; // another file was opened meanwhile
       if (!store.file.dirty) store.loadFile(file, true);
       else if (file.etag === now.etag) store.reword(file);
+      // what the engine said of the unsaved text, said again: inspected again, as no document of it is kept
+      const unsaved = store.file.said;
+      if (unsaved) store.setSaid(await call('inspect', { path: file.path, content: unsaved.file.content }), unsaved.text);
     }, t('err.lang'));
   }
 
@@ -511,22 +582,31 @@ export function createActions({ mode, transport, store, work, ask }) {
    * @param {{paths: string[], resync: boolean}} event
    */
   function diskChanged({ paths, resync }) {
+    const auto = !!store.settings?.autoRefresh;
     store.markReportStale();
-    store.diskChanged(paths, resync, !store.autoRefresh);
-    if (store.autoRefresh && (store.disk.changed.size || store.disk.resync)) reloadView();
+    store.diskChanged(paths, resync, !auto);
+    if (auto && (store.disk.changed.size || store.disk.resync)) reloadView();
   }
 
   /**
-   * The page's Auto refresh: the view is reloaded as files change on disk, from now on.
+   * Auto refresh, the dev server's setting: each change on disk is refreshed as MOBILE APP REFRESH SESSIONS does,
+   * and the view follows. Changed for every page (the server tells them); -auto-refresh is its value at start.
    * @param {boolean} on
    */
-  function setAutoRefresh(on) {
-    store.setAutoRefresh(on);
-    if (on && store.disk.changed.size) reloadView();
+  async function setAutoRefresh(on) {
+    await run(async () => {
+      store.setSettings(await call('setSettings', { autoRefresh: on }));
+      if (on && (store.disk.changed.size || store.disk.resync)) await reloadView();
+    }, t('err.settings'));
+  }
+
+  /** @param {Settings} settings the dev server's settings, changed by a page (this one's came with its answer) */
+  function settingsChanged(settings) {
+    store.setSettings(settings);
   }
 
   /**
-   * -auto-refresh: the server refreshed memory itself; its report, when it came whole, is shown.
+   * Auto refresh: the server refreshed memory itself; its report, when it came whole, is shown.
    * @param {RefreshReport | null} report
    */
   async function serverRefreshed(report) {
@@ -552,7 +632,7 @@ export function createActions({ mode, transport, store, work, ask }) {
 
   return {
     call, run, openFile, activate, openZipFile, openWrongRoot, openSample, discardEdits, start, save, setStatus,
-    overwrite, reloadFile, applyFix, remove, removeAll, create, refresh, restart, download, changeLang, diskChanged,
-    setAutoRefresh, serverRefreshed, reloadView,
+    overwrite, reloadFile, applyFix, inspect, format, fixAll, remove, removeAll, create, refresh, restart, download,
+    changeLang, diskChanged, setAutoRefresh, settingsChanged, serverRefreshed, reloadView,
   };
 }

@@ -17,7 +17,7 @@ import { mountDisk } from './panels/disk.js';
 import { mountMemory } from './panels/memory.js';
 import { mountErrors } from './panels/errors.js';
 import { mountFile } from './panels/file.js';
-import { previewFix } from './panels/fix.js';
+import { previewFix, previewFixAll } from './panels/fix.js';
 import { mountReport } from './panels/report.js';
 import { confirmDialog, mountCreate } from './panels/dialogs.js';
 
@@ -43,7 +43,7 @@ const work = mode === 'browser'
     onLayout: () => store.emit(['layout']),
   })
   : null;
-const actions = createActions({ mode, transport, store, work, ask: { confirm: confirmDialog, previewFix, toast } });
+const actions = createActions({ mode, transport, store, work, ask: { confirm: confirmDialog, previewFix, previewFixAll, toast } });
 const zipInput = $('[data-testid="zip-input"]', HTMLInputElement);
 
 /** What the panels say before anything is open: a zip or the sample in browser mode, the dev server's folder. */
@@ -56,7 +56,7 @@ mountFilters({ store });
 mountDisk({ store, actions, mode, onPickZip: () => zipInput.click() });
 mountMemory({ store, actions, toast });
 mountErrors({ store, actions, nothingOpen });
-mountFile({ store, actions });
+mountFile({ store, actions, toast });
 mountReport({ store, actions, nothingOpen });
 mountSplitters();
 mountDrop(mode, (file) => actions.openZipFile(file));
@@ -68,7 +68,7 @@ window.addEventListener('hashchange', () => {
   store.replaceView(next);
   if (fileChanged && next.file && store.state) actions.openFile(next.file);
 });
-if (mode === 'server') transport.onEvents({ disk: actions.diskChanged, refresh: actions.serverRefreshed });
+if (mode === 'server') transport.onEvents({ disk: actions.diskChanged, refresh: actions.serverRefreshed, settings: actions.settingsChanged });
 
 // Browser mode opens the sample at once when the address asks (?sample) or the dev server does (-autoload).
 actions.start(query.has('sample') || meta('autoload') === 'sample');

@@ -120,6 +120,28 @@ export class Editor {
     this.#paint();
   }
 
+  /**
+   * Replace the whole text as the user's own edit: it can be undone (Ctrl+Z), and it is an input like a
+   * keystroke (the file becomes modified, and is checked again). The caret goes to where it was, as near as the
+   * new text allows.
+   * @param {string} text
+   */
+  edit(text) {
+    if (text === this.#ta.value) return;
+    const at = this.#ta.selectionStart;
+    this.#ta.focus({ preventScroll: true });
+    this.#ta.select();
+    // insertText is the one way to change a textarea that keeps its undo history; where it is refused, the
+    // text is set, and the input told as the browser would
+    if (!document.execCommand('insertText', false, text)) {
+      this.#ta.value = text;
+      this.#ta.dispatchEvent(new Event('input'));
+    }
+    const caret = Math.min(at, text.length);
+    this.#ta.setSelectionRange(caret, caret);
+    this.#cursor();
+  }
+
   /** @param {Marker[]} markers */
   setMarkers(markers) {
     this.#marks = markers.filter((m) => m.line > 0);

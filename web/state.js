@@ -5,9 +5,11 @@
 // show and render from the store, never from each other.
 
 import { arr, appOf } from './dom.js';
+import { rowsOf, facetCounts } from './facets.js';
 
 /**
- * @import { State, FileDoc, RefreshReport, Session, CheckError, Skipped, Change, Code, Progress, Delta, Row } from './types.js'
+ * @import { State, FileDoc, RefreshReport, Session, CheckError, Skipped, Change, Code, Progress, Settings, Delta, Row } from './types.js'
+ * @import { Row as FacetRow, FacetCounts } from './facets.js'
  */
 
 /**
@@ -15,9 +17,11 @@ import { arr, appOf } from './dom.js';
  * document, dirty or not, a conflict), the selection, the app folders folded, how many errors are listed, the
  * refresh report, the server's disk changes, the zip whose root is not the folder meant, the error shown, the
  * engine's activity (busy, progress), the language, the header's layout, a new source (the view starts over),
- * a place to show in the editor, a refresh just done.
+ * a place to show in the editor, a refresh just done, what the engine says of the editor's unsaved text, the
+ * dev server's settings.
  * @typedef {'state' | 'view' | 'file' | 'dirty' | 'conflict' | 'selection' | 'collapsed' | 'errLimit' | 'report'
- *   | 'disk' | 'wrongRoot' | 'error' | 'activity' | 'lang' | 'layout' | 'reset' | 'goto' | 'refreshed'} Topic
+ *   | 'disk' | 'wrongRoot' | 'error' | 'activity' | 'lang' | 'layout' | 'reset' | 'goto' | 'refreshed' | 'said'
+ *   | 'settings'} Topic
  */
 
 /**
@@ -47,6 +51,7 @@ import { arr, appOf } from './dom.js';
  * @property {Map<string, Session>} sessions the disk's sessions, by path
  * @property {Map<string, CheckError>} errors the disk's errors, by path
  * @property {Map<string, number>} differs per app folder, its files on disk that differ from memory
+ * @property {FacetRow[]} rows the files of the disk list, as the filters see them (facets.js)
  */
 
 /** The view: what the filters, the search and the sort show, and the file open; kept in the URL's hash. */
@@ -106,7 +111,8 @@ export function indexState(st) {
   for (const path of pending.keys()) {
     if (sessions.has(path) || errors.has(path)) differs.set(appOf(path), (differs.get(appOf(path)) ?? 0) + 1);
   }
-  return { pending, hay, memHay, memory, memoryList, sessions, errors, differs };
+  const rows = rowsOf(st, (path) => pending.has(path), (path) => hay.get(path) ?? '');
+  return { pending, hay, memHay, memory, memoryList, sessions, errors, differs, rows };
 }
 
 // ---- patching the State with a Delta (docs/api.md): in place, no copy of it kept
@@ -184,6 +190,25 @@ export function patchState(st, idx, delta) {
   mem.sameAsDisk ??= []; mem.sessions ??= [];
   const pend = st.pending;
   pend.updated ??= []; pend.unchanged ??= []; pend.notLoaded ??= []; pend.removed ??= [];
+  // idx.rows holds the sessions, then the errors, then the skipped entries: where each part ends
+  let sessionsEnd = disk.sessions.length;
+  let errorsEnd = sessionsEnd + disk.errors.length;
+  /** @param {'session' | 'error' | 'skipped'} type @returns {[number, number]} */
+  const part = (type) => (type === 'session' ? [0, sessionsEnd] : type === 'error' ? [sessionsEnd, errorsEnd] : [errorsEnd, idx.rows.length]);
+  /** @param {'session' | 'error' | 'skipped'} type @param {string} p */
+  const findRow = (type, p) => {
+    let [lo, hi] = part(type);
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compareListed(/** @type {FacetRow} */ (idx.rows[mid]).path, p) < 0) lo = mid + 1; else hi = mid;
+    }
+    return lo;
+  };
+  /** @param {'session' | 'error' | 'skipped'} type @param {number} by */
+  const grow = (type, by) => {
+    if (type === 'session') sessionsEnd += by;
+    if (type !== 'skipped') errorsEnd += by;
+  };
   for (const row of arr(delta.rows)) {
     const p = row.path;
     const app = appOf(p);
@@ -226,30 +251,55 @@ export function patchState(st, idx, delta) {
       const n = (idx.differs.get(app) ?? 0) + (differs ? 1 : -1);
       if (n) idx.differs.set(app, n); else idx.differs.delete(app);
     }
+
+    const common = { path: p, app, hay: idx.hay.get(p) ?? '', differs: idx.pending.has(p) };
+    /** @type {FacetRow | null} */
+    const r = row.session ? { ...common, type: 'session', s: row.session } : row.error ? { ...common, type: 'error', e: row.error }
+      : row.skipped ? { ...common, type: 'skipped', k: row.skipped, differs: false } : null;
+    let placed = false;
+    for (const type of /** @type {const} */ (['session', 'error', 'skipped'])) {
+      const i = findRow(type, p);
+      if (i >= part(type)[1] || idx.rows[i]?.path !== p) continue;
+      if (r?.type === type) { // the same kind of file: in its place, nothing moved
+        idx.rows[i] = r;
+        placed = true;
+      } else {
+        idx.rows.splice(i, 1);
+        grow(type, -1);
+      }
+    }
+    if (r && !placed) {
+      idx.rows.splice(findRow(r.type, p), 0, r);
+      grow(r.type, 1);
+    }
   }
   pend.errors = disk.errors;
   st.apps = delta.apps;
   disk.apps = delta.apps;
   disk.summary = delta.summary;
   mem.count = delta.memoryCount;
+  if (delta.words) st.words = delta.words;
 }
 
 /**
  * The file open in the editor: the engine's File, its text as last read or written with line breaks as \n, its
- * own line breaks (restored on save: a textarea turns CR and CRLF into LF), whether the editor holds changes, and
- * a write refused because the file changed since it was read (retry: the write again, forced).
+ * own line breaks (restored on save: a textarea turns CR and CRLF into LF), whether the editor holds changes, a
+ * write refused because the file changed since it was read (retry: the write again, forced), and what the engine
+ * says of the text the editor holds, unsaved (inspect: its error, token and actions; null when it says nothing
+ * more than doc, and text, the text it was said of).
  * @typedef {object} OpenFile
  * @property {FileDoc | null} doc
  * @property {string} saved
  * @property {'\n' | '\r\n' | '\r'} eol
  * @property {boolean} dirty
  * @property {{message: string, retry: () => void} | null} conflict
+ * @property {{file: FileDoc, text: string} | null} said
  */
 
 /** @returns {OpenFile} */
-const noFile = () => ({ doc: null, saved: '', eol: '\n', dirty: false, conflict: null });
+const noFile = () => ({ doc: null, saved: '', eol: '\n', dirty: false, conflict: null, said: null });
 
-/** The page's preferences (language, theme, pane sizes, auto refresh), kept in localStorage when it may. */
+/** The page's preferences (language, theme, pane sizes, what is folded), kept in localStorage when it may. */
 export const prefs = {
   /** @param {string} k */
   get(k) { try { return localStorage.getItem(`mobisess.${k}`); } catch { return null; } },
@@ -283,9 +333,13 @@ export class Store {
    * Server mode: the paths changed on disk since the view was last reloaded, whether events were missed (reload
    * everything), and whether the banner that says so is shown.
    */
-  disk = { changed: /** @type {Set<string>} */ (new Set()), resync: false, banner: false };
-  /** Server mode: the view is reloaded as files change on disk, rather than a banner saying so. */
-  autoRefresh = prefs.get('autoRefresh') === '1';
+  disk = { changed: /** @type {Set<string>} */ (new Set()), resync: false, banner: false, seq: 0 };
+  /**
+   * Server mode: the dev server's settings (auto refresh: each change on disk is refreshed, and the view follows),
+   * null until it answers; browser mode has none.
+   * @type {Settings | null}
+   */
+  settings = null;
   /** @type {{file: File, root: string} | null} the zip whose root is probably not the folder meant, and the one inside it */
   wrongRoot = null;
   /** @type {{err: unknown, context: string | undefined} | null} the failure shown in the error banner */
@@ -299,6 +353,8 @@ export class Store {
 
   /** @type {{topics: ReadonlySet<Topic>, fn: Listener}[]} */
   #listeners = [];
+  /** @type {{idx: Index, key: string, counts: FacetCounts} | null} the facet counts last computed, and for what */
+  #facets = null;
 
   /**
    * Calls fn whenever one of topics changes.
@@ -356,6 +412,7 @@ export class Store {
     const st = this.state;
     if (!st) return;
     patchState(st, this.idx, delta);
+    this.#facets = null; // counted again from the patched rows
     if (delta.lang) st.lang = delta.lang;
     if (this.view.app && !arr(st.apps).some((a) => a.name === this.view.app)) this.view.app = '';
     /** @type {Topic[]} */
@@ -375,10 +432,30 @@ export class Store {
     return this.idx.sessions.has(path) || this.idx.errors.has(path);
   }
 
-  /** The open file's error: as the engine read it, else as the State lists it. */
+  /** What the engine says of the text in the editor: of the unsaved text when it said it, else of the file read. */
+  said() {
+    return this.file.said?.file ?? this.file.doc;
+  }
+
+  /** The error of the text in the editor: as the engine inspected or read it, else as the State lists it. */
   fileError() {
     const f = this.file.doc;
-    return f ? f.error ?? this.idx.errors.get(f.path) ?? null : null;
+    if (!f) return null;
+    if (this.file.said) return this.file.said.file.error ?? null;
+    return f.error ?? this.idx.errors.get(f.path) ?? null;
+  }
+
+  /**
+   * How many files each value of each filter would show, under the others: counted once per State and view.
+   * @returns {FacetCounts}
+   */
+  facets() {
+    const { q, app, status, code, differs, skipped } = this.view;
+    const key = JSON.stringify([q.trim().toLowerCase(), app, status, code, differs, skipped]);
+    if (this.#facets?.idx !== this.idx || this.#facets.key !== key) {
+      this.#facets = { idx: this.idx, key, counts: facetCounts(this.idx.rows, this.view) };
+    }
+    return this.#facets.counts;
   }
 
   /** The app folder the actions on an app apply to: the open file's, the selected one's, or the one filtered. */
@@ -444,7 +521,7 @@ export class Store {
   loadFile(file, keepCursor = false) {
     const content = file.content ?? '';
     const eol = content.includes('\r\n') ? '\r\n' : content.includes('\r') ? '\r' : '\n';
-    this.file = { doc: file, saved: eol === '\n' ? content : content.replace(/\r\n?/g, '\n'), eol, dirty: false, conflict: null };
+    this.file = { doc: file, saved: eol === '\n' ? content : content.replace(/\r\n?/g, '\n'), eol, dirty: false, conflict: null, said: null };
     this.view.file = file.path;
     writeHash(this.view);
     this.emit(['file', 'dirty', 'conflict'], { editor: keepCursor ? 'replace' : 'set' });
@@ -477,7 +554,24 @@ export class Store {
   setDirty(dirty) {
     if (this.file.dirty === dirty) return;
     this.file.dirty = dirty;
-    this.emit(['dirty']);
+    /** @type {Topic[]} */
+    const topics = ['dirty'];
+    if (!dirty && this.file.said) {
+      this.file.said = null; // the editor holds the file's text again: the read says it all
+      topics.push('said');
+    }
+    this.emit(topics);
+  }
+
+  /**
+   * What the engine says of the unsaved text the editor holds (text, with line breaks as \n).
+   * @param {FileDoc} file
+   * @param {string} text
+   */
+  setSaid(file, text) {
+    if (file.path !== this.file.doc?.path) return;
+    this.file.said = { file, text };
+    this.emit(['said']);
   }
 
   /**
@@ -531,6 +625,7 @@ export class Store {
    * @param {boolean} banner whether the banner says so, when anything changed (else the view is reloaded)
    */
   diskChanged(paths, resync, banner) {
+    this.disk.seq++;
     for (const p of paths) this.disk.changed.add(p);
     if (resync) this.disk.resync = true;
     if (!this.disk.changed.size && !this.disk.resync) return;
@@ -538,16 +633,30 @@ export class Store {
     this.emit(['disk']);
   }
 
-  /** @param {boolean} on whether the view follows the disk by itself (its checkbox says so already) */
-  setAutoRefresh(on) {
-    this.autoRefresh = on;
-    prefs.set('autoRefresh', on ? '1' : null);
+  /** @param {Settings} settings the dev server's settings, as it answered or told them */
+  setSettings(settings) {
+    this.settings = settings;
+    this.emit(['settings']);
   }
 
   /** @param {string} [path] the file the view now has as it is on disk; every file when not given */
   diskSeen(path) {
-    if (path === undefined) this.disk = { changed: new Set(), resync: false, banner: false };
+    if (path === undefined) this.disk = { changed: new Set(), resync: false, banner: false, seq: this.disk.seq };
     else if (!this.disk.changed.delete(path)) return;
+    this.emit(['disk']);
+  }
+
+  /**
+   * A State computed after the disk events up to seq reached the page: the lists show those changes already.
+   * What is left to say is the open file, when it changed and the editor still shows it as it was; with nothing
+   * left, the banner goes.
+   * @param {number} seq the disk events' count when the State was asked for
+   */
+  diskCurrent(seq) {
+    if (seq !== this.disk.seq || (!this.disk.changed.size && !this.disk.resync)) return;
+    const open = this.file.doc?.path;
+    const stale = [...this.disk.changed].filter((p) => open && (open === p || open.startsWith(`${p}/`)));
+    this.disk = { changed: new Set(stale), resync: false, banner: this.disk.banner && stale.length > 0, seq };
     this.emit(['disk']);
   }
 

@@ -6,15 +6,17 @@ import { h } from './dom.js';
 import { lang } from './i18n.js';
 
 /**
- * @import { Method, Params, Result, AnyParams, ErrorKind, ErrorDocument, Progress, RefreshReport, Lang } from './types.js'
+ * @import { Method, Params, Result, AnyParams, ErrorKind, ErrorDocument, Progress, RefreshReport, Lang, Settings } from './types.js'
  */
 
 /**
  * What the dev server tells of the folder: files changed on disk (resync: events were missed, reload
- * everything), and a refresh it ran itself (-auto-refresh; null when its report could not be read).
+ * everything), a refresh it ran itself (auto refresh; null when its report could not be read), and its settings
+ * when a page changed them.
  * @typedef {object} ServerEvents
  * @property {(event: {paths: string[], resync: boolean}) => void} disk
  * @property {(report: RefreshReport | null) => void} refresh
+ * @property {(settings: Settings) => void} settings
  */
 
 /** @typedef {{resolve: (result: any) => void, reject: (err: EngineError) => void}} Waiting */
@@ -192,10 +194,10 @@ class ServerTransport {
   /**
    * The dev server's Server-Sent Events: disk({paths, resync}) when files change on disk, but for the changes
    * this tab made itself (resync: events were missed, reload everything); refresh(RefreshReport) when the server
-   * refreshed memory itself (-auto-refresh).
+   * refreshed memory itself (auto refresh); settings(Settings) when a page changed them.
    * @param {ServerEvents} handlers
    */
-  onEvents({ disk, refresh }) {
+  onEvents({ disk, refresh, settings }) {
     if (!this.#token) return;
     this.#stream({
       disk: (text) => {
@@ -207,6 +209,9 @@ class ServerTransport {
       },
       refresh: (text) => {
         try { refresh(JSON.parse(text)); } catch { refresh(null); }
+      },
+      settings: (text) => {
+        try { settings(JSON.parse(text)); } catch { /* the next answer of settings tells them */ }
       },
     });
   }

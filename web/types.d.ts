@@ -144,6 +144,15 @@ export interface MemoryView {
   sessions: List<Session>;
 }
 
+/**
+ * The engine's words, in the State's language, for what a report names by code: each mobi code's message, and the
+ * reason of a session removed because its file is gone.
+ */
+export interface Words {
+  codes: Partial<Record<Code, string>>;
+  deleted: string;
+}
+
 /** Everything the console shows. */
 export interface State {
   lang: Lang;
@@ -154,6 +163,7 @@ export interface State {
   memory: MemoryView;
   pending: RefreshReport;
   apps: List<App>;
+  words: Words;
 }
 
 export interface TokenField {
@@ -223,6 +233,27 @@ export interface Fix {
   choices?: Fix[];
 }
 
+/** The fixes of one file that fails a check, in the order they apply; the last is of kind none when it is left. */
+export interface FileFixes {
+  path: string;
+  error: CheckError;
+  fixes: Fix[];
+  applied: number;
+  refused?: string;
+}
+
+/** What fixing a folder did, or (a dry run) would do. */
+export interface FixReport {
+  dryRun: boolean;
+  files: List<FileFixes>;
+  errors: List<CheckError>;
+}
+
+/** The dev server's own settings (server mode). */
+export interface Settings {
+  autoRefresh: boolean;
+}
+
 /** What the edits of browser mode hold at one path (docs/api.md, "Kept work"). */
 export interface Edit {
   path: string;
@@ -290,6 +321,8 @@ export interface Delta {
   apps: List<App>;
   summary: Summary;
   memoryCount: number;
+  /** State.words, said in lang */
+  words: Words;
 }
 
 /** The answer of a change of one file: the file as it now is, and what changed of the State. */
@@ -330,6 +363,12 @@ export interface Methods {
   setStatus: { params: { path: string; status: Status; etag?: string }; result: FileAndDelta };
   create: { params: CreateParams; result: FileAndDelta };
   fix: { params: { path: string; etag?: string; trust?: Witness }; result: FileAndDelta };
+  inspect: { params: { path: string; content: string }; result: FileDoc };
+  format: { params: { content: string }; result: { content: string } };
+  fixAllPreview: { params: NoParams; result: FixReport };
+  fixAll: { params: { files: { path: string; etag: string }[] }; result: { report: FixReport; state: State } };
+  settings: { params: NoParams; result: Settings };
+  setSettings: { params: Partial<Settings>; result: Settings };
   refresh: { params: NoParams; result: { report: RefreshReport; delta: Delta } };
   restart: { params: NoParams; result: State };
   download: { params: NoParams; result: { name: string; bytes: ArrayBuffer } };

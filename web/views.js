@@ -6,7 +6,7 @@ import { h, arr, baseName, icon } from './dom.js';
 import { t, plural, lang } from './i18n.js';
 
 /**
- * @import { Session, CheckError, Change, RefreshReport, FileDoc } from './types.js'
+ * @import { Session, CheckError, Change, Code, RefreshReport, FileDoc, Words } from './types.js'
  * @import { Index } from './state.js'
  * @import { Item } from './panels/disk.js'
  * @import { Child } from './dom.js'
@@ -123,7 +123,7 @@ export function diskRow(item, ctx) {
   return h('div', { ...common, class: `row row-skipped${sel}` },
     cell(h('span', { class: 'chip muted' }, t('skipped'))),
     cell(baseName(k.path), 'mono', k.path),
-    cell([k.reason, ' ', h('span', { class: 'kind mono' }, k.kind)], 'span-msg muted', k.reason),
+    cell([k.reason, ' ', h('span', { class: 'kind' }, t(`skip.${k.kind}`))], 'span-msg muted', k.reason),
     cell(''));
 }
 
@@ -215,18 +215,23 @@ const REPORT_ERRORS = 200;
 
 /**
  * The refresh report (or, before any refresh, the dry run in state.pending). onDisk(path) says whether a file is
- * on disk now: one that is gone since the report is named as gone, never offered to open.
+ * on disk now: one that is gone since the report is named as gone, never offered to open. words are the
+ * engine's words for the codes in the page's language now: a report from before a change of language is shown
+ * in them, not in the words of then.
  * @param {HTMLElement} container
  * @param {RefreshReport | null} report
- * @param {{at: Date | null, preview: boolean, empty?: string, onOpen: (path: string) => void, onDisk?: (path: string) => boolean}} opts
+ * @param {{at: Date | null, preview: boolean, empty?: string, words?: Words, onOpen: (path: string) => void, onDisk?: (path: string) => boolean}} opts
  */
-export function renderReport(container, report, { at, preview, empty = t('nothingOpen'), onOpen, onDisk = () => true }) {
+export function renderReport(container, report, { at, preview, empty = t('nothingOpen'), words, onOpen, onDisk = () => true }) {
   if (!report) {
     container.replaceChildren(h('p', { class: 'empty-note' }, empty));
     return;
   }
   const upd = arr(report.updated), rem = arr(report.removed), nl = arr(report.notLoaded);
-  const unch = arr(report.unchanged), errs = arr(report.errors);
+  const unch = arr(report.unchanged);
+  /** @param {{code?: Code, message?: string}} e */
+  const said = (e) => (e.code && words?.codes?.[e.code]) || e.message || '';
+  const errs = arr(report.errors).map((e) => ({ ...e, message: said(e) }));
   /** @param {string} cls @param {string} key @param {number} n */
   const count = (cls, key, n) => h('span', { class: `badge ${n ? cls : 'b-same'}` }, plural(key, n));
   /** @param {string} path */
@@ -255,7 +260,8 @@ export function renderReport(container, report, { at, preview, empty = t('nothin
   }
   if (rem.length) {
     section('removed', rem.length, h('ul', { class: 'plain' }, rem.map((r) => h('li', {},
-      h('span', { class: 'mono' }, r.path), ' — ', removedReason(r)))));
+      h('span', { class: 'mono' }, r.path), ' — ',
+      removedReason({ code: r.code, message: r.reason === 'deleted' ? words?.deleted || r.message : said(r) })))));
   }
   if (nl.length) section('notLoaded', nl.length, h('ul', { class: 'plain' }, nl.map((n) => h('li', {}, link(n.path)))));
   if (errs.length) {
@@ -274,6 +280,18 @@ export function renderReport(container, report, { at, preview, empty = t('nothin
 }
 
 /**
+ * What the token inspector says in one line, shown beside its title when it is folded.
+ * @param {FileDoc | null} file
+ */
+export function tokenBadge(file) {
+  const tok = file?.token;
+  if (!tok) return '';
+  const bad = arr(tok.fields).filter((f) => !f.match).length;
+  return h('span', { class: `badge ${tok.error || bad ? 'b-error' : 'b-same'}` },
+    tok.error ? t('tok.undecodable') : bad ? plural('n.mismatches', bad) : t('tok.ok'));
+}
+
+/**
  * The token inspector: file.token.fields as a table, mismatches highlighted.
  * @param {HTMLElement} container
  * @param {FileDoc | null} file
@@ -283,12 +301,8 @@ export function renderToken(container, file) {
   if (!file) { container.replaceChildren(h('p', { class: 'empty-note' }, t('tok.noFile'))); return; }
   if (!tok) { container.replaceChildren(h('p', { class: 'empty-note' }, t('tok.none'))); return; }
   const fields = arr(tok.fields);
-  const bad = fields.filter((f) => !f.match).length;
   container.replaceChildren(
-    h('div', { class: 'tok-raw' },
-      h('span', { class: `badge ${tok.error || bad ? 'b-error' : 'b-same'}` },
-        tok.error ? t('tok.undecodable') : bad ? plural('n.mismatches', bad) : t('tok.ok')),
-      h('code', { class: 'mono', title: tok.raw }, tok.raw || '""')),
+    h('div', { class: 'tok-raw' }, tokenBadge(file), h('code', { class: 'mono', title: tok.raw }, tok.raw || '""')),
     tok.error ? h('p', { class: 'tok-error' }, tok.error) : '',
     fields.length ? h('table', { class: 'mini tok-table' },
       h('thead', {}, h('tr', {}, ['tok.field', 'tok.property', 'tok.token', 'tok.file', 'tok.match'].map((k) => h('th', { scope: 'col' }, t(k))))),

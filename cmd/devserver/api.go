@@ -22,7 +22,8 @@ import (
 // serveAPI routes /api/…; every answer is JSON except the zip and the event stream. Every route runs a method of
 // the console's one table (console.Lookup), as the wasm module does: POST /api/<method> with its parameters as
 // the body, and the routes that read them from the request instead (/api/file, GET /api/state, GET
-// /api/download). It is the one place a panic of the API is recovered.
+// /api/download); but the server's own settings (POST /api/settings, /api/setSettings), which no workspace
+// holds. It is the one place a panic of the API is recovered.
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	if s.ws == nil {
 		writeError(w, refuse(http.StatusNotFound, core.KindNotFound, "no HTTP API in browser mode: the engine runs in the page"), false)
@@ -57,6 +58,10 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		default:
 			allow = "GET, HEAD, PUT, DELETE"
 		}
+	case (name == "settings" || name == "setSettings") && r.Method == http.MethodPost:
+		s.postSettings(w, r, name == "setSettings")
+	case name == "settings" || name == "setSettings":
+		allow = "POST"
 	case m == nil:
 		writeError(w, refuse(http.StatusNotFound, core.KindNotFound, "no such API route: "+r.URL.Path), false)
 		return

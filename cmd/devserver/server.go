@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/spf13/afero"
@@ -78,6 +79,8 @@ type Server struct {
 	hosts  map[string]bool // the Host headers that name this server; set when it listens
 	heavy  chan struct{}   // a slot per request that reads the whole folder
 	states sharedStates
+	// autoRefresh is Settings.AutoRefresh: -auto-refresh at start, then what a page sets.
+	autoRefresh atomic.Bool
 }
 
 // NewServer prepares a server: it loads the console and, with a folder, the engine's memory of it.
@@ -102,6 +105,7 @@ func NewServer(ctx context.Context, cfg Config) (*Server, error) {
 		cfg.MaxHeavy = defaultMaxHeavy
 	}
 	s := &Server{cfg: cfg, mode: "browser", hub: newHub(cfg.MaxStreams), heavy: make(chan struct{}, cfg.MaxHeavy)}
+	s.autoRefresh.Store(cfg.AutoRefresh)
 	meta := pageMeta{Mode: "browser", Autoload: "sample"}
 	if cfg.Dir != "" {
 		s.mode = "server"
@@ -169,7 +173,7 @@ func (s *Server) diskChanged(paths []string, tab string) {
 	s.states.changed()
 	s.tellEngine(paths, tab)
 	var refreshed *core.RefreshReport
-	if s.cfg.AutoRefresh {
+	if s.autoRefresh.Load() {
 		var err error
 		if refreshed, err = s.ws.Refresh(context.Background()); err != nil {
 			s.logf("auto-refresh: %v", err)

@@ -172,9 +172,7 @@ func patch(t *testing.T, st stateDoc, delta map[string]any) {
 	pend["errors"] = disk["errors"]
 	st["apps"], disk["apps"], disk["summary"] = delta["apps"], delta["apps"], delta["summary"]
 	mem["count"] = delta["memoryCount"]
-	if lang, ok := delta["lang"]; ok {
-		st["lang"] = lang
-	}
+	st["lang"], st["words"] = delta["lang"], delta["words"]
 }
 
 func put(doc map[string]any, key, path string, item any, compare func(a, b string) int) {

@@ -25,6 +25,10 @@ func encode(doc any, lang i18n.Lang) ([]byte, error) {
 		doc = FileChange{File: d.File.In(lang), Delta: d.Delta.In(lang)}
 	case Refreshed:
 		doc = Refreshed{Report: d.Report.In(lang), Delta: d.Delta.In(lang)}
+	case *core.FixReport:
+		doc = d.In(lang)
+	case FixedAll:
+		doc = FixedAll{Report: d.Report.In(d.State.Lang), State: d.State.In(d.State.Lang)}
 	}
 	return json.Marshal(doc)
 }
@@ -35,6 +39,7 @@ func (st *State) In(lang i18n.Lang) *State {
 	out := *st
 	out.Lang = lang
 	out.Disk = st.Disk.In(lang)
+	out.Words = core.WordsIn(lang)
 	if p := st.Pending; p != nil {
 		if sameErrors(p.Errors, st.Disk.Errors) { // the preview's errors are the check's: said once
 			without := *p

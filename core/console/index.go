@@ -293,6 +293,8 @@ type Delta struct {
 	Apps    []core.App   `json:"apps"`
 	Summary core.Summary `json:"summary"`
 	Memory  int          `json:"memoryCount"`
+	// Words are State.Words, said in Lang: what a kept refresh report names by code.
+	Words core.Words `json:"words"`
 }
 
 // Row is one path as the State shows it: its file on disk (Session, Error or Skipped; none when it is not on
@@ -369,6 +371,7 @@ func (ix *index) worded() []string {
 func (d *Delta) In(lang i18n.Lang) *Delta {
 	out := *d
 	out.Lang = lang
+	out.Words = core.WordsIn(lang)
 	out.Rows = make([]Row, len(d.Rows))
 	for i, r := range d.Rows {
 		if r.Error != nil {

@@ -131,6 +131,23 @@ type (
 		ETag  string `json:"etag"`
 		Trust string `json:"trust,omitempty"`
 	}
+	// InspectParams: the text the editor holds for the file at Path, not saved.
+	InspectParams struct {
+		Path    string `json:"path"`
+		Content string `json:"content"`
+	}
+	// ContentParams: a session file's text (format's parameters, and its answer).
+	ContentParams struct {
+		Content string `json:"content"`
+	}
+	// FixAllParams: the files of a preview (fixAllPreview) to fix, each with the ETag it was shown with.
+	FixAllParams struct {
+		Files []PathETag `json:"files"`
+	}
+	PathETag struct {
+		Path string `json:"path"`
+		ETag string `json:"etag"`
+	}
 	// EditsParams: since, the Seq of the EditSet last received (0: every edit).
 	EditsParams struct {
 		Since uint64 `json:"since"`
@@ -155,6 +172,12 @@ type (
 type FileChange struct {
 	File  *File  `json:"file"`
 	Delta *Delta `json:"delta"`
+}
+
+// FixedAll is the answer of fixAll: what was applied and what is left, and what the console shows after.
+type FixedAll struct {
+	Report *core.FixReport `json:"report"`
+	State  *State          `json:"state"`
 }
 
 // Refreshed is the answer of refresh: what it did, and what changed of the State, from the same pass.
@@ -242,6 +265,37 @@ var table = []*Method{
 			}
 			return answerFile(f, d, err, f.Path)
 		}),
+	method("inspect", Method{ReadOnly: true}, nil, func(_ context.Context, s *Service, p *InspectParams, _ []byte) (Answer, error) {
+		f, err := s.ws.Inspect(p.Path, []byte(p.Content))
+		return Answer{Doc: f}, err
+	}),
+	method("format", Method{ReadOnly: true}, nil, func(_ context.Context, s *Service, p *ContentParams, _ []byte) (Answer, error) {
+		out, err := s.ws.Format([]byte(p.Content))
+		return Answer{Doc: ContentParams{Content: string(out)}}, err
+	}),
+	method("fixAllPreview", Method{ReadsAll: true, ReadOnly: true}, nil, func(ctx context.Context, s *Service, _ *NoParams, _ []byte) (Answer, error) {
+		rep, err := s.ws.PreviewFixAll(ctx)
+		return Answer{Doc: rep}, err
+	}),
+	// Moves may take files to any app folder: the whole folder may change.
+	method("fixAll", Method{ReadsAll: true}, func(*FixAllParams) []Touch { return []Touch{{Path: "", Subtree: true}} },
+		func(ctx context.Context, s *Service, p *FixAllParams, _ []byte) (Answer, error) {
+			rep, err := s.ws.FixAll(ctx, p.seen())
+			if err != nil {
+				return Answer{}, err
+			}
+			changed := []string{}
+			for _, f := range rep.Files {
+				for _, fix := range f.Fixes[:f.Applied] {
+					changed = append(changed, fix.Path)
+					if fix.To != "" {
+						changed = append(changed, fix.To)
+					}
+				}
+			}
+			st, err := s.ws.State(ctx)
+			return Answer{Doc: FixedAll{Report: rep, State: st}, Changed: changed}, err
+		}),
 	method("refresh", Method{ReadsAll: true}, nil, func(ctx context.Context, s *Service, _ *NoParams, _ []byte) (Answer, error) {
 		rep, d, err := s.ws.RefreshChanges(ctx)
 		if err != nil {
@@ -285,6 +339,15 @@ func (p *FixParams) side() (core.Witness, error) {
 		return "", nil
 	}
 	return core.ParseWitness(p.Trust)
+}
+
+// seen is what p names: each file with the ETag it was shown with.
+func (p *FixAllParams) seen() map[string]string {
+	seen := make(map[string]string, len(p.Files))
+	for _, f := range p.Files {
+		seen[f.Path] = f.ETag
+	}
+	return seen
 }
 
 // writeOptions are the write options that p asks for.

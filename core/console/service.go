@@ -255,6 +255,9 @@ func (s *Service) discardEdits(ctx context.Context) (Answer, error) {
 	return s.answerState(ctx, nil)
 }
 
+// Decode reads parameters as the console's methods do (decode), for a host's own routes.
+func Decode(params []byte, v any) error { return decode(params, v) }
+
 // decode reads a method's parameters strictly: a property the method does not take is an error, so that a typo
 // is not silently ignored; so is anything after the parameters' object. Empty parameters are {}. Text that is
 // not UTF-8, raw or escaped (a lone surrogate, \ud800), is refused: encoding/json would put U+FFFD in its

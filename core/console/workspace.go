@@ -2,6 +2,7 @@ package console
 
 import (
 	"context"
+	"errors"
 	"io"
 	"strings"
 	"sync"
@@ -119,6 +120,9 @@ type State struct {
 	Memory   MemoryView          `json:"memory"`
 	Pending  *core.RefreshReport `json:"pending"`
 	Apps     []core.App          `json:"apps"`
+	// Words are what the reports name by code, said in Lang (set by In): a refresh report from before a change
+	// of language is shown in them.
+	Words core.Words `json:"words"`
 }
 
 // MemoryView is the memory as the console shows it beside the disk. Most sessions in memory are, field for
@@ -183,7 +187,7 @@ func (w *Workspace) State(ctx context.Context) (*State, error) {
 		disk, pending, mem := w.ix.reports()
 		w.mu.RUnlock()
 		return &State{Lang: lang, Source: w.source, Mode: w.mode, Readonly: w.readonly,
-			Disk: disk, Memory: mem, Pending: pending, Apps: disk.Apps}, nil
+			Disk: disk, Memory: mem, Pending: pending, Apps: disk.Apps, Words: core.WordsIn(lang)}, nil
 	}
 	gen := w.gen
 	w.mu.RUnlock()
@@ -207,6 +211,7 @@ func (w *Workspace) State(ctx context.Context) (*State, error) {
 	return &State{
 		Lang: lang, Source: w.source, Mode: w.mode, Readonly: w.readonly,
 		Disk: disk, Memory: memoryView(memory, disk.Sessions), Pending: pending, Apps: disk.Apps,
+		Words: core.WordsIn(lang),
 	}, nil
 }
 
@@ -294,10 +299,37 @@ func (w *Workspace) readWith(checker *core.Checker, rel string) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
+	f := w.fileOf(checker, rel, data, etag)
+	w.served.add(f)
+	return f, nil
+}
+
+// Inspect says what the engine finds in content, the text of the file at rel that the editor holds and has not
+// saved: the File that Read would answer once content is saved, but nothing is read or written, and its ETag is
+// empty (the caller keeps the one it read). So the console checks as the user types, with the engine's rules.
+// Content over the size limit fails as a file that large does (mobi 2): a save of it would be refused.
+func (w *Workspace) Inspect(rel string, content []byte) (*File, error) {
+	if clean, err := core.CleanPath(rel); err != nil {
+		return nil, err
+	} else if _, name, _ := strings.Cut(clean, "/"); name == "" || clean != rel {
+		return nil, &core.OpError{Kind: core.KindInput, Path: rel, Msg: "not the path of a file inside an app folder"}
+	}
+	w.mu.RLock()
+	checker := w.checker
+	w.mu.RUnlock()
+	if e := checker.TooLarge(rel, int64(len(content))); e != nil {
+		return &File{Path: rel, Content: string(content), Error: e}, nil
+	}
+	return w.fileOf(checker, rel, content, ""), nil
+}
+
+// fileOf is the File of the bytes data of the file at rel, read with etag: for a session file, with what the
+// engine says of it.
+func (w *Workspace) fileOf(checker *core.Checker, rel string, data []byte, etag string) *File {
 	f := &File{Path: rel, Content: string(data), ETag: etag}
 	app, name, _ := strings.Cut(rel, "/")
 	if !core.IsSessionName(name) {
-		return f, nil
+		return f
 	}
 	in := checker.Inspect(core.SessionFile{Path: rel, App: app, Name: name}, data)
 	f.Error, f.Duplicates, f.Token = in.Error, in.Duplicates, in.Token
@@ -313,8 +345,18 @@ func (w *Workspace) readWith(checker *core.Checker, rel string) (*File, error) {
 	if !w.readonly {
 		f.Actions.Fix = in.ProposeFix()
 	}
-	w.served.add(f)
-	return f, nil
+	return f
+}
+
+// Format lays out content, a session file's text, for reading (core.Checker.Format). A text that is not JSON is
+// refused with why, in the workspace's language.
+func (w *Workspace) Format(content []byte) ([]byte, error) {
+	out, err := w.Checker().Format(content)
+	var fe *core.FormatError
+	if errors.As(err, &fe) {
+		return nil, &core.OpError{Kind: core.KindInput, Msg: fe.Why.Render(w.Lang())}
+	}
+	return out, err
 }
 
 // Served is the file at rel as the workspace last handed it out, read with the ETag etag: what a change of
@@ -377,6 +419,37 @@ func (w *Workspace) fix(rel, ifMatch string, trust core.Witness) (*File, *Delta,
 		return nil, nil, err
 	}
 	return w.changedFile(to, rel, to)
+}
+
+// PreviewFixAll says what fixing every file that fails a check would do, as `mobisess fix --dry-run` does, and
+// changes nothing: each file's fixes where it has one right fix, and why the others are left. A file whose ids
+// have no two witnesses that agree is left, its choices named: they are applied one file at a time (Fix), never
+// all at once.
+func (w *Workspace) PreviewFixAll(ctx context.Context) (*core.FixReport, error) {
+	w.mu.RLock()
+	checker := w.checker
+	w.mu.RUnlock()
+	if err := w.writable(); err != nil {
+		return nil, err
+	}
+	return checker.FixFolder(ctx, w.fs, w.root, core.FixOptions{DryRun: true})
+}
+
+// FixAll applies the fixes that PreviewFixAll showed: seen names each file of the preview with the ETag it had
+// then. Only those files are fixed, each only if it is still as it was (else it is refused, unchanged), with the
+// ETag-checked writes of a single fix; the report says what was applied and what is left.
+func (w *Workspace) FixAll(ctx context.Context, seen map[string]string) (*core.FixReport, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.loaded = nil
+	if err := w.writable(); err != nil {
+		return nil, err
+	}
+	if seen == nil {
+		seen = map[string]string{} // nothing seen: nothing fixed
+	}
+	w.ix = nil // what the fixes leave is known from the next pass (the state that answers them)
+	return w.checker.FixFolder(ctx, w.fs, w.root, core.FixOptions{Expect: seen})
 }
 
 func (w *Workspace) writable() error {

@@ -58,7 +58,7 @@ func TestImportZip100kEntriesOverLimit(t *testing.T) {
 	limits.MaxEntries = manyEntries - 1
 	var err error
 	allocated := allocatedBy(func() { _, err = importZip(t, data, limits) })
-	if err == nil || err.Error() != "zip: 100000 entries, over the limit of 99999" {
+	if err == nil || err.Error() != "the file has 100000 entries, over the limit of 99999" {
 		t.Fatalf("got %v", err)
 	}
 	t.Logf("%d KiB allocated", allocated>>10)

@@ -64,9 +64,9 @@ func readView(r io.ReaderAt, size int64, limits Limits, inner string) (*view, er
 	var many errTooManyEntries
 	switch {
 	case errors.As(err, &many):
-		return nil, &Error{Reason: fmt.Sprintf("%d entries, over the limit of %d", many.n, limits.MaxEntries)}
+		return nil, &Error{Reason: fmt.Sprintf("has %d entries, over the limit of %d", many.n, limits.MaxEntries)}
 	case err != nil:
-		return nil, &Error{Reason: "not a readable zip archive (" + err.Error() + ")"}
+		return nil, &Error{Reason: "is not a readable zip archive (" + err.Error() + ")"}
 	}
 	clean := make([]string, len(records)) // each entry's name as entryName cleans it, for errors
 	// The root: the zip's, or its one top-level MobileApps folder when every entry sits in it.

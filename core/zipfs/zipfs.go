@@ -51,7 +51,9 @@ type Limits struct {
 // DefaultLimits fit a folder of 100k sessions with room to spare.
 var DefaultLimits = Limits{MaxEntries: 250_000, MaxFileSize: 64 << 20, MaxTotalSize: 1 << 30}
 
-// Error is a zip that is refused, naming the entry at fault when there is one.
+// Error is a zip that is refused, naming the entry at fault when there is one. Error() says it as a sentence
+// that people read (a report, the console's banner): a Reason without an Entry ends a sentence whose subject is
+// the archive ("is not a readable zip archive"), one with an Entry follows the entry's name.
 type Error struct {
 	Archive string // the zip's file name, when it has one
 	Entry   string
@@ -59,14 +61,18 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
-	s := "zip: " + e.Reason
-	if e.Entry != "" {
-		s = fmt.Sprintf("zip entry %q: %s", e.Entry, e.Reason)
+	if e.Entry == "" {
+		subject := e.Archive
+		if subject == "" {
+			subject = "the file"
+		}
+		return subject + " " + e.Reason
 	}
+	in := ""
 	if e.Archive != "" {
-		s = e.Archive + ": " + s
+		in = " in " + e.Archive
 	}
-	return s
+	return fmt.Sprintf("the entry %q%s: %s", e.Entry, in, e.Reason)
 }
 
 // TooLargeError is a file over a size limit, refused from its size before it is read.

@@ -6,11 +6,13 @@
 import { $, $$, arr, appOf } from '../dom.js';
 import { t, plural } from '../i18n.js';
 import { VirtualList } from '../table.js';
+import { filterRows } from '../facets.js';
 import * as V from '../views.js';
 
 /**
  * @import { State, Session, CheckError, Skipped, Row } from '../types.js'
  * @import { Store, Index, View } from '../state.js'
+ * @import { Row as FacetRow } from '../facets.js'
  * @import { Actions } from '../actions.js'
  */
 
@@ -25,12 +27,6 @@ const ROW_HEIGHT = 26;
 
 /** @param {Item} item the store's key of a row: its path, or "app:" + its app folder */
 const keyOf = (item) => (item.type === 'app' ? `app:${item.name}` : item.path);
-
-/**
- * @param {string} q
- * @param {string | undefined} hay
- */
-const searchHit = (q, hay) => !q || (hay ?? '').includes(q);
 
 /** @type {Record<string, number>} */
 const PENDING_RANK = { updated: 0, notLoaded: 1, removed: 2 };
@@ -75,7 +71,6 @@ function compareFiles(view, idx) {
  */
 export function diskItems(st, idx, view, collapsed) {
   if (!st) return [];
-  const q = view.q.trim().toLowerCase();
   /** @type {Map<string, AppItem>} */
   const groups = new Map();
   let skippedInApps = 0;
@@ -88,12 +83,8 @@ export function diskItems(st, idx, view, collapsed) {
   const root = { type: 'app', name: '', sessions: 0, errors: 0, skipped: (st.disk?.summary?.skipped ?? 0) - skippedInApps, differs: 0, files: [] };
   /** @param {string} path */
   const group = (path) => groups.get(appOf(path)) ?? root;
-  /** @param {FileItem | null} f */
-  const add = (f) => { if (f) group(f.path).files.push(f); };
-  for (const s of arr(st.disk?.sessions)) add(fileItem(q, view, idx, { path: s.path, session: s }));
-  for (const e of arr(st.disk?.errors)) add(fileItem(q, view, idx, { path: e.path, error: e }));
-  for (const k of arr(st.disk?.skipped)) add(fileItem(q, view, idx, { path: k.path, skipped: k }));
-  const filtering = q || view.status || view.code || view.differs;
+  for (const r of filterRows(idx.rows, view)) group(r.path).files.push(itemOf(r));
+  const filtering = view.q.trim() || view.status || view.code || view.differs;
   const compare = compareFiles(view, idx);
   /** @type {Item[]} */
   const items = [];
@@ -110,27 +101,29 @@ export function diskItems(st, idx, view, collapsed) {
 }
 
 /**
- * The disk list's row of one path of the State, when the view shows it: a session, an error, or (when the view
- * shows them) a skipped entry that the search matches.
- * @param {string} q the search, lower-cased
+ * The disk list's item of a file.
+ * @param {FacetRow} r
+ * @returns {FileItem}
+ */
+function itemOf(r) {
+  if (r.type === 'session') return { type: 'session', s: r.s, path: r.path };
+  if (r.type === 'error') return { type: 'error', e: r.e, path: r.path };
+  return { type: 'skipped', k: r.k, path: r.path };
+}
+
+/**
+ * The disk list's item of one row of a Delta, when the view shows it.
  * @param {View} view
  * @param {Index} idx
- * @param {Pick<Row, 'path' | 'session' | 'error' | 'skipped'>} row
+ * @param {Row} row
  * @returns {FileItem | null}
  */
-function fileItem(q, view, idx, { path, session, error, skipped }) {
-  if (session) {
-    if (view.code || (view.status && session.status !== view.status) || (view.differs && !idx.pending.has(path))) return null;
-    return searchHit(q, idx.hay.get(path)) ? { type: 'session', s: session, path } : null;
-  }
-  if (error) {
-    if (view.status || (view.code && String(error.code) !== view.code) || (view.differs && !idx.pending.has(path))) return null;
-    return searchHit(q, idx.hay.get(path)) ? { type: 'error', e: error, path } : null;
-  }
-  if (skipped && view.skipped && !view.status && !view.code && !view.differs && searchHit(q, idx.hay.get(path))) {
-    return { type: 'skipped', k: skipped, path };
-  }
-  return null;
+function fileItem(view, idx, { path, session, error, skipped }) {
+  const common = { path, app: appOf(path), hay: idx.hay.get(path) ?? '', differs: idx.pending.has(path) };
+  /** @type {FacetRow | null} */
+  const r = session ? { ...common, type: 'session', s: session } : error ? { ...common, type: 'error', e: error }
+    : skipped ? { ...common, type: 'skipped', k: skipped, differs: false } : null;
+  return r && filterRows([r], view).length ? itemOf(r) : null;
 }
 
 /** How many rows patchItems takes one by one: more, and making the items again costs less. */
@@ -166,7 +159,7 @@ export function patchItems(items, st, idx, view, collapsed, rows) {
     const name = apps.has(app) ? app : '';
     if (view.app && name !== view.app) continue;
     if (!at.has(name)) {
-      if (fileItem(q, view, idx, row)) return null; // a folder not shown gets a file to show
+      if (fileItem(view, idx, row)) return null; // a folder not shown gets a file to show
       continue;
     }
     byGroup.set(name, [...(byGroup.get(name) ?? []), row]);
@@ -187,7 +180,7 @@ export function patchItems(items, st, idx, view, collapsed, rows) {
     for (const row of groupRows) {
       const was = files.findIndex((f) => f.path === row.path);
       if (was >= 0) files.splice(was, 1);
-      const item = fileItem(q, view, idx, row);
+      const item = fileItem(view, idx, row);
       if (!item) continue;
       let lo = 0;
       let hi = files.length;

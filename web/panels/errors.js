@@ -2,7 +2,8 @@
 // The errors panel: the engine's error stack, filtered as the disk list is, each error with what tells how to
 // fix it; a click opens the file at the error.
 
-import { $, arr, appOf, h } from '../dom.js';
+import { $, arr, h } from '../dom.js';
+import { filterRows } from '../facets.js';
 import * as V from '../views.js';
 
 /**
@@ -19,11 +20,9 @@ import * as V from '../views.js';
  * @returns {CheckError[]}
  */
 export function errorItems(st, idx, view) {
-  const q = view.q.trim().toLowerCase();
-  return arr(st?.disk?.errors).filter((e) => (!view.app || appOf(e.path) === view.app)
-    && (!view.code || String(e.code) === view.code)
-    && (!view.differs || idx.pending.has(e.path))
-    && (!q || (idx.hay.get(e.path) ?? '').includes(q)));
+  if (!st) return [];
+  // a status is a session's: the error stack is filtered by everything else
+  return filterRows(idx.rows, { ...view, status: '' }).flatMap((r) => (r.type === 'error' ? [r.e] : []));
 }
 
 /**
@@ -33,7 +32,8 @@ export function errorItems(st, idx, view) {
  * @param {() => string} deps.nothingOpen what the panel says before anything is open
  */
 export function mountErrors({ store, actions, nothingOpen }) {
-  const el = { count: $('#errors-count'), body: $('#errors-body') };
+  const el = { count: $('#errors-count'), body: $('#errors-body'), fixAll: $('[data-testid="fix-all"]', HTMLButtonElement) };
+  el.fixAll.addEventListener('click', actions.fixAll);
   /** @type {Set<string>} the paths of the errors the panel was made of */
   let listed = new Set();
   let total = 0;
@@ -46,6 +46,8 @@ export function mountErrors({ store, actions, nothingOpen }) {
     total = all;
     el.count.textContent = shown.length === all ? String(all) : `${shown.length}/${all}`;
     el.count.classList.toggle('zero', all === 0);
+    // the engine says, file by file, what it can fix: the button asks it for the whole folder
+    el.fixAll.disabled = all === 0 || !!state?.readonly;
     if (!state) {
       el.body.replaceChildren(h('p', { class: 'empty-note' }, nothingOpen()));
       return;

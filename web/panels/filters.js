@@ -1,11 +1,30 @@
 // @ts-check
 // The filters above the disk list: search, app, status, error code, differs from memory, skipped. What they are
-// set to is the view (state.js), kept in the URL; the lists filter by it.
+// set to is the view (state.js), kept in the URL; the lists filter by it. Each value says how many files it
+// would show under the other filters ("pending (2)"), as the store counts them (facets.js).
 
 import { $, arr, h } from '../dom.js';
 import { t, lang } from '../i18n.js';
 
 /** @import { Store } from '../state.js' */
+
+/**
+ * A filter's label with its count, as Datasette writes a facet: "pending (2)".
+ * @param {string} label
+ * @param {number} n
+ */
+const counted = (label, n) => `${label} (${n.toLocaleString(lang())})`;
+
+/**
+ * Writes the count of an option (or a checkbox's label) into its text and its data-count.
+ * @param {HTMLElement} el
+ * @param {string} label
+ * @param {number} n
+ */
+function setCount(el, label, n) {
+  el.textContent = counted(label, n);
+  el.dataset.count = String(n);
+}
 
 /** How long the search box waits for the next key before the lists follow it. */
 const SEARCH_DEBOUNCE_MS = 120;
@@ -19,6 +38,7 @@ export function mountFilters({ store }) {
     filters: $('.filters'), search: $('[data-testid="search"]', HTMLInputElement),
     app: $('#f-app', HTMLSelectElement), status: $('#f-status', HTMLSelectElement), code: $('#f-code', HTMLSelectElement),
     differs: $('#f-differs', HTMLInputElement), skipped: $('#f-skipped', HTMLInputElement),
+    differsLabel: $('#f-differs-label'), skippedLabel: $('#f-skipped-label'),
   };
 
   let searchTimer = 0;
@@ -48,11 +68,22 @@ export function mountFilters({ store }) {
     const { view, state } = store;
     el.filters.hidden = !state;
     const apps = arr(state?.apps).map((a) => a.name);
-    if (el.app.dataset.apps !== apps.join('\n') || el.app.dataset.lang !== lang()) {
-      el.app.replaceChildren(h('option', { value: '' }, t('filter.allApps')), ...apps.map((a) => h('option', { value: a }, a)));
+    if (el.app.dataset.apps !== apps.join('\n')) {
+      el.app.replaceChildren(h('option', { value: '' }), ...apps.map((a) => h('option', { value: a })));
       el.app.dataset.apps = apps.join('\n');
-      el.app.dataset.lang = lang();
     }
+    const f = store.facets();
+    for (const o of el.app.options) {
+      setCount(o, o.value ? o.value : t('filter.allApps'), o.value ? f.app.by.get(o.value) ?? 0 : f.app.all);
+    }
+    for (const o of el.status.options) {
+      setCount(o, t(o.value ? `status.${o.value}` : 'filter.allStatuses'), o.value ? f.status.by.get(o.value) ?? 0 : f.status.all);
+    }
+    for (const o of el.code.options) {
+      setCount(o, o.value ? `mobi ${o.value}` : t('filter.allCodes'), o.value ? f.code.by.get(o.value) ?? 0 : f.code.all);
+    }
+    setCount(el.differsLabel, t('filter.differs'), f.differs);
+    setCount(el.skippedLabel, t('filter.skipped'), f.skipped);
     el.app.value = view.app;
     el.status.value = view.status;
     el.code.value = view.code;

@@ -1,38 +1,53 @@
 // @ts-check
-// The engine's fix of a file's error (File.actions.fix): the row that offers it in the file panel, and the
-// dialog that previews what it will change, with which of the file's place, content and token agreed.
+// The engine's fix of a file's error (File.actions.fix): what offers it in the file panel, and the dialog that
+// previews what it will change, with which of the file's place, content and token agreed; and the preview of
+// every fix of the folder at once (Fix all).
 
 import { $, arr, h, icon } from '../dom.js';
-import { t } from '../i18n.js';
+import { t, plural } from '../i18n.js';
 import * as V from '../views.js';
 
-/** @import { Fix, IDWitnesses, Witness } from '../types.js' */
+/**
+ * @import { Fix, FixReport, FileFixes, IDWitnesses, Witness } from '../types.js'
+ * @import { Child } from '../dom.js'
+ */
 
 /** @type {Witness[]} */
 const WITNESSES = ['place', 'content', 'token'];
 
 /**
- * The engine's fix of the open file's error: a button that previews and applies it, or why there is none. Where
- * the file's place, content and token agree two by two on no value of an id, there is no single right fix: the
- * engine's choices, one per side that can be trusted, each a button of its own that previews it.
+ * The engine's fix of the open file's error, in two parts: what the error's one line offers (head: a button that
+ * previews and applies the fix; where the file's place, content and token agree two by two on no value of an id,
+ * the engine's choices, one button per side that can be trusted, each previewed), and what the line says when it
+ * is opened (body: what the fix does, or why there is none). blocked, when not "", is why the buttons cannot be
+ * used now (the editor holds unsaved text: a fix applies to the file as saved).
  * @param {Fix | undefined} fix
  * @param {(fix: Fix) => void} onPreview
+ * @param {string} blocked
+ * @returns {{head: Child, body: Child}}
  */
-export function fixRow(fix, onPreview) {
-  if (!fix) return '';
+export function fixParts(fix, onPreview, blocked) {
+  if (!fix) return { head: '', body: '' };
+  const why = fix.title.charAt(0).toUpperCase() + fix.title.slice(1);
   if (fix.kind === 'none' && arr(fix.choices).length) {
-    return h('div', { class: 'fix-row fix-choices', 'data-testid': 'fix-choices' },
-      h('span', { class: 'fix-why', 'data-testid': 'no-fix' }, fix.title.charAt(0).toUpperCase() + fix.title.slice(1)),
-      h('span', { class: 'hint' }, t('fix.choose')),
-      ...arr(fix.choices).map((c) => h('button', {
-        type: 'button', class: 'btn small', 'data-testid': 'fix-choice', 'data-choice': c.choice, title: c.title,
-        onclick: () => onPreview(c),
-      }, t(`fix.trust.${c.choice}`))));
+    return {
+      head: h('span', { class: 'fix-row fix-choices', 'data-testid': 'fix-choices' },
+        h('span', { class: 'sr-only', 'data-testid': 'no-fix' }, why),
+        ...arr(fix.choices).map((c) => h('button', {
+          type: 'button', class: 'btn small', 'data-testid': 'fix-choice', 'data-choice': c.choice,
+          title: blocked || c.title, disabled: !!blocked, onclick: () => onPreview(c),
+        }, t(`fix.trust.${c.choice}`)))),
+      body: h('div', { class: 'fix-row fix-why', 'aria-hidden': 'true' }, why, ' ', h('span', { class: 'hint' }, t('fix.choose'))),
+    };
   }
-  if (fix.kind === 'none') return h('div', { class: 'fix-row fix-none', 'data-testid': 'no-fix' }, t('fix.none', { why: fix.title }));
-  return h('div', { class: 'fix-row' },
-    h('button', { type: 'button', class: 'btn', 'data-testid': 'fix', onclick: () => onPreview(fix) }, t('btn.fix')),
-    h('span', {}, fix.title));
+  if (fix.kind === 'none') return { head: '', body: h('div', { class: 'fix-row fix-none', 'data-testid': 'no-fix' }, t('fix.none', { why: fix.title })) };
+  return {
+    head: h('button', {
+      type: 'button', class: 'btn small', 'data-testid': 'fix', title: blocked || fix.title, disabled: !!blocked,
+      onclick: () => onPreview(fix),
+    }, t('btn.fix')),
+    body: h('div', { class: 'fix-row fix-title' }, t('fix.what', { what: fix.title })),
+  };
 }
 
 /**
@@ -107,4 +122,43 @@ export function previewFix(fix) {
   dialog.returnValue = '';
   dialog.showModal();
   return new Promise((resolve) => dialog.addEventListener('close', () => resolve(dialog.returnValue === 'ok'), { once: true }));
+}
+
+/**
+ * The preview of every fix of the folder at once (fixAllPreview): the files the engine fixes, each with what
+ * changes (the move, each value, a token's fields), then the files it leaves and why (no fix without guessing;
+ * where the witnesses give no single value, the choices, taken one file at a time). Resolves whether the user
+ * applies the fixes shown.
+ * @param {FixReport} report
+ * @returns {Promise<boolean>}
+ */
+export function previewFixAll(report) {
+  const files = arr(report.files);
+  const fixing = files.filter((f) => f.fixes[0] && f.fixes[0].kind !== 'none');
+  const left = files.filter((f) => !f.fixes[0] || f.fixes[0].kind === 'none');
+  /** @param {FileFixes} f */
+  const file = (f) => {
+    const applied = f.fixes.filter((x) => x.kind !== 'none');
+    const last = f.fixes[f.fixes.length - 1];
+    const why = last && last.kind === 'none'
+      ? h('div', { class: 'fa-left' }, arr(last.choices).length ? t('fixAll.choices', { why: last.title }) : t('fix.none', { why: last.title }))
+      : '';
+    return h('section', { class: 'fa-file', 'data-testid': 'fix-all-file', 'data-path': f.path, 'data-state': applied.length ? 'fix' : 'left' },
+      h('div', { class: 'fa-head' }, V.codeChip(f.error), ' ', h('span', { class: 'mono' }, f.path)),
+      applied.map((x) => h('div', { class: 'fa-fix' }, h('div', { class: 'fa-title' }, x.title), h('div', { class: 'fix-details mono' }, ...fixDetails(x)))),
+      why);
+  };
+  $('#fix-all-what').textContent = fixing.length
+    ? t('fixAll.what', { fixing: plural('n.files', fixing.length), left: plural('n.files', left.length) })
+    : t('fixAll.nothing');
+  $('#fix-all-list').replaceChildren(
+    fixing.length ? h('h3', {}, t('fixAll.fixing', { n: fixing.length })) : '', ...fixing.map(file),
+    left.length ? h('h3', {}, t('fixAll.left', { n: left.length })) : '', ...left.map(file));
+  const apply = $('[data-testid="fix-all-apply"]', HTMLButtonElement);
+  apply.textContent = fixing.length ? t('fixAll.apply', { files: plural('n.files', fixing.length) }) : t('fixAll.applyNone');
+  apply.disabled = !fixing.length;
+  const dialog = $('#fix-all-dialog', HTMLDialogElement);
+  dialog.returnValue = '';
+  dialog.showModal();
+  return new Promise((resolve) => dialog.addEventListener('close', () => resolve(dialog.returnValue === 'ok' && fixing.length > 0), { once: true }));
 }

@@ -105,7 +105,7 @@ function field(err, name) {
  * @param {string} text
  */
 export function toast(text) {
-  const n = h('div', { class: 'toast' }, text);
+  const n = h('div', { class: 'toast', 'data-testid': 'toast' }, text);
   $('#toasts').append(n);
   setTimeout(() => n.remove(), TOAST_MS);
 }

@@ -27,7 +27,7 @@ export function mountReport({ store, actions, nothingOpen }) {
     el.panel.classList.toggle('stale', !preview && stale);
     el.stale.hidden = preview || !stale;
     V.renderReport(el.body, doc ?? store.state?.pending ?? null, {
-      at, preview, empty: nothingOpen(), onOpen: (p) => actions.openFile(p), onDisk: (p) => store.onDisk(p),
+      at, preview, empty: nothingOpen(), words: store.state?.words, onOpen: (p) => actions.openFile(p), onDisk: (p) => store.onDisk(p),
     });
   }
 

@@ -75,6 +75,7 @@ const key = (items) => JSON.stringify(items.map((it) => (it.type === 'app' ? `${
 const lookups = (idx) => JSON.stringify({
   sessions: [...idx.sessions.keys()].sort(), errors: [...idx.errors.keys()].sort(), memory: idx.memoryList.map((m) => m.path),
   hay: [...idx.hay.entries()].sort(), pending: [...idx.pending.entries()].sort(), differs: [...idx.differs.entries()].sort(),
+  rows: idx.rows.map((r) => `${r.type} ${r.path} ${r.app} ${r.differs} ${r.hay}`),
 });
 const VIEW = { q: '', app: '', status: '', code: '', differs: '', skipped: '1', sort: 'path', dir: 'asc', file: '' };
 let patched = 0;
