@@ -3,6 +3,7 @@ module github.com/mobisess/mobisess
 go 1.26.0
 
 require (
+	github.com/fsnotify/fsnotify v1.10.1
 	github.com/klauspost/compress v1.20.3
 	github.com/playwright-community/playwright-go v0.5200.1
 	github.com/rogpeppe/go-internal v1.16.0

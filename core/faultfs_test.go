@@ -275,13 +275,12 @@ func TestRefreshUnderFaults(t *testing.T) {
 				t.Fatalf("load: %v, %d sessions", err, reg.Len())
 			}
 			fsys := &faultFs{Fs: mem, fault: tt.fault(mem)}
-			// refresh rather than Refresh, to see the disk's report too; the memory it computes is then published,
-			// as Refresh does. The fault happens once: a second pass would not see it.
-			rep, disk, next, failed, err := reg.refresh(ctx, fsys, root, nil)
+			// RefreshChecked rather than Refresh, to see the disk's report too. The fault happens once: a second
+			// pass would not see it.
+			rep, disk, err := reg.RefreshChecked(ctx, fsys, root, CheckOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
-			reg.publish(next, failed)
 			for _, p := range []string{a1, a2, b3} {
 				want, ok := tt.outcome[p]
 				if !ok {

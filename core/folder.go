@@ -111,17 +111,9 @@ func List(fsys afero.Fs, root string) (*Listing, error) {
 	apps := make([]appListing, len(entries))
 	var folders []int // the entries that are app folders, to list
 	for i, app := range entries {
-		name := app.Name()
-		switch {
-		case app.Type()&fs.ModeSymlink != 0:
-			apps[i].skipped = []Skipped{skipEntry(name, SkipLink)}
-		case name == "__MACOSX" || strings.HasPrefix(name, "._"):
-			apps[i].skipped = []Skipped{skipEntry(name, SkipJunk)}
-		case !app.IsDir():
-			apps[i].skipped = []Skipped{skipEntry(name, SkipRootFile)}
-		case strings.HasPrefix(name, "."):
-			apps[i].skipped = []Skipped{skipEntry(name, SkipHidden)}
-		default:
+		if kind, skip := skipAtRoot(app.Name(), app.Type()); skip {
+			apps[i].skipped = []Skipped{skipEntry(app.Name(), kind)}
+		} else {
 			folders = append(folders, i)
 		}
 	}
@@ -145,6 +137,21 @@ func List(fsys afero.Fs, root string) (*Listing, error) {
 		l.Skipped = append(l.Skipped, a.skipped...)
 	}
 	return l, nil
+}
+
+// skipAtRoot says why an entry of the root is not an app folder, or that it is one (skip false).
+func skipAtRoot(name string, mode fs.FileMode) (kind SkipKind, skip bool) {
+	switch {
+	case mode&fs.ModeSymlink != 0:
+		return SkipLink, true
+	case name == "__MACOSX" || strings.HasPrefix(name, "._"):
+		return SkipJunk, true
+	case !mode.IsDir():
+		return SkipRootFile, true
+	case strings.HasPrefix(name, "."):
+		return SkipHidden, true
+	}
+	return "", false
 }
 
 // appListing is what one entry at the root adds to a Listing.

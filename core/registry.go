@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"slices"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/spf13/afero"
@@ -186,29 +188,53 @@ func newMemorySession(res FileResult) *memorySession {
 // sessions whose files changed, drops those whose files are invalid or gone, and raises the errors (its
 // report's Errors).
 func (r *Registry) Refresh(ctx context.Context, fsys afero.Fs, root string, opts CheckOptions) (*RefreshReport, error) {
+	rep, _, err := r.RefreshChecked(ctx, fsys, root, opts)
+	return rep, err
+}
+
+// RefreshChecked is Refresh, also returning the check report of the folder as the refresh read it: what the
+// folder is now, from the same pass.
+func (r *Registry) RefreshChecked(ctx context.Context, fsys afero.Fs, root string, opts CheckOptions) (*RefreshReport, *Report, error) {
 	r.refreshMu.Lock()
 	defer r.refreshMu.Unlock()
-	rep, _, mem, failed, err := r.refresh(ctx, fsys, root, opts.Progress)
+	rep, disk, mem, failed, err := r.refresh(ctx, fsys, root, opts.Progress, nil)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	r.publish(mem, failed)
-	return rep, nil
+	return rep, disk, nil
 }
 
 // Preview tells what a refresh would do now, without changing the memory, and the check report of the folder,
 // in one pass: files whose bytes are those in memory are not parsed again.
 func (r *Registry) Preview(ctx context.Context, fsys afero.Fs, root string, progress Progress) (*RefreshReport, *Report, error) {
-	rep, disk, _, _, err := r.refresh(ctx, fsys, root, progress)
+	rep, disk, _, _, err := r.refresh(ctx, fsys, root, progress, nil)
 	return rep, disk, err
 }
 
-func (r *Registry) refresh(ctx context.Context, fsys afero.Fs, root string, progress Progress) (*RefreshReport, *Report, map[string]*memorySession, map[string]failedFile, error) {
+// PreviewPaths is Preview of some paths alone (see ListPaths: files, app folders with what they hold), without
+// reading the rest of the folder: the check of each file there, and what a refresh would do of it. A session in
+// memory under one of the paths whose file is not there any more is one a refresh would drop. The report's
+// apps are the app folders of the paths that are there.
+func (r *Registry) PreviewPaths(ctx context.Context, fsys afero.Fs, root string, paths []string) (*RefreshReport, *Report, error) {
+	switch {
+	case slices.Contains(paths, ""):
+		paths = nil // the whole folder
+	case paths == nil:
+		paths = []string{}
+	}
+	rep, disk, _, _, err := r.refresh(ctx, fsys, root, nil, paths)
+	return rep, disk, err
+}
+
+// refresh is one pass of a refresh over the folder, or over the paths only (nil: the whole folder), against the
+// memory: what it does, the check of the folder, and the memory and failed files after it.
+func (r *Registry) refresh(ctx context.Context, fsys afero.Fs, root string, progress Progress, only []string) (*RefreshReport, *Report, map[string]*memorySession, map[string]failedFile, error) {
 	c := r.checker
 	old, oldFailed := r.snapshot()
 	disk := &Report{}
 	rep := newRefreshReport()
-	mem := make(map[string]*memorySession, len(old))
+	var mem map[string]*memorySession
 	var seen map[string]bool
 	failed := map[string]failedFile{}
 	schema := c.schema
@@ -225,7 +251,15 @@ func (r *Registry) refresh(ctx context.Context, fsys afero.Fs, root string, prog
 		hash:     true,
 		known:    known,
 		progress: progress,
-		listed:   func(l *Listing) { seen = make(map[string]bool, len(l.Files)) },
+		only:     only,
+		listed: func(l *Listing) {
+			seen = make(map[string]bool, len(l.Files))
+			if only == nil {
+				mem = make(map[string]*memorySession, len(old))
+			} else {
+				mem = make(map[string]*memorySession, len(l.Files)) // the memory of these paths alone
+			}
+		},
 		each: func(res FileResult) error {
 			path := res.File.Path
 			prev := old[path]
@@ -262,15 +296,40 @@ func (r *Registry) refresh(ctx context.Context, fsys afero.Fs, root string, prog
 		return nil, nil, nil, nil, err // an unreadable root changes nothing: better stale than wrongly empty
 	}
 	var gone []string
-	for path, m := range old {
-		if seen[path] {
-			continue
-		}
-		if listing.Unreadable[m.session.App] {
+	lost := func(path string, m *memorySession) {
+		switch {
+		case seen[path]:
+		case listing.Unreadable[m.session.App]:
 			mem[path] = m // its folder could not be read: unknown, not deleted
-			continue
+		default:
+			gone = append(gone, path)
 		}
-		gone = append(gone, path)
+	}
+	if only == nil {
+		for path, m := range old {
+			lost(path, m)
+		}
+	} else {
+		// Only what is under the paths: a file is looked up, an app folder's sessions are looked for.
+		apps := map[string]bool{}
+		for _, p := range only {
+			if !strings.Contains(p, "/") {
+				apps[p] = true
+			}
+		}
+		for _, p := range only {
+			app, _, _ := strings.Cut(p, "/")
+			if m := old[p]; m != nil && !apps[app] {
+				lost(p, m)
+			}
+		}
+		if len(apps) > 0 {
+			for path, m := range old {
+				if apps[m.session.App] {
+					lost(path, m)
+				}
+			}
+		}
 	}
 	sort.Strings(gone)
 	for _, path := range gone {

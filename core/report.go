@@ -97,6 +97,8 @@ type folderCheck struct {
 	progress Progress
 	listed   func(*Listing)         // told the listing, before any file is checked
 	each     func(FileResult) error // told each result, in listing order, before the report is
+	// only, when set, are the paths checked (ListPaths) instead of the whole folder.
+	only []string
 }
 
 // checkFolder is the one loop of every check of a folder (a check, a load, a refresh): it lists the folder at
@@ -104,7 +106,13 @@ type folderCheck struct {
 // and then to w, counting them per app (the files gone since they were listed are left out: they are not in
 // the folder), and ends w with the counts. It returns the listing.
 func (c *Checker) checkFolder(ctx context.Context, fsys afero.Fs, root string, check folderCheck, w ReportWriter) (*Listing, error) {
-	listing, err := List(fsys, root)
+	var listing *Listing
+	var err error
+	if check.only != nil {
+		listing, err = ListPaths(fsys, root, check.only)
+	} else {
+		listing, err = List(fsys, root)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -12,7 +12,7 @@ import { PickedFolder, droppedFolder } from './folder.js';
 import { permitted } from './fsaccess.js';
 
 /**
- * @import { Method, Params, Result, Fix, FixReport, Status, CreateParams, Progress, RefreshReport, State, Settings, Edit } from './types.js'
+ * @import { Method, Params, Result, Fix, FixReport, Status, CreateParams, Progress, RefreshReport, State, Settings, Edit, Delta } from './types.js'
  * @import { Store } from './state.js'
  * @import { Work } from './work.js'
  * @import { KeptFolder } from './store.js'
@@ -413,10 +413,12 @@ export function createActions({ mode, transport, store, work, ask }) {
     if (mode === 'browser' && (await reopenWork())) return;
     if (mode === 'browser' && !sample) return; // wait for a zip
     await run(async () => {
-      let st = mode === 'browser' ? await call('openSample', { lang: lang() }) : await call('state');
-      if (st.lang && st.lang !== lang()) st = stateOf(await call('setLang', { lang: lang() }));
+      const st = mode === 'browser' ? await call('openSample', { lang: lang() }) : await call('state');
+      store.setState(st);
+      if (st.lang && st.lang !== lang()) store.applyDelta(deltaOf(await call('setLang', { lang: lang() })));
       if (mode === 'server') store.setSettings(await call('settings'));
       store.setState(st);
+      if (st.lang && st.lang !== lang()) store.applyDelta(deltaOf(await call('setLang', { lang: lang() })));
       if (mode === 'browser') work?.adopt({ kind: 'sample' });
       await openViewFile();
     }, mode === 'browser' ? t('err.sample') : t('err.connect'));
@@ -443,7 +445,7 @@ export function createActions({ mode, transport, store, work, ask }) {
       if (!r) return;
       store.diskSeen(path);
       store.loadFile(r.file, true);
-      store.setState(r.state);
+      store.applyDelta(r.delta);
       ask.toast(t('toast.saved', { path: baseName(path) }));
     }, t('err.save', { path }));
   }
@@ -464,7 +466,7 @@ export function createActions({ mode, transport, store, work, ask }) {
       const r = await withConflict(() => call('setStatus', params), () => setStatus(status, true));
       if (!r) return;
       store.loadFile(r.file);
-      store.setState(r.state);
+      store.applyDelta(r.delta);
       ask.toast(t(status === 'accepted' ? 'toast.accepted' : 'toast.pending', { path: baseName(path) }));
     }, t('err.setStatus', { path }));
   }
@@ -519,7 +521,7 @@ export function createActions({ mode, transport, store, work, ask }) {
       const r = await call('fix', { path, etag: fix.etag, ...(fix.choice && { trust: fix.choice }) });
       store.diskSeen(path);
       store.loadFile(r.file);
-      store.setState(r.state);
+      store.applyDelta(r.delta);
       store.select(r.file.path);
       ask.toast(t('toast.fixed', { path: baseName(r.file.path) }));
     }, t('err.fix', { path }));
@@ -604,7 +606,7 @@ export function createActions({ mode, transport, store, work, ask }) {
     for (;;) {
       const outcome = await run(async () => {
         try {
-          return { state: await call('remove', force ? { path, force } : { path }) };
+          return { delta: await call('remove', force ? { path, force } : { path }) };
         } catch (err) {
           if (!isKind(err, 'foreign') || !err.entry || force) throw err;
           return { refused: err, entry: err.entry ?? '' };
@@ -624,7 +626,7 @@ export function createActions({ mode, transport, store, work, ask }) {
       }
       const open = store.file.doc;
       if (open && (path === '' || open.path === path || open.path.startsWith(`${path}/`))) store.closeFile();
-      store.setState(outcome.state);
+      store.applyDelta(outcome.delta);
       ask.toast(path === '' ? t('toast.deletedAll') : t('toast.deleted', { path: baseName(path) }));
       return;
     }
@@ -640,7 +642,7 @@ export function createActions({ mode, transport, store, work, ask }) {
     if (!(await confirmDiscard())) return;
     await run(async () => {
       const r = await call('create', params);
-      store.setState(r.state);
+      store.applyDelta(r.delta);
       store.loadFile(r.file);
       store.select(r.file.path);
       ask.toast(t('toast.created', { path: baseName(r.file.path) }));
@@ -652,7 +654,7 @@ export function createActions({ mode, transport, store, work, ask }) {
     if (store.file.dirty) ask.toast(t('toast.unsaved'));
     await run(async () => {
       const r = await call('refresh');
-      store.setState(r.state, r.report);
+      store.applyDelta(r.delta, r.report);
     }, t('err.refresh'));
   }
 
@@ -674,12 +676,12 @@ export function createActions({ mode, transport, store, work, ask }) {
   }
 
   /**
-   * The state in setLang's answer, which holds the open file too when it was given one.
+   * The rows said again in setLang's answer, which holds the open file too when it was given one.
    * @param {Result<'setLang'>} said
-   * @returns {State}
+   * @returns {Delta}
    */
-  function stateOf(said) {
-    return 'file' in said ? said.state : said;
+  function deltaOf(said) {
+    return 'file' in said ? said.delta : said;
   }
 
   /**
@@ -698,7 +700,7 @@ export function createActions({ mode, transport, store, work, ask }) {
       // when its markers change)
       const open = store.file.doc;
       const said = await call('setLang', open ? { lang: lang(), path: open.path, etag: open.etag } : { lang: lang() });
-      store.setState(stateOf(said));
+      store.applyDelta(deltaOf(said));
       if (!open || !('file' in said) || !said.file) return;
       const file = said.file, now = store.file.doc;
       if (file.path !== now?.path) return; // another file was opened meanwhile

@@ -8,8 +8,8 @@ import { arr, appOf } from './dom.js';
 import { rowsOf, facetCounts } from './facets.js';
 
 /**
- * @import { State, FileDoc, RefreshReport, Session, CheckError, Change, Code, Progress, Settings } from './types.js'
- * @import { Row, FacetCounts } from './facets.js'
+ * @import { State, FileDoc, RefreshReport, Session, CheckError, Skipped, Change, Code, Progress, Settings, Delta, Row } from './types.js'
+ * @import { Row as FacetRow, FacetCounts } from './facets.js'
  */
 
 /**
@@ -28,7 +28,9 @@ import { rowsOf, facetCounts } from './facets.js';
  * What comes with a change, for the panel that acts on it: how the editor takes a file loaded (set: a new
  * document; replace: the same one rewritten, the caret kept), whether the disk list scrolls to the selection, a
  * place in the open file.
- * @typedef {{editor?: 'set' | 'replace', scroll?: boolean, line?: number, column?: number}} Detail
+ * rows: the rows of the State that a Delta changed, when the State was patched rather than replaced (a panel may
+ * patch what it made of the State with them).
+ * @typedef {{editor?: 'set' | 'replace', scroll?: boolean, line?: number, column?: number, rows?: Row[]}} Detail
  */
 
 /**
@@ -55,7 +57,7 @@ import { rowsOf, facetCounts } from './facets.js';
  * @property {Map<string, Session>} sessions the disk's sessions, by path
  * @property {Map<string, CheckError>} errors the disk's errors, by path
  * @property {Map<string, number>} differs per app folder, its files on disk that differ from memory
- * @property {Row[]} rows the files of the disk list, as the filters see them (facets.js)
+ * @property {FacetRow[]} rows the files of the disk list, as the filters see them (facets.js)
  */
 
 /** The view: what the filters, the search and the sort show, and the file open; kept in the URL's hash. */
@@ -94,13 +96,9 @@ export function indexState(st) {
   for (const r of arr(st?.pending?.removed)) pending.set(r.path, { kind: 'removed', code: r.code, message: r.message });
   /** @type {Map<string, string>} */
   const hay = new Map();
-  /** @param {string} path @param {(string | undefined)[]} fields */
-  const add = (path, ...fields) => hay.set(path, fields.filter((f) => f != null && f !== '').join('\u0000').toLowerCase());
-  for (const s of arr(st?.disk?.sessions)) {
-    add(s.path, s.path, s.email, s.device, s.deviceId, s.os, s.osVersion, s.language, s.ip, s.applicationName, s.status);
-  }
-  for (const e of arr(st?.disk?.errors)) add(e.path, e.path, e.message, e.cause, `mobi ${e.code}`);
-  for (const k of arr(st?.disk?.skipped)) add(k.path, k.path, k.reason, k.kind);
+  for (const s of arr(st?.disk?.sessions)) hay.set(s.path, sessionHay(s));
+  for (const e of arr(st?.disk?.errors)) hay.set(e.path, errorHay(e));
+  for (const k of arr(st?.disk?.skipped)) hay.set(k.path, skippedHay(k));
   const sessions = new Map(arr(st?.disk?.sessions).map((s) => [s.path, s]));
   const errors = new Map(arr(st?.disk?.errors).map((e) => [e.path, e]));
   // memory names the sessions that are the disk's rather than repeat them (docs/api.md)
@@ -112,8 +110,7 @@ export function indexState(st) {
   }
   for (const m of arr(st?.memory?.sessions)) memory.set(m.path, m);
   const memoryList = [...memory.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  const memHay = new Map(memoryList.map((m) => [m.path,
-    [m.path, m.email, m.device, m.os, m.language, m.ip, m.status].filter(Boolean).join('\u0000').toLowerCase()]));
+  const memHay = new Map(memoryList.map((m) => [m.path, memoryHay(m)]));
   // the files on disk that differ from memory, per app: the engine counts the rest (State.apps)
   /** @type {Map<string, number>} */
   const differs = new Map();
@@ -122,6 +119,172 @@ export function indexState(st) {
   }
   const rows = rowsOf(st, (path) => pending.has(path), (path) => hay.get(path) ?? '');
   return { pending, hay, memHay, memory, memoryList, sessions, errors, differs, rows };
+}
+
+// ---- patching the State with a Delta (docs/api.md): in place, no copy of it kept
+
+/**
+ * Orders paths as the engine's listing does: app folder by app folder, then each one's files, by name.
+ * @param {string} a
+ * @param {string} b
+ */
+export function compareListed(a, b) {
+  const i = a.indexOf('/');
+  const j = b.indexOf('/');
+  const appA = i < 0 ? a : a.slice(0, i);
+  const appB = j < 0 ? b : b.slice(0, j);
+  if (appA !== appB) return appA < appB ? -1 : 1;
+  const restA = i < 0 ? '' : a.slice(i + 1);
+  const restB = j < 0 ? '' : b.slice(j + 1);
+  return restA < restB ? -1 : restA > restB ? 1 : 0;
+}
+
+/** @param {string} a @param {string} b */
+const comparePaths = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Puts item (or nothing) in place of the one at path in list, kept in order.
+ * @template T
+ * @param {T[]} list
+ * @param {string} path
+ * @param {T | undefined} item
+ * @param {(x: T) => string} pathOf
+ * @param {(a: string, b: string) => number} compare
+ */
+function putAt(list, path, item, pathOf, compare) {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compare(pathOf(/** @type {T} */ (list[mid])), path) < 0) lo = mid + 1; else hi = mid;
+  }
+  const there = lo < list.length && pathOf(/** @type {T} */ (list[lo])) === path;
+  if (item === undefined) {
+    if (there) list.splice(lo, 1);
+  } else if (there) list[lo] = item;
+  else list.splice(lo, 0, item);
+}
+
+/** @param {{path: string}} x */
+const pathOf = (x) => x.path;
+/** @param {string} x */
+const itself = (x) => x;
+
+/** What the search box matches of a disk's session, error or skipped entry, lower-cased. */
+/** @param {string} path @param {(string | undefined)[]} fields */
+const hayOf = (path, ...fields) => [path, ...fields].filter((f) => f != null && f !== '').join('\u0000').toLowerCase();
+/** @param {Session} s */
+export const sessionHay = (s) => hayOf(s.path, s.email, s.device, s.deviceId, s.os, s.osVersion, s.language, s.ip, s.applicationName, s.status);
+/** @param {CheckError} e */
+export const errorHay = (e) => hayOf(e.path, e.message, e.cause, `mobi ${e.code}`);
+/** @param {Skipped} k */
+export const skippedHay = (k) => hayOf(k.path, k.reason, k.kind);
+/** @param {Session} m */
+export const memoryHay = (m) => [m.path, m.email, m.device, m.os, m.language, m.ip, m.status].filter(Boolean).join('\u0000').toLowerCase();
+
+/**
+ * Patches st and its lookups with a Delta: each row put in place in the lists it belongs to (kept in the
+ * engine's order), the counts replaced. Work and memory follow the rows, not the folder.
+ * @param {State} st
+ * @param {Index} idx
+ * @param {Delta} delta
+ */
+export function patchState(st, idx, delta) {
+  const disk = st.disk;
+  disk.sessions ??= []; disk.errors ??= []; disk.skipped ??= [];
+  const mem = st.memory;
+  mem.sameAsDisk ??= []; mem.sessions ??= [];
+  const pend = st.pending;
+  pend.updated ??= []; pend.unchanged ??= []; pend.notLoaded ??= []; pend.removed ??= [];
+  // idx.rows holds the sessions, then the errors, then the skipped entries: where each part ends
+  let sessionsEnd = disk.sessions.length;
+  let errorsEnd = sessionsEnd + disk.errors.length;
+  /** @param {'session' | 'error' | 'skipped'} type @returns {[number, number]} */
+  const part = (type) => (type === 'session' ? [0, sessionsEnd] : type === 'error' ? [sessionsEnd, errorsEnd] : [errorsEnd, idx.rows.length]);
+  /** @param {'session' | 'error' | 'skipped'} type @param {string} p */
+  const findRow = (type, p) => {
+    let [lo, hi] = part(type);
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compareListed(/** @type {FacetRow} */ (idx.rows[mid]).path, p) < 0) lo = mid + 1; else hi = mid;
+    }
+    return lo;
+  };
+  /** @param {'session' | 'error' | 'skipped'} type @param {number} by */
+  const grow = (type, by) => {
+    if (type === 'session') sessionsEnd += by;
+    if (type !== 'skipped') errorsEnd += by;
+  };
+  for (const row of arr(delta.rows)) {
+    const p = row.path;
+    const app = appOf(p);
+    // what the row counted for in its app's files that differ from memory, before and after
+    const differed = idx.pending.has(p) && (idx.sessions.has(p) || idx.errors.has(p));
+    putAt(disk.sessions, p, row.session ?? undefined, pathOf, compareListed);
+    putAt(disk.errors, p, row.error ?? undefined, pathOf, compareListed);
+    putAt(disk.skipped, p, row.skipped ?? undefined, pathOf, compareListed);
+    if (row.session) idx.sessions.set(p, row.session); else idx.sessions.delete(p);
+    if (row.error) idx.errors.set(p, row.error); else idx.errors.delete(p);
+    if (row.session) idx.hay.set(p, sessionHay(row.session));
+    else if (row.error) idx.hay.set(p, errorHay(row.error));
+    else if (row.skipped) idx.hay.set(p, skippedHay(row.skipped));
+    else idx.hay.delete(p);
+
+    const inMemory = row.sameAsDisk ? row.session : row.memory;
+    putAt(mem.sameAsDisk, p, row.sameAsDisk ? p : undefined, itself, comparePaths);
+    putAt(mem.sessions, p, row.memory ?? undefined, pathOf, comparePaths);
+    putAt(idx.memoryList, p, inMemory ?? undefined, pathOf, comparePaths);
+    if (inMemory) {
+      idx.memory.set(p, inMemory);
+      idx.memHay.set(p, memoryHay(inMemory));
+    } else {
+      idx.memory.delete(p);
+      idx.memHay.delete(p);
+    }
+
+    putAt(pend.updated, p, row.updated ?? undefined, pathOf, compareListed);
+    putAt(pend.notLoaded, p, row.notLoaded ? { path: p } : undefined, pathOf, compareListed);
+    putAt(pend.removed, p, row.removed ?? undefined, pathOf, comparePaths);
+    const unchanged = row.session && inMemory && !row.updated && !row.notLoaded && !row.removed;
+    putAt(pend.unchanged, p, unchanged ? { path: p } : undefined, pathOf, compareListed);
+    if (row.updated) idx.pending.set(p, { kind: 'updated', changes: arr(row.updated.changes) });
+    else if (row.notLoaded) idx.pending.set(p, { kind: 'notLoaded' });
+    else if (row.removed) idx.pending.set(p, { kind: 'removed', code: row.removed.code, message: row.removed.message });
+    else idx.pending.delete(p);
+
+    const differs = idx.pending.has(p) && (idx.sessions.has(p) || idx.errors.has(p));
+    if (differed !== differs) {
+      const n = (idx.differs.get(app) ?? 0) + (differs ? 1 : -1);
+      if (n) idx.differs.set(app, n); else idx.differs.delete(app);
+    }
+
+    const common = { path: p, app, hay: idx.hay.get(p) ?? '', differs: idx.pending.has(p) };
+    /** @type {FacetRow | null} */
+    const r = row.session ? { ...common, type: 'session', s: row.session } : row.error ? { ...common, type: 'error', e: row.error }
+      : row.skipped ? { ...common, type: 'skipped', k: row.skipped, differs: false } : null;
+    let placed = false;
+    for (const type of /** @type {const} */ (['session', 'error', 'skipped'])) {
+      const i = findRow(type, p);
+      if (i >= part(type)[1] || idx.rows[i]?.path !== p) continue;
+      if (r?.type === type) { // the same kind of file: in its place, nothing moved
+        idx.rows[i] = r;
+        placed = true;
+      } else {
+        idx.rows.splice(i, 1);
+        grow(type, -1);
+      }
+    }
+    if (r && !placed) {
+      idx.rows.splice(findRow(r.type, p), 0, r);
+      grow(r.type, 1);
+    }
+  }
+  pend.errors = disk.errors;
+  st.apps = delta.apps;
+  disk.apps = delta.apps;
+  disk.summary = delta.summary;
+  mem.count = delta.memoryCount;
+  if (delta.words) st.words = delta.words;
 }
 
 /**
@@ -240,6 +403,31 @@ export class Store {
       topics.push('report', 'refreshed');
     }
     this.emit(topics, detail);
+  }
+
+  /**
+   * What changed of the State, from a change's answer (a Delta): the State and its lookups patched in place, no
+   * copy of them made, so that the work and the page's memory follow the rows that changed, not the folder. With
+   * the report of a refresh just run.
+   * @param {Delta} delta
+   * @param {RefreshReport} [report]
+   * @param {Topic[]} [also] what else changed with it, told at once
+   * @param {Detail} [detail]
+   */
+  applyDelta(delta, report, also = [], detail = {}) {
+    const st = this.state;
+    if (!st) return;
+    patchState(st, this.idx, delta);
+    this.#facets = null; // counted again from the patched rows
+    if (delta.lang) st.lang = delta.lang;
+    if (this.view.app && !arr(st.apps).some((a) => a.name === this.view.app)) this.view.app = '';
+    /** @type {Topic[]} */
+    const topics = ['state', ...also];
+    if (report) {
+      this.report = { doc: report, at: new Date(), stale: false };
+      topics.push('report', 'refreshed');
+    }
+    this.emit(topics, { ...detail, rows: arr(delta.rows) });
   }
 
   /**

@@ -299,16 +299,46 @@ export interface ErrorDocument {
   entry?: string;
 }
 
-export interface FileAndState {
+/**
+ * One path as the State shows it (docs/api.md, "Delta"): its file on disk (session, error or skipped; none when it
+ * is not on disk), its session in memory (sameAsDisk: the disk's; memory: another; neither: not in memory), and
+ * what a refresh would do of it (updated, notLoaded or removed; none: leave it). A row with nothing but its path
+ * is a path the State no longer holds.
+ */
+export interface Row {
+  path: string;
+  session?: Session;
+  error?: CheckError;
+  skipped?: Skipped;
+  sameAsDisk?: boolean;
+  memory?: Session;
+  updated?: Updated;
+  notLoaded?: boolean;
+  removed?: Removed;
+}
+
+/** What changed of the State: the rows of the paths that changed, and the counts, given whole. */
+export interface Delta {
+  lang: Lang;
+  rows: List<Row>;
+  apps: List<App>;
+  summary: Summary;
+  memoryCount: number;
+  /** State.words, said in lang */
+  words: Words;
+}
+
+/** The answer of a change of one file: the file as it now is, and what changed of the State. */
+export interface FileAndDelta {
   file: FileDoc;
-  state: State;
+  delta: Delta;
 }
 
 /** setLang's answer when given the open file's path and ETag: that file in the new language (null when it cannot be
- * read any more: the state says why) and the state. */
+ * read any more: the rows say why) and the rows said again. */
 export interface SaidAgain {
   file: FileDoc | null;
-  state: State;
+  delta: Delta;
 }
 
 export interface CreateParams {
@@ -329,20 +359,20 @@ export interface Methods {
   openZip: { params: { name: string; bytes: ArrayBuffer; lang: string; edits?: Edit[]; root?: string }; result: State };
   openSample: { params: { lang: string; edits?: Edit[] }; result: State };
   state: { params: NoParams; result: State };
-  setLang: { params: { lang: string; path?: string; etag?: string }; result: State | SaidAgain };
+  setLang: { params: { lang: string; path?: string; etag?: string }; result: Delta | SaidAgain };
   read: { params: { path: string }; result: FileDoc };
-  write: { params: { path: string; content: string; etag?: string }; result: FileAndState };
-  remove: { params: { path: string; etag?: string; force?: boolean }; result: State };
-  setStatus: { params: { path: string; status: Status; etag?: string }; result: FileAndState };
-  create: { params: CreateParams; result: FileAndState };
-  fix: { params: { path: string; etag?: string; trust?: Witness }; result: FileAndState };
+  write: { params: { path: string; content: string; etag?: string }; result: FileAndDelta };
+  remove: { params: { path: string; etag?: string; force?: boolean }; result: Delta };
+  setStatus: { params: { path: string; status: Status; etag?: string }; result: FileAndDelta };
+  create: { params: CreateParams; result: FileAndDelta };
+  fix: { params: { path: string; etag?: string; trust?: Witness }; result: FileAndDelta };
   inspect: { params: { path: string; content: string }; result: FileDoc };
   format: { params: { content: string }; result: { content: string } };
   fixAllPreview: { params: NoParams; result: FixReport };
   fixAll: { params: { files: { path: string; etag: string }[] }; result: { report: FixReport; state: State } };
   settings: { params: NoParams; result: Settings };
   setSettings: { params: Partial<Settings>; result: Settings };
-  refresh: { params: NoParams; result: { report: RefreshReport; state: State } };
+  refresh: { params: NoParams; result: { report: RefreshReport; delta: Delta } };
   restart: { params: NoParams; result: State };
   download: { params: NoParams; result: { name: string; bytes: ArrayBuffer } };
   edits: { params: { since: number }; result: EditSet };

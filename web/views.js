@@ -210,6 +210,9 @@ export function renderErrors(container, errors, { total = errors.length, limit, 
   container.replaceChildren(...rows);
 }
 
+/** How many of a report's errors it lists. */
+const REPORT_ERRORS = 200;
+
 /**
  * The refresh report (or, before any refresh, the dry run in state.pending). onDisk(path) says whether a file is
  * on disk now: one that is gone since the report is named as gone, never offered to open. words are the
@@ -262,8 +265,11 @@ export function renderReport(container, report, { at, preview, empty = t('nothin
   }
   if (nl.length) section('notLoaded', nl.length, h('ul', { class: 'plain' }, nl.map((n) => h('li', {}, link(n.path)))));
   if (errs.length) {
-    section('errors', errs.length, h('ul', { class: 'plain' }, errs.map((e) => h('li', { class: onDisk(e.path) ? null : 'gone' },
-      codeChip(e), ' ', link(e.path), ' ', e.message))));
+    // the first ones: the errors panel pages through them all, and a folder of 100k sessions holds thousands
+    const shown = errs.slice(0, REPORT_ERRORS);
+    section('errors', errs.length, h('ul', { class: 'plain' }, shown.map((e) => h('li', { class: onDisk(e.path) ? null : 'gone' },
+      codeChip(e), ' ', link(e.path), ' ', e.message)),
+    shown.length < errs.length ? h('li', { class: 'muted' }, t('n.shown', { shown: shown.length, total: errs.length })) : null));
   }
   if (unch.length) {
     sections.push(h('details', { class: 'rep-sec' }, h('summary', {}, `${t('report.unchanged')} (${unch.length})`),

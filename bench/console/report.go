@@ -63,7 +63,7 @@ func (rp *report) markdown() string {
 	w("## The console at scale (edit series)\n\n")
 	w("`%s` — the console in Chromium, driven as a person uses it, on the folders bench/gen makes (%s session files, seed %d; "+
 		"`%s/SIZE`): in browser mode the folder's zip is given to the console's file input and the engine runs in the page's "+
-		"Web Worker; in server mode the dev server works on a copy of the folder (`devserver -dir`, polling every 500 ms as by default). "+
+		"Web Worker; in server mode the dev server works on a copy of the folder (`devserver -dir`, watching it as by default). "+
 		"Each action is timed in the page, from the user's event (the key, the click, the language chosen) to the DOM showing its "+
 		"result (below, after each action); %d of each, median (min–max), ms. The file each action works on is found first with "+
 		"the search box, as among thousands a person finds it. The run took %.0f s.\n\n",

@@ -42,18 +42,44 @@ type fileDoc struct {
 	ETag    string `json:"etag"`
 }
 
-type fileAndState struct {
-	File  fileDoc  `json:"file"`
-	State stateDoc `json:"state"`
+// deltaDoc is what changed of the state: the rows of the paths that changed.
+type deltaDoc struct {
+	Lang string `json:"lang"`
+	Rows []struct {
+		Path    string `json:"path"`
+		Session *struct {
+			Status string `json:"status"`
+		} `json:"session"`
+		Updated *struct {
+			Path string `json:"path"`
+		} `json:"updated"`
+	} `json:"rows"`
 }
 
-func (s stateDoc) diskStatus(path string) string {
-	for _, x := range s.Disk.Sessions {
-		if x.Path == path {
-			return x.Status
+type fileAndDelta struct {
+	File  fileDoc  `json:"file"`
+	Delta deltaDoc `json:"delta"`
+}
+
+// diskStatus is the status of the session on disk at path as the delta shows it; "" when it has none.
+func (d deltaDoc) diskStatus(path string) string {
+	for _, r := range d.Rows {
+		if r.Path == path && r.Session != nil {
+			return r.Session.Status
 		}
 	}
 	return ""
+}
+
+// updated are the paths whose rows say a refresh would update their session.
+func (d deltaDoc) updated() []string {
+	var out []string
+	for _, r := range d.Rows {
+		if r.Updated != nil {
+			out = append(out, r.Path)
+		}
+	}
+	return out
 }
 
 // Every route of docs/api.md, as the page calls it.
@@ -101,13 +127,13 @@ func TestAPIRoutes(t *testing.T) {
 	edited := strings.Replace(f.Content, `"email": ""`, `"email": "a@example.com"`, 1)
 	res, body = ts.send("PUT", "/api/file?path="+contactPath, edited, "If-Match", `"`+f.ETag+`"`)
 	expect(t, res, body, 200, "")
-	var fs fileAndState
+	var fs fileAndDelta
 	decodeJSON(t, body, &fs)
 	if fs.File.Content != edited || fs.File.ETag != core.ETag([]byte(edited)) || res.Header.Get("ETag") != `"`+fs.File.ETag+`"` {
 		t.Fatalf("PUT: file %+v, ETag header %q", fs.File, res.Header.Get("ETag"))
 	}
-	if len(fs.State.Pending.Updated) != 1 || fs.State.Pending.Updated[0].Path != contactPath {
-		t.Fatalf("PUT: pending %+v, want the edited file", fs.State.Pending)
+	if u := fs.Delta.updated(); len(u) != 1 || u[0] != contactPath {
+		t.Fatalf("PUT: updated %v, want the edited file", u)
 	}
 	if data, _ := os.ReadFile(filepath.Join(ts.dir, contactPath)); string(data) != edited {
 		t.Fatalf("PUT: disk holds %q", data)
@@ -122,15 +148,15 @@ func TestAPIRoutes(t *testing.T) {
 	res, body = ts.send("POST", "/api/setStatus", `{"path":"`+contactPath+`","status":"pending","etag":"`+fs.File.ETag+`"}`)
 	expect(t, res, body, 200, "")
 	decodeJSON(t, body, &fs)
-	if fs.State.diskStatus(contactPath) != "pending" {
-		t.Fatalf("setStatus: disk status %q", fs.State.diskStatus(contactPath))
+	if fs.Delta.diskStatus(contactPath) != "pending" {
+		t.Fatalf("setStatus: disk status %q", fs.Delta.diskStatus(contactPath))
 	}
 
 	res, body = ts.send("POST", "/api/create", `{"applicationId":"com.example.new","teamId":"ABCDE12345","status":"accepted"}`)
 	expect(t, res, body, 200, "")
 	decodeJSON(t, body, &fs)
 	created := fs.File.Path
-	if !strings.HasPrefix(created, "ABCDE12345.com.example.new/") || fs.State.diskStatus(created) != "accepted" {
+	if !strings.HasPrefix(created, "ABCDE12345.com.example.new/") || fs.Delta.diskStatus(created) != "accepted" {
 		t.Fatalf("create: %+v", fs.File)
 	}
 
@@ -145,7 +171,7 @@ func TestAPIRoutes(t *testing.T) {
 				Path string `json:"path"`
 			} `json:"notLoaded"`
 		} `json:"report"`
-		State stateDoc `json:"state"`
+		Delta deltaDoc `json:"delta"`
 	}
 	decodeJSON(t, body, &rr)
 	if len(rr.Report.Updated) != 1 || rr.Report.Updated[0].Path != contactPath {
@@ -433,10 +459,10 @@ func TestAPIFix(t *testing.T) {
 	expect(t, res, body, 409, "conflict")
 	res, body = ts.send("POST", "/api/fix", `{"path":"`+misplaced+`","etag":"`+f.ETag+`"}`)
 	expect(t, res, body, 200, "")
-	var fixed fileAndState
+	var fixed fileAndDelta
 	decodeJSON(t, body, &fixed)
-	if fixed.File.Path != f.Actions.Fix.To || fixed.State.diskStatus(f.Actions.Fix.To) == "" {
-		t.Fatalf("after the fix: %s, status %q", fixed.File.Path, fixed.State.diskStatus(f.Actions.Fix.To))
+	if fixed.File.Path != f.Actions.Fix.To || fixed.Delta.diskStatus(f.Actions.Fix.To) == "" {
+		t.Fatalf("after the fix: %s, status %q", fixed.File.Path, fixed.Delta.diskStatus(f.Actions.Fix.To))
 	}
 	if _, err := os.Stat(filepath.Join(ts.dir, misplaced)); !os.IsNotExist(err) {
 		t.Errorf("the misplaced file is still there: %v", err)

@@ -14,10 +14,30 @@ import (
 	"github.com/mobisess/mobisess/core"
 )
 
+// watchers are the ways the server learns of changes on disk: by polling alone (where the file system gives no
+// notifications), and by notifications alone (rescans an hour apart).
+var watchers = []struct {
+	name string
+	cfg  Config
+}{
+	{"polling", Config{Fs: struct{ afero.Fs }{afero.NewOsFs()}, Poll: 20 * time.Millisecond}},
+	{"notified", Config{Poll: time.Hour}},
+}
+
 // A change made behind the server's back reaches the page as a `disk` event within the bounded wait.
 func TestEventsDisk(t *testing.T) {
-	// A ReadTimeout shorter than the test: the stream must outlive it (the server clears it for streams).
-	ts := startFolder(t, Config{Timeouts: Timeouts{Read: 300 * time.Millisecond}})
+	for _, wt := range watchers {
+		t.Run(wt.name, func(t *testing.T) {
+			// A ReadTimeout shorter than the test: the stream must outlive it (the server clears it for streams).
+			cfg := wt.cfg
+			cfg.Timeouts = Timeouts{Read: 300 * time.Millisecond}
+			testEventsDisk(t, cfg)
+		})
+	}
+}
+
+func testEventsDisk(t *testing.T, cfg Config) {
+	ts := startFolder(t, cfg)
 	ev := ts.openEvents()
 	time.Sleep(400 * time.Millisecond) // past the ReadTimeout
 
@@ -166,7 +186,13 @@ func waitFor(t *testing.T, cond func() bool) {
 // Changes made through the API are no news to the tab that made them, which has the result: they come tagged with
 // that tab (hasPath, as a page, ignores them). A change made on disk right after one of them is news.
 func TestEventsOwnChanges(t *testing.T) {
-	ts := startFolder(t, Config{Poll: 20 * time.Millisecond})
+	for _, wt := range watchers {
+		t.Run(wt.name, func(t *testing.T) { testEventsOwnChanges(t, wt.cfg) })
+	}
+}
+
+func testEventsOwnChanges(t *testing.T, cfg Config) {
+	ts := startFolder(t, cfg)
 	ev := ts.openEvents()
 	res, body := ts.send("GET", "/api/file?path="+contactPath, "")
 	expect(t, res, body, 200, "")
@@ -177,7 +203,7 @@ func TestEventsOwnChanges(t *testing.T) {
 	expect(t, res, body, 200, "")
 	res, body = ts.send("POST", "/api/create", `{"applicationId":"com.example.own","status":"pending"}`)
 	expect(t, res, body, 200, "")
-	var created fileAndState
+	var created fileAndDelta
 	decodeJSON(t, body, &created)
 	res, body = ts.send("POST", "/api/setStatus", `{"path":"`+contactPath+`","status":"pending"}`)
 	expect(t, res, body, 200, "")

@@ -106,7 +106,6 @@ func TestHeavyRequestsAreBounded(t *testing.T) {
 		{"POST", "/api/state", "{}"},
 		{"POST", "/api/refresh", "{}"},
 		{"POST", "/api/restart", "{}"},
-		{"POST", "/api/setLang", `{"lang":"fr"}`},
 	} {
 		res, body := ts.send(rt.method, rt.target, rt.body)
 		expect(t, res, body, 503, "busy")
@@ -115,6 +114,9 @@ func TestHeavyRequestsAreBounded(t *testing.T) {
 		}
 	}
 	res, body := ts.send("PUT", "/api/file?path="+contactPath, sampleSession(t, ts), "If-Match", "*")
+	expect(t, res, body, 200, "")
+	// A change of language says the rows again from what the engine knows: it reads nothing, and needs no slot.
+	res, body = ts.send("POST", "/api/setLang", `{"lang":"fr"}`)
 	expect(t, res, body, 200, "")
 	release()
 	res, body = ts.send("GET", "/api/download", "")

@@ -64,7 +64,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	autoRefresh := fl.Bool("auto-refresh", false, "run a refresh on each change on disk and push its report")
 	lang := fl.String("lang", "en", "language of the engine's messages: en, fr or es")
 	schemaPath := fl.String("schema", "", "validate against this JSON schema file instead of the embedded one")
-	poll := fl.Duration("poll", 500*time.Millisecond, "how often the folder is checked for changes")
+	poll := fl.Duration("poll", 500*time.Millisecond, "the least time between two listings of the whole folder, which catch what change notifications miss (paced to at most 4% of a core); without notifications, how often it is listed")
 	maxFileSize := fl.Int64("max-file-size", core.DefaultLimits.MaxFileSize, "server mode: a larger session file fails as not well formed, unread (bytes)")
 	if err := fl.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {

@@ -96,9 +96,9 @@ func TestAPIFixTrust(t *testing.T) {
 	}
 	res, body = ts.send("POST", "/api/fix", `{"path":"`+path+`","etag":"`+f.ETag+`","trust":"token"}`)
 	expect(t, res, body, 200, "")
-	var fixed fileAndState
+	var fixed fileAndDelta
 	decodeJSON(t, body, &fixed)
-	if want := "TEAMCCCCCC.com.a/" + id; fixed.File.Path != want || fixed.State.diskStatus(want) != "accepted" {
-		t.Fatalf("after trusting the token: %s, status %q", fixed.File.Path, fixed.State.diskStatus(want))
+	if want := "TEAMCCCCCC.com.a/" + id; fixed.File.Path != want || fixed.Delta.diskStatus(want) != "accepted" {
+		t.Fatalf("after trusting the token: %s, status %q", fixed.File.Path, fixed.Delta.diskStatus(want))
 	}
 }

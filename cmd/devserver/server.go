@@ -171,6 +171,7 @@ func (s *Server) logf(format string, args ...any) {
 // refreshed memory; then it tells every page, which ignores the changes of its own tab.
 func (s *Server) diskChanged(paths []string, tab string) {
 	s.states.changed()
+	s.tellEngine(paths, tab)
 	var refreshed *core.RefreshReport
 	if s.autoRefresh.Load() {
 		var err error
@@ -252,7 +253,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			writeError(w, err, false)
 			return
 		}
-		s.serveAPI(w, r)
+		s.serveAPICompressed(w, r)
 		return
 	}
 	s.serveAsset(w, r)

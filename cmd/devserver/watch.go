@@ -13,24 +13,25 @@ import (
 	"sync"
 	"time"
 
+	"github.com/fsnotify/fsnotify"
 	"github.com/spf13/afero"
 
 	"github.com/mobisess/mobisess/core"
 	"github.com/mobisess/mobisess/core/console"
 )
 
-// The watcher polls: every interval it lists the root and each app folder (lstat only, no reads) and compares
-// the result with the previous listing. Why not fsnotify:
-//   - it watches directories, not trees: each app folder 4D creates later needs its own watch, added after a
+// The watcher is a hybrid. Change notifications (fsnotify: inotify, ReadDirectoryChangesW, kqueue) on the root,
+// its parent and each app folder tell of a change at once, and only the paths they name are looked at again.
+// A full rescan (one readdir per app folder, one lstat per file, no reads) still runs, paced from the cost of
+// the last one (rescanBudget), because notifications alone miss things:
+//   - they watch directories, not trees: each app folder 4D creates later needs its own watch, added after a
 //     race with the files written into it, and a deleted-and-recreated root needs a watch on its parent;
 //   - on macOS (where 4D developers work) kqueue holds a file descriptor per watched file, so a folder of
-//     thousands of sessions exhausts the default limit of 256;
+//     thousands of sessions would exhaust the process's limit: big app folders are left to the rescans there;
 //   - inotify sees nothing of changes made by another machine on a shared folder (SMB, NFS, a VM's mount),
-//     which is where a 4D Server's MobileApps folder often sits.
-// Polling has none of these: a new app folder, a vanished or recreated root, a network share are all just
-// the next listing. Its cost grows with the folder: one readdir per app folder and one lstat per file, about
-// 7 ms per 1000 sessions on a busy 2-core machine (BenchmarkScan), so polling every 500 ms costs 1-2% of a
-// core per 1000 sessions and keeps a change within the second.
+//     which is where a 4D Server's MobileApps folder often sits, and its queue overflows under a burst.
+// Where notifications cannot be had at all (another file system than the disk's, no inotify instance left),
+// the watcher polls every interval, as a rescan alone.
 
 // watchWindow is how recent a modification time must be for the watcher to also hash the file: two writes
 // within a file system's timestamp granularity (1 s on HFS+, 2 s on FAT) can leave size and mtime equal.
@@ -66,13 +67,19 @@ type snapshot map[string]stamp
 type watcher struct {
 	fs       afero.Fs
 	root     string
-	interval time.Duration
+	interval time.Duration // between polls without notifications; the least time between rescans with them
 	now      func() time.Time
 	onChange func(paths []string, tab string)
 	logf     func(format string, args ...any)
+	lose     func(fsnotify.Event) bool // tests: the notifications to lose, as a system may
 
-	prev    snapshot // the last good scan, nil until one succeeds; only run's goroutine touches it
-	failing bool
+	// Only run's goroutine (and the first poll, before it) touches these.
+	prev     snapshot // the last good scan, nil until one succeeds
+	failing  bool
+	scanCost time.Duration   // of the last full scan: wall or CPU time, whichever is more
+	notify   *notifier       // nil when polling
+	recheck  map[string]bool // paths held back while a change was under way, looked at again when it ends
+	dirty    map[string]bool // paths notifications named, looked at once they settle
 
 	// The changes the API makes are announced as the changes of the tab that asked for them, which has their
 	// result and ignores them; every other page is told as of any change. mu guards what the watcher knows of
@@ -82,6 +89,7 @@ type watcher struct {
 	lastID   int                    // of the last change begun
 	gen      uint64                 // counts the changes ended
 	expect   map[string]expectation // the state each change left, until a scan begun after it is compared
+	ended    chan struct{}          // signalled when a change ends, so that what it held back is looked at
 }
 
 // apiChange is a change made through the API, under way: what it may touch (the console's method says), and the
@@ -91,7 +99,7 @@ type apiChange struct {
 	tab     string
 }
 
-// expectation is the state a path is in after a change made through the API: a poll that finds exactly
+// expectation is the state a path is in after a change made through the API: a look that finds exactly
 // that does not report it. Gone covers the path and everything under it ("" is the root).
 type expectation struct {
 	gen  uint64
@@ -100,36 +108,16 @@ type expectation struct {
 	tab  string
 }
 
-// run polls until ctx ends. onChange runs in this goroutine, so a slow handler (an auto-refresh) delays the
-// next poll rather than piling up.
-// The first look at the folder is taken before run, when the server starts.
-func (w *watcher) run(ctx context.Context) {
-	t := time.NewTicker(w.interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		// The API's changes first, the disk's last: within one poll, a change made on disk is the newest news
-		// ("" sorts first, so the tabs are taken in reverse).
-		changes := w.poll()
-		tabs := sortedKeys(changes)
-		for i := len(tabs) - 1; i >= 0; i-- {
-			w.onChange(changes[tabs[i]], tabs[i])
-		}
-	}
-}
-
-// poll scans the folder and returns what changed since the last poll, by the tab whose API change made it (""
-// for a change made on disk). A path that a change under way may touch is held back: compared again at the
-// next poll, when that change has said what it left.
+// poll scans the whole folder and returns what changed since the last look, by the tab whose API change made it
+// ("" for a change made on disk). A path that a change under way may touch is held back: looked at again when
+// that change has said what it left.
 func (w *watcher) poll() map[string][]string {
 	w.mu.Lock()
 	begun := w.gen
 	w.mu.Unlock()
+	started, cpu := time.Now(), processCPU()
 	next, err := w.scan(w.prev)
+	w.scanCost = max(time.Since(started), processCPU()-cpu)
 	if err != nil {
 		if !w.failing {
 			w.logf("watching %s: %v (retrying)", w.root, err)
@@ -141,23 +129,113 @@ func (w *watcher) poll() map[string][]string {
 		w.logf("watching %s again", w.root)
 		w.failing = false
 	}
+	if w.notify != nil {
+		w.notify.follow(w.prev, next)
+	}
 	prev := w.prev
 	w.prev = next
 	if prev == nil {
 		return nil
 	}
-	changed := changedPaths(prev, next)
+	return w.tagged(prev, next, changedPaths(prev, next), begun, nil)
+}
+
+// check looks again at the paths named (by notifications, or held back while a change was under way) and
+// returns what changed, as poll does. A name that may stand for more than it says (the root, a folder's
+// event queue that overflowed) is a full scan.
+func (w *watcher) check(paths map[string]bool) map[string][]string {
+	if w.prev == nil || paths[""] || len(paths) > maxChecked {
+		return w.poll()
+	}
+	w.mu.Lock()
+	begun := w.gen
+	w.mu.Unlock()
+	recent := w.clock().Add(-watchWindow).UnixNano()
+	before, after := snapshot{}, snapshot{}
+	for p := range paths {
+		full := filepath.Join(w.root, filepath.FromSlash(p))
+		_, _, nested := strings.Cut(p, "/")
+		if nested {
+			if st, ok := w.prev[p]; ok {
+				before[p] = st
+			}
+			if info, err := lstat(w.fs, full); err == nil {
+				after[p] = w.stampOf(full, info, recent)
+			} else if !errors.Is(err, fs.ErrNotExist) {
+				delete(before, p) // unknown is not deleted
+			}
+			continue
+		}
+		// An entry of the root: itself and, for a folder, what it holds, listed after its watch is in place.
+		info, err := lstat(w.fs, full)
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		for k, st := range w.prev {
+			if k == p || strings.HasPrefix(k, p+"/") {
+				before[k] = st
+			}
+		}
+		if err != nil {
+			continue
+		}
+		after[p] = w.stampOf(full, info, recent)
+		if !info.IsDir() {
+			continue
+		}
+		if w.notify != nil {
+			w.notify.watchApp(p, -1)
+		}
+		files, err := readDirInfo(w.fs, full)
+		if errors.Is(err, fs.ErrNotExist) {
+			delete(after, p)
+			continue
+		}
+		if err != nil {
+			for k, st := range before {
+				after[k] = st // unreadable for now: keep what was known
+			}
+			continue
+		}
+		for _, f := range files {
+			if !hidden(f.Name()) {
+				after[p+"/"+f.Name()] = w.stampOf(filepath.Join(full, f.Name()), f, recent)
+			}
+		}
+	}
+	return w.tagged(before, after, changedPaths(before, after), begun, paths)
+}
+
+// maxChecked is how many paths named at once are looked at one by one; more is a full scan.
+const maxChecked = 4096
+
+// tagged sorts the changed paths by the tab whose change made them and brings w.prev up to date with next for
+// each of them, except those held back for a change under way (looked at again when it ends). The
+// expectations a look begun after their change has compared are spent: all of them after a full scan (looked
+// is nil), those under the paths looked at otherwise.
+func (w *watcher) tagged(prev, next snapshot, changed map[string]bool, begun uint64, looked map[string]bool) map[string][]string {
 	byTab := map[string]map[string]bool{}
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	for p := range changed {
 		if w.held(p) {
+			if w.recheck == nil {
+				w.recheck = map[string]bool{}
+			}
+			w.recheck[p] = true
 			if st, ok := prev[p]; ok {
-				next[p] = st
+				w.prev[p] = st
 			} else {
-				delete(next, p)
+				delete(w.prev, p)
 			}
 			continue
+		}
+		if looked != nil {
+			if st, ok := next[p]; ok {
+				w.prev[p] = st
+			} else {
+				delete(w.prev, p)
+			}
 		}
 		tab, _ := w.expected(p, next)
 		if byTab[tab] == nil {
@@ -165,10 +243,8 @@ func (w *watcher) poll() map[string][]string {
 		}
 		byTab[tab][p] = true
 	}
-	// This scan began after these changes ended, so it saw what they left: their expectations are spent,
-	// unless their path was held back for a change still under way (it was not compared).
 	for p, e := range w.expect {
-		if e.gen <= begun && !w.held(p) {
+		if e.gen <= begun && !w.held(p) && (looked == nil || lookedAt(looked, p)) {
 			delete(w.expect, p)
 		}
 	}
@@ -177,6 +253,12 @@ func (w *watcher) poll() map[string][]string {
 		out[tab] = collapse(paths)
 	}
 	return out
+}
+
+// lookedAt says whether p is one of the paths looked at, or under one of them.
+func lookedAt(looked map[string]bool, p string) bool {
+	app, _, nested := strings.Cut(p, "/")
+	return looked[p] || nested && looked[app]
 }
 
 func (w *watcher) held(p string) bool {
@@ -255,6 +337,18 @@ func (w *watcher) end(id int, paths []string) {
 		r.e.gen, r.e.tab = w.gen, tab
 		w.expect[r.path] = r.e
 	}
+	select {
+	case w.endedLocked() <- struct{}{}:
+	default: // already signalled: one look serves both
+	}
+}
+
+// endedLocked is the channel end signals on; w.mu is held.
+func (w *watcher) endedLocked() chan struct{} {
+	if w.ended == nil {
+		w.ended = make(chan struct{}, 1)
+	}
+	return w.ended
 }
 
 func parentOf(p string) string {
@@ -395,4 +489,16 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// tellEngine tells the engine of the changes made on disk behind its back (tab ""), so that what it knows of each
+// path, and the counts its answers carry, follow the folder: those paths alone are read again. The changes made
+// through the API it made itself, and knows.
+func (s *Server) tellEngine(paths []string, tab string) {
+	if tab != "" {
+		return
+	}
+	if _, err := s.ws.Changed(context.Background(), paths); err != nil {
+		s.logf("reading the changes of %s: %v", s.cfg.Dir, err)
+	}
 }

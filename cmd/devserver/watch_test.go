@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -8,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fsnotify/fsnotify"
 	"github.com/spf13/afero"
 
 	"github.com/mobisess/mobisess/core"
@@ -182,4 +184,124 @@ func TestWatcherOwnChanges(t *testing.T) {
 // diffSnapshots names what changed between two scans, in path order, as the watcher reports it.
 func diffSnapshots(prev, next snapshot) []string {
 	return collapse(changedPaths(prev, next))
+}
+
+// The rescans are paced from the cost of the last one, within their budget of a core, never closer than the
+// interval.
+func TestRescanPace(t *testing.T) {
+	for _, c := range []struct{ cost, least, want time.Duration }{
+		{time.Millisecond, 500 * time.Millisecond, 500 * time.Millisecond},
+		{700 * time.Millisecond, 500 * time.Millisecond, 17500 * time.Millisecond},
+		{0, time.Hour, time.Hour},
+	} {
+		if got := paced(c.cost, c.least); got != c.want {
+			t.Errorf("paced(%v, %v) = %v, want %v", c.cost, c.least, got, c.want)
+		}
+	}
+}
+
+// runWatcher runs a watcher on root until the test ends and returns the changes it tells, one slice per call.
+func runWatcher(t *testing.T, w *watcher) *toldLog {
+	t.Helper()
+	told := make(chan []string, 100)
+	w.fs, w.logf = afero.NewOsFs(), t.Logf
+	w.onChange = func(paths []string, tab string) { told <- paths }
+	w.poll() // the server's first look
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		w.run(ctx)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+	})
+	return &toldLog{ch: told, seen: map[string]bool{}}
+}
+
+// toldLog is what a watcher told, read as the test goes.
+type toldLog struct {
+	ch   <-chan []string
+	seen map[string]bool
+}
+
+// wait waits for the watcher to have told of want (before or during the wait), within limit.
+func (l *toldLog) wait(want string, limit time.Duration) bool {
+	deadline := time.After(limit)
+	for !l.seen[want] {
+		select {
+		case paths := <-l.ch:
+			for _, p := range paths {
+				l.seen[p] = true
+			}
+		case <-deadline:
+			return false
+		}
+	}
+	return true
+}
+
+// A change whose notification is lost (a network share, an overflowed queue) is found by the next rescan.
+func TestWatcherMissedEvent(t *testing.T) {
+	lost := func(ev fsnotify.Event) bool { return filepath.Base(ev.Name) == "abc" }
+	for _, c := range []struct {
+		name     string
+		interval time.Duration
+		found    bool
+	}{
+		{"rescans an hour apart: missed", time.Hour, false},
+		{"rescans 100 ms apart: found", 100 * time.Millisecond, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			root := t.TempDir()
+			os.MkdirAll(filepath.Join(root, "app"), 0o755)
+			told := runWatcher(t, &watcher{root: root, interval: c.interval, lose: lost})
+			time.Sleep(100 * time.Millisecond) // past the watcher's own first look
+			os.WriteFile(filepath.Join(root, "app", "abc"), []byte("{}"), 0o644)
+			// A change notified at once, after the lost one: told, without the lost one unless a rescan ran.
+			os.WriteFile(filepath.Join(root, "app", "other"), []byte("{}"), 0o644)
+			if !told.wait("app/other", 2*time.Second) {
+				t.Fatal("a notified change was not told")
+			}
+			if got := told.wait("app/abc", time.Second); got != c.found {
+				t.Fatalf("the change whose notification was lost: told %v, want %v", got, c.found)
+			}
+		})
+	}
+}
+
+// With notifications alone (rescans an hour apart): a new app folder and the files written into it, the root
+// deleted and created again, and files written into the new root are all told.
+func TestWatcherNotified(t *testing.T) {
+	parent := t.TempDir()
+	root := filepath.Join(parent, "MobileApps")
+	os.MkdirAll(filepath.Join(root, "app"), 0o755)
+	told := runWatcher(t, &watcher{root: root, interval: time.Hour})
+	time.Sleep(100 * time.Millisecond)
+	step := func(what, want string, change func() error) {
+		t.Helper()
+		if err := change(); err != nil {
+			t.Fatal(err)
+		}
+		if !told.wait(want, 2*time.Second) {
+			t.Fatalf("%s: %s not told", what, want)
+		}
+	}
+	write := func(rel string) func() error {
+		return func() error { return os.WriteFile(filepath.Join(root, rel), []byte("{}"), 0o644) }
+	}
+	step("a file written", "app/one", write("app/one"))
+	step("a new app folder", "new", func() error { return os.Mkdir(filepath.Join(root, "new"), 0o755) })
+	step("a file in the new app folder", "new/two", write("new/two"))
+	step("the root deleted", "app", func() error { return os.RemoveAll(root) })
+	step("the root created again", "back", func() error { return os.MkdirAll(filepath.Join(root, "back"), 0o755) })
+	step("a file in the new root", "back/three", write("back/three"))
+	step("an atomic write", "back/three", func() error {
+		tmp := filepath.Join(root, "back", ".three.tmp")
+		if err := os.WriteFile(tmp, []byte(`{"a":1}`), 0o644); err != nil {
+			return err
+		}
+		return os.Rename(tmp, filepath.Join(root, "back", "three"))
+	})
 }

@@ -8,6 +8,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"testing"
 
@@ -64,21 +65,8 @@ func corpusZip(t testing.TB, opts corpus.Options) []byte {
 func BenchmarkKeepEdit(b *testing.B) {
 	for _, n := range []int{1_000, 100_000} {
 		b.Run(fmt.Sprintf("%dsessions", n), func(b *testing.B) {
-			ctx := context.Background()
-			ws, err := console.OpenZip(ctx, corpusZip(b, corpus.Options{Sessions: n, Seed: 1}), "MobileApps.zip", nil, console.WorkspaceOptions{})
-			if err != nil {
-				b.Fatal(err)
-			}
-			st, err := ws.State(ctx)
-			if err != nil {
-				b.Fatal(err)
-			}
-			path := st.Disk.Sessions[0].Path
-			f, err := ws.Read(path)
-			if err != nil {
-				b.Fatal(err)
-			}
-			etag, status := f.ETag, []string{core.StatusAccepted, core.StatusPending}
+			ws, path, etag := openCorpusSession(b, n, 0)
+			status := []string{core.StatusAccepted, core.StatusPending}
 			var seq uint64
 			i := 0
 			for b.Loop() {
@@ -95,4 +83,51 @@ func BenchmarkKeepEdit(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkEditAnswer is what one edit costs the engine, its answer included: a status set through the
+// console's method table on a zip of n generated sessions, and the answer's JSON. What the page does with it
+// comes on top (bench/console). The cost should follow the file changed, not the folder.
+//
+//	go test ./core/console -run '^$' -bench EditAnswer -benchmem -cpuprofile cpu.out
+func BenchmarkEditAnswer(b *testing.B) {
+	for _, n := range []int{1_000, 100_000} {
+		b.Run(fmt.Sprintf("%dsessions", n), func(b *testing.B) {
+			ctx := context.Background()
+			ws, path, etag := openCorpusSession(b, n, n/2)
+			svc := console.NewService(ws, console.Options{})
+			status := []string{core.StatusAccepted, core.StatusPending}
+			i := 0
+			size := 0
+			for b.Loop() {
+				params, _ := json.Marshal(console.StatusParams{Path: path, Status: status[i%2], ETag: etag})
+				res, err := svc.Call(ctx, "setStatus", params, nil)
+				if err != nil {
+					b.Fatal(err)
+				}
+				etag, i, size = res.ETag, i+1, len(res.JSON)
+			}
+			b.ReportMetric(float64(size), "answer-bytes")
+		})
+	}
+}
+
+// openCorpusSession opens a zip of n generated sessions and reads its at-th session file: the workspace, the
+// file's path and its ETag.
+func openCorpusSession(b *testing.B, n, at int) (*console.Workspace, string, string) {
+	ctx := context.Background()
+	ws, err := console.OpenZip(ctx, corpusZip(b, corpus.Options{Sessions: n, Seed: 1}), "MobileApps.zip", nil, console.WorkspaceOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	st, err := ws.State(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	path := st.Disk.Sessions[min(at, len(st.Disk.Sessions)-1)].Path
+	f, err := ws.Read(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return ws, path, f.ETag
 }

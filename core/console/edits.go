@@ -156,6 +156,7 @@ func (w *Workspace) ApplyEdits(edits []Edit) error {
 		return err
 	}
 	w.loaded = nil
+	w.ix = nil // what the edits leave is known from the next pass
 	abs := func(rel string) string { return filepath.Join(w.root, filepath.FromSlash(rel)) }
 	refused := func(rel string, err error) error {
 		var pe *fs.PathError

@@ -19,10 +19,12 @@ func encode(doc any, lang i18n.Lang) ([]byte, error) {
 		doc = d.In(d.Lang)
 	case *File:
 		doc = d.In(lang)
-	case FileState:
-		doc = FileState{File: d.File.In(d.State.Lang), State: d.State.In(d.State.Lang)}
+	case *Delta:
+		doc = d.In(lang)
+	case FileChange:
+		doc = FileChange{File: d.File.In(lang), Delta: d.Delta.In(lang)}
 	case Refreshed:
-		doc = Refreshed{Report: d.Report.In(d.State.Lang), State: d.State.In(d.State.Lang)}
+		doc = Refreshed{Report: d.Report.In(lang), Delta: d.Delta.In(lang)}
 	case *core.FixReport:
 		doc = d.In(lang)
 	case FixedAll:

@@ -34,7 +34,7 @@ func TestFolderMethods(t *testing.T) {
 	if st.Source != "Data/MobileApps" || len(st.Disk.Sessions) != 1 || st.Lang != "fr" {
 		t.Fatalf("state %+v", st)
 	}
-	var fs FileState
+	var fs FileChange
 	call(t, a, "setStatus", StatusParams{Path: "com.a/" + id, Status: "accepted"}, nil, &fs)
 	var writes FolderWrites
 	call(t, a, "folderWrites", struct{}{}, nil, &writes)

@@ -3,6 +3,7 @@ package console
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"slices"
 	"strings"
@@ -166,10 +167,11 @@ type (
 	}
 )
 
-// FileState is the answer of the calls that change one file: the file as it now is, and what the console shows.
-type FileState struct {
+// FileChange is the answer of the calls that change one file: the file as it now is, and what changed of the
+// State. setLang with a path answers one too: that file in the new language, and the rows said again.
+type FileChange struct {
 	File  *File  `json:"file"`
-	State *State `json:"state"`
+	Delta *Delta `json:"delta"`
 }
 
 // FixedAll is the answer of fixAll: what was applied and what is left, and what the console shows after.
@@ -178,10 +180,10 @@ type FixedAll struct {
 	State  *State          `json:"state"`
 }
 
-// Refreshed is the answer of refresh.
+// Refreshed is the answer of refresh: what it did, and what changed of the State, from the same pass.
 type Refreshed struct {
 	Report *core.RefreshReport `json:"report"`
-	State  *State              `json:"state"`
+	Delta  *Delta              `json:"delta"`
 }
 
 // fileTouches are what a change of one file may alter: the file and its app folder.
@@ -220,21 +222,21 @@ var table = []*Method{
 	method("state", Method{ReadsAll: true, ReadOnly: true}, nil, func(ctx context.Context, s *Service, _ *NoParams, _ []byte) (Answer, error) {
 		return s.answerState(ctx, nil)
 	}),
-	// The documents are said again in the new language: nothing is checked again, nor, with a path, read again
-	// when the workspace has that file in mind as the page read it.
-	method("setLang", Method{ReadsAll: true}, nil, func(ctx context.Context, s *Service, p *LangParams, _ []byte) (Answer, error) {
+	// The rows that hold words are said again in the new language: nothing is checked again, nor, with a path,
+	// read again when the workspace has that file in mind as the page read it.
+	method("setLang", Method{}, nil, func(ctx context.Context, s *Service, p *LangParams, _ []byte) (Answer, error) {
 		if err := s.setLang(p.Lang); err != nil {
 			return Answer{}, err
 		}
-		if p.Path == "" {
-			return s.answerState(ctx, nil)
+		d, err := s.ws.Worded(ctx)
+		if err != nil || p.Path == "" {
+			return Answer{Doc: d}, err
 		}
 		f := s.ws.Served(p.Path, p.ETag)
 		if f == nil {
-			f, _ = s.ws.Read(p.Path) // nil when it cannot be read any more: the state says why
+			f, _ = s.ws.Read(p.Path) // nil when it cannot be read any more: the rows say why
 		}
-		st, err := s.ws.State(ctx)
-		return Answer{Doc: FileState{File: f, State: st}}, err
+		return Answer{Doc: FileChange{File: f, Delta: d}}, nil
 	}),
 	method("read", Method{ReadOnly: true}, nil, func(_ context.Context, s *Service, p *PathParams, _ []byte) (Answer, error) {
 		f, err := s.ws.Read(p.Path)
@@ -242,20 +244,21 @@ var table = []*Method{
 	}),
 	method("write", Method{}, func(p *WriteParams) []Touch { return fileTouches(p.Path) },
 		func(ctx context.Context, s *Service, p *WriteParams, _ []byte) (Answer, error) {
-			f, err := s.ws.Write(p.Path, []byte(p.Content), p.writeOptions())
-			return s.answerFile(ctx, f, err, p.Path)
+			f, d, err := s.ws.write(p.Path, []byte(p.Content), p.writeOptions())
+			return answerFile(f, d, err, p.Path)
 		}),
 	method("remove", Method{}, func(p *RemoveParams) []Touch { return []Touch{{Path: p.Path, Subtree: true}} },
 		func(ctx context.Context, s *Service, p *RemoveParams, _ []byte) (Answer, error) {
-			if err := s.ws.Remove(p.Path, core.DeleteOptions{IfMatch: p.ETag, Force: p.Force}); err != nil {
+			d, err := s.ws.remove(p.Path, core.DeleteOptions{IfMatch: p.ETag, Force: p.Force})
+			if err != nil && !errors.As(err, new(afterChange)) {
 				return Answer{}, err
 			}
-			return s.answerState(ctx, []string{p.Path})
+			return Answer{Doc: d, Changed: []string{p.Path}}, err
 		}),
 	method("setStatus", Method{}, func(p *StatusParams) []Touch { return fileTouches(p.Path) },
 		func(ctx context.Context, s *Service, p *StatusParams, _ []byte) (Answer, error) {
-			f, err := s.ws.SetStatus(p.Path, p.Status, p.ETag)
-			return s.answerFile(ctx, f, err, p.Path)
+			f, d, err := s.ws.setStatus(p.Path, p.Status, p.ETag)
+			return answerFile(f, d, err, p.Path)
 		}),
 	// A fix's move may take the file to any app folder: the whole folder may change.
 	method("fix", Method{}, func(*FixParams) []Touch { return []Touch{{Path: "", Subtree: true}} },
@@ -264,19 +267,19 @@ var table = []*Method{
 			if err != nil {
 				return Answer{}, err
 			}
-			f, err := s.ws.Fix(p.Path, p.ETag, trust)
-			if err != nil {
-				return Answer{}, err
+			f, d, err := s.ws.fix(p.Path, p.ETag, trust)
+			if f == nil {
+				return answerFile(f, d, err, p.Path) // a move's target is known once the file is read back
 			}
-			return s.answerFile(ctx, f, nil, p.Path, f.Path)
+			return answerFile(f, d, err, p.Path, f.Path)
 		}),
 	method("create", Method{}, func(p *core.NewSession) []Touch { return []Touch{{Path: p.AppFolder(), Subtree: true}} },
 		func(ctx context.Context, s *Service, p *core.NewSession, _ []byte) (Answer, error) {
-			f, err := s.ws.Create(*p)
-			if err != nil {
-				return Answer{}, err
+			f, d, err := s.ws.create(*p)
+			if f == nil {
+				return answerFile(f, d, err)
 			}
-			return s.answerFile(ctx, f, nil, f.Path)
+			return answerFile(f, d, err, f.Path)
 		}),
 	method("inspect", Method{ReadOnly: true}, nil, func(_ context.Context, s *Service, p *InspectParams, _ []byte) (Answer, error) {
 		f, err := s.ws.Inspect(p.Path, []byte(p.Content))
@@ -310,15 +313,11 @@ var table = []*Method{
 			return Answer{Doc: FixedAll{Report: rep, State: st}, Changed: changed}, err
 		}),
 	method("refresh", Method{ReadsAll: true}, nil, func(ctx context.Context, s *Service, _ *NoParams, _ []byte) (Answer, error) {
-		rep, err := s.ws.Refresh(ctx)
+		rep, d, err := s.ws.RefreshChanges(ctx)
 		if err != nil {
 			return Answer{}, err
 		}
-		st, err := s.ws.State(ctx)
-		if err != nil {
-			return Answer{}, err
-		}
-		return Answer{Doc: Refreshed{rep, st}}, nil
+		return Answer{Doc: Refreshed{rep, d}}, nil
 	}),
 	method("restart", Method{ReadsAll: true}, nil, func(ctx context.Context, s *Service, _ *NoParams, _ []byte) (Answer, error) {
 		if _, err := s.ws.Restart(ctx); err != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -126,7 +127,7 @@ func fileOf(doc any) *File {
 	switch doc := doc.(type) {
 	case *File:
 		return doc
-	case FileState:
+	case FileChange:
 		return doc.File
 	}
 	return nil
@@ -149,17 +150,16 @@ func (s *Service) answerState(ctx context.Context, changed []string) (Answer, er
 	return Answer{Doc: st, Changed: changed}, err
 }
 
-// answerFile answers a change of one file with the file as it now is and the state after it; changed are the
-// paths it changed.
-func (s *Service) answerFile(ctx context.Context, f *File, err error, changed ...string) (Answer, error) {
+// answerFile answers a change of one file with the file as it now is and what changed of the state; changed
+// are the paths it changed (told to the dev server's watcher).
+func answerFile(f *File, d *Delta, err error, changed ...string) (Answer, error) {
 	if err != nil {
-		return Answer{}, err
-	}
-	st, err := s.ws.State(ctx)
-	if err != nil {
+		if !errors.As(err, new(afterChange)) {
+			changed = nil // nothing was changed
+		}
 		return Answer{Changed: changed}, err
 	}
-	return Answer{Doc: FileState{File: f, State: st}, Changed: changed}, nil
+	return Answer{Doc: FileChange{File: f, Delta: d}, Changed: changed}, nil
 }
 
 // parseLang reads a language parameter.

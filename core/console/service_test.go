@@ -82,7 +82,7 @@ func TestEditsKeptAndReapplied(t *testing.T) {
 	call(t, a, "read", PathParams{Path: pending}, nil, &f)
 	call(t, a, "setStatus", StatusParams{Path: pending, Status: "accepted", ETag: f.ETag}, nil, nil)
 	call(t, a, "remove", RemoveParams{Path: accepted}, nil, nil)
-	var created FileState
+	var created FileChange
 	call(t, a, "create", core.NewSession{ApplicationID: "com.kept.app", TeamID: "TEAM123456", Status: "pending"}, nil, &created)
 	var next EditSet
 	call(t, a, "edits", EditsParams{Since: set.Seq}, nil, &next)
@@ -251,21 +251,21 @@ func TestSetLangSaysAgain(t *testing.T) {
 		probe.Decode = func([]byte) { decoded++ }
 		probe.Validate = func() { validated++ }
 		counted.opened.Store(0)
-		var fr FileState
+		var fr FileChange
 		call(t, a, "setLang", LangParams{Lang: "fr", Path: badToken, ETag: f.ETag}, nil, &fr)
 		probe.Decode, probe.Validate = nil, nil
 		if opened := counted.opened.Load(); decoded != 0 || validated != 0 || (exclusive && opened != 0) {
 			t.Errorf("exclusive %v: the change of language decoded %d files, validated %d, opened %d", exclusive, decoded, validated, opened)
 		}
-		if fr.State.Lang != "fr" || fr.File == nil || fr.File.ETag != f.ETag || !strings.HasPrefix(fr.File.Error.Message.String(), "Le jeton de connexion") ||
-			!strings.HasPrefix(fr.State.Disk.Errors[0].Message.String(), "L'emplacement") {
+		if fr.Delta.Lang != "fr" || fr.File == nil || fr.File.ETag != f.ETag || !strings.HasPrefix(fr.File.Error.Message.String(), "Le jeton de connexion") ||
+			!strings.HasPrefix(firstError(t, fr.Delta).Message.String(), "L'emplacement") {
 			t.Fatalf("exclusive %v: after setLang fr: %+v", exclusive, fr)
 		}
-		// Without a path, the state alone; a file the workspace does not have in mind is read.
-		var st State
-		call(t, a, "setLang", LangParams{Lang: "es"}, nil, &st)
-		if st.Lang != "es" || !strings.HasPrefix(st.Disk.Errors[0].Message.String(), "La ubicación") {
-			t.Errorf("exclusive %v: after setLang es: %s, %q", exclusive, st.Lang, st.Disk.Errors[0].Message)
+		// Without a path, the rows alone; a file the workspace does not have in mind is read.
+		var d Delta
+		call(t, a, "setLang", LangParams{Lang: "es"}, nil, &d)
+		if d.Lang != "es" || !strings.HasPrefix(firstError(t, &d).Message.String(), "La ubicación") {
+			t.Errorf("exclusive %v: after setLang es: %s, %q", exclusive, d.Lang, firstError(t, &d).Message)
 		}
 		counted.opened.Store(0)
 		call(t, a, "setLang", LangParams{Lang: "en", Path: badToken, ETag: "older"}, nil, &fr)
@@ -273,4 +273,16 @@ func TestSetLangSaysAgain(t *testing.T) {
 			t.Errorf("exclusive %v: a file read again (%d opened): %+v", exclusive, counted.opened.Load(), fr.File)
 		}
 	}
+}
+
+// firstError is the error of the first row of d that has one.
+func firstError(t *testing.T, d *Delta) *core.Error {
+	t.Helper()
+	for _, r := range d.Rows {
+		if r.Error != nil {
+			return r.Error
+		}
+	}
+	t.Fatalf("no error among %d rows", len(d.Rows))
+	return nil
 }

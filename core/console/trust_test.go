@@ -95,7 +95,7 @@ func TestFixTrust(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var fixed FileState
+	var fixed FileChange
 	if err := json.Unmarshal(res.JSON, &fixed); err != nil || fixed.File.Path != "TEAMBBBBBB.com.a/"+trustID {
 		t.Fatalf("after trusting the content: %v %s", err, res.JSON)
 	}

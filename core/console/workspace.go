@@ -33,7 +33,11 @@ type Workspace struct {
 	exclusive bool
 	// loaded is what the last load found (the disk, and the preview of a refresh), while it stays true: kept
 	// only when exclusive, dropped by every change.
-	loaded   *loadedState
+	loaded *loadedState
+	// ix is what the workspace knows of each path as its State shows it, kept up to date path by path (Changed);
+	// nil when it must be made again from a pass over the folder. gen counts its changes.
+	ix       *index
+	gen      uint64
 	progress func(phase string, done, total int)
 	served   servedFiles
 	// A folder read by a browser: the last plan of writes given to the page (writeback.go), and the paths of
@@ -84,7 +88,8 @@ func (w *Workspace) progressOf(phase string) core.Progress {
 	return func(done, total int) { w.progress(phase, done, total) }
 }
 
-// load loads the memory from the folder and, when the workspace is exclusive, keeps what it found.
+// load loads the memory from the folder and, when the workspace is exclusive, keeps what it found. Either way
+// it knows each path from then on.
 func (w *Workspace) load(ctx context.Context) (*core.Report, error) {
 	w.loaded = nil
 	disk, pending, err := w.registry.LoadWithPreview(ctx, w.fs, w.root, core.CheckOptions{Progress: w.progressOf("check")})
@@ -94,7 +99,14 @@ func (w *Workspace) load(ctx context.Context) (*core.Report, error) {
 	if w.exclusive {
 		w.loaded = &loadedState{disk, pending}
 	}
+	w.setIndex(newIndex(disk, pending, w.registry.Sessions()))
 	return disk, nil
+}
+
+// setIndex replaces what the workspace knows of each path; w.mu is held.
+func (w *Workspace) setIndex(ix *index) {
+	w.ix = ix
+	w.gen++
 }
 
 // Fs and Root say where the workspace's files are.
@@ -168,14 +180,24 @@ type FileActions struct {
 	Fix *core.Fix `json:"fix,omitempty"`
 }
 
-// State computes what the console shows, in one pass over the folder. The memory it compares with is the
-// registry's at the start of the pass: a refresh that ends meanwhile is in the next state.
+// State computes what the console shows. A workspace that alone changes its files (exclusive) has it from what
+// it knows of each path; another reads the whole folder again, in one pass, and knows each path anew from it.
+// The memory it compares with is the registry's at the start of the pass: a refresh that ends meanwhile is in
+// the next state.
 func (w *Workspace) State(ctx context.Context) (*State, error) {
 	w.mu.RLock()
 	lang, loaded := w.lang, w.loaded
+	if loaded == nil && w.exclusive && w.ix != nil {
+		disk, pending, mem := w.ix.reports()
+		w.mu.RUnlock()
+		return &State{Lang: lang, Source: w.source, Mode: w.mode, Readonly: w.readonly,
+			Disk: disk, Memory: mem, Pending: pending, Apps: disk.Apps, Words: core.WordsIn(lang)}, nil
+	}
+	gen := w.gen
 	w.mu.RUnlock()
 	var disk *core.Report
 	var pending *core.RefreshReport
+	memory := w.registry.Sessions()
 	if loaded != nil {
 		disk, pending = loaded.disk, loaded.pending
 	} else {
@@ -183,12 +205,71 @@ func (w *Workspace) State(ctx context.Context) (*State, error) {
 		if pending, disk, err = w.registry.Preview(ctx, w.fs, w.root, w.progressOf("check")); err != nil {
 			return nil, err
 		}
+		ix := newIndex(disk, pending, memory)
+		w.mu.Lock()
+		if w.gen == gen { // nothing changed meanwhile: what the pass saw is the newest
+			w.setIndex(ix)
+		}
+		w.mu.Unlock()
 	}
 	return &State{
 		Lang: lang, Source: w.source, Mode: w.mode, Readonly: w.readonly,
-		Disk: disk, Memory: memoryView(w.registry.Sessions(), disk.Sessions), Pending: pending, Apps: disk.Apps,
+		Disk: disk, Memory: memoryView(memory, disk.Sessions), Pending: pending, Apps: disk.Apps,
 		Words: core.WordsIn(lang),
 	}, nil
+}
+
+// Changed brings what the workspace knows of the paths up to date with the folder, after a change it is told
+// of (the dev server's watcher): those paths alone are read and checked again, files and app folders with what
+// they hold ("": the whole folder). It returns what changed of the State. The workspace's own changes need no
+// telling.
+func (w *Workspace) Changed(ctx context.Context, paths []string) (*Delta, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.changedLocked(ctx, paths)
+}
+
+// changedLocked is Changed; w.mu is held.
+func (w *Workspace) changedLocked(ctx context.Context, paths []string) (*Delta, error) {
+	if w.ix == nil {
+		if err := w.reindex(ctx); err != nil {
+			return nil, err
+		}
+	}
+	pending, disk, err := w.registry.PreviewPaths(ctx, w.fs, w.root, paths)
+	if err != nil {
+		return nil, err
+	}
+	listed := make([]string, len(disk.Apps))
+	for i, a := range disk.Apps {
+		listed[i] = a.Name
+	}
+	changed := w.ix.update(paths, disk, pending, listed)
+	w.gen++
+	return w.ix.delta(changed), nil
+}
+
+// reindex knows each path anew from a pass over the folder; w.mu is held.
+func (w *Workspace) reindex(ctx context.Context) error {
+	pending, disk, err := w.registry.Preview(ctx, w.fs, w.root, w.progressOf("check"))
+	if err != nil {
+		return err
+	}
+	w.setIndex(newIndex(disk, pending, w.registry.Sessions()))
+	return nil
+}
+
+// Worded is every row of the State that holds words (an error, a reason to skip, a removal): what a change of
+// language says again, without checking anything again.
+func (w *Workspace) Worded(ctx context.Context) (*Delta, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.ix == nil {
+		if err := w.reindex(ctx); err != nil {
+			return nil, err
+		}
+	}
+	return w.ix.delta(w.ix.worded()), nil
 }
 
 // SetLang changes the language the workspace's documents are said in. Nothing is checked again: the
@@ -325,17 +406,23 @@ func (s *servedFiles) find(rel, etag string) *File {
 // Fix applies the fix the engine proposes for the file at rel, as it was read with the ETag ifMatch
 // (core.Checker.FixFile), and returns the file where the fix left it (a move changes its path).
 func (w *Workspace) Fix(rel, ifMatch string, trust core.Witness) (*File, error) {
+	f, _, err := w.fix(rel, ifMatch, trust)
+	return f, err
+}
+
+// fix is Fix, also returning what changed of the State.
+func (w *Workspace) fix(rel, ifMatch string, trust core.Witness) (*File, *Delta, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.loaded = nil
 	if err := w.writable(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	to, err := w.checker.FixFile(w.fs, w.root, rel, ifMatch, trust)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return w.read(to)
+	return w.changedFile(to, rel, to)
 }
 
 // PreviewFixAll says what fixing every file that fails a check would do, as `mobisess fix --dry-run` does, and
@@ -365,6 +452,7 @@ func (w *Workspace) FixAll(ctx context.Context, seen map[string]string) (*core.F
 	if seen == nil {
 		seen = map[string]string{} // nothing seen: nothing fixed
 	}
+	w.ix = nil // what the fixes leave is known from the next pass (the state that answers them)
 	return w.checker.FixFolder(ctx, w.fs, w.root, core.FixOptions{Expect: seen})
 }
 
@@ -375,71 +463,143 @@ func (w *Workspace) writable() error {
 	return nil
 }
 
+// changedFile is the file at rel after a change, and what changed of the State with the paths it changed; w.mu
+// is held.
+func (w *Workspace) changedFile(rel string, paths ...string) (*File, *Delta, error) {
+	d, err := w.changedLocked(context.Background(), paths)
+	if err != nil {
+		return nil, nil, afterChange{err}
+	}
+	f, err := w.read(rel)
+	if err != nil {
+		return nil, nil, afterChange{err}
+	}
+	return f, d, nil
+}
+
+// afterChange is an error met once a change was made (the file read back, the paths known again): the change is
+// in the folder all the same.
+type afterChange struct{ error }
+
+func (e afterChange) Unwrap() error { return e.error }
+
 // Write saves a file's content; see core.WriteOptions for the ETag rule. Content over the workspace's file size
 // limit is refused before anything is written: the file could not be read back, and 4D would drop its session.
 func (w *Workspace) Write(rel string, content []byte, opts core.WriteOptions) (*File, error) {
+	f, _, err := w.write(rel, content, opts)
+	return f, err
+}
+
+// write is Write, also returning what changed of the State.
+func (w *Workspace) write(rel string, content []byte, opts core.WriteOptions) (*File, *Delta, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.loaded = nil
 	if err := w.writable(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	opts.MaxFileSize = w.checker.Limits().MaxFileSize
 	if _, err := core.WriteFile(w.fs, w.root, rel, content, opts); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return w.read(rel)
+	return w.changedFile(rel, rel)
 }
 
 // Remove deletes a session file, an app folder, or everything (""), as core.DeleteWith does: a folder that
 // holds what 4D does not put in a MobileApps folder is refused (KindForeign, naming the entry) unless
 // opts.Force.
 func (w *Workspace) Remove(rel string, opts core.DeleteOptions) error {
+	_, err := w.remove(rel, opts)
+	return err
+}
+
+// remove is Remove, also returning what changed of the State.
+func (w *Workspace) remove(rel string, opts core.DeleteOptions) (*Delta, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.loaded = nil
 	if err := w.writable(); err != nil {
-		return err
+		return nil, err
 	}
 	opts.MaxFileSize = w.checker.Limits().MaxFileSize
-	return core.DeleteWith(w.fs, w.root, rel, opts)
+	if err := core.DeleteWith(w.fs, w.root, rel, opts); err != nil {
+		return nil, err
+	}
+	d, err := w.changedLocked(context.Background(), []string{rel})
+	if err != nil {
+		return nil, afterChange{err}
+	}
+	return d, nil
 }
 
 // SetStatus accepts a pending session or puts one back to pending.
 func (w *Workspace) SetStatus(rel, status, ifMatch string) (*File, error) {
+	f, _, err := w.setStatus(rel, status, ifMatch)
+	return f, err
+}
+
+// setStatus is SetStatus, also returning what changed of the State.
+func (w *Workspace) setStatus(rel, status, ifMatch string) (*File, *Delta, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.loaded = nil
 	if err := w.writable(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if _, err := core.SetStatus(w.fs, w.root, rel, status, ifMatch, w.checker.Limits().MaxFileSize); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return w.read(rel)
+	return w.changedFile(rel, rel)
 }
 
 // Create writes a new test session file.
 func (w *Workspace) Create(n core.NewSession) (*File, error) {
+	f, _, err := w.create(n)
+	return f, err
+}
+
+// create is Create, also returning what changed of the State.
+func (w *Workspace) create(n core.NewSession) (*File, *Delta, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.loaded = nil
 	if err := w.writable(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	rel, err := core.CreateSession(w.fs, w.root, n)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return w.read(rel)
+	return w.changedFile(rel, rel)
 }
 
 // Refresh runs MOBILE APP REFRESH SESSIONS on the folder.
 func (w *Workspace) Refresh(ctx context.Context) (*core.RefreshReport, error) {
+	rep, _, err := w.RefreshChanges(ctx)
+	return rep, err
+}
+
+// RefreshChanges is Refresh, also returning what changed of the State: from the same pass, the files as the
+// refresh read them and the memory it left.
+func (w *Workspace) RefreshChanges(ctx context.Context) (*core.RefreshReport, *Delta, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.loaded = nil
-	return w.registry.Refresh(ctx, w.fs, w.root, core.CheckOptions{Progress: w.progressOf("refresh")})
+	rep, disk, err := w.registry.RefreshChecked(ctx, w.fs, w.root, core.CheckOptions{Progress: w.progressOf("refresh")})
+	if err != nil {
+		return nil, nil, err
+	}
+	// Right after a refresh, memory holds every file that passes, except those a refresh does not load.
+	after := &core.RefreshReport{NotLoaded: rep.NotLoaded}
+	ix := newIndex(disk, after, w.registry.Sessions())
+	var changed []string
+	if w.ix != nil {
+		changed = ix.changedFrom(w.ix)
+	} else {
+		changed = ix.paths()
+	}
+	w.setIndex(ix)
+	return rep, ix.delta(changed), nil
 }
 
 // Restart reloads the memory from the folder, as a server restart does.

@@ -10,8 +10,9 @@ import { filterRows } from '../facets.js';
 import * as V from '../views.js';
 
 /**
- * @import { State, Session, CheckError, Skipped } from '../types.js'
+ * @import { State, Session, CheckError, Skipped, Row } from '../types.js'
  * @import { Store, Index, View } from '../state.js'
+ * @import { Row as FacetRow } from '../facets.js'
  * @import { Actions } from '../actions.js'
  */
 
@@ -82,11 +83,7 @@ export function diskItems(st, idx, view, collapsed) {
   const root = { type: 'app', name: '', sessions: 0, errors: 0, skipped: (st.disk?.summary?.skipped ?? 0) - skippedInApps, differs: 0, files: [] };
   /** @param {string} path */
   const group = (path) => groups.get(appOf(path)) ?? root;
-  for (const r of filterRows(idx.rows, view)) {
-    if (r.type === 'session') group(r.path).files.push({ type: 'session', s: r.s, path: r.path });
-    else if (r.type === 'error') group(r.path).files.push({ type: 'error', e: r.e, path: r.path });
-    else group(r.path).files.push({ type: 'skipped', k: r.k, path: r.path });
-  }
+  for (const r of filterRows(idx.rows, view)) group(r.path).files.push(itemOf(r));
   const filtering = view.q.trim() || view.status || view.code || view.differs;
   const compare = compareFiles(view, idx);
   /** @type {Item[]} */
@@ -101,6 +98,106 @@ export function diskItems(st, idx, view, collapsed) {
     for (const f of g.files) items.push(f);
   }
   return items;
+}
+
+/**
+ * The disk list's item of a file.
+ * @param {FacetRow} r
+ * @returns {FileItem}
+ */
+function itemOf(r) {
+  if (r.type === 'session') return { type: 'session', s: r.s, path: r.path };
+  if (r.type === 'error') return { type: 'error', e: r.e, path: r.path };
+  return { type: 'skipped', k: r.k, path: r.path };
+}
+
+/**
+ * The disk list's item of one row of a Delta, when the view shows it.
+ * @param {View} view
+ * @param {Index} idx
+ * @param {Row} row
+ * @returns {FileItem | null}
+ */
+function fileItem(view, idx, { path, session, error, skipped }) {
+  const common = { path, app: appOf(path), hay: idx.hay.get(path) ?? '', differs: idx.pending.has(path) };
+  /** @type {FacetRow | null} */
+  const r = session ? { ...common, type: 'session', s: session } : error ? { ...common, type: 'error', e: error }
+    : skipped ? { ...common, type: 'skipped', k: skipped, differs: false } : null;
+  return r && filterRows([r], view).length ? itemOf(r) : null;
+}
+
+/** How many rows patchItems takes one by one: more, and making the items again costs less. */
+const MAX_PATCHED = 256;
+
+/**
+ * The disk list's items after the rows of a Delta, made from the items before them (diskItems of the same view):
+ * each row's file taken out of its app folder and put back where the sort puts it, the folders' counts the
+ * engine's. The work follows the rows, not the folder. Null when the folders shown change (one comes or goes,
+ * or a filter empties one): diskItems then makes them again.
+ * @param {Item[]} items
+ * @param {State} st
+ * @param {Index} idx
+ * @param {View} view
+ * @param {ReadonlySet<string>} collapsed
+ * @param {Row[]} rows
+ * @returns {Item[] | null}
+ */
+export function patchItems(items, st, idx, view, collapsed, rows) {
+  if (rows.length > MAX_PATCHED) return null;
+  const q = view.q.trim().toLowerCase();
+  const filtering = q || view.status || view.code || view.differs;
+  const apps = new Map(arr(st.apps).map((a) => [a.name, a]));
+  /** @type {Map<string, number>} where each folder's header is */
+  const at = new Map();
+  items.forEach((it, i) => { if (it.type === 'app') at.set(it.name, i); });
+  for (const name of at.keys()) if (name !== '' && !apps.has(name)) return null;
+  if (!filtering) for (const name of apps.keys()) if (!at.has(name) && (!view.app || name === view.app)) return null;
+  /** @type {Map<string, Row[]>} the rows by the folder that shows them */
+  const byGroup = new Map();
+  for (const row of rows) {
+    const app = appOf(row.path);
+    const name = apps.has(app) ? app : '';
+    if (view.app && name !== view.app) continue;
+    if (!at.has(name)) {
+      if (fileItem(view, idx, row)) return null; // a folder not shown gets a file to show
+      continue;
+    }
+    byGroup.set(name, [...(byGroup.get(name) ?? []), row]);
+  }
+  const compare = compareFiles(view, idx);
+  let out = items;
+  // the folders from the last: a change of one does not move the ones before it
+  for (const [name, h] of [...at.entries()].sort((a, b) => b[1] - a[1])) {
+    const header = /** @type {AppItem} */ (out[h]);
+    const a = apps.get(name);
+    if (a) Object.assign(header, { sessions: a.sessions, errors: a.errors, skipped: a.skipped });
+    header.differs = idx.differs.get(name) ?? 0;
+    const groupRows = byGroup.get(name);
+    if (!groupRows) continue;
+    let end = h + 1;
+    while (end < out.length && out[end]?.type !== 'app') end++;
+    const files = /** @type {FileItem[]} */ (out.slice(h + 1, end));
+    for (const row of groupRows) {
+      const was = files.findIndex((f) => f.path === row.path);
+      if (was >= 0) files.splice(was, 1);
+      const item = fileItem(view, idx, row);
+      if (!item) continue;
+      let lo = 0;
+      let hi = files.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (compare(/** @type {FileItem} */ (files[mid]), item) < 0) lo = mid + 1; else hi = mid;
+      }
+      files.splice(lo, 0, item);
+    }
+    if (!files.length && (filtering || name === '')) return null; // the folder is no longer shown
+    header.files = files;
+    if (!collapsed.has(name)) out = out.slice(0, h + 1).concat(files, out.slice(end));
+  }
+  const skippedInApps = arr(st.apps).reduce((n, a) => n + a.skipped, 0);
+  const root = at.has('') ? /** @type {AppItem} */ (out[/** @type {number} */ (out.findIndex((it) => it.type === 'app' && it.name === ''))]) : null;
+  if (root) root.skipped = (st.disk?.summary?.skipped ?? 0) - skippedInApps;
+  return out;
 }
 
 /**
@@ -168,14 +265,22 @@ export function mountDisk({ store, actions, mode, onPickZip }) {
       : '';
   }
 
-  function renderList() {
+  /**
+   * @param {Row[]} [rows] the rows a Delta changed: the items are patched with them rather than made again
+   */
+  function renderList(rows) {
     const { state } = store;
-    const items = diskItems(state, store.idx, store.view, store.collapsed);
+    const patched = rows && state ? patchItems(list.items, state, store.idx, store.view, store.collapsed, rows) : null;
+    const items = patched ?? diskItems(state, store.idx, store.view, store.collapsed);
     list.setItems(items);
     el.emptyState.hidden = !!state;
     el.list.hidden = !state;
     el.noMatch.hidden = !state || items.length > 0;
-    const s = state?.disk?.summary;
+    sayNoMatch();
+  }
+
+  function sayNoMatch() {
+    const s = store.state?.disk?.summary;
     el.noMatch.textContent = s && s.files + s.skipped === 0 ? t('disk.empty') : t('noMatch');
   }
 
@@ -192,7 +297,12 @@ export function mountDisk({ store, actions, mode, onPickZip }) {
   store.on(['state', 'view', 'collapsed', 'selection', 'reset', 'lang'], (changed, detail) => {
     if (changed.has('reset')) el.list.scrollTop = 0;
     if (changed.has('state') || changed.has('view') || changed.has('lang')) renderHead();
-    if (changed.has('state') || changed.has('view') || changed.has('collapsed') || changed.has('lang')) renderList();
+    const remade = changed.has('view') || changed.has('collapsed') || changed.has('reset');
+    if (changed.has('state') || remade) renderList(remade ? undefined : detail.rows);
+    else if (changed.has('lang')) { // the same rows, in other words
+      sayNoMatch();
+      list.draw();
+    }
     else renderSelection(!!detail.scroll);
   });
   renderHead();

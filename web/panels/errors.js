@@ -34,11 +34,16 @@ export function errorItems(st, idx, view) {
 export function mountErrors({ store, actions, nothingOpen }) {
   const el = { count: $('#errors-count'), body: $('#errors-body'), fixAll: $('[data-testid="fix-all"]', HTMLButtonElement) };
   el.fixAll.addEventListener('click', actions.fixAll);
+  /** @type {Set<string>} the paths of the errors the panel was made of */
+  let listed = new Set();
+  let total = 0;
 
   function render() {
     const { state } = store;
     const shown = errorItems(state, store.idx, store.view);
+    listed = new Set(shown.map((e) => e.path));
     const all = arr(state?.disk?.errors).length;
+    total = all;
     el.count.textContent = shown.length === all ? String(all) : `${shown.length}/${all}`;
     el.count.classList.toggle('zero', all === 0);
     // the engine says, file by file, what it can fix: the button asks it for the whole folder
@@ -55,6 +60,13 @@ export function mountErrors({ store, actions, nothingOpen }) {
     });
   }
 
-  store.on(['state', 'view', 'errLimit', 'lang'], render);
+  store.on(['state', 'view', 'errLimit', 'lang'], (changed, detail) => {
+    // rows that neither hold an error nor held one listed change nothing here
+    const same = changed.size === 1 && arr(store.state?.disk?.errors).length === total
+      && detail.rows?.every((r) => !r.error && !listed.has(r.path));
+    // a language alone, with a folder open: the engine's words come with the rows said again, and render then
+    const wordsToCome = changed.size === 1 && changed.has('lang') && !!store.state;
+    if (!same && !wordsToCome) render();
+  });
   render();
 }

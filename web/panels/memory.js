@@ -7,7 +7,7 @@ import { VirtualList } from '../table.js';
 import * as V from '../views.js';
 
 /**
- * @import { Session } from '../types.js'
+ * @import { Session, Row } from '../types.js'
  * @import { Store, Index, View } from '../state.js'
  * @import { Actions } from '../actions.js'
  */
@@ -22,10 +22,48 @@ const ROW_HEIGHT = 24;
  */
 export function memoryItems(idx, view) {
   const q = view.q.trim().toLowerCase();
-  return idx.memoryList.filter((m) => (!view.app || m.app === view.app)
+  if (!view.app && !view.status && !view.differs && !q) return idx.memoryList; // all of them, as kept in order
+  return idx.memoryList.filter((m) => shows(idx, view, q, m));
+}
+
+/**
+ * Whether the view shows a session in memory.
+ * @param {Index} idx
+ * @param {View} view
+ * @param {string} q the search, lower-cased
+ * @param {Session} m
+ */
+function shows(idx, view, q, m) {
+  return (!view.app || m.app === view.app)
     && (!view.status || m.status === view.status)
     && (!view.differs || idx.pending.has(m.path))
-    && (!q || (idx.memHay.get(m.path) ?? '').includes(q)));
+    && (!q || (idx.memHay.get(m.path) ?? '').includes(q));
+}
+
+/**
+ * The sessions in memory that the view shows after the rows of a Delta, made from those it showed before them
+ * (memoryItems of the same view, in path order): each row's session taken out and put back if shown.
+ * @param {Session[]} items
+ * @param {Index} idx
+ * @param {View} view
+ * @param {Row[]} rows
+ * @returns {Session[]}
+ */
+export function patchMemoryItems(items, idx, view, rows) {
+  const q = view.q.trim().toLowerCase();
+  if (items === idx.memoryList || rows.length > 256) return memoryItems(idx, view);
+  for (const row of rows) {
+    let lo = 0;
+    let hi = items.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (/** @type {Session} */ (items[mid]).path < row.path) lo = mid + 1; else hi = mid;
+    }
+    if (items[lo]?.path === row.path) items.splice(lo, 1);
+    const m = idx.memory.get(row.path);
+    if (m && shows(idx, view, q, m)) items.splice(lo, 0, m);
+  }
+  return items;
 }
 
 /**
@@ -49,16 +87,28 @@ export function mountMemory({ store, actions, toast }) {
     else { store.select(path, false); toast(t('toast.gone', { path })); }
   });
 
-  function render() {
-    const shown = memoryItems(store.idx, store.view);
+  /**
+   * @param {Row[]} [rows] the rows a Delta changed: the list shown is patched with them rather than made again
+   */
+  function render(rows) {
+    const shown = rows ? patchMemoryItems(list.items, store.idx, store.view, rows) : memoryItems(store.idx, store.view);
     list.setItems(shown);
-    const total = store.idx.memoryList.length;
-    el.count.textContent = shown.length === total ? plural('n.sessions', total) : t('n.shown', { shown: shown.length, total });
+    count();
   }
 
-  store.on(['state', 'view', 'lang', 'selection'], (changed) => {
-    if (changed.has('state') || changed.has('view') || changed.has('lang')) render();
-    else list.draw();
+  function count() {
+    const shown = list.items.length;
+    const total = store.idx.memoryList.length;
+    el.count.textContent = shown === total ? plural('n.sessions', total) : t('n.shown', { shown, total });
+  }
+
+  store.on(['state', 'view', 'lang', 'selection', 'reset'], (changed, detail) => {
+    if (changed.has('view') || changed.has('reset')) render();
+    else if (changed.has('state')) render(detail.rows);
+    else {
+      if (changed.has('lang')) count();
+      list.draw(); // the same sessions: a language, a selection
+    }
   });
   render();
 }

@@ -40,6 +40,8 @@ export function mountReport({ store, actions, nothingOpen }) {
   }
 
   store.on(['state', 'report', 'lang', 'refreshed'], (changed) => {
+    // a language alone, with a folder open: the engine's words come with the rows said again, and render then
+    if (changed.size === 1 && changed.has('lang') && store.state) return;
     render();
     if (changed.has('refreshed')) flash();
   });
