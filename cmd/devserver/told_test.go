@@ -4,7 +4,6 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 )
 
 // A change made on disk behind the server's back is told to the engine as it is seen: the counts that the next
@@ -32,7 +31,7 @@ func TestEngineToldOfDiskChanges(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(ts.dir, broken), []byte("{"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	ev.next(t, "disk", 2*time.Second, hasPath(broken))
+	ev.next(t, "disk", newsWait, hasPath(broken))
 
 	res, body = ts.send("POST", "/api/setStatus", `{"path":"`+contactPath+`","status":"accepted"}`)
 	expect(t, res, body, 200, "")
