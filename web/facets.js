@@ -95,30 +95,58 @@ export function facetCounts(rows, f) {
     app: { all: 0, by: new Map() }, status: { all: 0, by: new Map() }, code: { all: 0, by: new Map() },
     differs: 0, skipped: 0,
   };
-  /** @param {Map<string, number>} m @param {string} k */
-  const bump = (m, k) => m.set(k, (m.get(k) ?? 0) + 1);
-  for (const r of rows) {
-    /** @type {Facet | null} */
-    let failed = null;
-    let failures = 0;
-    for (const name of FACETS) {
-      if (!PASSES[name](r, f, q) && ++failures === 1) failed = name;
-      if (failures > 1) break;
-    }
-    if (failures > 1) continue;
-    /** @param {Facet} name */
-    const counts = (name) => failures === 0 || failed === name;
-    if (counts('app')) { out.app.all++; bump(out.app.by, r.app); }
-    if (counts('status')) {
-      out.status.all++;
-      if (r.type === 'session') bump(out.status.by, r.s.status);
-    }
-    if (counts('code')) {
-      out.code.all++;
-      if (r.type === 'error') bump(out.code.by, String(r.e.code));
-    }
-    if (counts('differs') && r.differs) out.differs++;
-    if (counts('skipped') && r.type === 'skipped') out.skipped++;
-  }
+  for (const r of rows) countRow(out, r, f, q, 1);
   return out;
+}
+
+/**
+ * The counts patched with rows that changed, each as it was (null: new) and as it is (null: gone): what
+ * facetCounts would count of the patched rows, in the work of the rows that changed.
+ * @param {FacetCounts} counts counted under f
+ * @param {{before: Row | null, after: Row | null}[]} changes
+ * @param {Filters} f
+ */
+export function patchFacetCounts(counts, changes, f) {
+  const q = queryOf(f);
+  for (const { before, after } of changes) {
+    if (before) countRow(counts, before, f, q, -1);
+    if (after) countRow(counts, after, f, q, 1);
+  }
+}
+
+/**
+ * Counts a row (by 1) or takes it back (by -1): a row that fails no filter counts for every facet, one that fails
+ * one filter only counts for that filter's facet, one that fails more for none.
+ * @param {FacetCounts} out
+ * @param {Row} r
+ * @param {Filters} f
+ * @param {string} q the search as it is matched
+ * @param {1 | -1} by
+ */
+function countRow(out, r, f, q, by) {
+  /** @type {Facet | null} */
+  let failed = null;
+  let failures = 0;
+  for (const name of FACETS) {
+    if (!PASSES[name](r, f, q) && ++failures === 1) failed = name;
+    if (failures > 1) return;
+  }
+  /** @param {Map<string, number>} m @param {string} k */
+  const bump = (m, k) => {
+    const n = (m.get(k) ?? 0) + by;
+    if (n) m.set(k, n); else m.delete(k);
+  };
+  /** @param {Facet} name */
+  const counts = (name) => failures === 0 || failed === name;
+  if (counts('app')) { out.app.all += by; bump(out.app.by, r.app); }
+  if (counts('status')) {
+    out.status.all += by;
+    if (r.type === 'session') bump(out.status.by, r.s.status);
+  }
+  if (counts('code')) {
+    out.code.all += by;
+    if (r.type === 'error') bump(out.code.by, String(r.e.code));
+  }
+  if (counts('differs') && r.differs) out.differs += by;
+  if (counts('skipped') && r.type === 'skipped') out.skipped += by;
 }

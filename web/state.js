@@ -5,7 +5,7 @@
 // show and render from the store, never from each other.
 
 import { arr, appOf } from './dom.js';
-import { rowsOf, facetCounts } from './facets.js';
+import { rowsOf, facetCounts, patchFacetCounts } from './facets.js';
 
 /**
  * @import { State, FileDoc, RefreshReport, Session, CheckError, Skipped, Change, Code, Progress, Settings, Delta, Row } from './types.js'
@@ -188,6 +188,8 @@ export const memoryHay = (m) => [m.path, m.email, m.device, m.os, m.language, m.
  * @param {State} st
  * @param {Index} idx
  * @param {Delta} delta
+ * @returns {{before: FacetRow | null, after: FacetRow | null}[]} each changed row of the disk list as it was and
+ *   as it is (null: none), with which the filters' counts are patched (facets.js)
  */
 export function patchState(st, idx, delta) {
   const disk = st.disk;
@@ -215,6 +217,8 @@ export function patchState(st, idx, delta) {
     if (type === 'session') sessionsEnd += by;
     if (type !== 'skipped') errorsEnd += by;
   };
+  /** @type {{before: FacetRow | null, after: FacetRow | null}[]} */
+  const changes = [];
   for (const row of arr(delta.rows)) {
     const p = row.path;
     const app = appOf(p);
@@ -263,9 +267,12 @@ export function patchState(st, idx, delta) {
     const r = row.session ? { ...common, type: 'session', s: row.session } : row.error ? { ...common, type: 'error', e: row.error }
       : row.skipped ? { ...common, type: 'skipped', k: row.skipped, differs: false } : null;
     let placed = false;
+    /** @type {FacetRow | null} */
+    let before = null;
     for (const type of /** @type {const} */ (['session', 'error', 'skipped'])) {
       const i = findRow(type, p);
       if (i >= part(type)[1] || idx.rows[i]?.path !== p) continue;
+      before = /** @type {FacetRow} */ (idx.rows[i]);
       if (r?.type === type) { // the same kind of file: in its place, nothing moved
         idx.rows[i] = r;
         placed = true;
@@ -278,6 +285,7 @@ export function patchState(st, idx, delta) {
       idx.rows.splice(findRow(r.type, p), 0, r);
       grow(r.type, 1);
     }
+    changes.push({ before, after: r });
   }
   pend.errors = disk.errors;
   st.apps = delta.apps;
@@ -285,6 +293,7 @@ export function patchState(st, idx, delta) {
   disk.summary = delta.summary;
   mem.count = delta.memoryCount;
   if (delta.words) st.words = delta.words;
+  return changes;
 }
 
 /**
@@ -417,10 +426,12 @@ export class Store {
   applyDelta(delta, report, also = [], detail = {}) {
     const st = this.state;
     if (!st) return;
-    patchState(st, this.idx, delta);
-    this.#facets = null; // counted again from the patched rows
+    const changes = patchState(st, this.idx, delta);
     if (delta.lang) st.lang = delta.lang;
     if (this.view.app && !arr(st.apps).some((a) => a.name === this.view.app)) this.view.app = '';
+    // The counts follow the rows that changed, while the view is the one they were counted under.
+    if (this.#facets?.idx === this.idx && this.#facets.key === this.#facetsKey()) patchFacetCounts(this.#facets.counts, changes, this.view);
+    else this.#facets = null;
     /** @type {Topic[]} */
     const topics = ['state', ...also];
     if (report) {
@@ -456,12 +467,17 @@ export class Store {
    * @returns {FacetCounts}
    */
   facets() {
-    const { q, app, status, code, differs, skipped } = this.view;
-    const key = JSON.stringify([q.trim().toLowerCase(), app, status, code, differs, skipped]);
+    const key = this.#facetsKey();
     if (this.#facets?.idx !== this.idx || this.#facets.key !== key) {
       this.#facets = { idx: this.idx, key, counts: facetCounts(this.idx.rows, this.view) };
     }
     return this.#facets.counts;
+  }
+
+  /** What the facet counts depend on of the view: its filters. */
+  #facetsKey() {
+    const { q, app, status, code, differs, skipped } = this.view;
+    return JSON.stringify([q.trim().toLowerCase(), app, status, code, differs, skipped]);
   }
 
   /** The app folder the actions on an app apply to: the open file's, the selected one's, or the one filtered. */

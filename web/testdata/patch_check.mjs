@@ -1,7 +1,8 @@
 // node web/testdata/patch_check.mjs WEB_DIR — run by patch_test.go.
 // The page patches what it made of the State with each Delta's rows (state.js patchState, the disk list's
-// patchItems, the memory list's patchMemoryItems): after every row, what it holds must be what it would make of
-// the patched State from scratch (indexState, diskItems, memoryItems), whatever the view.
+// patchItems, the memory list's patchMemoryItems, the filters' patchFacetCounts): after every row, what it holds
+// must be what it would make of the patched State from scratch (indexState, diskItems, memoryItems, facetCounts),
+// whatever the view.
 globalThis.document = { querySelector() { return null; }, documentElement: { lang: 'en' } };
 globalThis.localStorage = { getItem() { return null; }, setItem() {}, removeItem() {} };
 globalThis.location = { hash: '', pathname: '/', search: '' };
@@ -11,6 +12,7 @@ const web = process.argv[2];
 const { diskItems, patchItems } = await import(`${web}/panels/disk.js`);
 const { memoryItems, patchMemoryItems } = await import(`${web}/panels/memory.js`);
 const { indexState, patchState, compareListed } = await import(`${web}/state.js`);
+const { facetCounts, patchFacetCounts } = await import(`${web}/facets.js`);
 
 const fail = (msg) => { console.log(`FAIL ${msg}`); process.exitCode = 1; };
 const session = (app, id, status) => ({ path: `${app}/${id}`, app, id, status, email: `${id}@example.com` });
@@ -78,7 +80,9 @@ const lookups = (idx) => JSON.stringify({
   rows: idx.rows.map((r) => `${r.type} ${r.path} ${r.app} ${r.differs} ${r.hay}`),
 });
 const VIEW = { q: '', app: '', status: '', code: '', differs: '', skipped: '1', sort: 'path', dir: 'asc', file: '' };
+const facetKey = (c) => JSON.stringify(Object.entries(c).map(([k, v]) => [k, typeof v === 'number' ? v : [v.all, [...v.by.entries()].sort()]]));
 let patched = 0;
+let countsPatched = 0;
 for (const view of [
   VIEW, { ...VIEW, sort: 'status', dir: 'desc' }, { ...VIEW, q: '00', status: 'pending' }, { ...VIEW, app: 'b', skipped: '' },
   { ...VIEW, differs: '1', sort: 'memory' }, { ...VIEW, code: '2' },
@@ -87,14 +91,20 @@ for (const view of [
   const idx = indexState(st);
   let disk = diskItems(st, idx, view, new Set());
   let memory = [...memoryItems(idx, view)];
+  const facets = facetCounts(idx.rows, view);
   for (let step = 0; step < 60; step++) {
     const row = rowOf(step);
     const delta = { lang: 'en', rows: [row], memoryCount: 0, ...counts({ ...st, disk: { ...st.disk } }) };
-    patchState(st, idx, delta);
+    const changes = patchState(st, idx, delta);
     Object.assign(delta, counts(st));
     st.apps = delta.apps; st.disk.apps = delta.apps; st.disk.summary = delta.summary;
     const name = `${JSON.stringify(view)} step ${step} (${JSON.stringify(row).slice(0, 80)})`;
     if (lookups(idx) !== lookups(indexState(st))) { fail(`lookups after ${name}`); break; }
+    const before = facetKey(facets);
+    patchFacetCounts(facets, changes, view);
+    const want = facetKey(facetCounts(indexState(st).rows, view));
+    if (facetKey(facets) !== want) { fail(`facet counts after ${name}:\n${facetKey(facets)}\n${want}`); break; }
+    if (facetKey(facets) !== before) countsPatched++;
     const items = patchItems(disk, st, idx, view, new Set(), [row]);
     const fresh = diskItems(st, idx, view, new Set());
     if (items) patched++;
@@ -108,4 +118,5 @@ for (const view of [
   }
 }
 if (patched < 100) fail(`the disk list was patched ${patched} times: the check checks little`);
-console.log(`checked, ${patched} patches of the disk list`);
+if (countsPatched < 100) fail(`the facet counts changed ${countsPatched} times: the check checks little`);
+console.log(`checked, ${patched} patches of the disk list, ${countsPatched} changes of the facet counts`);
