@@ -15,8 +15,9 @@
 # Then bench/browser times the wasm engine in Chromium (through the console) and in Node against native, on the
 # 10k zip (1k with BENCH_QUICK), and appends its section; when 100k is among the sizes, it also opens the 100k zip
 # in the console (bench/browser -large). Last, bench/site measures the console as a static site (make site): its
-# transfer size and the time to a usable console, cold and warm. Both need e2e/setup.sh (Chromium + the
-# Playwright driver).
+# transfer size and the time to a usable console, cold and warm; then (bench/site -folder-sizes) a MobileApps
+# folder given to its folder input beside the same folder's zip, at 1k and 10k (and 100k when among the sizes).
+# Both need e2e/setup.sh (Chromium + the Playwright driver).
 #
 # Then bench/console drives the console through its edit series (save, accept, fix, set pending, refresh, language,
 # a change on disk) in browser and server mode, at 1k and, when 100k is among the sizes, at 100k (1k only with
@@ -401,6 +402,17 @@ if [ -n "$has_100k" ]; then
 	browser_run "### The console on a 100k-session zip (Chromium)" browser-large "$has_100k" -large -runs 3
 fi
 
+# append_section TITLE WHY FILE: FILE appended to the tables when WHY is empty, else TITLE and why not.
+append_section() {
+	if [ -z "$2" ]; then
+		printf '\n' >>"$out_md"
+		cat "$3" >>"$out_md"
+	else
+		say "${1#* }: not available: $2"
+		printf '\n%s\n\nnot available: %s\n' "$1" "$2" >>"$out_md"
+	fi
+}
+
 # --- the console as a static site: its transfer size, and the time to a usable console cold and warm --------------
 # brotli measures what hosts that precompress serve; Debian's package is "brotli". A failure is reported in the
 # section; it never stops the run.
@@ -417,13 +429,27 @@ fi
 if [ -z "$site_why" ] && ! go run ./bench/site -site "$OUT/site" -runs "$site_runs" >"$RES/site.md" 2>"$LOGS/site.log"; then
 	site_why=$(last_line "$LOGS/site.log")
 fi
-if [ -z "$site_why" ]; then
-	printf '\n' >>"$out_md"
-	cat "$RES/site.md" >>"$out_md"
-else
-	say "site: not available: $site_why"
-	printf '\n## The console as a static site\n\nnot available: %s\n' "$site_why" >>"$out_md"
+append_section "## The console as a static site" "$site_why" "$RES/site.md"
+
+# --- a folder beside its zip on the static site: each given to its input, the time to rows and the renderer's peak -
+# 1k and 10k (1k with BENCH_QUICK), and 100k when it is among the sizes. A failure is reported in the subsection;
+# it never stops the run.
+say "a folder beside its zip on the static site"
+folder_sizes=1k,10k folder_runs=5
+[ -n "$quick" ] && folder_sizes=1k folder_runs=2
+[ -n "$has_100k" ] && folder_sizes+=",$has_100k"
+folder_why=$site_why
+if [ -z "$folder_why" ]; then
+	IFS=, read -r -a folder_list <<<"$folder_sizes"
+	for s in "${folder_list[@]}"; do
+		dataset "$s" "$(size_n "$s")" || folder_why="cannot generate the $s data"
+	done
 fi
+if [ -z "$folder_why" ] && ! go run ./bench/site -site "$OUT/site" -folder-sizes "$folder_sizes" -data "$OUT/data" -runs "$folder_runs" \
+	>"$RES/site-folder.md" 2>"$LOGS/site-folder.log"; then
+	folder_why=$(last_line "$LOGS/site-folder.log")
+fi
+append_section "### A folder beside its zip (Chromium)" "$folder_why" "$RES/site-folder.md"
 
 # --- the console at scale: its edit series in Chromium, browser and server mode (bench/console) ------------------
 # The targets divide 100k by 1k. A failure is reported in the section; it never stops the run.

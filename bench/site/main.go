@@ -14,6 +14,11 @@
 // downloaded, compiled, started, and its first answer shown. Each cold run is a fresh browser context; its warm
 // run is a new page of the same context once the service worker is ready. A cold run over a slower link (the
 // server pacing its responses to a rate, after a round trip) shows what the download costs on a real network.
+//
+// With -folder-sizes it measures instead a MobileApps folder given to the console's folder input beside the same
+// folder's zip given to its zip input (folder.go), and prints the subsection "### A folder beside its zip":
+//
+//	go run ./bench/site -site build/site -folder-sizes 1k,10k -data bench/out/data -runs 5
 package main
 
 import (
@@ -69,19 +74,25 @@ func logf(format string, a ...any) { fmt.Fprintf(os.Stderr, "bench/site: "+forma
 func run() error {
 	siteDir := flag.String("site", "build/site", "the static site (`make site`)")
 	runs := flag.Int("runs", 5, "runs of each measurement")
+	folderSizesFlag := flag.String("folder-sizes", "", "only open each size's folder beside its zip (1k,10k: DATA/SIZE/MobileApps and its zip)\n"+
+		"and print the subsection \"### A folder beside its zip\"")
+	dataDir := flag.String("data", "bench/out/data", "with -folder-sizes: where bench/gen wrote each size")
 	flag.Parse()
 
 	files, err := readSite(*siteDir)
 	if err != nil {
 		return err
 	}
-	sizes := measureSizes(files)
-
 	url, stop, err := serve(files, nil)
 	if err != nil {
 		return err
 	}
 	defer stop()
+	if *folderSizesFlag != "" {
+		cmdline := fmt.Sprintf("go run ./bench/site -site %s -folder-sizes %s -data %s -runs %d", *siteDir, *folderSizesFlag, *dataDir, *runs)
+		return folderSizes(url, *dataDir, strings.Split(*folderSizesFlag, ","), *runs, cmdline)
+	}
+	sizes := measureSizes(files)
 	slowURL, stopSlow, err := serve(files, &link{bytesPerSec: linkMbps * 1e6 / 8, latency: linkLatency * time.Millisecond})
 	if err != nil {
 		return err
