@@ -407,23 +407,30 @@ func TestNULBytes(t *testing.T) {
 // UTF-16, in either byte order, with or without a byte-order mark: mobi 2 that says so. Without the mark the
 // bytes look like NUL bytes between ASCII characters, which is what a syntax error would have talked about.
 func TestUTF16(t *testing.T) {
-	encode := func(s string, bigEndian, bom bool) string {
-		var b []byte
-		units := utf16.Encode([]rune(s))
-		if bom {
-			units = append([]uint16{0xFEFF}, units...)
-		}
-		for _, u := range units {
-			if bigEndian {
-				b = binary.BigEndian.AppendUint16(b, u)
-			} else {
-				b = binary.LittleEndian.AppendUint16(b, u)
-			}
-		}
-		return string(b)
-	}
-	withBOM := "the file is UTF-16; session files are UTF-8"
 	noBOM := "the file looks like UTF-16 without a byte-order mark (a NUL byte beside each character); session files are UTF-8"
+	checkWide(t, 2, "the file is UTF-16; session files are UTF-8", noBOM)
+	for _, lang := range []i18n.Lang{i18n.French, i18n.Spanish} {
+		err := (&Checker{}).parseErr(encodeWide(example, 2, false, false)).In(lang)
+		if err == nil || !strings.Contains(err.Cause.String(), "UTF-16") || err.Cause.String() == noBOM {
+			t.Errorf("%s: %v", lang, err)
+		}
+	}
+}
+
+// A UTF-32 file is named UTF-32, with or without a byte-order mark, in either byte order: its little-endian mark
+// starts like UTF-16's, and without a mark it has NUL bytes as UTF-16 has.
+func TestUTF32(t *testing.T) {
+	checkWide(t, 4, "the file is UTF-32; session files are UTF-8",
+		"the file looks like UTF-32 without a byte-order mark (three NUL bytes beside each character); session files are UTF-8")
+	if err := (&Checker{}).parseErr(encodeWide(example, 4, false, true)).In(i18n.French); err == nil || err.Cause.String() != "le fichier est en UTF-32 ; les fichiers de session sont en UTF-8" {
+		t.Errorf("French: %v", err)
+	}
+}
+
+// checkWide checks the example encoded in UTF-16 (width 2) or UTF-32 (width 4), in each byte order, with and
+// without a byte-order mark, and after a line break: mobi 2 with the cause given, and no place in the file.
+func checkWide(t *testing.T, width int, withBOM, noBOM string) {
+	t.Helper()
 	for _, tt := range []struct {
 		name           string
 		bigEndian, bom bool
@@ -436,19 +443,41 @@ func TestUTF16(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			for _, text := range []string{example, "\r\n" + example} {
-				err := checkText(t, exampleFile, encode(text, tt.bigEndian, tt.bom))
+				err := checkText(t, exampleFile, encodeWide(text, width, tt.bigEndian, tt.bom))
 				if err == nil || err.Code != CodeMalformed || err.Cause.String() != tt.cause || err.Line != 0 {
 					t.Errorf("got %v, want mobi 2: %s", err, tt.cause)
 				}
 			}
 		})
 	}
-	for _, lang := range []i18n.Lang{i18n.French, i18n.Spanish} {
-		err := (&Checker{}).parseErr(encode(example, false, false)).In(lang)
-		if err == nil || !strings.Contains(err.Cause.String(), "UTF-16") || err.Cause.String() == noBOM {
-			t.Errorf("%s: %v", lang, err)
-		}
+}
+
+// encodeWide is s in UTF-16 (width 2) or UTF-32 (width 4), in the byte order given, a byte-order mark first when
+// bom.
+func encodeWide(s string, width int, bigEndian, bom bool) string {
+	order := binary.AppendByteOrder(binary.LittleEndian)
+	if bigEndian {
+		order = binary.BigEndian
 	}
+	var b []byte
+	if width == 2 {
+		units := utf16.Encode([]rune(s))
+		if bom {
+			units = append([]uint16{0xFEFF}, units...)
+		}
+		for _, u := range units {
+			b = order.AppendUint16(b, u)
+		}
+		return string(b)
+	}
+	runes := []rune(s)
+	if bom {
+		runes = append([]rune{0xFEFF}, runes...)
+	}
+	for _, r := range runes {
+		b = order.AppendUint32(b, uint32(r))
+	}
+	return string(b)
 }
 
 // parseErr is the error of check 1 on text, nil when it is well formed.
