@@ -58,6 +58,8 @@ func mainErr() error {
 	dataDir := flag.String("data", "bench/out/data", "where the generated folders are (made when missing, as bench/run.sh does)")
 	wasmDir := flag.String("wasm-dir", "bench/out/web", "where the wasm is built for the dev server's browser mode")
 	jsonOut := flag.String("json", "", "also write the measurements to this JSON file")
+	only := flag.String("series", "", "run only these series, comma-separated ("+strings.Join(allSeries, ", ")+"); all when empty")
+	profile := flag.String("profile", "", "write a CPU profile of the page's main thread for each series into this folder (SIZE-MODE-SERIES.cpuprofile, for Chromium's DevTools), and print where its time went")
 	flag.Parse()
 	if *reps < 1 {
 		return errors.New("-reps must be at least 1")
@@ -77,7 +79,21 @@ func mainErr() error {
 		}
 		labels, counts = append(labels, l), append(counts, n)
 	}
-	cfg := settings{reps: *reps, timeout: *timeout, openTimeout: *openTimeout, idle: *idle, rest: *rest}
+	cfg := settings{reps: *reps, timeout: *timeout, openTimeout: *openTimeout, idle: *idle, rest: *rest, profile: *profile}
+	if *only != "" {
+		cfg.series = map[string]bool{}
+		for _, name := range strings.Split(*only, ",") {
+			if !slices.Contains(allSeries, name) {
+				return fmt.Errorf("-series: %q is not one of %s", name, strings.Join(allSeries, ", "))
+			}
+			cfg.series[name] = true
+		}
+	}
+	if *profile != "" {
+		if err := os.MkdirAll(*profile, 0o755); err != nil {
+			return err
+		}
+	}
 	cmdline := "go run ./bench/console"
 	for _, a := range os.Args[1:] {
 		cmdline += " " + a

@@ -30,6 +30,9 @@ const (
 	actDisk    = "disk"
 )
 
+// allSeries are the series -series may name, in the order they run.
+var allSeries = []string{actSave, actAccept, actFix, actRefresh, actLang, actDisk}
+
 // tenEdits is when the renderer's memory is read a second time: after the tenth save, status change or fix.
 const tenEdits = 10
 
@@ -65,6 +68,8 @@ type settings struct {
 	openTimeout time.Duration
 	idle        time.Duration
 	rest        time.Duration // between actions
+	series      map[string]bool // nil: every series
+	profile     string          // where the page's CPU profiles go; "": none
 }
 
 // source is one size's data: the folder, its zip and what the series work on.
@@ -193,10 +198,10 @@ func (s *session) all() error {
 		{actSave, s.saves}, {actAccept, s.statuses}, {actFix, s.fixes}, {actRefresh, s.refreshes}, {actLang, s.languages},
 		{actDisk, s.diskChanges},
 	} {
-		if step.name == actDisk && s.mode != "server" {
+		if step.name == actDisk && s.mode != "server" || s.cfg.series != nil && !s.cfg.series[step.name] {
 			continue
 		}
-		if err := step.run(); err != nil {
+		if err := s.profiled(step.name, step.run); err != nil {
 			s.r.Errors[step.name] = err.Error()
 			logf("%s %s %s: %v", s.src.label, s.mode, step.name, err)
 			// A page that no longer answers ends the run; a series that could not be made does not.
