@@ -67,7 +67,7 @@ type settings struct {
 	timeout     time.Duration // each action
 	openTimeout time.Duration
 	idle        time.Duration
-	rest        time.Duration // between actions
+	rest        time.Duration   // between actions
 	series      map[string]bool // nil: every series
 	profile     string          // where the page's CPU profiles go; "": none
 }
