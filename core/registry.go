@@ -108,6 +108,16 @@ func (r *Registry) Sessions() []*Session {
 	return out
 }
 
+// SessionAt is the session in memory at path, nil when there is none.
+func (r *Registry) SessionAt(path string) *Session {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	if m := r.memory[path]; m != nil {
+		return m.session
+	}
+	return nil
+}
+
 // Len is the number of sessions in memory.
 func (r *Registry) Len() int {
 	r.mu.RLock()
@@ -217,14 +227,73 @@ func (r *Registry) Preview(ctx context.Context, fsys afero.Fs, root string, prog
 // memory under one of the paths whose file is not there any more is one a refresh would drop. The report's
 // apps are the app folders of the paths that are there.
 func (r *Registry) PreviewPaths(ctx context.Context, fsys afero.Fs, root string, paths []string) (*RefreshReport, *Report, error) {
+	rep, disk, _, _, err := r.refresh(ctx, fsys, root, nil, scopeOf(paths))
+	return rep, disk, err
+}
+
+// RefreshPaths is Refresh of some paths alone (as PreviewPaths names them), for a caller that knows the rest of
+// the folder is as the memory has it (it alone changes the folder, and knows what it changed): only the files
+// there are read. The memory under the paths becomes what the refresh found there; the rest is kept as it is.
+// The report tells of the paths alone, and the check report is of them alone.
+func (r *Registry) RefreshPaths(ctx context.Context, fsys afero.Fs, root string, paths []string, opts CheckOptions) (*RefreshReport, *Report, error) {
+	r.refreshMu.Lock()
+	defer r.refreshMu.Unlock()
+	only := scopeOf(paths)
+	rep, disk, mem, failed, err := r.refresh(ctx, fsys, root, opts.Progress, only)
+	if err != nil {
+		return nil, nil, err
+	}
+	if only != nil {
+		under := within(only)
+		old, oldFailed := r.snapshot() // what refresh compared with: the refresh mutex is held
+		mem = merged(old, mem, under)
+		failed = merged(oldFailed, failed, under)
+	}
+	r.publish(mem, failed)
+	return rep, disk, nil
+}
+
+// scopeOf is the paths of a partial pass as refresh takes them: nil for the whole folder, never nil otherwise.
+func scopeOf(paths []string) []string {
 	switch {
 	case slices.Contains(paths, ""):
-		paths = nil // the whole folder
+		return nil // the whole folder
 	case paths == nil:
-		paths = []string{}
+		return []string{}
 	}
-	rep, disk, _, _, err := r.refresh(ctx, fsys, root, nil, paths)
-	return rep, disk, err
+	return paths
+}
+
+// within says whether the path of a file is under one of the paths of a partial pass: one of them, or in an app
+// folder among them.
+func within(only []string) func(path string) bool {
+	files, apps := map[string]bool{}, map[string]bool{}
+	for _, p := range only {
+		if strings.Contains(p, "/") {
+			files[p] = true
+		} else {
+			apps[p] = true
+		}
+	}
+	return func(path string) bool {
+		app, _, _ := strings.Cut(path, "/")
+		return files[path] || apps[app]
+	}
+}
+
+// merged is old without what is under the paths of a partial pass, with what the pass found there: a new map,
+// old being published and never changed.
+func merged[V any](old, found map[string]V, under func(path string) bool) map[string]V {
+	out := make(map[string]V, len(old)+len(found))
+	for path, v := range old {
+		if !under(path) {
+			out[path] = v
+		}
+	}
+	for path, v := range found {
+		out[path] = v
+	}
+	return out
 }
 
 // refresh is one pass of a refresh over the folder, or over the paths only (nil: the whole folder), against the
@@ -311,22 +380,18 @@ func (r *Registry) refresh(ctx context.Context, fsys afero.Fs, root string, prog
 		}
 	} else {
 		// Only what is under the paths: a file is looked up, an app folder's sessions are looked for.
-		apps := map[string]bool{}
-		for _, p := range only {
-			if !strings.Contains(p, "/") {
-				apps[p] = true
-			}
-		}
-		for _, p := range only {
-			app, _, _ := strings.Cut(p, "/")
-			if m := old[p]; m != nil && !apps[app] {
-				lost(p, m)
-			}
-		}
-		if len(apps) > 0 {
+		under := within(only)
+		wholeApps := slices.ContainsFunc(only, func(p string) bool { return !strings.Contains(p, "/") })
+		if wholeApps {
 			for path, m := range old {
-				if apps[m.session.App] {
+				if under(path) {
 					lost(path, m)
+				}
+			}
+		} else {
+			for _, p := range only {
+				if m := old[p]; m != nil {
+					lost(p, m)
 				}
 			}
 		}

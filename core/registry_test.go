@@ -356,3 +356,52 @@ func TestRefreshUnreadableRoot(t *testing.T) {
 		t.Errorf("the memory changed: %v", memoryOf(reg))
 	}
 }
+
+// A refresh of some paths alone reads and acts on those: the sessions there are updated or dropped, and the
+// rest of the memory stays as it was, even where the folder changed (its caller knows it did not).
+func TestRefreshPaths(t *testing.T) {
+	ctx := context.Background()
+	fsys := memTree(t, map[string]string{
+		"com.a/01": session("", "com.a", "01", "pending"),
+		"com.a/02": session("", "com.a", "02", "pending"),
+		"com.a/03": session("", "com.a", "03", "pending"),
+		"com.b/04": session("", "com.b", "04", "pending"),
+		"com.b/05": session("", "com.b", "05", "pending"),
+	})
+	reg := NewRegistry(nil)
+	if _, err := reg.Load(ctx, fsys, root, CheckOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"com.a/01", "com.a/02", "com.b/04"} {
+		if err := afero.WriteFile(fsys, root+"/"+p, []byte(session("", strings.Split(p, "/")[0], p[6:], "accepted")), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, p := range []string{"com.a/03", "com.b/05"} {
+		if err := fsys.Remove(root + "/" + p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rep, disk, err := reg.RefreshPaths(ctx, fsys, root, []string{"com.a/02", "com.a/03", "com.b"}, CheckOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range map[string]string{"com.a/01": "", "com.a/02": "updated", "com.a/03": "removed deleted", "com.b/04": "updated", "com.b/05": "removed deleted"} {
+		if got := outcome(rep, path); got != want {
+			t.Errorf("%s: %q, want %q", path, got, want)
+		}
+	}
+	if len(disk.Sessions) != 2 {
+		t.Errorf("the check of the paths: %d sessions, want 2", len(disk.Sessions))
+	}
+	want := []memoryLine{{"com.a/01", "pending"}, {"com.a/02", "accepted"}, {"com.b/04", "accepted"}}
+	if got := memoryOf(reg); !reflect.DeepEqual(got, want) {
+		t.Errorf("memory %v, want %v", got, want)
+	}
+	if rep, _, err = reg.RefreshPaths(ctx, fsys, root, nil, CheckOptions{}); err != nil || len(rep.Updated)+len(rep.Unchanged)+len(rep.Removed) != 0 {
+		t.Errorf("no paths: %+v, %v", rep, err)
+	}
+	if got := memoryOf(reg); !reflect.DeepEqual(got, want) {
+		t.Errorf("memory after a refresh of no path %v, want %v", got, want)
+	}
+}

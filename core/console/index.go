@@ -399,3 +399,96 @@ func (ix *index) paths() []string {
 	slices.SortFunc(out, compareListed)
 	return out
 }
+
+// toRefresh are the paths whose rows a refresh would change, in listing order: what it would do of them
+// (updated, removed, and not loaded when a refresh loads new files), and the sessions in memory from other
+// bytes than the file's (told unchanged, but remembered from the file's bytes after a refresh). The engine hands
+// out the session in memory for the file's bytes when they are those in memory, so pointers tell.
+func (ix *index) toRefresh() []string {
+	out := []string{}
+	for p, r := range ix.rows {
+		if r.updated != nil || r.removed != nil || r.notLoaded && core.RefreshLoadsNewFiles || r.memory != nil && r.session != r.memory {
+			out = append(out, p)
+		}
+	}
+	slices.SortFunc(out, compareListed)
+	return out
+}
+
+// refreshed puts in the rows of the paths a refresh of them alone went over (core.Registry.RefreshPaths): their
+// files as it read them, their sessions in memory after it (memory), and what a refresh would do of them next.
+// It returns the paths whose rows changed, in listing order.
+func (ix *index) refreshed(scope []string, disk *core.Report, rep *core.RefreshReport, memory func(path string) *core.Session) []string {
+	touched := map[string]bool{}
+	for _, p := range scope {
+		touched[p] = true
+	}
+	for _, s := range disk.Sessions {
+		touched[s.Path] = true
+	}
+	for _, e := range disk.Errors {
+		touched[e.Path] = true
+	}
+	for _, k := range disk.Skipped {
+		touched[k.Path] = true
+	}
+	before := make(map[string]row, len(touched))
+	for p := range touched {
+		if r := ix.rows[p]; r != nil {
+			before[p] = *r
+			ix.count(p, r, -1)
+			if r.memory != nil {
+				ix.memory--
+			}
+			*r = row{}
+		}
+	}
+	ix.take(disk, &core.RefreshReport{NotLoaded: rep.NotLoaded})
+	var changed []string
+	for p := range touched {
+		if m := memory(p); m != nil {
+			ix.at(p).memory = m
+			ix.memory++
+		}
+		r := ix.rows[p]
+		if r != nil {
+			ix.count(p, r, 1)
+			if r.empty() {
+				delete(ix.rows, p)
+				r = nil
+			}
+		}
+		if b, was := before[p]; r == nil && was || r != nil && (!was || !r.same(&b)) {
+			changed = append(changed, p)
+		}
+	}
+	slices.SortFunc(changed, compareListed)
+	return changed
+}
+
+// refreshReport is the report of a refresh of the whole folder, from part (what a refresh of some paths alone
+// did, core.Registry.RefreshPaths) and the index after it: the sessions updated, loaded and removed are part's;
+// the others in memory and on disk are unchanged; the errors are the folder's.
+func (ix *index) refreshReport(part *core.RefreshReport) *core.RefreshReport {
+	acted := map[string]bool{}
+	for _, u := range part.Updated {
+		acted[u.Path] = true
+	}
+	for _, l := range part.Loaded {
+		acted[l.Path] = true
+	}
+	rep := &core.RefreshReport{Updated: part.Updated, Unchanged: []core.PathOnly{}, NotLoaded: []core.PathOnly{},
+		Loaded: part.Loaded, Removed: part.Removed, Errors: []*core.Error{}}
+	for _, p := range ix.paths() {
+		r := ix.rows[p]
+		switch {
+		case r.err != nil:
+			rep.Errors = append(rep.Errors, r.err)
+		case r.notLoaded:
+			rep.NotLoaded = append(rep.NotLoaded, core.PathOnly{Path: p})
+		case r.session != nil && r.memory != nil && !acted[p]:
+			rep.Unchanged = append(rep.Unchanged, core.PathOnly{Path: p})
+		}
+	}
+	return rep
+}

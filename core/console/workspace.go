@@ -580,11 +580,15 @@ func (w *Workspace) Refresh(ctx context.Context) (*core.RefreshReport, error) {
 }
 
 // RefreshChanges is Refresh, also returning what changed of the State: from the same pass, the files as the
-// refresh read them and the memory it left.
+// refresh read them and the memory it left. A workspace that alone changes its files (exclusive) and knows each
+// path reads only the files that differ from the memory: it knows the rest is as the memory has it.
 func (w *Workspace) RefreshChanges(ctx context.Context) (*core.RefreshReport, *Delta, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.loaded = nil
+	if w.exclusive && w.ix != nil {
+		return w.refreshKnown(ctx)
+	}
 	rep, disk, err := w.registry.RefreshChecked(ctx, w.fs, w.root, core.CheckOptions{Progress: w.progressOf("refresh")})
 	if err != nil {
 		return nil, nil, err
@@ -600,6 +604,20 @@ func (w *Workspace) RefreshChanges(ctx context.Context) (*core.RefreshReport, *D
 	}
 	w.setIndex(ix)
 	return rep, ix.delta(changed), nil
+}
+
+// refreshKnown is RefreshChanges of the paths whose rows say a refresh would act on them, the files read there
+// alone; the report's other sessions and errors, and the rest of the rows, are what the workspace knows of the
+// folder, which only it changes. w.mu is held.
+func (w *Workspace) refreshKnown(ctx context.Context) (*core.RefreshReport, *Delta, error) {
+	paths := w.ix.toRefresh()
+	rep, disk, err := w.registry.RefreshPaths(ctx, w.fs, w.root, paths, core.CheckOptions{Progress: w.progressOf("refresh")})
+	if err != nil {
+		return nil, nil, err
+	}
+	changed := w.ix.refreshed(paths, disk, rep, w.registry.SessionAt)
+	w.gen++
+	return w.ix.refreshReport(rep), w.ix.delta(changed), nil
 }
 
 // Restart reloads the memory from the folder, as a server restart does.
