@@ -130,7 +130,10 @@ export interface Removed {
 /** What a refresh did, or (State.pending) would do now. */
 export interface RefreshReport {
   updated: List<Updated>;
+  /** Every session left unchanged; in the refresh method's answer, the first 500 of them (unchangedCount). */
   unchanged: List<PathOnly>;
+  /** In the refresh method's answer alone: how many sessions were left unchanged, of which unchanged names the first. */
+  unchangedCount?: number;
   notLoaded: List<PathOnly>;
   loaded?: List<PathOnly>;
   removed: List<Removed>;

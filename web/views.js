@@ -213,6 +213,9 @@ export function renderErrors(container, errors, { total = errors.length, limit, 
 /** How many of a report's errors it lists. */
 const REPORT_ERRORS = 200;
 
+/** How many of a report's unchanged sessions it lists: as many as the refresh's answer names (MaxUnchangedShown). */
+const REPORT_UNCHANGED = 500;
+
 /**
  * The refresh report (or, before any refresh, the dry run in state.pending). onDisk(path) says whether a file is
  * on disk now: one that is gone since the report is named as gone, never offered to open. words are the
@@ -228,7 +231,8 @@ export function renderReport(container, report, { at, preview, empty = t('nothin
     return;
   }
   const upd = arr(report.updated), rem = arr(report.removed), nl = arr(report.notLoaded);
-  const unch = arr(report.unchanged);
+  // the refresh's answer names the first unchanged sessions and counts them all; a preview names them all
+  const unch = arr(report.unchanged), unchanged = report.unchangedCount ?? unch.length;
   /** @param {{code?: Code, message?: string}} e */
   const said = (e) => (e.code && words?.codes?.[e.code]) || e.message || '';
   const errs = arr(report.errors).map((e) => ({ ...e, message: said(e) }));
@@ -244,7 +248,7 @@ export function renderReport(container, report, { at, preview, empty = t('nothin
       count('b-updated', 'n.updated', upd.length),
       count('b-removed', 'n.removed', rem.length),
       count('b-notLoaded', 'n.notLoaded', nl.length),
-      count('b-same', 'n.unchanged', unch.length),
+      count('b-same', 'n.unchanged', unchanged),
       count('b-error', 'n.errors', errs.length)));
   /** @type {HTMLElement[]} */
   const sections = [head];
@@ -271,9 +275,11 @@ export function renderReport(container, report, { at, preview, empty = t('nothin
       codeChip(e), ' ', link(e.path), ' ', e.message)),
     shown.length < errs.length ? h('li', { class: 'muted' }, t('n.shown', { shown: shown.length, total: errs.length })) : null));
   }
-  if (unch.length) {
-    sections.push(h('details', { class: 'rep-sec' }, h('summary', {}, `${t('report.unchanged')} (${unch.length})`),
-      h('ul', { class: 'plain mono' }, unch.slice(0, 500).map((u) => h('li', {}, u.path)))));
+  if (unchanged) {
+    const shown = unch.slice(0, REPORT_UNCHANGED);
+    sections.push(h('details', { class: 'rep-sec', 'data-section': 'unchanged' }, h('summary', {}, `${t('report.unchanged')} (${unchanged})`),
+      h('ul', { class: 'plain mono' }, shown.map((u) => h('li', {}, u.path)),
+        shown.length < unchanged ? h('li', { class: 'muted' }, t('n.shown', { shown: shown.length, total: unchanged })) : null)));
   }
   if (sections.length === 1) sections.push(h('p', { class: 'empty-note' }, t('report.nothing')));
   container.replaceChildren(...sections);

@@ -24,7 +24,10 @@ func encode(doc any, lang i18n.Lang) ([]byte, error) {
 	case FileChange:
 		doc = FileChange{File: d.File.In(lang), Delta: d.Delta.In(lang)}
 	case Refreshed:
-		doc = Refreshed{Report: d.Report.In(lang), Delta: d.Delta.In(lang)}
+		doc = struct {
+			Report ShownReport `json:"report"`
+			Delta  *Delta      `json:"delta"`
+		}{Shown(d.Report.In(lang)), d.Delta.In(lang)}
 	case *core.FixReport:
 		doc = d.In(lang)
 	case FixedAll:

@@ -180,10 +180,31 @@ type FixedAll struct {
 	State  *State          `json:"state"`
 }
 
-// Refreshed is the answer of refresh: what it did, and what changed of the State, from the same pass.
+// Refreshed is the answer of refresh: what it did, and what changed of the State, from the same pass. Its
+// report is sent as a ShownReport.
 type Refreshed struct {
 	Report *core.RefreshReport `json:"report"`
 	Delta  *Delta              `json:"delta"`
+}
+
+// ShownReport is a refresh report as the console's refresh answers it: whole, but for the sessions left
+// unchanged, of which it names the first MaxUnchangedShown and gives the number. The page shows that number and
+// a few of them; at a hundred thousand sessions their paths would be most of the answer, encoded, sent and
+// parsed for nothing. The CLI's report (core.RefreshReport) names them all.
+type ShownReport struct {
+	*core.RefreshReport
+	Unchanged      []core.PathOnly `json:"unchanged"` // the first of the report's, in its order
+	UnchangedCount int             `json:"unchangedCount"`
+}
+
+// MaxUnchangedShown is how many of the sessions a refresh left unchanged its answer names.
+const MaxUnchangedShown = 500
+
+// Shown is r as the console's refresh answers it.
+func Shown(r *core.RefreshReport) ShownReport {
+	shown := make([]core.PathOnly, min(len(r.Unchanged), MaxUnchangedShown))
+	copy(shown, r.Unchanged)
+	return ShownReport{RefreshReport: r, Unchanged: shown, UnchangedCount: len(r.Unchanged)}
 }
 
 // fileTouches are what a change of one file may alter: the file and its app folder.
