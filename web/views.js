@@ -277,9 +277,11 @@ export function renderReport(container, report, { at, preview, empty = t('nothin
   }
   if (unchanged) {
     const shown = unch.slice(0, REPORT_UNCHANGED);
-    sections.push(h('details', { class: 'rep-sec', 'data-section': 'unchanged' }, h('summary', {}, `${t('report.unchanged')} (${unchanged})`),
+    /** @param {number} n */
+    const num = (n) => n.toLocaleString(lang());
+    sections.push(h('details', { class: 'rep-sec', 'data-section': 'unchanged' }, h('summary', {}, `${t('report.unchanged')} (${num(unchanged)})`),
       h('ul', { class: 'plain mono' }, shown.map((u) => h('li', {}, u.path)),
-        shown.length < unchanged ? h('li', { class: 'muted' }, t('n.shown', { shown: shown.length, total: unchanged })) : null)));
+        shown.length < unchanged ? h('li', { class: 'muted' }, t('n.shown', { shown: num(shown.length), total: num(unchanged) })) : null)));
   }
   if (sections.length === 1) sections.push(h('p', { class: 'empty-note' }, t('report.nothing')));
   container.replaceChildren(...sections);
