@@ -100,9 +100,12 @@ func TestEventsAutoRefresh(t *testing.T) {
 	}
 	ev.next(t, "disk", newsWait, hasPath(contactPath))
 	got := ev.next(t, "refresh", newsWait, nil)
-	var rep core.RefreshReport
+	var rep struct {
+		core.RefreshReport
+		UnchangedCount *int `json:"unchangedCount"`
+	}
 	decodeJSON(t, []byte(got.data), &rep)
-	if len(rep.Updated) != 1 || rep.Updated[0].Path != contactPath {
+	if len(rep.Updated) != 1 || rep.Updated[0].Path != contactPath || rep.UnchangedCount == nil || *rep.UnchangedCount != len(rep.Unchanged) {
 		t.Fatalf("refresh event: %s", got.data)
 	}
 	// The memory was refreshed: nothing is pending for that file any more.

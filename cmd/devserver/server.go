@@ -181,7 +181,7 @@ func (s *Server) diskChanged(paths []string, tab string) {
 	}
 	s.hub.publish("disk", diskEvent{Paths: paths, Tab: tab})
 	if refreshed != nil {
-		s.hub.publish("refresh", refreshed)
+		s.hub.publish("refresh", console.Shown(refreshed)) // as the refresh method answers it: unchanged counted
 	}
 }
 
