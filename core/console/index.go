@@ -415,55 +415,36 @@ func (ix *index) toRefresh() []string {
 	return out
 }
 
-// refreshed puts in the rows of the paths a refresh of them alone went over (core.Registry.RefreshPaths): their
-// files as it read them, their sessions in memory after it (memory), and what a refresh would do of them next.
-// It returns the paths whose rows changed, in listing order.
+// refreshed puts in the rows of the files a refresh of them alone went over (core.Registry.RefreshPaths of
+// scope): the files as it read them, what a refresh would do of them next, and their sessions in memory after
+// it (memory). It returns the paths whose rows changed, in listing order.
 func (ix *index) refreshed(scope []string, disk *core.Report, rep *core.RefreshReport, memory func(path string) *core.Session) []string {
-	touched := map[string]bool{}
+	listed := make([]string, len(disk.Apps))
+	for i, a := range disk.Apps {
+		listed[i] = a.Name
+	}
+	changed := ix.update(scope, disk, &core.RefreshReport{NotLoaded: rep.NotLoaded}, listed)
 	for _, p := range scope {
-		touched[p] = true
-	}
-	for _, s := range disk.Sessions {
-		touched[s.Path] = true
-	}
-	for _, e := range disk.Errors {
-		touched[e.Path] = true
-	}
-	for _, k := range disk.Skipped {
-		touched[k.Path] = true
-	}
-	before := make(map[string]row, len(touched))
-	for p := range touched {
-		if r := ix.rows[p]; r != nil {
-			before[p] = *r
-			ix.count(p, r, -1)
-			if r.memory != nil {
-				ix.memory--
+		r, m := ix.rows[p], memory(p)
+		if r == nil {
+			if m == nil {
+				continue
 			}
-			*r = row{}
+			r = ix.at(p)
+			changed = append(changed, p)
 		}
-	}
-	ix.take(disk, &core.RefreshReport{NotLoaded: rep.NotLoaded})
-	var changed []string
-	for p := range touched {
-		if m := memory(p); m != nil {
-			ix.at(p).memory = m
+		if r.memory != nil {
+			ix.memory--
+		}
+		if r.memory = m; m != nil {
 			ix.memory++
 		}
-		r := ix.rows[p]
-		if r != nil {
-			ix.count(p, r, 1)
-			if r.empty() {
-				delete(ix.rows, p)
-				r = nil
-			}
-		}
-		if b, was := before[p]; r == nil && was || r != nil && (!was || !r.same(&b)) {
-			changed = append(changed, p)
+		if r.empty() {
+			delete(ix.rows, p)
 		}
 	}
 	slices.SortFunc(changed, compareListed)
-	return changed
+	return slices.Compact(changed)
 }
 
 // refreshReport is the report of a refresh of the whole folder, from part (what a refresh of some paths alone

@@ -113,7 +113,6 @@ func TestRefreshOfWhatDiffersIsTheFullRefresh(t *testing.T) {
 		{"everything deleted", func(ws *Workspace) error { return ws.Remove("", core.DeleteOptions{Force: true}) }},
 	}
 	ctx := context.Background()
-	held := decodeDoc(t, []byte(jsonOf(t, mustState(t, known))))
 	for _, step := range steps {
 		for _, ws := range []*Workspace{known, full} {
 			if err := step.change(ws); err != nil {
@@ -124,7 +123,7 @@ func TestRefreshOfWhatDiffersIsTheFullRefresh(t *testing.T) {
 		if got, want := jsonOf(t, mustState(t, known)), jsonOf(t, mustState(t, full)); got != want {
 			t.Fatalf("%s: the state before the refresh\n%s\nwant\n%s", step.name, got, want)
 		}
-		held = decodeDoc(t, []byte(jsonOf(t, mustState(t, known))))
+		held := decodeDoc(t, []byte(jsonOf(t, mustState(t, known))))
 		rep, delta, err := known.RefreshChanges(ctx)
 		if err != nil {
 			t.Fatalf("%s: %v", step.name, err)
