@@ -414,11 +414,9 @@ export function createActions({ mode, transport, store, work, ask }) {
     if (mode === 'browser' && !sample) return; // wait for a zip
     await run(async () => {
       const st = mode === 'browser' ? await call('openSample', { lang: lang() }) : await call('state');
-      store.setState(st);
-      if (st.lang && st.lang !== lang()) store.applyDelta(deltaOf(await call('setLang', { lang: lang() })));
       if (mode === 'server') store.setSettings(await call('settings'));
       store.setState(st);
-      if (st.lang && st.lang !== lang()) store.applyDelta(deltaOf(await call('setLang', { lang: lang() })));
+      if (st.lang && st.lang !== lang()) store.sayAgain(deltaOf(await call('setLang', { lang: lang() })));
       if (mode === 'browser') work?.adopt({ kind: 'sample' });
       await openViewFile();
     }, mode === 'browser' ? t('err.sample') : t('err.connect'));
@@ -676,7 +674,7 @@ export function createActions({ mode, transport, store, work, ask }) {
   }
 
   /**
-   * The rows said again in setLang's answer, which holds the open file too when it was given one.
+   * The words said again in setLang's answer, which holds the open file too when it was given one.
    * @param {Result<'setLang'>} said
    * @returns {Delta}
    */
@@ -700,7 +698,7 @@ export function createActions({ mode, transport, store, work, ask }) {
       // when its markers change)
       const open = store.file.doc;
       const said = await call('setLang', open ? { lang: lang(), path: open.path, etag: open.etag } : { lang: lang() });
-      store.applyDelta(deltaOf(said));
+      store.sayAgain(deltaOf(said));
       if (!open || !('file' in said) || !said.file) return;
       const file = said.file, now = store.file.doc;
       if (file.path !== now?.path) return; // another file was opened meanwhile

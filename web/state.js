@@ -8,7 +8,7 @@ import { arr, appOf } from './dom.js';
 import { rowsOf, facetCounts, patchFacetCounts } from './facets.js';
 
 /**
- * @import { State, FileDoc, RefreshReport, Session, CheckError, Skipped, Change, Code, Progress, Settings, Delta, Row } from './types.js'
+ * @import { State, FileDoc, RefreshReport, Session, CheckError, Skipped, Change, Code, Progress, Settings, Delta, Row, Said } from './types.js'
  * @import { Row as FacetRow, FacetCounts } from './facets.js'
  */
 
@@ -18,10 +18,10 @@ import { rowsOf, facetCounts, patchFacetCounts } from './facets.js';
  * refresh report, the server's disk changes, the zip whose root is not the folder meant, the error shown, the
  * engine's activity (busy, progress), the language, the header's layout, a new source (the view starts over),
  * a place to show in the editor, a refresh just done, what the engine says of the editor's unsaved text, the
- * dev server's settings.
+ * dev server's settings, the engine's words in the State said again (the same rows, in another language).
  * @typedef {'state' | 'view' | 'file' | 'dirty' | 'conflict' | 'selection' | 'collapsed' | 'errLimit' | 'report'
  *   | 'disk' | 'wrongRoot' | 'error' | 'activity' | 'lang' | 'layout' | 'reset' | 'goto' | 'refreshed' | 'said'
- *   | 'settings'} Topic
+ *   | 'settings' | 'words'} Topic
  */
 
 /**
@@ -297,6 +297,62 @@ export function patchState(st, idx, delta) {
 }
 
 /**
+ * Says the State's words again, in the language of a Delta that moves no row (setLang's): every error's message
+ * and every removal's are their code's, as delta.words says it, and the words that are a row's own (an error's
+ * cause and violations, the reason an entry is skipped) come in delta.said. The rows stay the objects they are,
+ * where they are; their search text follows.
+ * @param {State} st
+ * @param {Index} idx
+ * @param {Delta} delta
+ * @returns {{before: FacetRow, after: FacetRow}[]} the rows whose search text changed, as they were and as they are
+ */
+export function sayAgain(st, idx, delta) {
+  const words = delta.words;
+  /** @type {Map<string, Said>} */
+  const said = new Map(arr(delta.said).map((w) => [w.path, w]));
+  /** @param {Code | undefined} code @param {string} now */
+  const ofCode = (code, now) => (code && words?.codes?.[code]) || now;
+  const disk = st.disk;
+  /** @type {{before: FacetRow, after: FacetRow}[]} */
+  const changes = [];
+  /**
+   * The search text of the row at i of idx.rows (which holds the sessions, then the errors, then the skipped
+   * entries, each in the order of its list), said again.
+   * @param {number} i @param {string} path @param {string} hay
+   */
+  const rehay = (i, path, hay) => {
+    if (idx.hay.get(path) === hay) return;
+    idx.hay.set(path, hay);
+    const row = idx.rows[i]?.path === path ? idx.rows[i] : idx.rows.find((r) => r.path === path && r.type !== 'session');
+    if (!row) return;
+    changes.push({ before: { ...row }, after: row });
+    row.hay = hay;
+  };
+  const errorsAt = arr(disk.sessions).length;
+  arr(disk.errors).forEach((e, i) => {
+    const own = said.get(e.path);
+    e.message = ofCode(e.code, e.message);
+    if (own?.cause) e.cause = own.cause; else delete e.cause;
+    arr(e.violations).forEach((v, j) => { v.message = own?.violations?.[j] ?? v.message; });
+    rehay(errorsAt + i, e.path, errorHay(e));
+  });
+  const skippedAt = errorsAt + arr(disk.errors).length;
+  arr(disk.skipped).forEach((k, i) => {
+    k.reason = said.get(k.path)?.reason ?? k.reason;
+    rehay(skippedAt + i, k.path, skippedHay(k));
+  });
+  for (const r of arr(st.pending.removed)) {
+    r.message = r.reason === 'deleted' ? words?.deleted || r.message : ofCode(r.code, r.message);
+    const p = idx.pending.get(r.path);
+    if (p?.kind === 'removed') p.message = r.message;
+  }
+  st.pending.errors = disk.errors;
+  st.words = words;
+  st.lang = delta.lang;
+  return changes;
+}
+
+/**
  * The file open in the editor: the engine's File, its text as last read or written with line breaks as \n, its
  * own line breaks (restored on save: a textarea turns CR and CRLF into LF), whether the editor holds changes, a
  * write refused because the file changed since it was read (retry: the write again, forced), and what the engine
@@ -439,6 +495,22 @@ export class Store {
       topics.push('report', 'refreshed');
     }
     this.emit(topics, { ...detail, rows: arr(delta.rows) });
+  }
+
+  /**
+   * The State's words said again in another language, from setLang's Delta: the same rows, reworded in place
+   * (sayAgain). Only a search that matched other rows in the other words makes the lists again.
+   * @param {Delta} delta
+   */
+  sayAgain(delta) {
+    const st = this.state;
+    if (!st) return;
+    const changes = sayAgain(st, this.idx, delta);
+    const q = this.view.q.trim().toLowerCase();
+    if (q && changes.some(({ before, after }) => before.hay.includes(q) !== after.hay.includes(q))) {
+      this.#facets = null;
+      this.emit(['state']);
+    } else this.emit(['words']);
   }
 
   /**

@@ -327,8 +327,19 @@ export interface Delta {
   apps: List<App>;
   summary: Summary;
   memoryCount: number;
-  /** State.words, said in lang */
+  /** State.words, said in lang: each code's message, which is every error's and every removal's */
   words: Words;
+  /** a change of language: no row moved, the words of each row's own said again (state.js, sayAgain) */
+  said?: List<Said>;
+}
+
+/** The words of one path's row that are its own, said again: its error's cause and violations, or why it is skipped. */
+export interface Said {
+  path: string;
+  cause?: string;
+  /** the message of each of its error's violations, in their order */
+  violations?: string[];
+  reason?: string;
 }
 
 /** The answer of a change of one file: the file as it now is, and what changed of the State. */

@@ -37,7 +37,7 @@ func (s *session) profiled(series string, run func() error) error {
 	runErr := run()
 	out, err := cdp.Send("Profiler.stop", nil)
 	if err != nil {
-		return fmt.Errorf("Profiler.stop: %w", err)
+		return fmt.Errorf("stopping the profiler: %w", err)
 	}
 	raw, err := json.Marshal(out.(map[string]any)["profile"])
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -144,6 +145,9 @@ func patch(t *testing.T, st stateDoc, delta map[string]any) {
 	disk := st["disk"].(map[string]any)
 	mem := st["memory"].(map[string]any)
 	pend := st["pending"].(map[string]any)
+	if said, ok := delta["said"].([]any); ok {
+		sayAgain(st, delta["words"].(map[string]any), said)
+	}
 	for _, r := range delta["rows"].([]any) {
 		row := r.(map[string]any)
 		p := row["path"].(string)
@@ -173,6 +177,49 @@ func patch(t *testing.T, st stateDoc, delta map[string]any) {
 	st["apps"], disk["apps"], disk["summary"] = delta["apps"], delta["apps"], delta["summary"]
 	mem["count"] = delta["memoryCount"]
 	st["lang"], st["words"] = delta["lang"], delta["words"]
+}
+
+// sayAgain says a State's words again as the page does (web/state.js, sayAgain): each error's message and each
+// removal's its code's, in words; an error's cause and violations and a reason to skip from said.
+func sayAgain(st stateDoc, words map[string]any, said []any) {
+	own := map[string]map[string]any{}
+	for _, w := range said {
+		own[w.(map[string]any)["path"].(string)] = w.(map[string]any)
+	}
+	codes := words["codes"].(map[string]any)
+	codeOf := func(doc map[string]any) string { return strconv.Itoa(int(doc["code"].(float64))) }
+	disk := st["disk"].(map[string]any)
+	errors, _ := disk["errors"].([]any)
+	for _, x := range errors {
+		e := x.(map[string]any)
+		w := own[e["path"].(string)]
+		e["message"] = codes[codeOf(e)]
+		delete(e, "cause")
+		if c, ok := w["cause"]; ok {
+			e["cause"] = c
+		}
+		violations, _ := e["violations"].([]any)
+		for i, v := range violations {
+			v.(map[string]any)["message"] = w["violations"].([]any)[i]
+		}
+	}
+	skipped, _ := disk["skipped"].([]any)
+	for _, x := range skipped {
+		k := x.(map[string]any)
+		if w, ok := own[k["path"].(string)]; ok {
+			k["reason"] = w["reason"]
+		}
+	}
+	pend := st["pending"].(map[string]any)
+	removed, _ := pend["removed"].([]any)
+	for _, x := range removed {
+		r := x.(map[string]any)
+		if r["reason"] == core.ReasonDeleted {
+			r["message"] = words["deleted"]
+		} else {
+			r["message"] = codes[codeOf(r)]
+		}
+	}
 }
 
 func put(doc map[string]any, key, path string, item any, compare func(a, b string) int) {

@@ -293,8 +293,22 @@ type Delta struct {
 	Apps    []core.App   `json:"apps"`
 	Summary core.Summary `json:"summary"`
 	Memory  int          `json:"memoryCount"`
-	// Words are State.Words, said in Lang: what a kept refresh report names by code.
+	// Words are State.Words, said in Lang: each code's message, which is every error's message and every
+	// removal's, and what a kept refresh report names by code.
 	Words core.Words `json:"words"`
+	// Said are the words of the rows that are their own, said in Lang: given by a change of language, which
+	// moves no row and says every word again.
+	Said []Said `json:"said,omitempty"`
+}
+
+// Said is what one path's row says in words of its own, in the order the State holds them: its error's cause
+// and the message of each of its violations, or the reason it is skipped. A message that is a code's (an
+// error's, a removal's) is said once, in Words.
+type Said struct {
+	Path       string      `json:"path"`
+	Cause      i18n.Text   `json:"cause,omitzero"`
+	Violations []i18n.Text `json:"violations,omitempty"`
+	Reason     i18n.Text   `json:"reason,omitzero"`
 }
 
 // Row is one path as the State shows it: its file on disk (Session, Error or Skipped; none when it is not on
@@ -354,17 +368,37 @@ func (ix *index) rowOf(p string) Row {
 	return out
 }
 
-// worded are the paths whose rows hold words (an error, a reason to skip, a removal): what a change of
-// language says again.
-func (ix *index) worded() []string {
-	var out []string
+// said are the words of the State's rows that are their own, every one (see Said): what a change of language
+// says again, with Words, in listing order.
+func (ix *index) said() []Said {
+	var out []Said
 	for p, r := range ix.rows {
-		if r.err != nil || r.skipped != nil || r.removed != nil {
-			out = append(out, p)
+		s := Said{Path: p}
+		if e := r.err; e != nil {
+			s.Cause = e.Cause
+			if len(e.Violations) > 0 {
+				s.Violations = make([]i18n.Text, len(e.Violations))
+				for i, v := range e.Violations {
+					s.Violations[i] = v.Message
+				}
+			}
+		}
+		if r.skipped != nil {
+			s.Reason = r.skipped.Reason
+		}
+		if !s.Cause.IsZero() || len(s.Violations) > 0 || !s.Reason.IsZero() {
+			out = append(out, s)
 		}
 	}
-	slices.SortFunc(out, compareListed)
+	slices.SortFunc(out, func(a, b Said) int { return compareListed(a.Path, b.Path) })
 	return out
+}
+
+// worded is the Delta of a change of language: no row changed, and the words of every row said again.
+func (ix *index) worded() *Delta {
+	d := ix.delta(nil)
+	d.Said = ix.said()
+	return d
 }
 
 // In is d with its words said in lang.
@@ -372,6 +406,15 @@ func (d *Delta) In(lang i18n.Lang) *Delta {
 	out := *d
 	out.Lang = lang
 	out.Words = core.WordsIn(lang)
+	out.Said = make([]Said, len(d.Said))
+	for i, w := range d.Said {
+		w.Cause, w.Reason = w.Cause.In(lang), w.Reason.In(lang)
+		w.Violations = slices.Clone(w.Violations)
+		for j := range w.Violations {
+			w.Violations[j] = w.Violations[j].In(lang)
+		}
+		out.Said[i] = w
+	}
 	out.Rows = make([]Row, len(d.Rows))
 	for i, r := range d.Rows {
 		if r.Error != nil {

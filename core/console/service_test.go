@@ -258,14 +258,14 @@ func TestSetLangSaysAgain(t *testing.T) {
 			t.Errorf("exclusive %v: the change of language decoded %d files, validated %d, opened %d", exclusive, decoded, validated, opened)
 		}
 		if fr.Delta.Lang != "fr" || fr.File == nil || fr.File.ETag != f.ETag || !strings.HasPrefix(fr.File.Error.Message.String(), "Le jeton de connexion") ||
-			!strings.HasPrefix(firstError(t, fr.Delta).Message.String(), "L'emplacement") {
+			!strings.HasPrefix(fr.Delta.Words.Codes[1].String(), "L'emplacement") || !strings.HasPrefix(causeOf(t, fr.Delta, badToken), "le jeton a teamID") {
 			t.Fatalf("exclusive %v: after setLang fr: %+v", exclusive, fr)
 		}
-		// Without a path, the rows alone; a file the workspace does not have in mind is read.
+		// Without a path, the State's words alone; a file the workspace does not have in mind is read.
 		var d Delta
 		call(t, a, "setLang", LangParams{Lang: "es"}, nil, &d)
-		if d.Lang != "es" || !strings.HasPrefix(firstError(t, &d).Message.String(), "La ubicación") {
-			t.Errorf("exclusive %v: after setLang es: %s, %q", exclusive, d.Lang, firstError(t, &d).Message)
+		if d.Lang != "es" || len(d.Rows) != 0 || !strings.HasPrefix(d.Words.Codes[1].String(), "La ubicación") || !strings.HasPrefix(causeOf(t, &d, badToken), "el token tiene") {
+			t.Errorf("exclusive %v: after setLang es: %s, %d rows, %q", exclusive, d.Lang, len(d.Rows), d.Words.Codes[1])
 		}
 		counted.opened.Store(0)
 		call(t, a, "setLang", LangParams{Lang: "en", Path: badToken, ETag: "older"}, nil, &fr)
@@ -275,14 +275,14 @@ func TestSetLangSaysAgain(t *testing.T) {
 	}
 }
 
-// firstError is the error of the first row of d that has one.
-func firstError(t *testing.T, d *Delta) *core.Error {
+// causeOf is the cause of path's error that d says again.
+func causeOf(t *testing.T, d *Delta, path string) string {
 	t.Helper()
-	for _, r := range d.Rows {
-		if r.Error != nil {
-			return r.Error
+	for _, w := range d.Said {
+		if w.Path == path {
+			return w.Cause.String()
 		}
 	}
-	t.Fatalf("no error among %d rows", len(d.Rows))
-	return nil
+	t.Fatalf("%s is not among the %d paths said again", path, len(d.Said))
+	return ""
 }

@@ -259,8 +259,8 @@ func (w *Workspace) reindex(ctx context.Context) error {
 	return nil
 }
 
-// Worded is every row of the State that holds words (an error, a reason to skip, a removal): what a change of
-// language says again, without checking anything again.
+// Worded is what a change of language says again, without checking anything again: the words of every row
+// (Delta.Said, Delta.Words), no row moved.
 func (w *Workspace) Worded(ctx context.Context) (*Delta, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -269,7 +269,7 @@ func (w *Workspace) Worded(ctx context.Context) (*Delta, error) {
 			return nil, err
 		}
 	}
-	return w.ix.delta(w.ix.worded()), nil
+	return w.ix.worded(), nil
 }
 
 // SetLang changes the language the workspace's documents are said in. Nothing is checked again: the

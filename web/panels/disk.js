@@ -294,12 +294,12 @@ export function mountDisk({ store, actions, mode, onPickZip }) {
     else list.draw();
   }
 
-  store.on(['state', 'view', 'collapsed', 'selection', 'reset', 'lang'], (changed, detail) => {
+  store.on(['state', 'view', 'collapsed', 'selection', 'reset', 'lang', 'words'], (changed, detail) => {
     if (changed.has('reset')) el.list.scrollTop = 0;
     if (changed.has('state') || changed.has('view') || changed.has('lang')) renderHead();
     const remade = changed.has('view') || changed.has('collapsed') || changed.has('reset');
     if (changed.has('state') || remade) renderList(remade ? undefined : detail.rows);
-    else if (changed.has('lang')) { // the same rows, in other words
+    else if (changed.has('lang') || changed.has('words')) { // the same rows, in other words
       sayNoMatch();
       list.draw();
     }

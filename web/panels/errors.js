@@ -60,7 +60,7 @@ export function mountErrors({ store, actions, nothingOpen }) {
     });
   }
 
-  store.on(['state', 'view', 'errLimit', 'lang'], (changed, detail) => {
+  store.on(['state', 'view', 'errLimit', 'lang', 'words'], (changed, detail) => {
     // rows that neither hold an error nor held one listed change nothing here
     const same = changed.size === 1 && arr(store.state?.disk?.errors).length === total
       && detail.rows?.every((r) => !r.error && !listed.has(r.path));

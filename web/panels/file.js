@@ -253,14 +253,14 @@ export function mountFile({ store, actions, toast }) {
     el.editorStatus.replaceChildren(...parts);
   }
 
-  store.on(['file', 'state', 'dirty', 'conflict', 'selection', 'disk', 'lang', 'goto', 'said'], (changed, detail) => {
+  store.on(['file', 'state', 'dirty', 'conflict', 'selection', 'disk', 'lang', 'goto', 'said', 'words'], (changed, detail) => {
     if (detail.editor === 'set') editor.setDoc(store.file.saved);
     else if (detail.editor === 'replace') editor.replaceText(store.file.saved);
-    if (changed.has('file') || changed.has('state') || changed.has('lang') || changed.has('said')) renderFile();
+    if (changed.has('file') || changed.has('state') || changed.has('lang') || changed.has('said') || changed.has('words')) renderFile();
     else if (changed.has('dirty')) { renderSave(); renderError(); }
     else if (changed.has('selection')) renderAppActions();
     if (changed.has('conflict') || changed.has('lang')) renderConflict();
-    if (changed.has('dirty') || changed.has('disk') || changed.has('lang') || changed.has('state') || changed.has('file') || changed.has('said')) renderStatus();
+    if (changed.has('dirty') || changed.has('disk') || changed.has('lang') || changed.has('state') || changed.has('file') || changed.has('said') || changed.has('words')) renderStatus();
     if (changed.has('goto')) {
       const target = detail.line && detail.line > 0 ? { line: detail.line, column: detail.column } : markersFor(store.fileError())[0];
       if (target) editor.goTo(target.line, target.column);

@@ -102,7 +102,7 @@ export function mountMemory({ store, actions, toast }) {
     el.count.textContent = shown === total ? plural('n.sessions', total) : t('n.shown', { shown, total });
   }
 
-  store.on(['state', 'view', 'lang', 'selection', 'reset'], (changed, detail) => {
+  store.on(['state', 'view', 'lang', 'selection', 'reset', 'words'], (changed, detail) => {
     if (changed.has('view') || changed.has('reset')) render();
     else if (changed.has('state')) render(detail.rows);
     else {

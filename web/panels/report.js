@@ -39,7 +39,7 @@ export function mountReport({ store, actions, nothingOpen }) {
     el.panel.scrollIntoView({ block: 'nearest' });
   }
 
-  store.on(['state', 'report', 'lang', 'refreshed'], (changed) => {
+  store.on(['state', 'report', 'lang', 'refreshed', 'words'], (changed) => {
     // a language alone, with a folder open: the engine's words come with the rows said again, and render then
     if (changed.size === 1 && changed.has('lang') && store.state) return;
     render();
