@@ -683,21 +683,28 @@ export function createActions({ mode, transport, store, work, ask }) {
   }
 
   /**
-   * Switches the page's language, then the engine's: its messages come again in that language.
+   * Switches the page's language and the engine's: its messages come again in that language.
    * @param {string} code
    */
   async function changeLang(code) {
     setLang(code);
     prefs.set('lang', code);
-    applyI18n(document);
-    store.emit(['lang']);
-    if (!store.state) return;
+    const sayOwn = () => {
+      applyI18n(document);
+      store.emit(['lang']);
+    };
+    if (!store.state) {
+      sayOwn();
+      return;
+    }
     await run(async () => {
       // the engine says its documents again, checking nothing again: with the open file's path and ETag, that
       // file too, as the page read it (the status bar's marker follows, as the editor reports the caret again
-      // when its markers change)
+      // when its markers change). It works while the page says its own words: asked first, awaited after.
       const open = store.file.doc;
-      const said = await call('setLang', open ? { lang: lang(), path: open.path, etag: open.etag } : { lang: lang() });
+      const asked = call('setLang', open ? { lang: lang(), path: open.path, etag: open.etag } : { lang: lang() });
+      sayOwn();
+      const said = await asked;
       store.sayAgain(deltaOf(said));
       if (!open || !('file' in said) || !said.file) return;
       const file = said.file, now = store.file.doc;

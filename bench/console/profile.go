@@ -9,10 +9,13 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/playwright-community/playwright-go"
 )
 
 // profiled runs one series, under Chromium's CPU profiler of the page's main thread when -profile names a
-// folder: the profile is written there for DevTools, and where its time went is printed on stderr.
+// folder: the profile is written there for DevTools, and where its time went is printed on stderr. A series
+// that gets ready first (a search) calls s.timing() when its timed actions begin.
 func (s *session) profiled(series string, run func() error) error {
 	if s.cfg.profile == "" {
 		return run()
@@ -22,19 +25,40 @@ func (s *session) profiled(series string, run func() error) error {
 		return err
 	}
 	defer cdp.Detach()
-	for _, call := range []struct {
-		method string
-		params map[string]any
-	}{
-		{"Profiler.enable", nil},
-		{"Profiler.setSamplingInterval", map[string]any{"interval": 200}}, // µs
-		{"Profiler.start", nil},
-	} {
-		if _, err := cdp.Send(call.method, call.params); err != nil {
-			return fmt.Errorf("%s: %w", call.method, err)
-		}
+	if _, err := cdp.Send("Performance.enable", nil); err != nil {
+		return err
 	}
+	var before map[string]float64
+	// start (again): what the series did to get ready (a search, a first refresh) is left out
+	start := func() error {
+		if _, err := cdp.Send("Profiler.stop", nil); err != nil && before != nil {
+			return fmt.Errorf("stopping the profiler: %w", err)
+		}
+		for _, call := range []struct {
+			method string
+			params map[string]any
+		}{
+			{"Profiler.enable", nil},
+			{"Profiler.setSamplingInterval", map[string]any{"interval": 200}}, // µs
+			{"Profiler.start", nil},
+		} {
+			if _, err := cdp.Send(call.method, call.params); err != nil {
+				return fmt.Errorf("%s: %w", call.method, err)
+			}
+		}
+		before, err = metrics(cdp)
+		return err
+	}
+	if err := start(); err != nil {
+		return err
+	}
+	s.ready = start
+	defer func() { s.ready = nil }()
 	runErr := run()
+	after, err := metrics(cdp)
+	if err != nil {
+		return err
+	}
 	out, err := cdp.Send("Profiler.stop", nil)
 	if err != nil {
 		return fmt.Errorf("stopping the profiler: %w", err)
@@ -51,8 +75,30 @@ func (s *session) profiled(series string, run func() error) error {
 	if err := json.Unmarshal(raw, &p); err != nil {
 		return err
 	}
-	logf("%s: where the main thread's time went (self time, ms)\n%s", name, p.top(25))
+	var spent strings.Builder
+	for _, m := range []string{"TaskDuration", "ScriptDuration", "RecalcStyleDuration", "LayoutDuration"} {
+		fmt.Fprintf(&spent, " %s %.1f ms,", strings.TrimSuffix(m, "Duration"), (after[m]-before[m])*1000)
+	}
+	fmt.Fprintf(&spent, " %.0f style recalculations, %.0f layouts", after["RecalcStyleCount"]-before["RecalcStyleCount"], after["LayoutCount"]-before["LayoutCount"])
+	logf("%s: the page's main thread:%s\nwhere its time went (self time, ms; a forced layout counts for the function that asked for it)\n%s", name, spent.String(), p.top(25))
 	return runErr
+}
+
+// metrics are the page's run-time metrics (Performance.getMetrics), by name: durations in seconds.
+func metrics(cdp playwright.CDPSession) (map[string]float64, error) {
+	out, err := cdp.Send("Performance.getMetrics", nil)
+	if err != nil {
+		return nil, fmt.Errorf("reading the page's metrics: %w", err)
+	}
+	m := map[string]float64{}
+	list, _ := out.(map[string]any)["metrics"].([]any)
+	for _, x := range list {
+		e, _ := x.(map[string]any)
+		name, _ := e["name"].(string)
+		v, _ := e["value"].(float64)
+		m[name] = v
+	}
+	return m, nil
 }
 
 // cpuProfile is the part of a Profiler.Profile (Chrome DevTools Protocol) that self times are summed from.
@@ -116,4 +162,12 @@ func (p *cpuProfile) top(n int) string {
 		fmt.Fprintf(&b, "  %8.1f  %s\n", self[k], k)
 	}
 	return b.String()
+}
+
+// timing says that the series' timed actions begin: under -profile, what came before is left out.
+func (s *session) timing() error {
+	if s.ready == nil {
+		return nil
+	}
+	return s.ready()
 }

@@ -177,6 +177,7 @@ type session struct {
 	tools  *tools
 	mode   string
 	edits  int
+	ready  func() error // under -profile: starts the profile again (timing)
 }
 
 func (s *session) all() error {
@@ -424,6 +425,9 @@ func (s *session) refreshes() error {
 	}
 	s.r.RefreshProcess = times
 	logf("%s %s mobisess refresh: %s", s.src.label, s.mode, fmtMS(median(times)))
+	if err := s.timing(); err != nil {
+		return err
+	}
 	for range s.cfg.reps {
 		if err := s.settle(s.cfg.rest); err != nil {
 			return err
@@ -440,6 +444,9 @@ func (s *session) refreshes() error {
 func (s *session) languages() error {
 	p := s.src.plan
 	if err := s.find(p.langError, "error-row"); err != nil {
+		return err
+	}
+	if err := s.timing(); err != nil {
 		return err
 	}
 	for i := range s.cfg.reps {

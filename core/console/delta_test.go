@@ -60,9 +60,11 @@ func TestDeltaPatchesTheState(t *testing.T) {
 				method string
 				params func() any
 			}{
+				{"the language changed", "setLang", func() any { return LangParams{Lang: "es"} }},
 				{"a session accepted", "setStatus", func() any { return StatusParams{Path: pending, Status: "accepted", ETag: etag(pending)} }},
 				{"a file edited", "write", func() any { e := etag(accepted); return WriteParams{Path: accepted, Content: edited, ETag: &e} }},
 				{"a file broken", "write", func() any { e := etag(accepted); return WriteParams{Path: accepted, Content: "{", ETag: &e} }},
+				{"the language changed after a file broke", "setLang", func() any { return LangParams{Lang: "en"} }},
 				{"a fix applied", "fix", func() any { return fixable() }},
 				{"a session created in a new app folder", "create", func() any {
 					return core.NewSession{ApplicationID: "com.delta.app", TeamID: "TEAM123456", Status: "pending"}

@@ -17,6 +17,9 @@ type index struct {
 	apps    map[string]*core.App
 	summary core.Summary
 	memory  int // sessions in memory
+	// saidOnce are the rows' own words (said), kept until a row changes: a change of language, and the next,
+	// cost the words, not a look at every row. Nil: not known.
+	saidOnce []Said
 }
 
 // row is one path: a file on disk (its session, its error, or why it is skipped), a session in memory, or both.
@@ -72,6 +75,7 @@ func (ix *index) at(path string) *row {
 
 // take puts the rows of a pass (or of part of one) in the index, without counting them.
 func (ix *index) take(disk *core.Report, pending *core.RefreshReport) {
+	ix.saidOnce = nil
 	for _, s := range disk.Sessions {
 		ix.at(s.Path).session = s
 	}
@@ -128,6 +132,7 @@ func (ix *index) count(path string, r *row, sign int) {
 // files on disk as it found them, and what a refresh would do of them; the memory is as it was. It returns the
 // paths whose rows changed.
 func (ix *index) update(scope []string, disk *core.Report, pending *core.RefreshReport, listed []string) []string {
+	ix.saidOnce = nil
 	covered := map[string]bool{}
 	all := slices.Contains(scope, "")
 	var apps []string
@@ -369,9 +374,12 @@ func (ix *index) rowOf(p string) Row {
 }
 
 // said are the words of the State's rows that are their own, every one (see Said): what a change of language
-// says again, with Words, in listing order.
+// says again, with Words, by path.
 func (ix *index) said() []Said {
-	var out []Said
+	if ix.saidOnce != nil {
+		return ix.saidOnce
+	}
+	out := []Said{}
 	for p, r := range ix.rows {
 		s := Said{Path: p}
 		if e := r.err; e != nil {
@@ -390,7 +398,8 @@ func (ix *index) said() []Said {
 			out = append(out, s)
 		}
 	}
-	slices.SortFunc(out, func(a, b Said) int { return compareListed(a.Path, b.Path) })
+	slices.SortFunc(out, func(a, b Said) int { return strings.Compare(a.Path, b.Path) })
+	ix.saidOnce = out
 	return out
 }
 
