@@ -243,6 +243,9 @@ func (r *Registry) RefreshPaths(ctx context.Context, fsys afero.Fs, root string,
 	if err != nil {
 		return nil, nil, err
 	}
+	if only != nil && len(only) == 0 {
+		return rep, disk, nil // nothing read, nothing to change
+	}
 	if only != nil {
 		under := within(only)
 		old, oldFailed := r.snapshot() // what refresh compared with: the refresh mutex is held

@@ -1,6 +1,7 @@
 package console
 
 import (
+	"maps"
 	"slices"
 	"strings"
 
@@ -512,7 +513,7 @@ func (ix *index) refreshReport(part *core.RefreshReport) *core.RefreshReport {
 	}
 	rep := &core.RefreshReport{Updated: part.Updated, Unchanged: []core.PathOnly{}, NotLoaded: []core.PathOnly{},
 		Loaded: part.Loaded, Removed: part.Removed, Errors: []*core.Error{}}
-	for _, p := range ix.paths() {
+	for _, p := range ix.inListingOrder() {
 		r := ix.rows[p]
 		switch {
 		case r.err != nil:
@@ -524,4 +525,22 @@ func (ix *index) refreshReport(part *core.RefreshReport) *core.RefreshReport {
 		}
 	}
 	return rep
+}
+
+// inListingOrder are every path the index knows in listing order, as paths are, sorted app folder by app folder:
+// within one, a path's folder is the same prefix, and the paths sort as plain strings, quicker than cutting
+// each at each comparison at a hundred thousand of them.
+func (ix *index) inListingOrder() []string {
+	byApp := map[string][]string{}
+	for p := range ix.rows {
+		app, _, _ := strings.Cut(p, "/")
+		byApp[app] = append(byApp[app], p)
+	}
+	out := make([]string, 0, len(ix.rows))
+	for _, app := range slices.Sorted(maps.Keys(byApp)) {
+		in := byApp[app]
+		slices.Sort(in)
+		out = append(out, in...)
+	}
+	return out
 }
