@@ -134,9 +134,12 @@ export interface RefreshReport {
   unchanged: List<PathOnly>;
   /** In the refresh method's answer alone: how many sessions were left unchanged, of which unchanged names the first. */
   unchangedCount?: number;
+  /** In the refresh method's answer alone: how many errors the refresh raised, of which errors names the first 200. */
+  errorsCount?: number;
   notLoaded: List<PathOnly>;
   loaded?: List<PathOnly>;
   removed: List<Removed>;
+  /** Every error; in the refresh method's answer, the first 200 of them (errorsCount). */
   errors: List<CheckError>;
 }
 

@@ -210,7 +210,7 @@ export function renderErrors(container, errors, { total = errors.length, limit, 
   container.replaceChildren(...rows);
 }
 
-/** How many of a report's errors it lists. */
+/** How many of a report's errors it lists: as many as the refresh's answer names (MaxErrorsShown). */
 const REPORT_ERRORS = 200;
 
 /** How many of a report's unchanged sessions it lists: as many as the refresh's answer names (MaxUnchangedShown). */
@@ -231,11 +231,13 @@ export function renderReport(container, report, { at, preview, empty = t('nothin
     return;
   }
   const upd = arr(report.updated), rem = arr(report.removed), nl = arr(report.notLoaded);
-  // the refresh's answer names the first unchanged sessions and counts them all; a preview names them all
-  const unch = arr(report.unchanged), unchanged = report.unchangedCount ?? unch.length;
   /** @param {{code?: Code, message?: string}} e */
   const said = (e) => (e.code && words?.codes?.[e.code]) || e.message || '';
-  const errs = arr(report.errors).map((e) => ({ ...e, message: said(e) }));
+  // the refresh's answer names the first unchanged sessions and errors, and counts them all; a preview names all
+  const unch = arr(report.unchanged), unchanged = report.unchangedCount ?? unch.length;
+  const errs = arr(report.errors).map((e) => ({ ...e, message: said(e) })), errors = report.errorsCount ?? errs.length;
+  /** @param {number} n */
+  const num = (n) => n.toLocaleString(lang());
   /** @param {string} cls @param {string} key @param {number} n */
   const count = (cls, key, n) => h('span', { class: `badge ${n ? cls : 'b-same'}` }, plural(key, n));
   /** @param {string} path */
@@ -249,7 +251,7 @@ export function renderReport(container, report, { at, preview, empty = t('nothin
       count('b-removed', 'n.removed', rem.length),
       count('b-notLoaded', 'n.notLoaded', nl.length),
       count('b-same', 'n.unchanged', unchanged),
-      count('b-error', 'n.errors', errs.length)));
+      count('b-error', 'n.errors', errors)));
   /** @type {HTMLElement[]} */
   const sections = [head];
   /** @param {string} key @param {number} n @param {Child} body */
@@ -268,17 +270,15 @@ export function renderReport(container, report, { at, preview, empty = t('nothin
       removedReason({ code: r.code, message: r.reason === 'deleted' ? words?.deleted || r.message : said(r) })))));
   }
   if (nl.length) section('notLoaded', nl.length, h('ul', { class: 'plain' }, nl.map((n) => h('li', {}, link(n.path)))));
-  if (errs.length) {
+  if (errors) {
     // the first ones: the errors panel pages through them all, and a folder of 100k sessions holds thousands
     const shown = errs.slice(0, REPORT_ERRORS);
-    section('errors', errs.length, h('ul', { class: 'plain' }, shown.map((e) => h('li', { class: onDisk(e.path) ? null : 'gone' },
+    section('errors', errors, h('ul', { class: 'plain' }, shown.map((e) => h('li', { class: onDisk(e.path) ? null : 'gone' },
       codeChip(e), ' ', link(e.path), ' ', e.message)),
-    shown.length < errs.length ? h('li', { class: 'muted' }, t('n.shown', { shown: shown.length, total: errs.length })) : null));
+    shown.length < errors ? h('li', { class: 'muted' }, t('n.shown', { shown: num(shown.length), total: num(errors) })) : null));
   }
   if (unchanged) {
     const shown = unch.slice(0, REPORT_UNCHANGED);
-    /** @param {number} n */
-    const num = (n) => n.toLocaleString(lang());
     sections.push(h('details', { class: 'rep-sec', 'data-section': 'unchanged' }, h('summary', {}, `${t('report.unchanged')} (${num(unchanged)})`),
       h('ul', { class: 'plain mono' }, shown.map((u) => h('li', {}, u.path)),
         shown.length < unchanged ? h('li', { class: 'muted' }, t('n.shown', { shown: num(shown.length), total: num(unchanged) })) : null)));

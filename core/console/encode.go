@@ -27,7 +27,7 @@ func encode(doc any, lang i18n.Lang) ([]byte, error) {
 		doc = struct {
 			Report ShownReport `json:"report"`
 			Delta  *Delta      `json:"delta"`
-		}{Shown(d.Report.In(lang)), d.Delta.In(lang)}
+		}{Shown(d.Report).In(lang), d.Delta.In(lang)}
 	case *core.FixReport:
 		doc = d.In(lang)
 	case FixedAll:

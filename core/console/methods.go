@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/mobisess/mobisess/core"
+	"github.com/mobisess/mobisess/core/i18n"
 )
 
 // Method is one of the console's methods (docs/api.md): what its parameters are, whether it runs beside the
@@ -188,23 +189,38 @@ type Refreshed struct {
 }
 
 // ShownReport is a refresh report as the console's refresh answers it: whole, but for the sessions left
-// unchanged, of which it names the first MaxUnchangedShown and gives the number. The page shows that number and
-// a few of them; at a hundred thousand sessions their paths would be most of the answer, encoded, sent and
-// parsed for nothing. The CLI's report (core.RefreshReport) names them all.
+// unchanged and the errors, of which it names the first (MaxUnchangedShown, MaxErrorsShown, in the report's
+// order) and gives the numbers. The page shows those numbers and lists as many; at a hundred thousand sessions
+// the rest would be most of the answer, encoded, sent and parsed for nothing (the State holds every error). The
+// CLI's report (core.RefreshReport) names them all.
 type ShownReport struct {
 	*core.RefreshReport
-	Unchanged      []core.PathOnly `json:"unchanged"` // the first of the report's, in its order
-	UnchangedCount int             `json:"unchangedCount"`
+	UnchangedCount int `json:"unchangedCount"`
+	ErrorsCount    int `json:"errorsCount"`
 }
 
-// MaxUnchangedShown is how many of the sessions a refresh left unchanged its answer names.
-const MaxUnchangedShown = 500
+// How many of the sessions a refresh left unchanged, and of its errors, its answer names.
+const (
+	MaxUnchangedShown = 500
+	MaxErrorsShown    = 200
+)
 
 // Shown is r as the console's refresh answers it.
 func Shown(r *core.RefreshReport) ShownReport {
-	shown := make([]core.PathOnly, min(len(r.Unchanged), MaxUnchangedShown))
-	copy(shown, r.Unchanged)
-	return ShownReport{RefreshReport: r, Unchanged: shown, UnchangedCount: len(r.Unchanged)}
+	cut := *r
+	cut.Unchanged, cut.Errors = first(r.Unchanged, MaxUnchangedShown), first(r.Errors, MaxErrorsShown)
+	return ShownReport{RefreshReport: &cut, UnchangedCount: len(r.Unchanged), ErrorsCount: len(r.Errors)}
+}
+
+// In is s with its words said in lang.
+func (s ShownReport) In(lang i18n.Lang) ShownReport {
+	s.RefreshReport = s.RefreshReport.In(lang)
+	return s
+}
+
+// first are the first n of list at most, never nil: a list in a document is [] when empty.
+func first[T any](list []T, n int) []T {
+	return append([]T{}, list[:min(len(list), n)]...)
 }
 
 // fileTouches are what a change of one file may alter: the file and its app folder.

@@ -9,15 +9,16 @@ import (
 	"github.com/mobisess/mobisess/core"
 )
 
-// The console's refresh answers the number of the sessions left unchanged and names the first of them only,
-// however many there are; the report itself (the CLI's) names them all.
+// The console's refresh answers the number of the sessions left unchanged and of the errors, and names the
+// first of them only, however many there are; the report itself (the CLI's) names them all.
 func TestRefreshAnswerCountsTheUnchanged(t *testing.T) {
 	for _, n := range []int{3, MaxUnchangedShown, MaxUnchangedShown + 100} {
 		t.Run(fmt.Sprint(n), func(t *testing.T) {
-			files := map[string]string{"com.a/ffff": "{"}
+			files := map[string]string{}
 			for i := range n {
 				id := fmt.Sprintf("%040x", i)
 				files["com.a/"+id] = session("", "com.a", id, "pending")
+				files["com.b/"+id] = "{"
 			}
 			ws, err := NewWorkspace(context.Background(), memTree(t, files), root, nil, WorkspaceOptions{Mode: "browser", Exclusive: true})
 			if err != nil {
@@ -27,6 +28,7 @@ func TestRefreshAnswerCountsTheUnchanged(t *testing.T) {
 				Report struct {
 					core.RefreshReport
 					UnchangedCount *int `json:"unchangedCount"`
+					ErrorsCount    *int `json:"errorsCount"`
 				} `json:"report"`
 			}
 			call(t, NewService(ws, Options{}), "refresh", NoParams{}, nil, &answer)
@@ -40,15 +42,23 @@ func TestRefreshAnswerCountsTheUnchanged(t *testing.T) {
 					t.Fatalf("unchanged[%d] = %s, want %s: the first ones, in the report's order", i, u.Path, want)
 				}
 			}
-			if len(rep.Errors) != 1 || rep.Errors[0].Path != "com.a/ffff" || rep.Updated == nil || rep.Removed == nil || rep.NotLoaded == nil {
+			if errors := min(n, MaxErrorsShown); rep.ErrorsCount == nil || *rep.ErrorsCount != n || len(rep.Errors) != errors {
+				t.Fatalf("errors: %d named, count %v; want %d named, count %d", len(rep.Errors), rep.ErrorsCount, errors, n)
+			}
+			for i, e := range rep.Errors {
+				if want := fmt.Sprintf("com.b/%040x", i); e.Path != want || e.Code != core.CodeMalformed || e.Message.String() == "" {
+					t.Fatalf("errors[%d] = %+v, want the mobi 2 of %s", i, e, want)
+				}
+			}
+			if rep.Updated == nil || rep.Removed == nil || rep.NotLoaded == nil {
 				t.Errorf("the rest of the report: %+v", rep.RefreshReport)
 			}
 			full, err := ws.Refresh(context.Background())
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(full.Unchanged) != n {
-				t.Errorf("the report itself names %d unchanged, want %d", len(full.Unchanged), n)
+			if len(full.Unchanged) != n || len(full.Errors) != n {
+				t.Errorf("the report itself names %d unchanged and %d errors, want %d", len(full.Unchanged), len(full.Errors), n)
 			}
 			cli, err := json.Marshal(full)
 			if err != nil {
@@ -62,7 +72,7 @@ func TestRefreshAnswerCountsTheUnchanged(t *testing.T) {
 			for k := range doc {
 				keys = append(keys, k)
 			}
-			if _, counted := doc["unchangedCount"]; counted || len(doc["unchanged"].([]any)) != n {
+			if _, counted := doc["unchangedCount"]; counted || len(doc["unchanged"].([]any)) != n || len(doc["errors"].([]any)) != n {
 				t.Errorf("the CLI's document changed: %v", keys)
 			}
 		})
