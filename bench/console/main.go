@@ -9,6 +9,13 @@
 //
 //	go run ./bench/console -sizes 1k,100k
 //
+// To see where the page's time goes, run some series alone under Chromium's profiler:
+//
+//	go run ./bench/console -sizes 100k -modes browser -series lang -profile bench/out/profiles
+//
+// writes a .cpuprofile per series (open it in DevTools' Performance panel) and prints the page's script, style
+// and layout time and the functions that took the most.
+//
 // The console is driven only through the test ids README lists ("Test surface") and what it documents, so
 // that the same run measures it before and after a change of its design. Every wait is bounded: an action
 // that shows nothing in time is a timeout, and counts as such.

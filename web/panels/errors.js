@@ -21,8 +21,11 @@ import * as V from '../views.js';
  */
 export function errorItems(st, idx, view) {
   if (!st) return [];
+  // idx.rows holds the sessions, then the errors, then the skipped entries: the errors alone are filtered
+  const from = arr(st.disk.sessions).length;
+  const errors = idx.rows.slice(from, from + arr(st.disk.errors).length);
   // a status is a session's: the error stack is filtered by everything else
-  return filterRows(idx.rows, { ...view, status: '' }).flatMap((r) => (r.type === 'error' ? [r.e] : []));
+  return filterRows(errors, { ...view, status: '' }).flatMap((r) => (r.type === 'error' ? [r.e] : []));
 }
 
 /**
@@ -38,9 +41,13 @@ export function mountErrors({ store, actions, nothingOpen }) {
   let listed = new Set();
   let total = 0;
 
-  function render() {
+  /** @type {CheckError[]} the errors shown */
+  let shown = [];
+
+  /** @param {boolean} [sameErrors] the same errors as shown, in other words */
+  function render(sameErrors = false) {
     const { state } = store;
-    const shown = errorItems(state, store.idx, store.view);
+    if (!sameErrors) shown = errorItems(state, store.idx, store.view);
     listed = new Set(shown.map((e) => e.path));
     const all = arr(state?.disk?.errors).length;
     total = all;
@@ -66,7 +73,7 @@ export function mountErrors({ store, actions, nothingOpen }) {
       && detail.rows?.every((r) => !r.error && !listed.has(r.path));
     // a language alone, with a folder open: the engine's words come with the rows said again, and render then
     const wordsToCome = changed.size === 1 && changed.has('lang') && !!store.state;
-    if (!same && !wordsToCome) render();
+    if (!same && !wordsToCome) render(changed.size === 1 && changed.has('words'));
   });
   render();
 }
