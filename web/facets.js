@@ -67,8 +67,8 @@ const PASSES = {
 };
 const FACETS = /** @type {Facet[]} */ (Object.keys(PASSES));
 
-/** @param {Filters} f the search as it is matched: trimmed and lower-cased */
-const queryOf = (f) => f.q.trim().toLowerCase();
+/** @param {Filters} f @returns {string} the search as it is matched: trimmed and lower-cased */
+export const queryOf = (f) => f.q.trim().toLowerCase();
 
 /**
  * The rows the view shows, in their order.

@@ -5,7 +5,7 @@
 // show and render from the store, never from each other.
 
 import { arr, appOf } from './dom.js';
-import { rowsOf, facetCounts, patchFacetCounts } from './facets.js';
+import { rowsOf, facetCounts, patchFacetCounts, queryOf } from './facets.js';
 
 /**
  * @import { State, FileDoc, RefreshReport, Session, CheckError, Skipped, Change, Code, Progress, Settings, Delta, Row, Said } from './types.js'
@@ -122,6 +122,21 @@ export function indexState(st) {
 }
 
 // ---- patching the State with a Delta (docs/api.md): in place, no copy of it kept
+
+/**
+ * Where the rows of one kind of file are in idx.rows, which holds the sessions, then the errors, then the skipped
+ * entries, each in the order of the State's list of them.
+ * @param {State} st
+ * @param {'session' | 'error' | 'skipped'} type
+ * @returns {[number, number]} from, to (excluded)
+ */
+export function rowSpan(st, type) {
+  const sessions = arr(st.disk?.sessions).length;
+  const errors = sessions + arr(st.disk?.errors).length;
+  if (type === 'session') return [0, sessions];
+  if (type === 'error') return [sessions, errors];
+  return [errors, errors + arr(st.disk?.skipped).length];
+}
 
 /**
  * Orders paths as the engine's listing does: app folder by app folder, then each one's files, by name.
@@ -316,8 +331,7 @@ export function sayAgain(st, idx, delta) {
   /** @type {{before: FacetRow, after: FacetRow}[]} */
   const changes = [];
   /**
-   * The search text of the row at i of idx.rows (which holds the sessions, then the errors, then the skipped
-   * entries, each in the order of its list), said again.
+   * The search text of the row at i of idx.rows (rowSpan), said again.
    * @param {number} i @param {string} path @param {string} hay
    */
   const rehay = (i, path, hay) => {
@@ -328,7 +342,7 @@ export function sayAgain(st, idx, delta) {
     changes.push({ before: { ...row }, after: row });
     row.hay = hay;
   };
-  const errorsAt = arr(disk.sessions).length;
+  const [errorsAt] = rowSpan(st, 'error');
   arr(disk.errors).forEach((e, i) => {
     const own = said.get(e.path);
     e.message = ofCode(e.code, e.message);
@@ -336,7 +350,7 @@ export function sayAgain(st, idx, delta) {
     arr(e.violations).forEach((v, j) => { v.message = own?.violations?.[j] ?? v.message; });
     rehay(errorsAt + i, e.path, errorHay(e));
   });
-  const skippedAt = errorsAt + arr(disk.errors).length;
+  const [skippedAt] = rowSpan(st, 'skipped');
   arr(disk.skipped).forEach((k, i) => {
     k.reason = said.get(k.path)?.reason ?? k.reason;
     rehay(skippedAt + i, k.path, skippedHay(k));
@@ -506,7 +520,7 @@ export class Store {
     const st = this.state;
     if (!st) return;
     const changes = sayAgain(st, this.idx, delta);
-    const q = this.view.q.trim().toLowerCase();
+    const q = queryOf(this.view);
     if (q && changes.some(({ before, after }) => before.hay.includes(q) !== after.hay.includes(q))) {
       this.#facets = null;
       this.emit(['state']);
@@ -548,8 +562,8 @@ export class Store {
 
   /** What the facet counts depend on of the view: its filters. */
   #facetsKey() {
-    const { q, app, status, code, differs, skipped } = this.view;
-    return JSON.stringify([q.trim().toLowerCase(), app, status, code, differs, skipped]);
+    const { app, status, code, differs, skipped } = this.view;
+    return JSON.stringify([queryOf(this.view), app, status, code, differs, skipped]);
   }
 
   /** The app folder the actions on an app apply to: the open file's, the selected one's, or the one filtered. */

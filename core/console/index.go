@@ -443,13 +443,20 @@ func (d *Delta) In(lang i18n.Lang) *Delta {
 	return &out
 }
 
-// paths are every path the index knows, in listing order.
+// paths are every path the index knows, in listing order: grouped by app folder first, so that within one the
+// paths share its prefix and sort as plain strings, quicker than cutting each path at each comparison.
 func (ix *index) paths() []string {
-	out := make([]string, 0, len(ix.rows))
+	byApp := map[string][]string{}
 	for p := range ix.rows {
-		out = append(out, p)
+		app, _, _ := strings.Cut(p, "/")
+		byApp[app] = append(byApp[app], p)
 	}
-	slices.SortFunc(out, compareListed)
+	out := make([]string, 0, len(ix.rows))
+	for _, app := range slices.Sorted(maps.Keys(byApp)) {
+		in := byApp[app]
+		slices.Sort(in)
+		out = append(out, in...)
+	}
 	return out
 }
 
@@ -513,7 +520,7 @@ func (ix *index) refreshReport(part *core.RefreshReport) *core.RefreshReport {
 	}
 	rep := &core.RefreshReport{Updated: part.Updated, Unchanged: []core.PathOnly{}, NotLoaded: []core.PathOnly{},
 		Loaded: part.Loaded, Removed: part.Removed, Errors: []*core.Error{}}
-	for _, p := range ix.inListingOrder() {
+	for _, p := range ix.paths() {
 		r := ix.rows[p]
 		switch {
 		case r.err != nil:
@@ -525,22 +532,4 @@ func (ix *index) refreshReport(part *core.RefreshReport) *core.RefreshReport {
 		}
 	}
 	return rep
-}
-
-// inListingOrder are every path the index knows in listing order, as paths are, sorted app folder by app folder:
-// within one, a path's folder is the same prefix, and the paths sort as plain strings, quicker than cutting
-// each at each comparison at a hundred thousand of them.
-func (ix *index) inListingOrder() []string {
-	byApp := map[string][]string{}
-	for p := range ix.rows {
-		app, _, _ := strings.Cut(p, "/")
-		byApp[app] = append(byApp[app], p)
-	}
-	out := make([]string, 0, len(ix.rows))
-	for _, app := range slices.Sorted(maps.Keys(byApp)) {
-		in := byApp[app]
-		slices.Sort(in)
-		out = append(out, in...)
-	}
-	return out
 }

@@ -6,7 +6,7 @@
 import { $, $$, arr, appOf } from '../dom.js';
 import { t, plural } from '../i18n.js';
 import { VirtualList } from '../table.js';
-import { filterRows } from '../facets.js';
+import { filterRows, queryOf } from '../facets.js';
 import * as V from '../views.js';
 
 /**
@@ -144,7 +144,7 @@ const MAX_PATCHED = 256;
  */
 export function patchItems(items, st, idx, view, collapsed, rows) {
   if (rows.length > MAX_PATCHED) return null;
-  const q = view.q.trim().toLowerCase();
+  const q = queryOf(view);
   const filtering = q || view.status || view.code || view.differs;
   const apps = new Map(arr(st.apps).map((a) => [a.name, a]));
   /** @type {Map<string, number>} where each folder's header is */

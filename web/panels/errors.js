@@ -4,6 +4,7 @@
 
 import { $, arr, h } from '../dom.js';
 import { filterRows } from '../facets.js';
+import { rowSpan } from '../state.js';
 import * as V from '../views.js';
 
 /**
@@ -21,11 +22,8 @@ import * as V from '../views.js';
  */
 export function errorItems(st, idx, view) {
   if (!st) return [];
-  // idx.rows holds the sessions, then the errors, then the skipped entries: the errors alone are filtered
-  const from = arr(st.disk.sessions).length;
-  const errors = idx.rows.slice(from, from + arr(st.disk.errors).length);
-  // a status is a session's: the error stack is filtered by everything else
-  return filterRows(errors, { ...view, status: '' }).flatMap((r) => (r.type === 'error' ? [r.e] : []));
+  // the errors' rows alone are filtered; a status is a session's: the error stack is filtered by everything else
+  return filterRows(idx.rows.slice(...rowSpan(st, 'error')), { ...view, status: '' }).flatMap((r) => (r.type === 'error' ? [r.e] : []));
 }
 
 /**

@@ -4,6 +4,7 @@
 import { $ } from '../dom.js';
 import { t, plural } from '../i18n.js';
 import { VirtualList } from '../table.js';
+import { queryOf } from '../facets.js';
 import * as V from '../views.js';
 
 /**
@@ -21,7 +22,7 @@ const ROW_HEIGHT = 24;
  * @returns {Session[]}
  */
 export function memoryItems(idx, view) {
-  const q = view.q.trim().toLowerCase();
+  const q = queryOf(view);
   if (!view.app && !view.status && !view.differs && !q) return idx.memoryList; // all of them, as kept in order
   return idx.memoryList.filter((m) => shows(idx, view, q, m));
 }
@@ -50,7 +51,7 @@ function shows(idx, view, q, m) {
  * @returns {Session[]}
  */
 export function patchMemoryItems(items, idx, view, rows) {
-  const q = view.q.trim().toLowerCase();
+  const q = queryOf(view);
   if (items === idx.memoryList || rows.length > 256) return memoryItems(idx, view);
   for (const row of rows) {
     let lo = 0;
